@@ -1,0 +1,317 @@
+//! `prodlint.toml`: severity and options per rule, and extra excludes.
+//!
+//! ```toml
+//! exclude = ["generated/**", "legacy"]
+//!
+//! [rules.hardcoded-url]
+//! severity = "error"          # error | warning | info | off
+//! allow = ["https://api.stripe.com/**"]
+//! ```
+//!
+//! Every error names the file, the line and the key, because a user fixing a config file
+//! wants to jump to it.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::Severity;
+
+pub const CONFIG_FILE_NAME: &str = "prodlint.toml";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The config file as given or found.
+    pub path: String,
+    pub line: Option<u32>,
+    /// The dotted key the error is about, where there is one.
+    pub key: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, ": `{key}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    exclude: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
+}
+
+/// A rule's options as written in its `[rules.ID]` table (without `severity`), with the line
+/// of each key so that a rule's own validation can point at it.
+#[derive(Debug, Clone, Default)]
+pub struct RuleOptions {
+    rule: String,
+    config_path: String,
+    values: toml::Table,
+    lines: BTreeMap<String, u32>,
+}
+
+impl RuleOptions {
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Deserializes the options into the rule's options type. Each key is tried alone first
+    /// so that an error names that key and its line. `T` must give every field a default.
+    pub fn parse<T: DeserializeOwned + Default>(&self) -> Result<T, ConfigError> {
+        for (key, value) in &self.values {
+            let mut single = toml::Table::new();
+            single.insert(key.clone(), value.clone());
+            if let Err(error) = toml::Value::Table(single).try_into::<T>() {
+                return Err(ConfigError {
+                    path: self.config_path.clone(),
+                    line: self.lines.get(key).copied(),
+                    key: Some(format!("rules.{}.{}", self.rule, key)),
+                    message: error.message().to_string(),
+                });
+            }
+        }
+        toml::Value::Table(self.values.clone()).try_into::<T>().map_err(|error| ConfigError {
+            path: self.config_path.clone(),
+            line: None,
+            key: Some(format!("rules.{}", self.rule)),
+            message: error.message().to_string(),
+        })
+    }
+
+    /// The line of an option's key, for errors a rule finds after parsing (a bad pattern).
+    pub fn error(&self, key: &str, message: impl Into<String>) -> ConfigError {
+        ConfigError {
+            path: self.config_path.clone(),
+            line: self.lines.get(key).copied(),
+            key: Some(format!("rules.{}.{}", self.rule, key)),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RuleSettings {
+    /// `None`: the rule's default. `Some(None)`: `off`.
+    pub severity: Option<Option<Severity>>,
+    pub options: RuleOptions,
+}
+
+/// The loaded configuration; [`Config::default`] is what applies without a file.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it came from, if any.
+    pub path: Option<PathBuf>,
+    /// The directory that `exclude` patterns are relative to.
+    pub root: PathBuf,
+    exclude: GlobSet,
+    rules: BTreeMap<String, RuleSettings>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            path: None,
+            root: PathBuf::from("."),
+            exclude: GlobSet::empty(),
+            rules: BTreeMap::new(),
+        }
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> u32 {
+    text[..offset.min(text.len())].matches('\n').count() as u32 + 1
+}
+
+impl Config {
+    /// Finds `prodlint.toml` in `start` or the nearest directory above it.
+    pub fn find(start: &Path) -> Option<PathBuf> {
+        start.ancestors().map(|dir| dir.join(CONFIG_FILE_NAME)).find(|path| path.is_file())
+    }
+
+    /// Reads and validates a config file; `known_rules` are the ids it may configure.
+    pub fn load(path: &Path, known_rules: &[&str]) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|error| ConfigError {
+            path: path.display().to_string(),
+            line: None,
+            key: None,
+            message: format!("cannot read the file: {error}"),
+        })?;
+        let root = path.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+        let root = if root.as_os_str().is_empty() { PathBuf::from(".") } else { root };
+        let mut config = Config::parse(&text, &path.display().to_string(), known_rules)?;
+        config.path = Some(path.to_path_buf());
+        config.root = root;
+        Ok(config)
+    }
+
+    /// Parses config text; `display_path` is the name used in errors.
+    pub fn parse(text: &str, display_path: &str, known_rules: &[&str]) -> Result<Config, ConfigError> {
+        let error_at = |span: Option<Range<usize>>, key: Option<String>, message: String| ConfigError {
+            path: display_path.to_string(),
+            line: span.map(|span| line_of(text, span.start)),
+            key,
+            message,
+        };
+        let raw: RawConfig = toml::from_str(text)
+            .map_err(|error| error_at(error.span(), None, error.message().trim().to_string()))?;
+
+        let mut exclude = GlobSetBuilder::new();
+        for pattern in raw.exclude.map(Spanned::into_inner).unwrap_or_default() {
+            let span = pattern.span();
+            let pattern = pattern.into_inner();
+            let pattern = pattern.trim_end_matches('/');
+            for glob in [pattern.to_string(), format!("{pattern}/**")] {
+                let glob = Glob::new(&glob).map_err(|error| {
+                    error_at(Some(span.clone()), Some("exclude".into()), error.kind().to_string())
+                })?;
+                exclude.add(glob);
+            }
+        }
+        let exclude = exclude
+            .build()
+            .map_err(|error| error_at(None, Some("exclude".into()), error.to_string()))?;
+
+        let mut rules = BTreeMap::new();
+        for (id, table) in raw.rules {
+            let id_span = id.span();
+            let id = id.into_inner();
+            if !known_rules.contains(&id.as_str()) {
+                let mut known = known_rules.to_vec();
+                known.sort_unstable();
+                return Err(error_at(
+                    Some(id_span),
+                    Some(format!("rules.{id}")),
+                    format!("unknown rule `{id}`; the rules are: {}", known.join(", ")),
+                ));
+            }
+            let mut settings = RuleSettings {
+                severity: None,
+                options: RuleOptions {
+                    rule: id.clone(),
+                    config_path: display_path.to_string(),
+                    ..RuleOptions::default()
+                },
+            };
+            for (key, value) in table {
+                let line = line_of(text, key.span().start);
+                let key = key.into_inner();
+                let value_span = value.span();
+                let value = value.into_inner();
+                if key == "severity" {
+                    let severity = match value.as_str() {
+                        Some("error") => Some(Severity::Error),
+                        Some("warning") => Some(Severity::Warning),
+                        Some("info") => Some(Severity::Info),
+                        Some("off") => None,
+                        _ => {
+                            return Err(error_at(
+                                Some(value_span),
+                                Some(format!("rules.{id}.severity")),
+                                format!(
+                                    "expected \"error\", \"warning\", \"info\" or \"off\", found {value}"
+                                ),
+                            ))
+                        }
+                    };
+                    settings.severity = Some(severity);
+                } else {
+                    settings.options.lines.insert(key.clone(), line);
+                    settings.options.values.insert(key, value);
+                }
+            }
+            rules.insert(id, settings);
+        }
+
+        Ok(Config { path: None, root: PathBuf::from("."), exclude, rules })
+    }
+
+    /// The settings for one rule (defaults when the file does not mention it).
+    pub fn rule(&self, id: &str) -> RuleSettings {
+        self.rules.get(id).cloned().unwrap_or_else(|| RuleSettings {
+            severity: None,
+            options: RuleOptions { rule: id.to_string(), ..RuleOptions::default() },
+        })
+    }
+
+    /// Whether a path (relative to [`Config::root`], `/`-separated) is excluded.
+    pub fn is_excluded(&self, relative_path: &str) -> bool {
+        self.exclude.is_match(relative_path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULES: &[&str] = &["hardcoded-url", "n-plus-one"];
+
+    #[test]
+    fn reads_severity_options_and_excludes() {
+        let config = Config::parse(
+            "exclude = [\"gen\", \"**/*.min.js\"]\n[rules.hardcoded-url]\nseverity = \"error\"\nallow = [\"https://a.test/**\"]\n[rules.n-plus-one]\nseverity = \"off\"\n",
+            "prodlint.toml",
+            RULES,
+        )
+        .unwrap();
+        assert_eq!(config.rule("hardcoded-url").severity, Some(Some(Severity::Error)));
+        assert_eq!(config.rule("n-plus-one").severity, Some(None));
+        assert!(config.is_excluded("gen/a.ts"));
+        assert!(config.is_excluded("web/app.min.js"));
+        assert!(!config.is_excluded("src/gen.ts"));
+
+        #[derive(Deserialize, Default)]
+        #[serde(default, deny_unknown_fields)]
+        struct Options {
+            allow: Vec<String>,
+        }
+        let options: Options = config.rule("hardcoded-url").options.parse().unwrap();
+        assert_eq!(options.allow, ["https://a.test/**"]);
+    }
+
+    #[test]
+    fn errors_name_the_key_and_line() {
+        let error = Config::parse("exclude = []\nbogus = 1\n", "p.toml", RULES).unwrap_err();
+        assert_eq!(error.line, Some(2));
+        assert!(error.message.contains("unknown field `bogus`"), "{error}");
+
+        let error =
+            Config::parse("\n[rules.hardcoded-ur]\nseverity = \"off\"\n", "p.toml", RULES).unwrap_err();
+        assert_eq!((error.line, error.key.as_deref()), (Some(2), Some("rules.hardcoded-ur")));
+
+        let error = Config::parse("[rules.n-plus-one]\n\nseverity = \"loud\"\n", "p.toml", RULES)
+            .unwrap_err();
+        assert_eq!(error.line, Some(3));
+        assert_eq!(error.to_string().split(": ").next(), Some("p.toml:3"));
+
+        let config =
+            Config::parse("[rules.hardcoded-url]\nallow = \"x\"\n", "p.toml", RULES).unwrap();
+        #[derive(Deserialize, Default, Debug)]
+        #[serde(default, deny_unknown_fields)]
+        struct Options {
+            #[allow(dead_code)]
+            allow: Vec<String>,
+        }
+        let error = config.rule("hardcoded-url").options.parse::<Options>().unwrap_err();
+        assert_eq!(error.line, Some(2));
+        assert_eq!(error.key.as_deref(), Some("rules.hardcoded-url.allow"));
+    }
+}

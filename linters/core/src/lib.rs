@@ -1,0 +1,19 @@
+//! The engine's shared vocabulary: source files with their line index, spans, diagnostics
+//! (which render through miette), rule metadata, configuration and suppression comments.
+//!
+//! Nothing here knows a syntax tree: the front ends (`prodlint_rust`, `prodlint_js`) turn
+//! their trees into the [`Span`]s and [`Comment`]s this crate understands.
+
+mod config;
+mod diagnostic;
+mod paths;
+mod rule;
+mod source;
+mod suppress;
+
+pub use config::{Config, ConfigError, RuleOptions, CONFIG_FILE_NAME};
+pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity};
+pub use paths::{is_test_path, is_tooling_config};
+pub use rule::{FixAvailability, Language, RuleMeta, DOCS_BASE_URL};
+pub use source::{Comment, LineCol, SourceFile, Span};
+pub use suppress::{SuppressionProblem, Suppressions};

@@ -1,0 +1,80 @@
+//! What a path says about the code in it: tests and tooling configuration are not the
+//! production code that most rules are about.
+
+/// Directories whose files are tests, fixtures for tests, or examples.
+const TEST_DIRS: &[&str] = &[
+    "test",
+    "tests",
+    "__tests__",
+    "__mocks__",
+    "__fixtures__",
+    "spec",
+    "e2e",
+    "cypress",
+    "benches",
+    "examples",
+];
+
+/// File name parts that mark a test or a story: `api.test.ts`, `api.spec.js`, `Button.stories.tsx`.
+const TEST_INFIXES: &[&str] = &[".test.", ".spec.", ".e2e.", ".stories.", ".story."];
+
+/// Whether `path` (relative, `/`-separated) is test, benchmark or example code.
+pub fn is_test_path(path: &str) -> bool {
+    let mut components = path.split('/').filter(|c| !c.is_empty() && *c != ".");
+    let Some(file_name) = components.next_back() else {
+        return false;
+    };
+    if components.any(|dir| TEST_DIRS.contains(&dir)) {
+        return true;
+    }
+    TEST_INFIXES.iter().any(|infix| file_name.contains(infix))
+        || (file_name.ends_with(".rs")
+            && (file_name.ends_with("_test.rs") || file_name.ends_with("_tests.rs")))
+}
+
+/// Whether `path` is build or dev-tool configuration (`vite.config.ts`, `jest.config.js`,
+/// `build.rs`): it runs on a developer's machine or in CI, not in production.
+pub fn is_tooling_config(path: &str) -> bool {
+    let file_name = path.rsplit('/').next().unwrap_or(path);
+    if file_name == "build.rs" {
+        return true;
+    }
+    let stem = file_name.split('.').next().unwrap_or("");
+    // `vite.config.ts`, `nuxt.config.mjs`, `.eslintrc.js`, `karma.conf.js`
+    file_name.contains(".config.")
+        || file_name.starts_with(".eslintrc")
+        || file_name.contains(".conf.")
+        || matches!(stem, "webpack" | "rollup" | "gulpfile" | "Gruntfile" | "setupTests")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_paths() {
+        for path in [
+            "src/api.test.ts",
+            "src/__tests__/api.ts",
+            "web/e2e/login.ts",
+            "crates/x/tests/it.rs",
+            "src/parser_test.rs",
+            "ui/Button.stories.tsx",
+            "examples/demo.rs",
+        ] {
+            assert!(is_test_path(path), "{path} is test code");
+        }
+        for path in ["src/api.ts", "src/testing.ts", "src/contest/x.rs", "latest/x.js", "tests.rs"] {
+            assert!(!is_test_path(path), "{path} is not test code");
+        }
+    }
+
+    #[test]
+    fn tooling_paths() {
+        assert!(is_tooling_config("web/vite.config.ts"));
+        assert!(is_tooling_config("build.rs"));
+        assert!(is_tooling_config("webpack.prod.js"));
+        assert!(!is_tooling_config("src/config.ts"));
+        assert!(!is_tooling_config("src/configure.rs"));
+    }
+}
