@@ -1,1 +1,70 @@
+//! prodlint's rules: one file each, the documentation in the doc comment of its
+//! `declare_rule!`, and the registry that the command line, the configuration and the
+//! reporters read.
 
+use std::sync::Arc;
+
+use prodlint_core::{ConfigError, Diagnostic, RuleMeta, RuleOptions, SourceFile};
+use prodlint_js::JsFile;
+use prodlint_rust::RustFile;
+
+mod declare;
+pub mod hardcoded_url;
+pub mod invalid_suppression;
+
+/// What a rule sees of a Rust file.
+pub struct RustContext<'a> {
+    pub file: &'a Arc<SourceFile>,
+    pub parsed: &'a RustFile,
+    pub tree: &'a prodlint_rust::ra_ap_syntax::ast::SourceFile,
+    /// Test, benchmark or example code by its path (`tests/`, `*_test.rs`, `examples/`).
+    pub is_test_file: bool,
+    /// Build tooling by its path (`build.rs`).
+    pub is_tooling_file: bool,
+}
+
+/// What a rule sees of a TS/JS file (or a Vue file's script blocks).
+pub struct JsContext<'a> {
+    pub file: &'a Arc<SourceFile>,
+    pub parsed: &'a JsFile,
+    /// Test code by its path (`*.test.ts`, `__tests__/`, `e2e/`).
+    pub is_test_file: bool,
+    /// Build or dev-tool configuration by its path (`vite.config.ts`).
+    pub is_tooling_file: bool,
+}
+
+/// A configured rule. Hooks that a rule does not need keep their empty defaults.
+pub trait Rule: Send + Sync {
+    fn meta(&self) -> &'static RuleMeta;
+
+    fn check_rust(&self, _ctx: &RustContext<'_>, _out: &mut Vec<Diagnostic>) {}
+
+    fn check_js(&self, _ctx: &JsContext<'_>, _out: &mut Vec<Diagnostic>) {}
+}
+
+/// A rule in the registry: its metadata and how to build it from its options, so that
+/// option errors surface when the configuration is loaded, not in the middle of a run.
+pub struct RuleEntry {
+    pub meta: &'static RuleMeta,
+    pub build: fn(&RuleOptions) -> Result<Box<dyn Rule>, ConfigError>,
+}
+
+/// Every rule, in the order `prodlint rules` lists them.
+pub static REGISTRY: &[RuleEntry] = &[
+    RuleEntry {
+        meta: &hardcoded_url::META,
+        build: hardcoded_url::HardcodedUrl::build,
+    },
+    RuleEntry {
+        meta: &invalid_suppression::META,
+        build: invalid_suppression::InvalidSuppression::build,
+    },
+];
+
+pub fn rule_ids() -> Vec<&'static str> {
+    REGISTRY.iter().map(|entry| entry.meta.id).collect()
+}
+
+pub fn find(id: &str) -> Option<&'static RuleEntry> {
+    REGISTRY.iter().find(|entry| entry.meta.id == id)
+}

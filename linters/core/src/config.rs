@@ -89,12 +89,14 @@ impl RuleOptions {
                 });
             }
         }
-        toml::Value::Table(self.values.clone()).try_into::<T>().map_err(|error| ConfigError {
-            path: self.config_path.clone(),
-            line: None,
-            key: Some(format!("rules.{}", self.rule)),
-            message: error.message().to_string(),
-        })
+        toml::Value::Table(self.values.clone())
+            .try_into::<T>()
+            .map_err(|error| ConfigError {
+                path: self.config_path.clone(),
+                line: None,
+                key: Some(format!("rules.{}", self.rule)),
+                message: error.message().to_string(),
+            })
     }
 
     /// The line of an option's key, for errors a rule finds after parsing (a bad pattern).
@@ -144,7 +146,10 @@ fn line_of(text: &str, offset: usize) -> u32 {
 impl Config {
     /// Finds `prodlint.toml` in `start` or the nearest directory above it.
     pub fn find(start: &Path) -> Option<PathBuf> {
-        start.ancestors().map(|dir| dir.join(CONFIG_FILE_NAME)).find(|path| path.is_file())
+        start
+            .ancestors()
+            .map(|dir| dir.join(CONFIG_FILE_NAME))
+            .find(|path| path.is_file())
     }
 
     /// Reads and validates a config file; `known_rules` are the ids it may configure.
@@ -155,8 +160,15 @@ impl Config {
             key: None,
             message: format!("cannot read the file: {error}"),
         })?;
-        let root = path.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
-        let root = if root.as_os_str().is_empty() { PathBuf::from(".") } else { root };
+        let root = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let root = if root.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            root
+        };
         let mut config = Config::parse(&text, &path.display().to_string(), known_rules)?;
         config.path = Some(path.to_path_buf());
         config.root = root;
@@ -164,13 +176,18 @@ impl Config {
     }
 
     /// Parses config text; `display_path` is the name used in errors.
-    pub fn parse(text: &str, display_path: &str, known_rules: &[&str]) -> Result<Config, ConfigError> {
-        let error_at = |span: Option<Range<usize>>, key: Option<String>, message: String| ConfigError {
-            path: display_path.to_string(),
-            line: span.map(|span| line_of(text, span.start)),
-            key,
-            message,
-        };
+    pub fn parse(
+        text: &str,
+        display_path: &str,
+        known_rules: &[&str],
+    ) -> Result<Config, ConfigError> {
+        let error_at =
+            |span: Option<Range<usize>>, key: Option<String>, message: String| ConfigError {
+                path: display_path.to_string(),
+                line: span.map(|span| line_of(text, span.start)),
+                key,
+                message,
+            };
         let raw: RawConfig = toml::from_str(text)
             .map_err(|error| error_at(error.span(), None, error.message().trim().to_string()))?;
 
@@ -181,7 +198,11 @@ impl Config {
             let pattern = pattern.trim_end_matches('/');
             for glob in [pattern.to_string(), format!("{pattern}/**")] {
                 let glob = Glob::new(&glob).map_err(|error| {
-                    error_at(Some(span.clone()), Some("exclude".into()), error.kind().to_string())
+                    error_at(
+                        Some(span.clone()),
+                        Some("exclude".into()),
+                        error.kind().to_string(),
+                    )
                 })?;
                 exclude.add(glob);
             }
@@ -241,14 +262,22 @@ impl Config {
             rules.insert(id, settings);
         }
 
-        Ok(Config { path: None, root: PathBuf::from("."), exclude, rules })
+        Ok(Config {
+            path: None,
+            root: PathBuf::from("."),
+            exclude,
+            rules,
+        })
     }
 
     /// The settings for one rule (defaults when the file does not mention it).
     pub fn rule(&self, id: &str) -> RuleSettings {
         self.rules.get(id).cloned().unwrap_or_else(|| RuleSettings {
             severity: None,
-            options: RuleOptions { rule: id.to_string(), ..RuleOptions::default() },
+            options: RuleOptions {
+                rule: id.to_string(),
+                ..RuleOptions::default()
+            },
         })
     }
 
@@ -272,7 +301,10 @@ mod tests {
             RULES,
         )
         .unwrap();
-        assert_eq!(config.rule("hardcoded-url").severity, Some(Some(Severity::Error)));
+        assert_eq!(
+            config.rule("hardcoded-url").severity,
+            Some(Some(Severity::Error))
+        );
         assert_eq!(config.rule("n-plus-one").severity, Some(None));
         assert!(config.is_excluded("gen/a.ts"));
         assert!(config.is_excluded("web/app.min.js"));
@@ -293,12 +325,23 @@ mod tests {
         assert_eq!(error.line, Some(2));
         assert!(error.message.contains("unknown field `bogus`"), "{error}");
 
-        let error =
-            Config::parse("\n[rules.hardcoded-ur]\nseverity = \"off\"\n", "p.toml", RULES).unwrap_err();
-        assert_eq!((error.line, error.key.as_deref()), (Some(2), Some("rules.hardcoded-ur")));
+        let error = Config::parse(
+            "\n[rules.hardcoded-ur]\nseverity = \"off\"\n",
+            "p.toml",
+            RULES,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (error.line, error.key.as_deref()),
+            (Some(2), Some("rules.hardcoded-ur"))
+        );
 
-        let error = Config::parse("[rules.n-plus-one]\n\nseverity = \"loud\"\n", "p.toml", RULES)
-            .unwrap_err();
+        let error = Config::parse(
+            "[rules.n-plus-one]\n\nseverity = \"loud\"\n",
+            "p.toml",
+            RULES,
+        )
+        .unwrap_err();
         assert_eq!(error.line, Some(3));
         assert_eq!(error.to_string().split(": ").next(), Some("p.toml:3"));
 
@@ -310,7 +353,11 @@ mod tests {
             #[allow(dead_code)]
             allow: Vec<String>,
         }
-        let error = config.rule("hardcoded-url").options.parse::<Options>().unwrap_err();
+        let error = config
+            .rule("hardcoded-url")
+            .options
+            .parse::<Options>()
+            .unwrap_err();
         assert_eq!(error.line, Some(2));
         assert_eq!(error.key.as_deref(), Some("rules.hardcoded-url.allow"));
     }

@@ -106,7 +106,11 @@ impl Diagnostic {
         span: Span,
         message: impl Into<String>,
     ) -> Diagnostic {
-        self.labels.push(Label { file: Arc::clone(file), span, message: message.into() });
+        self.labels.push(Label {
+            file: Arc::clone(file),
+            span,
+            message: message.into(),
+        });
         self
     }
 
@@ -118,7 +122,13 @@ impl Diagnostic {
     /// The order every reporter uses: path, line, column, then rule and message so that
     /// two findings at one place never swap between runs.
     pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
-        (&self.file.display, self.span.start, self.span.end, self.rule, &self.message)
+        (
+            &self.file.display,
+            self.span.start,
+            self.span.end,
+            self.rule,
+            &self.message,
+        )
     }
 
     pub fn docs_url(&self) -> String {
@@ -158,10 +168,9 @@ impl miette::Diagnostic for Label {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(miette::LabeledSpan::new_with_span(
-            None,
-            miette_span(self.span),
-        ))))
+        Some(Box::new(std::iter::once(
+            miette::LabeledSpan::new_with_span(None, miette_span(self.span)),
+        )))
     }
 }
 

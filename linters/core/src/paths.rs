@@ -44,7 +44,10 @@ pub fn is_tooling_config(path: &str) -> bool {
     file_name.contains(".config.")
         || file_name.starts_with(".eslintrc")
         || file_name.contains(".conf.")
-        || matches!(stem, "webpack" | "rollup" | "gulpfile" | "Gruntfile" | "setupTests")
+        || matches!(
+            stem,
+            "webpack" | "rollup" | "gulpfile" | "Gruntfile" | "setupTests"
+        )
 }
 
 #[cfg(test)]
@@ -64,7 +67,13 @@ mod tests {
         ] {
             assert!(is_test_path(path), "{path} is test code");
         }
-        for path in ["src/api.ts", "src/testing.ts", "src/contest/x.rs", "latest/x.js", "tests.rs"] {
+        for path in [
+            "src/api.ts",
+            "src/testing.ts",
+            "src/contest/x.rs",
+            "latest/x.js",
+            "tests.rs",
+        ] {
             assert!(!is_test_path(path), "{path} is not test code");
         }
     }

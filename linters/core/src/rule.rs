@@ -61,6 +61,10 @@ impl RuleMeta {
     }
 
     pub fn languages_text(&self) -> String {
-        self.languages.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", ")
+        self.languages
+            .iter()
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }

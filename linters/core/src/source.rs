@@ -59,7 +59,12 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(path: PathBuf, display: String, text: String) -> SourceFile {
         let line_index = LineIndex::new(&text);
-        SourceFile { path, display, text, line_index }
+        SourceFile {
+            path,
+            display,
+            text,
+            line_index,
+        }
     }
 
     pub fn slice(&self, span: Span) -> &str {
@@ -82,7 +87,10 @@ impl SourceFile {
             .line_index
             .to_wide(encoding, utf8)
             .expect("a clamped offset is always on a character boundary");
-        LineCol { line: wide.line + 1, column: wide.col + 1 }
+        LineCol {
+            line: wide.line + 1,
+            column: wide.col + 1,
+        }
     }
 
     /// 1-based line and character column of a byte offset.
@@ -107,7 +115,10 @@ impl SourceFile {
 
     /// The 1-based number of the line holding `offset`.
     pub fn line_of(&self, offset: u32) -> u32 {
-        self.line_index.line_col(TextSize::from(self.clamp(offset))).line + 1
+        self.line_index
+            .line_col(TextSize::from(self.clamp(offset)))
+            .line
+            + 1
     }
 
     /// The text of a 1-based line without its line ending.
@@ -123,7 +134,9 @@ impl SourceFile {
 
     /// The byte offset at which a 1-based line starts.
     pub fn line_start(&self, line: u32) -> Option<u32> {
-        self.line_index.line(line.saturating_sub(1)).map(|r| u32::from(r.start()))
+        self.line_index
+            .line(line.saturating_sub(1))
+            .map(|r| u32::from(r.start()))
     }
 
     /// Whether the text before `offset` on its line is only white space.
@@ -152,7 +165,9 @@ impl miette::SourceCode for SourceFile {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let contents = self.text.read_span(span, context_lines_before, context_lines_after)?;
+        let contents = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(
             miette::MietteSpanContents::new_named(
                 self.display.clone(),
@@ -176,7 +191,13 @@ mod tests {
         let file = SourceFile::new("a.ts".into(), "a.ts".into(), "let é = '😀x';\nfoo".into());
         let x = file.text.find('x').unwrap() as u32;
         // l e t ␠ é ␠ = ␠ ' 😀 x : x is the 11th character.
-        assert_eq!(file.line_col(x), LineCol { line: 1, column: 11 });
+        assert_eq!(
+            file.line_col(x),
+            LineCol {
+                line: 1,
+                column: 11
+            }
+        );
         // 😀 is two UTF-16 units, so x is at 0-based UTF-16 column 11.
         assert_eq!(file.line_col_utf16(x), (0, 11));
         assert_eq!(file.offset_of_utf16(0, 11), Some(x));

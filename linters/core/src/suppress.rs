@@ -68,18 +68,23 @@ impl Suppressions {
             let (rules, reason) = parse_directive(rest);
             let span = comment.span;
             if rules.is_empty() {
-                suppressions.problems.push(SuppressionProblem::NoRule { span });
+                suppressions
+                    .problems
+                    .push(SuppressionProblem::NoRule { span });
                 continue;
             }
             for rule in &rules {
                 if !known_rules.contains(&rule.as_str()) {
-                    suppressions
-                        .problems
-                        .push(SuppressionProblem::UnknownRule { span, rule: rule.clone() });
+                    suppressions.problems.push(SuppressionProblem::UnknownRule {
+                        span,
+                        rule: rule.clone(),
+                    });
                 }
             }
             if reason.is_empty() {
-                suppressions.problems.push(SuppressionProblem::NoReason { span });
+                suppressions
+                    .problems
+                    .push(SuppressionProblem::NoReason { span });
             }
             let line = if whole_file {
                 None
@@ -93,7 +98,12 @@ impl Suppressions {
                 }
             };
             let used = vec![false; rules.len()];
-            suppressions.entries.push(Suppression { span, rules, line, used });
+            suppressions.entries.push(Suppression {
+                span,
+                rules,
+                line,
+                used,
+            });
         }
         // Stacked own-line suppressions all apply to the first line of code below them.
         for entry in &mut suppressions.entries {
@@ -134,7 +144,10 @@ impl Suppressions {
         for entry in &self.entries {
             for (rule, used) in entry.rules.iter().zip(&entry.used) {
                 if !used && ran(rule) {
-                    problems.push(SuppressionProblem::Unused { span: entry.span, rule: rule.clone() });
+                    problems.push(SuppressionProblem::Unused {
+                        span: entry.span,
+                        rule: rule.clone(),
+                    });
                 }
             }
         }
@@ -168,7 +181,13 @@ mod tests {
 
     fn finding(file: &Arc<SourceFile>, rule: &'static str, needle: &str) -> Diagnostic {
         let start = file.text.find(needle).unwrap() as u32;
-        Diagnostic::new(rule, Severity::Warning, file, Span::new(start, start + 1), "m")
+        Diagnostic::new(
+            rule,
+            Severity::Warning,
+            file,
+            Span::new(start, start + 1),
+            "m",
+        )
     }
 
     #[test]
@@ -183,7 +202,10 @@ mod tests {
             finding(&file, "r2", "b()"),
             finding(&file, "r2", "c()"),
         ]);
-        let kept: Vec<_> = kept.iter().map(|d| (d.rule, d.file.line_of(d.span.start))).collect();
+        let kept: Vec<_> = kept
+            .iter()
+            .map(|d| (d.rule, d.file.line_of(d.span.start)))
+            .collect();
         assert_eq!(kept, [("r2", 1), ("r2", 5)]);
         assert!(s.problems(&|_| true).is_empty());
     }
@@ -193,14 +215,24 @@ mod tests {
         let text = "// prodlint-ignore-file r1\n// prodlint-ignore nope: why\n// prodlint-ignore\n// prodlint-ignored r1\nx();\n";
         let file = Arc::new(SourceFile::new("x.ts".into(), "x.ts".into(), text.into()));
         let mut s = Suppressions::parse(&file, &comments(text), &["r1"]);
-        assert!(s.filter(vec![finding(&file, "r1", "x()")]).is_empty(), "file-wide suppression");
-        let problems = s.problems(&|_| true);
-        assert!(matches!(problems[0], SuppressionProblem::NoReason { .. }), "{problems:?}");
         assert!(
-            problems.iter().any(|p| matches!(p, SuppressionProblem::UnknownRule { rule, .. } if rule == "nope"))
+            s.filter(vec![finding(&file, "r1", "x()")]).is_empty(),
+            "file-wide suppression"
         );
-        assert!(problems.iter().any(|p| matches!(p, SuppressionProblem::NoRule { .. })));
-        assert!(problems.iter().any(|p| matches!(p, SuppressionProblem::Unused { rule, .. } if rule == "nope")));
+        let problems = s.problems(&|_| true);
+        assert!(
+            matches!(problems[0], SuppressionProblem::NoReason { .. }),
+            "{problems:?}"
+        );
+        assert!(problems
+            .iter()
+            .any(|p| matches!(p, SuppressionProblem::UnknownRule { rule, .. } if rule == "nope")));
+        assert!(problems
+            .iter()
+            .any(|p| matches!(p, SuppressionProblem::NoRule { .. })));
+        assert!(problems
+            .iter()
+            .any(|p| matches!(p, SuppressionProblem::Unused { rule, .. } if rule == "nope")));
         assert_eq!(problems.len(), 4, "{problems:?}");
     }
 }

@@ -38,7 +38,10 @@ const START: u32 = 1;
 
 /// Converts a swc span of a file parsed here into a byte span of that file.
 pub fn span(span: swc_common::Span) -> Span {
-    Span::new(span.lo.0.saturating_sub(START), span.hi.0.saturating_sub(START))
+    Span::new(
+        span.lo.0.saturating_sub(START),
+        span.hi.0.saturating_sub(START),
+    )
 }
 
 fn syntax_for(path: &str, script_is_ts: bool) -> Syntax {
@@ -70,7 +73,10 @@ fn syntax_for(path: &str, script_is_ts: bool) -> Syntax {
 /// The text of a `.vue` file with everything but the contents of its `<script>` blocks
 /// replaced by spaces (line breaks kept), and whether a block is TypeScript.
 pub fn vue_script_text(text: &str) -> (String, bool) {
-    let mut out: Vec<u8> = text.bytes().map(|b| if b == b'\n' || b == b'\r' { b } else { b' ' }).collect();
+    let mut out: Vec<u8> = text
+        .bytes()
+        .map(|b| if b == b'\n' || b == b'\r' { b } else { b' ' })
+        .collect();
     let mut is_ts = false;
     let lower = text.to_ascii_lowercase();
     let mut from = 0;
@@ -81,12 +87,17 @@ pub fn vue_script_text(text: &str) -> (String, bool) {
             from = after_name;
             continue;
         }
-        let Some(tag_end) = lower[open..].find('>').map(|i| i + open + 1) else { break };
+        let Some(tag_end) = lower[open..].find('>').map(|i| i + open + 1) else {
+            break;
+        };
         let tag = &lower[open..tag_end];
-        if tag.contains("lang=\"ts\"") || tag.contains("lang='ts'") || tag.contains("lang=\"tsx\"") {
+        if tag.contains("lang=\"ts\"") || tag.contains("lang='ts'") || tag.contains("lang=\"tsx\"")
+        {
             is_ts = true;
         }
-        let Some(close) = lower[tag_end..].find("</script").map(|i| i + tag_end) else { break };
+        let Some(close) = lower[tag_end..].find("</script").map(|i| i + tag_end) else {
+            break;
+        };
         out[tag_end..close].copy_from_slice(&text.as_bytes()[tag_end..close]);
         from = close;
     }
@@ -112,7 +123,12 @@ pub fn parse(path: &str, text: &str) -> Result<JsFile, ParseError> {
     let recovered_errors: Vec<(Span, String)> = parser
         .take_errors()
         .into_iter()
-        .map(|error| (span(swc_common::Spanned::span(&error)), error.kind().msg().into_owned()))
+        .map(|error| {
+            (
+                span(swc_common::Spanned::span(&error)),
+                error.kind().msg().into_owned(),
+            )
+        })
         .collect();
     let program = result.map_err(|error| ParseError {
         span: span(swc_common::Spanned::span(&error)),
@@ -124,11 +140,18 @@ pub fn parse(path: &str, text: &str) -> Result<JsFile, ParseError> {
         .values()
         .chain(trailing.borrow().values())
         .flatten()
-        .map(|comment| Comment { span: span(comment.span), text: comment.text.to_string() })
+        .map(|comment| Comment {
+            span: span(comment.span),
+            text: comment.text.to_string(),
+        })
         .collect();
     all.sort_by_key(|comment| comment.span);
     all.dedup();
-    Ok(JsFile { program, comments: all, recovered_errors })
+    Ok(JsFile {
+        program,
+        comments: all,
+        recovered_errors,
+    })
 }
 
 #[cfg(test)]
@@ -143,7 +166,10 @@ mod tests {
             ("a.js", "export const A = () => <div/>;"),
             ("a.cjs", "module.exports = { a: require('x') };"),
             ("a.d.ts", "declare module 'x' { export const y: number; }"),
-            ("a.ts", "@Injectable() class S { constructor(private p: P) {} }"),
+            (
+                "a.ts",
+                "@Injectable() class S { constructor(private p: P) {} }",
+            ),
         ] {
             assert!(parse(path, text).is_ok(), "{path}: {text}");
         }
@@ -151,7 +177,9 @@ mod tests {
 
     #[test]
     fn a_fatal_error_has_a_place_and_message() {
-        let error = parse("a.ts", "function f() {\n  return x +;\n}").err().unwrap();
+        let error = parse("a.ts", "function f() {\n  return x +;\n}")
+            .err()
+            .unwrap();
         assert!(error.span.start >= 15, "{error:?}");
         assert!(!error.message.is_empty());
     }
@@ -176,7 +204,12 @@ mod tests {
         assert_eq!(&blanked[at..at + 5], "const");
         assert!(!blanked.contains("template"));
         let file = parse("a.vue", text).unwrap();
-        let swc_ecma_ast::Program::Script(script) = &file.program else { panic!("a script") };
-        assert_eq!(span(swc_common::Spanned::span(&script.body[0])).start as usize, at);
+        let swc_ecma_ast::Program::Script(script) = &file.program else {
+            panic!("a script")
+        };
+        assert_eq!(
+            span(swc_common::Spanned::span(&script.body[0])).start as usize,
+            at
+        );
     }
 }

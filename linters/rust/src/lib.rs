@@ -15,7 +15,9 @@ pub struct RustFile {
 
 impl RustFile {
     pub fn parse(text: &str) -> RustFile {
-        RustFile { parse: ast::SourceFile::parse(text, Edition::Edition2021) }
+        RustFile {
+            parse: ast::SourceFile::parse(text, Edition::Edition2021),
+        }
     }
 
     pub fn tree(&self) -> ast::SourceFile {
@@ -24,7 +26,11 @@ impl RustFile {
 
     /// Syntax errors (the tree is complete all the same).
     pub fn syntax_errors(&self) -> Vec<(Span, String)> {
-        self.parse.errors().into_iter().map(|error| (span(error.range()), error.to_string())).collect()
+        self.parse
+            .errors()
+            .into_iter()
+            .map(|error| (span(error.range()), error.to_string()))
+            .collect()
     }
 
     /// Every comment, doc comments included, in source order. `text` drops the `//`/`/*`.
@@ -41,7 +47,10 @@ impl RustFile {
                 } else {
                     text.trim_start_matches('/')
                 };
-                Comment { span: span(token.text_range()), text: inner.to_string() }
+                Comment {
+                    span: span(token.text_range()),
+                    text: inner.to_string(),
+                }
             })
             .collect()
     }
@@ -54,7 +63,9 @@ pub fn span(range: TextRange) -> Span {
 /// Whether an attribute marks test-only code: `#[test]`, `#[tokio::test]`, `#[rstest]`,
 /// `#[cfg(test)]`, `#[cfg(all(test, …))]`.
 fn is_test_attr(attr: &ast::Attr) -> bool {
-    let Some(meta) = attr.meta() else { return false };
+    let Some(meta) = attr.meta() else {
+        return false;
+    };
     let text = meta.syntax().text().to_string();
     let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     if let Some(predicate) = text.strip_prefix("cfg(") {
@@ -66,7 +77,10 @@ fn is_test_attr(attr: &ast::Attr) -> bool {
     }
     let path = text.split(['(', '=']).next().unwrap_or("");
     let last = path.rsplit("::").next().unwrap_or(path);
-    matches!(last, "test" | "rstest" | "test_case" | "quickcheck" | "proptest" | "bench")
+    matches!(
+        last,
+        "test" | "rstest" | "test_case" | "quickcheck" | "proptest" | "bench"
+    )
 }
 
 /// Whether `node` is inside a test function or a `#[cfg(test)]` item (module, impl, fn).

@@ -1,0 +1,276 @@
+//! The run: read and parse each file once, run every active rule on it, apply the file's
+//! suppressions, and gather the results in a deterministic order. Files are independent
+//! here, so they are processed in parallel on rayon's pool with nothing shared but
+//! read-only rules.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+use std::time::Instant;
+
+use prodlint_core::{
+    is_test_path, is_tooling_config, Config, ConfigError, Diagnostic, Severity, SourceFile,
+    Suppressions,
+};
+use prodlint_rules::{invalid_suppression, JsContext, Rule, RustContext, REGISTRY};
+use rayon::prelude::*;
+
+use crate::discover::Candidate;
+use crate::report::{FileError, Report};
+
+/// A rule that will run, with the severity the configuration gives it (if any).
+pub struct ActiveRule {
+    pub rule: Box<dyn Rule>,
+    pub severity: Option<Severity>,
+}
+
+/// The rules of a run, built from the configuration and `--select`/`--ignore`.
+pub struct RuleSet {
+    pub rules: Vec<ActiveRule>,
+}
+
+impl RuleSet {
+    pub fn build(
+        config: &Config,
+        select: &[String],
+        ignore: &[String],
+    ) -> Result<RuleSet, ConfigError> {
+        let mut rules = Vec::new();
+        for entry in REGISTRY {
+            let id = entry.meta.id;
+            if (!select.is_empty() && !select.iter().any(|s| s == id))
+                || ignore.iter().any(|s| s == id)
+            {
+                continue;
+            }
+            let settings = config.rule(id);
+            let severity = match settings.severity {
+                Some(None) => continue,
+                Some(Some(severity)) => Some(severity),
+                None => None,
+            };
+            rules.push(ActiveRule {
+                rule: (entry.build)(&settings.options)?,
+                severity,
+            });
+        }
+        Ok(RuleSet { rules })
+    }
+
+    fn is_active(&self, id: &str) -> bool {
+        self.rules.iter().any(|r| r.rule.meta().id == id)
+    }
+}
+
+/// A file to lint: where it is, and its text when it does not come from disk (stdin, an
+/// editor's buffer).
+pub struct Input {
+    pub candidate: Candidate,
+    pub text: Option<String>,
+}
+
+struct FileOutcome {
+    diagnostics: Vec<Diagnostic>,
+    errors: Vec<FileError>,
+}
+
+fn position(file: &SourceFile, offset: u32) -> (Option<u32>, Option<u32>) {
+    let at = file.line_col(offset);
+    (Some(at.line), Some(at.column))
+}
+
+/// Runs each rule's hook, turning a panic in a rule into an error for that file, so one
+/// bad rule or file never ends the run.
+fn run_rule(
+    active: &ActiveRule,
+    file: &SourceFile,
+    out: &mut Vec<Diagnostic>,
+    errors: &mut Vec<FileError>,
+    check: impl FnOnce(&dyn Rule, &mut Vec<Diagnostic>),
+) {
+    let mut found = Vec::new();
+    let result = catch_unwind(AssertUnwindSafe(|| check(&*active.rule, &mut found)));
+    match result {
+        Ok(()) => {
+            if let Some(severity) = active.severity {
+                found.iter_mut().for_each(|d| d.severity = severity);
+            }
+            out.extend(found);
+        }
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            errors.push(FileError {
+                path: file.display.clone(),
+                line: None,
+                column: None,
+                message: format!(
+                    "internal error in rule `{}`: {message}",
+                    active.rule.meta().id
+                ),
+            });
+        }
+    }
+}
+
+fn lint_file(input: Input, rules: &RuleSet, known_rules: &[&str]) -> FileOutcome {
+    let Candidate {
+        path,
+        display,
+        project_path,
+    } = input.candidate;
+    let mut errors = Vec::new();
+    let text = match input.text {
+        Some(text) => text,
+        None => match std::fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(_) => {
+                    errors.push(FileError {
+                        path: display,
+                        line: None,
+                        column: None,
+                        message: "not valid UTF-8".into(),
+                    });
+                    return FileOutcome {
+                        diagnostics: Vec::new(),
+                        errors,
+                    };
+                }
+            },
+            Err(error) => {
+                errors.push(FileError {
+                    path: display,
+                    line: None,
+                    column: None,
+                    message: format!("cannot read: {error}"),
+                });
+                return FileOutcome {
+                    diagnostics: Vec::new(),
+                    errors,
+                };
+            }
+        },
+    };
+    let file = Arc::new(SourceFile::new(path, display, text));
+    let is_test_file = is_test_path(&project_path);
+    let is_tooling_file = is_tooling_config(&project_path);
+    let mut diagnostics = Vec::new();
+    let push_syntax_errors = |found: Vec<(prodlint_core::Span, String)>,
+                              errors: &mut Vec<FileError>| {
+        // The first error is the one to fix; the rest usually follow from it.
+        if let Some((span, message)) = found.into_iter().next() {
+            let (line, column) = position(&file, span.start);
+            errors.push(FileError {
+                path: file.display.clone(),
+                line,
+                column,
+                message: format!("syntax error: {message}"),
+            });
+        }
+    };
+
+    let comments = if file.display.ends_with(".rs") {
+        let parsed = prodlint_rust::RustFile::parse(&file.text);
+        push_syntax_errors(parsed.syntax_errors(), &mut errors);
+        let tree = parsed.tree();
+        let ctx = RustContext {
+            file: &file,
+            parsed: &parsed,
+            tree: &tree,
+            is_test_file,
+            is_tooling_file,
+        };
+        for active in &rules.rules {
+            run_rule(active, &file, &mut diagnostics, &mut errors, |rule, out| {
+                rule.check_rust(&ctx, out)
+            });
+        }
+        parsed.comments()
+    } else {
+        match prodlint_js::parse(&file.display, &file.text) {
+            Ok(parsed) => {
+                push_syntax_errors(parsed.recovered_errors.clone(), &mut errors);
+                let ctx = JsContext {
+                    file: &file,
+                    parsed: &parsed,
+                    is_test_file,
+                    is_tooling_file,
+                };
+                for active in &rules.rules {
+                    run_rule(active, &file, &mut diagnostics, &mut errors, |rule, out| {
+                        rule.check_js(&ctx, out)
+                    });
+                }
+                parsed.comments
+            }
+            Err(error) => {
+                push_syntax_errors(vec![(error.span, error.message)], &mut errors);
+                return FileOutcome {
+                    diagnostics,
+                    errors,
+                };
+            }
+        }
+    };
+
+    let mut suppressions = Suppressions::parse(&file, &comments, known_rules);
+    let mut diagnostics = suppressions.filter(diagnostics);
+    if let Some(active) = rules
+        .rules
+        .iter()
+        .find(|r| r.rule.meta().id == invalid_suppression::META.id)
+    {
+        let problems = suppressions.problems(&|id| rules.is_active(id));
+        let mut found: Vec<Diagnostic> = problems
+            .iter()
+            .map(|p| invalid_suppression::diagnostic(&file, p))
+            .collect();
+        if let Some(severity) = active.severity {
+            found.iter_mut().for_each(|d| d.severity = severity);
+        }
+        diagnostics.extend(found);
+    }
+    FileOutcome {
+        diagnostics,
+        errors,
+    }
+}
+
+/// Lints the inputs and returns the sorted report. The order of the inputs and the number
+/// of threads do not change the result.
+pub fn lint(inputs: Vec<Input>, rules: &RuleSet) -> Report {
+    let started = Instant::now();
+    let known_rules = prodlint_rules::rule_ids();
+    let files = inputs.len();
+    let outcomes: Vec<FileOutcome> = inputs
+        .into_par_iter()
+        .map(|input| lint_file(input, rules, &known_rules))
+        .collect();
+    let mut diagnostics = Vec::new();
+    let mut errors = Vec::new();
+    for outcome in outcomes {
+        diagnostics.extend(outcome.diagnostics);
+        errors.extend(outcome.errors);
+    }
+    diagnostics.sort_by(|a, b| {
+        let (a_start, b_start) = (a.file.line_col(a.span.start), b.file.line_col(b.span.start));
+        (&a.file.display, a_start, a.rule, &a.message, a.span.end).cmp(&(
+            &b.file.display,
+            b_start,
+            b.rule,
+            &b.message,
+            b.span.end,
+        ))
+    });
+    errors.sort();
+    Report {
+        diagnostics,
+        errors,
+        files,
+        elapsed_ms: started.elapsed().as_millis(),
+        rules: rules.rules.iter().map(|r| r.rule.meta()).collect(),
+    }
+}

@@ -1,0 +1,106 @@
+//! Reporters: one module per `--format`, each writing the whole [`Report`] to a writer.
+//! Diagnostics arrive sorted (path, line, column, rule); reporters keep that order.
+
+use std::io::{self, Write};
+
+use prodlint_core::{Diagnostic, RuleMeta, Severity};
+use sha2::{Digest, Sha256};
+
+mod compact;
+mod json;
+
+/// A file that could not be read or parsed; the run went on without it (or, for syntax
+/// errors a parser recovered from, with what it could make of it).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FileError {
+    pub path: String,
+    /// 1-based, where the error has a place.
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub message: String,
+}
+
+/// Everything a run produced, ready to print.
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    pub errors: Vec<FileError>,
+    /// Files checked.
+    pub files: usize,
+    pub elapsed_ms: u128,
+    /// The metadata of the rules that ran (SARIF lists them).
+    pub rules: Vec<&'static RuleMeta>,
+}
+
+impl Report {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+
+    /// A fingerprint per diagnostic that survives lines moving: a hash of the rule, the
+    /// path, the flagged source text with white space folded, and how many diagnostics
+    /// before it in the same file have the same three.
+    pub fn fingerprints(&self) -> Vec<String> {
+        let mut seen: std::collections::HashMap<(String, &str, String), usize> = Default::default();
+        self.diagnostics
+            .iter()
+            .map(|diagnostic| {
+                let text: String = diagnostic
+                    .file
+                    .slice(diagnostic.span)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let key = (diagnostic.file.display.clone(), diagnostic.rule, text);
+                let occurrence = seen.entry(key.clone()).or_insert(0);
+                let mut hasher = Sha256::new();
+                for part in [
+                    key.0.as_str(),
+                    key.1,
+                    key.2.as_str(),
+                    &occurrence.to_string(),
+                ] {
+                    hasher.update(part.as_bytes());
+                    hasher.update([0]);
+                }
+                *occurrence += 1;
+                hasher
+                    .finalize()
+                    .iter()
+                    .take(16)
+                    .map(|b| format!("{b:02x}"))
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Source snippets with labels and help (the default on a terminal).
+    Pretty,
+    /// `path:line:col: severity [rule] message`, one per line, for editors' error formats.
+    Compact,
+    /// The stable JSON document (version 1).
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands, shown as annotations on pull requests.
+    Github,
+    /// Checkstyle XML.
+    Checkstyle,
+    /// JUnit XML.
+    Junit,
+    /// GitLab Code Quality JSON.
+    Gitlab,
+}
+
+pub fn write(format: Format, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Compact => compact::write(report, out),
+        Format::Json => json::write(report, out),
+        _ => compact::write(report, out),
+    }
+}

@@ -1,0 +1,288 @@
+//! Recognising a hardcoded URL or host address in a string value, shared by the Rust and
+//! TS/JS checks.
+
+/// Schemes of addresses that a deployment would point elsewhere.
+const SCHEMES: &[&str] = &[
+    "http",
+    "https",
+    "ws",
+    "wss",
+    "ftp",
+    "ftps",
+    "sftp",
+    "amqp",
+    "amqps",
+    "mqtt",
+    "mqtts",
+    "redis",
+    "rediss",
+    "postgres",
+    "postgresql",
+    "mysql",
+    "mariadb",
+    "mongodb",
+    "mongodb+srv",
+    "nats",
+    "grpc",
+    "grpcs",
+    "tcp",
+    "ldap",
+    "ldaps",
+    "smtp",
+    "smtps",
+    "kafka",
+    "memcached",
+    "clickhouse",
+    "neo4j",
+    "bolt",
+    "mssql",
+    "sqlserver",
+];
+
+/// Hosts whose URLs are identifiers, not endpoints: XML and JSON-LD namespaces, schema ids,
+/// licence texts, and addresses fixed by the platform rather than by a deployment.
+const IDENTIFIER_HOSTS: &[&str] = &[
+    "www.w3.org",
+    "w3.org",
+    "schema.org",
+    "json-schema.org",
+    "purl.org",
+    "schemas.xmlsoap.org",
+    "schemas.openxmlformats.org",
+    "schemas.microsoft.com",
+    "schemas.android.com",
+    "ns.adobe.com",
+    "xmlns.com",
+    "docs.oasis-open.org",
+    "www.opengis.net",
+    "opensource.org",
+    "spdx.org",
+    "creativecommons.org",
+    // Cloud instance metadata: the same address on every machine of that cloud.
+    "169.254.169.254",
+    "metadata.google.internal",
+];
+
+/// URL prefixes that are licence texts.
+const LICENSE_PREFIXES: &[&str] = &[
+    "www.apache.org/licenses",
+    "www.gnu.org/licenses",
+    "www.mozilla.org/mpl",
+];
+
+/// Host-and-port forms that need no scheme to be an address.
+const LOCAL_HOST_PREFIXES: &[&str] = &["localhost:", "127.0.0.1:", "0.0.0.0:", "[::1]:"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlMatch {
+    /// The address as written, up to the first placeholder.
+    pub text: String,
+    pub host: String,
+    /// A developer-machine or private-network host: localhost, loopback, 0.0.0.0,
+    /// RFC 1918 addresses, `*.local`, `host.docker.internal`.
+    pub local: bool,
+}
+
+/// Reserved for documentation and testing (RFC 2606, RFC 6761): never a real endpoint.
+fn is_reserved_example(host: &str) -> bool {
+    let host = host.trim_end_matches('.');
+    ["example.com", "example.net", "example.org"]
+        .iter()
+        .any(|domain| host == *domain || host.ends_with(&format!(".{domain}")))
+        || [".example", ".test", ".invalid"]
+            .iter()
+            .any(|tld| host.ends_with(tld))
+        || matches!(host, "example" | "test" | "invalid")
+}
+
+fn is_local(host: &str) -> bool {
+    let host = host.trim_end_matches('.');
+    if matches!(
+        host,
+        "localhost" | "0.0.0.0" | "::1" | "[::1]" | "host.docker.internal"
+    ) || host.ends_with(".localhost")
+        || host.ends_with(".local")
+        || host.starts_with("127.")
+        || host.starts_with("10.")
+        || host.starts_with("192.168.")
+    {
+        return true;
+    }
+    // 172.16.0.0/12
+    let mut octets = host.split('.');
+    octets.next() == Some("172")
+        && octets
+            .next()
+            .and_then(|o| o.parse::<u8>().ok())
+            .is_some_and(|o| (16..=31).contains(&o))
+}
+
+fn is_host_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')
+}
+
+/// Recognises `value` as a hardcoded address: the whole (trimmed) value is a URL with a
+/// written host (`http://localhost:3000/api`, `redis://cache:6379`), or a local host with a
+/// port (`127.0.0.1:8080`, `localhost:{}`). `then_placeholder` says that a template or format
+/// placeholder follows the value (`localhost:${port}`).
+///
+/// Text with white space in it is prose (`"see https://…"`, `"listening on http://…"`), not
+/// an address, and is left alone, as are URLs whose host is a placeholder (`http://{}/x`).
+pub fn find_address(value: &str, then_placeholder: bool) -> Option<UrlMatch> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().any(char::is_whitespace) {
+        return None;
+    }
+    if let Some(at) = value.find("://") {
+        let scheme = value[..at].to_ascii_lowercase();
+        if !SCHEMES.contains(&scheme.as_str()) {
+            return None;
+        }
+        let rest = &value[at + 3..];
+        let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        // Skip credentials: `postgres://user:pass@db:5432/app`.
+        let after_userinfo = match rest[..authority_end].rfind('@') {
+            Some(i) => &rest[i + 1..],
+            None => rest,
+        };
+        let host = if after_userinfo.starts_with('[') {
+            let end = after_userinfo.find(']')?;
+            &after_userinfo[..=end]
+        } else {
+            let end = after_userinfo
+                .find(|c: char| !is_host_char(c))
+                .unwrap_or(after_userinfo.len());
+            &after_userinfo[..end]
+        };
+        if host.is_empty() || host.starts_with(['.', '-']) {
+            return None;
+        }
+        let after_host = &after_userinfo[host.len()..];
+        // `http://api{}.com` or `http://${sub}.x.com`: the host is built, not written.
+        let host_lower = host.to_ascii_lowercase();
+        let host_continues = after_host.is_empty()
+            && then_placeholder
+            && (!host.contains('.') || host.ends_with('.'))
+            && !is_local(&host_lower);
+        if after_host.starts_with(['{', '$', '%']) || host_continues {
+            return None;
+        }
+        if is_reserved_example(&host_lower) || IDENTIFIER_HOSTS.contains(&host_lower.as_str()) {
+            return None;
+        }
+        let after_scheme_lower = rest.to_ascii_lowercase();
+        if LICENSE_PREFIXES
+            .iter()
+            .any(|prefix| after_scheme_lower.starts_with(prefix))
+        {
+            return None;
+        }
+        return Some(UrlMatch {
+            text: value.to_string(),
+            local: is_local(&host_lower),
+            host: host_lower,
+        });
+    }
+    let lower = value.to_ascii_lowercase();
+    let prefix = LOCAL_HOST_PREFIXES
+        .iter()
+        .find(|prefix| lower.starts_with(**prefix))?;
+    let port = &value[prefix.len()..];
+    let port = port.split('/').next().unwrap_or("");
+    let is_port = (!port.is_empty() && port.chars().all(|c| c.is_ascii_digit()))
+        || port.starts_with('{')
+        || (port.is_empty() && then_placeholder);
+    if !is_port {
+        return None;
+    }
+    let host = prefix.trim_end_matches(':').to_string();
+    Some(UrlMatch {
+        text: value.to_string(),
+        host,
+        local: true,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host(value: &str) -> Option<(String, bool)> {
+        find_address(value, false).map(|m| (m.host, m.local))
+    }
+
+    #[test]
+    fn addresses() {
+        let local = |h: &str| Some((h.to_string(), true));
+        let public = |h: &str| Some((h.to_string(), false));
+        assert_eq!(host("http://localhost:3000/api"), local("localhost"));
+        assert_eq!(host(" https://api.stripe.io/v1 "), public("api.stripe.io"));
+        assert_eq!(host("ws://127.0.0.1:9944"), local("127.0.0.1"));
+        assert_eq!(
+            host("postgres://app:secret@db.internal.corp:5432/app"),
+            public("db.internal.corp")
+        );
+        assert_eq!(host("redis://cache:6379"), public("cache"));
+        assert_eq!(host("http://[::1]:8080"), local("[::1]"));
+        assert_eq!(host("http://192.168.1.20"), local("192.168.1.20"));
+        assert_eq!(host("http://172.20.0.3"), local("172.20.0.3"));
+        assert_eq!(host("http://172.32.0.3"), public("172.32.0.3"));
+        assert_eq!(host("localhost:3000"), local("localhost"));
+        assert_eq!(host("0.0.0.0:{}"), local("0.0.0.0"));
+        assert_eq!(
+            find_address("localhost:", true).map(|m| m.local),
+            Some(true)
+        );
+        assert_eq!(
+            find_address("http://localhost:", true).map(|m| m.local),
+            Some(true)
+        );
+        assert_eq!(
+            find_address("http://localhost", true).map(|m| m.local),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn not_addresses() {
+        for value in [
+            "",
+            "see https://docs.rs/x for details",
+            "Listening on http://localhost:3000",
+            "http://",
+            "http://{}:{}",
+            "https://{host}/api",
+            "http://%s/x",
+            "/api/users",
+            "./http://x",
+            "localhost",
+            "127.0.0.1",
+            "localhost:abc",
+            "file:///etc/hosts",
+            "chrome://settings",
+            "http://www.w3.org/2000/svg",
+            "https://json-schema.org/draft/2020-12/schema",
+            "https://schema.org",
+            "http://www.apache.org/licenses/LICENSE-2.0",
+            "https://api.example.com/v1",
+            "http://foo.test/x",
+            "https://example.org",
+            "http://169.254.169.254/latest/meta-data",
+            "mailto:someone@corp.io",
+        ] {
+            assert_eq!(find_address(value, false), None, "{value:?}");
+        }
+        // A built host: `http://${sub}` has only the scheme before the placeholder.
+        assert_eq!(find_address("http://", true), None);
+        assert_eq!(
+            find_address("https://api", true),
+            None,
+            "`https://api${env}.corp.io`"
+        );
+        assert_eq!(
+            find_address("https://api.", true),
+            None,
+            "`https://api.${domain}`"
+        );
+    }
+}
