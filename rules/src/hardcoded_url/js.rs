@@ -199,13 +199,17 @@ impl Visitor<'_, '_> {
     }
 
     fn report(&mut self, value: &str, then_placeholder: bool, span: swc_common::Span) {
-        let Some(address) = find_address(value, then_placeholder) else {
+        let Some(mut address) = find_address(value, then_placeholder) else {
             return;
         };
         if (self.link && !address.local) || self.rule.is_allowed(&address) {
             return;
         }
         let span = prodlint_js::span(span);
+        if then_placeholder {
+            // Show the template as written, substitutions included.
+            address.text = self.ctx.file.slice(span).trim_matches('`').to_string();
+        }
         self.out
             .push(diagnostic(self.ctx.file, span, &address, &self.role));
     }

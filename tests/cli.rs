@@ -1,0 +1,1 @@
+//! CLI behaviour: exit codes, configuration errors, broken files, suppressions, stdin.
