@@ -1,1 +1,423 @@
-//! CLI behaviour: exit codes, configuration errors, broken files, suppressions, stdin.
+//! CLI behaviour through the built binary: exit codes, configuration errors, broken files,
+//! suppressions, standard input, explicit files, discovery and determinism.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn prodlint(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_prodlint"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .expect("prodlint runs")
+}
+
+fn json(dir: &Path, args: &[&str]) -> (i32, Value) {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let output = prodlint(dir, &all);
+    let value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)));
+    (output.status.code().unwrap(), value)
+}
+
+fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// `(path, line, rule)` of each diagnostic.
+fn findings(report: &Value) -> Vec<(String, u64, String)> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+const LOCAL_FALLBACK: &str = "export const api = process.env.API_URL || 'http://localhost:3000';\n";
+
+#[test]
+fn exit_status_follows_the_worst_severity() {
+    let dir = project(&[("src/api.ts", LOCAL_FALLBACK)]);
+    let (code, report) = json(dir.path(), &[]);
+    assert_eq!(code, 0, "a warning does not fail the run");
+    assert_eq!(
+        findings(&report),
+        [("src/api.ts".into(), 1, "hardcoded-url".into())]
+    );
+    assert_eq!(report["diagnostics"][0]["severity"], "warning");
+
+    std::fs::write(
+        dir.path().join("prodlint.toml"),
+        "[rules.hardcoded-url]\nseverity = \"error\"\n",
+    )
+    .unwrap();
+    let (code, report) = json(dir.path(), &[]);
+    assert_eq!(code, 1, "an error-severity finding fails the run");
+    assert_eq!(report["diagnostics"][0]["severity"], "error");
+    assert_eq!(report["summary"]["errors"], 1);
+
+    std::fs::write(
+        dir.path().join("prodlint.toml"),
+        "[rules.hardcoded-url]\nseverity = \"off\"\n",
+    )
+    .unwrap();
+    let (code, report) = json(dir.path(), &[]);
+    assert_eq!((code, findings(&report).len()), (0, 0));
+}
+
+#[test]
+fn json_output_follows_the_contract() {
+    let dir = project(&[(
+        "src/api.ts",
+        "// é\nconst a = 1; const u = \"http://localhost:3000\";\n",
+    )]);
+    let (_, report) = json(dir.path(), &[]);
+    assert_eq!(report["version"], 1);
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["path"], "src/api.ts");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(2), Some(24))
+    );
+    // The end column is exclusive: the character after the span.
+    assert_eq!(
+        (d["end_line"].as_u64(), d["end_column"].as_u64()),
+        (Some(2), Some(47))
+    );
+    assert!(d["message"]
+        .as_str()
+        .unwrap()
+        .contains("http://localhost:3000"));
+    assert!(d["help"].is_string());
+    assert!(d["labels"].is_array());
+    assert!(d["fix"].is_null());
+    assert_eq!(report["summary"]["files"], 1);
+    assert_eq!(report["summary"]["warnings"], 1);
+    assert!(report["summary"]["elapsed_ms"].is_u64());
+    assert_eq!(report["errors"], Value::Array(vec![]));
+}
+
+#[test]
+fn a_bad_config_names_the_key_and_line_and_exits_2() {
+    let dir = project(&[
+        ("src/api.ts", LOCAL_FALLBACK),
+        (
+            "prodlint.toml",
+            "exclude = []\n\n[rules.hardcoded-url]\nseverity = \"loud\"\n",
+        ),
+    ]);
+    let output = prodlint(dir.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("prodlint.toml:4"), "{stderr}");
+    assert!(stderr.contains("rules.hardcoded-url.severity"), "{stderr}");
+
+    std::fs::write(
+        dir.path().join("prodlint.toml"),
+        "[rules.hardcoded-url]\nalow = []\n",
+    )
+    .unwrap();
+    let output = prodlint(dir.path(), &["check"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr.contains(":2")
+            && stderr.contains("rules.hardcoded-url.alow")
+            && stderr.contains("unknown field"),
+        "{stderr}"
+    );
+
+    std::fs::write(dir.path().join("prodlint.toml"), "[rules.no-such-rule]\n").unwrap();
+    let output = prodlint(dir.path(), &["check"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr.contains(":1") && stderr.contains("unknown rule `no-such-rule`"),
+        "{stderr}"
+    );
+
+    std::fs::write(dir.path().join("prodlint.toml"), "[rules.hardcoded-url\n").unwrap();
+    let output = prodlint(dir.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(2), "a TOML syntax error");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("prodlint.toml:1"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = project(&[("a.ts", LOCAL_FALLBACK)]);
+    for args in [
+        &["check", "--select", "nope"][..],
+        &["check", "--ignore", "hardcoded-urls"][..],
+        &["check", "missing-dir"][..],
+        &["check", "--format", "yaml"][..],
+        &["explain", "nope"][..],
+        &["frobnicate"][..],
+    ] {
+        let output = prodlint(dir.path(), args);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+#[test]
+fn broken_files_are_reported_and_the_run_goes_on() {
+    let dir = project(&[
+        ("a/broken.ts", "export function f( {\n  return 1 +;\n"),
+        (
+            "a/broken.rs",
+            "fn main() { let x = ; }\nconst U: &str = \"http://localhost:1\";\n",
+        ),
+        ("a/binary.js", "\u{0}\u{0}"),
+        ("b/api.ts", LOCAL_FALLBACK),
+    ]);
+    std::fs::write(dir.path().join("a/latin1.ts"), b"const s = '\xe9';\n").unwrap();
+    let (code, report) = json(dir.path(), &[]);
+    assert_eq!(code, 0);
+    let errors: Vec<&str> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        errors,
+        ["a/binary.js", "a/broken.rs", "a/broken.ts", "a/latin1.ts"],
+        "{report:#}"
+    );
+    let broken_ts = &report["errors"][2];
+    assert!(broken_ts["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("syntax error"));
+    assert!(broken_ts["line"].is_u64());
+    // The Rust parser recovers: the rest of the broken file is still checked.
+    assert_eq!(
+        findings(&report),
+        [
+            ("a/broken.rs".into(), 2, "hardcoded-url".into()),
+            ("b/api.ts".into(), 1, "hardcoded-url".into())
+        ]
+    );
+}
+
+#[test]
+fn suppressions_need_a_known_rule_and_a_reason() {
+    let text = "\
+// prodlint-ignore hardcoded-url: dev proxy only
+const a = 'http://localhost:1';
+const b = 'http://localhost:2'; // prodlint-ignore hardcoded-url: same
+const c = 'http://localhost:3'; // prodlint-ignore hardcoded-url
+const d = 'http://localhost:4'; // prodlint-ignore hardcoded-ulr: typo
+const e = 1; // prodlint-ignore hardcoded-url: nothing to suppress
+const f = 'http://localhost:6';
+";
+    let dir = project(&[
+        ("src/a.ts", text),
+        (
+            "src/b.ts",
+            "// prodlint-ignore-file hardcoded-url: fixtures\nconst x = 'http://localhost:1';\n",
+        ),
+    ]);
+    let (_, report) = json(dir.path(), &[]);
+    let got = findings(&report);
+    let expected: Vec<(String, u64, String)> = [
+        (4, "invalid-suppression"), // no reason (but it still suppresses)
+        (5, "hardcoded-url"),
+        (5, "invalid-suppression"), // unknown rule
+        (6, "invalid-suppression"), // suppresses nothing
+        (7, "hardcoded-url"),
+    ]
+    .iter()
+    .map(|(line, rule)| ("src/a.ts".to_string(), *line, rule.to_string()))
+    .collect();
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn stdin_is_linted_as_the_named_file() {
+    let dir = project(&[("src/api.ts", "export const clean = 1;\n")]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_prodlint"))
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "src/api.ts",
+        ])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(LOCAL_FALLBACK.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        findings(&report),
+        [("src/api.ts".into(), 1, "hardcoded-url".into())],
+        "the unsaved text, not the file"
+    );
+    assert_eq!(report["summary"]["files"], 1);
+}
+
+#[test]
+fn explicit_files_are_the_only_ones_checked() {
+    let dir = project(&[
+        ("src/a.ts", LOCAL_FALLBACK),
+        ("src/b.ts", LOCAL_FALLBACK),
+        ("src/gen.ts", LOCAL_FALLBACK),
+        (".gitignore", "src/gen.ts\n"),
+        ("README.md", "http://localhost:1"),
+    ]);
+    let (_, report) = json(dir.path(), &["src/b.ts", "src/gen.ts", "README.md"]);
+    let paths: Vec<String> = findings(&report).into_iter().map(|f| f.0).collect();
+    assert_eq!(
+        paths,
+        ["src/b.ts", "src/gen.ts"],
+        "named files are checked even when ignored; other types are skipped"
+    );
+    let (_, report) = json(dir.path(), &[]);
+    let paths: Vec<String> = findings(&report).into_iter().map(|f| f.0).collect();
+    assert_eq!(
+        paths,
+        ["src/a.ts", "src/b.ts"],
+        "the walk honours .gitignore"
+    );
+}
+
+#[test]
+fn discovery_skips_dependencies_build_output_and_excludes() {
+    let dir = project(&[
+        ("src/app.ts", LOCAL_FALLBACK),
+        ("node_modules/pkg/index.js", LOCAL_FALLBACK),
+        (
+            "target/debug/build/x.rs",
+            "const U: &str = \"http://localhost:1\";",
+        ),
+        ("dist/app.js", LOCAL_FALLBACK),
+        (".nuxt/imports.ts", LOCAL_FALLBACK),
+        ("public/vendor.min.js", LOCAL_FALLBACK),
+        ("legacy/old.ts", LOCAL_FALLBACK),
+        ("src/generated/api.ts", LOCAL_FALLBACK),
+        (
+            "prodlint.toml",
+            "exclude = [\"legacy\", \"**/generated/**\"]\n",
+        ),
+    ]);
+    let (_, report) = json(dir.path(), &[]);
+    let paths: Vec<String> = findings(&report).into_iter().map(|f| f.0).collect();
+    assert_eq!(paths, ["src/app.ts"]);
+    assert_eq!(report["summary"]["files"], 1);
+    // Excludes are relative to the config file, also when run from a subdirectory.
+    let (_, report) = json(&dir.path().join("src"), &["."]);
+    let paths: Vec<String> = findings(&report).into_iter().map(|f| f.0).collect();
+    assert_eq!(paths, ["app.ts"]);
+}
+
+#[test]
+fn select_and_ignore_choose_rules() {
+    let dir = project(&[(
+        "a.ts",
+        "const a = 'http://localhost:1'; // prodlint-ignore hardcoded-url\n",
+    )]);
+    let rules = |args: &[&str]| -> Vec<String> {
+        findings(&json(dir.path(), args).1)
+            .into_iter()
+            .map(|f| f.2)
+            .collect()
+    };
+    assert_eq!(rules(&[]), ["invalid-suppression"]);
+    assert_eq!(
+        rules(&["--select", "invalid-suppression"]),
+        ["invalid-suppression"]
+    );
+    assert_eq!(
+        rules(&["--ignore", "hardcoded-url,invalid-suppression"]),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        rules(&["--ignore", "invalid-suppression"]),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn output_is_the_same_whatever_the_thread_count() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let run = |threads: &str| {
+        let output = prodlint(
+            &root,
+            &[
+                "check",
+                "fixtures",
+                "--format",
+                "compact",
+                "--threads",
+                threads,
+            ],
+        );
+        assert!(output.status.code().is_some_and(|c| c < 2));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let one = run("1");
+    assert!(one.lines().count() > 20, "{one}");
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("8"));
+}
+
+#[test]
+fn rules_explain_and_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = prodlint(dir.path(), &["rules"]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.lines().any(|l| l.starts_with("hardcoded-url")
+            && l.contains("Rust, TS/JS")
+            && l.contains("warning")),
+        "{text}"
+    );
+
+    let output = prodlint(dir.path(), &["explain", "hardcoded-url"]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("## What it does") && text.contains("## Use instead"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("\n /// "),
+        "doc comment markers are stripped"
+    );
+
+    let output = prodlint(dir.path(), &["--version"]);
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap().trim(),
+        format!("prodlint {}", env!("CARGO_PKG_VERSION"))
+    );
+}

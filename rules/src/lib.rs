@@ -65,6 +65,26 @@ pub fn rule_ids() -> Vec<&'static str> {
     REGISTRY.iter().map(|entry| entry.meta.id).collect()
 }
 
+/// A rule's page, as `prodlint explain` prints it and docs/rules/ID.md holds it.
+pub fn markdown(meta: &RuleMeta) -> String {
+    let fix = match meta.fix {
+        prodlint_core::FixAvailability::None => "none",
+        prodlint_core::FixAvailability::Safe => "safe (applied by `--fix`)",
+        prodlint_core::FixAvailability::Suggestion => {
+            "suggested (offered in the editor, not applied by `--fix`)"
+        }
+    };
+    format!(
+        "# {}\n\n{}.\n\n- Languages: {}\n- Default severity: {}\n- Fix: {}\n\n{}",
+        meta.id,
+        meta.summary,
+        meta.languages_text(),
+        meta.default_severity,
+        fix,
+        meta.docs()
+    )
+}
+
 pub fn find(id: &str) -> Option<&'static RuleEntry> {
     REGISTRY.iter().find(|entry| entry.meta.id == id)
 }

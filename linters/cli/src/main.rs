@@ -120,15 +120,7 @@ fn explain(id: &str) -> Result<u8, String> {
             prodlint_rules::rule_ids().join(", ")
         )
     })?;
-    let meta = entry.meta;
-    println!("# {}\n", meta.id);
-    println!("{}\n", meta.summary);
-    println!(
-        "Languages: {}. Default severity: {}.\n",
-        meta.languages_text(),
-        meta.default_severity
-    );
-    print!("{}", meta.docs());
+    print!("{}", prodlint_rules::markdown(entry.meta));
     Ok(EXIT_CLEAN)
 }
 

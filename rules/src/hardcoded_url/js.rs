@@ -238,7 +238,7 @@ impl Visit for Visitor<'_, '_> {
                 .cooked
                 .as_ref()
                 .map_or_else(|| first.raw.to_string(), atom_text);
-            self.report(&text, tpl.exprs.len() > 0, tpl.span);
+            self.report(&text, !tpl.exprs.is_empty(), tpl.span);
         }
         for expr in &tpl.exprs {
             expr.visit_with(self);
