@@ -13,6 +13,10 @@ const TEST_DIRS: &[&str] = &[
     "cypress",
     "benches",
     "examples",
+    "testdata",
+    "test-data",
+    "test_data",
+    "fixtures",
 ];
 
 /// File name parts that mark a test or a story: `api.test.ts`, `api.spec.js`, `Button.stories.tsx`.
@@ -29,12 +33,20 @@ pub fn is_test_path(path: &str) -> bool {
     }
     TEST_INFIXES.iter().any(|infix| file_name.contains(infix))
         || (file_name.ends_with(".rs")
-            && (file_name.ends_with("_test.rs") || file_name.ends_with("_tests.rs")))
+            && (file_name.ends_with("_test.rs")
+                || file_name.ends_with("_tests.rs")
+                // `#[cfg(test)] mod tests;` lives in `tests.rs`.
+                || matches!(file_name, "tests.rs" | "test.rs")))
 }
 
 /// Whether `path` is build or dev-tool configuration (`vite.config.ts`, `jest.config.js`,
-/// `build.rs`): it runs on a developer's machine or in CI, not in production.
+/// `build.rs`, `scripts/`): it runs on a developer's machine or in CI, not in production.
 pub fn is_tooling_config(path: &str) -> bool {
+    // Top-level folders of developer scripts: `scripts/release.ts`, `tools/gen.rs`, `xtask/`.
+    let top = path.split('/').next().unwrap_or("");
+    if path.contains('/') && matches!(top, "scripts" | "script" | "tools" | "xtask") {
+        return true;
+    }
     let file_name = path.rsplit('/').next().unwrap_or(path);
     if file_name == "build.rs" {
         return true;
@@ -64,6 +76,8 @@ mod tests {
             "src/parser_test.rs",
             "ui/Button.stories.tsx",
             "examples/demo.rs",
+            "ext/fetch/tests.rs",
+            "libs/config/testdata/a.ts",
         ] {
             assert!(is_test_path(path), "{path} is test code");
         }
@@ -72,7 +86,7 @@ mod tests {
             "src/testing.ts",
             "src/contest/x.rs",
             "latest/x.js",
-            "tests.rs",
+            "src/tests.ts",
         ] {
             assert!(!is_test_path(path), "{path} is not test code");
         }
@@ -85,5 +99,11 @@ mod tests {
         assert!(is_tooling_config("webpack.prod.js"));
         assert!(!is_tooling_config("src/config.ts"));
         assert!(!is_tooling_config("src/configure.rs"));
+        assert!(is_tooling_config("tools/release/build.ts"));
+        assert!(is_tooling_config("scripts/seed.js"));
+        assert!(
+            !is_tooling_config("cli/tools/upgrade.rs"),
+            "only the top-level folder is tooling"
+        );
     }
 }

@@ -173,9 +173,13 @@ fn callee_object(callee: &Callee) -> Option<String> {
     }
 }
 
+/// Keys that name CORS origins inside a CORS configuration; elsewhere `origin` is, say, a
+/// `MessageEvent`'s.
+const ORIGIN_KEYS: &[&str] = &["origin", "origins"];
+
+/// Keys that name CORS origins wherever they appear.
 const CORS_KEYS: &[&str] = &[
-    "origin",
-    "origins",
+    "cors",
     "allowedOrigins",
     "allowOrigins",
     "allowed_origins",
@@ -285,6 +289,13 @@ impl Visit for Visitor<'_, '_> {
     }
 
     fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
+        // `const corsOptions = { origin: [...] }`
+        if let Pat::Ident(name) = &declarator.name {
+            if name.id.sym.to_ascii_lowercase().contains("cors") {
+                self.with_role(Role::Cors, |v| declarator.init.visit_with(v));
+                return;
+            }
+        }
         // `const { API_URL = "http://localhost:3000" } = process.env`
         if let (Pat::Object(pattern), Some(init)) = (&declarator.name, &declarator.init) {
             if is_env_object(init) {
@@ -365,7 +376,10 @@ impl Visit for Visitor<'_, '_> {
         let key = prop_name(&prop.key);
         match key.as_deref() {
             Some(key) if is_identifier_key(key) => {}
-            Some(key) if CORS_KEYS.contains(&key) => {
+            Some(key)
+                if CORS_KEYS.contains(&key)
+                    || (ORIGIN_KEYS.contains(&key) && self.role == Role::Cors) =>
+            {
                 self.with_role(Role::Cors, |v| prop.value.visit_with(v));
             }
             _ => {

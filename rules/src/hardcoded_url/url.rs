@@ -117,6 +117,59 @@ fn is_local(host: &str) -> bool {
             .is_some_and(|o| (16..=31).contains(&o))
 }
 
+/// Sites people read rather than services a program calls: documentation, issue trackers,
+/// source browsers. A link to them in an error message or a UI is content, not config.
+fn is_documentation_link(host: &str, path: &str) -> bool {
+    const READING_HOSTS: &[&str] = &[
+        "docs.rs",
+        "crates.io",
+        "www.npmjs.com",
+        "npmjs.com",
+        "developer.mozilla.org",
+        "stackoverflow.com",
+        "en.wikipedia.org",
+    ];
+    const READING_PATHS: &[&str] = &[
+        "/docs/",
+        "/doc/",
+        "/manual/",
+        "/blog/",
+        "/wiki",
+        "/issues",
+        "/discussions",
+        "/blob/",
+        "/tree/",
+        "/pull/",
+    ];
+    const CODE_HOSTS: &[&str] = &[
+        "github.com",
+        "www.github.com",
+        "gitlab.com",
+        "bitbucket.org",
+        "codeberg.org",
+    ];
+    if READING_HOSTS.contains(&host)
+        || ["docs.", "doc.", "developer.", "learn.", "help."]
+            .iter()
+            .any(|p| host.starts_with(p))
+    {
+        return true;
+    }
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    if READING_PATHS.iter().any(|p| path.contains(p)) {
+        return true;
+    }
+    // A repository's page (`https://github.com/org/repo`), not a download from it.
+    CODE_HOSTS.contains(&host) && path.split('/').filter(|s| !s.is_empty()).count() <= 2
+}
+
+/// `:0`: "any free port", for binding a listener in tests and tools, not an address.
+fn is_any_port(after_host: &str) -> bool {
+    after_host
+        .strip_prefix(":0")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 fn is_host_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')
 }
@@ -177,6 +230,10 @@ pub fn find_address(value: &str, then_placeholder: bool) -> Option<UrlMatch> {
         {
             return None;
         }
+        let path = after_host.trim_start_matches(|c: char| c == ':' || c.is_ascii_digit());
+        if is_documentation_link(&host_lower, path) || is_any_port(after_host) {
+            return None;
+        }
         return Some(UrlMatch {
             text: value.to_string(),
             local: is_local(&host_lower),
@@ -192,7 +249,7 @@ pub fn find_address(value: &str, then_placeholder: bool) -> Option<UrlMatch> {
     let is_port = (!port.is_empty() && port.chars().all(|c| c.is_ascii_digit()))
         || port.starts_with('{')
         || (port.is_empty() && then_placeholder);
-    if !is_port {
+    if !is_port || port == "0" {
         return None;
     }
     let host = prefix.trim_end_matches(':').to_string();
@@ -228,6 +285,14 @@ mod tests {
         assert_eq!(host("http://172.20.0.3"), local("172.20.0.3"));
         assert_eq!(host("http://172.32.0.3"), public("172.32.0.3"));
         assert_eq!(host("localhost:3000"), local("localhost"));
+        assert_eq!(
+            host("https://github.com/org/repo/releases/download/v1/x.tgz"),
+            public("github.com")
+        );
+        assert_eq!(
+            host("https://api.github.com/repos/org/repo"),
+            public("api.github.com")
+        );
         assert_eq!(host("0.0.0.0:{}"), local("0.0.0.0"));
         assert_eq!(
             find_address("localhost:", true).map(|m| m.local),
@@ -269,6 +334,13 @@ mod tests {
             "https://example.org",
             "http://169.254.169.254/latest/meta-data",
             "mailto:someone@corp.io",
+            "127.0.0.1:0",
+            "http://127.0.0.1:0",
+            "https://docs.deno.com/go/commonjs",
+            "https://github.com/denoland/deno",
+            "https://github.com/denoland/deno/issues/29904",
+            "https://acme.io/docs/errors#E42",
+            "https://crates.io/crates/serde",
         ] {
             assert_eq!(find_address(value, false), None, "{value:?}");
         }
@@ -277,12 +349,12 @@ mod tests {
         assert_eq!(
             find_address("https://api", true),
             None,
-            "`https://api${env}.corp.io`"
+            "a template `https://api${{env}}.corp.io`"
         );
         assert_eq!(
             find_address("https://api.", true),
             None,
-            "`https://api.${domain}`"
+            "a template `https://api.${{domain}}`"
         );
     }
 }
