@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use prodlint_core::{ConfigError, Diagnostic, RuleMeta, RuleOptions, SourceFile};
+use prodlint_core::{ConfigError, Diagnostic, Project, RuleMeta, RuleOptions, SourceFile};
 use prodlint_js::JsFile;
 use prodlint_rust::RustFile;
 
@@ -17,6 +17,8 @@ pub struct RustContext<'a> {
     pub file: &'a Arc<SourceFile>,
     pub parsed: &'a RustFile,
     pub tree: &'a prodlint_rust::ra_ap_syntax::ast::SourceFile,
+    /// Other files and the indexes built from them.
+    pub project: &'a Project,
     /// Test, benchmark or example code by its path (`tests/`, `*_test.rs`, `examples/`).
     pub is_test_file: bool,
     /// Build tooling by its path (`build.rs`).
@@ -27,6 +29,8 @@ pub struct RustContext<'a> {
 pub struct JsContext<'a> {
     pub file: &'a Arc<SourceFile>,
     pub parsed: &'a JsFile,
+    /// Other files and the indexes built from them.
+    pub project: &'a Project,
     /// Test code by its path (`*.test.ts`, `__tests__/`, `e2e/`).
     pub is_test_file: bool,
     /// Build or dev-tool configuration by its path (`vite.config.ts`).

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use prodlint_core::{
-    is_test_path, is_tooling_config, Config, ConfigError, Diagnostic, Severity, SourceFile,
-    Suppressions,
+    is_test_path, is_tooling_config, Config, ConfigError, Diagnostic, Project, Severity,
+    SourceFile, Suppressions,
 };
 use prodlint_rules::{invalid_suppression, JsContext, Rule, RustContext, REGISTRY};
 use rayon::prelude::*;
@@ -115,45 +115,38 @@ fn run_rule(
     }
 }
 
-fn lint_file(input: Input, rules: &RuleSet, known_rules: &[&str]) -> FileOutcome {
+fn lint_file(
+    candidate: Candidate,
+    rules: &RuleSet,
+    project: &Project,
+    known_rules: &[&str],
+) -> FileOutcome {
     let Candidate {
         path,
         display,
         project_path,
-    } = input.candidate;
-    let mut errors = Vec::new();
-    let text = match input.text {
-        Some(text) => text,
-        None => match std::fs::read(&path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => text,
-                Err(_) => {
-                    errors.push(FileError {
-                        path: display,
-                        line: None,
-                        column: None,
-                        message: "not valid UTF-8".into(),
-                    });
-                    return FileOutcome {
-                        diagnostics: Vec::new(),
-                        errors,
-                    };
-                }
-            },
-            Err(error) => {
-                errors.push(FileError {
-                    path: display,
-                    line: None,
-                    column: None,
-                    message: format!("cannot read: {error}"),
-                });
-                return FileOutcome {
-                    diagnostics: Vec::new(),
-                    errors,
-                };
-            }
-        },
+    } = candidate;
+    let text = match project.read(&path) {
+        Ok(text) => text.to_string(),
+        Err(error) => {
+            let message = if error.kind() == std::io::ErrorKind::InvalidData {
+                "not valid UTF-8".to_string()
+            } else {
+                format!("cannot read: {error}")
+            };
+            let errors = vec![FileError {
+                path: display,
+                line: None,
+                column: None,
+                message,
+            }];
+            return FileOutcome {
+                diagnostics: Vec::new(),
+                errors,
+            };
+        }
     };
+    let mut errors = Vec::new();
     let file = Arc::new(SourceFile::new(path, display, text));
     let is_test_file = is_test_path(&project_path);
     let is_tooling_file = is_tooling_config(&project_path);
@@ -180,6 +173,7 @@ fn lint_file(input: Input, rules: &RuleSet, known_rules: &[&str]) -> FileOutcome
             file: &file,
             parsed: &parsed,
             tree: &tree,
+            project,
             is_test_file,
             is_tooling_file,
         };
@@ -196,6 +190,7 @@ fn lint_file(input: Input, rules: &RuleSet, known_rules: &[&str]) -> FileOutcome
                 let ctx = JsContext {
                     file: &file,
                     parsed: &parsed,
+                    project,
                     is_test_file,
                     is_tooling_file,
                 };
@@ -241,13 +236,22 @@ fn lint_file(input: Input, rules: &RuleSet, known_rules: &[&str]) -> FileOutcome
 
 /// Lints the inputs and returns the sorted report. The order of the inputs and the number
 /// of threads do not change the result.
-pub fn lint(inputs: Vec<Input>, rules: &RuleSet) -> Report {
+pub fn lint(inputs: Vec<Input>, rules: &RuleSet, project: &Project) -> Report {
     let started = Instant::now();
     let known_rules = prodlint_rules::rule_ids();
     let files = inputs.len();
-    let outcomes: Vec<FileOutcome> = inputs
+    let candidates: Vec<Candidate> = inputs
+        .into_iter()
+        .map(|input| {
+            if let Some(text) = input.text {
+                project.set_override(&input.candidate.path, Arc::from(text));
+            }
+            input.candidate
+        })
+        .collect();
+    let outcomes: Vec<FileOutcome> = candidates
         .into_par_iter()
-        .map(|input| lint_file(input, rules, &known_rules))
+        .map(|candidate| lint_file(candidate, rules, project, &known_rules))
         .collect();
     let mut diagnostics = Vec::new();
     let mut errors = Vec::new();

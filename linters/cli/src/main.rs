@@ -222,7 +222,7 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         }
     };
 
-    let report = engine::lint(inputs, &rules);
+    let report = engine::lint(inputs, &rules, &prodlint_core::Project::new(cwd.clone()));
     let format = args.format.unwrap_or_else(default_format);
     let mut out = std::io::stdout().lock();
     report::write(format, &report, &mut out)

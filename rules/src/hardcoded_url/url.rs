@@ -140,6 +140,8 @@ fn is_documentation_link(host: &str, path: &str) -> bool {
         "/blob/",
         "/tree/",
         "/pull/",
+        "/go/",
+        "/releases/tag/",
     ];
     const CODE_HOSTS: &[&str] = &[
         "github.com",
@@ -156,11 +158,20 @@ fn is_documentation_link(host: &str, path: &str) -> bool {
         return true;
     }
     let path = path.split(['?', '#']).next().unwrap_or("");
-    if READING_PATHS.iter().any(|p| path.contains(p)) {
+    if READING_PATHS.iter().any(|p| path.contains(p))
+        || path.trim_end_matches('/').ends_with("/releases")
+    {
         return true;
     }
     // A repository's page (`https://github.com/org/repo`), not a download from it.
     CODE_HOSTS.contains(&host) && path.split('/').filter(|s| !s.is_empty()).count() <= 2
+}
+
+/// Schema documents named by URL (`https://vega.github.io/schema/vega-lite/v5.json`): an
+/// identifier a validator compares, like an XML namespace.
+fn is_schema_id(path: &str) -> bool {
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    path.contains("/schema/") || path.contains("/schemas/") || path.ends_with(".schema.json")
 }
 
 /// `:0`: "any free port", for binding a listener in tests and tools, not an address.
@@ -231,7 +242,8 @@ pub fn find_address(value: &str, then_placeholder: bool) -> Option<UrlMatch> {
             return None;
         }
         let path = after_host.trim_start_matches(|c: char| c == ':' || c.is_ascii_digit());
-        if is_documentation_link(&host_lower, path) || is_any_port(after_host) {
+        if is_documentation_link(&host_lower, path) || is_schema_id(path) || is_any_port(after_host)
+        {
             return None;
         }
         return Some(UrlMatch {
@@ -341,6 +353,10 @@ mod tests {
             "https://github.com/denoland/deno/issues/29904",
             "https://acme.io/docs/errors#E42",
             "https://crates.io/crates/serde",
+            "https://jsr.io/go/invalid-path",
+            "https://github.com/denoland/deno/releases",
+            "https://vega.github.io/schema/vega-lite/v5.json",
+            "https://acme.io/api/user.schema.json",
         ] {
             assert_eq!(find_address(value, false), None, "{value:?}");
         }
