@@ -13,6 +13,12 @@ use swc_common::BytePos;
 use swc_ecma_ast::Program;
 use swc_ecma_parser::{EsSyntax, Parser, Syntax, TsSyntax};
 
+mod module_info;
+
+pub use module_info::{
+    module_info, AmbientModule, CommonJsExports, Export, Import, ImportBinding, ImportKind,
+    Imported, ModuleInfo, ReExportSource, StarExport,
+};
 pub use swc_ecma_ast as ast;
 pub use swc_ecma_visit as visit;
 
