@@ -219,3 +219,81 @@ mod tests {
         );
     }
 }
+
+/// A module read and parsed on demand for the facts other files need (what it exports),
+/// once per run: the target of an import, another composable of a Nuxt app.
+pub struct ModuleFacts {
+    /// The file, for labels that point into it.
+    pub file: std::sync::Arc<prodlint_core::SourceFile>,
+    /// `None` when the file could not be read or parsed (`error` says why).
+    pub info: Option<ModuleInfo>,
+    pub error: Option<String>,
+}
+
+impl prodlint_core::ProjectIndex for ModuleFacts {
+    /// An absolute, normalized path.
+    type Key = std::path::PathBuf;
+
+    fn build(project: &prodlint_core::Project, path: &std::path::PathBuf) -> ModuleFacts {
+        let display = match path.strip_prefix(&project.cwd) {
+            Ok(relative) => relative.to_string_lossy().replace('\\', "/"),
+            Err(_) => path.to_string_lossy().replace('\\', "/"),
+        };
+        let (text, error) = match project.read(path) {
+            Ok(text) => (text.to_string(), None),
+            Err(error) => (String::new(), Some(error.to_string())),
+        };
+        let file = std::sync::Arc::new(prodlint_core::SourceFile::new(path.clone(), display, text));
+        if let Some(error) = error {
+            return ModuleFacts {
+                file,
+                info: None,
+                error: Some(error),
+            };
+        }
+        match parse(&file.display, &file.text) {
+            Ok(parsed) => ModuleFacts {
+                info: Some(module_info(&parsed.program)),
+                file,
+                error: None,
+            },
+            Err(error) => ModuleFacts {
+                file,
+                info: None,
+                error: Some(error.message),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod facts_tests {
+    use super::*;
+
+    #[test]
+    fn module_facts_are_read_through_the_project() {
+        let cwd = std::env::temp_dir();
+        let project = prodlint_core::Project::new(cwd.clone());
+        let path = cwd.join("prodlint-facts-test/composables/useA.ts");
+        project.set_override(
+            &path,
+            std::sync::Arc::from("export const useA = () => 1;\nexport default useA;\n"),
+        );
+        let facts = project.index::<ModuleFacts>(&path);
+        let names: Vec<_> = facts
+            .info
+            .as_ref()
+            .unwrap()
+            .exports
+            .iter()
+            .map(|e| e.name.as_str())
+            .collect();
+        assert_eq!(names, ["useA", "default"]);
+        assert_eq!(
+            facts.file.display,
+            "prodlint-facts-test/composables/useA.ts"
+        );
+        let missing = project.index::<ModuleFacts>(&cwd.join("prodlint-facts-test/none.ts"));
+        assert!(missing.info.is_none() && missing.error.is_some());
+    }
+}
