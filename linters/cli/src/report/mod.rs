@@ -8,6 +8,8 @@ use sha2::{Digest, Sha256};
 
 mod compact;
 mod json;
+mod pretty;
+mod sarif;
 
 /// A file that could not be read or parsed; the run went on without it (or, for syntax
 /// errors a parser recovered from, with what it could make of it).
@@ -101,6 +103,8 @@ pub fn write(format: Format, report: &Report, out: &mut dyn Write) -> io::Result
     match format {
         Format::Compact => compact::write(report, out),
         Format::Json => json::write(report, out),
+        Format::Pretty => pretty::write(report, out, &pretty::Options::for_stdout()),
+        Format::Sarif => sarif::write(report, out),
         _ => compact::write(report, out),
     }
 }
