@@ -112,9 +112,14 @@ pub fn write(report: &Report, out: &mut dyn Write, options: &Options) -> io::Res
         handler
             .render_report(&mut text, diagnostic)
             .map_err(|_| io::Error::other("cannot render a diagnostic"))?;
-        if !text.ends_with('\n') {
-            text.push('\n');
-        }
+        // miette pads the gutter of empty source lines; trailing blanks only get in the way
+        // (of diffs, of editors that strip them from saved output).
+        let mut text: String = text
+            .lines()
+            .map(|line| line.trim_end_matches(' '))
+            .collect::<Vec<_>>()
+            .join("\n");
+        text.push('\n');
         if !first {
             writeln!(out)?;
         }

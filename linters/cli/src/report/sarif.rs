@@ -209,13 +209,14 @@ fn notification(error: &FileError) -> Value {
     }
     json!({
         "level": "error",
+        "descriptor": { "id": error.kind() },
         "message": { "text": sentence(&format!("{}: {}", error.path, error.message)) },
         "locations": [{ "physicalLocation": artifact }],
     })
 }
 
 pub fn document(report: &Report) -> Value {
-    let rules: Vec<&RuleMeta> = report.rules.iter().copied().collect();
+    let rules = &report.rules;
     let fingerprints = report.fingerprints();
     let results: Vec<Value> = report
         .diagnostics
