@@ -6,8 +6,17 @@ use std::io::{self, Write};
 use prodlint_core::{Diagnostic, RuleMeta, Severity};
 use sha2::{Digest, Sha256};
 
+mod checkstyle;
 mod compact;
+mod github;
+mod gitlab;
 mod json;
+mod junit;
+mod pretty;
+mod sarif;
+#[cfg(test)]
+mod tests;
+mod xml;
 
 /// A file that could not be read or parsed; the run went on without it (or, for syntax
 /// errors a parser recovered from, with what it could make of it).
@@ -18,6 +27,24 @@ pub struct FileError {
     pub line: Option<u32>,
     pub column: Option<u32>,
     pub message: String,
+}
+
+impl FileError {
+    /// What the reporters that need an id call it: `syntax-error` when the error has a
+    /// place in the file (the parser's), else `file-error` (unreadable, not UTF-8, a rule
+    /// that failed).
+    pub fn kind(&self) -> &'static str {
+        if self.line.is_some() {
+            "syntax-error"
+        } else {
+            "file-error"
+        }
+    }
+}
+
+/// `1 file`, `2 files`.
+fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
 }
 
 /// Everything a run produced, ready to print.
@@ -101,6 +128,11 @@ pub fn write(format: Format, report: &Report, out: &mut dyn Write) -> io::Result
     match format {
         Format::Compact => compact::write(report, out),
         Format::Json => json::write(report, out),
-        _ => compact::write(report, out),
+        Format::Pretty => pretty::write(report, out, &pretty::Options::for_stdout()),
+        Format::Sarif => sarif::write(report, out),
+        Format::Github => github::write(report, out),
+        Format::Checkstyle => checkstyle::write(report, out),
+        Format::Junit => junit::write(report, out),
+        Format::Gitlab => gitlab::write(report, out),
     }
 }
