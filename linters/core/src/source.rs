@@ -67,8 +67,12 @@ impl SourceFile {
         }
     }
 
+    /// The text of a span, clamped to the file and to character boundaries so that a span
+    /// from a recovering parser never panics.
     pub fn slice(&self, span: Span) -> &str {
-        &self.text[span.start as usize..span.end as usize]
+        let start = self.clamp(span.start) as usize;
+        let end = (self.clamp(span.end) as usize).max(start);
+        &self.text[start..end]
     }
 
     /// The offset clamped to the text and moved back to a character boundary, so that a
