@@ -421,3 +421,90 @@ fn rules_explain_and_version() {
         format!("prodlint {}", env!("CARGO_PKG_VERSION"))
     );
 }
+
+#[test]
+fn shards_together_equal_an_unsharded_run() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let results = |args: &[&str]| -> Vec<Value> {
+        let mut all = vec!["check", "fixtures", "--format", "sarif"];
+        all.extend_from_slice(args);
+        let output = prodlint(&root, &all);
+        let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
+        sarif["runs"][0]["results"].as_array().unwrap().clone()
+    };
+    let key = |result: &Value| -> String {
+        format!(
+            "{}|{}|{}",
+            result["ruleId"], result["locations"], result["partialFingerprints"]
+        )
+    };
+    let mut whole: Vec<String> = results(&[]).iter().map(key).collect();
+    let mut union: Vec<String> = Vec::new();
+    let mut sizes = Vec::new();
+    for k in 1..=3 {
+        let shard = results(&["--shard", &format!("{k}/3")]);
+        sizes.push(shard.len());
+        union.extend(shard.iter().map(key));
+    }
+    whole.sort();
+    union.sort();
+    assert!(whole.len() > 20);
+    assert_eq!(
+        union, whole,
+        "the union of the shards' SARIF results is the unsharded run's"
+    );
+    assert!(
+        sizes.iter().all(|&n| n < whole.len()),
+        "each shard has only part: {sizes:?}"
+    );
+    let output = prodlint(&root, &["check", "fixtures", "--shard", "4/3"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn a_baseline_hides_known_findings_and_counts_stale_entries() {
+    let dir = project(&[
+        (
+            "src/a.ts",
+            "const a = 'http://localhost:1';\nconst b = 'http://localhost:2';\n",
+        ),
+        ("src/b.ts", "const c = 'http://localhost:3';\n"),
+    ]);
+    let output = prodlint(
+        dir.path(),
+        &["check", "--write-baseline", "prodlint-baseline.json"],
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("wrote 3 findings"));
+
+    let (_, report) = json(dir.path(), &["--baseline", "prodlint-baseline.json"]);
+    assert!(findings(&report).is_empty(), "{report:#}");
+
+    // Lines move and a new finding appears: only the new one is reported.
+    std::fs::write(
+        dir.path().join("src/a.ts"),
+        "// a new header\n\nconst a = 'http://localhost:1';\nconst n = 'http://localhost:9';\nconst b = 'http://localhost:2';\n",
+    )
+    .unwrap();
+    let (_, report) = json(dir.path(), &["--baseline", "prodlint-baseline.json"]);
+    assert_eq!(
+        findings(&report),
+        [("src/a.ts".into(), 4, "hardcoded-url".into())]
+    );
+
+    // A fixed finding leaves a stale entry, which is counted.
+    std::fs::write(dir.path().join("src/b.ts"), "const c = process.env.C;\n").unwrap();
+    let output = prodlint(
+        dir.path(),
+        &["check", "--baseline", "prodlint-baseline.json"],
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("1 baseline entries no longer match"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    std::fs::write(dir.path().join("broken.json"), "{").unwrap();
+    let output = prodlint(dir.path(), &["check", "--baseline", "broken.json"]);
+    assert_eq!(output.status.code(), Some(2));
+}

@@ -7,9 +7,12 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use prodlint_core::{Config, Severity};
 
+mod baseline;
 mod discover;
 mod engine;
+mod fs;
 mod report;
+mod shard;
 
 use discover::{discover, display_path, Candidate};
 use engine::{Input, RuleSet};
@@ -62,6 +65,15 @@ struct CheckArgs {
     /// Worker threads [default: one per core].
     #[arg(long)]
     threads: Option<usize>,
+    /// Check only shard K of N (for CI matrices); each shard still reads the whole project.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<shard::Shard>,
+    /// Report only findings that this baseline file does not record.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file (and exit 0).
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    write_baseline: Option<PathBuf>,
 }
 
 /// Exit status: no error-severity finding.
@@ -214,6 +226,10 @@ fn check(args: CheckArgs) -> Result<u8, String> {
             }
             discover(&paths, &config, &cwd, walker_threads)
                 .into_iter()
+                .filter(|candidate| {
+                    args.shard
+                        .is_none_or(|shard| shard.contains(&candidate.display))
+                })
                 .map(|candidate| Input {
                     candidate,
                     text: None,
@@ -222,7 +238,16 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         }
     };
 
-    let report = engine::lint(inputs, &rules, &prodlint_core::Project::new(cwd.clone()));
+    let mut report = engine::lint(inputs, &rules, &prodlint_core::Project::new(cwd.clone()));
+    if let Some(path) = &args.write_baseline {
+        let count = baseline::write(path, &report)?;
+        eprintln!("wrote {count} findings to the baseline {}", path.display());
+        return Ok(EXIT_CLEAN);
+    }
+    let unmatched = match &args.baseline {
+        Some(path) => Some(baseline::apply(path, &mut report)?),
+        None => None,
+    };
     let format = args.format.unwrap_or_else(default_format);
     let mut out = std::io::stdout().lock();
     report::write(format, &report, &mut out)
@@ -243,6 +268,9 @@ fn check(args: CheckArgs) -> Result<u8, String> {
                 format!("; {} files could not be fully parsed", report.errors.len())
             }
         );
+    }
+    if let Some(unmatched) = unmatched.filter(|&n| n > 0) {
+        eprintln!("{unmatched} baseline entries no longer match a finding: rewrite the baseline with --write-baseline to prune them");
     }
     Ok(if report.count(Severity::Error) > 0 {
         EXIT_FINDINGS
