@@ -508,3 +508,66 @@ fn a_baseline_hides_known_findings_and_counts_stale_entries() {
     let output = prodlint(dir.path(), &["check", "--baseline", "broken.json"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+const UNUSED_SUPPRESSIONS: &str = "\
+const a = 1; // prodlint-ignore hardcoded-url: stale
+// prodlint-ignore hardcoded-url: stale too
+const b = 2;
+const c = 'http://localhost:3'; // prodlint-ignore hardcoded-url: used
+";
+
+#[test]
+fn fix_applies_safe_fixes_and_reports_what_remains() {
+    let dir = project(&[
+        ("src/a.ts", UNUSED_SUPPRESSIONS),
+        (
+            "src/b.rs",
+            "fn f() {} // prodlint-ignore hardcoded-url: stale\n",
+        ),
+    ]);
+    let (code, report) = json(dir.path(), &["--fix"]);
+    assert_eq!(code, 0);
+    assert!(findings(&report).is_empty(), "nothing remains: {report:#}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("src/a.ts")).unwrap(),
+        "const a = 1;\nconst b = 2;\nconst c = 'http://localhost:3'; // prodlint-ignore hardcoded-url: used\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("src/b.rs")).unwrap(),
+        "fn f() {}\n"
+    );
+    // Idempotent: a second run has nothing to do.
+    let output = prodlint(dir.path(), &["check", "--fix"]);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("applied 0 fixes"));
+}
+
+#[test]
+fn diff_prints_the_fixes_without_writing() {
+    let dir = project(&[("src/a.ts", UNUSED_SUPPRESSIONS)]);
+    let output = prodlint(dir.path(), &["check", "--diff"]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "exit 1 when there is something to fix"
+    );
+    let diff = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        diff.starts_with("--- a/src/a.ts\n+++ b/src/a.ts\n@@"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("-const a = 1; // prodlint-ignore hardcoded-url: stale\n+const a = 1;\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("-// prodlint-ignore hardcoded-url: stale too\n"),
+        "{diff}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("src/a.ts")).unwrap(),
+        UNUSED_SUPPRESSIONS,
+        "nothing written"
+    );
+    let output = prodlint(dir.path(), &["check", "--fix", "--stdin-filename", "x.ts"]);
+    assert_eq!(output.status.code(), Some(2));
+}

@@ -63,6 +63,7 @@ impl RuleSet {
 
 /// A file to lint: where it is, and its text when it does not come from disk (stdin, an
 /// editor's buffer).
+#[derive(Clone)]
 pub struct Input {
     pub candidate: Candidate,
     pub text: Option<String>,

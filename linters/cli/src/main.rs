@@ -10,6 +10,7 @@ use prodlint_core::{Config, Severity};
 mod baseline;
 mod discover;
 mod engine;
+mod fix;
 mod fs;
 mod report;
 mod shard;
@@ -71,6 +72,12 @@ struct CheckArgs {
     /// Report only findings that this baseline file does not record.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// Apply the safe fixes, then report what remains.
+    #[arg(long, conflicts_with_all = ["diff", "stdin_filename"])]
+    fix: bool,
+    /// Print the safe fixes as a unified diff instead of applying them (exit 1 if any).
+    #[arg(long)]
+    diff: bool,
     /// Record the current findings in this baseline file (and exit 0).
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     write_baseline: Option<PathBuf>,
@@ -192,7 +199,7 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     };
 
-    let inputs = match &args.stdin_filename {
+    let mut inputs = match &args.stdin_filename {
         Some(path) => {
             let mut text = String::new();
             std::io::stdin()
@@ -238,7 +245,48 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         }
     };
 
-    let mut report = engine::lint(inputs, &rules, &prodlint_core::Project::new(cwd.clone()));
+    let lint_inputs = if args.fix {
+        inputs.clone()
+    } else {
+        std::mem::take(&mut inputs)
+    };
+    let mut report = engine::lint(
+        lint_inputs,
+        &rules,
+        &prodlint_core::Project::new(cwd.clone()),
+    );
+    if args.diff || args.fix {
+        let plan = fix::plan(&report.diagnostics);
+        for display in &plan.rejected {
+            eprintln!("prodlint: {display}: the fixed text would not parse; left unchanged");
+        }
+        if plan.overlapping > 0 {
+            eprintln!(
+                "{} fixes overlap others and are left for the next run",
+                plan.overlapping
+            );
+        }
+        if args.diff {
+            print!("{}", fix::diff(&plan));
+            let count: usize = plan.files.iter().map(|f| f.fixes).sum();
+            eprintln!("{count} fixes in {} files", plan.files.len());
+            return Ok(if plan.files.is_empty() {
+                EXIT_CLEAN
+            } else {
+                EXIT_FINDINGS
+            });
+        }
+        let (written, errors) = fix::apply(&plan);
+        for error in &errors {
+            eprintln!("prodlint: {error}");
+        }
+        let count: usize = plan.files.iter().map(|f| f.fixes).sum();
+        eprintln!("applied {count} fixes in {written} files");
+        if written > 0 {
+            // Report what remains after the fixes, from the files as they are now.
+            report = engine::lint(inputs, &rules, &prodlint_core::Project::new(cwd.clone()));
+        }
+    }
     if let Some(path) = &args.write_baseline {
         let count = baseline::write(path, &report)?;
         eprintln!("wrote {count} findings to the baseline {}", path.display());

@@ -15,10 +15,23 @@ const FILE_DIRECTIVE: &str = "prodlint-ignore-file";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SuppressionProblem {
-    NoRule { span: Span },
-    UnknownRule { span: Span, rule: String },
-    NoReason { span: Span },
-    Unused { span: Span, rule: String },
+    NoRule {
+        span: Span,
+    },
+    UnknownRule {
+        span: Span,
+        rule: String,
+    },
+    NoReason {
+        span: Span,
+    },
+    /// `removable`: nothing in the comment is used, so deleting it changes nothing (set on
+    /// the first of its rules only, so that one fix removes it).
+    Unused {
+        span: Span,
+        rule: String,
+        removable: bool,
+    },
 }
 
 #[derive(Debug)]
@@ -142,12 +155,20 @@ impl Suppressions {
     pub fn problems(&self, ran: &dyn Fn(&str) -> bool) -> Vec<SuppressionProblem> {
         let mut problems = self.problems.clone();
         for entry in &self.entries {
+            let useless = entry
+                .rules
+                .iter()
+                .zip(&entry.used)
+                .all(|(rule, used)| !used && ran(rule));
+            let mut first = true;
             for (rule, used) in entry.rules.iter().zip(&entry.used) {
                 if !used && ran(rule) {
                     problems.push(SuppressionProblem::Unused {
                         span: entry.span,
                         rule: rule.clone(),
+                        removable: useless && first,
                     });
+                    first = false;
                 }
             }
         }
