@@ -5,7 +5,7 @@ use std::path::Path;
 
 #[test]
 fn rule_pages_match_the_declarations() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/rules");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
     let update = std::env::var_os("PRODLINT_UPDATE_DOCS").is_some();
     let mut stale = Vec::new();
     for entry in prodlint_rules::REGISTRY {

@@ -15,7 +15,7 @@ use std::process::Command;
 const MARKER: &str = "expect:";
 
 fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
 type Finding = (String, u32, String);

@@ -13,7 +13,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-const REPO_ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+const REPO_ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 const FORMATS: [&str; 8] = [
     "pretty",
@@ -75,7 +75,7 @@ fn assert_demo_snapshot(format: &str) {
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/snapshots"
+        "/tests/snapshots"
     ));
     settings.set_prepend_module_to_snapshot(false);
     settings.set_description(format!(
