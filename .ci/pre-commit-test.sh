@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The pre-commit hook, end to end, with the real `pre-commit` framework: in a throwaway
+# repository, a staged defect blocks the commit and its finding is printed; a clean commit
+# passes; only staged files are reported.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+if ! command -v pre-commit >/dev/null; then
+  python3 -m pip install --quiet pre-commit
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+git init -q
+git config user.email ci@prodlint.invalid
+git config user.name ci
+# Findings of this rule block commits in this project.
+printf '[rules.hardcoded-url]\nseverity = "error"\n' > prodlint.toml
+mkdir -p src
+printf 'export const ok = 1;\n' > src/clean.ts
+# A defect that exists but is not staged: it must not be reported.
+printf 'export const old = "http://localhost:1";\n' > src/unstaged.ts
+git add prodlint.toml src/clean.ts
+git commit -q -m init --no-verify
+
+printf 'export const api = process.env.API_URL || "http://localhost:3000/api";\n' > src/api.ts
+git add src/api.ts
+set +e
+output=$(pre-commit try-repo "$repo" prodlint 2>&1)
+status=$?
+set -e
+echo "$output"
+if [ "$status" -eq 0 ]; then
+  echo "FAIL: a staged localhost fallback did not block the commit"; exit 1
+fi
+grep -q 'src/api.ts:1:.*hardcoded-url' <<<"$output" || { echo "FAIL: the finding was not printed"; exit 1; }
+if grep -q 'unstaged.ts' <<<"$output"; then
+  echo "FAIL: an unstaged file was reported"; exit 1
+fi
+
+# Fixed and staged again: the commit passes.
+printf 'export const api = process.env.API_URL;\n' > src/api.ts
+git add src/api.ts
+pre-commit try-repo "$repo" prodlint || { echo "FAIL: a clean commit was blocked"; exit 1; }
+echo "pre-commit: 1 passed, 0 failed"
