@@ -407,7 +407,7 @@ impl Visit for Collector<'_> {
 #[derive(Debug, Clone)]
 struct Frame {
     site: LoopSite,
-    /// Bounded by a small literal, a retry or polling loop, or paced on purpose.
+    /// Bounded by a small literal, a retry, polling or paging loop, or paced on purpose.
     silent: bool,
 }
 
@@ -487,6 +487,143 @@ impl Visit for BodyFacts {
     }
 }
 
+/// The names an expression or pattern mentions, and whether it awaits.
+#[derive(Default)]
+struct Names {
+    names: HashSet<String>,
+    awaits: bool,
+}
+
+impl Visit for Names {
+    fn visit_ident(&mut self, ident: &Ident) {
+        self.names.insert(ident.sym.to_string());
+    }
+    fn visit_member_prop(&mut self, _: &MemberProp) {}
+    fn visit_await_expr(&mut self, expr: &AwaitExpr) {
+        self.awaits = true;
+        expr.visit_children_with(self);
+    }
+}
+
+fn names<N: VisitWith<Names> + ?Sized>(node: &N) -> Names {
+    let mut found = Names::default();
+    node.visit_with(&mut found);
+    found
+}
+
+/// Whether a `while`/`do…while` loop is driven by what its awaits return: its condition
+/// reads a variable that the body sets from an awaited result (`cursor = page.next`,
+/// `deleted = await …`, `parent = folder.parentId`, `queue.push(...found)`). Such a loop
+/// pages, drains in batches or walks a chain of rows: each query needs the previous one.
+struct Dependence {
+    tests: HashSet<String>,
+    tainted: HashSet<String>,
+    dependent: bool,
+}
+
+impl Dependence {
+    fn is_tainted(&self, found: &Names) -> bool {
+        found.awaits || found.names.iter().any(|n| self.tainted.contains(n))
+    }
+
+    fn root(expr: &Expr) -> Option<String> {
+        match strip(expr) {
+            Expr::Ident(ident) => Some(ident.sym.to_string()),
+            Expr::Member(member) => Dependence::root(&member.obj),
+            Expr::OptChain(chain) => match &*chain.base {
+                OptChainBase::Member(member) => Dependence::root(&member.obj),
+                OptChainBase::Call(_) => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+impl Visit for Dependence {
+    fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
+        declarator.visit_children_with(self);
+        if let Some(init) = &declarator.init {
+            if self.is_tainted(&names(&**init)) {
+                self.tainted.extend(names(&declarator.name).names);
+            }
+        }
+    }
+
+    fn visit_for_of_stmt(&mut self, stmt: &ForOfStmt) {
+        if self.is_tainted(&names(&*stmt.right)) {
+            if let ForHead::VarDecl(decl) = &stmt.left {
+                for declarator in &decl.decls {
+                    self.tainted.extend(names(&declarator.name).names);
+                }
+            }
+        }
+        stmt.visit_children_with(self);
+    }
+
+    fn visit_assign_expr(&mut self, assign: &AssignExpr) {
+        assign.visit_children_with(self);
+        let target = match &assign.left {
+            AssignTarget::Simple(SimpleAssignTarget::Ident(ident)) => {
+                Some(ident.id.sym.to_string())
+            }
+            AssignTarget::Simple(SimpleAssignTarget::Member(member)) => {
+                Dependence::root(&member.obj)
+            }
+            _ => None,
+        };
+        let Some(target) = target else { return };
+        if self.is_tainted(&names(&*assign.right)) {
+            if self.tests.contains(&target) {
+                self.dependent = true;
+            }
+            self.tainted.insert(target);
+        }
+    }
+
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        call.visit_children_with(self);
+        if let Callee::Expr(callee) = &call.callee {
+            if let Expr::Member(member) = strip(callee) {
+                let method = member_prop(&member.prop).unwrap_or_default();
+                if matches!(
+                    method.as_str(),
+                    "push" | "unshift" | "add" | "set" | "splice"
+                ) {
+                    if let Some(root) = Dependence::root(&member.obj) {
+                        if self.tests.contains(&root) && self.is_tainted(&names(&call.args)) {
+                            self.dependent = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// See [`Dependence`].
+fn is_result_driven(test: &Expr, body: &Stmt) -> bool {
+    let mut dependence = Dependence {
+        tests: names(test).names,
+        tainted: HashSet::new(),
+        dependent: false,
+    };
+    body.visit_with(&mut dependence);
+    dependence.dependent
+}
+
+/// `i < 3`, `attempt <= 5 && !done`: a condition with a small literal bound.
+fn has_small_bound(test: &Expr) -> bool {
+    match strip(test) {
+        Expr::Bin(bin) => match bin.op {
+            BinaryOp::Lt | BinaryOp::LtEq => small_number(&bin.right),
+            BinaryOp::Gt | BinaryOp::GtEq => small_number(&bin.left),
+            BinaryOp::LogicalAnd => has_small_bound(&bin.left) || has_small_bound(&bin.right),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 fn body_facts(body: &Stmt) -> BodyFacts {
     let mut facts = BodyFacts::default();
     body.visit_with(&mut facts);
@@ -521,12 +658,12 @@ impl Visitor<'_, '_> {
         header: Span,
         kind: &str,
         body: &Stmt,
-        bounded: bool,
+        quiet: bool,
         infinite: bool,
     ) -> Frame {
         let facts = body_facts(body);
         let header_text = self.ctx.file.slice(header);
-        let silent = bounded
+        let silent = quiet
             || facts.paced
             || is_retry_or_paging_header(header_text)
             || (infinite && !facts.drains);
@@ -741,14 +878,7 @@ impl Visit for Visitor<'_, '_> {
         stmt.test.visit_with(self);
         stmt.update.visit_with(self);
         let header = self.header(stmt.span, &stmt.body);
-        let bounded = stmt.test.as_deref().is_some_and(|test| match strip(test) {
-            Expr::Bin(bin) => match bin.op {
-                BinaryOp::Lt | BinaryOp::LtEq => small_number(&bin.right),
-                BinaryOp::Gt | BinaryOp::GtEq => small_number(&bin.left),
-                _ => false,
-            },
-            _ => false,
-        });
+        let bounded = stmt.test.as_deref().is_some_and(has_small_bound);
         let infinite = stmt.test.as_deref().is_none_or(is_true);
         let frame = self.loop_frame(header, "`for` loop", &stmt.body, bounded, infinite);
         self.in_loop(frame, &stmt.body);
@@ -757,11 +887,12 @@ impl Visit for Visitor<'_, '_> {
     fn visit_while_stmt(&mut self, stmt: &WhileStmt) {
         stmt.test.visit_with(self);
         let header = self.header(stmt.span, &stmt.body);
+        let quiet = has_small_bound(&stmt.test) || is_result_driven(&stmt.test, &stmt.body);
         let frame = self.loop_frame(
             header,
             "`while` loop",
             &stmt.body,
-            false,
+            quiet,
             is_true(&stmt.test),
         );
         self.in_loop(frame, &stmt.body);
@@ -771,11 +902,12 @@ impl Visit for Visitor<'_, '_> {
         let start = span(stmt.span).start;
         let header = Span::new(start, start + 2);
         let test_text = self.ctx.file.slice(span(stmt.test.span()));
+        let quiet = has_small_bound(&stmt.test) || is_result_driven(&stmt.test, &stmt.body);
         let mut frame = self.loop_frame(
             header,
             "`do…while` loop",
             &stmt.body,
-            false,
+            quiet,
             is_true(&stmt.test),
         );
         frame.silent |= is_retry_or_paging_header(test_text);

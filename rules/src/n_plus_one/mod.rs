@@ -221,18 +221,30 @@ impl Rule for NPlusOne {
     }
 
     fn check_rust(&self, ctx: &RustContext<'_>, out: &mut Vec<Diagnostic>) {
-        if ctx.is_test_file || ctx.is_tooling_file {
+        if ctx.is_test_file || ctx.is_tooling_file || is_one_off_script(&ctx.file.display) {
             return;
         }
         rust::check(self, ctx, out);
     }
 
     fn check_js(&self, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
-        if ctx.is_test_file || ctx.is_tooling_file {
+        if ctx.is_test_file || ctx.is_tooling_file || is_one_off_script(&ctx.file.display) {
             return;
         }
         js::check(self, ctx, out);
     }
+}
+
+/// Seed data and data migrations run once, by hand or at deploy time: a loop of queries
+/// there costs nothing worth a warning.
+fn is_one_off_script(path: &str) -> bool {
+    let mut components = path.split('/');
+    let file_name = components.next_back().unwrap_or("");
+    let stem = file_name.split('.').next().unwrap_or("");
+    components.any(|dir| {
+        let dir = dir.to_ascii_lowercase();
+        dir.starts_with("seed") || dir.starts_with("migration") || dir == "migrate"
+    }) || matches!(stem, "seed" | "seeds" | "seeder")
 }
 
 /// The loop a call repeats in.
@@ -271,6 +283,14 @@ struct Finding {
 
 /// A chain as shown in a message: `this.prisma.task.create`, `knex(…).where(…).first`.
 fn render_chain<S>(chain: &[Seg<S>]) -> String {
+    // `sqlx::query(…).bind(…).bind(…).execute` → `sqlx::query(…)….execute`
+    if let Some(first_call) = chain.iter().position(|seg| seg.call) {
+        if chain.len() > first_call + 2 {
+            let head = render_chain(&chain[..=first_call]);
+            let last = &chain[chain.len() - 1];
+            return format!("{head}(…)….{}", last.name);
+        }
+    }
     let mut out = String::new();
     for (i, seg) in chain.iter().enumerate() {
         if i > 0 {

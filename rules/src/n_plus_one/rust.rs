@@ -408,6 +408,97 @@ fn body_facts(body: &SyntaxNode) -> BodyFacts {
     facts
 }
 
+/// The names a subtree mentions, and whether it awaits.
+fn names_in(node: &SyntaxNode) -> (HashSet<String>, bool) {
+    let mut names = HashSet::new();
+    let mut awaits = false;
+    for descendant in node.descendants() {
+        if let Some(name) = ast::NameRef::cast(descendant.clone()) {
+            names.insert(name.text().to_string());
+        } else if ast::AwaitExpr::can_cast(descendant.kind()) {
+            awaits = true;
+        }
+    }
+    (names, awaits)
+}
+
+fn pattern_names(pat: &ast::Pat) -> impl Iterator<Item = String> {
+    pat.syntax()
+        .descendants()
+        .filter_map(ast::IdentPat::cast)
+        .filter_map(|ident| ident.name().map(|n| n.text().to_string()))
+}
+
+/// The variable an assignment writes: `x`, `x.field`, `*x`.
+fn assigned_root(expr: &ast::Expr) -> Option<String> {
+    match expr {
+        ast::Expr::PathExpr(path) => path
+            .path()
+            .and_then(|p| p.as_single_name_ref())
+            .map(|n| n.text().to_string()),
+        ast::Expr::FieldExpr(field) => field.expr().and_then(|e| assigned_root(&e)),
+        ast::Expr::PrefixExpr(prefix) => prefix.expr().and_then(|e| assigned_root(&e)),
+        _ => None,
+    }
+}
+
+/// Whether a `while` loop is driven by what its awaits return: its condition reads a
+/// variable the body sets from an awaited result (`previous = rows.last()`), so each query
+/// needs the previous one (keyset pages, batches, walking up a tree).
+fn is_result_driven(condition: &SyntaxNode, body: &SyntaxNode) -> bool {
+    let (tests, _) = names_in(condition);
+    let mut tainted: HashSet<String> = HashSet::new();
+    let is_tainted = |node: &SyntaxNode, tainted: &HashSet<String>| {
+        let (names, awaits) = names_in(node);
+        awaits || names.iter().any(|n| tainted.contains(n))
+    };
+    for node in body.descendants() {
+        if let Some(let_stmt) = ast::LetStmt::cast(node.clone()) {
+            if let (Some(pat), Some(init)) = (let_stmt.pat(), let_stmt.initializer()) {
+                if is_tainted(init.syntax(), &tainted) {
+                    tainted.extend(pattern_names(&pat));
+                }
+            }
+        } else if let Some(for_expr) = ast::ForExpr::cast(node.clone()) {
+            if let (Some(pat), Some(iterable)) = (for_expr.pat(), for_expr.iterable()) {
+                if is_tainted(iterable.syntax(), &tainted) {
+                    tainted.extend(pattern_names(&pat));
+                }
+            }
+        } else if let Some(bin) = ast::BinExpr::cast(node.clone()) {
+            let is_assign = matches!(bin.op_kind(), Some(ast::BinaryOp::Assignment { .. }));
+            if let (true, Some(lhs), Some(rhs)) = (is_assign, bin.lhs(), bin.rhs()) {
+                if let Some(root) = assigned_root(&lhs) {
+                    if is_tainted(rhs.syntax(), &tainted) {
+                        if tests.contains(&root) {
+                            return true;
+                        }
+                        tainted.insert(root);
+                    }
+                }
+            }
+        } else if let Some(call) = ast::MethodCallExpr::cast(node.clone()) {
+            let method = call
+                .name_ref()
+                .map(|n| n.text().to_string())
+                .unwrap_or_default();
+            if matches!(
+                method.as_str(),
+                "push" | "push_back" | "push_front" | "insert" | "extend"
+            ) {
+                let root = call.receiver().and_then(|r| assigned_root(&r));
+                let args_tainted = call
+                    .arg_list()
+                    .is_some_and(|args| is_tainted(args.syntax(), &tainted));
+                if root.is_some_and(|r| tests.contains(&r)) && args_tainted {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
 fn small_literal(expr: &ast::Expr) -> bool {
     match expr {
         ast::Expr::Literal(lit) => lit
@@ -508,7 +599,10 @@ impl Checker<'_, '_> {
                         .unwrap_or(start + 5);
                     let header = Span::new(start, end);
                     let infinite = condition_text.trim() == "true";
-                    if !self.is_quiet(header, &child, infinite) {
+                    let driven = condition
+                        .as_ref()
+                        .is_some_and(|c| is_result_driven(c.syntax(), &child));
+                    if !driven && !self.is_quiet(header, &child, infinite) {
                         let kind = if condition_text.trim_start().starts_with("let") {
                             "`while let` loop"
                         } else {
