@@ -754,7 +754,15 @@ impl Visitor<'_, '_> {
         let chain = chain(unwrap_observable(expr));
         let finding = if let Some((entry, len)) = self.rule.data_access(Lang::Js, &chain, true) {
             let seg = &chain[len - 1];
-            if is_paging_call(self.ctx.file.slice(seg.at.args)) {
+            if is_paging_call(
+                &seg.name,
+                &chain[..len]
+                    .iter()
+                    .filter(|seg| seg.call)
+                    .map(|seg| self.ctx.file.slice(seg.at.args))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ) {
                 return;
             }
             Finding {

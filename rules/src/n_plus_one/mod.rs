@@ -39,10 +39,14 @@ crate::declare_rule! {
     ///
     /// It stays silent on awaits that are not data access (timers, unknown callees); loops
     /// bounded by a small literal (`for (let i = 0; i < 3; i++)`, `for (const k of ["a",
-    /// "b"])`, `for i in 0..3`); retry and polling loops (a header that counts attempts or
-    /// pages, a body that sleeps); pagination (`skip`, `cursor`, `offset`, `page` in the
-    /// call); infinite loops (`while (true)`, `loop`) unless they drain a collection
-    /// (`queue.shift()`, `stack.pop()`); calls collected into one `Promise.all`,
+    /// "b"])`, `for i in 0..3`, `while (i < 3 && !found)`); retry and polling loops (a
+    /// header that counts attempts or pages, a body that sleeps); reads that page
+    /// (`skip`, `cursor`, `offset`, `page` in the arguments); `while` loops driven by what
+    /// the query returned, where each query needs the previous one (keyset batches,
+    /// `deleted = await …` until done, walking `parentId` up a tree); infinite loops
+    /// (`while (true)`, `loop`) unless they drain a collection (`queue.shift()`,
+    /// `stack.pop()`); seed data and migrations (`seed/`, `migrations/`, `seed.ts`);
+    /// calls collected into one `Promise.all`,
     /// `$transaction([...])`, `join_all` or `buffer_unordered` (these can get an `info`
     /// suggestion, see Options); channel and stream consumption (`while let Some(x) =
     /// rx.recv().await`); test code; and lines with a suppression comment.
@@ -375,35 +379,87 @@ fn diagnostic(file: &Arc<SourceFile>, finding: &Finding) -> Diagnostic {
     diagnostic
 }
 
-/// Words in a loop header that mark retries, polling or pages rather than items.
+/// Words in a loop header that mark retries, polling or pages rather than items:
+/// `attempt`, `maxRetries`, `hasNextPage`, `cursor`, but not `Object.entries`.
 fn is_retry_or_paging_header(header: &str) -> bool {
-    let lower = header.to_ascii_lowercase();
-    [
-        "retr",
+    const WORDS: &[&str] = &[
+        "retry",
+        "retries",
+        "retried",
         "attempt",
+        "attempts",
         "tries",
         "backoff",
         "page",
+        "pages",
         "cursor",
         "offset",
-        "hasmore",
-        "has_more",
-        "hasnext",
-        "has_next",
-        "nexttoken",
-        "next_token",
         "continuation",
-    ]
-    .iter()
-    .any(|word| lower.contains(word))
+    ];
+    const COMPOUNDS: &[&str] = &["hasmore", "hasnext", "nexttoken", "nextpage", "nextcursor"];
+    header
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|identifier| !identifier.is_empty())
+        .any(|identifier| {
+            let lower = identifier.to_ascii_lowercase().replace('_', "");
+            COMPOUNDS.iter().any(|compound| lower.contains(compound))
+                || split_words(identifier)
+                    .iter()
+                    .any(|word| WORDS.contains(&word.as_str()))
+        })
 }
 
-/// Arguments that page through results: `findMany({ skip, take })`, `OFFSET $1`.
-fn is_paging_call(args: &str) -> bool {
-    let lower = args.to_ascii_lowercase();
-    ["cursor", "offset", "skip", "page"]
-        .iter()
-        .any(|word| lower.contains(word))
+/// `maxRetries` → `max`, `retries`; `next_page` → `next`, `page`.
+fn split_words(identifier: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    for c in identifier.chars() {
+        if (c == '_' || c.is_ascii_uppercase()) && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        if c != '_' {
+            current.push(c.to_ascii_lowercase());
+        }
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// A read whose arguments page through results: `findMany({ skip, take })`,
+/// `{ cursor: { id } }`, `LIMIT 100 OFFSET $1`. Writes never page.
+fn is_paging_call(method: &str, args: &str) -> bool {
+    let method = method
+        .rsplit("::")
+        .next()
+        .unwrap_or(method)
+        .to_ascii_lowercase();
+    const WRITES: &[&str] = &[
+        "create", "insert", "update", "upsert", "delete", "save", "remove", "destroy", "execute",
+        "bulk", "set", "del", "put", "post", "patch",
+    ];
+    if WRITES.iter().any(|write| method.starts_with(write)) {
+        return false;
+    }
+    args.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$'))
+        .map(|word| word.to_ascii_lowercase())
+        .any(|word| {
+            matches!(
+                word.as_str(),
+                "skip"
+                    | "cursor"
+                    | "offset"
+                    | "page"
+                    | "pagetoken"
+                    | "page_token"
+                    | "nextpagetoken"
+                    | "pagenumber"
+                    | "page_number"
+                    | "startafter"
+                    | "startcursor"
+            )
+        })
 }
 
 /// Calls that pace a loop on purpose (sleeps, backoff) or consume a stream or channel.
@@ -480,7 +536,24 @@ mod tests {
         ));
         assert!(is_retry_or_paging_header("while (hasNextPage)"));
         assert!(!is_retry_or_paging_header("for (const task of tasks)"));
-        assert!(is_paging_call("({ skip: i * 100, take: 100 })"));
-        assert!(!is_paging_call("({ where: { id } })"));
+        assert!(is_retry_or_paging_header("for attempt in 0..MAX_RETRIES"));
+        assert!(is_retry_or_paging_header("while (nextCursor)"));
+        assert!(!is_retry_or_paging_header(
+            "for (const [k, v] of Object.entries(DEFAULTS))"
+        ));
+        assert!(!is_retry_or_paging_header(
+            "for (const pageant of pageants)"
+        ));
+        assert!(is_paging_call("findMany", "({ skip: i * 100, take: 100 })"));
+        assert!(is_paging_call(
+            "fetch_all",
+            "(\"SELECT * FROM t LIMIT 100 OFFSET $1\")"
+        ));
+        assert!(!is_paging_call("findMany", "({ where: { id } })"));
+        assert!(!is_paging_call(
+            "createMany",
+            "({ data: { page: field.page } })"
+        ));
+        assert!(!is_paging_call("findMany", "({ where: { pageId: id } })"));
     }
 }

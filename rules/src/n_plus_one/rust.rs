@@ -747,7 +747,15 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
         let finding = match (matched, helper) {
             (Some((entry, len)), _) => {
                 let seg = &chain[len - 1];
-                if is_paging_call(ctx.file.slice(seg.at.args)) {
+                if is_paging_call(
+                    &seg.name,
+                    &chain[..len]
+                        .iter()
+                        .filter(|seg| seg.call)
+                        .map(|seg| ctx.file.slice(seg.at.args))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ) {
                     continue;
                 }
                 Finding {
