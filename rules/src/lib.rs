@@ -11,6 +11,7 @@ use prodlint_rust::RustFile;
 mod declare;
 pub mod hardcoded_url;
 pub mod invalid_suppression;
+pub mod n_plus_one;
 
 /// What a rule sees of a Rust file.
 pub struct RustContext<'a> {
@@ -58,6 +59,10 @@ pub static REGISTRY: &[RuleEntry] = &[
     RuleEntry {
         meta: &hardcoded_url::META,
         build: hardcoded_url::HardcodedUrl::build,
+    },
+    RuleEntry {
+        meta: &n_plus_one::META,
+        build: n_plus_one::NPlusOne::build,
     },
     RuleEntry {
         meta: &invalid_suppression::META,

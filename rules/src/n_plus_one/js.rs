@@ -1,0 +1,989 @@
+use std::collections::{HashMap, HashSet};
+
+use prodlint_core::{Diagnostic, Span};
+use prodlint_js::ast::*;
+use prodlint_js::span;
+use prodlint_js::visit::{Visit, VisitWith};
+
+use super::catalogue::{Args, Lang, Seg};
+use super::{
+    diagnostic, is_drain_call, is_pacing_call, is_paging_call, is_retry_or_paging_header,
+    render_chain, Finding, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
+};
+use crate::JsContext;
+
+/// Where a segment of a chain is: the expression ending there and its arguments.
+#[derive(Debug, Clone, Copy)]
+struct At {
+    expr: Span,
+    args: Span,
+    /// Where the segment's name starts (`create` in `this.prisma.task.create(..)`).
+    name: u32,
+}
+
+impl At {
+    fn new(expr: Span, args: Span) -> At {
+        At {
+            expr,
+            args,
+            name: expr.start,
+        }
+    }
+}
+
+type Chain = Vec<Seg<At>>;
+
+/// Array methods whose async callback runs once per element.
+const ARRAY_METHODS: &[&str] = &[
+    "forEach",
+    "map",
+    "flatMap",
+    "reduce",
+    "reduceRight",
+    "filter",
+    "some",
+    "every",
+    "find",
+    "findIndex",
+];
+
+/// Calls that run the promises of their argument together.
+fn is_batch_callee(callee: &Callee) -> bool {
+    let Callee::Expr(expr) = callee else {
+        return false;
+    };
+    match &**expr {
+        Expr::Member(member) => {
+            let prop = member_prop(&member.prop);
+            let object = match &*member.obj {
+                Expr::Ident(ident) => ident.sym.to_string(),
+                _ => String::new(),
+            };
+            matches!(prop.as_deref(), Some("$transaction"))
+                || (matches!(object.as_str(), "Promise" | "Bluebird" | "P")
+                    && matches!(
+                        prop.as_deref(),
+                        Some("all" | "allSettled" | "map" | "mapSeries")
+                    ))
+        }
+        Expr::Ident(ident) => matches!(&*ident.sym, "pMap" | "pAll" | "mapLimit" | "all"),
+        _ => false,
+    }
+}
+
+fn member_prop(prop: &MemberProp) -> Option<String> {
+    match prop {
+        MemberProp::Ident(ident) => Some(ident.sym.to_string()),
+        MemberProp::Computed(computed) => match &*computed.expr {
+            Expr::Lit(Lit::Str(s)) => Some(s.value.to_atom_lossy().to_string()),
+            _ => None,
+        },
+        MemberProp::PrivateName(private) => Some(format!("#{}", private.name)),
+    }
+}
+
+fn strip(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Paren(paren) => strip(&paren.expr),
+        Expr::TsNonNull(e) => strip(&e.expr),
+        Expr::TsAs(e) => strip(&e.expr),
+        Expr::TsSatisfies(e) => strip(&e.expr),
+        Expr::TsTypeAssertion(e) => strip(&e.expr),
+        Expr::TsConstAssertion(e) => strip(&e.expr),
+        _ => expr,
+    }
+}
+
+fn args_of(args: &[ExprOrSpread], call_span: Span, callee_end: u32) -> (Args, Span) {
+    let first = args.first().map(|arg| strip(&arg.expr));
+    let info = Args {
+        first_is_str: matches!(first, Some(Expr::Lit(Lit::Str(_)) | Expr::Tpl(_))),
+        first_is_sql: first.is_some_and(|e| {
+            !matches!(
+                e,
+                Expr::Object(_) | Expr::Array(_) | Expr::Arrow(_) | Expr::Fn(_)
+            )
+        }),
+        ..Args::default()
+    };
+    (
+        info,
+        Span::new(callee_end.min(call_span.end), call_span.end),
+    )
+}
+
+/// The chain of an expression: `this.prisma.task.create(…)` → `this`, `prisma`, `task`,
+/// `create()`.
+fn chain(expr: &Expr) -> Chain {
+    let expr = strip(expr);
+    let plain = |name: String, at: Span| Seg {
+        name,
+        call: false,
+        args: Args::default(),
+        at: At::new(at, at),
+    };
+    match expr {
+        Expr::Ident(ident) => vec![plain(ident.sym.to_string(), span(ident.span))],
+        Expr::This(this) => vec![plain("this".into(), span(this.span))],
+        Expr::Member(member) => {
+            let mut out = chain(&member.obj);
+            let mut seg = plain(
+                member_prop(&member.prop).unwrap_or_else(|| "[]".into()),
+                span(member.span),
+            );
+            seg.at.name = span(member.prop.span()).start;
+            out.push(seg);
+            out
+        }
+        Expr::Call(call) => call_chain(&call.callee, &call.args, span(call.span)),
+        Expr::OptChain(opt) => match &*opt.base {
+            OptChainBase::Member(member) => {
+                let mut out = chain(&member.obj);
+                let mut seg = plain(
+                    member_prop(&member.prop).unwrap_or_else(|| "[]".into()),
+                    span(member.span),
+                );
+                seg.at.name = span(member.prop.span()).start;
+                out.push(seg);
+                out
+            }
+            OptChainBase::Call(call) => {
+                let mut out = chain(&call.callee);
+                let (args, args_span) =
+                    args_of(&call.args, span(call.span), span(call.callee.span()).end);
+                mark_call(&mut out, args, span(call.span), args_span);
+                out
+            }
+        },
+        Expr::TaggedTpl(tagged) => {
+            let mut out = chain(&tagged.tag);
+            let at = span(tagged.span);
+            mark_call(
+                &mut out,
+                Args {
+                    first_is_str: true,
+                    first_is_sql: true,
+                    ..Args::default()
+                },
+                at,
+                span(tagged.tpl.span),
+            );
+            out
+        }
+        Expr::Await(await_expr) => chain(&await_expr.arg),
+        _ => vec![plain("?".into(), span(expr.span()))],
+    }
+}
+
+fn call_chain(callee: &Callee, args: &[ExprOrSpread], call_span: Span) -> Chain {
+    let Callee::Expr(callee) = callee else {
+        return vec![Seg {
+            name: "?".into(),
+            call: true,
+            args: Args::default(),
+            at: At::new(call_span, call_span),
+        }];
+    };
+    let mut out = chain(callee);
+    let (info, args_span) = args_of(args, call_span, span(callee.span()).end);
+    mark_call(&mut out, info, call_span, args_span);
+    out
+}
+
+fn mark_call(chain: &mut Chain, args: Args, call_span: Span, args_span: Span) {
+    if let Some(last) = chain.last_mut() {
+        if last.call {
+            // `f()()`: a call of a call's result.
+            chain.push(Seg {
+                name: "?".into(),
+                call: true,
+                args,
+                at: At::new(call_span, args_span),
+            });
+            return;
+        }
+        last.call = true;
+        last.args = args;
+        last.at = At {
+            expr: call_span,
+            args: args_span,
+            name: last.at.name,
+        };
+    }
+}
+
+use swc_common::Spanned;
+
+/// `firstValueFrom(this.http.get(url))`: the observable inside is what runs.
+fn unwrap_observable(expr: &Expr) -> &Expr {
+    if let Expr::Call(call) = strip(expr) {
+        if let Callee::Expr(callee) = &call.callee {
+            if let Expr::Ident(ident) = &**callee {
+                if matches!(&*ident.sym, "firstValueFrom" | "lastValueFrom") {
+                    if let Some(arg) = call.args.first() {
+                        return strip(&arg.expr);
+                    }
+                }
+            }
+        }
+    }
+    strip(expr)
+}
+
+/// A helper's first data-access call.
+#[derive(Debug, Clone)]
+struct Access {
+    span: Span,
+    call: String,
+    library: String,
+    help: String,
+}
+
+/// Functions and methods of the file that make a data-access call themselves.
+#[derive(Default)]
+struct Helpers {
+    /// By function name; `None` when two functions share the name.
+    functions: HashMap<String, Option<Access>>,
+    /// By the class's span start, then method name.
+    methods: HashMap<u32, HashMap<String, Access>>,
+}
+
+/// Finds the data-access calls a function body makes directly: awaited, returned, or the
+/// body of an arrow function. Nested functions are their own.
+struct AccessFinder<'a> {
+    rule: &'a NPlusOne,
+    found: Option<Access>,
+}
+
+impl AccessFinder<'_> {
+    fn consider(&mut self, expr: &Expr) {
+        if self.found.is_some() {
+            return;
+        }
+        let chain = chain(unwrap_observable(expr));
+        if let Some((entry, len)) = self.rule.data_access(Lang::Js, &chain, true) {
+            self.found = Some(Access {
+                span: chain[len - 1].at.expr,
+                call: render_chain(&chain[..len]),
+                library: entry.library.clone(),
+                help: entry.help.clone(),
+            });
+        }
+    }
+
+    fn body(rule: &NPlusOne, params: &[Pat], body: &ArrowFunctionBody) -> Option<Access> {
+        let mut finder = AccessFinder { rule, found: None };
+        params.visit_with(&mut finder);
+        match body {
+            ArrowFunctionBody::FunctionBody(block) => block.visit_with(&mut finder),
+            ArrowFunctionBody::Expr(expr) => {
+                finder.consider(expr);
+                expr.visit_with(&mut finder);
+            }
+        }
+        finder.found
+    }
+
+    fn function(rule: &NPlusOne, function: &Function) -> Option<Access> {
+        let mut finder = AccessFinder { rule, found: None };
+        function.body.visit_with(&mut finder);
+        finder.found
+    }
+}
+
+impl Visit for AccessFinder<'_> {
+    fn visit_function(&mut self, _: &Function) {}
+    fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+    fn visit_class(&mut self, _: &Class) {}
+
+    fn visit_await_expr(&mut self, expr: &AwaitExpr) {
+        self.consider(&expr.arg);
+        expr.visit_children_with(self);
+    }
+
+    fn visit_return_stmt(&mut self, stmt: &ReturnStmt) {
+        if let Some(arg) = &stmt.arg {
+            self.consider(arg);
+        }
+        stmt.visit_children_with(self);
+    }
+}
+
+/// Collects the helpers, and the names of arrays that are handed to `Promise.all`.
+struct Collector<'a> {
+    rule: &'a NPlusOne,
+    helpers: Helpers,
+    batched_names: HashSet<String>,
+}
+
+impl Collector<'_> {
+    fn add_function(&mut self, name: String, access: Option<Access>) {
+        use std::collections::hash_map::Entry;
+        match self.helpers.functions.entry(name) {
+            Entry::Occupied(mut slot) => {
+                slot.insert(None);
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(access);
+            }
+        }
+    }
+}
+
+impl Visit for Collector<'_> {
+    fn visit_fn_decl(&mut self, decl: &FnDecl) {
+        let access = AccessFinder::function(self.rule, &decl.function);
+        self.add_function(decl.ident.sym.to_string(), access);
+        decl.visit_children_with(self);
+    }
+
+    fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
+        if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) {
+            let access = match strip(init) {
+                Expr::Arrow(arrow) => {
+                    Some(AccessFinder::body(self.rule, &arrow.params, &arrow.body))
+                }
+                Expr::Fn(function) => Some(AccessFinder::function(self.rule, &function.function)),
+                _ => None,
+            };
+            if let Some(access) = access {
+                self.add_function(name.id.sym.to_string(), access);
+            }
+        }
+        declarator.visit_children_with(self);
+    }
+
+    fn visit_class(&mut self, class: &Class) {
+        let mut methods = HashMap::new();
+        for member in &class.body {
+            let (name, access) = match member {
+                ClassMember::Method(method) => {
+                    let name = match &method.key {
+                        PropName::Ident(ident) => ident.sym.to_string(),
+                        _ => continue,
+                    };
+                    (name, AccessFinder::function(self.rule, &method.function))
+                }
+                ClassMember::PrivateMethod(method) => (
+                    format!("#{}", method.key.name),
+                    AccessFinder::function(self.rule, &method.function),
+                ),
+                ClassMember::ClassProp(prop) => {
+                    let name = match &prop.key {
+                        PropName::Ident(ident) => ident.sym.to_string(),
+                        _ => continue,
+                    };
+                    match prop.value.as_deref().map(strip) {
+                        Some(Expr::Arrow(arrow)) => (
+                            name,
+                            AccessFinder::body(self.rule, &arrow.params, &arrow.body),
+                        ),
+                        _ => continue,
+                    }
+                }
+                _ => continue,
+            };
+            if let Some(access) = access {
+                methods.insert(name, access);
+            }
+        }
+        self.helpers.methods.insert(span(class.span).start, methods);
+        class.visit_children_with(self);
+    }
+
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        if is_batch_callee(&call.callee) {
+            for arg in &call.args {
+                if let Expr::Ident(ident) = strip(&arg.expr) {
+                    self.batched_names.insert(ident.sym.to_string());
+                }
+            }
+        }
+        call.visit_children_with(self);
+    }
+}
+
+/// A loop of the function being visited.
+#[derive(Debug, Clone)]
+struct Frame {
+    site: LoopSite,
+    /// Bounded by a small literal, a retry, polling or paging loop, or paced on purpose.
+    silent: bool,
+}
+
+struct Visitor<'a, 'c> {
+    rule: &'a NPlusOne,
+    ctx: &'a JsContext<'c>,
+    out: &'a mut Vec<Diagnostic>,
+    helpers: &'a Helpers,
+    batched_names: &'a HashSet<String>,
+    /// The loops around the code being visited, in this function.
+    frames: Vec<Frame>,
+    /// Inside a callback whose calls are collected by `Promise.all` or `$transaction`.
+    batched: Option<Span>,
+    /// The returns of the function being visited are what a per-item callback yields.
+    returns_count: bool,
+    /// The classes around, by their span start.
+    classes: Vec<u32>,
+    /// Set just before visiting a `.map(..)` call that a batch collects.
+    batch_call: Option<(Span, Span)>,
+    reported: HashSet<Span>,
+}
+
+pub(super) fn check(rule: &NPlusOne, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
+    let mut collector = Collector {
+        rule,
+        helpers: Helpers::default(),
+        batched_names: HashSet::new(),
+    };
+    ctx.parsed.program.visit_with(&mut collector);
+    let mut visitor = Visitor {
+        rule,
+        ctx,
+        out,
+        helpers: &collector.helpers,
+        batched_names: &collector.batched_names,
+        frames: Vec::new(),
+        batched: None,
+        returns_count: false,
+        classes: Vec::new(),
+        batch_call: None,
+        reported: HashSet::new(),
+    };
+    ctx.parsed.program.visit_with(&mut visitor);
+}
+
+/// What a loop body does that makes it a retry, polling or draining loop.
+#[derive(Default)]
+struct BodyFacts {
+    paced: bool,
+    drains: bool,
+}
+
+impl Visit for BodyFacts {
+    fn visit_function(&mut self, _: &Function) {}
+    fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
+        // `await new Promise((r) => setTimeout(r, ms))`
+        arrow.visit_children_with(self);
+    }
+
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        if let Callee::Expr(callee) = &call.callee {
+            let name = match strip(callee) {
+                Expr::Ident(ident) => Some(ident.sym.to_string()),
+                Expr::Member(member) => member_prop(&member.prop),
+                _ => None,
+            };
+            if let Some(name) = name {
+                if is_pacing_call(&name) {
+                    self.paced = true;
+                }
+                if is_drain_call(&name) {
+                    self.drains = true;
+                }
+            }
+        }
+        call.visit_children_with(self);
+    }
+}
+
+/// The names an expression or pattern mentions, and whether it awaits.
+#[derive(Default)]
+struct Names {
+    names: HashSet<String>,
+    awaits: bool,
+}
+
+impl Visit for Names {
+    fn visit_ident(&mut self, ident: &Ident) {
+        self.names.insert(ident.sym.to_string());
+    }
+    fn visit_member_prop(&mut self, _: &MemberProp) {}
+    fn visit_await_expr(&mut self, expr: &AwaitExpr) {
+        self.awaits = true;
+        expr.visit_children_with(self);
+    }
+}
+
+fn names<N: VisitWith<Names> + ?Sized>(node: &N) -> Names {
+    let mut found = Names::default();
+    node.visit_with(&mut found);
+    found
+}
+
+/// Whether a `while`/`do…while` loop is driven by what its awaits return: its condition
+/// reads a variable that the body sets from an awaited result (`cursor = page.next`,
+/// `deleted = await …`, `parent = folder.parentId`, `queue.push(...found)`). Such a loop
+/// pages, drains in batches or walks a chain of rows: each query needs the previous one.
+struct Dependence {
+    tests: HashSet<String>,
+    tainted: HashSet<String>,
+    dependent: bool,
+}
+
+impl Dependence {
+    fn is_tainted(&self, found: &Names) -> bool {
+        found.awaits || found.names.iter().any(|n| self.tainted.contains(n))
+    }
+
+    fn root(expr: &Expr) -> Option<String> {
+        match strip(expr) {
+            Expr::Ident(ident) => Some(ident.sym.to_string()),
+            Expr::Member(member) => Dependence::root(&member.obj),
+            Expr::OptChain(chain) => match &*chain.base {
+                OptChainBase::Member(member) => Dependence::root(&member.obj),
+                OptChainBase::Call(_) => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+impl Visit for Dependence {
+    fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
+        declarator.visit_children_with(self);
+        if let Some(init) = &declarator.init {
+            if self.is_tainted(&names(&**init)) {
+                self.tainted.extend(names(&declarator.name).names);
+            }
+        }
+    }
+
+    fn visit_for_of_stmt(&mut self, stmt: &ForOfStmt) {
+        if self.is_tainted(&names(&*stmt.right)) {
+            if let ForHead::VarDecl(decl) = &stmt.left {
+                for declarator in &decl.decls {
+                    self.tainted.extend(names(&declarator.name).names);
+                }
+            }
+        }
+        stmt.visit_children_with(self);
+    }
+
+    fn visit_assign_expr(&mut self, assign: &AssignExpr) {
+        assign.visit_children_with(self);
+        let target = match &assign.left {
+            AssignTarget::Simple(SimpleAssignTarget::Ident(ident)) => {
+                Some(ident.id.sym.to_string())
+            }
+            AssignTarget::Simple(SimpleAssignTarget::Member(member)) => {
+                Dependence::root(&member.obj)
+            }
+            _ => None,
+        };
+        let Some(target) = target else { return };
+        if self.is_tainted(&names(&*assign.right)) {
+            if self.tests.contains(&target) {
+                self.dependent = true;
+            }
+            self.tainted.insert(target);
+        }
+    }
+
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        call.visit_children_with(self);
+        if let Callee::Expr(callee) = &call.callee {
+            if let Expr::Member(member) = strip(callee) {
+                let method = member_prop(&member.prop).unwrap_or_default();
+                if matches!(
+                    method.as_str(),
+                    "push" | "unshift" | "add" | "set" | "splice"
+                ) {
+                    if let Some(root) = Dependence::root(&member.obj) {
+                        if self.tests.contains(&root) && self.is_tainted(&names(&call.args)) {
+                            self.dependent = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// See [`Dependence`].
+fn is_result_driven(test: &Expr, body: &Stmt) -> bool {
+    let mut dependence = Dependence {
+        tests: names(test).names,
+        tainted: HashSet::new(),
+        dependent: false,
+    };
+    body.visit_with(&mut dependence);
+    dependence.dependent
+}
+
+/// `i < 3`, `attempt <= 5 && !done`: a condition with a small literal bound.
+fn has_small_bound(test: &Expr) -> bool {
+    match strip(test) {
+        Expr::Bin(bin) => match bin.op {
+            BinaryOp::Lt | BinaryOp::LtEq => small_number(&bin.right),
+            BinaryOp::Gt | BinaryOp::GtEq => small_number(&bin.left),
+            BinaryOp::LogicalAnd => has_small_bound(&bin.left) || has_small_bound(&bin.right),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+fn body_facts(body: &Stmt) -> BodyFacts {
+    let mut facts = BodyFacts::default();
+    body.visit_with(&mut facts);
+    facts
+}
+
+fn small_number(expr: &Expr) -> bool {
+    matches!(strip(expr), Expr::Lit(Lit::Num(n)) if n.value <= SMALL_BOUND)
+}
+
+fn is_true(expr: &Expr) -> bool {
+    matches!(strip(expr), Expr::Lit(Lit::Bool(b)) if b.value)
+        || matches!(strip(expr), Expr::Lit(Lit::Num(n)) if n.value == 1.0)
+}
+
+impl Visitor<'_, '_> {
+    fn header(&self, stmt_span: swc_common::Span, body: &Stmt) -> Span {
+        let start = span(stmt_span).start;
+        let end = span(body.span()).start.max(start);
+        let text = self.ctx.file.slice(Span::new(start, end));
+        Span::new(start, start + text.trim_end().len() as u32)
+    }
+
+    fn in_loop(&mut self, frame: Frame, body: &Stmt) {
+        self.frames.push(frame);
+        body.visit_with(self);
+        self.frames.pop();
+    }
+
+    fn loop_frame(
+        &self,
+        header: Span,
+        kind: &str,
+        body: &Stmt,
+        quiet: bool,
+        infinite: bool,
+    ) -> Frame {
+        let facts = body_facts(body);
+        let header_text = self.ctx.file.slice(header);
+        let silent = quiet
+            || facts.paced
+            || is_retry_or_paging_header(header_text)
+            || (infinite && !facts.drains);
+        Frame {
+            site: LoopSite {
+                header,
+                kind: kind.to_string(),
+                unawaited_callback: false,
+            },
+            silent,
+        }
+    }
+
+    /// Visits a function as a new scope: its own loops, no batch.
+    fn function_scope(&mut self, f: impl FnOnce(&mut Self)) {
+        let frames = std::mem::take(&mut self.frames);
+        let batched = self.batched.take();
+        let returns = std::mem::replace(&mut self.returns_count, false);
+        f(self);
+        self.frames = frames;
+        self.batched = batched;
+        self.returns_count = returns;
+    }
+
+    /// Visits a per-item callback: the enclosing loops plus `frame`, or a batch.
+    fn callback_scope(&mut self, frame: Option<Frame>, batched: Option<Span>, callback: &Expr) {
+        let saved_frames = self.frames.clone();
+        let saved_batched = self.batched;
+        let saved_returns = self.returns_count;
+        if batched.is_some() {
+            self.frames.clear();
+            self.batched = batched;
+        } else if let Some(frame) = frame {
+            self.frames.push(frame);
+        }
+        self.returns_count = true;
+        match strip(callback) {
+            Expr::Arrow(arrow) => {
+                arrow.params.visit_with(self);
+                match &*arrow.body {
+                    ArrowFunctionBody::FunctionBody(block) => block.visit_with(self),
+                    ArrowFunctionBody::Expr(expr) => {
+                        if !matches!(strip(expr), Expr::Await(_)) {
+                            self.candidate(expr);
+                        }
+                        expr.visit_with(self);
+                    }
+                }
+            }
+            Expr::Fn(function) => {
+                function.function.params.visit_with(self);
+                function.function.body.visit_with(self);
+            }
+            other => other.visit_with(self),
+        }
+        self.frames = saved_frames;
+        self.batched = saved_batched;
+        self.returns_count = saved_returns;
+    }
+
+    /// The call as the primary span: the whole call, or from the method's name on when
+    /// the chain before it spans lines.
+    fn primary(&self, at: At) -> Span {
+        let file = self.ctx.file;
+        if file.line_col(at.expr.start).line != file.line_col(at.name).line {
+            Span::new(at.name, at.expr.end)
+        } else {
+            at.expr
+        }
+    }
+
+    /// The loop a call in the current position repeats in, if any.
+    fn current_site(&self) -> Option<&LoopSite> {
+        self.frames
+            .iter()
+            .rev()
+            .find(|frame| !frame.silent)
+            .map(|frame| &frame.site)
+    }
+
+    /// An expression whose promise the loop waits for (or a batch collects).
+    fn candidate(&mut self, expr: &Expr) {
+        let site = self.current_site().cloned();
+        let batched = self.batched;
+        if site.is_none() && (batched.is_none() || !self.rule.suggest_batching) {
+            return;
+        }
+        let chain = chain(unwrap_observable(expr));
+        let finding = if let Some((entry, len)) = self.rule.data_access(Lang::Js, &chain, true) {
+            let seg = &chain[len - 1];
+            if is_paging_call(
+                &seg.name,
+                &chain[..len]
+                    .iter()
+                    .filter(|seg| seg.call)
+                    .map(|seg| self.ctx.file.slice(seg.at.args))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ) {
+                return;
+            }
+            Finding {
+                span: self.primary(seg.at),
+                call: render_chain(&chain[..len]),
+                library: entry.library.clone(),
+                help: entry.help.clone(),
+                site: site.clone(),
+                helper: None,
+                batched: if site.is_some() { None } else { batched },
+            }
+        } else if let Some((name, access)) = self.helper(&chain) {
+            let seg = chain.last().expect("a helper call has a segment");
+            Finding {
+                span: self.primary(seg.at),
+                call: render_chain(&chain),
+                library: access.library.clone(),
+                help: access.help.clone(),
+                site: site.clone(),
+                helper: Some(ViaHelper {
+                    name,
+                    span: access.span,
+                    call: access.call.clone(),
+                }),
+                batched: if site.is_some() { None } else { batched },
+            }
+        } else {
+            return;
+        };
+        if self.reported.insert(finding.span) {
+            self.out.push(diagnostic(self.ctx.file, &finding));
+        }
+    }
+
+    /// `this.saveTask(t)` in a class whose `saveTask` makes a data-access call, or
+    /// `saveTask(t)` for a function of the file.
+    fn helper(&self, chain: &Chain) -> Option<(String, &Access)> {
+        match chain.as_slice() {
+            [this, method] if this.name == "this" && method.call => {
+                let class = self.classes.last()?;
+                let access = self.helpers.methods.get(class)?.get(&method.name)?;
+                Some((format!("this.{}", method.name), access))
+            }
+            [function] if function.call => {
+                let access = self.helpers.functions.get(&function.name)?.as_ref()?;
+                Some((function.name.clone(), access))
+            }
+            _ => None,
+        }
+    }
+}
+
+impl Visit for Visitor<'_, '_> {
+    fn visit_function(&mut self, function: &Function) {
+        self.function_scope(|v| function.visit_children_with(v));
+    }
+
+    fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
+        self.function_scope(|v| arrow.visit_children_with(v));
+    }
+
+    fn visit_constructor(&mut self, constructor: &Constructor) {
+        self.function_scope(|v| constructor.visit_children_with(v));
+    }
+
+    fn visit_getter_prop(&mut self, getter: &GetterProp) {
+        self.function_scope(|v| getter.visit_children_with(v));
+    }
+
+    fn visit_setter_prop(&mut self, setter: &SetterProp) {
+        self.function_scope(|v| setter.visit_children_with(v));
+    }
+
+    fn visit_class(&mut self, class: &Class) {
+        self.classes.push(span(class.span).start);
+        class.visit_children_with(self);
+        self.classes.pop();
+    }
+
+    fn visit_await_expr(&mut self, expr: &AwaitExpr) {
+        self.candidate(&expr.arg);
+        expr.visit_children_with(self);
+    }
+
+    fn visit_return_stmt(&mut self, stmt: &ReturnStmt) {
+        if self.returns_count {
+            if let Some(arg) = &stmt.arg {
+                if !matches!(strip(arg), Expr::Await(_)) {
+                    self.candidate(arg);
+                }
+            }
+        }
+        stmt.visit_children_with(self);
+    }
+
+    fn visit_for_of_stmt(&mut self, stmt: &ForOfStmt) {
+        stmt.left.visit_with(self);
+        stmt.right.visit_with(self);
+        let header = self.header(stmt.span, &stmt.body);
+        let bounded = matches!(strip(&stmt.right), Expr::Array(array) if (array.elems.len() as f64) <= SMALL_BOUND);
+        let kind = if stmt.is_await {
+            "`for await` loop"
+        } else {
+            "`for…of` loop"
+        };
+        let frame = self.loop_frame(header, kind, &stmt.body, bounded, false);
+        self.in_loop(frame, &stmt.body);
+    }
+
+    fn visit_for_in_stmt(&mut self, stmt: &ForInStmt) {
+        stmt.left.visit_with(self);
+        stmt.right.visit_with(self);
+        let header = self.header(stmt.span, &stmt.body);
+        let bounded = matches!(strip(&stmt.right), Expr::Object(object) if (object.props.len() as f64) <= SMALL_BOUND);
+        let frame = self.loop_frame(header, "`for…in` loop", &stmt.body, bounded, false);
+        self.in_loop(frame, &stmt.body);
+    }
+
+    fn visit_for_stmt(&mut self, stmt: &ForStmt) {
+        stmt.init.visit_with(self);
+        stmt.test.visit_with(self);
+        stmt.update.visit_with(self);
+        let header = self.header(stmt.span, &stmt.body);
+        let bounded = stmt.test.as_deref().is_some_and(has_small_bound);
+        let infinite = stmt.test.as_deref().is_none_or(is_true);
+        let frame = self.loop_frame(header, "`for` loop", &stmt.body, bounded, infinite);
+        self.in_loop(frame, &stmt.body);
+    }
+
+    fn visit_while_stmt(&mut self, stmt: &WhileStmt) {
+        stmt.test.visit_with(self);
+        let header = self.header(stmt.span, &stmt.body);
+        let quiet = has_small_bound(&stmt.test) || is_result_driven(&stmt.test, &stmt.body);
+        let frame = self.loop_frame(
+            header,
+            "`while` loop",
+            &stmt.body,
+            quiet,
+            is_true(&stmt.test),
+        );
+        self.in_loop(frame, &stmt.body);
+    }
+
+    fn visit_do_while_stmt(&mut self, stmt: &DoWhileStmt) {
+        let start = span(stmt.span).start;
+        let header = Span::new(start, start + 2);
+        let test_text = self.ctx.file.slice(span(stmt.test.span()));
+        let quiet = has_small_bound(&stmt.test) || is_result_driven(&stmt.test, &stmt.body);
+        let mut frame = self.loop_frame(
+            header,
+            "`do…while` loop",
+            &stmt.body,
+            quiet,
+            is_true(&stmt.test),
+        );
+        frame.silent |= is_retry_or_paging_header(test_text);
+        self.in_loop(frame, &stmt.body);
+        stmt.test.visit_with(self);
+    }
+
+    fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
+        // `const writes = tasks.map(async (t) => …); await Promise.all(writes);`
+        if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) {
+            if self.batched_names.contains(&*name.id.sym) {
+                if let Expr::Call(call) = strip(init) {
+                    self.batch_call = Some((span(call.span), span(declarator.span)));
+                }
+            }
+        }
+        declarator.visit_children_with(self);
+    }
+
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        if is_batch_callee(&call.callee) {
+            call.callee.visit_with(self);
+            for arg in &call.args {
+                if let Expr::Call(inner) = strip(&arg.expr) {
+                    self.batch_call = Some((span(inner.span), span(call.span)));
+                }
+                arg.visit_with(self);
+            }
+            return;
+        }
+        let batch = self
+            .batch_call
+            .take_if(|(inner, _)| *inner == span(call.span))
+            .map(|(_, all)| all);
+        if let Callee::Expr(callee) = &call.callee {
+            if let Expr::Member(member) = strip(callee) {
+                let method = member_prop(&member.prop).unwrap_or_default();
+                let callback = call
+                    .args
+                    .first()
+                    .map(|arg| &*arg.expr)
+                    .filter(|arg| matches!(strip(arg), Expr::Arrow(_) | Expr::Fn(_)));
+                if let (true, Some(callback)) = (ARRAY_METHODS.contains(&method.as_str()), callback)
+                {
+                    let is_async = match strip(callback) {
+                        Expr::Arrow(arrow) => arrow.is_async,
+                        Expr::Fn(function) => function.function.is_async,
+                        _ => false,
+                    };
+                    if batch.is_some() || is_async {
+                        member.obj.visit_with(self);
+                        let frame = (batch.is_none()).then(|| Frame {
+                            site: LoopSite {
+                                header: span(member.span),
+                                kind: format!("`{method}` callback"),
+                                unawaited_callback: method == "forEach",
+                            },
+                            silent: matches!(strip(&member.obj), Expr::Array(array) if (array.elems.len() as f64) <= SMALL_BOUND),
+                        });
+                        self.callback_scope(frame, batch, callback);
+                        for arg in &call.args[1..] {
+                            arg.visit_with(self);
+                        }
+                        return;
+                    }
+                }
+            }
+        }
+        call.visit_children_with(self);
+    }
+}

@@ -1,0 +1,559 @@
+use std::sync::Arc;
+
+use prodlint_core::{ConfigError, Diagnostic, RuleMeta, RuleOptions, Severity, SourceFile, Span};
+use serde::Deserialize;
+
+use crate::{JsContext, Rule, RustContext};
+
+pub mod catalogue;
+mod js;
+mod rust;
+
+use catalogue::{Entry, Lang, Pattern, Seg};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Finds a database query or HTTP request made once per item of a loop, one round trip
+    /// after another, where one batched call would do: the *N+1* pattern.
+    ///
+    /// A **loop** is a `for`, `for…of`, `for…in`, `for await`, `while` or `do…while` body,
+    /// an async callback of `forEach`, `map`, `flatMap`, `reduce`, `filter`, `some` or
+    /// `every`; in Rust a `for`, `while`, `while let` or `loop` body, an iterator's
+    /// `for_each`, and a stream's `then`/`for_each` over per-item futures.
+    ///
+    /// A **data-access call** comes from a catalogue of call shapes:
+    /// - Prisma (`prisma.task.create`, `this.prisma.user.findUnique`, `tx.x.update`,
+    ///   `db.x.findMany`, `$queryRaw`), TypeORM and MikroORM repositories, managers and query
+    ///   builders, Sequelize and Mongoose models, MongoDB collections, Knex, Drizzle, Kysely,
+    ///   node-postgres and mysql2 (`pool.query`), postgres.js (`` sql`…` ``), Redis clients;
+    /// - HTTP: `fetch`, `axios`, `got`, `ky`, `$fetch`, NestJS `HttpService`, and API
+    ///   clients called with a URL (`api.get(`/users/${id}`)`);
+    /// - Rust: sqlx (`query*(…)…fetch_one/fetch_all/fetch_optional/execute`, also the
+    ///   macros), diesel and diesel-async (`load`, `first`, `get_result(s)`, `execute` on a
+    ///   connection), sea-orm (`one`, `all`, `exec`, `insert`, … on a connection),
+    ///   tokio-postgres (`client.query(&stmt, &[..])`), redis, reqwest.
+    ///
+    /// A call to a function or method of the same file (or the same class or `impl`) that
+    /// itself makes such a call is reported too, at the loop's call, with a label in the
+    /// helper: `for (const t of tasks) await this.saveTask(t)`.
+    ///
+    /// It stays silent on awaits that are not data access (timers, unknown callees); loops
+    /// bounded by a small literal (`for (let i = 0; i < 3; i++)`, `for (const k of ["a",
+    /// "b"])`, `for i in 0..3`, `while (i < 3 && !found)`); retry and polling loops (a
+    /// header that counts attempts or pages, a body that sleeps); reads that page
+    /// (`skip`, `cursor`, `offset`, `page` in the arguments); `while` loops driven by what
+    /// the query returned, where each query needs the previous one (keyset batches,
+    /// `deleted = await …` until done, walking `parentId` up a tree); infinite loops
+    /// (`while (true)`, `loop`) unless they drain a collection (`queue.shift()`,
+    /// `stack.pop()`); seed data and migrations (`seed/`, `migrations/`, `seed.ts`);
+    /// calls collected into one `Promise.all`,
+    /// `$transaction([...])`, `join_all` or `buffer_unordered` (these can get an `info`
+    /// suggestion, see Options); channel and stream consumption (`while let Some(x) =
+    /// rx.recv().await`); test code; and lines with a suppression comment.
+    ///
+    /// ## Why is this bad?
+    /// Each iteration waits for a full round trip to the database or the remote service, so
+    /// the time grows with the number of items: 200 tasks written one `create` at a time
+    /// cost 200 round trips where one `createMany` costs one, commonly 10 to 20 times
+    /// slower, and it holds a connection from the pool all along. It hides in review
+    /// because each line looks harmless. `forEach(async …)` is worse: `forEach` does not
+    /// wait for the callbacks, so their errors are unhandled and they finish in any order.
+    ///
+    /// ## Example
+    /// ```ts
+    /// for (const task of tasks) {
+    ///   await this.prisma.task.create({ data: task });
+    /// }
+    /// for (const id of ids) {
+    ///   users.push(await this.prisma.user.findUnique({ where: { id } }));
+    /// }
+    /// ```
+    /// ```rs
+    /// for id in &ids {
+    ///     let user = sqlx::query_as::<_, User>("SELECT * FROM users WHERE id = $1")
+    ///         .bind(id)
+    ///         .fetch_one(&pool)
+    ///         .await?;
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```ts
+    /// await this.prisma.task.createMany({ data: tasks });
+    /// const users = await this.prisma.user.findMany({ where: { id: { in: ids } } });
+    /// ```
+    /// ```rs
+    /// let users = sqlx::query_as::<_, User>("SELECT * FROM users WHERE id = ANY($1)")
+    ///     .bind(&ids)
+    ///     .fetch_all(&pool)
+    ///     .await?;
+    /// ```
+    /// Each diagnostic's help names the batched form for the library it found:
+    /// `createMany`, `findMany({ where: { id: { in: ids } } })`, `updateMany`/`deleteMany`,
+    /// `$transaction([...])`, `In(ids)`, `bulkCreate`, `insertMany`/`bulkWrite`, `whereIn`,
+    /// `inArray`, `= ANY($1)`, `eq_any`, `is_in`, a Redis pipeline, or bounded concurrency
+    /// for HTTP.
+    ///
+    /// ## Options
+    /// ```toml
+    /// [rules.n-plus-one]
+    /// # More data-access calls, as call patterns (see below), or tables with the library
+    /// # name and the help to show.
+    /// calls = [
+    ///   "**.graphqlClient.request()",
+    ///   { pattern = "**.ledger.*.fetch|post()", library = "Ledger API", help = "use `ledger.batch([...])`" },
+    ///   # Rust: `blocking = true` for a call that is data access without `.await`.
+    ///   { pattern = "**.store.get_item(conn)", blocking = true },
+    /// ]
+    /// # Calls that are not data access although a built-in pattern matches them.
+    /// ignore = ["this.cacheRepository.get()"]
+    /// # Report calls that are already collected into one `Promise.all` or `$transaction`
+    /// # (N concurrent queries) as `info` suggestions to batch them into one query.
+    /// suggest-batching = false
+    /// ```
+    /// A call pattern matches a call's receiver chain from its root, one segment per `.`:
+    /// `this.prisma.task.create()` is `this . prisma . task . create()`. A segment is a name
+    /// (`prisma`), a call (`create()`), alternatives (`findOne|findMany()`), a name with a
+    /// `*` wildcard (`*Repository`), `*` for any one segment or `**` for any number.
+    /// A call may require its arguments to look a certain way: `get(str)` a string or
+    /// template first argument, `query(sql)` a first argument that is not an object or a
+    /// function, and in Rust `first(conn)` one connection-like argument and
+    /// `query(params)` a `&[..]` second argument. Rust paths match by their last name
+    /// unless the pattern writes a path (`reqwest::get()`).
+    pub static META = {
+        id: "n-plus-one",
+        languages: [Rust, JavaScript],
+        severity: Warning,
+        summary: "Database queries and HTTP requests made once per loop iteration where one batched call would do",
+        fix: None,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum CallOption {
+    Pattern(String),
+    Table {
+        pattern: String,
+        #[serde(default)]
+        library: Option<String>,
+        #[serde(default)]
+        help: Option<String>,
+        /// Rust: a blocking call, data access without `.await`.
+        #[serde(default)]
+        blocking: bool,
+    },
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+struct Options {
+    calls: Vec<CallOption>,
+    ignore: Vec<String>,
+    suggest_batching: bool,
+}
+
+pub struct NPlusOne {
+    /// Patterns from the configuration, tried before the built-in catalogue.
+    extra: Vec<Entry>,
+    ignore: Vec<Pattern>,
+    suggest_batching: bool,
+}
+
+impl NPlusOne {
+    pub fn build(options: &RuleOptions) -> Result<Box<dyn Rule>, ConfigError> {
+        let parsed: Options = options.parse()?;
+        let mut extra = Vec::new();
+        for call in parsed.calls {
+            let (pattern, library, help, blocking) = match call {
+                CallOption::Pattern(pattern) => (pattern, None, None, false),
+                CallOption::Table {
+                    pattern,
+                    library,
+                    help,
+                    blocking,
+                } => (pattern, library, help, blocking),
+            };
+            let compiled =
+                Pattern::parse(&pattern).map_err(|error| options.error("calls", error))?;
+            extra.push(Entry {
+                lang: Lang::Both,
+                library: library.unwrap_or_else(|| "data-access".to_string()),
+                pattern: compiled,
+                help: help.unwrap_or_else(|| {
+                    "fetch or write all the items with one batched call before or after the loop, or run the calls concurrently with a limit".to_string()
+                }),
+                blocking,
+            });
+        }
+        let ignore = parsed
+            .ignore
+            .iter()
+            .map(|pattern| Pattern::parse(pattern).map_err(|error| options.error("ignore", error)))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Box::new(NPlusOne {
+            extra,
+            ignore,
+            suggest_batching: parsed.suggest_batching,
+        }))
+    }
+
+    /// The catalogue entry a call chain matches, and how many of its segments make the
+    /// data-access call.
+    fn data_access<S>(
+        &self,
+        lang: Lang,
+        chain: &[Seg<S>],
+        awaited: bool,
+    ) -> Option<(&Entry, usize)> {
+        let entries = self.extra.iter().chain(catalogue::BUILT_IN.iter());
+        let (entry, len) = catalogue::find_match(entries, lang, chain, awaited)?;
+        if self
+            .ignore
+            .iter()
+            .any(|ignore| (1..=chain.len()).any(|end| ignore.matches(&chain[..end])))
+        {
+            return None;
+        }
+        Some((entry, len))
+    }
+}
+
+impl Rule for NPlusOne {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_rust(&self, ctx: &RustContext<'_>, out: &mut Vec<Diagnostic>) {
+        if ctx.is_test_file || ctx.is_tooling_file || is_one_off_script(&ctx.file.display) {
+            return;
+        }
+        rust::check(self, ctx, out);
+    }
+
+    fn check_js(&self, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
+        if ctx.is_test_file || ctx.is_tooling_file || is_one_off_script(&ctx.file.display) {
+            return;
+        }
+        js::check(self, ctx, out);
+    }
+}
+
+/// Seed data and data migrations run once, by hand or at deploy time: a loop of queries
+/// there costs nothing worth a warning.
+fn is_one_off_script(path: &str) -> bool {
+    let mut components = path.split('/');
+    let file_name = components.next_back().unwrap_or("");
+    let stem = file_name.split('.').next().unwrap_or("");
+    components.any(|dir| {
+        let dir = dir.to_ascii_lowercase();
+        dir.starts_with("seed") || dir.starts_with("migration") || dir == "migrate"
+    }) || matches!(stem, "seed" | "seeds" | "seeder")
+}
+
+/// The loop a call repeats in.
+#[derive(Debug, Clone)]
+struct LoopSite {
+    header: Span,
+    /// `for…of loop`, `forEach callback`, `for_each closure`.
+    kind: String,
+    /// An async `forEach` callback: nothing waits for it.
+    unawaited_callback: bool,
+}
+
+/// A data-access call made by a helper that the loop calls.
+#[derive(Debug, Clone)]
+struct ViaHelper {
+    name: String,
+    /// The data-access call inside the helper.
+    span: Span,
+    call: String,
+}
+
+/// One finding, in either language.
+#[derive(Debug, Clone)]
+struct Finding {
+    span: Span,
+    /// The call as shown: `this.prisma.task.create`.
+    call: String,
+    library: String,
+    help: String,
+    site: Option<LoopSite>,
+    helper: Option<ViaHelper>,
+    /// Inside `Promise.all`/`$transaction`/`join_all`: already concurrent; an `info`
+    /// suggestion to make it one query.
+    batched: Option<Span>,
+}
+
+/// A chain as shown in a message: `this.prisma.task.create`, `knex(…).where(…).first`.
+fn render_chain<S>(chain: &[Seg<S>]) -> String {
+    // `sqlx::query(…).bind(…).bind(…).execute` → `sqlx::query(…)….execute`
+    if let Some(first_call) = chain.iter().position(|seg| seg.call) {
+        if chain.len() > first_call + 2 {
+            let head = render_chain(&chain[..=first_call]);
+            let last = &chain[chain.len() - 1];
+            return format!("{head}(…)….{}", last.name);
+        }
+    }
+    let mut out = String::new();
+    for (i, seg) in chain.iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        out.push_str(&seg.name);
+        if seg.call && i + 1 < chain.len() {
+            out.push_str("(…)");
+        }
+    }
+    const MAX: usize = 70;
+    if out.chars().count() > MAX {
+        let tail: String = out
+            .chars()
+            .rev()
+            .take(MAX - 1)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        format!("…{tail}")
+    } else {
+        out
+    }
+}
+
+/// What one call costs (`a Prisma query`), and the plural for N of them.
+fn what(library: &str) -> (String, &'static str) {
+    if library == "HTTP" {
+        ("an HTTP request".into(), "HTTP requests")
+    } else if library.eq_ignore_ascii_case("redis") {
+        (format!("a {library} round trip"), "round trips")
+    } else {
+        (format!("a {library} query"), "queries")
+    }
+}
+
+fn diagnostic(file: &Arc<SourceFile>, finding: &Finding) -> Diagnostic {
+    let Finding {
+        span,
+        call,
+        library,
+        help,
+        site,
+        helper,
+        batched,
+    } = finding;
+    let (what, whats) = what(library);
+    if let Some(all) = batched {
+        let message = format!(
+            "`{call}` makes {what} per item, all at once: one batched call could replace them"
+        );
+        return Diagnostic::new(META.id, Severity::Info, file, *span, message)
+            .with_help(help.clone())
+            .with_label(file, *all, "the calls are collected here");
+    }
+    let site = site.as_ref().expect("a finding outside a batch has a loop");
+    let message = match helper {
+        Some(via) => format!(
+            "`{call}` makes {what} (`{}`) on every iteration of the {}: N+1 {whats}",
+            via.call, site.kind
+        ),
+        None => format!(
+            "`{call}` makes {what} on every iteration of the {}: N+1 {whats}",
+            site.kind
+        ),
+    };
+    let mut help = help.clone();
+    if site.unawaited_callback {
+        help.push_str("; also, `forEach` does not wait for an async callback, so its errors go unhandled and the calls finish in any order: use `for…of` or `Promise.all`");
+    }
+    let mut diagnostic = Diagnostic::new(META.id, META.default_severity, file, *span, message)
+        .with_help(help)
+        .with_label(file, site.header, "for each item of this loop");
+    if let Some(via) = helper {
+        diagnostic = diagnostic.with_label(
+            file,
+            via.span,
+            format!("`{}` calls `{}` here", via.name, via.call),
+        );
+    }
+    diagnostic
+}
+
+/// Words in a loop header that mark retries, polling or pages rather than items:
+/// `attempt`, `maxRetries`, `hasNextPage`, `cursor`, but not `Object.entries`.
+fn is_retry_or_paging_header(header: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "retry",
+        "retries",
+        "retried",
+        "attempt",
+        "attempts",
+        "tries",
+        "backoff",
+        "page",
+        "pages",
+        "cursor",
+        "offset",
+        "continuation",
+    ];
+    const COMPOUNDS: &[&str] = &["hasmore", "hasnext", "nexttoken", "nextpage", "nextcursor"];
+    header
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|identifier| !identifier.is_empty())
+        .any(|identifier| {
+            let lower = identifier.to_ascii_lowercase().replace('_', "");
+            COMPOUNDS.iter().any(|compound| lower.contains(compound))
+                || split_words(identifier)
+                    .iter()
+                    .any(|word| WORDS.contains(&word.as_str()))
+        })
+}
+
+/// `maxRetries` → `max`, `retries`; `next_page` → `next`, `page`.
+fn split_words(identifier: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    for c in identifier.chars() {
+        if (c == '_' || c.is_ascii_uppercase()) && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        if c != '_' {
+            current.push(c.to_ascii_lowercase());
+        }
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// A read whose arguments page through results: `findMany({ skip, take })`,
+/// `{ cursor: { id } }`, `LIMIT 100 OFFSET $1`. Writes never page.
+fn is_paging_call(method: &str, args: &str) -> bool {
+    let method = method
+        .rsplit("::")
+        .next()
+        .unwrap_or(method)
+        .to_ascii_lowercase();
+    const WRITES: &[&str] = &[
+        "create", "insert", "update", "upsert", "delete", "save", "remove", "destroy", "execute",
+        "bulk", "set", "del", "put", "post", "patch",
+    ];
+    if WRITES.iter().any(|write| method.starts_with(write)) {
+        return false;
+    }
+    args.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$'))
+        .map(|word| word.to_ascii_lowercase())
+        .any(|word| {
+            matches!(
+                word.as_str(),
+                "skip"
+                    | "cursor"
+                    | "offset"
+                    | "page"
+                    | "pagetoken"
+                    | "page_token"
+                    | "nextpagetoken"
+                    | "pagenumber"
+                    | "page_number"
+                    | "startafter"
+                    | "startcursor"
+            )
+        })
+}
+
+/// Calls that pace a loop on purpose (sleeps, backoff) or consume a stream or channel.
+fn is_pacing_call(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    matches!(
+        lower.as_str(),
+        "sleep"
+            | "delay"
+            | "wait"
+            | "settimeout"
+            | "timeout"
+            | "tick"
+            | "backoff"
+            | "throttle"
+            | "ratelimit"
+            | "delay_for"
+            | "wait_for"
+    ) || lower.ends_with("sleep")
+        || lower.ends_with("delay")
+        || lower.ends_with("backoff")
+}
+
+/// Calls that take the next item off a local collection: an infinite loop with one is a
+/// loop over that collection.
+fn is_drain_call(name: &str) -> bool {
+    matches!(
+        name,
+        "shift"
+            | "pop"
+            | "pop_front"
+            | "pop_back"
+            | "dequeue"
+            | "splice"
+            | "pop_first"
+            | "pop_last"
+    )
+}
+
+/// The largest count a literal loop bound may have and still be "a few".
+const SMALL_BOUND: f64 = 10.0;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_add_and_ignore_patterns() {
+        let config = prodlint_core::Config::parse(
+            "[rules.n-plus-one]\ncalls = [\"**.ledger.post()\", { pattern = \"**.gql.request()\", library = \"GraphQL\", help = \"batch it\" }]\nignore = [\"**.cacheRepository.*()\"]\nsuggest-batching = true\n",
+            "prodlint.toml",
+            &["n-plus-one"],
+        )
+        .unwrap();
+        assert!(NPlusOne::build(&config.rule("n-plus-one").options).is_ok());
+
+        let config = prodlint_core::Config::parse(
+            "[rules.n-plus-one]\n\ncalls = [\"this.api.request\"]\n",
+            "prodlint.toml",
+            &["n-plus-one"],
+        )
+        .unwrap();
+        let error = NPlusOne::build(&config.rule("n-plus-one").options)
+            .err()
+            .unwrap();
+        assert_eq!(error.line, Some(3));
+        assert!(error.message.contains("must end in a call"), "{error}");
+    }
+
+    #[test]
+    fn headers_and_arguments() {
+        assert!(is_retry_or_paging_header(
+            "for (let attempt = 0; attempt < max; attempt++)"
+        ));
+        assert!(is_retry_or_paging_header("while (hasNextPage)"));
+        assert!(!is_retry_or_paging_header("for (const task of tasks)"));
+        assert!(is_retry_or_paging_header("for attempt in 0..MAX_RETRIES"));
+        assert!(is_retry_or_paging_header("while (nextCursor)"));
+        assert!(!is_retry_or_paging_header(
+            "for (const [k, v] of Object.entries(DEFAULTS))"
+        ));
+        assert!(!is_retry_or_paging_header(
+            "for (const pageant of pageants)"
+        ));
+        assert!(is_paging_call("findMany", "({ skip: i * 100, take: 100 })"));
+        assert!(is_paging_call(
+            "fetch_all",
+            "(\"SELECT * FROM t LIMIT 100 OFFSET $1\")"
+        ));
+        assert!(!is_paging_call("findMany", "({ where: { id } })"));
+        assert!(!is_paging_call(
+            "createMany",
+            "({ data: { page: field.page } })"
+        ));
+        assert!(!is_paging_call("findMany", "({ where: { pageId: id } })"));
+    }
+}

@@ -1,0 +1,793 @@
+use std::collections::{HashMap, HashSet};
+
+use prodlint_core::{Diagnostic, Span};
+use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList, HasLoopBody, HasName};
+use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxNode};
+use prodlint_rust::{is_in_test_code, span};
+
+use super::catalogue::{Args, Lang, Seg};
+use super::{
+    diagnostic, is_drain_call, is_pacing_call, is_paging_call, is_retry_or_paging_header,
+    render_chain, Finding, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
+};
+use crate::RustContext;
+
+#[derive(Debug, Clone, Copy)]
+struct At {
+    expr: Span,
+    args: Span,
+    /// Where the method's name starts.
+    name: u32,
+}
+
+type Chain = Vec<Seg<At>>;
+
+/// Iterator and stream adapters whose closure runs once per item, one after another.
+const SEQUENTIAL_ADAPTERS: &[&str] = &[
+    "for_each",
+    "try_for_each",
+    "then",
+    "and_then",
+    "fold",
+    "try_fold",
+    "filter",
+    "filter_map",
+];
+
+/// Adapters whose sync closure runs once per item (a blocking query in them repeats).
+const SYNC_ADAPTERS: &[&str] = &[
+    "map",
+    "filter_map",
+    "flat_map",
+    "filter",
+    "for_each",
+    "try_for_each",
+    "fold",
+    "try_fold",
+    "any",
+    "all",
+    "find",
+    "find_map",
+    "inspect",
+];
+
+/// Calls in a receiver chain that make it an iterator or stream over a collection.
+const COLLECTION_SOURCES: &[&str] = &[
+    "iter",
+    "into_iter",
+    "iter_mut",
+    "drain",
+    "values",
+    "values_mut",
+    "keys",
+    "chunks",
+    "windows",
+    "into_values",
+    "into_keys",
+];
+
+fn path_text(path: &ast::Path) -> String {
+    path.segments()
+        .filter_map(|segment| {
+            segment
+                .name_ref()
+                .map(|n| n.text().to_string())
+                .or_else(|| {
+                    // `Self`, `self`, `super`, `crate`
+                    segment.syntax().first_token().map(|t| t.text().to_string())
+                })
+        })
+        .collect::<Vec<_>>()
+        .join("::")
+}
+
+/// Strips references, derefs and connection-getting calls: `&mut *pool.acquire().await?`
+/// → `pool`.
+fn is_conn_like(text: &str) -> bool {
+    let mut text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    loop {
+        let before = text.len();
+        for prefix in ["&mut", "&", "*", "self."] {
+            if let Some(rest) = text.strip_prefix(prefix) {
+                text = rest.to_string();
+            }
+        }
+        for suffix in [
+            "?",
+            ".await",
+            ".get()",
+            ".acquire()",
+            ".begin()",
+            ".as_mut()",
+            ".as_ref()",
+            ".deref()",
+            ".deref_mut()",
+            ".lock()",
+            ".unwrap()",
+            ".clone()",
+            ".get_conn()",
+            ".conn()",
+            ".connection()",
+        ] {
+            if let Some(rest) = text.strip_suffix(suffix) {
+                text = rest.to_string();
+            }
+        }
+        if text.len() == before {
+            break;
+        }
+    }
+    if !text
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        || text.is_empty()
+    {
+        return false;
+    }
+    let last = text
+        .rsplit('.')
+        .next()
+        .unwrap_or(&text)
+        .to_ascii_lowercase();
+    const WORDS: &[&str] = &[
+        "db",
+        "conn",
+        "connection",
+        "pool",
+        "tx",
+        "txn",
+        "transaction",
+        "executor",
+        "database",
+        "trx",
+        "pg",
+        "con",
+    ];
+    WORDS.contains(&last.as_str()) || WORDS.iter().any(|word| last.ends_with(&format!("_{word}")))
+}
+
+fn args_of(list: Option<ast::ArgList>, fallback: Span) -> (Args, Span) {
+    let Some(list) = list else {
+        return (Args::default(), fallback);
+    };
+    let args: Vec<ast::Expr> = list.args().collect();
+    let first = args.first();
+    let info = Args {
+        first_is_str: matches!(first, Some(ast::Expr::Literal(lit)) if lit.syntax().text().to_string().contains('"')),
+        first_is_sql: first.is_some_and(|e| {
+            !matches!(
+                e,
+                ast::Expr::ClosureExpr(_) | ast::Expr::ArrayExpr(_) | ast::Expr::RecordExpr(_)
+            )
+        }),
+        conn: args.len() == 1 && is_conn_like(&args[0].syntax().text().to_string()),
+        params: args.get(1).is_some_and(|second| {
+            let text: String = second
+                .syntax()
+                .text()
+                .to_string()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            text.starts_with("&[")
+        }),
+    };
+    (info, span(list.syntax().text_range()))
+}
+
+fn plain(name: String, at: Span) -> Seg<At> {
+    Seg {
+        name,
+        call: false,
+        args: Args::default(),
+        at: At {
+            expr: at,
+            args: at,
+            name: at.start,
+        },
+    }
+}
+
+/// The chain of an expression: `sqlx::query(..).bind(x).fetch_one(&pool)` →
+/// `sqlx::query()`, `bind()`, `fetch_one()`.
+fn chain(expr: &ast::Expr) -> Chain {
+    let at = span(expr.syntax().text_range());
+    match expr {
+        ast::Expr::MethodCallExpr(call) => {
+            let mut out = call.receiver().map(|r| chain(&r)).unwrap_or_default();
+            let name = call
+                .name_ref()
+                .map(|n| n.text().to_string())
+                .unwrap_or_default();
+            let (args, args_span) = args_of(call.arg_list(), at);
+            let name_start = call
+                .name_ref()
+                .map_or(at.start, |n| u32::from(n.syntax().text_range().start()));
+            out.push(Seg {
+                name,
+                call: true,
+                args,
+                at: At {
+                    expr: at,
+                    args: args_span,
+                    name: name_start,
+                },
+            });
+            out
+        }
+        ast::Expr::CallExpr(call) => {
+            let (args, args_span) = args_of(call.arg_list(), at);
+            let mut out = match call.expr() {
+                Some(ast::Expr::PathExpr(path)) => {
+                    vec![plain(
+                        path.path().map(|p| path_text(&p)).unwrap_or_default(),
+                        at,
+                    )]
+                }
+                Some(callee) => {
+                    let mut out = chain(&callee);
+                    out.push(plain("?".into(), at));
+                    out
+                }
+                None => vec![plain("?".into(), at)],
+            };
+            if let Some(last) = out.last_mut() {
+                last.call = true;
+                last.args = args;
+                last.at = At {
+                    expr: at,
+                    args: args_span,
+                    name: at.start,
+                };
+            }
+            out
+        }
+        ast::Expr::MacroExpr(mac) => {
+            let call = mac.macro_call();
+            let name = call
+                .as_ref()
+                .and_then(|c| c.path())
+                .map(|p| path_text(&p))
+                .unwrap_or_default();
+            let args_span = call
+                .and_then(|c| c.token_tree())
+                .map(|tt| span(tt.syntax().text_range()))
+                .unwrap_or(at);
+            vec![Seg {
+                name: format!("{name}!"),
+                call: true,
+                args: Args {
+                    first_is_str: true,
+                    first_is_sql: true,
+                    ..Args::default()
+                },
+                at: At {
+                    expr: at,
+                    args: args_span,
+                    name: at.start,
+                },
+            }]
+        }
+        ast::Expr::FieldExpr(field) => {
+            let mut out = field.expr().map(|e| chain(&e)).unwrap_or_default();
+            let name = field
+                .name_ref()
+                .map(|n| n.text().to_string())
+                .unwrap_or_else(|| "?".into());
+            out.push(plain(name, at));
+            out
+        }
+        ast::Expr::PathExpr(path) => {
+            vec![plain(
+                path.path().map(|p| path_text(&p)).unwrap_or_default(),
+                at,
+            )]
+        }
+        ast::Expr::AwaitExpr(inner) => inner.expr().map(|e| chain(&e)).unwrap_or_default(),
+        ast::Expr::TryExpr(inner) => inner.expr().map(|e| chain(&e)).unwrap_or_default(),
+        ast::Expr::ParenExpr(inner) => inner.expr().map(|e| chain(&e)).unwrap_or_default(),
+        _ => vec![plain("?".into(), at)],
+    }
+}
+
+/// A helper's first data-access call.
+#[derive(Debug, Clone)]
+struct Access {
+    span: Span,
+    call: String,
+    library: String,
+    help: String,
+}
+
+/// The data-access call a function body makes, awaited or blocking.
+fn access_in(rule: &NPlusOne, body: &SyntaxNode) -> Option<Access> {
+    for node in body.descendants() {
+        let (expr, awaited) = if let Some(await_expr) = ast::AwaitExpr::cast(node.clone()) {
+            match await_expr.expr() {
+                Some(inner) => (inner, true),
+                None => continue,
+            }
+        } else if let Some(call) = ast::MethodCallExpr::cast(node.clone()) {
+            (ast::Expr::MethodCallExpr(call), false)
+        } else {
+            continue;
+        };
+        let chain = chain(&expr);
+        if let Some((entry, len)) = rule.data_access(Lang::Rust, &chain, awaited) {
+            return Some(Access {
+                span: chain[len - 1].at.expr,
+                call: render_chain(&chain[..len]),
+                library: entry.library.clone(),
+                help: entry.help.clone(),
+            });
+        }
+    }
+    None
+}
+
+/// Functions of the file by name (`None` when two share it) and methods by impl.
+struct Helpers {
+    /// Whether the function is async, and its data-access call.
+    functions: HashMap<String, Option<(bool, Option<Access>)>>,
+}
+
+fn helpers(rule: &NPlusOne, tree: &ast::SourceFile) -> Helpers {
+    let mut functions: HashMap<String, Option<(bool, Option<Access>)>> = HashMap::new();
+    for function in tree.syntax().descendants().filter_map(ast::Fn::cast) {
+        let Some(name) = function.name() else {
+            continue;
+        };
+        let access = function
+            .body()
+            .and_then(|body| access_in(rule, body.syntax()));
+        functions
+            .entry(name.text().to_string())
+            .and_modify(|slot| *slot = None)
+            .or_insert(Some((function.async_token().is_some(), access)));
+    }
+    Helpers { functions }
+}
+
+fn find_helper<'h>(
+    helpers: &'h Helpers,
+    chain: &Chain,
+    awaited: bool,
+) -> Option<(String, &'h Access)> {
+    let name = match chain.as_slice() {
+        [receiver, method] if receiver.name == "self" && method.call => method.name.clone(),
+        [function] if function.call => {
+            let name = function
+                .name
+                .strip_prefix("Self::")
+                .unwrap_or(&function.name);
+            if name.contains("::") {
+                return None;
+            }
+            name.to_string()
+        }
+        _ => return None,
+    };
+    let (is_async, access) = helpers.functions.get(&name)?.as_ref()?;
+    if *is_async && !awaited {
+        // An async helper called without `.await` does nothing yet.
+        return None;
+    }
+    let shown = render_chain(chain);
+    access.as_ref().map(|access| (shown, access))
+}
+
+/// Whether the subtree (not nested functions or closures) sleeps or drains a collection.
+#[derive(Default)]
+struct BodyFacts {
+    paced: bool,
+    drains: bool,
+}
+
+fn body_facts(body: &SyntaxNode) -> BodyFacts {
+    let mut facts = BodyFacts::default();
+    for node in body.descendants() {
+        let name = if let Some(call) = ast::MethodCallExpr::cast(node.clone()) {
+            call.name_ref().map(|n| n.text().to_string())
+        } else if let Some(call) = ast::CallExpr::cast(node.clone()) {
+            match call.expr() {
+                Some(ast::Expr::PathExpr(path)) => path
+                    .path()
+                    .and_then(|p| p.segment())
+                    .and_then(|s| s.name_ref())
+                    .map(|n| n.text().to_string()),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        if let Some(name) = name {
+            facts.paced |= is_pacing_call(&name);
+            facts.drains |= is_drain_call(&name);
+        }
+    }
+    facts
+}
+
+/// The names a subtree mentions, and whether it awaits.
+fn names_in(node: &SyntaxNode) -> (HashSet<String>, bool) {
+    let mut names = HashSet::new();
+    let mut awaits = false;
+    for descendant in node.descendants() {
+        if let Some(name) = ast::NameRef::cast(descendant.clone()) {
+            names.insert(name.text().to_string());
+        } else if ast::AwaitExpr::can_cast(descendant.kind()) {
+            awaits = true;
+        }
+    }
+    (names, awaits)
+}
+
+fn pattern_names(pat: &ast::Pat) -> impl Iterator<Item = String> {
+    pat.syntax()
+        .descendants()
+        .filter_map(ast::IdentPat::cast)
+        .filter_map(|ident| ident.name().map(|n| n.text().to_string()))
+}
+
+/// The variable an assignment writes: `x`, `x.field`, `*x`.
+fn assigned_root(expr: &ast::Expr) -> Option<String> {
+    match expr {
+        ast::Expr::PathExpr(path) => path
+            .path()
+            .and_then(|p| p.as_single_name_ref())
+            .map(|n| n.text().to_string()),
+        ast::Expr::FieldExpr(field) => field.expr().and_then(|e| assigned_root(&e)),
+        ast::Expr::PrefixExpr(prefix) => prefix.expr().and_then(|e| assigned_root(&e)),
+        _ => None,
+    }
+}
+
+/// Whether a `while` loop is driven by what its awaits return: its condition reads a
+/// variable the body sets from an awaited result (`previous = rows.last()`), so each query
+/// needs the previous one (keyset pages, batches, walking up a tree).
+fn is_result_driven(condition: &SyntaxNode, body: &SyntaxNode) -> bool {
+    let (tests, _) = names_in(condition);
+    let mut tainted: HashSet<String> = HashSet::new();
+    let is_tainted = |node: &SyntaxNode, tainted: &HashSet<String>| {
+        let (names, awaits) = names_in(node);
+        awaits || names.iter().any(|n| tainted.contains(n))
+    };
+    for node in body.descendants() {
+        if let Some(let_stmt) = ast::LetStmt::cast(node.clone()) {
+            if let (Some(pat), Some(init)) = (let_stmt.pat(), let_stmt.initializer()) {
+                if is_tainted(init.syntax(), &tainted) {
+                    tainted.extend(pattern_names(&pat));
+                }
+            }
+        } else if let Some(for_expr) = ast::ForExpr::cast(node.clone()) {
+            if let (Some(pat), Some(iterable)) = (for_expr.pat(), for_expr.iterable()) {
+                if is_tainted(iterable.syntax(), &tainted) {
+                    tainted.extend(pattern_names(&pat));
+                }
+            }
+        } else if let Some(bin) = ast::BinExpr::cast(node.clone()) {
+            let is_assign = matches!(bin.op_kind(), Some(ast::BinaryOp::Assignment { .. }));
+            if let (true, Some(lhs), Some(rhs)) = (is_assign, bin.lhs(), bin.rhs()) {
+                if let Some(root) = assigned_root(&lhs) {
+                    if is_tainted(rhs.syntax(), &tainted) {
+                        if tests.contains(&root) {
+                            return true;
+                        }
+                        tainted.insert(root);
+                    }
+                }
+            }
+        } else if let Some(call) = ast::MethodCallExpr::cast(node.clone()) {
+            let method = call
+                .name_ref()
+                .map(|n| n.text().to_string())
+                .unwrap_or_default();
+            if matches!(
+                method.as_str(),
+                "push" | "push_back" | "push_front" | "insert" | "extend"
+            ) {
+                let root = call.receiver().and_then(|r| assigned_root(&r));
+                let args_tainted = call
+                    .arg_list()
+                    .is_some_and(|args| is_tainted(args.syntax(), &tainted));
+                if root.is_some_and(|r| tests.contains(&r)) && args_tainted {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+fn small_literal(expr: &ast::Expr) -> bool {
+    match expr {
+        ast::Expr::Literal(lit) => lit
+            .syntax()
+            .text()
+            .to_string()
+            .trim_end_matches(|c: char| c.is_alphabetic() || c == '_')
+            .parse::<f64>()
+            .is_ok_and(|n| n <= SMALL_BOUND),
+        _ => false,
+    }
+}
+
+/// `0..3`, `[a, b]`, `&[a, b]`: a few items written in the code.
+fn is_small_iterable(expr: &ast::Expr) -> bool {
+    match expr {
+        ast::Expr::RangeExpr(range) => {
+            use prodlint_rust::ra_ap_syntax::ast::RangeItem;
+            range.end().is_some_and(|end| small_literal(&end))
+        }
+        ast::Expr::ArrayExpr(array) => (array.exprs().count() as f64) <= SMALL_BOUND,
+        ast::Expr::RefExpr(reference) => reference.expr().is_some_and(|e| is_small_iterable(&e)),
+        ast::Expr::ParenExpr(paren) => paren.expr().is_some_and(|e| is_small_iterable(&e)),
+        ast::Expr::MethodCallExpr(call) => {
+            // `[a, b].iter()`, `(0..3).into_iter()`
+            call.receiver().is_some_and(|r| is_small_iterable(&r))
+        }
+        _ => false,
+    }
+}
+
+struct Checker<'a, 'c> {
+    ctx: &'a RustContext<'c>,
+}
+
+impl Checker<'_, '_> {
+    fn text(&self, range: prodlint_rust::ra_ap_syntax::TextRange) -> &str {
+        self.ctx.file.slice(span(range))
+    }
+
+    fn site(&self, start: u32, end: u32, kind: &str) -> LoopSite {
+        LoopSite {
+            header: Span::new(start, end),
+            kind: kind.to_string(),
+            unawaited_callback: false,
+        }
+    }
+
+    /// Whether a loop with this header and body is a retry, paced or polling loop.
+    fn is_quiet(&self, header: Span, body: &SyntaxNode, infinite: bool) -> bool {
+        let facts = body_facts(body);
+        facts.paced
+            || is_retry_or_paging_header(self.ctx.file.slice(header))
+            || (infinite && !facts.drains)
+    }
+
+    /// The loop a node repeats in, walking out to the enclosing function. `awaited`: the
+    /// node is awaited (an async block around it must then be the per-item future of a
+    /// sequential adapter).
+    fn enclosing_loop(&self, node: &SyntaxNode, awaited: bool) -> Option<LoopSite> {
+        let mut child = node.clone();
+        let mut crossed_async_block = false;
+        for ancestor in node.ancestors().skip(1) {
+            if ast::Fn::can_cast(ancestor.kind()) {
+                return None;
+            }
+            if let Some(for_expr) = ast::ForExpr::cast(ancestor.clone()) {
+                if for_expr.loop_body().is_some_and(|b| *b.syntax() == child) {
+                    let start = u32::from(for_expr.syntax().text_range().start());
+                    let end = for_expr
+                        .iterable()
+                        .map(|i| u32::from(i.syntax().text_range().end()))
+                        .unwrap_or(start + 3);
+                    let header = Span::new(start, end);
+                    let small = for_expr.iterable().is_some_and(|i| is_small_iterable(&i));
+                    if !small && !self.is_quiet(header, &child, false) {
+                        return Some(self.site(start, end, "`for` loop"));
+                    }
+                }
+            } else if let Some(while_expr) = ast::WhileExpr::cast(ancestor.clone()) {
+                let condition = while_expr.condition();
+                if condition.as_ref().is_some_and(|c| *c.syntax() == child) {
+                    return None;
+                }
+                if while_expr.loop_body().is_some_and(|b| *b.syntax() == child) {
+                    let condition_text = condition
+                        .as_ref()
+                        .map(|c| self.text(c.syntax().text_range()).to_string())
+                        .unwrap_or_default();
+                    // `while let Some(x) = rx.recv().await`: consuming a channel or stream.
+                    if condition_text.contains(".await") {
+                        return None;
+                    }
+                    let start = u32::from(while_expr.syntax().text_range().start());
+                    let end = condition
+                        .as_ref()
+                        .map(|c| u32::from(c.syntax().text_range().end()))
+                        .unwrap_or(start + 5);
+                    let header = Span::new(start, end);
+                    let infinite = condition_text.trim() == "true";
+                    let driven = condition
+                        .as_ref()
+                        .is_some_and(|c| is_result_driven(c.syntax(), &child));
+                    if !driven && !self.is_quiet(header, &child, infinite) {
+                        let kind = if condition_text.trim_start().starts_with("let") {
+                            "`while let` loop"
+                        } else {
+                            "`while` loop"
+                        };
+                        return Some(self.site(start, end, kind));
+                    }
+                }
+            } else if let Some(loop_expr) = ast::LoopExpr::cast(ancestor.clone()) {
+                if loop_expr.loop_body().is_some_and(|b| *b.syntax() == child) {
+                    let start = u32::from(loop_expr.syntax().text_range().start());
+                    let header = Span::new(start, start + 4);
+                    if !self.is_quiet(header, &child, true) {
+                        return Some(self.site(start, start + 4, "`loop`"));
+                    }
+                }
+            } else if let Some(block) = ast::BlockExpr::cast(ancestor.clone()) {
+                if block.async_token().is_some() {
+                    let parent = ancestor.parent();
+                    let awaited_here = parent
+                        .as_ref()
+                        .is_some_and(|p| ast::AwaitExpr::can_cast(p.kind()));
+                    let closure_body = parent
+                        .as_ref()
+                        .is_some_and(|p| ast::ClosureExpr::can_cast(p.kind()));
+                    if closure_body {
+                        crossed_async_block = true;
+                    } else if !awaited_here {
+                        // `tokio::spawn(async move { .. })`, a future kept for later.
+                        return None;
+                    }
+                }
+            } else if let Some(closure) = ast::ClosureExpr::cast(ancestor.clone()) {
+                return self.closure_loop(&closure, awaited, crossed_async_block);
+            }
+            child = ancestor;
+        }
+        None
+    }
+
+    /// A closure passed to an iterator or stream adapter that runs it once per item.
+    fn closure_loop(
+        &self,
+        closure: &ast::ClosureExpr,
+        awaited: bool,
+        crossed_async_block: bool,
+    ) -> Option<LoopSite> {
+        let call = closure
+            .syntax()
+            .parent()
+            .and_then(ast::ArgList::cast)
+            .and_then(|list| list.syntax().parent())
+            .and_then(ast::MethodCallExpr::cast)?;
+        let name_ref = call.name_ref()?;
+        let method = name_ref.text().to_string();
+        let per_item_future = crossed_async_block || closure.async_token().is_some();
+        let runs_per_item = if awaited {
+            // The await is in the per-item future (or an async closure): sequential only
+            // for the adapters that await one item's future before the next.
+            per_item_future && SEQUENTIAL_ADAPTERS.contains(&method.as_str())
+        } else {
+            !per_item_future && SYNC_ADAPTERS.contains(&method.as_str())
+        };
+        if !runs_per_item {
+            return None;
+        }
+        let receiver = call.receiver()?;
+        let receiver_chain = chain(&receiver);
+        let over_collection = receiver_chain.iter().any(|seg| {
+            seg.call
+                && COLLECTION_SOURCES.contains(&seg.name.rsplit("::").next().unwrap_or(&seg.name))
+        }) || matches!(receiver, ast::Expr::ParenExpr(_));
+        if !over_collection || is_small_iterable(&receiver) {
+            return None;
+        }
+        let range = name_ref.syntax().text_range();
+        Some(self.site(
+            u32::from(range.start()),
+            u32::from(range.end()),
+            &format!("`{method}` closure"),
+        ))
+    }
+}
+
+/// The call as the primary span: the whole call, or from the method's name on when the
+/// chain before it spans lines.
+fn primary(ctx: &RustContext<'_>, at: At) -> Span {
+    let file = ctx.file;
+    if file.line_col(at.expr.start).line != file.line_col(at.name).line {
+        Span::new(at.name, at.expr.end)
+    } else {
+        at.expr
+    }
+}
+
+pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagnostic>) {
+    let checker = Checker { ctx };
+    let helpers = helpers(rule, ctx.tree);
+    let mut reported = HashSet::new();
+    for node in ctx.tree.syntax().descendants() {
+        let (expr, awaited) = if let Some(await_expr) = ast::AwaitExpr::cast(node.clone()) {
+            match await_expr.expr() {
+                Some(inner) => (inner, true),
+                None => continue,
+            }
+        } else if let Some(call) = ast::MethodCallExpr::cast(node.clone()) {
+            if node
+                .parent()
+                .is_some_and(|p| ast::AwaitExpr::can_cast(p.kind()))
+            {
+                continue;
+            }
+            (ast::Expr::MethodCallExpr(call), false)
+        } else if let Some(call) = ast::CallExpr::cast(node.clone()) {
+            if node
+                .parent()
+                .is_some_and(|p| ast::AwaitExpr::can_cast(p.kind()))
+            {
+                continue;
+            }
+            (ast::Expr::CallExpr(call), false)
+        } else {
+            continue;
+        };
+        let chain = chain(&expr);
+        let matched = rule.data_access(Lang::Rust, &chain, awaited);
+        let helper = if matched.is_none() {
+            match find_helper(&helpers, &chain, awaited) {
+                // A blocking helper call, or an awaited one.
+                Some(found) => Some(found),
+                None => continue,
+            }
+        } else {
+            None
+        };
+        if is_in_test_code(&node) {
+            continue;
+        }
+        let Some(site) = checker.enclosing_loop(&node, awaited) else {
+            continue;
+        };
+        let finding = match (matched, helper) {
+            (Some((entry, len)), _) => {
+                let seg = &chain[len - 1];
+                if is_paging_call(
+                    &seg.name,
+                    &chain[..len]
+                        .iter()
+                        .filter(|seg| seg.call)
+                        .map(|seg| ctx.file.slice(seg.at.args))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ) {
+                    continue;
+                }
+                Finding {
+                    span: primary(ctx, seg.at),
+                    call: render_chain(&chain[..len]),
+                    library: entry.library.clone(),
+                    help: entry.help.clone(),
+                    site: Some(site),
+                    helper: None,
+                    batched: None,
+                }
+            }
+            (None, Some((shown, access))) => {
+                let seg = chain.last().expect("a helper call has a segment");
+                Finding {
+                    span: primary(ctx, seg.at),
+                    call: shown.clone(),
+                    library: access.library.clone(),
+                    help: access.help.clone(),
+                    site: Some(site),
+                    helper: Some(ViaHelper {
+                        name: shown,
+                        span: access.span,
+                        call: access.call.clone(),
+                    }),
+                    batched: None,
+                }
+            }
+            (None, None) => continue,
+        };
+        if reported.insert(finding.span) {
+            out.push(diagnostic(ctx.file, &finding));
+        }
+    }
+}
