@@ -11,6 +11,7 @@ use prodlint_rust::RustFile;
 mod declare;
 pub mod hardcoded_url;
 pub mod invalid_suppression;
+pub mod non_send_across_await;
 
 /// What a rule sees of a Rust file.
 pub struct RustContext<'a> {
@@ -55,6 +56,10 @@ pub struct RuleEntry {
 
 /// Every rule, in the order `prodlint rules` lists them.
 pub static REGISTRY: &[RuleEntry] = &[
+    RuleEntry {
+        meta: &non_send_across_await::META,
+        build: non_send_across_await::NonSendAcrossAwait::build,
+    },
     RuleEntry {
         meta: &hardcoded_url::META,
         build: hardcoded_url::HardcodedUrl::build,
