@@ -643,3 +643,56 @@ fn field_list(scope: &Scope, list: Option<ast::FieldList>, prefix: &str) -> Vec<
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workspace_members_key_and_modules() {
+        let dir = std::env::temp_dir().join(format!("prodlint-index-{}", std::process::id()));
+        let member = dir.join("crates/app");
+        std::fs::create_dir_all(member.join("src/net")).unwrap();
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"crates/*\"]\n",
+        )
+        .unwrap();
+        std::fs::write(member.join("Cargo.toml"), "[package]\nname = \"my-app\"\n").unwrap();
+        std::fs::write(
+            member.join("src/lib.rs"),
+            "pub mod net;\npub struct Root;\n",
+        )
+        .unwrap();
+        std::fs::write(member.join("src/net/mod.rs"), "pub struct Peer { a: u8 }\n").unwrap();
+        let project = Project::new(dir.clone());
+        let file = member.join("src/net/mod.rs");
+        assert_eq!(crate_key(&project, &file), dir);
+        let index = CrateIndex::for_file(&project, &file);
+        assert!(index.adts.contains_key("my_app::net::Peer"));
+        assert!(index.adts.contains_key("my_app::Root"));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// Prints how long indexing a crate takes: `PRODLINT_INDEX_ROOT=DIR cargo test -p
+    /// prodlint_rust --release index_build_time -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn index_build_time() {
+        let Some(root) = std::env::var_os("PRODLINT_INDEX_ROOT") else {
+            return;
+        };
+        let root = PathBuf::from(root);
+        let project = Project::new(root.clone());
+        let index = project.index::<CrateIndex>(&root);
+        println!(
+            "{}: {} files, {} types, {} aliases, {} traits in {:?}",
+            root.display(),
+            index.files.len(),
+            index.adts.len(),
+            index.aliases.len(),
+            index.traits.len(),
+            index.build_time
+        );
+    }
+}

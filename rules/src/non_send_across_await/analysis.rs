@@ -82,6 +82,8 @@ pub struct Analysis<'a> {
     /// Free functions whose future must be `Send`: axum handlers, `spawn(f(..))`.
     required_fns: HashMap<String, Requirement>,
     reported_awaits: HashSet<(u32, u32)>,
+    /// Treat every async fn as required to be `Send` (clippy's `future_not_send`).
+    pub every_async_fn: bool,
 }
 
 const SPAWNERS: &[&str] = &[
@@ -144,6 +146,7 @@ impl<'a> Analysis<'a> {
             findings: Vec::new(),
             required_fns: HashMap::new(),
             reported_awaits: HashSet::new(),
+            every_async_fn: false,
         }
     }
 
@@ -418,6 +421,14 @@ impl<'a> Analysis<'a> {
             } else {
                 self.required_fns.get(&name).cloned()
             };
+            let requirement = requirement.or_else(|| {
+                self.every_async_fn.then(|| Requirement {
+                    file: None,
+                    span: range_span(name_span),
+                    message: "checked as if its future had to be `Send` (`every_async_fn`)"
+                        .to_string(),
+                })
+            });
             if let Some(requirement) = &requirement {
                 self.captures_of_fn(f, &env, &name, range_span(name_span), requirement);
             }

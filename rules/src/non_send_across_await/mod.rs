@@ -89,6 +89,9 @@ crate::declare_rule! {
     /// # Types that are not Send (or not Sync), by path or bare name, added to the table.
     /// not_send = ["my_ffi::Handle"]
     /// not_sync = ["my_crate::Scratch"]
+    /// # Check every async fn as if its future had to be Send, like clippy's
+    /// # `future_not_send` (for crates whose futures all go to a multi-threaded runtime).
+    /// every_async_fn = false
     /// ```
     pub static META = {
         id: "non-send-across-await",
@@ -104,10 +107,12 @@ crate::declare_rule! {
 struct Options {
     not_send: Vec<String>,
     not_sync: Vec<String>,
+    every_async_fn: bool,
 }
 
 pub struct NonSendAcrossAwait {
     known: KnownTypes,
+    every_async_fn: bool,
 }
 
 impl NonSendAcrossAwait {
@@ -126,6 +131,7 @@ impl NonSendAcrossAwait {
         }
         Ok(Box::new(NonSendAcrossAwait {
             known: KnownTypes::with_user(&parsed.not_send, &parsed.not_sync),
+            every_async_fn: parsed.every_async_fn,
         }))
     }
 }
@@ -148,6 +154,7 @@ impl Rule for NonSendAcrossAwait {
         let scope = index.file_scope(&path, ctx.tree);
         let reasoner = Reasoner::new(&index, &self.known);
         let mut analysis = Analysis::new(&index, reasoner);
+        analysis.every_async_fn = self.every_async_fn;
         analysis.run(ctx.tree, &scope);
         let mut files = Files {
             ctx,
