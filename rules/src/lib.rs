@@ -12,6 +12,7 @@ mod declare;
 pub mod hardcoded_url;
 pub mod invalid_suppression;
 pub mod n_plus_one;
+pub mod non_send_across_await;
 
 /// What a rule sees of a Rust file.
 pub struct RustContext<'a> {
@@ -56,6 +57,10 @@ pub struct RuleEntry {
 
 /// Every rule, in the order `prodlint rules` lists them.
 pub static REGISTRY: &[RuleEntry] = &[
+    RuleEntry {
+        meta: &non_send_across_await::META,
+        build: non_send_across_await::NonSendAcrossAwait::build,
+    },
     RuleEntry {
         meta: &hardcoded_url::META,
         build: hardcoded_url::HardcodedUrl::build,

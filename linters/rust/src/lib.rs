@@ -7,6 +7,10 @@ use ra_ap_syntax::{AstNode, Edition, Parse, SyntaxKind, SyntaxNode, TextRange};
 
 pub use ra_ap_syntax;
 
+pub mod auto_traits;
+pub mod crate_index;
+pub mod types;
+
 /// One parsed Rust file. `Parse` is `Send + Sync`, the tree it hands out is not: call
 /// [`RustFile::tree`] on the thread that walks it.
 pub struct RustFile {

@@ -1,0 +1,698 @@
+//! The crate index: the type definitions of a Cargo package or workspace (structs, enums,
+//! unions with their field types, type aliases, `unsafe impl Send/Sync`, traits with their
+//! supertraits and `#[async_trait]` flavour), built once per run from every `.rs` file, in
+//! parallel, and read-only afterwards.
+//!
+//! It is a [`ProjectIndex`] keyed by the package or workspace root ([`crate_key`]), so a
+//! pre-commit run that names one file still indexes that file's crate, once.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use prodlint_core::{Project, ProjectIndex, Span};
+use ra_ap_syntax::ast::{self, HasGenericParams, HasModuleItem, HasName, HasTypeBounds};
+use ra_ap_syntax::AstNode;
+use rayon::prelude::*;
+
+use crate::types::{async_trait_attr, generic_params, PathTy, Scope, Ty};
+use crate::{span, RustFile};
+
+/// A struct, enum or union.
+#[derive(Debug, Clone)]
+pub struct Adt {
+    pub path: String,
+    pub file: PathBuf,
+    /// The item's name.
+    pub name_span: Span,
+    pub generics: Vec<String>,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// `swarm`, `0`, `Variant.0`, `Variant.name`.
+    pub name: String,
+    pub ty: Ty,
+    /// The whole field declaration.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Alias {
+    pub path: String,
+    pub file: PathBuf,
+    pub span: Span,
+    pub generics: Vec<String>,
+    pub ty: Ty,
+}
+
+/// `unsafe impl Send for X {}` and `impl !Sync for X {}` (nightly), by what they promise.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AutoImpls {
+    pub send: Option<bool>,
+    pub sync: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TraitInfo {
+    pub path: String,
+    pub file: PathBuf,
+    pub name_span: Span,
+    /// The supertraits other than `Send` and `Sync`.
+    pub supertraits: Vec<PathTy>,
+    pub send: bool,
+    pub sync: bool,
+    /// `#[async_trait]` → `Some(true)`, `#[async_trait(?Send)]` → `Some(false)`.
+    pub async_trait: Option<bool>,
+}
+
+/// Where a file sits in its crate.
+#[derive(Debug, Clone)]
+pub struct FileInfo {
+    pub crate_name: String,
+    /// `my_crate::a::b`.
+    pub module: String,
+}
+
+#[derive(Debug, Default)]
+pub struct CrateIndex {
+    /// The package or workspace root (or a lone file).
+    pub root: PathBuf,
+    pub crate_names: Vec<String>,
+    pub files: HashMap<PathBuf, FileInfo>,
+    pub adts: HashMap<String, Adt>,
+    pub aliases: HashMap<String, Alias>,
+    pub auto_impls: HashMap<String, AutoImpls>,
+    pub traits: HashMap<String, TraitInfo>,
+    /// Last path segment → full paths, for names re-exported or glob-imported.
+    by_name: HashMap<String, Vec<String>>,
+    pub build_time: Duration,
+}
+
+/// What one file contributes; built on a worker thread.
+#[derive(Default)]
+struct FileFacts {
+    adts: Vec<Adt>,
+    aliases: Vec<Alias>,
+    auto_impls: Vec<(String, bool, bool)>,
+    traits: Vec<TraitInfo>,
+}
+
+impl ProjectIndex for CrateIndex {
+    type Key = PathBuf;
+
+    fn build(project: &Project, key: &PathBuf) -> CrateIndex {
+        let started = Instant::now();
+        let files = discover(project, key);
+        let texts: Vec<(PathBuf, FileInfo, String)> = files
+            .into_par_iter()
+            .filter_map(|(path, info)| {
+                let text = project.read(&path).ok()?.to_string();
+                Some((path, info, text))
+            })
+            .collect();
+        let mut index = CrateIndex::from_sources(key.clone(), texts);
+        index.build_time = started.elapsed();
+        index
+    }
+}
+
+impl CrateIndex {
+    /// The index of these files (path, crate and module, text), parsed in parallel.
+    pub fn from_sources(root: PathBuf, files: Vec<(PathBuf, FileInfo, String)>) -> CrateIndex {
+        let mut index = CrateIndex {
+            root,
+            ..CrateIndex::default()
+        };
+        for (_, info, _) in &files {
+            if !index.crate_names.contains(&info.crate_name) {
+                index.crate_names.push(info.crate_name.clone());
+            }
+        }
+        let facts: Vec<FileFacts> = files
+            .par_iter()
+            .map(|(path, info, text)| file_facts(path, info, text))
+            .collect();
+        for (path, info, _) in files {
+            index.files.insert(path, info);
+        }
+        for facts in facts {
+            for adt in facts.adts {
+                index.adts.entry(adt.path.clone()).or_insert(adt);
+            }
+            for alias in facts.aliases {
+                index.aliases.entry(alias.path.clone()).or_insert(alias);
+            }
+            for (path, send, sync) in facts.auto_impls {
+                let entry = index.auto_impls.entry(path).or_default();
+                if send {
+                    entry.send = Some(true);
+                }
+                if sync {
+                    entry.sync = Some(true);
+                }
+            }
+            for info in facts.traits {
+                index.traits.entry(info.path.clone()).or_insert(info);
+            }
+        }
+        let names = index
+            .adts
+            .keys()
+            .chain(index.aliases.keys())
+            .chain(index.traits.keys());
+        for path in names {
+            let name = path.rsplit("::").next().unwrap_or(path).to_string();
+            index.by_name.entry(name).or_default().push(path.clone());
+        }
+        for paths in index.by_name.values_mut() {
+            paths.sort();
+            paths.dedup();
+        }
+        index
+    }
+}
+
+/// What a resolved path names in the index.
+pub enum Item<'a> {
+    Adt(&'a Adt),
+    Alias(&'a Alias),
+}
+
+impl CrateIndex {
+    /// Builds the index of the crate (or workspace) that `file` belongs to, through the
+    /// project, so that it is built once per key.
+    pub fn for_file(project: &Project, file: &Path) -> std::sync::Arc<CrateIndex> {
+        project.index::<CrateIndex>(&crate_key(project, file))
+    }
+
+    /// Finds the canonical path an index path names: as written, relative to the module it
+    /// was written in, or (for paths of this crate: re-exports, globs) by a unique name.
+    fn canonical<'a>(&'a self, ty: &'a PathTy, map: impl Fn(&str) -> bool) -> Option<&'a str> {
+        if map(&ty.path) {
+            return Some(&ty.path);
+        }
+        if let Some(relative) = &ty.relative {
+            if map(relative) {
+                return Some(relative);
+            }
+        }
+        let first = ty.path.split("::").next().unwrap_or("");
+        let ours = ty.local || self.crate_names.iter().any(|c| c == first);
+        if !ours {
+            return None;
+        }
+        let name = ty.path.rsplit("::").next()?;
+        let candidates: Vec<&String> = self.by_name.get(name)?.iter().filter(|p| map(p)).collect();
+        match candidates.as_slice() {
+            [only] => Some(only.as_str()),
+            _ => None,
+        }
+    }
+
+    pub fn item(&self, ty: &PathTy) -> Option<Item<'_>> {
+        let path = self.canonical(ty, |p| {
+            self.adts.contains_key(p) || self.aliases.contains_key(p)
+        })?;
+        if let Some(adt) = self.adts.get(path) {
+            return Some(Item::Adt(adt));
+        }
+        self.aliases.get(path).map(Item::Alias)
+    }
+
+    pub fn trait_info(&self, ty: &PathTy) -> Option<&TraitInfo> {
+        let path = self.canonical(ty, |p| self.traits.contains_key(p))?;
+        self.traits.get(path)
+    }
+
+    pub fn auto_impl(&self, path: &str) -> AutoImpls {
+        self.auto_impls.get(path).copied().unwrap_or_default()
+    }
+
+    /// The scope (crate, module, `use` items) of a file's top level, as the index sees it.
+    pub fn file_scope(&self, path: &Path, tree: &ast::SourceFile) -> Scope {
+        let (crate_name, module) = match self.files.get(path) {
+            Some(info) => (info.crate_name.clone(), info.module.clone()),
+            None => ("crate".to_string(), "crate".to_string()),
+        };
+        let mut scope = Scope::new(&crate_name, &module);
+        for item in tree.items() {
+            if let ast::Item::Use(u) = item {
+                scope.add_use(&u);
+            }
+        }
+        scope
+    }
+
+    /// Whether a trait requires `Send`/`Sync` of its implementors, through its supertraits.
+    pub fn trait_requires(&self, ty: &PathTy) -> (bool, bool) {
+        let mut seen = Vec::new();
+        self.trait_requires_inner(ty, &mut seen)
+    }
+
+    fn trait_requires_inner(&self, ty: &PathTy, seen: &mut Vec<String>) -> (bool, bool) {
+        let Some(info) = self.trait_info(ty) else {
+            return (false, false);
+        };
+        if seen.contains(&info.path) {
+            return (false, false);
+        }
+        seen.push(info.path.clone());
+        let (mut send, mut sync) = (info.send, info.sync);
+        for sup in &info.supertraits {
+            let (a, b) = self.trait_requires_inner(sup, seen);
+            send |= a;
+            sync |= b;
+        }
+        (send, sync)
+    }
+}
+
+/// The key of the index a file belongs to: the root of its Cargo workspace if the
+/// workspace lists its package, else its package root, else the file itself.
+pub fn crate_key(project: &Project, file: &Path) -> PathBuf {
+    let file = prodlint_core::normalize(&project.cwd, file);
+    let mut package: Option<PathBuf> = None;
+    for dir in file.ancestors().skip(1) {
+        let manifest = dir.join("Cargo.toml");
+        let Ok(text) = project.read(&manifest) else {
+            continue;
+        };
+        let Ok(value) = text.parse::<toml::Table>() else {
+            continue;
+        };
+        if let Some(workspace) = value.get("workspace") {
+            match &package {
+                None if value.contains_key("package") => return dir.to_path_buf(),
+                None => {}
+                Some(package_dir) => {
+                    if workspace_members(dir, workspace)
+                        .iter()
+                        .any(|m| m == package_dir)
+                    {
+                        return dir.to_path_buf();
+                    }
+                    return package_dir.clone();
+                }
+            }
+        }
+        if package.is_none() && value.contains_key("package") {
+            package = Some(dir.to_path_buf());
+        }
+    }
+    package.unwrap_or(file)
+}
+
+/// The member directories of a `[workspace]` table (`members`, with `*` globs, minus
+/// `exclude`).
+fn workspace_members(root: &Path, workspace: &toml::Value) -> Vec<PathBuf> {
+    let strings = |key: &str| -> Vec<String> {
+        workspace
+            .get(key)
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let excluded: Vec<PathBuf> = strings("exclude").iter().map(|e| root.join(e)).collect();
+    let mut out = Vec::new();
+    for member in strings("members") {
+        let mut dirs = vec![root.to_path_buf()];
+        for part in member.split('/').filter(|p| !p.is_empty() && *p != ".") {
+            let mut next = Vec::new();
+            for dir in dirs {
+                if part.contains('*') {
+                    let (prefix, suffix) = part.split_once('*').unwrap_or((part, ""));
+                    if let Ok(entries) = std::fs::read_dir(&dir) {
+                        for entry in entries.flatten() {
+                            let name = entry.file_name().to_string_lossy().to_string();
+                            if entry.path().is_dir()
+                                && name.starts_with(prefix)
+                                && name.ends_with(suffix)
+                            {
+                                next.push(entry.path());
+                            }
+                        }
+                    }
+                } else {
+                    next.push(dir.join(part));
+                }
+            }
+            dirs = next;
+        }
+        out.extend(dirs.into_iter().filter(|d| !excluded.contains(d)));
+    }
+    out.sort();
+    out
+}
+
+/// A package's crate name: `[lib] name`, else `[package] name` with `-` as `_`.
+fn crate_name(manifest: &toml::Table) -> Option<String> {
+    let lib = manifest
+        .get("lib")
+        .and_then(|l| l.get("name"))
+        .and_then(|n| n.as_str());
+    let package = manifest
+        .get("package")
+        .and_then(|p| p.get("name"))
+        .and_then(|n| n.as_str());
+    lib.or(package).map(|n| n.replace('-', "_"))
+}
+
+/// Every `.rs` file of the key's packages, with its crate and module.
+fn discover(project: &Project, key: &Path) -> Vec<(PathBuf, FileInfo)> {
+    if key.extension().is_some_and(|e| e == "rs") {
+        let info = FileInfo {
+            crate_name: "crate".into(),
+            module: "crate".into(),
+        };
+        return vec![(key.to_path_buf(), info)];
+    }
+    let Some(manifest) = read_manifest(project, key) else {
+        return Vec::new();
+    };
+    let mut packages = Vec::new();
+    if manifest.contains_key("package") {
+        packages.push((key.to_path_buf(), manifest.clone()));
+    }
+    if let Some(workspace) = manifest.get("workspace") {
+        for member in workspace_members(key, workspace) {
+            if member == key {
+                continue;
+            }
+            if let Some(m) = read_manifest(project, &member) {
+                packages.push((member, m));
+            }
+        }
+    }
+    let package_dirs: Vec<PathBuf> = packages.iter().map(|(d, _)| d.clone()).collect();
+    let mut out = Vec::new();
+    for (dir, manifest) in &packages {
+        let Some(name) = crate_name(manifest) else {
+            continue;
+        };
+        let mut files = Vec::new();
+        walk(dir, dir, &package_dirs, &mut files);
+        files.sort();
+        for file in files {
+            let module = module_path(&name, dir, &file);
+            out.push((
+                file,
+                FileInfo {
+                    crate_name: name.clone(),
+                    module,
+                },
+            ));
+        }
+    }
+    out
+}
+
+fn read_manifest(project: &Project, dir: &Path) -> Option<toml::Table> {
+    project
+        .read(&dir.join("Cargo.toml"))
+        .ok()?
+        .parse::<toml::Table>()
+        .ok()
+}
+
+/// `.rs` files under `dir`, skipping `target/`, hidden directories and other packages.
+fn walk(package: &Path, dir: &Path, packages: &[PathBuf], out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            if name.starts_with('.') || name == "target" || name == "node_modules" {
+                continue;
+            }
+            if path != package && packages.contains(&path) {
+                continue;
+            }
+            walk(package, &path, packages, out);
+        } else if kind.is_file() && name.ends_with(".rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// `src/lib.rs` → `my_crate`, `src/a/mod.rs` → `my_crate::a`, `src/a/b.rs` →
+/// `my_crate::a::b`; files outside `src/` get a module of their own.
+fn module_path(crate_name: &str, package: &Path, file: &Path) -> String {
+    let relative = file.strip_prefix(package).unwrap_or(file);
+    let mut parts: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .collect();
+    if parts.first().is_some_and(|p| p == "src") {
+        parts.remove(0);
+    } else {
+        parts.insert(0, "__outside_src".into());
+    }
+    if let Some(last) = parts.last_mut() {
+        *last = last.trim_end_matches(".rs").to_string();
+    }
+    if parts.len() == 1 && matches!(parts[0].as_str(), "lib" | "main") {
+        parts.clear();
+    }
+    if parts.last().is_some_and(|p| p == "mod") {
+        parts.pop();
+    }
+    let mut out = vec![crate_name.to_string()];
+    out.extend(parts);
+    out.join("::")
+}
+
+/// Parses one file and records its definitions.
+fn file_facts(path: &Path, info: &FileInfo, text: &str) -> FileFacts {
+    let parsed = RustFile::parse(text);
+    let tree = parsed.tree();
+    let mut scope = Scope::new(&info.crate_name, &info.module);
+    let mut facts = FileFacts::default();
+    module_facts(path, tree.items(), &mut scope, &mut facts);
+    facts
+}
+
+fn module_facts(
+    path: &Path,
+    items: impl Iterator<Item = ast::Item> + Clone,
+    scope: &mut Scope,
+    facts: &mut FileFacts,
+) {
+    for item in items.clone() {
+        if let ast::Item::Use(u) = &item {
+            scope.add_use(u);
+        }
+    }
+    for item in items {
+        match item {
+            ast::Item::Struct(s) => {
+                let Some(name) = s.name() else { continue };
+                let mut item_scope = scope.clone();
+                item_scope.generics = generic_params(s.generic_param_list());
+                let fields = field_list(&item_scope, s.field_list(), "");
+                facts
+                    .adts
+                    .push(adt(path, scope, &name, item_scope.generics, fields));
+            }
+            ast::Item::Union(u) => {
+                let Some(name) = u.name() else { continue };
+                let mut item_scope = scope.clone();
+                item_scope.generics = generic_params(u.generic_param_list());
+                let fields = field_list(
+                    &item_scope,
+                    u.record_field_list().map(ast::FieldList::RecordFieldList),
+                    "",
+                );
+                facts
+                    .adts
+                    .push(adt(path, scope, &name, item_scope.generics, fields));
+            }
+            ast::Item::Enum(e) => {
+                let Some(name) = e.name() else { continue };
+                let mut item_scope = scope.clone();
+                item_scope.generics = generic_params(e.generic_param_list());
+                let mut fields = Vec::new();
+                for variant in e.variant_list().into_iter().flat_map(|l| l.variants()) {
+                    let prefix = variant
+                        .name()
+                        .map(|n| format!("{}.", n.text()))
+                        .unwrap_or_default();
+                    fields.extend(field_list(&item_scope, variant.field_list(), &prefix));
+                }
+                facts
+                    .adts
+                    .push(adt(path, scope, &name, item_scope.generics, fields));
+            }
+            ast::Item::TypeAlias(t) => {
+                let (Some(name), Some(ty)) = (t.name(), t.ty()) else {
+                    continue;
+                };
+                let mut item_scope = scope.clone();
+                item_scope.generics = generic_params(t.generic_param_list());
+                facts.aliases.push(Alias {
+                    path: format!("{}::{}", scope.module, name.text()),
+                    file: path.to_path_buf(),
+                    span: span(name.syntax().text_range()),
+                    ty: item_scope.ty(&ty),
+                    generics: item_scope.generics,
+                });
+            }
+            ast::Item::Impl(i) => {
+                let (Some(trait_), Some(self_ty)) = (i.trait_(), i.self_ty()) else {
+                    continue;
+                };
+                let trait_text = trait_.syntax().text().to_string();
+                let trait_name = trait_text.rsplit("::").next().unwrap_or("").trim();
+                let negative = i.excl_token().is_some();
+                let is_send = trait_name == "Send";
+                let is_sync = trait_name == "Sync";
+                if !(is_send || is_sync) || negative {
+                    continue;
+                }
+                let mut item_scope = scope.clone();
+                item_scope.generics = generic_params(i.generic_param_list());
+                if let Ty::Path(p) = item_scope.ty(&self_ty) {
+                    facts.auto_impls.push((p.path, is_send, is_sync));
+                }
+            }
+            ast::Item::Trait(t) => {
+                let Some(name) = t.name() else { continue };
+                let bounds = t.type_bound_list().map(|b| scope.bounds(&b));
+                facts.traits.push(TraitInfo {
+                    path: format!("{}::{}", scope.module, name.text()),
+                    file: path.to_path_buf(),
+                    name_span: span(name.syntax().text_range()),
+                    supertraits: bounds
+                        .as_ref()
+                        .map(|b| b.traits.clone())
+                        .unwrap_or_default(),
+                    send: bounds.as_ref().is_some_and(|b| b.send),
+                    sync: bounds.as_ref().is_some_and(|b| b.sync),
+                    async_trait: async_trait_attr(&t),
+                });
+            }
+            ast::Item::Module(m) => {
+                let (Some(name), Some(list)) = (m.name(), m.item_list()) else {
+                    continue;
+                };
+                let mut inner = Scope::new(
+                    &scope.crate_name,
+                    &format!("{}::{}", scope.module, name.text()),
+                );
+                module_facts(path, list.items(), &mut inner, facts);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn adt(
+    path: &Path,
+    scope: &Scope,
+    name: &ast::Name,
+    generics: Vec<String>,
+    fields: Vec<Field>,
+) -> Adt {
+    Adt {
+        path: format!("{}::{}", scope.module, name.text()),
+        file: path.to_path_buf(),
+        name_span: span(name.syntax().text_range()),
+        generics,
+        fields,
+    }
+}
+
+fn field_list(scope: &Scope, list: Option<ast::FieldList>, prefix: &str) -> Vec<Field> {
+    let mut out = Vec::new();
+    match list {
+        Some(ast::FieldList::RecordFieldList(list)) => {
+            for field in list.fields() {
+                let (Some(name), Some(ty)) = (field.name(), field.ty()) else {
+                    continue;
+                };
+                let start = name.syntax().text_range().start();
+                let end = field.syntax().text_range().end();
+                out.push(Field {
+                    name: format!("{prefix}{}", name.text()),
+                    ty: scope.ty(&ty),
+                    span: span(ra_ap_syntax::TextRange::new(start, end)),
+                });
+            }
+        }
+        Some(ast::FieldList::TupleFieldList(list)) => {
+            for (i, field) in list.fields().enumerate() {
+                let Some(ty) = field.ty() else { continue };
+                out.push(Field {
+                    name: format!("{prefix}{i}"),
+                    span: span(ty.syntax().text_range()),
+                    ty: scope.ty(&ty),
+                });
+            }
+        }
+        None => {}
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workspace_members_key_and_modules() {
+        let dir = std::env::temp_dir().join(format!("prodlint-index-{}", std::process::id()));
+        let member = dir.join("crates/app");
+        std::fs::create_dir_all(member.join("src/net")).unwrap();
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"crates/*\"]\n",
+        )
+        .unwrap();
+        std::fs::write(member.join("Cargo.toml"), "[package]\nname = \"my-app\"\n").unwrap();
+        std::fs::write(
+            member.join("src/lib.rs"),
+            "pub mod net;\npub struct Root;\n",
+        )
+        .unwrap();
+        std::fs::write(member.join("src/net/mod.rs"), "pub struct Peer { a: u8 }\n").unwrap();
+        let project = Project::new(dir.clone());
+        let file = member.join("src/net/mod.rs");
+        assert_eq!(crate_key(&project, &file), dir);
+        let index = CrateIndex::for_file(&project, &file);
+        assert!(index.adts.contains_key("my_app::net::Peer"));
+        assert!(index.adts.contains_key("my_app::Root"));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// Prints how long indexing a crate takes: `PRODLINT_INDEX_ROOT=DIR cargo test -p
+    /// prodlint_rust --release index_build_time -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn index_build_time() {
+        let Some(root) = std::env::var_os("PRODLINT_INDEX_ROOT") else {
+            return;
+        };
+        let root = PathBuf::from(root);
+        let project = Project::new(root.clone());
+        let index = project.index::<CrateIndex>(&root);
+        println!(
+            "{}: {} files, {} types, {} aliases, {} traits in {:?}",
+            root.display(),
+            index.files.len(),
+            index.adts.len(),
+            index.aliases.len(),
+            index.traits.len(),
+            index.build_time
+        );
+    }
+}

@@ -1,0 +1,470 @@
+//! Types as written, resolved through a file's `use` items and module path: enough to ask
+//! whether a type is `Send` or `Sync` without a compiler (see `auto_traits`).
+
+use std::collections::HashMap;
+
+use ra_ap_syntax::ast::{self, HasGenericArgs, HasName};
+use ra_ap_syntax::AstNode;
+
+/// A type as written, with its paths made absolute where the file says how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ty {
+    Path(PathTy),
+    Ref {
+        mutable: bool,
+        inner: Box<Ty>,
+    },
+    /// `*const T`, `*mut T`: neither `Send` nor `Sync`.
+    Ptr,
+    Tuple(Vec<Ty>),
+    /// `[T; N]` and `[T]`.
+    Array(Box<Ty>),
+    /// `dyn A + B`: the resolved trait paths and whether `Send`/`Sync` are written.
+    Dyn(DynTy),
+    /// A generic parameter of the item the type is written in.
+    Param(String),
+    /// `fn(..)`, `!`, `impl Trait`, `_`, macros: nothing to say.
+    Opaque,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathTy {
+    /// The resolved path, `::`-joined, with `core::`/`alloc::` normalised to `std::`.
+    pub path: String,
+    /// The same path relative to the module it was written in, when the first segment
+    /// could name a module of this crate as well as an external crate.
+    pub relative: Option<String>,
+    /// Whether the path names something of this crate with certainty or by the module it
+    /// is written in (not an external crate).
+    pub local: bool,
+    pub args: Vec<Ty>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DynTy {
+    pub traits: Vec<PathTy>,
+    pub send: bool,
+    pub sync: bool,
+}
+
+impl Ty {
+    pub fn last_segment(&self) -> Option<&str> {
+        match self {
+            Ty::Path(p) => p.path.rsplit("::").next(),
+            _ => None,
+        }
+    }
+
+    pub fn path(&self) -> Option<&PathTy> {
+        match self {
+            Ty::Path(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Replaces generic parameters by the arguments given for them.
+    pub fn substitute(&self, params: &[String], args: &[Ty]) -> Ty {
+        if params.is_empty() {
+            return self.clone();
+        }
+        match self {
+            Ty::Param(name) => match params.iter().position(|p| p == name) {
+                Some(i) => args.get(i).cloned().unwrap_or(Ty::Opaque),
+                None => self.clone(),
+            },
+            Ty::Path(p) => Ty::Path(PathTy {
+                args: p.args.iter().map(|a| a.substitute(params, args)).collect(),
+                ..p.clone()
+            }),
+            Ty::Ref { mutable, inner } => Ty::Ref {
+                mutable: *mutable,
+                inner: Box::new(inner.substitute(params, args)),
+            },
+            Ty::Tuple(items) => {
+                Ty::Tuple(items.iter().map(|a| a.substitute(params, args)).collect())
+            }
+            Ty::Array(inner) => Ty::Array(Box::new(inner.substitute(params, args))),
+            _ => self.clone(),
+        }
+    }
+
+    /// A short rendering for messages: `Arc<RwLock<Swarm<..>>>`.
+    pub fn display(&self) -> String {
+        match self {
+            Ty::Path(p) => {
+                let name = p.path.rsplit("::").next().unwrap_or(&p.path);
+                if p.args.is_empty() {
+                    name.to_string()
+                } else {
+                    let args: Vec<String> = p.args.iter().map(Ty::display).collect();
+                    format!("{name}<{}>", args.join(", "))
+                }
+            }
+            Ty::Ref { mutable, inner } => {
+                format!("&{}{}", if *mutable { "mut " } else { "" }, inner.display())
+            }
+            Ty::Ptr => "*const _".to_string(),
+            Ty::Tuple(items) => {
+                let items: Vec<String> = items.iter().map(Ty::display).collect();
+                format!("({})", items.join(", "))
+            }
+            Ty::Array(inner) => format!("[{}]", inner.display()),
+            Ty::Dyn(d) => {
+                let mut parts: Vec<String> = d
+                    .traits
+                    .iter()
+                    .map(|t| t.path.rsplit("::").next().unwrap_or(&t.path).to_string())
+                    .collect();
+                if d.send {
+                    parts.push("Send".into());
+                }
+                if d.sync {
+                    parts.push("Sync".into());
+                }
+                format!("dyn {}", parts.join(" + "))
+            }
+            Ty::Param(name) => name.clone(),
+            Ty::Opaque => "_".to_string(),
+        }
+    }
+}
+
+/// Names in the prelude that resolve without a `use`.
+const PRELUDE: &[(&str, &str)] = &[
+    ("Box", "std::boxed::Box"),
+    ("Vec", "std::vec::Vec"),
+    ("Option", "std::option::Option"),
+    ("Result", "std::result::Result"),
+    ("String", "std::string::String"),
+    ("Send", "std::marker::Send"),
+    ("Sync", "std::marker::Sync"),
+    ("Fn", "std::ops::Fn"),
+    ("FnMut", "std::ops::FnMut"),
+    ("FnOnce", "std::ops::FnOnce"),
+];
+
+const PRIMITIVES: &[&str] = &[
+    "bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64",
+    "i128", "isize", "f32", "f64",
+];
+
+/// `core::cell::RefCell` and `alloc::rc::Rc` are `std::cell::RefCell` and `std::rc::Rc`.
+pub fn normalize_std(path: &str) -> String {
+    for prefix in ["core::", "alloc::", "::std::", "::core::", "::alloc::"] {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            return format!("std::{rest}");
+        }
+    }
+    path.strip_prefix("::").unwrap_or(path).to_string()
+}
+
+/// What a module knows about names: its path, its `use` items, the generic parameters in
+/// scope and what `Self` is.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    pub crate_name: String,
+    /// `my_crate::a::b`.
+    pub module: String,
+    /// Name → (resolved path, whether it may be relative to the module).
+    pub uses: HashMap<String, (String, bool)>,
+    pub globs: Vec<String>,
+    pub generics: Vec<String>,
+    pub self_ty: Option<Ty>,
+}
+
+impl Scope {
+    pub fn new(crate_name: &str, module: &str) -> Scope {
+        Scope {
+            crate_name: crate_name.to_string(),
+            module: module.to_string(),
+            ..Scope::default()
+        }
+    }
+
+    /// Adds the names a `use` item brings in.
+    pub fn add_use(&mut self, item: &ast::Use) {
+        if let Some(tree) = item.use_tree() {
+            self.add_use_tree(&tree, Vec::new());
+        }
+    }
+
+    fn add_use_tree(&mut self, tree: &ast::UseTree, prefix: Vec<String>) {
+        let mut segments = prefix;
+        if let Some(path) = tree.path() {
+            segments.extend(path_segments(&path));
+        }
+        if let Some(list) = tree.use_tree_list() {
+            for child in list.use_trees() {
+                self.add_use_tree(&child, segments.clone());
+            }
+            return;
+        }
+        if tree.star_token().is_some() {
+            let (path, _) = self.absolute(&segments);
+            self.globs.push(path);
+            return;
+        }
+        if segments.last().is_some_and(|s| s == "self") {
+            segments.pop();
+        }
+        let Some(last) = segments.last().cloned() else {
+            return;
+        };
+        let name = match tree.rename() {
+            Some(rename) => match rename.name() {
+                Some(name) => name.text().to_string(),
+                None => return, // `as _`
+            },
+            None => last,
+        };
+        let (path, relative) = self.absolute(&segments);
+        self.uses.insert(name, (path, relative));
+    }
+
+    /// `crate::`, `self::`, `super::` made absolute; other paths as written. The flag says
+    /// the first segment may also be a module next to this one.
+    fn absolute(&self, segments: &[String]) -> (String, bool) {
+        let Some(first) = segments.first() else {
+            return (String::new(), false);
+        };
+        match first.as_str() {
+            "crate" | "$crate" => {
+                let mut out = vec![self.crate_name.clone()];
+                out.extend(segments[1..].iter().cloned());
+                (out.join("::"), false)
+            }
+            "self" => {
+                let mut out = vec![self.module.clone()];
+                out.extend(segments[1..].iter().cloned());
+                (out.join("::"), false)
+            }
+            "super" => {
+                let mut module: Vec<&str> = self.module.split("::").collect();
+                let mut rest = segments;
+                while rest.first().is_some_and(|s| s == "super") {
+                    if module.len() > 1 {
+                        module.pop();
+                    }
+                    rest = &rest[1..];
+                }
+                let mut out: Vec<String> = module.iter().map(|s| s.to_string()).collect();
+                out.extend(rest.iter().cloned());
+                (out.join("::"), false)
+            }
+            "std" | "core" | "alloc" | "" => (normalize_std(&segments.join("::")), false),
+            _ => (segments.join("::"), true),
+        }
+    }
+
+    /// Resolves a path written in this scope.
+    pub fn resolve(&self, segments: &[String]) -> PathTy {
+        let empty = PathTy {
+            path: String::new(),
+            relative: None,
+            local: false,
+            args: Vec::new(),
+        };
+        let Some(first) = segments.first() else {
+            return empty;
+        };
+        let rest = &segments[1..];
+        let join = |base: &str| {
+            if rest.is_empty() {
+                base.to_string()
+            } else {
+                format!("{base}::{}", rest.join("::"))
+            }
+        };
+        if let Some((path, relative)) = self.uses.get(first) {
+            let full = normalize_std(&join(path));
+            let relative = relative.then(|| format!("{}::{}", self.module, join(path)));
+            let local = path.split("::").next() == Some(self.crate_name.as_str());
+            return PathTy {
+                path: full,
+                relative,
+                local,
+                args: Vec::new(),
+            };
+        }
+        match first.as_str() {
+            "crate" | "self" | "super" | "$crate" => {
+                let (path, _) = self.absolute(segments);
+                PathTy {
+                    path,
+                    relative: None,
+                    local: true,
+                    args: Vec::new(),
+                }
+            }
+            "std" | "core" | "alloc" => PathTy {
+                path: normalize_std(&segments.join("::")),
+                ..empty
+            },
+            _ if rest.is_empty() => {
+                if let Some((_, path)) = PRELUDE.iter().find(|(name, _)| name == first) {
+                    return PathTy {
+                        path: path.to_string(),
+                        ..empty
+                    };
+                }
+                // A name of this module, or one brought in by a glob.
+                PathTy {
+                    path: format!("{}::{first}", self.module),
+                    relative: None,
+                    local: true,
+                    args: Vec::new(),
+                }
+            }
+            _ => PathTy {
+                path: segments.join("::"),
+                relative: Some(format!("{}::{}", self.module, segments.join("::"))),
+                local: false,
+                args: Vec::new(),
+            },
+        }
+    }
+
+    /// Turns a written type into a [`Ty`].
+    pub fn ty(&self, ty: &ast::Type) -> Ty {
+        match ty {
+            ast::Type::PathType(path) => match path.path() {
+                Some(path) => self.path_ty(&path),
+                None => Ty::Opaque,
+            },
+            ast::Type::RefType(r) => Ty::Ref {
+                mutable: r.mut_token().is_some(),
+                inner: Box::new(r.ty().map_or(Ty::Opaque, |t| self.ty(&t))),
+            },
+            ast::Type::PtrType(_) => Ty::Ptr,
+            ast::Type::TupleType(t) => Ty::Tuple(t.fields().map(|f| self.ty(&f)).collect()),
+            ast::Type::ArrayType(a) => {
+                Ty::Array(Box::new(a.ty().map_or(Ty::Opaque, |t| self.ty(&t))))
+            }
+            ast::Type::SliceType(s) => {
+                Ty::Array(Box::new(s.ty().map_or(Ty::Opaque, |t| self.ty(&t))))
+            }
+            ast::Type::ParenType(p) => p.ty().map_or(Ty::Opaque, |t| self.ty(&t)),
+            ast::Type::DynTraitType(d) => match d.type_bound_list() {
+                Some(bounds) => Ty::Dyn(self.bounds(&bounds)),
+                None => Ty::Opaque,
+            },
+            _ => Ty::Opaque,
+        }
+    }
+
+    /// The traits of a bound list, with `Send` and `Sync` noted apart.
+    pub fn bounds(&self, bounds: &ast::TypeBoundList) -> DynTy {
+        let mut out = DynTy {
+            traits: Vec::new(),
+            send: false,
+            sync: false,
+        };
+        for bound in bounds.bounds() {
+            if bound.question_mark_token().is_some() {
+                continue;
+            }
+            let Some(ast::Type::PathType(path)) = bound.ty() else {
+                continue;
+            };
+            let Some(path) = path.path() else { continue };
+            let segments = path_segments(&path);
+            let resolved = self.resolve(&segments);
+            match resolved.path.as_str() {
+                "std::marker::Send" => out.send = true,
+                "std::marker::Sync" => out.sync = true,
+                _ => out.traits.push(resolved),
+            }
+        }
+        out
+    }
+
+    pub fn path_ty(&self, path: &ast::Path) -> Ty {
+        let segments = path_segments(path);
+        if segments.len() == 1 {
+            let name = &segments[0];
+            if self.generics.contains(name) {
+                return Ty::Param(name.clone());
+            }
+            if PRIMITIVES.contains(&name.as_str()) {
+                return Ty::Opaque;
+            }
+            if name == "Self" {
+                return self.self_ty.clone().unwrap_or(Ty::Opaque);
+            }
+        }
+        let mut resolved = self.resolve(&segments);
+        if let Some(args) = path.segment().and_then(|s| s.generic_arg_list()) {
+            resolved.args = args
+                .generic_args()
+                .filter_map(|arg| match arg {
+                    ast::GenericArg::TypeArg(t) => t.ty().map(|t| self.ty(&t)),
+                    _ => None,
+                })
+                .collect();
+        }
+        Ty::Path(resolved)
+    }
+}
+
+/// `a::b::C<T>` → `["a", "b", "C"]` (generic arguments dropped, `::std` kept as `std`).
+pub fn path_segments(path: &ast::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = Some(path.clone());
+    while let Some(p) = current {
+        if let Some(segment) = p.segment() {
+            let text = if let Some(name) = segment.name_ref() {
+                name.text().to_string()
+            } else {
+                segment.syntax().text().to_string()
+            };
+            out.push(text);
+        }
+        current = p.qualifier();
+    }
+    out.reverse();
+    out
+}
+
+/// The generic type parameters an item declares.
+pub fn generic_params(list: Option<ast::GenericParamList>) -> Vec<String> {
+    list.map(|list| {
+        list.type_or_const_params()
+            .filter_map(|p| match p {
+                ast::TypeOrConstParam::Type(t) => t.name().map(|n| n.text().to_string()),
+                _ => None,
+            })
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// Whether a bound list (a trait's supertraits, a `dyn`) names `Send`/`Sync`, by text, for
+/// callers that have no scope at hand.
+pub fn bounds_text_has(bounds: &ast::TypeBoundList, name: &str) -> bool {
+    bounds.bounds().any(|b| {
+        b.ty().is_some_and(|t| {
+            let text = t.syntax().text().to_string();
+            text == name || text.ends_with(&format!("::{name}"))
+        })
+    })
+}
+
+/// `#[async_trait]` → `Some(true)`, `#[async_trait(?Send)]` → `Some(false)`.
+pub fn async_trait_attr(item: &impl ast::HasAttrs) -> Option<bool> {
+    item.attrs().find_map(|attr| {
+        let text: String = attr
+            .syntax()
+            .text()
+            .to_string()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let inner = text.strip_prefix("#[")?.strip_suffix(']')?;
+        let path = inner.split('(').next().unwrap_or(inner);
+        if path == "async_trait" || path.ends_with("::async_trait") {
+            Some(!inner.contains("?Send"))
+        } else {
+            None
+        }
+    })
+}

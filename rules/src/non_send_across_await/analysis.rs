@@ -1,0 +1,976 @@
+//! Where a future must be `Send`, and what a future holds across its `.await`s.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use prodlint_core::Span;
+use prodlint_rust::auto_traits::{AutoTrait, GuardKind, Reasoner, Why};
+use prodlint_rust::crate_index::CrateIndex;
+use prodlint_rust::ra_ap_syntax::ast::{
+    self, BinaryOp, HasArgList, HasGenericParams, HasModuleItem, HasName, LogicOp,
+};
+use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxNode, TextRange, TextSize, WalkEvent};
+use prodlint_rust::types::{async_trait_attr, generic_params, path_segments, Scope, Ty};
+use prodlint_rust::{is_in_test_code, span};
+
+use super::infer::{Binding, Env};
+
+/// The place that makes a future need `Send`.
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    /// `None`: the file being checked.
+    pub file: Option<PathBuf>,
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum Finding {
+    /// An `#[async_trait]` method whose future captures `self` (by reference: needs `Self:
+    /// Sync`; by value: `Self: Send`), or a parameter whose type is not `Send`.
+    Capture {
+        at: Span,
+        method: String,
+        what: String,
+        what_span: Span,
+        ty: Ty,
+        lacking: AutoTrait,
+        why: Why,
+        requirement: Requirement,
+    },
+    /// A value that is not `Send`, or a lock guard or `RefCell` borrow, alive across an
+    /// `.await`.
+    Held {
+        await_span: Span,
+        /// The binding or the temporary.
+        held_span: Span,
+        name: Option<String>,
+        ty: Ty,
+        guard: Option<GuardKind>,
+        /// Why it is not `Send`, where `Send` is required.
+        why: Option<Why>,
+        requirement: Option<Requirement>,
+        /// A `drop(x)` before the await that does not end the scope for the compiler.
+        dropped_at: Option<Span>,
+    },
+    /// `impl Trait for T` where `Trait: Send + Sync` and `T` is not.
+    Impl {
+        at: Span,
+        self_ty: Ty,
+        trait_name: String,
+        lacking: AutoTrait,
+        why: Why,
+        requirement: Requirement,
+    },
+    /// `spawn(move || ..)` or `spawn(async move { .. })` capturing a value that is not
+    /// `Send`.
+    SpawnCapture {
+        at: Span,
+        spawner: String,
+        name: String,
+        binding: Span,
+        use_span: Span,
+        ty: Ty,
+        why: Why,
+    },
+}
+
+pub struct Analysis<'a> {
+    pub index: &'a CrateIndex,
+    pub reasoner: Reasoner<'a>,
+    pub findings: Vec<Finding>,
+    /// Free functions whose future must be `Send`: axum handlers, `spawn(f(..))`.
+    required_fns: HashMap<String, Requirement>,
+    reported_awaits: HashSet<(u32, u32)>,
+    /// Treat every async fn as required to be `Send` (clippy's `future_not_send`).
+    pub every_async_fn: bool,
+}
+
+const SPAWNERS: &[&str] = &[
+    "tokio::spawn",
+    "tokio::task::spawn",
+    "tokio::task::spawn_blocking",
+    "std::thread::spawn",
+    "rayon::spawn",
+    "rayon::spawn_fifo",
+    "async_std::task::spawn",
+    "async_std::task::spawn_blocking",
+    "smol::spawn",
+];
+
+const AXUM_ROUTES: &[&str] = &[
+    "get", "post", "put", "delete", "patch", "head", "options", "any", "trace",
+];
+
+fn range_span(range: TextRange) -> Span {
+    span(range)
+}
+
+/// Visits `node`'s descendants without entering closures, nested async blocks and items.
+fn walk_body(node: &SyntaxNode, mut visit: impl FnMut(&SyntaxNode)) {
+    let mut preorder = node.preorder();
+    while let Some(event) = preorder.next() {
+        let WalkEvent::Enter(current) = event else {
+            continue;
+        };
+        if &current != node {
+            let boundary = ast::ClosureExpr::can_cast(current.kind())
+                || ast::Item::can_cast(current.kind())
+                || ast::BlockExpr::cast(current.clone()).is_some_and(|b| b.async_token().is_some());
+            if boundary {
+                preorder.skip_subtree();
+                continue;
+            }
+        }
+        visit(&current);
+    }
+}
+
+fn is_send_future_type(ty: &ast::Type) -> bool {
+    let text: String = ty
+        .syntax()
+        .text()
+        .to_string()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    (text.contains("BoxFuture") && !text.contains("LocalBoxFuture"))
+        || (text.contains("Future") && (text.contains("+Send") || text.contains("Send+")))
+}
+
+impl<'a> Analysis<'a> {
+    pub fn new(index: &'a CrateIndex, reasoner: Reasoner<'a>) -> Analysis<'a> {
+        Analysis {
+            index,
+            reasoner,
+            findings: Vec::new(),
+            required_fns: HashMap::new(),
+            reported_awaits: HashSet::new(),
+            every_async_fn: false,
+        }
+    }
+
+    pub fn run(&mut self, tree: &ast::SourceFile, scope: &Scope) {
+        self.collect_required_fns(tree.syntax(), scope);
+        self.items(tree.items(), scope);
+    }
+
+    fn spawner(&self, scope: &Scope, callee: &ast::Expr) -> Option<String> {
+        let ast::Expr::PathExpr(p) = callee else {
+            return None;
+        };
+        let path = p.path()?;
+        let segments = path_segments(&path);
+        let resolved = scope.resolve(&segments).path;
+        SPAWNERS
+            .contains(&resolved.as_str())
+            .then(|| segments.join("::"))
+    }
+
+    fn collect_required_fns(&mut self, root: &SyntaxNode, scope: &Scope) {
+        for call in root.descendants().filter_map(ast::CallExpr::cast) {
+            let Some(callee) = call.expr() else { continue };
+            let first = call.arg_list().and_then(|a| a.args().next());
+            let callee_span = range_span(callee.syntax().text_range());
+            if let Some(name) = self.spawner(scope, &callee) {
+                // `tokio::spawn(run(conn))`: `run`'s future must be Send.
+                if let Some(ast::Expr::CallExpr(inner)) = &first {
+                    if let Some(ast::Expr::PathExpr(f)) = inner.expr() {
+                        if let Some(fname) = f.path().and_then(|p| p.as_single_name_ref()) {
+                            self.required_fns.entry(fname.text().to_string()).or_insert(
+                                Requirement {
+                                    file: None,
+                                    span: callee_span,
+                                    message: format!("`{name}` requires a `Send` future"),
+                                },
+                            );
+                        }
+                    }
+                }
+                continue;
+            }
+            let ast::Expr::PathExpr(p) = &callee else {
+                continue;
+            };
+            let Some(path) = p.path() else { continue };
+            let resolved = scope.resolve(&path_segments(&path)).path;
+            let Some(route) = resolved.strip_prefix("axum::routing::") else {
+                continue;
+            };
+            if !AXUM_ROUTES.contains(&route) {
+                continue;
+            }
+            let handlers = call.arg_list().into_iter().flat_map(|a| a.args());
+            let chained = call
+                .syntax()
+                .ancestors()
+                .skip(1)
+                .map_while(ast::MethodCallExpr::cast)
+                .filter(|m| {
+                    m.name_ref()
+                        .is_some_and(|n| AXUM_ROUTES.contains(&n.text().to_string().as_str()))
+                })
+                .flat_map(|m| m.arg_list().into_iter().flat_map(|a| a.args()));
+            for handler in handlers.chain(chained) {
+                let ast::Expr::PathExpr(h) = handler else {
+                    continue;
+                };
+                let Some(name) = h
+                    .path()
+                    .and_then(|p| p.segment())
+                    .and_then(|s| s.name_ref())
+                else {
+                    continue;
+                };
+                self.required_fns
+                    .entry(name.text().to_string())
+                    .or_insert(Requirement {
+                        file: None,
+                        span: callee_span,
+                        message: "axum requires a handler's future to be `Send`".to_string(),
+                    });
+            }
+        }
+    }
+
+    fn items(&mut self, items: impl Iterator<Item = ast::Item>, scope: &Scope) {
+        for item in items {
+            if is_in_test_code(item.syntax()) {
+                continue;
+            }
+            match item {
+                ast::Item::Fn(f) => self.function(&f, scope, None),
+                ast::Item::Impl(i) => self.impl_(&i, scope),
+                ast::Item::Module(m) => {
+                    let (Some(name), Some(list)) = (m.name(), m.item_list()) else {
+                        continue;
+                    };
+                    let module = format!("{}::{}", scope.module, name.text());
+                    let mut inner = Scope::new(&scope.crate_name, &module);
+                    for item in list.items() {
+                        if let ast::Item::Use(u) = item {
+                            inner.add_use(&u);
+                        }
+                    }
+                    self.items(list.items(), &inner);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn impl_(&mut self, imp: &ast::Impl, scope: &Scope) {
+        let mut iscope = scope.clone();
+        iscope.generics = generic_params(imp.generic_param_list());
+        let Some(self_node) = imp.self_ty() else {
+            return;
+        };
+        let self_ty = iscope.ty(&self_node);
+        iscope.self_ty = Some(self_ty.clone());
+        let mut method_requirement = None;
+        if let Some(ast::Type::PathType(trait_node)) = imp.trait_() {
+            if let Some(Ty::Path(trait_path)) = trait_node.path().map(|p| iscope.path_ty(&p)) {
+                let trait_name = trait_path
+                    .path
+                    .rsplit("::")
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
+                if let Some(info) = self.index.trait_info(&trait_path) {
+                    let (send, sync) = self.index.trait_requires(&trait_path);
+                    let info_file = info.file.clone();
+                    let info_span = info.name_span;
+                    for (needed, t) in [(send, AutoTrait::Send), (sync, AutoTrait::Sync)] {
+                        if !needed {
+                            continue;
+                        }
+                        if let Some(why) = self.reasoner.lacks(&self_ty, t) {
+                            self.findings.push(Finding::Impl {
+                                at: range_span(self_node.syntax().text_range()),
+                                self_ty: self_ty.clone(),
+                                trait_name: trait_name.clone(),
+                                lacking: t,
+                                why,
+                                requirement: Requirement {
+                                    file: Some(info_file.clone()),
+                                    span: info_span,
+                                    message: format!(
+                                        "`{trait_name}` requires `{t}` of every implementor"
+                                    ),
+                                },
+                            });
+                            break;
+                        }
+                    }
+                }
+                if async_trait_attr(imp) == Some(true) {
+                    let attr = imp
+                        .syntax()
+                        .children()
+                        .filter_map(ast::Attr::cast)
+                        .find(|a| a.syntax().text().to_string().contains("async_trait"));
+                    let at = attr.map_or(imp.syntax().text_range(), |a| a.syntax().text_range());
+                    method_requirement = Some(Requirement {
+                        file: None,
+                        span: range_span(at),
+                        message: format!(
+                            "`#[async_trait]` makes `{trait_name}`'s methods return `Pin<Box<dyn Future + Send>>`"
+                        ),
+                    });
+                }
+            }
+        }
+        let Some(list) = imp.assoc_item_list() else {
+            return;
+        };
+        for item in list.assoc_items() {
+            if let ast::AssocItem::Fn(f) = item {
+                if is_in_test_code(f.syntax()) {
+                    continue;
+                }
+                self.function(&f, &iscope, method_requirement.clone());
+            }
+        }
+    }
+
+    fn env_for(&self, f: &ast::Fn, scope: &Scope) -> Env<'a> {
+        let mut fscope = scope.clone();
+        fscope
+            .generics
+            .extend(generic_params(f.generic_param_list()));
+        let mut env = Env {
+            scope: fscope,
+            index: self.index,
+            known: self.reasoner.known,
+            bindings: Vec::new(),
+        };
+        if let Some(params) = f.param_list() {
+            if let Some(self_param) = params.self_param() {
+                let self_ty = env.scope.self_ty.clone().unwrap_or(Ty::Opaque);
+                let ty = if let Some(explicit) = self_param.ty() {
+                    env.scope.ty(&explicit)
+                } else if self_param.amp_token().is_some() {
+                    Ty::Ref {
+                        mutable: self_param.mut_token().is_some(),
+                        inner: Box::new(self_ty),
+                    }
+                } else {
+                    self_ty
+                };
+                env.bindings.push(Binding {
+                    name: "self".into(),
+                    range: self_param.syntax().text_range(),
+                    visible_from: TextSize::from(0),
+                    ty,
+                });
+            }
+            for param in params.params() {
+                let (Some(ast::Pat::IdentPat(pat)), Some(ty)) = (param.pat(), param.ty()) else {
+                    continue;
+                };
+                let Some(name) = pat.name() else { continue };
+                let ty = env.scope.ty(&ty);
+                env.bindings.push(Binding {
+                    name: name.text().to_string(),
+                    range: param.syntax().text_range(),
+                    visible_from: TextSize::from(0),
+                    ty,
+                });
+            }
+        }
+        if let Some(body) = f.body() {
+            for stmt in body.syntax().descendants().filter_map(ast::LetStmt::cast) {
+                let Some(ast::Pat::IdentPat(pat)) = stmt.pat() else {
+                    continue;
+                };
+                if pat.pat().is_some() {
+                    continue;
+                }
+                let Some(name) = pat.name() else { continue };
+                let ty = match stmt.ty() {
+                    Some(ty) => Some(env.scope.ty(&ty)),
+                    None => stmt.initializer().and_then(|e| env.infer(&e)),
+                };
+                let Some(ty) = ty else { continue };
+                env.bindings.push(Binding {
+                    name: name.text().to_string(),
+                    range: pat.syntax().text_range(),
+                    visible_from: stmt.syntax().text_range().end(),
+                    ty,
+                });
+            }
+        }
+        env
+    }
+
+    fn function(&mut self, f: &ast::Fn, scope: &Scope, method_requirement: Option<Requirement>) {
+        let Some(body) = f.body() else { return };
+        let env = self.env_for(f, scope);
+        let name = f.name().map(|n| n.text().to_string()).unwrap_or_default();
+        let name_span = f
+            .name()
+            .map_or(f.syntax().text_range(), |n| n.syntax().text_range());
+        if f.async_token().is_some() {
+            let requirement = if f
+                .syntax()
+                .parent()
+                .and_then(ast::AssocItemList::cast)
+                .is_some()
+            {
+                method_requirement
+            } else {
+                self.required_fns.get(&name).cloned()
+            };
+            let requirement = requirement.or_else(|| {
+                self.every_async_fn.then(|| Requirement {
+                    file: None,
+                    span: range_span(name_span),
+                    message: "checked as if its future had to be `Send` (`every_async_fn`)"
+                        .to_string(),
+                })
+            });
+            if let Some(requirement) = &requirement {
+                self.captures_of_fn(f, &env, &name, range_span(name_span), requirement);
+            }
+            self.body(body.syntax(), &env, requirement.as_ref());
+        }
+        // Async blocks and spawned closures inside.
+        let ret_send = f
+            .ret_type()
+            .and_then(|r| r.ty())
+            .filter(is_send_future_type);
+        for node in body.syntax().descendants() {
+            if let Some(block) = ast::BlockExpr::cast(node.clone()) {
+                if block.async_token().is_none() {
+                    continue;
+                }
+                let requirement = self.block_requirement(&block, &body, ret_send.as_ref(), &env);
+                if let (Some(requirement), Some(_)) = (&requirement, block.move_token()) {
+                    if let Some(spawner) = &requirement.1 {
+                        self.spawn_captures(block.syntax(), &env, spawner, requirement.0.span);
+                    }
+                }
+                self.body(block.syntax(), &env, requirement.as_ref().map(|r| &r.0));
+            } else if let Some(closure) = ast::ClosureExpr::cast(node) {
+                if closure.move_token().is_none() {
+                    continue;
+                }
+                let Some(call) = closure
+                    .syntax()
+                    .parent()
+                    .and_then(ast::ArgList::cast)
+                    .and_then(|l| l.syntax().parent())
+                    .and_then(ast::CallExpr::cast)
+                else {
+                    continue;
+                };
+                let Some(callee) = call.expr() else { continue };
+                if let Some(spawner) = self.spawner(&env.scope, &callee) {
+                    let at = range_span(callee.syntax().text_range());
+                    self.spawn_captures(closure.syntax(), &env, &spawner, at);
+                }
+            }
+        }
+    }
+
+    /// Whether an async block must be `Send`, and the spawner's name when it is spawned.
+    fn block_requirement(
+        &self,
+        block: &ast::BlockExpr,
+        body: &ast::BlockExpr,
+        ret_send: Option<&ast::Type>,
+        env: &Env<'_>,
+    ) -> Option<(Requirement, Option<String>)> {
+        let mut node = block.syntax().clone();
+        while let Some(parent) = node.parent().filter(|p| ast::ParenExpr::can_cast(p.kind())) {
+            node = parent;
+        }
+        let parent = node.parent()?;
+        let ret_requirement = |ty: &ast::Type| Requirement {
+            file: None,
+            span: range_span(ty.syntax().text_range()),
+            message: format!(
+                "the return type `{}` requires a `Send` future",
+                ty.syntax().text()
+            ),
+        };
+        if let Some(list) = ast::ArgList::cast(parent.clone()) {
+            let grand = list.syntax().parent()?;
+            if let Some(call) = ast::CallExpr::cast(grand.clone()) {
+                let callee = call.expr()?;
+                if let Some(spawner) = self.spawner(&env.scope, &callee) {
+                    let requirement = Requirement {
+                        file: None,
+                        span: range_span(callee.syntax().text_range()),
+                        message: format!("`{spawner}` requires a `Send` future"),
+                    };
+                    return Some((requirement, Some(spawner)));
+                }
+                let text = callee.syntax().text().to_string();
+                if text.ends_with("Box::pin") {
+                    if let Some(ty) = ret_send {
+                        return Some((ret_requirement(ty), None));
+                    }
+                }
+                return None;
+            }
+            if let Some(call) = ast::MethodCallExpr::cast(grand) {
+                let name = call.name_ref()?;
+                if name.text() == "spawn" {
+                    let requirement = Requirement {
+                        file: None,
+                        span: range_span(name.syntax().text_range()),
+                        message: "`.spawn(..)` requires a `Send` future".to_string(),
+                    };
+                    return Some((requirement, Some(".spawn".to_string())));
+                }
+            }
+            return None;
+        }
+        if let Some(call) = ast::MethodCallExpr::cast(parent.clone()) {
+            let name = call.name_ref()?;
+            if name.text() == "boxed" && call.receiver().is_some_and(|r| r.syntax() == &node) {
+                let requirement = Requirement {
+                    file: None,
+                    span: range_span(name.syntax().text_range()),
+                    message: "`.boxed()` requires a `Send` future".to_string(),
+                };
+                return Some((requirement, None));
+            }
+            return None;
+        }
+        // The tail of a function returning `impl Future + Send`.
+        let stmt_list = ast::StmtList::cast(parent)?;
+        if stmt_list.syntax().parent().as_ref() == Some(body.syntax())
+            && stmt_list.tail_expr().is_some_and(|t| t.syntax() == &node)
+        {
+            return ret_send.map(|ty| (ret_requirement(ty), None));
+        }
+        None
+    }
+
+    /// An async fn whose future must be Send captures its parameters, `self` included.
+    fn captures_of_fn(
+        &mut self,
+        f: &ast::Fn,
+        env: &Env<'_>,
+        method: &str,
+        at: Span,
+        requirement: &Requirement,
+    ) {
+        let Some(params) = f.param_list() else { return };
+        let mut captured: Vec<(String, TextRange, Ty)> = Vec::new();
+        if let Some(self_param) = params.self_param() {
+            if let Some(b) = env.bindings.iter().find(|b| b.name == "self") {
+                captured.push((
+                    self_param.syntax().text().to_string(),
+                    b.range,
+                    b.ty.clone(),
+                ));
+            }
+        }
+        for param in params.params() {
+            if let Some(b) = env
+                .bindings
+                .iter()
+                .find(|b| b.range == param.syntax().text_range())
+            {
+                captured.push((b.name.clone(), b.range, b.ty.clone()));
+            }
+        }
+        for (what, range, ty) in captured {
+            let Some(why) = self.reasoner.lacks(&ty, AutoTrait::Send) else {
+                continue;
+            };
+            // `&T` is Send iff `T: Sync`: report it as the Sync it lacks.
+            let (shown_ty, lacking) = match &ty {
+                Ty::Ref {
+                    mutable: false,
+                    inner,
+                } => ((**inner).clone(), AutoTrait::Sync),
+                Ty::Ref {
+                    mutable: true,
+                    inner,
+                } => ((**inner).clone(), AutoTrait::Send),
+                other => (other.clone(), AutoTrait::Send),
+            };
+            self.findings.push(Finding::Capture {
+                at,
+                method: method.to_string(),
+                what,
+                what_span: range_span(range),
+                ty: shown_ty,
+                lacking,
+                why,
+                requirement: requirement.clone(),
+            });
+        }
+    }
+
+    /// A `move` closure or async block given to a spawner: the values it captures.
+    fn spawn_captures(&mut self, node: &SyntaxNode, env: &Env<'_>, spawner: &str, at: Span) {
+        let start = node.text_range().start();
+        let inner_lets: HashSet<String> = node
+            .descendants()
+            .filter_map(ast::IdentPat::cast)
+            .filter_map(|p| p.name().map(|n| n.text().to_string()))
+            .collect();
+        let mut seen = HashSet::new();
+        for path in node.descendants().filter_map(ast::PathExpr::cast) {
+            let Some(name) = path.path().and_then(|p| p.as_single_name_ref()) else {
+                continue;
+            };
+            let name = name.text().to_string();
+            if name == "self" || inner_lets.contains(&name) || !seen.insert(name.clone()) {
+                continue;
+            }
+            let Some(binding) = env.lookup(&name, start) else {
+                continue;
+            };
+            let Some(why) = self.reasoner.lacks(&binding.ty, AutoTrait::Send) else {
+                continue;
+            };
+            self.findings.push(Finding::SpawnCapture {
+                at,
+                spawner: spawner.to_string(),
+                name,
+                binding: range_span(binding.range),
+                use_span: range_span(path.syntax().text_range()),
+                ty: binding.ty.clone(),
+                why,
+            });
+        }
+    }
+
+    /// Bindings and temporaries alive across an `.await` of one async body.
+    fn body(&mut self, body: &SyntaxNode, env: &Env<'_>, requirement: Option<&Requirement>) {
+        let mut awaits = Vec::new();
+        let mut lets = Vec::new();
+        walk_body(body, |node| {
+            if let Some(a) = ast::AwaitExpr::cast(node.clone()) {
+                awaits.push(a);
+            } else if let Some(l) = ast::LetStmt::cast(node.clone()) {
+                lets.push(l);
+            }
+        });
+        if awaits.is_empty() {
+            return;
+        }
+        for stmt in &lets {
+            self.binding(stmt, &awaits, env, requirement);
+        }
+        self.temporaries(&awaits, env, requirement);
+    }
+
+    fn await_span(a: &ast::AwaitExpr) -> Span {
+        let start = a
+            .dot_token()
+            .map_or(a.syntax().text_range().start(), |t| t.text_range().start());
+        let end = a.syntax().text_range().end();
+        range_span(TextRange::new(start, end))
+    }
+
+    fn binding(
+        &mut self,
+        stmt: &ast::LetStmt,
+        awaits: &[ast::AwaitExpr],
+        env: &Env<'_>,
+        requirement: Option<&Requirement>,
+    ) {
+        let Some(ast::Pat::IdentPat(pat)) = stmt.pat() else {
+            return;
+        };
+        let Some(binding) = env
+            .bindings
+            .iter()
+            .find(|b| b.range == pat.syntax().text_range())
+        else {
+            return;
+        };
+        let ty = &binding.ty;
+        let guard = self.reasoner.guard(ty);
+        let why = requirement.and_then(|_| self.reasoner.lacks(ty, AutoTrait::Send));
+        if guard.is_none() && why.is_none() {
+            return;
+        }
+        let Some(list) = stmt.syntax().parent().and_then(ast::StmtList::cast) else {
+            return;
+        };
+        let decl_end = stmt.syntax().text_range().end();
+        let scope_end = list.syntax().text_range().end();
+        let name = binding.name.as_str();
+        // The first later statement that drops or moves the binding at this level.
+        let mut dropped_at: Option<TextRange> = None;
+        let mut last_use = decl_end;
+        let mut shadowed_at = scope_end;
+        for later in list
+            .statements()
+            .filter(|s| s.syntax().text_range().start() >= decl_end)
+        {
+            if let ast::Stmt::LetStmt(l) = &later {
+                let rebinds = matches!(l.pat(), Some(ast::Pat::IdentPat(p)) if p.name().is_some_and(|n| n.text() == name));
+                let moves = l.initializer().is_some_and(|e| is_name(&e, name));
+                if moves && dropped_at.is_none() {
+                    dropped_at = Some(later.syntax().text_range());
+                }
+                if rebinds {
+                    shadowed_at = later.syntax().text_range().end();
+                    break;
+                }
+            }
+            if let ast::Stmt::ExprStmt(e) = &later {
+                if e.expr().is_some_and(|e| is_drop_of(&e, name)) && dropped_at.is_none() {
+                    dropped_at = Some(later.syntax().text_range());
+                }
+            }
+        }
+        for path in list.syntax().descendants().filter_map(ast::PathExpr::cast) {
+            let at = path.syntax().text_range();
+            if at.start() >= decl_end
+                && at.end() <= shadowed_at
+                && is_name(&ast::Expr::PathExpr(path.clone()), name)
+            {
+                last_use = last_use.max(at.end());
+            }
+        }
+        let needs_drop = guard.is_some() || self.reasoner.needs_drop(ty);
+        let scope_live_end = if needs_drop { scope_end } else { last_use };
+        let moved_live_end = match dropped_at {
+            Some(d) => scope_live_end.min(d.start()),
+            None => scope_live_end,
+        };
+        let in_scope = |a: &&ast::AwaitExpr, end: TextSize| {
+            let r = a.syntax().text_range();
+            r.start() >= decl_end && r.end() <= end && list.syntax().text_range().contains_range(r)
+        };
+        let held_span = range_span(pat.syntax().text_range());
+        if let (Some(why), Some(requirement)) = (&why, requirement) {
+            // Where Send is required the compiler goes by scope: drop() does not help.
+            if let Some(a) = awaits.iter().find(|a| in_scope(a, scope_live_end)) {
+                let dropped = dropped_at
+                    .filter(|d| d.end() <= a.syntax().text_range().start())
+                    .map(range_span);
+                self.push_held(
+                    a,
+                    held_span,
+                    Some(name.to_string()),
+                    ty,
+                    guard,
+                    Some(why.clone()),
+                    Some(requirement.clone()),
+                    dropped,
+                );
+            }
+            return;
+        }
+        if guard.is_some() {
+            if let Some(a) = awaits.iter().find(|a| in_scope(a, moved_live_end)) {
+                self.push_held(
+                    a,
+                    held_span,
+                    Some(name.to_string()),
+                    ty,
+                    guard,
+                    None,
+                    None,
+                    None,
+                );
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_held(
+        &mut self,
+        a: &ast::AwaitExpr,
+        held_span: Span,
+        name: Option<String>,
+        ty: &Ty,
+        guard: Option<GuardKind>,
+        why: Option<Why>,
+        requirement: Option<Requirement>,
+        dropped_at: Option<Span>,
+    ) {
+        let await_span = Self::await_span(a);
+        if !self
+            .reported_awaits
+            .insert((held_span.start, held_span.end))
+        {
+            return;
+        }
+        self.findings.push(Finding::Held {
+            await_span,
+            held_span,
+            name,
+            ty: ty.clone(),
+            guard,
+            why,
+            requirement,
+            dropped_at,
+        });
+    }
+
+    /// Guards (and non-Send values) that are temporaries of the statement an `.await` is
+    /// in: they live to the end of that statement (or of the `if let`, `match`, `for`).
+    fn temporaries(
+        &mut self,
+        awaits: &[ast::AwaitExpr],
+        env: &Env<'_>,
+        requirement: Option<&Requirement>,
+    ) {
+        for a in awaits {
+            for stmt in enclosing_statements(a.syntax()) {
+                self.temporaries_in(a, &stmt, env, requirement);
+            }
+        }
+    }
+
+    fn temporaries_in(
+        &mut self,
+        a: &ast::AwaitExpr,
+        stmt: &SyntaxNode,
+        env: &Env<'_>,
+        requirement: Option<&Requirement>,
+    ) {
+        {
+            let await_start = a.syntax().text_range().start();
+            let mut candidates = Vec::new();
+            walk_body(stmt, |node| {
+                if let Some(call) = ast::MethodCallExpr::cast(node.clone()) {
+                    if call.syntax().text_range().end() <= await_start {
+                        candidates.push(call);
+                    }
+                }
+            });
+            for call in candidates {
+                // A guard bound by `let` is a binding, not a temporary.
+                if let Some(l) = ast::LetStmt::cast(stmt.clone()) {
+                    if l.initializer()
+                        .is_some_and(|i| strip_try(&i).syntax() == call.syntax())
+                    {
+                        continue;
+                    }
+                }
+                let expr = ast::Expr::MethodCallExpr(call.clone());
+                let Some(ty) = env.infer(&expr) else { continue };
+                let guard = self.reasoner.guard(&ty);
+                let why = requirement.and_then(|_| {
+                    // Only values that drop are held as temporaries.
+                    self.reasoner
+                        .needs_drop(&ty)
+                        .then(|| self.reasoner.lacks(&ty, AutoTrait::Send))
+                        .flatten()
+                });
+                if guard.is_none() && why.is_none() {
+                    continue;
+                }
+                let Some(scope) = temporary_scope(call.syntax(), stmt) else {
+                    continue;
+                };
+                if !scope.text_range().contains_range(a.syntax().text_range()) {
+                    continue;
+                }
+                if ast::BlockExpr::can_cast(stmt.kind()) {
+                    continue;
+                }
+                let held = range_span(call.syntax().text_range());
+                self.push_held(a, held, None, &ty, guard, why, requirement.cloned(), None);
+            }
+        }
+    }
+}
+
+fn strip_try(expr: &ast::Expr) -> ast::Expr {
+    match expr {
+        ast::Expr::TryExpr(t) => t.expr().map_or(expr.clone(), |e| strip_try(&e)),
+        _ => expr.clone(),
+    }
+}
+
+fn is_name(expr: &ast::Expr, name: &str) -> bool {
+    match expr {
+        ast::Expr::PathExpr(p) => p
+            .path()
+            .and_then(|p| p.as_single_name_ref())
+            .is_some_and(|n| n.text() == name),
+        _ => false,
+    }
+}
+
+/// `drop(x)`, `std::mem::drop(x)`, `mem::drop(x)`.
+fn is_drop_of(expr: &ast::Expr, name: &str) -> bool {
+    let ast::Expr::CallExpr(call) = expr else {
+        return false;
+    };
+    let callee_is_drop = call.expr().is_some_and(|c| {
+        let text = c.syntax().text().to_string();
+        text == "drop" || text.ends_with("::drop")
+    });
+    let mut args = call.arg_list().into_iter().flat_map(|a| a.args());
+    callee_is_drop && args.next().is_some_and(|a| is_name(&a, name)) && args.next().is_none()
+}
+
+/// The statements (or block tail expressions) that `node` is part of, innermost first,
+/// up to the async body (closures and async blocks end the search).
+fn enclosing_statements(node: &SyntaxNode) -> Vec<SyntaxNode> {
+    let mut out = Vec::new();
+    let mut current = node.clone();
+    while let Some(parent) = current.parent() {
+        if ast::ClosureExpr::can_cast(parent.kind())
+            || ast::Item::can_cast(parent.kind())
+            || ast::BlockExpr::cast(parent.clone()).is_some_and(|b| b.async_token().is_some())
+        {
+            break;
+        }
+        if ast::StmtList::can_cast(parent.kind()) {
+            out.push(current.clone());
+        }
+        current = parent;
+    }
+    out
+}
+
+/// The node whose end drops a temporary created at `node`, below `stmt`; `None` where the
+/// rules are subtle (temporaries in nested blocks and closures).
+fn temporary_scope(node: &SyntaxNode, stmt: &SyntaxNode) -> Option<SyntaxNode> {
+    let mut child = node.clone();
+    while &child != stmt {
+        let parent = child.parent()?;
+        if ast::BlockExpr::can_cast(parent.kind()) || ast::ClosureExpr::can_cast(parent.kind()) {
+            return None;
+        }
+        if let Some(if_expr) = ast::IfExpr::cast(parent.clone()) {
+            if if_expr.condition().is_some_and(|c| c.syntax() == &child)
+                && !ast::LetExpr::can_cast(child.kind())
+                && !child
+                    .descendants()
+                    .any(|d| ast::LetExpr::can_cast(d.kind()))
+            {
+                return Some(child);
+            }
+        }
+        if let Some(while_expr) = ast::WhileExpr::cast(parent.clone()) {
+            if while_expr.condition().is_some_and(|c| c.syntax() == &child)
+                && !child
+                    .descendants_with_tokens()
+                    .any(|d| d.kind() == prodlint_rust::ra_ap_syntax::SyntaxKind::LET_EXPR)
+            {
+                return Some(child);
+            }
+        }
+        if ast::MatchArm::can_cast(parent.kind()) || ast::MatchGuard::can_cast(parent.kind()) {
+            return Some(child);
+        }
+        if let Some(bin) = ast::BinExpr::cast(parent.clone()) {
+            if matches!(
+                bin.op_kind(),
+                Some(BinaryOp::LogicOp(LogicOp::And | LogicOp::Or))
+            ) && bin.rhs().is_some_and(|r| r.syntax() == &child)
+            {
+                return Some(child);
+            }
+        }
+        child = parent;
+    }
+    Some(stmt.clone())
+}

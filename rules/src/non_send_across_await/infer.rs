@@ -1,0 +1,285 @@
+//! Just enough local type inference to know what a binding holds: written types, the
+//! constructors of known wrappers (`Rc::new(..)`), struct literals, field accesses through
+//! `self`, and the lock and borrow methods (`.lock().unwrap()`, `.borrow_mut()`,
+//! `.lock().await`). Anything else is unknown, and unknown means silent.
+
+use prodlint_rust::auto_traits::KnownTypes;
+use prodlint_rust::crate_index::{CrateIndex, Item};
+use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList};
+use prodlint_rust::ra_ap_syntax::{AstNode, TextRange, TextSize};
+use prodlint_rust::types::{path_segments, PathTy, Scope, Ty};
+
+/// A `let` binding or a parameter with the type we know for it.
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub name: String,
+    /// Where the binding is introduced (its pattern).
+    pub range: TextRange,
+    /// Uses after this offset see it (the end of its `let` statement).
+    pub visible_from: TextSize,
+    pub ty: Ty,
+}
+
+pub struct Env<'a> {
+    pub scope: Scope,
+    pub index: &'a CrateIndex,
+    pub known: &'a KnownTypes,
+    pub bindings: Vec<Binding>,
+}
+
+fn std_path(path: &str, args: Vec<Ty>) -> Ty {
+    Ty::Path(PathTy {
+        path: path.to_string(),
+        relative: None,
+        local: false,
+        args,
+    })
+}
+
+/// Constructors that return the type they are called on.
+const CONSTRUCTORS: &[&str] = &[
+    "new",
+    "default",
+    "from",
+    "new_cyclic",
+    "with_capacity",
+    "pin",
+];
+
+impl<'a> Env<'a> {
+    pub fn lookup(&self, name: &str, at: TextSize) -> Option<&Binding> {
+        self.bindings
+            .iter()
+            .rev()
+            .find(|b| b.name == name && b.visible_from <= at)
+    }
+
+    /// The type a field access on `ty` reaches, through references and smart pointers.
+    pub fn field(&self, ty: &Ty, name: &str) -> Option<Ty> {
+        let ty = self.deref_all(ty);
+        let Ty::Path(p) = &ty else { return None };
+        match self.index.item(p)? {
+            Item::Adt(adt) => {
+                let field = adt.fields.iter().find(|f| f.name == name)?;
+                Some(field.ty.substitute(&adt.generics, &p.args))
+            }
+            Item::Alias(alias) => {
+                let expanded = alias.ty.substitute(&alias.generics, &p.args);
+                self.field(&expanded, name)
+            }
+        }
+    }
+
+    /// Strips references, `Box`, `Arc`, `Rc`, `Pin` and aliases: what method calls and field
+    /// accesses see.
+    pub fn deref_all(&self, ty: &Ty) -> Ty {
+        let mut current = ty.clone();
+        for _ in 0..16 {
+            current = match &current {
+                Ty::Ref { inner, .. } => (**inner).clone(),
+                Ty::Path(p) => {
+                    let wrapper = matches!(
+                        p.path.as_str(),
+                        "std::boxed::Box" | "std::sync::Arc" | "std::rc::Rc" | "std::pin::Pin"
+                    );
+                    if wrapper {
+                        match p.args.first() {
+                            Some(arg) => arg.clone(),
+                            None => return Ty::Opaque,
+                        }
+                    } else if let Some(Item::Alias(alias)) = self.index.item(p) {
+                        alias.ty.substitute(&alias.generics, &p.args)
+                    } else {
+                        return current;
+                    }
+                }
+                _ => return current,
+            };
+        }
+        current
+    }
+
+    pub fn infer(&self, expr: &ast::Expr) -> Option<Ty> {
+        match expr {
+            ast::Expr::ParenExpr(e) => self.infer(&e.expr()?),
+            ast::Expr::PathExpr(p) => {
+                let path = p.path()?;
+                let segments = path_segments(&path);
+                if segments.len() != 1 {
+                    return None;
+                }
+                self.lookup(&segments[0], expr.syntax().text_range().start())
+                    .map(|b| b.ty.clone())
+            }
+            ast::Expr::RefExpr(r) => Some(Ty::Ref {
+                mutable: r.mut_token().is_some(),
+                inner: Box::new(self.infer(&r.expr()?)?),
+            }),
+            ast::Expr::FieldExpr(f) => {
+                let receiver = self.infer(&f.expr()?)?;
+                self.field(&receiver, f.name_ref()?.text().as_ref())
+            }
+            ast::Expr::TryExpr(t) => {
+                let inner = self.infer(&t.expr()?)?;
+                match &inner {
+                    Ty::Path(p)
+                        if p.path == "std::result::Result" || p.path == "std::option::Option" =>
+                    {
+                        p.args.first().cloned()
+                    }
+                    _ => None,
+                }
+            }
+            ast::Expr::RecordExpr(r) => Some(self.scope.path_ty(&r.path()?)),
+            ast::Expr::CallExpr(call) => self.infer_call(call),
+            ast::Expr::MethodCallExpr(call) => self.infer_method(call),
+            ast::Expr::AwaitExpr(a) => self.infer_await(a),
+            _ => None,
+        }
+    }
+
+    fn infer_call(&self, call: &ast::CallExpr) -> Option<Ty> {
+        let ast::Expr::PathExpr(callee) = call.expr()? else {
+            return None;
+        };
+        let path = callee.path()?;
+        let method = path.segment()?.name_ref()?.text().to_string();
+        let qualifier = path.qualifier()?;
+        let ty = self.scope.path_ty(&qualifier);
+        let Ty::Path(mut p) = ty else { return None };
+        let first_arg = call.arg_list().and_then(|a| a.args().next());
+        if method == "clone" {
+            // `Rc::clone(&x)`
+            let arg = self.infer(&first_arg?)?;
+            return match arg {
+                Ty::Ref { inner, .. } => Some(*inner),
+                other => Some(other),
+            };
+        }
+        if !CONSTRUCTORS.contains(&method.as_str()) {
+            return None;
+        }
+        let known = self.known.lookup(&p).is_some();
+        let ours = self.index.item(&p).is_some();
+        if !known && !ours {
+            return None;
+        }
+        if known && p.args.is_empty() {
+            if let Some(arg) = first_arg.filter(|_| method == "new" || method == "pin") {
+                p.args = vec![self.infer(&arg).unwrap_or(Ty::Opaque)];
+            }
+        }
+        Some(Ty::Path(p))
+    }
+
+    fn infer_method(&self, call: &ast::MethodCallExpr) -> Option<Ty> {
+        let name = call.name_ref()?.text().to_string();
+        let receiver_expr = call.receiver()?;
+        let no_args = call.arg_list().is_none_or(|a| a.args().next().is_none());
+        match name.as_str() {
+            "unwrap" | "expect" | "unwrap_or_else" | "unwrap_or_default" => {
+                if let Some(guard) = self.unknown_std_lock(&receiver_expr) {
+                    return Some(guard);
+                }
+                let inner = self.infer(&receiver_expr)?;
+                match &inner {
+                    Ty::Path(p)
+                        if p.path == "std::result::Result" || p.path == "std::option::Option" =>
+                    {
+                        p.args.first().cloned()
+                    }
+                    _ => None,
+                }
+            }
+            "lock" | "read" | "write" if no_args => {
+                let receiver = self.deref_all(&self.infer(&receiver_expr)?);
+                let Ty::Path(lock) = &receiver else {
+                    return None;
+                };
+                let inner = lock.args.first().cloned().unwrap_or(Ty::Opaque);
+                let guard = |path: &str| std_path(path, vec![inner.clone()]);
+                let result = |path: &str| std_path("std::result::Result", vec![guard(path)]);
+                Some(match (lock.path.as_str(), name.as_str()) {
+                    ("std::sync::Mutex", "lock") => result("std::sync::MutexGuard"),
+                    ("std::sync::RwLock", "read") => result("std::sync::RwLockReadGuard"),
+                    ("std::sync::RwLock", "write") => result("std::sync::RwLockWriteGuard"),
+                    ("parking_lot::Mutex", "lock") => guard("parking_lot::MutexGuard"),
+                    ("parking_lot::FairMutex", "lock") => guard("parking_lot::FairMutexGuard"),
+                    ("parking_lot::ReentrantMutex", "lock") => {
+                        guard("parking_lot::ReentrantMutexGuard")
+                    }
+                    ("parking_lot::RwLock", "read") => guard("parking_lot::RwLockReadGuard"),
+                    ("parking_lot::RwLock", "write") => guard("parking_lot::RwLockWriteGuard"),
+                    _ => return None,
+                })
+            }
+            "borrow" | "borrow_mut" if no_args => {
+                let receiver = self.deref_all(&self.infer(&receiver_expr)?);
+                let Ty::Path(cell) = &receiver else {
+                    return None;
+                };
+                if cell.path != "std::cell::RefCell" {
+                    return None;
+                }
+                let inner = cell.args.first().cloned().unwrap_or(Ty::Opaque);
+                let path = if name == "borrow" {
+                    "std::cell::Ref"
+                } else {
+                    "std::cell::RefMut"
+                };
+                Some(std_path(path, vec![inner]))
+            }
+            "clone" if no_args => match self.infer(&receiver_expr)? {
+                Ty::Ref { inner, .. } => Some(*inner),
+                other => Some(other),
+            },
+            _ => None,
+        }
+    }
+
+    /// `x.lock().unwrap()` (or `.read()`, `.write()`) where `x`'s type is unknown: only
+    /// std's locks return a `LockResult` from these, so this is a std guard.
+    fn unknown_std_lock(&self, receiver: &ast::Expr) -> Option<Ty> {
+        let ast::Expr::MethodCallExpr(call) = receiver else {
+            return None;
+        };
+        let name = call.name_ref()?.text().to_string();
+        let no_args = call.arg_list().is_none_or(|a| a.args().next().is_none());
+        if !no_args {
+            return None;
+        }
+        let path = match name.as_str() {
+            "lock" => "std::sync::MutexGuard",
+            "read" => "std::sync::RwLockReadGuard",
+            "write" => "std::sync::RwLockWriteGuard",
+            _ => return None,
+        };
+        // A known receiver decides by itself.
+        if let Some(ty) = call.receiver().and_then(|r| self.infer(&r)) {
+            if !matches!(self.deref_all(&ty), Ty::Opaque | Ty::Param(_)) {
+                return None;
+            }
+        }
+        Some(std_path(path, vec![Ty::Opaque]))
+    }
+
+    /// `m.lock().await` on an async lock: its guard, which is `Send` when `T` is.
+    fn infer_await(&self, a: &ast::AwaitExpr) -> Option<Ty> {
+        let ast::Expr::MethodCallExpr(call) = a.expr()? else {
+            return None;
+        };
+        let name = call.name_ref()?.text().to_string();
+        let receiver = self.deref_all(&self.infer(&call.receiver()?)?);
+        let Ty::Path(lock) = &receiver else {
+            return None;
+        };
+        let inner = lock.args.first().cloned().unwrap_or(Ty::Opaque);
+        let path = match (lock.path.as_str(), name.as_str()) {
+            ("tokio::sync::Mutex", "lock") => "tokio::sync::MutexGuard",
+            ("tokio::sync::RwLock", "read") => "tokio::sync::RwLockReadGuard",
+            ("tokio::sync::RwLock", "write") => "tokio::sync::RwLockWriteGuard",
+            _ => return None,
+        };
+        Some(std_path(path, vec![inner]))
+    }
+}
