@@ -9,6 +9,7 @@ use prodlint_js::JsFile;
 use prodlint_rust::RustFile;
 
 mod declare;
+pub mod duplicate_auto_import;
 pub mod hardcoded_url;
 pub mod invalid_suppression;
 
@@ -55,6 +56,10 @@ pub struct RuleEntry {
 
 /// Every rule, in the order `prodlint rules` lists them.
 pub static REGISTRY: &[RuleEntry] = &[
+    RuleEntry {
+        meta: &duplicate_auto_import::META,
+        build: duplicate_auto_import::DuplicateAutoImport::build,
+    },
     RuleEntry {
         meta: &hardcoded_url::META,
         build: hardcoded_url::HardcodedUrl::build,
