@@ -625,6 +625,19 @@ impl Builder<'_> {
     }
 
     fn components_scope(&mut self, layers: &[Layer]) -> Scope {
+        // Modules claim and ignore component directories through `components:dirs` (as
+        // shadcn-nuxt does): with a config that is not a literal object its modules are
+        // unknown, and the default directories would be a guess.
+        if layers[0].config == Value::Unknown {
+            self.note(
+                "nuxt.config is not a literal object: component names are not checked".to_string(),
+            );
+            return Scope {
+                kind: ScopeKind::Components,
+                clashes: Vec::new(),
+            };
+        }
+        let modules = Self::modules(layers);
         struct Dir {
             path: PathBuf,
             prefix: Option<String>,
@@ -723,6 +736,18 @@ impl Builder<'_> {
                 group.3 |= warned;
             };
         let mut scanned: Vec<PathBuf> = Vec::new();
+        // shadcn-nuxt (unovue/shadcn-vue packages/module/src/module.ts) unshifts its
+        // `componentDir` (default `@/components/ui`) as a directory with no extensions and
+        // registers the components of each `index.ts` itself: Nuxt scans nothing there.
+        if modules.iter().any(|m| m == "shadcn-nuxt") {
+            let app = &layers[0];
+            let dir = app
+                .config
+                .get_path(&["shadcn", "componentDir"])
+                .and_then(Value::as_str)
+                .unwrap_or("@/components/ui");
+            scanned.push(Self::resolve_alias(app, &app.root, dir));
+        }
         let mut seen_files: Vec<PathBuf> = Vec::new();
         for dir in &dirs {
             let mut files = walk(&dir.path, usize::MAX);
