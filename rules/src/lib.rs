@@ -9,6 +9,7 @@ use prodlint_js::JsFile;
 use prodlint_rust::RustFile;
 
 mod declare;
+pub mod duplicate_auto_import;
 pub mod hardcoded_url;
 pub mod invalid_suppression;
 pub mod n_plus_one;
@@ -55,19 +56,24 @@ pub struct RuleEntry {
     pub build: fn(&RuleOptions) -> Result<Box<dyn Rule>, ConfigError>,
 }
 
-/// Every rule, in the order `prodlint rules` lists them.
+/// Every rule, in the order `prodlint rules` lists them: the defects that break production
+/// first, the hygiene of suppressions last.
 pub static REGISTRY: &[RuleEntry] = &[
     RuleEntry {
         meta: &non_send_across_await::META,
         build: non_send_across_await::NonSendAcrossAwait::build,
     },
     RuleEntry {
-        meta: &hardcoded_url::META,
-        build: hardcoded_url::HardcodedUrl::build,
+        meta: &duplicate_auto_import::META,
+        build: duplicate_auto_import::DuplicateAutoImport::build,
     },
     RuleEntry {
         meta: &n_plus_one::META,
         build: n_plus_one::NPlusOne::build,
+    },
+    RuleEntry {
+        meta: &hardcoded_url::META,
+        build: hardcoded_url::HardcodedUrl::build,
     },
     RuleEntry {
         meta: &invalid_suppression::META,
