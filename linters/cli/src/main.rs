@@ -9,6 +9,7 @@ use prodlint_core::{Config, Severity};
 
 mod discover;
 mod engine;
+mod lsp;
 mod report;
 
 use discover::{discover, display_path, Candidate};
@@ -37,6 +38,8 @@ enum Command {
         /// A rule id, as `prodlint rules` lists them.
         rule: String,
     },
+    /// Serve the Language Server Protocol on standard input and output, for editors.
+    Lsp,
 }
 
 #[derive(clap::Args)]
@@ -87,6 +90,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Rules => list_rules(),
         Command::Explain { rule } => explain(&rule),
+        Command::Lsp => lsp::run(),
     };
     match result {
         Ok(code) => ExitCode::from(code),
