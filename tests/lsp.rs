@@ -387,6 +387,15 @@ fn the_config_is_reloaded_when_it_changes() {
     changed(&mut server);
     assert_eq!(server.diagnostics(&config), Vec::<Value>::new());
     assert_eq!(server.diagnostics(&file)[0]["severity"], 2);
+
+    // A client that watches no files: the change is noticed at the next edit.
+    std::fs::write(
+        root.join("prodlint.toml"),
+        "[rules.hardcoded-url]\nseverity = \"info\"\n",
+    )
+    .unwrap();
+    server.change(&file, 2, &format!("// edited\n{LOCAL_FALLBACK}"));
+    assert_eq!(server.diagnostics(&file)[0]["severity"], 3);
     assert_eq!(server.stop(), 0);
 }
 

@@ -28,7 +28,7 @@ mod worker;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use crossbeam_channel::{Receiver, Sender};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
@@ -142,8 +142,20 @@ struct Workspace {
     rules: Arc<RuleSet>,
     /// The config file whose error is on display, to clear it once the file is fixed.
     config_error: Option<Uri>,
+    /// The config file as last loaded, to notice a change that no client reported.
+    config_stamp: ConfigStamp,
     /// Paths closed since the last job.
     closed: Vec<PathBuf>,
+}
+
+/// What tells that a workspace's config file changed: its path, modification time and size.
+type ConfigStamp = Option<(PathBuf, Option<SystemTime>, u64)>;
+
+fn config_stamp(root: &Path) -> ConfigStamp {
+    let path = Config::find(root)?;
+    let metadata = std::fs::metadata(&path).ok();
+    let modified = metadata.as_ref().and_then(|m| m.modified().ok());
+    Some((path, modified, metadata.map_or(0, |m| m.len())))
 }
 
 /// The configuration and rules of a workspace, as `prodlint check` run there loads them.
@@ -503,6 +515,7 @@ impl<'a> Server<'a> {
                 .unwrap_or_else(|| dir.to_path_buf())
         });
         if !self.workspaces.contains_key(&root) {
+            let config_stamp = config_stamp(&root);
             let (config, rules, error) = match load(&root) {
                 Ok((config, rules)) => (config, rules, None),
                 Err(error) => {
@@ -518,6 +531,7 @@ impl<'a> Server<'a> {
                     config,
                     rules: Arc::new(rules),
                     config_error: None,
+                    config_stamp,
                     closed: Vec::new(),
                 },
             );
@@ -531,23 +545,32 @@ impl<'a> Server<'a> {
     fn reload_configs(&mut self) {
         let roots: Vec<PathBuf> = self.workspaces.keys().cloned().collect();
         for root in roots {
-            match load(&root) {
-                Ok((config, rules)) => {
-                    let workspace = self.workspaces.get_mut(&root).expect("a known root");
-                    workspace.config = config;
-                    workspace.rules = Arc::new(rules);
-                    if let Some(uri) = workspace.config_error.take() {
-                        self.publish(&uri, None, Vec::new());
-                    }
-                    self.log(
-                        MessageType::INFO,
-                        format!("prodlint: configuration of {} reloaded", root.display()),
-                    );
-                }
-                Err(error) => self.show_config_error(&root, &error),
-            }
+            self.reload_config(&root);
         }
         self.schedule_all(true);
+    }
+
+    fn reload_config(&mut self, root: &Path) {
+        let stamp = config_stamp(root);
+        let loaded = load(root);
+        let Some(workspace) = self.workspaces.get_mut(root) else {
+            return;
+        };
+        workspace.config_stamp = stamp;
+        match loaded {
+            Ok((config, rules)) => {
+                workspace.config = config;
+                workspace.rules = Arc::new(rules);
+                if let Some(uri) = workspace.config_error.take() {
+                    self.publish(&uri, None, Vec::new());
+                }
+                self.log(
+                    MessageType::INFO,
+                    format!("prodlint: configuration of {} reloaded", root.display()),
+                );
+            }
+            Err(error) => self.show_config_error(root, &error),
+        }
     }
 
     /// Shows a configuration error on the config file and in a message; the workspace goes
@@ -607,9 +630,23 @@ impl<'a> Server<'a> {
         }
     }
 
-    /// Sends a job per pending workspace with every open document in it.
+    /// Sends a job per pending workspace with every open document in it. A config file
+    /// that changed without the client saying so (it watches no files) is reloaded first.
     fn flush(&mut self) {
         self.deadline = None;
+        let stale: Vec<PathBuf> = self
+            .pending
+            .iter()
+            .filter(|root| {
+                self.workspaces
+                    .get(*root)
+                    .is_some_and(|w| w.config_stamp != config_stamp(root))
+            })
+            .cloned()
+            .collect();
+        for root in stale {
+            self.reload_config(&root);
+        }
         for root in std::mem::take(&mut self.pending) {
             let Some(workspace) = self.workspaces.get_mut(&root) else {
                 continue;
