@@ -65,7 +65,8 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
     slash_path(path)
 }
 
-fn is_excluded(config: &Config, path: &Path, cwd: &Path) -> bool {
+/// Whether the config's `exclude` patterns cover `path`.
+pub fn is_excluded(config: &Config, path: &Path, cwd: &Path) -> bool {
     let absolute = |p: &Path| {
         if p.is_absolute() {
             p.to_path_buf()

@@ -12,6 +12,7 @@ mod discover;
 mod engine;
 mod fix;
 mod fs;
+mod lsp;
 mod report;
 mod shard;
 
@@ -41,6 +42,8 @@ enum Command {
         /// A rule id, as `prodlint rules` lists them.
         rule: String,
     },
+    /// Serve the Language Server Protocol on standard input and output, for editors.
+    Lsp,
 }
 
 #[derive(clap::Args)]
@@ -106,6 +109,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Rules => list_rules(),
         Command::Explain { rule } => explain(&rule),
+        Command::Lsp => lsp::run(),
     };
     match result {
         Ok(code) => ExitCode::from(code),

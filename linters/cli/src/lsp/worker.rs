@@ -1,0 +1,120 @@
+//! The linting thread. The main loop sends it jobs (every open document of one workspace,
+//! with its text); it runs them through [`engine::lint`], the CLI's own code path, and
+//! sends the reports back. Jobs that queued up while it was busy are merged, so that only
+//! the newest text of each workspace is linted; the main loop then drops any result whose
+//! document changed since the job was made. A panic that escapes the engine's per-rule
+//! catch is caught here and reported, and the thread goes on.
+
+use std::collections::VecDeque;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crossbeam_channel::{Receiver, Sender};
+use prodlint_core::Project;
+
+use crate::discover::Candidate;
+use crate::engine::{self, Input, RuleSet};
+use crate::report::Report;
+
+/// One open document as a job sees it.
+pub struct JobDoc {
+    /// The document's key in the server (its URI).
+    pub key: String,
+    /// Bumped on every change of the document: a result for an older one is stale.
+    pub generation: u64,
+    pub candidate: Candidate,
+    pub text: String,
+}
+
+pub struct Job {
+    pub root: PathBuf,
+    pub project: Arc<Project>,
+    pub rules: Arc<RuleSet>,
+    pub docs: Vec<JobDoc>,
+    /// Documents closed since the last job: their text is the disk's again.
+    pub closed: Vec<PathBuf>,
+}
+
+pub struct Linted {
+    pub root: PathBuf,
+    /// `(key, generation)` of each document linted.
+    pub docs: Vec<(String, u64)>,
+    /// `Err` with the panic's message when linting panicked.
+    pub report: Result<Report, String>,
+}
+
+/// Merges queued jobs: for each workspace the newest documents, and every closed file.
+fn coalesce(mut queue: VecDeque<Job>) -> VecDeque<Job> {
+    let mut merged: VecDeque<Job> = VecDeque::new();
+    while let Some(job) = queue.pop_front() {
+        match merged.iter_mut().find(|j| j.root == job.root) {
+            Some(earlier) => {
+                let mut closed = std::mem::take(&mut earlier.closed);
+                closed.extend(job.closed.iter().cloned());
+                *earlier = Job { closed, ..job };
+            }
+            None => merged.push_back(job),
+        }
+    }
+    merged
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+fn run(job: Job) -> Linted {
+    let docs = job
+        .docs
+        .iter()
+        .map(|d| (d.key.clone(), d.generation))
+        .collect();
+    let report = catch_unwind(AssertUnwindSafe(|| {
+        // A debug build panics here on request, so that a test can see the server survive.
+        #[cfg(debug_assertions)]
+        if let Ok(marker) = std::env::var("PRODLINT_LSP_TEST_PANIC") {
+            if job.docs.iter().any(|d| d.text.contains(&marker)) {
+                panic!("test panic: a document contains {marker:?}");
+            }
+        }
+        for path in &job.closed {
+            job.project.remove_override(path);
+        }
+        // Each job is a run: what other files say may have changed since the last one
+        // (an edited buffer, a file saved or changed on disk), so indexes are rebuilt.
+        job.project.invalidate_indexes();
+        let inputs = job
+            .docs
+            .into_iter()
+            .map(|doc| Input {
+                candidate: doc.candidate,
+                text: Some(doc.text),
+            })
+            .collect();
+        engine::lint(inputs, &job.rules, &job.project)
+    }))
+    .map_err(|panic| panic_message(&*panic));
+    Linted {
+        root: job.root,
+        docs,
+        report,
+    }
+}
+
+/// Runs until the job channel closes.
+pub fn work(jobs: Receiver<Job>, results: Sender<Linted>) {
+    while let Ok(first) = jobs.recv() {
+        let mut queue = VecDeque::from([first]);
+        queue.extend(jobs.try_iter());
+        for job in coalesce(queue) {
+            if results.send(run(job)).is_err() {
+                return;
+            }
+        }
+    }
+}

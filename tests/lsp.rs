@@ -1,0 +1,440 @@
+//! `prodlint lsp` through the built binary: JSON-RPC with `Content-Length` framing on its
+//! standard input and output, as an editor speaks it. Every wait has a deadline, so a
+//! server that hangs fails the test instead of hanging the run.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+const LOCAL_FALLBACK: &str =
+    "export const api = process.env.API_URL || \"http://localhost:3000\";\n";
+
+struct Server {
+    child: Child,
+    stdin: ChildStdin,
+    messages: Receiver<Value>,
+    /// Notifications read while waiting for something else.
+    unread: VecDeque<Value>,
+    next_id: i64,
+}
+
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(value) = line.strip_prefix("Content-Length: ") {
+            length = value.parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+impl Server {
+    fn start(root: &Path, env: &[(&str, &str)]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_prodlint"))
+            .arg("lsp")
+            .current_dir(root)
+            .envs(env.iter().copied())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("prodlint lsp starts");
+        let stdin = child.stdin.take().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let (sender, messages) = mpsc::channel();
+        std::thread::spawn(move || {
+            while let Some(message) = read_message(&mut stdout) {
+                if sender.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut server = Server {
+            child,
+            stdin,
+            messages,
+            unread: VecDeque::new(),
+            next_id: 1,
+        };
+        let root_uri = uri(root, "");
+        let result = server.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": root_uri,
+                "capabilities": {
+                    "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } },
+                    "textDocument": { "publishDiagnostics": { "relatedInformation": true } }
+                }
+            }),
+        );
+        assert_eq!(
+            result["capabilities"]["textDocumentSync"]["change"], 1,
+            "{result}"
+        );
+        server.notify("initialized", json!({}));
+        server
+    }
+
+    fn send(&mut self, message: Value) {
+        let body = serde_json::to_vec(&message).unwrap();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
+        self.stdin.write_all(&body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// The next message from the server; requests from it (`client/registerCapability`)
+    /// are answered on the way and returned too.
+    fn next(&mut self, deadline: Instant, waiting_for: &str) -> Value {
+        match self
+            .messages
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            Ok(message) => {
+                if message.get("id").is_some() && message.get("method").is_some() {
+                    let id = message["id"].clone();
+                    self.send(json!({ "jsonrpc": "2.0", "id": id, "result": null }));
+                }
+                message
+            }
+            Err(RecvTimeoutError::Timeout) => panic!("timed out waiting for {waiting_for}"),
+            Err(RecvTimeoutError::Disconnected) => {
+                panic!("the server closed its output while we waited for {waiting_for}")
+            }
+        }
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let message = self.next(deadline, &format!("the response to {method}"));
+            if message["id"] == json!(id) && message.get("method").is_none() {
+                assert!(message.get("error").is_none(), "{message}");
+                return message["result"].clone();
+            }
+            self.unread.push_back(message);
+        }
+    }
+
+    /// The first message (read before or now) that `wanted` accepts.
+    fn wait_for(&mut self, what: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.unread.iter().position(&wanted) {
+            return self.unread.remove(i).unwrap();
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let message = self.next(deadline, what);
+            if wanted(&message) {
+                return message;
+            }
+            self.unread.push_back(message);
+        }
+    }
+
+    /// The next diagnostics published for `uri`.
+    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        let message = self.wait_for(&format!("diagnostics for {uri}"), |m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+        });
+        message["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+
+    fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": {
+                "uri": uri, "languageId": "typescript", "version": 1, "text": text
+            }}),
+        );
+    }
+
+    fn change(&mut self, uri: &str, version: i32, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri, "version": version },
+                "contentChanges": [{ "text": text }]
+            }),
+        );
+    }
+
+    /// `shutdown`, `exit`, and the exit status.
+    fn stop(mut self) -> i32 {
+        assert_eq!(self.request("shutdown", Value::Null), Value::Null);
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code().expect("exited, not killed");
+            }
+            assert!(Instant::now() < deadline, "the server did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn uri(root: &Path, relative: &str) -> String {
+    let path = root.join(relative);
+    let path = path.to_str().unwrap().trim_end_matches('/');
+    format!("file://{}", path.replace(' ', "%20"))
+}
+
+fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+fn rules(diagnostics: &[Value]) -> Vec<&str> {
+    diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or("(none)"))
+        .collect()
+}
+
+/// The 0-based UTF-16 column of `needle` in a one-line text.
+fn utf16_column(text: &str, needle: &str) -> u64 {
+    text[..text.find(needle).unwrap()].encode_utf16().count() as u64
+}
+
+#[test]
+fn diagnostics_follow_the_buffer_and_a_code_action_suppresses() {
+    // On disk the file is clean: the open buffer wins.
+    let dir = project(&[("src/api.ts", "export const api = 1;\n")]);
+    let root = dir.path().canonicalize().unwrap();
+    let file = uri(&root, "src/api.ts");
+    let mut server = Server::start(&root, &[]);
+    let registration = server.wait_for("client/registerCapability", |m| {
+        m["method"] == "client/registerCapability"
+    });
+    let watchers =
+        registration["params"]["registrations"][0]["registerOptions"]["watchers"].to_string();
+    assert!(watchers.contains("**/prodlint.toml"), "{watchers}");
+
+    // A character outside the BMP before the finding: UTF-16 columns differ from characters.
+    let text = LOCAL_FALLBACK.replace("api =", "api /* 😀 */ =");
+    server.open(&file, &text);
+    let diagnostics = server.diagnostics(&file);
+    assert_eq!(rules(&diagnostics), ["hardcoded-url"], "{diagnostics:?}");
+    let diagnostic = &diagnostics[0];
+    // The string literal, quotes included.
+    let start = utf16_column(&text, "\"http://");
+    let end = utf16_column(&text, ";");
+    assert_eq!(
+        diagnostic["range"],
+        json!({ "start": { "line": 0, "character": start }, "end": { "line": 0, "character": end } })
+    );
+    assert_eq!(diagnostic["source"], "prodlint");
+    assert_eq!(diagnostic["severity"], 2);
+    assert!(diagnostic["codeDescription"]["href"]
+        .as_str()
+        .unwrap()
+        .ends_with("hardcoded-url.md"));
+
+    server.change(&file, 2, "export const api = process.env.API_URL;\n");
+    assert_eq!(server.diagnostics(&file), Vec::<Value>::new());
+
+    server.change(&file, 3, LOCAL_FALLBACK);
+    let diagnostics = server.diagnostics(&file);
+    assert_eq!(rules(&diagnostics), ["hardcoded-url"]);
+
+    let actions = server.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": file },
+            "range": diagnostics[0]["range"],
+            "context": { "diagnostics": diagnostics }
+        }),
+    );
+    let suppress = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("Suppress hardcoded-url")
+        })
+        .unwrap_or_else(|| panic!("no suppress action in {actions}"));
+    assert_eq!(suppress["kind"], "quickfix");
+    let edits = &suppress["edit"]["changes"][&file];
+    assert_eq!(
+        edits,
+        &json!([{
+            "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } },
+            "newText": "// prodlint-ignore hardcoded-url: explain why\n"
+        }])
+    );
+
+    // The buffer with the edit applied: the finding is suppressed, the comment is valid.
+    server.change(
+        &file,
+        4,
+        &format!("// prodlint-ignore hardcoded-url: explain why\n{LOCAL_FALLBACK}"),
+    );
+    assert_eq!(server.diagnostics(&file), Vec::<Value>::new());
+
+    assert_eq!(server.stop(), 0);
+}
+
+#[test]
+fn a_buffer_that_does_not_parse_keeps_its_last_findings() {
+    let dir = project(&[]);
+    let root = dir.path().canonicalize().unwrap();
+    let file = uri(&root, "src/api.ts");
+    let mut server = Server::start(&root, &[]);
+    server.open(&file, LOCAL_FALLBACK);
+    assert_eq!(rules(&server.diagnostics(&file)), ["hardcoded-url"]);
+
+    // Half-typed: swc gives no tree for this, so no rule can run.
+    let half_typed = format!("{LOCAL_FALLBACK}export function f(x: number) {{ return x +; }}\n");
+    server.change(&file, 2, &half_typed);
+    let diagnostics = server.diagnostics(&file);
+    assert_eq!(
+        rules(&diagnostics),
+        ["hardcoded-url", "(none)"],
+        "{diagnostics:?}"
+    );
+    let syntax = &diagnostics[1];
+    assert_eq!(syntax["severity"], 1);
+    assert_eq!(syntax["range"]["start"]["line"], 1);
+    assert!(syntax["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("syntax error"));
+
+    let fixed = format!("{LOCAL_FALLBACK}export function f(x: number) {{ return x + 1; }}\n");
+    server.change(&file, 3, &fixed);
+    assert_eq!(rules(&server.diagnostics(&file)), ["hardcoded-url"]);
+    assert_eq!(server.stop(), 0);
+}
+
+#[test]
+fn the_config_is_reloaded_when_it_changes() {
+    let dir = project(&[("prodlint.toml", "")]);
+    let root = dir.path().canonicalize().unwrap();
+    let file = uri(&root, "src/api.ts");
+    let config = uri(&root, "prodlint.toml");
+    let mut server = Server::start(&root, &[]);
+    server.open(&file, LOCAL_FALLBACK);
+    assert_eq!(server.diagnostics(&file)[0]["severity"], 2);
+
+    let changed = |server: &mut Server| {
+        server.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({ "changes": [{ "uri": config, "type": 2 }] }),
+        )
+    };
+    std::fs::write(
+        root.join("prodlint.toml"),
+        "[rules.hardcoded-url]\nseverity = \"error\"\n",
+    )
+    .unwrap();
+    changed(&mut server);
+    assert_eq!(server.diagnostics(&file)[0]["severity"], 1);
+
+    // An invalid file is shown on itself, and the last valid rules go on.
+    std::fs::write(
+        root.join("prodlint.toml"),
+        "[rules.hardcoded-url]\nseverity = \"loud\"\n",
+    )
+    .unwrap();
+    changed(&mut server);
+    let errors = server.diagnostics(&config);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["range"]["start"]["line"], 1, "{errors:?}");
+    server.wait_for("an error message", |m| {
+        m["method"] == "window/showMessage" && m["params"]["type"] == 1
+    });
+
+    std::fs::write(root.join("prodlint.toml"), "").unwrap();
+    changed(&mut server);
+    assert_eq!(server.diagnostics(&config), Vec::<Value>::new());
+    assert_eq!(server.diagnostics(&file)[0]["severity"], 2);
+
+    // A client that watches no files: the change is noticed at the next edit.
+    std::fs::write(
+        root.join("prodlint.toml"),
+        "[rules.hardcoded-url]\nseverity = \"info\"\n",
+    )
+    .unwrap();
+    server.change(&file, 2, &format!("// edited\n{LOCAL_FALLBACK}"));
+    assert_eq!(server.diagnostics(&file)[0]["severity"], 3);
+    assert_eq!(server.stop(), 0);
+}
+
+// The panic is a test hook of debug builds (see linters/cli/src/lsp/worker.rs).
+#[cfg(debug_assertions)]
+#[test]
+fn a_panic_while_linting_is_logged_and_the_server_goes_on() {
+    let dir = project(&[]);
+    let root = dir.path().canonicalize().unwrap();
+    let file = uri(&root, "src/api.ts");
+    let mut server = Server::start(&root, &[("PRODLINT_LSP_TEST_PANIC", "PANIC-HERE")]);
+    server.open(&file, &format!("// PANIC-HERE\n{LOCAL_FALLBACK}"));
+    let log = server.wait_for("a log message", |m| {
+        m["method"] == "window/logMessage" && m["params"]["type"] == 1
+    });
+    assert!(
+        log["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("internal error"),
+        "{log}"
+    );
+    server.change(&file, 2, LOCAL_FALLBACK);
+    assert_eq!(rules(&server.diagnostics(&file)), ["hardcoded-url"]);
+    assert_eq!(server.stop(), 0);
+}
+
+#[test]
+fn exit_without_shutdown_is_status_1() {
+    let dir = project(&[]);
+    let mut server = Server::start(dir.path(), &[]);
+    server.notify("exit", Value::Null);
+    let deadline = Instant::now() + TIMEOUT;
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the server did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(1));
+}
