@@ -9,6 +9,9 @@ if ! command -v pre-commit >/dev/null; then
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# pre-commit builds the hook with `cargo install` for each environment it makes; one target
+# directory lets the later builds reuse the first.
+export CARGO_TARGET_DIR="$repo/target/pre-commit"
 cd "$work"
 git init -q
 git config user.email ci@prodlint.invalid
@@ -37,8 +40,28 @@ if grep -q 'unstaged.ts' <<<"$output"; then
   echo "FAIL: an unstaged file was reported"; exit 1
 fi
 
-# Fixed and staged again: the commit passes.
+# Fixed and staged again: the hook passes.
 printf 'export const api = process.env.API_URL;\n' > src/api.ts
 git add src/api.ts
 pre-commit try-repo "$repo" prodlint || { echo "FAIL: a clean commit was blocked"; exit 1; }
-echo "pre-commit: 1 passed, 0 failed"
+
+# The same as an installed hook on a real `git commit`.
+cat > .pre-commit-config.yaml <<YAML
+repos:
+  - repo: $repo
+    rev: $(git -C "$repo" rev-parse HEAD)
+    hooks:
+      - id: prodlint
+YAML
+git add .pre-commit-config.yaml
+pre-commit install -q
+printf 'export const api = import.meta.env.VITE_API || "http://127.0.0.1:8080";\n' > src/api.ts
+git add src/api.ts
+if output=$(git commit -q -m "a localhost fallback" 2>&1); then
+  echo "$output"; echo "FAIL: git commit with a staged defect succeeded"; exit 1
+fi
+grep -q 'src/api.ts:1:.*hardcoded-url' <<<"$output" || { echo "$output"; echo "FAIL: the commit did not print the finding"; exit 1; }
+printf 'export const api = import.meta.env.VITE_API;\n' > src/api.ts
+git add src/api.ts
+git commit -q -m "configuration only" || { echo "FAIL: a clean git commit was blocked"; exit 1; }
+echo "pre-commit: 3 passed, 0 failed"
