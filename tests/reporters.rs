@@ -73,10 +73,7 @@ fn assert_demo_snapshot(format: &str) {
         stdout = normalize_elapsed(&stdout);
     }
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/snapshots"
-    ));
+    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"));
     settings.set_prepend_module_to_snapshot(false);
     settings.set_description(format!(
         "prodlint check fixtures/demo --format {format} (standard output)"

@@ -8,7 +8,7 @@
 //! three files still sees their whole project, and pays only for what those files need.
 
 use std::any::{Any, TypeId};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::hash::Hash;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -25,15 +25,39 @@ pub trait ProjectIndex: Send + Sync + Sized + 'static {
     fn build(project: &Project, key: &Self::Key) -> Self;
 }
 
-type Slot<T> = Arc<OnceLock<Arc<T>>>;
+/// Something a check or an index read, and so depends on: a file's content (or its
+/// absence), or a directory's list of entries.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dependency {
+    File(PathBuf),
+    Dir(PathBuf),
+}
+
+/// The dependencies recorded by one view of the project.
+#[derive(Debug, Default)]
+struct Recorder {
+    dependencies: Mutex<BTreeSet<Dependency>>,
+}
+
+type Built<T> = (Arc<T>, Arc<BTreeSet<Dependency>>);
+type Slot<T> = Arc<OnceLock<Built<T>>>;
 type SlotMap<T> = Mutex<HashMap<<T as ProjectIndex>::Key, Slot<T>>>;
 
+struct Shared {
+    overrides: RwLock<HashMap<PathBuf, Arc<str>>>,
+    indexes: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
+}
+
 /// The project of one run (or, in the editor, of one session).
+///
+/// A `Project` is a view of shared state; [`Project::recording`] makes a view that also
+/// records what is read through it, including what the indexes it uses read when they were
+/// built. That is what a cache entry of a checked file depends on.
 pub struct Project {
     /// The working directory: relative paths are resolved against it.
     pub cwd: PathBuf,
-    overrides: RwLock<HashMap<PathBuf, Arc<str>>>,
-    indexes: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
+    shared: Arc<Shared>,
+    recorder: Option<Arc<Recorder>>,
 }
 
 /// `a/./b/../c` → `a/c`, made absolute against `cwd`, without touching the disk.
@@ -60,28 +84,61 @@ impl Project {
     pub fn new(cwd: PathBuf) -> Project {
         Project {
             cwd,
-            overrides: RwLock::default(),
-            indexes: Mutex::default(),
+            shared: Arc::new(Shared {
+                overrides: RwLock::default(),
+                indexes: Mutex::default(),
+            }),
+            recorder: None,
+        }
+    }
+
+    /// A view of the same project that records every file and directory read through it.
+    pub fn recording(&self) -> Project {
+        Project {
+            cwd: self.cwd.clone(),
+            shared: Arc::clone(&self.shared),
+            recorder: Some(Arc::default()),
+        }
+    }
+
+    /// What this view recorded (empty for a view that does not record).
+    pub fn dependencies(&self) -> BTreeSet<Dependency> {
+        self.recorder
+            .as_ref()
+            .map(|r| r.dependencies.lock().unwrap().clone())
+            .unwrap_or_default()
+    }
+
+    fn record(&self, dependency: Dependency) {
+        if let Some(recorder) = &self.recorder {
+            recorder.dependencies.lock().unwrap().insert(dependency);
         }
     }
 
     /// Makes `text` the content of `path` for this project (an unsaved editor buffer, stdin).
     pub fn set_override(&self, path: &Path, text: Arc<str>) {
         let path = normalize(&self.cwd, path);
-        self.overrides.write().unwrap().insert(path, text);
+        self.shared.overrides.write().unwrap().insert(path, text);
     }
 
     pub fn remove_override(&self, path: &Path) {
         let path = normalize(&self.cwd, path);
-        self.overrides.write().unwrap().remove(&path);
+        self.shared.overrides.write().unwrap().remove(&path);
+    }
+
+    /// Whether the project has an override (an editor buffer, stdin) for `path`.
+    pub fn has_override(&self, path: &Path) -> bool {
+        let path = normalize(&self.cwd, path);
+        self.shared.overrides.read().unwrap().contains_key(&path)
     }
 
     /// A file's text: the override if there is one, else the disk.
     pub fn read(&self, path: &Path) -> io::Result<Arc<str>> {
         let normalized = normalize(&self.cwd, path);
-        if let Some(text) = self.overrides.read().unwrap().get(&normalized) {
+        if let Some(text) = self.shared.overrides.read().unwrap().get(&normalized) {
             return Ok(Arc::clone(text));
         }
+        self.record(Dependency::File(normalized.clone()));
         let bytes = std::fs::read(&normalized)?;
         String::from_utf8(bytes)
             .map(Arc::from)
@@ -91,13 +148,40 @@ impl Project {
     /// Whether a file exists, for the project (overrides count).
     pub fn exists(&self, path: &Path) -> bool {
         let normalized = normalize(&self.cwd, path);
-        self.overrides.read().unwrap().contains_key(&normalized) || normalized.is_file()
+        if self
+            .shared
+            .overrides
+            .read()
+            .unwrap()
+            .contains_key(&normalized)
+        {
+            return true;
+        }
+        self.record(Dependency::File(normalized.clone()));
+        normalized.is_file()
     }
 
-    /// The index `T` for `key`, built on first use.
+    /// The entries of a directory, sorted, as `(path, is_dir)`.
+    pub fn read_dir(&self, dir: &Path) -> io::Result<Vec<(PathBuf, bool)>> {
+        let normalized = normalize(&self.cwd, dir);
+        self.record(Dependency::Dir(normalized.clone()));
+        let mut entries: Vec<(PathBuf, bool)> = std::fs::read_dir(&normalized)?
+            .flatten()
+            .map(|entry| {
+                let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false)
+                    || (entry.file_type().is_ok_and(|t| t.is_symlink()) && entry.path().is_dir());
+                (entry.path(), is_dir)
+            })
+            .collect();
+        entries.sort();
+        Ok(entries)
+    }
+
+    /// The index `T` for `key`, built on first use. The files its build read become
+    /// dependencies of this view too.
     pub fn index<T: ProjectIndex>(&self, key: &T::Key) -> Arc<T> {
         let map = {
-            let mut indexes = self.indexes.lock().unwrap();
+            let mut indexes = self.shared.indexes.lock().unwrap();
             let any = indexes
                 .entry(TypeId::of::<T>())
                 .or_insert_with(|| Arc::new(SlotMap::<T>::default()) as Arc<dyn Any + Send + Sync>);
@@ -106,12 +190,24 @@ impl Project {
                 .expect("one map type per index type")
         };
         let slot = Arc::clone(map.lock().unwrap().entry(key.clone()).or_default());
-        Arc::clone(slot.get_or_init(|| Arc::new(T::build(self, key))))
+        let (value, dependencies) = slot.get_or_init(|| {
+            let builder = self.recording();
+            let value = T::build(&builder, key);
+            (Arc::new(value), Arc::new(builder.dependencies()))
+        });
+        if let Some(recorder) = &self.recorder {
+            recorder
+                .dependencies
+                .lock()
+                .unwrap()
+                .extend(dependencies.iter().cloned());
+        }
+        Arc::clone(value)
     }
 
     /// Forgets every index (files changed): the next request rebuilds what it needs.
     pub fn invalidate_indexes(&self) {
-        self.indexes.lock().unwrap().clear();
+        self.shared.indexes.lock().unwrap().clear();
     }
 }
 
@@ -155,6 +251,50 @@ mod tests {
         project.invalidate_indexes();
         project.index::<LineCount>(&dir.join("a.ts"));
         assert_eq!(BUILDS.load(Ordering::SeqCst) - before, 3);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    struct Listing(usize);
+
+    impl ProjectIndex for Listing {
+        type Key = PathBuf;
+
+        fn build(project: &Project, dir: &PathBuf) -> Listing {
+            let entries = project.read_dir(dir).unwrap_or_default();
+            for (path, _) in &entries {
+                let _ = project.read(path);
+            }
+            Listing(entries.len())
+        }
+    }
+
+    #[test]
+    fn a_recording_view_sees_what_its_indexes_read() {
+        let dir = std::env::temp_dir().join(format!("prodlint-deps-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.ts"), "a").unwrap();
+        std::fs::write(dir.join("b.ts"), "b").unwrap();
+        let project = Project::new(dir.clone());
+        let first = project.recording();
+        assert_eq!(first.index::<Listing>(&dir).0, 2);
+        let expected: BTreeSet<Dependency> = [
+            Dependency::Dir(dir.clone()),
+            Dependency::File(dir.join("a.ts")),
+            Dependency::File(dir.join("b.ts")),
+        ]
+        .into();
+        assert_eq!(first.dependencies(), expected);
+        // A second view that uses the index already built still depends on what built it.
+        let second = project.recording();
+        second.index::<Listing>(&dir);
+        let _ = second.exists(Path::new("c.ts"));
+        let mut with_probe = expected.clone();
+        with_probe.insert(Dependency::File(dir.join("c.ts")));
+        assert_eq!(second.dependencies(), with_probe);
+        assert!(
+            project.dependencies().is_empty(),
+            "the plain view records nothing"
+        );
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

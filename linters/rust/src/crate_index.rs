@@ -396,7 +396,7 @@ fn discover(project: &Project, key: &Path) -> Vec<(PathBuf, FileInfo)> {
             continue;
         };
         let mut files = Vec::new();
-        walk(dir, dir, &package_dirs, &mut files);
+        walk(project, dir, dir, &package_dirs, &mut files);
         files.sort();
         for file in files {
             let module = module_path(&name, dir, &file);
@@ -421,25 +421,33 @@ fn read_manifest(project: &Project, dir: &Path) -> Option<toml::Table> {
 }
 
 /// `.rs` files under `dir`, skipping `target/`, hidden directories and other packages.
-fn walk(package: &Path, dir: &Path, packages: &[PathBuf], out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
+///
+/// The listing goes through the project, so that a file added to the crate invalidates what
+/// was concluded from the crate without it.
+fn walk(
+    project: &Project,
+    package: &Path,
+    dir: &Path,
+    packages: &[PathBuf],
+    out: &mut Vec<PathBuf>,
+) {
+    let Ok(entries) = project.read_dir(dir) else {
         return;
     };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().to_string();
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        if kind.is_dir() {
+    for (path, is_dir) in entries {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if is_dir {
             if name.starts_with('.') || name == "target" || name == "node_modules" {
                 continue;
             }
             if path != package && packages.contains(&path) {
                 continue;
             }
-            walk(package, &path, packages, out);
-        } else if kind.is_file() && name.ends_with(".rs") {
+            walk(project, package, &path, packages, out);
+        } else if name.ends_with(".rs") {
             out.push(path);
         }
     }

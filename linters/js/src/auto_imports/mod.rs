@@ -383,11 +383,14 @@ impl Builder<'_> {
         let v4 = layer.v4;
         let mut extends: Vec<PathBuf> = Vec::new();
         if depth == 0 {
-            let mut scanned: Vec<PathBuf> = std::fs::read_dir(root.join("layers"))
-                .map(|dir| {
-                    dir.flatten()
-                        .filter(|e| e.path().is_dir())
-                        .map(|e| e.path())
+            let mut scanned: Vec<PathBuf> = self
+                .project
+                .read_dir(&root.join("layers"))
+                .map(|entries| {
+                    entries
+                        .into_iter()
+                        .filter(|(_, is_dir)| *is_dir)
+                        .map(|(path, _)| path)
                         .collect()
                 })
                 .unwrap_or_default();
@@ -750,7 +753,7 @@ impl Builder<'_> {
         }
         let mut seen_files: Vec<PathBuf> = Vec::new();
         for dir in &dirs {
-            let mut files = walk(&dir.path, usize::MAX);
+            let mut files = walk(self.project, &dir.path, usize::MAX);
             files.retain(|f| {
                 let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
                 let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
@@ -1354,22 +1357,22 @@ fn is_ignored(path: &Path) -> bool {
 
 /// Files under `dir`, `depth` levels down (1: its own files), skipping node_modules and
 /// hidden directories.
-fn walk(dir: &Path, depth: usize) -> Vec<PathBuf> {
+///
+/// The listing goes through the project, so that a file added to a scanned directory
+/// invalidates what was concluded without it.
+fn walk(project: &Project, dir: &Path, depth: usize) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
+    let Ok(entries) = project.read_dir(dir) else {
         return out;
     };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        let kind_is_dir = kind.is_dir() || (kind.is_symlink() && path.is_dir());
-        if kind_is_dir {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
+    for (path, is_dir) in entries {
+        if is_dir {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
             if depth > 1 && name != "node_modules" && !name.starts_with('.') {
-                out.extend(walk(&path, depth - 1));
+                out.extend(walk(project, &path, depth - 1));
             }
         } else {
             out.push(path);
@@ -1387,7 +1390,7 @@ fn has_glob(text: &str) -> bool {
 /// path ending in an extension stays a file glob; files are ordered by the first glob
 /// that matches them, then by path, each listed once. Only files this front end can parse
 /// are kept, and nuxt's default ignore patterns apply.
-fn scan_files(dirs: &[PathBuf], _project: &Project) -> Vec<PathBuf> {
+fn scan_files(dirs: &[PathBuf], project: &Project) -> Vec<PathBuf> {
     let pattern = format!("*.{{{}}}", SCAN_EXTENSIONS.join(","));
     let mut globs: Vec<String> = Vec::new();
     for dir in dirs {
@@ -1442,7 +1445,7 @@ fn scan_files(dirs: &[PathBuf], _project: &Project) -> Vec<PathBuf> {
             continue; // a plain path: a directory (no files) or a file listed below
         }
         let depth = if deep { usize::MAX } else { rest };
-        for file in walk(&base, depth) {
+        for file in walk(project, &base, depth) {
             if !files.contains(&file) {
                 files.push(file);
             }
