@@ -10,6 +10,7 @@ use prodlint_rust::RustFile;
 
 mod declare;
 pub mod hardcoded_url;
+pub mod import_mismatch;
 pub mod invalid_suppression;
 
 /// What a rule sees of a Rust file.
@@ -58,6 +59,10 @@ pub static REGISTRY: &[RuleEntry] = &[
     RuleEntry {
         meta: &hardcoded_url::META,
         build: hardcoded_url::HardcodedUrl::build,
+    },
+    RuleEntry {
+        meta: &import_mismatch::META,
+        build: import_mismatch::ImportMismatch::build,
     },
     RuleEntry {
         meta: &invalid_suppression::META,
