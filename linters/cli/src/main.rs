@@ -62,6 +62,9 @@ struct CheckArgs {
     /// Worker threads [default: one per core].
     #[arg(long)]
     threads: Option<usize>,
+    /// Also print, on standard error, the import specifiers that could not be resolved.
+    #[arg(long)]
+    verbose: bool,
 }
 
 /// Exit status: no error-severity finding.
@@ -222,7 +225,8 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         }
     };
 
-    let report = engine::lint(inputs, &rules, &prodlint_core::Project::new(cwd.clone()));
+    let project = prodlint_core::Project::new(cwd.clone());
+    let report = engine::lint(inputs, &rules, &project);
     let format = args.format.unwrap_or_else(default_format);
     let mut out = std::io::stdout().lock();
     report::write(format, &report, &mut out)
@@ -243,6 +247,19 @@ fn check(args: CheckArgs) -> Result<u8, String> {
                 format!("; {} files could not be fully parsed", report.errors.len())
             }
         );
+    }
+    if args.verbose {
+        let unresolved = project
+            .index::<prodlint_js::resolve::UnresolvedSpecifiers>(&())
+            .counts();
+        let imports: usize = unresolved.iter().map(|(_, n)| n).sum();
+        eprintln!(
+            "import-mismatch: {} specifiers in {imports} imports could not be resolved and were not checked",
+            unresolved.len()
+        );
+        for (specifier, count) in unresolved {
+            eprintln!("  {count:>5}  {specifier}");
+        }
     }
     Ok(if report.count(Severity::Error) > 0 {
         EXIT_FINDINGS
