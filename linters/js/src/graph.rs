@@ -80,8 +80,14 @@ pub fn format(project: &Project, path: &Path) -> Format {
     if info.export_assignment.is_some() {
         return Format::ExportAssignment;
     }
-    match (info.has_module_syntax, info.commonjs.is_empty()) {
-        (true, true) => Format::EsModule,
+    let cjs = &info.commonjs;
+    // In an ES module `exports` can only be a local variable (`const exports = {}`):
+    // names and calls on it say nothing. `module.exports =` or an `__esModule` marker next
+    // to ES syntax is a hybrid that loaders disagree on.
+    let commonjs_assigned =
+        cjs.assigned_value.is_some() || !cjs.reexports.is_empty() || cjs.es_module_marker;
+    match (info.has_module_syntax, cjs.is_empty()) {
+        (true, _) if !commonjs_assigned => Format::EsModule,
         (false, false) => Format::CommonJs,
         _ => Format::Unknown,
     }

@@ -122,6 +122,26 @@ impl Resolvers {
     }
 }
 
+impl Resolvers {
+    /// Whether the nearest tsconfig.json of `file` (with its `extends`) compiles to
+    /// CommonJS (`"module": "commonjs"`): its `import` statements become `require()` calls.
+    pub fn compiles_to_commonjs(&self, file: &Path) -> bool {
+        let Ok(Some(tsconfig)) = self.node_import.find_tsconfig(file) else {
+            return false;
+        };
+        tsconfig
+            .compiler_options
+            .module
+            .as_deref()
+            .is_some_and(|module| {
+                matches!(
+                    module.to_ascii_lowercase().as_str(),
+                    "commonjs" | "umd" | "amd"
+                )
+            })
+    }
+}
+
 /// How a package's package.json led to `target`: `exports["."].import`, `module`, `main`.
 /// `None` for a relative import or when the route cannot be told.
 pub fn describe_route(

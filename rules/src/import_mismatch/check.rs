@@ -32,21 +32,30 @@ pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
     let info = module_info(&ctx.parsed.program);
     let from = normalize(&ctx.project.cwd, &ctx.file.path);
     let resolvers = ctx.project.index::<Resolvers>(&());
+    // TypeScript compiled to CommonJS: `import` becomes `require()`, and a default import
+    // goes through `esModuleInterop`'s helper, which gives a module without `__esModule`
+    // whole. Named imports are checked against what `require()` loads; default imports
+    // are left to TypeScript.
+    let compiled_to_commonjs =
+        is_cts || (is_ts && !display.ends_with(".mts") && resolvers.compiles_to_commonjs(&from));
     for import in &info.imports {
         if import.type_only {
             continue;
         }
+        let required = import.kind == ImportKind::Require
+            || (compiled_to_commonjs && import.kind != ImportKind::Dynamic);
         let views: &[View] = match import.kind {
-            ImportKind::Static | ImportKind::ReExport if !is_cts => {
-                &[View::NodeImport, View::BundlerImport]
+            ImportKind::Static | ImportKind::ReExport | ImportKind::Require if required => {
+                &[View::Require]
             }
-            ImportKind::Require => &[View::Require],
+            ImportKind::Static | ImportKind::ReExport => &[View::NodeImport, View::BundlerImport],
             _ => continue,
         };
         let bindings: Vec<&ImportBinding> = import
             .bindings
             .iter()
             .filter(|b| !b.type_only && b.imported != Imported::Namespace)
+            .filter(|b| !(required && b.imported == Imported::Default))
             .collect();
         if bindings.is_empty() || is_mocked(&ctx.file.text, &import.specifier) {
             continue;
@@ -86,6 +95,7 @@ pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
             ctx,
             from: &from,
             import,
+            required,
             is_ts,
             resolvers: &resolvers,
         };
@@ -125,6 +135,8 @@ struct Checker<'a, 'c> {
     ctx: &'a JsContext<'c>,
     from: &'a Path,
     import: &'a Import,
+    /// Loaded by `require()` (directly, or as TypeScript compiles it to CommonJS).
+    required: bool,
     is_ts: bool,
     resolvers: &'a Resolvers,
 }
@@ -154,7 +166,7 @@ impl Checker<'_, '_> {
         let declarations_only = view == View::Types;
         match &binding.imported {
             Imported::Default => {
-                if declarations_only || self.import.kind == ImportKind::Require {
+                if declarations_only || self.required {
                     return None;
                 }
                 match graph::find_default(project, path) {
@@ -348,7 +360,7 @@ impl Checker<'_, '_> {
                     specifier,
                     &target,
                     commonjs,
-                    self.import.kind == ImportKind::Require,
+                    self.required,
                     anchor.as_ref(),
                     fix,
                 ))
