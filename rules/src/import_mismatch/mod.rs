@@ -34,8 +34,11 @@ crate::declare_rule! {
     /// the package's declarations give as a type only is fine (it is erased). Packages that
     /// ship only declarations are checked for named imports against them. It stays silent
     /// on type-only imports, namespace imports, specifiers mocked in the file
-    /// (`vi.mock("x")`), `.cts` files, and specifiers it cannot resolve (virtual modules,
-    /// bundler aliases; `--verbose` lists them) or whose exports it cannot list.
+    /// (`vi.mock("x")`), and specifiers it cannot resolve (virtual modules, bundler
+    /// aliases; `--verbose` lists them) or whose exports it cannot list. TypeScript that
+    /// compiles to CommonJS (`.cts`, or `"module": "commonjs"` in its tsconfig) imports
+    /// through `require()`: its named imports are checked against what `require()` loads,
+    /// its default imports are left to `esModuleInterop`.
     ///
     /// ## Why is this bad?
     /// The mistake is invisible until the code runs: `esModuleInterop` and bundler interop
