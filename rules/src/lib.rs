@@ -11,6 +11,7 @@ use prodlint_rust::RustFile;
 mod declare;
 pub mod duplicate_auto_import;
 pub mod hardcoded_url;
+pub mod import_mismatch;
 pub mod invalid_suppression;
 pub mod n_plus_one;
 pub mod non_send_across_await;
@@ -74,6 +75,10 @@ pub static REGISTRY: &[RuleEntry] = &[
     RuleEntry {
         meta: &hardcoded_url::META,
         build: hardcoded_url::HardcodedUrl::build,
+    },
+    RuleEntry {
+        meta: &import_mismatch::META,
+        build: import_mismatch::ImportMismatch::build,
     },
     RuleEntry {
         meta: &invalid_suppression::META,

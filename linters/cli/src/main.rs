@@ -84,6 +84,9 @@ struct CheckArgs {
     /// Record the current findings in this baseline file (and exit 0).
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     write_baseline: Option<PathBuf>,
+    /// Also print, on standard error, the import specifiers that could not be resolved.
+    #[arg(long)]
+    verbose: bool,
 }
 
 /// Exit status: no error-severity finding.
@@ -254,11 +257,8 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     } else {
         std::mem::take(&mut inputs)
     };
-    let mut report = engine::lint(
-        lint_inputs,
-        &rules,
-        &prodlint_core::Project::new(cwd.clone()),
-    );
+    let project = prodlint_core::Project::new(cwd.clone());
+    let mut report = engine::lint(lint_inputs, &rules, &project);
     if args.diff || args.fix {
         let plan = fix::plan(&report.diagnostics);
         for display in &plan.rejected {
@@ -323,6 +323,19 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     }
     if let Some(unmatched) = unmatched.filter(|&n| n > 0) {
         eprintln!("{unmatched} baseline entries no longer match a finding: rewrite the baseline with --write-baseline to prune them");
+    }
+    if args.verbose {
+        let unresolved = project
+            .index::<prodlint_js::resolve::UnresolvedSpecifiers>(&())
+            .counts();
+        let imports: usize = unresolved.iter().map(|(_, n)| n).sum();
+        eprintln!(
+            "import-mismatch: {} specifiers in {imports} imports could not be resolved and were not checked",
+            unresolved.len()
+        );
+        for (specifier, count) in unresolved {
+            eprintln!("  {count:>5}  {specifier}");
+        }
     }
     Ok(if report.count(Severity::Error) > 0 {
         EXIT_FINDINGS

@@ -14,7 +14,9 @@ use swc_ecma_ast::Program;
 use swc_ecma_parser::{EsSyntax, Parser, Syntax, TsSyntax};
 
 pub mod auto_imports;
+pub mod graph;
 mod module_info;
+pub mod resolve;
 
 pub use module_info::{
     module_info, AmbientModule, CommonJsExports, Export, Import, ImportBinding, ImportKind,

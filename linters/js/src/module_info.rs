@@ -98,6 +98,11 @@ pub struct CommonJsExports {
     /// `exports.__esModule = true` or `Object.defineProperty(exports, "__esModule", …)`:
     /// compiled from ES modules, so `exports.default` is the default export.
     pub es_module_marker: bool,
+    /// Something adds exports that cannot be listed without running the code: a computed
+    /// key (`exports[key] =`, `Object.defineProperty(exports, key, …)`), `exports` handed
+    /// to a function (`Object.assign(exports, …)`, a UMD factory), a spread or computed
+    /// key in `module.exports = { … }` that is not `...require("x")`.
+    pub unlisted: bool,
 }
 
 impl CommonJsExports {
@@ -106,6 +111,7 @@ impl CommonJsExports {
             && self.assigned_value.is_none()
             && self.reexports.is_empty()
             && !self.es_module_marker
+            && !self.unlisted
     }
 }
 
@@ -128,12 +134,35 @@ pub struct ModuleInfo {
     /// TypeScript `export = x`.
     pub export_assignment: Option<Span>,
     pub ambient_modules: Vec<AmbientModule>,
+    /// The local binding the default export names, where it names one: `export default x`,
+    /// `export { x as default }`, `export default function x() {}`.
+    pub default_export_local: Option<String>,
+    /// `(exported, local)` of `export { local as exported }` without a source.
+    pub export_locals: Vec<(String, String)>,
 }
 
 impl ModuleInfo {
     /// The export named `name` declared in this file (not through `export *`).
     pub fn export(&self, name: &str) -> Option<&Export> {
         self.exports.iter().find(|e| e.name == name)
+    }
+
+    /// The local binding behind the export `name` declared in this file (`name` itself for
+    /// `export const name`).
+    pub fn export_local<'a>(&'a self, name: &'a str) -> Option<&'a str> {
+        if name == "default" {
+            return self.default_export_local.as_deref();
+        }
+        let export = self.export(name)?;
+        if export.from.is_some() {
+            return None;
+        }
+        Some(
+            self.export_locals
+                .iter()
+                .find(|(exported, _)| exported == name)
+                .map_or(name, |(_, local)| local.as_str()),
+        )
     }
 }
 
@@ -334,6 +363,13 @@ fn module_decl(decl: &ModuleDecl, info: &mut ModuleInfo) {
                         named.type_only,
                     ),
                 };
+                if let (None, ExportSpecifier::Named(s)) = (&source, specifier) {
+                    let local = export_name(&s.orig);
+                    if name == "default" {
+                        info.default_export_local = Some(local.clone());
+                    }
+                    info.export_locals.push((name.clone(), local));
+                }
                 let from = source.as_ref().map(|specifier| ReExportSource {
                     specifier: specifier.clone(),
                     imported: imported.clone(),
@@ -366,6 +402,11 @@ fn module_decl(decl: &ModuleDecl, info: &mut ModuleInfo) {
         }
         ModuleDecl::ExportDefaultDecl(default) => {
             let type_only = matches!(default.decl, DefaultDecl::TsInterfaceDecl(_));
+            info.default_export_local = match &default.decl {
+                DefaultDecl::Class(class) => class.ident.as_ref().map(|i| i.sym.to_string()),
+                DefaultDecl::Fn(function) => function.ident.as_ref().map(|i| i.sym.to_string()),
+                DefaultDecl::TsInterfaceDecl(interface) => Some(interface.id.sym.to_string()),
+            };
             info.exports.push(Export {
                 name: "default".into(),
                 span: span(default.span),
@@ -374,6 +415,9 @@ fn module_decl(decl: &ModuleDecl, info: &mut ModuleInfo) {
             });
         }
         ModuleDecl::ExportDefaultExpr(default) => {
+            if let Expr::Ident(ident) = &*default.expr {
+                info.default_export_local = Some(ident.sym.to_string());
+            }
             info.exports.push(Export {
                 name: "default".into(),
                 span: span(default.span),
@@ -500,17 +544,18 @@ impl DynamicVisitor<'_> {
                         PropOrSpread::Spread(spread) => {
                             if let Some(s) = is_require_call(&spread.expr) {
                                 self.info.commonjs.reexports.push(str_value(s));
+                            } else {
+                                self.info.commonjs.unlisted = true;
                             }
                         }
                         PropOrSpread::Prop(prop) => match &**prop {
                             Prop::Shorthand(ident) => {
                                 self.add_name(ident.sym.to_string(), span(ident.span))
                             }
-                            Prop::KeyValue(kv) => {
-                                if let Some(name) = prop_name(&kv.key) {
-                                    self.add_name(name, span(kv.key.span()));
-                                }
-                            }
+                            Prop::KeyValue(kv) => match prop_name(&kv.key) {
+                                Some(name) => self.add_name(name, span(kv.key.span())),
+                                None => self.info.commonjs.unlisted = true,
+                            },
                             Prop::Method(method) => {
                                 if let Some(name) = prop_name(&method.key) {
                                     self.add_name(name, span(method.key.span()));
@@ -578,8 +623,18 @@ impl Visit for DynamicVisitor<'_> {
                     if is_define && call.args.len() >= 2 && is_exports_object(&call.args[0].expr) {
                         if let Expr::Lit(Lit::Str(name)) = &*call.args[1].expr {
                             self.add_name(str_value(name), span(name.span));
+                        } else {
+                            self.info.commonjs.unlisted = true;
                         }
+                    } else if call.args.iter().any(|a| is_exports_object(&a.expr)) {
+                        // Object.assign(exports, …), Object.defineProperties(exports, …).
+                        self.info.commonjs.unlisted = true;
                     }
+                } else if !matches!(&**callee, Expr::Ident(i) if matches!(&*i.sym, "__exportStar" | "__export" | "_export_star"))
+                    && call.args.iter().any(|a| is_exports_object(&a.expr))
+                {
+                    // factory(exports), a UMD wrapper.
+                    self.info.commonjs.unlisted = true;
                 }
                 // TypeScript's and Babel's helpers: __exportStar(require("x"), exports).
                 if let Expr::Ident(ident) = &**callee {
@@ -637,8 +692,9 @@ impl Visit for DynamicVisitor<'_> {
                 self.module_exports_value(&assign.right);
             } else if is_exports_object(&member.obj) {
                 // exports.x = …, module.exports.x = …
-                if let Some(name) = member_name(&member.prop) {
-                    self.add_name(name, span(member.prop.span()));
+                match member_name(&member.prop) {
+                    Some(name) => self.add_name(name, span(member.prop.span())),
+                    None => self.info.commonjs.unlisted = true,
                 }
             }
         }
@@ -787,5 +843,35 @@ mod tests {
         let ambient = &i.ambient_modules[0];
         assert_eq!(ambient.name, "plugin");
         assert_eq!(names(&ambient.info), ["version", "default"]);
+    }
+
+    #[test]
+    fn default_locals_and_unlisted_commonjs() {
+        let i = info(
+            "a.ts",
+            "const v = 1;\nexport { v as named, v as default };\n",
+        );
+        assert_eq!(i.default_export_local.as_deref(), Some("v"));
+        assert_eq!(i.export_local("named"), Some("v"));
+        let i = info(
+            "b.ts",
+            "export const a = 1;\nexport default function make() {}\n",
+        );
+        assert_eq!(i.default_export_local.as_deref(), Some("make"));
+        assert_eq!(i.export_local("a"), Some("a"));
+        let i = info("c.ts", "export default { a: 1 };\n");
+        assert_eq!(i.default_export_local, None);
+
+        for text in [
+            "Object.keys(m).forEach(function (k) { exports[k] = m[k]; });",
+            "Object.assign(module.exports, { a: 1 });",
+            "factory(exports);",
+            "module.exports = { ...helpers, a: 1 };",
+            "Object.keys(m).forEach(function (k) { Object.defineProperty(exports, k, {}); });",
+        ] {
+            assert!(info("d.js", text).commonjs.unlisted, "{text}");
+        }
+        let listed = info("e.js", "exports.a = 1;\nObject.defineProperty(exports, 'b', {});\n__exportStar(require('./x'), exports);\n");
+        assert!(!listed.commonjs.unlisted);
     }
 }

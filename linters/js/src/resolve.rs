@@ -1,0 +1,312 @@
+//! Module resolution the way the code is actually loaded: oxc_resolver with the conditions
+//! of the importing file, one resolver per view, built once per project and sharing one
+//! file-system cache. tsconfig `paths`, `baseUrl` and `extends` are found per file (the
+//! nearest tsconfig.json, never one inside node_modules); symlinks (pnpm) are followed to
+//! their real paths, so a package reached through two links is parsed once.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use oxc_resolver::{EnforceExtension, ResolveError, ResolveOptions, Resolver, TsconfigDiscovery};
+use prodlint_core::{Project, ProjectIndex};
+
+/// How a specifier is loaded. An ES import in a file that may be bundled or run by Node
+/// is looked at both ways: the two can pick different files of a package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum View {
+    /// Node's ES loader: conditions `node`, `import`, `default`; the `main` field.
+    NodeImport,
+    /// A bundler (Vite, webpack, esbuild): conditions `import`, `module`, `default`; the
+    /// `module` field before `main`.
+    BundlerImport,
+    /// `require()`: conditions `node`, `require`, `default`; the `main` field.
+    Require,
+    /// TypeScript's declarations (`moduleResolution: bundler`): `types` first, `@types/*`.
+    Types,
+}
+
+impl View {
+    pub fn conditions(self) -> &'static [&'static str] {
+        match self {
+            View::NodeImport => &["node", "import"],
+            View::BundlerImport => &["import", "module"],
+            View::Require => &["node", "require"],
+            View::Types => &["types", "import"],
+        }
+    }
+
+    fn main_fields(self) -> &'static [&'static str] {
+        match self {
+            View::BundlerImport => &["module", "main"],
+            _ => &["main"],
+        }
+    }
+}
+
+/// Where a specifier led.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// A file (its real path).
+    File(PathBuf),
+    /// `fs`, `node:path`: provided by the runtime.
+    Builtin,
+    /// Not found (a virtual module, a missing package, an alias only a bundler knows).
+    NotFound,
+}
+
+/// The resolvers of a run: built on first use, shared by every file and thread.
+pub struct Resolvers {
+    node_import: Resolver,
+    bundler_import: Resolver,
+    require: Resolver,
+    types: Resolver,
+}
+
+fn options(view: View) -> ResolveOptions {
+    let strings = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    ResolveOptions {
+        tsconfig: Some(TsconfigDiscovery::Auto),
+        condition_names: strings(view.conditions()),
+        main_fields: strings(view.main_fields()),
+        extensions: strings(&[
+            ".mjs", ".js", ".mts", ".ts", ".jsx", ".tsx", ".cjs", ".cts", ".json",
+        ]),
+        // What TypeScript does for `./x.js` written in a `.ts` file.
+        extension_alias: vec![
+            (".js".into(), strings(&[".ts", ".tsx", ".js", ".jsx"])),
+            (".mjs".into(), strings(&[".mts", ".mjs"])),
+            (".cjs".into(), strings(&[".cts", ".cjs"])),
+        ],
+        enforce_extension: EnforceExtension::Disabled,
+        builtin_modules: true,
+        module_type: true,
+        symlinks: true,
+        node_path: false,
+        ..ResolveOptions::default()
+    }
+}
+
+impl ProjectIndex for Resolvers {
+    type Key = ();
+
+    fn build(_project: &Project, _key: &()) -> Resolvers {
+        let node_import = Resolver::new(options(View::NodeImport));
+        Resolvers {
+            bundler_import: node_import.clone_with_options(options(View::BundlerImport)),
+            require: node_import.clone_with_options(options(View::Require)),
+            types: node_import.clone_with_options(options(View::Types)),
+            node_import,
+        }
+    }
+}
+
+impl Resolvers {
+    /// Resolves `specifier` as written in the file `from` (an absolute path).
+    pub fn resolve(&self, from: &Path, specifier: &str, view: View) -> Resolved {
+        let result = match view {
+            View::NodeImport => self.node_import.resolve_file(from, specifier),
+            View::BundlerImport => self.bundler_import.resolve_file(from, specifier),
+            View::Require => self.require.resolve_file(from, specifier),
+            View::Types => self.types.resolve_dts(from, specifier),
+        };
+        match result {
+            Ok(resolution) if resolution.query().is_none() => {
+                Resolved::File(resolution.into_path_buf())
+            }
+            // `./x.svg?raw`: a loader decides what it exports.
+            Ok(_) => Resolved::NotFound,
+            Err(ResolveError::Builtin { .. }) => Resolved::Builtin,
+            Err(_) => Resolved::NotFound,
+        }
+    }
+}
+
+impl Resolvers {
+    /// Whether the nearest tsconfig.json of `file` (with its `extends`) compiles to
+    /// CommonJS (`"module": "commonjs"`): its `import` statements become `require()` calls.
+    pub fn compiles_to_commonjs(&self, file: &Path) -> bool {
+        let Ok(Some(tsconfig)) = self.node_import.find_tsconfig(file) else {
+            return false;
+        };
+        tsconfig
+            .compiler_options
+            .module
+            .as_deref()
+            .is_some_and(|module| {
+                matches!(
+                    module.to_ascii_lowercase().as_str(),
+                    "commonjs" | "umd" | "amd"
+                )
+            })
+    }
+}
+
+/// How a package's package.json led to `target`: `exports["."].import`, `module`, `main`.
+/// `None` for a relative import or when the route cannot be told.
+pub fn describe_route(
+    project: &Project,
+    specifier: &str,
+    target: &Path,
+    view: View,
+) -> Option<String> {
+    if specifier.starts_with('.') || specifier.starts_with('/') {
+        return None;
+    }
+    let (package, subpath) = split_package(specifier)?;
+    // The package directory: the nearest ancestor of `target` with a package.json named
+    // `package` (scoped names span two directories).
+    let mut dir = target.parent();
+    while let Some(candidate) = dir {
+        let manifest = candidate.join("package.json");
+        if let Ok(text) = project.read(&manifest) {
+            if let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) {
+                if json.get("name").and_then(|n| n.as_str()) == Some(package) {
+                    let relative = target.strip_prefix(candidate).ok()?;
+                    let relative = format!("./{}", relative.to_string_lossy().replace('\\', "/"));
+                    return route_in_manifest(&json, &subpath, &relative, view);
+                }
+            }
+        }
+        dir = candidate.parent();
+    }
+    // Not a package's own file: a tsconfig `paths` entry (or `baseUrl`) led here.
+    let in_node_modules = target.components().any(|c| c.as_os_str() == "node_modules");
+    (!in_node_modules).then(|| "tsconfig `paths`".to_string())
+}
+
+fn split_package(specifier: &str) -> Option<(&str, String)> {
+    let mut parts = specifier.splitn(3, '/');
+    let first = parts.next()?;
+    let (name_len, rest) = if first.starts_with('@') {
+        let second = parts.next()?;
+        (first.len() + 1 + second.len(), parts.next())
+    } else {
+        (first.len(), specifier.get(first.len() + 1..))
+    };
+    let subpath = match rest {
+        Some(rest) if !rest.is_empty() => format!("./{rest}"),
+        _ => ".".to_string(),
+    };
+    Some((&specifier[..name_len], subpath))
+}
+
+fn route_in_manifest(
+    json: &serde_json::Value,
+    subpath: &str,
+    relative: &str,
+    view: View,
+) -> Option<String> {
+    if let Some(exports) = json.get("exports") {
+        let entry = match exports {
+            serde_json::Value::Object(map) if map.keys().any(|k| k.starts_with('.')) => map
+                .get(subpath)
+                .map(|entry| (entry, format!("exports[\"{subpath}\"]"))),
+            other if subpath == "." => Some((other, "exports".to_string())),
+            _ => None,
+        };
+        let Some((entry, mut route)) = entry else {
+            return Some(format!("a pattern of `exports` for \"{subpath}\""));
+        };
+        let mut value = entry;
+        let mut conditions = Vec::new();
+        while let serde_json::Value::Object(map) = value {
+            let chosen = map
+                .iter()
+                .find(|(key, _)| *key == "default" || view.conditions().contains(&key.as_str()));
+            let Some((key, next)) = chosen else { break };
+            conditions.push(key.clone());
+            value = next;
+        }
+        for condition in &conditions {
+            route.push_str(&format!(".{condition}"));
+        }
+        let condition = match conditions.last() {
+            Some(last) => format!(" (the `{last}` condition)"),
+            None => String::new(),
+        };
+        return Some(format!("package.json `{route}`{condition}"));
+    }
+    if subpath != "." {
+        return None;
+    }
+    for field in view.main_fields() {
+        if let Some(value) = json.get(*field).and_then(|v| v.as_str()) {
+            let value = value.trim_start_matches("./");
+            if relative.trim_start_matches("./").starts_with(value) {
+                return Some(format!("package.json `{field}`"));
+            }
+        }
+    }
+    None
+}
+
+/// Specifiers that could not be resolved, for `--verbose`. Silent in diagnostics (an
+/// unresolved specifier is more often a virtual module or an alias than a defect).
+#[derive(Default)]
+pub struct UnresolvedSpecifiers {
+    counts: Mutex<BTreeMap<String, usize>>,
+}
+
+impl ProjectIndex for UnresolvedSpecifiers {
+    type Key = ();
+
+    fn build(_project: &Project, _key: &()) -> UnresolvedSpecifiers {
+        UnresolvedSpecifiers::default()
+    }
+}
+
+impl UnresolvedSpecifiers {
+    pub fn record(&self, specifier: &str) {
+        *self
+            .counts
+            .lock()
+            .unwrap()
+            .entry(specifier.to_string())
+            .or_default() += 1;
+    }
+
+    /// `(specifier, imports)`, the most frequent first.
+    pub fn counts(&self) -> Vec<(String, usize)> {
+        let mut counts: Vec<_> = self
+            .counts
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(s, n)| (s.clone(), *n))
+            .collect();
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        counts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_names_and_subpaths() {
+        assert_eq!(split_package("a"), Some(("a", ".".into())));
+        assert_eq!(split_package("a/b/c"), Some(("a", "./b/c".into())));
+        assert_eq!(split_package("@s/a"), Some(("@s/a", ".".into())));
+        assert_eq!(split_package("@s/a/b"), Some(("@s/a", "./b".into())));
+    }
+
+    #[test]
+    fn routes_through_exports_and_main() {
+        let json: serde_json::Value = serde_json::from_str(
+            r#"{"exports": {".": {"types": "./a.d.ts", "import": "./a.mjs", "require": "./a.cjs"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            route_in_manifest(&json, ".", "./a.mjs", View::NodeImport).unwrap(),
+            "package.json `exports[\".\"].import` (the `import` condition)"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(r#"{"main": "lib/index.js", "module": "es/index.js"}"#).unwrap();
+        assert_eq!(
+            route_in_manifest(&json, ".", "./es/index.js", View::BundlerImport).unwrap(),
+            "package.json `module`"
+        );
+    }
+}

@@ -1,0 +1,426 @@
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use prodlint_core::{normalize, Applicability, Diagnostic, Project, Span};
+use prodlint_js::graph::{self, Format, Lookup};
+use prodlint_js::resolve::{describe_route, Resolved, Resolvers, UnresolvedSpecifiers, View};
+use prodlint_js::{module_info, Import, ImportBinding, ImportKind, Imported};
+
+use super::{missing_named, named_as_default, no_default, replace, Anchor, Target};
+use crate::JsContext;
+
+/// What is wrong with one binding, as one view of the target sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Problem {
+    NoDefault,
+    MissingNamed { commonjs: bool },
+    NamedAsDefault,
+}
+
+pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
+    let display = &ctx.file.display;
+    if display.ends_with(".d.ts") || display.ends_with(".d.mts") || display.ends_with(".d.cts") {
+        return;
+    }
+    // A `.cts` file's imports compile to `require()`; their interop is TypeScript's.
+    let is_cts = display.ends_with(".cts");
+    let is_ts = match display.rsplit('.').next() {
+        Some("ts" | "tsx" | "mts" | "cts") => true,
+        Some("vue") => prodlint_js::vue_script_text(&ctx.file.text).1,
+        _ => false,
+    };
+    let info = module_info(&ctx.parsed.program);
+    let from = normalize(&ctx.project.cwd, &ctx.file.path);
+    let resolvers = ctx.project.index::<Resolvers>(&());
+    // TypeScript compiled to CommonJS: `import` becomes `require()`, and a default import
+    // goes through `esModuleInterop`'s helper, which gives a module without `__esModule`
+    // whole. Named imports are checked against what `require()` loads; default imports
+    // are left to TypeScript.
+    let compiled_to_commonjs =
+        is_cts || (is_ts && !display.ends_with(".mts") && resolvers.compiles_to_commonjs(&from));
+    for import in &info.imports {
+        if import.type_only {
+            continue;
+        }
+        let required = import.kind == ImportKind::Require
+            || (compiled_to_commonjs && import.kind != ImportKind::Dynamic);
+        let views: &[View] = match import.kind {
+            ImportKind::Static | ImportKind::ReExport | ImportKind::Require if required => {
+                &[View::Require]
+            }
+            ImportKind::Static | ImportKind::ReExport => &[View::NodeImport, View::BundlerImport],
+            _ => continue,
+        };
+        let bindings: Vec<&ImportBinding> = import
+            .bindings
+            .iter()
+            .filter(|b| !b.type_only && b.imported != Imported::Namespace)
+            .filter(|b| !(required && b.imported == Imported::Default))
+            .collect();
+        if bindings.is_empty() || is_mocked(&ctx.file.text, &import.specifier) {
+            continue;
+        }
+        let mut targets: Vec<(View, PathBuf)> = Vec::new();
+        let mut builtin = false;
+        for &view in views {
+            match resolvers.resolve(&from, &import.specifier, view) {
+                Resolved::File(path) => {
+                    if !targets.iter().any(|(_, p)| *p == path) {
+                        targets.push((view, path));
+                    }
+                }
+                Resolved::Builtin => builtin = true,
+                Resolved::NotFound => {}
+            }
+        }
+        if builtin {
+            continue;
+        }
+        if targets.is_empty() {
+            // A package that ships only declarations: check names against them.
+            match resolvers.resolve(&from, &import.specifier, View::Types) {
+                Resolved::File(path) if is_declaration(&path) => {
+                    targets.push((View::Types, path));
+                }
+                Resolved::File(_) | Resolved::Builtin => continue,
+                Resolved::NotFound => {
+                    ctx.project
+                        .index::<UnresolvedSpecifiers>(&())
+                        .record(&import.specifier);
+                    continue;
+                }
+            }
+        }
+        let checker = Checker {
+            ctx,
+            from: &from,
+            import,
+            required,
+            is_ts,
+            resolvers: &resolvers,
+        };
+        for binding in bindings {
+            if let Some(diagnostic) = checker.binding(binding, &targets) {
+                out.push(diagnostic);
+            }
+        }
+    }
+}
+
+/// A TypeScript source file: its own declarations, types included in its exports.
+fn is_ts_source(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("ts" | "tsx" | "mts" | "cts")
+    ) && !is_declaration(path)
+}
+
+fn is_declaration(path: &Path) -> bool {
+    let name = path.to_string_lossy();
+    name.ends_with(".d.ts") || name.ends_with(".d.mts") || name.ends_with(".d.cts")
+}
+
+/// `vi.mock("x", …)`, `jest.mock("x")`: the test replaces the module, exports and all.
+fn is_mocked(text: &str, specifier: &str) -> bool {
+    text.match_indices("mock(").any(|(at, _)| {
+        let rest = text[at + "mock(".len()..].trim_start();
+        let mut chars = rest.chars();
+        matches!(chars.next(), Some('"' | '\'' | '`'))
+            && chars.as_str().starts_with(specifier)
+            && chars.as_str()[specifier.len()..].starts_with(['"', '\'', '`'])
+    })
+}
+
+struct Checker<'a, 'c> {
+    ctx: &'a JsContext<'c>,
+    from: &'a Path,
+    import: &'a Import,
+    /// Loaded by `require()` (directly, or as TypeScript compiles it to CommonJS).
+    required: bool,
+    is_ts: bool,
+    resolvers: &'a Resolvers,
+}
+
+impl Checker<'_, '_> {
+    fn project(&self) -> &Project {
+        self.ctx.project
+    }
+
+    /// The diagnostic for one binding: reported only when every view that resolved the
+    /// specifier finds the same problem.
+    fn binding(&self, binding: &ImportBinding, targets: &[(View, PathBuf)]) -> Option<Diagnostic> {
+        let mut problem = None;
+        for (view, path) in targets {
+            let found = self.judge(binding, path, *view)?;
+            if problem.is_some_and(|p| p != found) {
+                return None;
+            }
+            problem = Some(found);
+        }
+        let (view, path) = &targets[0];
+        self.diagnostic(binding, problem?, path, *view)
+    }
+
+    fn judge(&self, binding: &ImportBinding, path: &Path, view: View) -> Option<Problem> {
+        let project = self.project();
+        let declarations_only = view == View::Types;
+        match &binding.imported {
+            Imported::Default => {
+                if declarations_only || self.required {
+                    return None;
+                }
+                match graph::find_default(project, path) {
+                    Lookup::Missing => {
+                        // `export default interface X` in the declarations: a type.
+                        if self.is_ts
+                            && !is_ts_source(path)
+                            && self.types_lookup("default").is_some_and(|t| t)
+                        {
+                            return None;
+                        }
+                        Some(Problem::NoDefault)
+                    }
+                    Lookup::Found { .. } => {
+                        let local = binding.local.as_deref()?;
+                        self.named_as_default(path, local, view)
+                            .then_some(Problem::NamedAsDefault)
+                    }
+                    Lookup::Unknown => None,
+                }
+            }
+            Imported::Named(name) => {
+                if name == "default" {
+                    return None;
+                }
+                let format = graph::format(project, path);
+                match graph::find_named(project, path, name, view) {
+                    Lookup::Missing => {
+                        if self.is_ts && !declarations_only && !is_ts_source(path) {
+                            // A type exported by the declarations is erased: fine.
+                            match self.types_lookup(name) {
+                                Some(false) => {}
+                                _ => return None,
+                            }
+                        }
+                        Some(Problem::MissingNamed {
+                            commonjs: format == Format::CommonJs,
+                        })
+                    }
+                    _ => None,
+                }
+            }
+            Imported::Namespace => None,
+        }
+    }
+
+    /// How the declarations for the specifier give `name`: `Some(true)` as a type only,
+    /// `Some(false)` missing or as a value, `None` unknown (no declarations, unlistable).
+    fn types_lookup(&self, name: &str) -> Option<bool> {
+        let Resolved::File(path) =
+            self.resolvers
+                .resolve(self.from, &self.import.specifier, View::Types)
+        else {
+            return None;
+        };
+        let found = if name == "default" {
+            graph::find_default(self.project(), &path)
+        } else {
+            graph::find_named(self.project(), &path, name, View::Types)
+        };
+        match found {
+            Lookup::Found { type_only, .. } => Some(type_only),
+            Lookup::Missing => Some(false),
+            Lookup::Unknown => None,
+        }
+    }
+
+    /// Whether a default import named `local` takes the default of an ES module that also
+    /// has a named export `local` bound to something else.
+    fn named_as_default(&self, path: &Path, local: &str, view: View) -> bool {
+        if graph::format(self.project(), path) != Format::EsModule {
+            return false;
+        }
+        let Some(facts) = graph::facts(self.project(), path) else {
+            return false;
+        };
+        let Some(info) = &facts.info else {
+            return false;
+        };
+        let Some(export) = info.export(local) else {
+            return false;
+        };
+        if export.type_only || export.from.is_some() {
+            return false;
+        }
+        let _ = view;
+        match (info.export_local(local), info.export_local("default")) {
+            (Some(named), Some(default)) => named != default,
+            (Some(_), None) => true,
+            _ => false,
+        }
+    }
+
+    fn target(&self, path: &Path, view: View) -> Target {
+        let facts = self
+            .project()
+            .index::<prodlint_js::ModuleFacts>(&path.to_path_buf());
+        Target {
+            file: Arc::clone(&facts.file),
+            route: describe_route(self.project(), &self.import.specifier, path, view),
+            names: graph::export_names(self.project(), path, view, 40),
+        }
+    }
+
+    fn diagnostic(
+        &self,
+        binding: &ImportBinding,
+        problem: Problem,
+        path: &Path,
+        view: View,
+    ) -> Option<Diagnostic> {
+        let file = self.ctx.file;
+        let specifier = &self.import.specifier;
+        let target = self.target(path, view);
+        let only_binding =
+            self.import.bindings.len() == 1 && self.import.kind == ImportKind::Static;
+        match problem {
+            Problem::NoDefault => {
+                let local = binding.local.as_deref()?;
+                let same_name = match graph::find_named(self.project(), path, local, view) {
+                    Lookup::Found { file, span, .. } => Some(Anchor { file, span }),
+                    _ => None,
+                };
+                let fix = (same_name.is_some() && only_binding).then(|| {
+                    replace(
+                        file,
+                        binding.span,
+                        format!("{{ {local} }}"),
+                        format!("import the named export `{local}`"),
+                        Applicability::Safe,
+                    )
+                });
+                let has_same_name = same_name.is_some();
+                let anchor = same_name.or_else(|| first_export(self.project(), path));
+                Some(no_default(
+                    file,
+                    binding.span,
+                    local,
+                    specifier,
+                    &target,
+                    has_same_name,
+                    anchor.as_ref(),
+                    fix,
+                ))
+            }
+            Problem::MissingNamed { commonjs } => {
+                let Imported::Named(name) = &binding.imported else {
+                    return None;
+                };
+                let local = binding.local.as_deref().unwrap_or(name);
+                // The reverse: the default export is the binding named like the import.
+                let default = graph::find_default(self.project(), path);
+                let default_anchor = match &default {
+                    Lookup::Found { file, span, .. } => Some(Anchor {
+                        file: Arc::clone(file),
+                        span: *span,
+                    }),
+                    _ => None,
+                };
+                let default_is_name = !commonjs
+                    && graph::facts(self.project(), path)
+                        .and_then(|f| {
+                            f.info
+                                .as_ref()
+                                .map(|i| i.default_export_local.as_deref() == Some(name.as_str()))
+                        })
+                        .unwrap_or(false);
+                let fix = if default_is_name && only_binding {
+                    braces(&file.text, self.import.span, self.import.specifier_span).map(|span| {
+                        replace(
+                            file,
+                            span,
+                            local.to_string(),
+                            format!("import the default export as `{local}`"),
+                            Applicability::Safe,
+                        )
+                    })
+                } else {
+                    None
+                };
+                let anchor = if default_is_name {
+                    default_anchor
+                } else {
+                    first_export(self.project(), path)
+                };
+                Some(missing_named(
+                    file,
+                    binding.span,
+                    name,
+                    local,
+                    specifier,
+                    &target,
+                    commonjs,
+                    self.required,
+                    anchor.as_ref(),
+                    fix,
+                ))
+            }
+            Problem::NamedAsDefault => {
+                let local = binding.local.as_deref()?;
+                let Lookup::Found {
+                    file: named_file,
+                    span,
+                    ..
+                } = graph::find_named(self.project(), path, local, view)
+                else {
+                    return None;
+                };
+                let fix = only_binding.then(|| {
+                    replace(
+                        file,
+                        binding.span,
+                        format!("{{ {local} }}"),
+                        format!("import the named export `{local}`"),
+                        Applicability::Suggestion,
+                    )
+                });
+                Some(named_as_default(
+                    file,
+                    binding.span,
+                    local,
+                    specifier,
+                    &target,
+                    &Anchor {
+                        file: named_file,
+                        span,
+                    },
+                    fix,
+                ))
+            }
+        }
+    }
+}
+
+/// The first export a module declares, to point a label at its export list.
+fn first_export(project: &Project, path: &Path) -> Option<Anchor> {
+    let facts = graph::facts(project, path)?;
+    let info = facts.info.as_ref()?;
+    let span = info
+        .exports
+        .first()
+        .map(|e| e.span)
+        .or_else(|| info.star_exports.first().map(|s| s.span))
+        .or_else(|| info.commonjs.names.first().map(|(_, s)| *s))?;
+    Some(Anchor {
+        file: Arc::clone(&facts.file),
+        span,
+    })
+}
+
+/// The span of `{ … }` in `import { … } from "x"`.
+fn braces(text: &str, import: Span, specifier: Span) -> Option<Span> {
+    let head = text.get(import.start as usize..specifier.start as usize)?;
+    let open = head.find('{')?;
+    let close = head.rfind('}')?;
+    (open < close).then(|| Span::new(import.start + open as u32, import.start + close as u32 + 1))
+}

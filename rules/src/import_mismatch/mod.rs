@@ -1,0 +1,284 @@
+use std::sync::Arc;
+
+use prodlint_core::{
+    Applicability, ConfigError, Diagnostic, Edit, Fix, RuleMeta, RuleOptions, Severity, SourceFile,
+    Span,
+};
+
+use crate::{JsContext, Rule};
+
+mod check;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks every `import` (and `export … from`, and `const { a } = require(…)`) against
+    /// the module it loads, resolved the way Node and bundlers resolve it: package.json
+    /// `exports` and `imports` maps with the conditions of the importing file (`import`,
+    /// `module`, `node` for ES imports, `require` for `require()`), `main` and `module`,
+    /// `type: module` and `.mjs`/`.cjs`, tsconfig `paths`, `baseUrl` and `extends`, `.js`
+    /// written for a `.ts` file, index files, pnpm's symlinked `node_modules`. It reports:
+    ///
+    /// - a **default import of an ES module that has no default export**: the value is
+    ///   `undefined` and the first use throws (`X is not a constructor`);
+    /// - a **named import that the module does not export**, after following `export *`
+    ///   chains: an ES module fails to link (`SyntaxError: The requested module does not
+    ///   provide an export named …`); from a CommonJS module it is reported only when every
+    ///   export can be listed the way Node's cjs-module-lexer lists them;
+    /// - (warning) a **default import named like one of the module's named exports** while
+    ///   the default export is something else (`no-named-as-default`).
+    ///
+    /// A default import of a CommonJS module is fine (`module.exports` is the default), as
+    /// is one of a TypeScript `export =` module, a `.vue` component or JSON. An ES import
+    /// that may be run by Node or by a bundler is checked both ways and reported only when
+    /// both load a module that lacks the export. In TypeScript files a named import that
+    /// the package's declarations give as a type only is fine (it is erased). Packages that
+    /// ship only declarations are checked for named imports against them. It stays silent
+    /// on type-only imports, namespace imports, specifiers mocked in the file
+    /// (`vi.mock("x")`), and specifiers it cannot resolve (virtual modules, bundler
+    /// aliases; `--verbose` lists them) or whose exports it cannot list. TypeScript that
+    /// compiles to CommonJS (`.cts`, or `"module": "commonjs"` in its tsconfig) imports
+    /// through `require()`: its named imports are checked against what `require()` loads,
+    /// its default imports are left to `esModuleInterop`.
+    ///
+    /// ## Why is this bad?
+    /// The mistake is invisible until the code runs: `esModuleInterop` and bundler interop
+    /// can hide it from the type checker, and a package's ESM build (chosen through its
+    /// `exports` map) may differ from the CommonJS build the tests were written against.
+    ///
+    /// ## Example
+    /// ```ts
+    /// // node_modules/@acme/client/dist/index.mjs: export class Client { … }
+    /// import Client from "@acme/client";
+    /// const client = new Client(); // TypeError: Client is not a constructor
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```ts
+    /// import { Client } from "@acme/client";
+    /// ```
+    pub static META = {
+        id: "import-mismatch",
+        languages: [JavaScript],
+        severity: Error,
+        summary: "Default and named imports that the resolved module does not export",
+        fix: Safe,
+    }
+}
+
+pub struct ImportMismatch;
+
+impl ImportMismatch {
+    pub fn build(_options: &RuleOptions) -> Result<Box<dyn Rule>, ConfigError> {
+        Ok(Box::new(ImportMismatch))
+    }
+}
+
+impl Rule for ImportMismatch {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_js(&self, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
+        check::check(ctx, out);
+    }
+}
+
+/// Where the resolver took a specifier, for messages.
+pub(crate) struct Target {
+    pub file: Arc<SourceFile>,
+    /// `package.json \`exports["."].import\` (the \`import\` condition)`, when known.
+    pub route: Option<String>,
+    /// The module's named exports, for messages (`None` when not known).
+    pub names: Option<Vec<String>>,
+}
+
+impl Target {
+    fn resolved_text(&self, specifier: &str) -> String {
+        let how = match &self.route {
+            Some(route) => format!(" through {route}"),
+            None => String::new(),
+        };
+        format!("\"{specifier}\" resolves to `{}`{how}", self.file.display)
+    }
+
+    fn names_text(&self) -> String {
+        match &self.names {
+            Some(names) if names.is_empty() => "no named exports".to_string(),
+            Some(names) => {
+                let shown: Vec<String> = names.iter().take(8).map(|n| format!("`{n}`")).collect();
+                let more = if names.len() > 8 { ", …" } else { "" };
+                format!("the named exports {}{more}", shown.join(", "))
+            }
+            None => "its named exports".to_string(),
+        }
+    }
+}
+
+/// A place in the target to point at: an export, or the top of the file.
+pub(crate) struct Anchor {
+    pub file: Arc<SourceFile>,
+    pub span: Span,
+}
+
+fn with_anchor(
+    diagnostic: Diagnostic,
+    anchor: Option<&Anchor>,
+    target: &Target,
+    message: String,
+) -> Diagnostic {
+    match anchor {
+        Some(anchor) => diagnostic.with_label(&anchor.file, anchor.span, message),
+        None => diagnostic.with_label(&target.file, Span::new(0, 0), message),
+    }
+}
+
+/// `import X from "m"` where `m` is an ES module without a default export.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn no_default(
+    file: &Arc<SourceFile>,
+    span: Span,
+    local: &str,
+    specifier: &str,
+    target: &Target,
+    has_same_name: bool,
+    anchor: Option<&Anchor>,
+    fix: Option<Fix>,
+) -> Diagnostic {
+    let message =
+        format!("`{local}` is imported as the default export of \"{specifier}\", which has none");
+    let help = match has_same_name {
+        true => format!(
+            "{}, an ES module without a default export, so `{local}` is undefined at run time; it has a named export `{local}`: import it as `import {{ {local} }} from \"{specifier}\"`",
+            target.resolved_text(specifier)
+        ),
+        false => format!(
+            "{}, an ES module without a default export, so `{local}` is undefined at run time; it has {}: import one of them by name, or `import * as {local}` for the namespace",
+            target.resolved_text(specifier),
+            target.names_text()
+        ),
+    };
+    let diagnostic =
+        Diagnostic::new(META.id, META.default_severity, file, span, message).with_help(help);
+    let label = match has_same_name {
+        true => format!("`{local}` is a named export here, and there is no default export"),
+        false => format!(
+            "no default export in this module; it has {}",
+            target.names_text()
+        ),
+    };
+    let diagnostic = with_anchor(diagnostic, anchor, target, label);
+    match fix {
+        Some(fix) => diagnostic.with_fix(fix),
+        None => diagnostic,
+    }
+}
+
+/// `import { x } from "m"` where `m` does not export `x`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn missing_named(
+    file: &Arc<SourceFile>,
+    span: Span,
+    name: &str,
+    local: &str,
+    specifier: &str,
+    target: &Target,
+    commonjs: bool,
+    required: bool,
+    default: Option<&Anchor>,
+    fix: Option<Fix>,
+) -> Diagnostic {
+    let kind = if commonjs {
+        "a CommonJS module"
+    } else {
+        "an ES module"
+    };
+    let message = format!("\"{specifier}\" has no export named `{name}`");
+    let consequence = if required {
+        "the destructured value is `undefined`"
+    } else if commonjs {
+        "Node's ES loader rejects the import and a bundler gives `undefined`"
+    } else {
+        "the import fails to link (`SyntaxError: … does not provide an export named`)"
+    };
+    let close: Vec<&String> = target
+        .names
+        .iter()
+        .flatten()
+        .filter(|n| n.eq_ignore_ascii_case(name))
+        .collect();
+    let advice = if let Some(close) = close.first() {
+        format!("did you mean `{close}`?")
+    } else if fix.is_some() {
+        format!(
+            "its default export is `{name}`: import it as `import {local} from \"{specifier}\"`"
+        )
+    } else {
+        format!("it has {}", target.names_text())
+    };
+    let help = format!(
+        "{}, {kind} without `{name}`, so {consequence}; {advice}",
+        target.resolved_text(specifier)
+    );
+    let diagnostic =
+        Diagnostic::new(META.id, META.default_severity, file, span, message).with_help(help);
+    let label = match (default, fix.is_some()) {
+        (Some(_), true) => format!("`{name}` is the default export here, not a named one"),
+        _ => format!(
+            "no export `{name}` in this module; it has {}",
+            target.names_text()
+        ),
+    };
+    let diagnostic = with_anchor(diagnostic, default, target, label);
+    match fix {
+        Some(fix) => diagnostic.with_fix(fix),
+        None => diagnostic,
+    }
+}
+
+/// `import foo from "m"` where `m` also has a named export `foo` that is not its default.
+pub(crate) fn named_as_default(
+    file: &Arc<SourceFile>,
+    span: Span,
+    local: &str,
+    specifier: &str,
+    target: &Target,
+    named: &Anchor,
+    fix: Option<Fix>,
+) -> Diagnostic {
+    let message = format!(
+        "`{local}` is imported as the default export of \"{specifier}\", but `{local}` is also one of its named exports, and a different value"
+    );
+    let help = format!(
+        "{}; if you meant the named export, write `import {{ {local} }} from \"{specifier}\"`; if you meant the default, give it another name",
+        target.resolved_text(specifier)
+    );
+    let diagnostic = Diagnostic::new(META.id, Severity::Warning, file, span, message)
+        .with_help(help)
+        .with_label(
+            &named.file,
+            named.span,
+            format!("the named export `{local}`"),
+        );
+    match fix {
+        Some(fix) => diagnostic.with_fix(fix),
+        None => diagnostic,
+    }
+}
+
+pub(crate) fn replace(
+    file: &Arc<SourceFile>,
+    span: Span,
+    replacement: String,
+    message: String,
+    applicability: Applicability,
+) -> Fix {
+    Fix {
+        message,
+        applicability,
+        edits: vec![Edit {
+            file: Arc::clone(file),
+            span,
+            replacement,
+        }],
+    }
+}
