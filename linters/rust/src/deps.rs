@@ -1,26 +1,26 @@
 //! Signatures of the locked dependencies, read from their sources in the Cargo registry
 //! (`$CARGO_HOME/registry/src/*/NAME-VERSION/`) at the exact versions of `Cargo.lock`.
 //!
-//! Parsing every locked crate would cost tens of seconds, so this is lazy in two steps:
-//! - [`LockedCrates`]: `Cargo.lock` and, per crate, a table of the names of the functions
-//!   its sources define and the files that define them, found by a text search (no parse).
-//!   The tables are kept on disk per crate and version (the registry's sources never change),
-//!   so later runs only read them.
-//! - [`DepFns`]: for one function name, the signatures of its definitions in every locked
-//!   crate, parsed from just the files the name table points at, and kept on disk too.
+//! Parsing every locked crate would cost tens of seconds, so this is lazy in three steps:
+//! - [`LockedCrates`]: `Cargo.lock`, where each registry package's sources are, and what it
+//!   depends on. No source is read.
+//! - [`CrateFns`]: for one crate, the names of the functions its sources define and the
+//!   files that define them, found by a text search (no parse); built only for a crate
+//!   that a call worth checking leads into.
+//! - [`DepFns`]: for one crate and one function name, the signatures of its definitions,
+//!   parsed from just the files the name table points at.
 //!
-//! A rule asks only for the names that appear in a chain worth checking.
+//! Name tables and signatures are kept on disk per crate and version (the registry's
+//! sources never change), so later runs only read the few they need.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::RustFile;
 use prodlint_core::{Project, ProjectIndex};
 use ra_ap_syntax::ast::{self, HasGenericArgs, HasGenericParams, HasName};
 use ra_ap_syntax::AstNode;
-use rayon::prelude::*;
-
-use crate::RustFile;
 
 /// Bump when the on-disk formats change.
 const CACHE_VERSION: &str = "deps-v1";
@@ -72,14 +72,48 @@ pub struct LockedCrate {
     pub dir: Option<PathBuf>,
     /// The library names of its dependencies.
     pub deps: Vec<String>,
+}
+
+/// Which files of one locked crate define functions of which names.
+#[derive(Debug, Default)]
+pub struct CrateFns {
     files: Vec<String>,
     /// Function name → indexes into `files`.
     names: HashMap<String, Vec<u32>>,
+    /// The library name its manifest gives, if any.
+    lib: Option<String>,
+    /// Whether the sources were scanned (not read from the cache).
+    pub scanned: bool,
 }
 
-impl LockedCrate {
+/// One locked crate's sources and the cache directory.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CrateKey {
+    pub dir: PathBuf,
+    pub name: String,
+    pub version: String,
+    pub cache_dir: PathBuf,
+}
+
+impl ProjectIndex for CrateFns {
+    type Key = CrateKey;
+
+    fn build(_: &Project, key: &CrateKey) -> CrateFns {
+        load_or_scan(key)
+    }
+}
+
+impl CrateFns {
     pub fn defines(&self, name: &str) -> bool {
         self.names.contains_key(name)
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
     }
 }
 
@@ -90,9 +124,8 @@ pub struct LockedCrates {
     by_lib: HashMap<String, Vec<usize>>,
     /// Registry packages whose sources are not unpacked.
     pub missing: Vec<String>,
-    /// Name tables built by scanning (the rest came from the cache).
-    pub scanned: usize,
     pub build_time: Duration,
+    cache_dir: PathBuf,
 }
 
 impl ProjectIndex for LockedCrates {
@@ -127,6 +160,8 @@ impl ProjectIndex for LockedCrates {
                 .iter()
                 .map(|r| r.join(&dir_name))
                 .find(|d| d.join("Cargo.toml").is_file());
+            // A crate whose library has another name than its package (rare) says so.
+            let lib = dir.as_deref().and_then(lib_name);
             if dir.is_none() {
                 out.missing.push(dir_name);
             }
@@ -141,7 +176,7 @@ impl ProjectIndex for LockedCrates {
                 })
                 .unwrap_or_default();
             crates.push(LockedCrate {
-                lib: name.replace('-', "_"),
+                lib: lib.unwrap_or_else(|| name.replace('-', "_")),
                 name,
                 version,
                 dir,
@@ -149,12 +184,7 @@ impl ProjectIndex for LockedCrates {
                 ..LockedCrate::default()
             });
         }
-        let _ = std::fs::create_dir_all(&key.cache_dir);
-        let scanned: Vec<bool> = crates
-            .par_iter_mut()
-            .map(|c| load_or_scan(c, &key.cache_dir))
-            .collect();
-        out.scanned = scanned.iter().filter(|s| **s).count();
+        out.cache_dir = key.cache_dir.clone();
         for (i, c) in crates.iter().enumerate() {
             out.by_lib.entry(c.lib.clone()).or_default().push(i);
         }
@@ -188,24 +218,32 @@ impl LockedCrates {
     pub fn is_locked(&self, lib: &str) -> bool {
         self.by_lib.contains_key(lib)
     }
+
+    /// The key of a crate's name table, if its sources are present.
+    pub fn crate_key(&self, c: &LockedCrate) -> Option<CrateKey> {
+        Some(CrateKey {
+            dir: c.dir.clone()?,
+            name: c.name.clone(),
+            version: c.version.clone(),
+            cache_dir: self.cache_dir.clone(),
+        })
+    }
 }
 
-/// Loads a crate's name table from the cache, or scans its sources and caches it. Returns
-/// whether it scanned.
-fn load_or_scan(c: &mut LockedCrate, cache_dir: &Path) -> bool {
-    let Some(dir) = c.dir.clone() else {
-        return false;
-    };
-    let cache = cache_dir.join(format!("{}-{}.names", c.name, c.version));
+/// Loads a crate's name table from the cache, or scans its sources and caches it.
+fn load_or_scan(key: &CrateKey) -> CrateFns {
+    let cache = key
+        .cache_dir
+        .join(format!("{}-{}.names", key.name, key.version));
     if let Ok(text) = std::fs::read_to_string(&cache) {
-        read_table(c, &text);
-        return false;
+        return read_table(&text);
     }
+    let dir = &key.dir;
     let mut files = Vec::new();
-    walk(&dir, &dir, &mut files);
+    walk(dir, dir, &mut files);
     files.sort();
     let mut table = String::new();
-    if let Some(lib) = lib_name(&dir) {
+    if let Some(lib) = lib_name(dir) {
         table.push_str(&format!("lib {lib}\n"));
     }
     for file in &files {
@@ -218,34 +256,42 @@ fn load_or_scan(c: &mut LockedCrate, cache_dir: &Path) -> bool {
         }
         names.sort_unstable();
         names.dedup();
-        let relative = file.strip_prefix(&dir).unwrap_or(file).to_string_lossy();
+        let relative = file.strip_prefix(dir).unwrap_or(file).to_string_lossy();
         table.push_str(&format!("f {relative}\t{}\n", names.join(" ")));
     }
+    let _ = std::fs::create_dir_all(&key.cache_dir);
     crate::fs_write_atomic(&cache, &table);
-    read_table(c, &table);
-    true
+    CrateFns {
+        scanned: true,
+        ..read_table(&table)
+    }
 }
 
-fn read_table(c: &mut LockedCrate, text: &str) {
+fn read_table(text: &str) -> CrateFns {
+    let mut out = CrateFns::default();
     for line in text.lines() {
         if let Some(lib) = line.strip_prefix("lib ") {
-            c.lib = lib.to_string();
+            out.lib = Some(lib.to_string());
         } else if let Some(rest) = line.strip_prefix("f ") {
             let Some((file, names)) = rest.split_once('\t') else {
                 continue;
             };
-            let index = c.files.len() as u32;
-            c.files.push(file.to_string());
+            let index = out.files.len() as u32;
+            out.files.push(file.to_string());
             for name in names.split(' ') {
-                c.names.entry(name.to_string()).or_default().push(index);
+                out.names.entry(name.to_string()).or_default().push(index);
             }
         }
     }
+    out
 }
 
 /// `[lib] name` of a dependency's manifest.
 fn lib_name(dir: &Path) -> Option<String> {
     let text = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+    if !text.contains("[lib]") {
+        return None;
+    }
     let table = text.parse::<toml::Table>().ok()?;
     table
         .get("lib")?
@@ -358,30 +404,35 @@ pub struct DepFn {
     pub line: u32,
 }
 
-/// Every definition of one function name in the locked crates.
+/// Every definition of one function name in the locked crates of one library name (the
+/// key: lock, library, function).
 #[derive(Debug, Default)]
 pub struct DepFns {
     pub defs: Vec<DepFn>,
 }
 
 impl ProjectIndex for DepFns {
-    type Key = (DepKey, String);
+    type Key = (DepKey, String, String);
 
-    fn build(project: &Project, (key, name): &(DepKey, String)) -> DepFns {
+    fn build(project: &Project, (key, lib, name): &(DepKey, String, String)) -> DepFns {
         let crates = project.index::<LockedCrates>(key);
-        let candidates: Vec<&LockedCrate> =
-            crates.crates.iter().filter(|c| c.defines(name)).collect();
-        let defs = candidates
-            .par_iter()
-            .flat_map_iter(|c| resolve(c, name, &key.cache_dir))
-            .collect();
+        let mut defs = Vec::new();
+        for c in crates.by_lib(lib) {
+            let Some(crate_key) = crates.crate_key(c) else {
+                continue;
+            };
+            let fns = project.index::<CrateFns>(&crate_key);
+            if fns.defines(name) {
+                defs.extend(resolve(c, &fns, name, &key.cache_dir));
+            }
+        }
         DepFns { defs }
     }
 }
 
 /// The definitions of `name` in one crate, from the cache or parsed from the files that
 /// the name table points at.
-fn resolve(c: &LockedCrate, name: &str, cache_dir: &Path) -> Vec<DepFn> {
+fn resolve(c: &LockedCrate, fns: &CrateFns, name: &str, cache_dir: &Path) -> Vec<DepFn> {
     let Some(dir) = &c.dir else { return Vec::new() };
     let cache = cache_dir
         .join(format!("{}-{}", c.name, c.version))
@@ -431,8 +482,8 @@ fn resolve(c: &LockedCrate, name: &str, cache_dir: &Path) -> Vec<DepFn> {
     }
     let mut out = Vec::new();
     let mut lines = String::new();
-    for &i in c.names.get(name).into_iter().flatten() {
-        let relative = &c.files[i as usize];
+    for &i in fns.names.get(name).into_iter().flatten() {
+        let relative = &fns.files[i as usize];
         let Ok(text) = std::fs::read_to_string(dir.join(relative)) else {
             continue;
         };
@@ -589,6 +640,10 @@ fn dep_ret(ty: &ast::Type, generics: &[String], self_ty: &str) -> DepRet {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
+    use rayon::prelude::*;
+
     use super::*;
 
     #[test]
@@ -604,5 +659,52 @@ mod tests {
         assert_eq!(defs[1].ret, DepRet::Unknown);
         let find = definitions(text, "find");
         assert_eq!(find[0].ret, DepRet::Option(Some("Schema".into())));
+    }
+
+    /// The dependency index's cost on a real workspace, cold (no cache) then warm, for
+    /// the worst case of every locked crate's name table:
+    /// `PRODLINT_LOCK_ROOT=DIR cargo test -p prodlint_rust --release dep_index_time --
+    /// --ignored --nocapture`. Deletes `DIR/.prodlint_cache/deps-v1` first.
+    #[test]
+    #[ignore]
+    fn dep_index_time() {
+        let Some(root) = std::env::var_os("PRODLINT_LOCK_ROOT") else {
+            return;
+        };
+        let root = PathBuf::from(root);
+        let project = Project::new(root.clone());
+        let key = DepKey::for_root(&project, &root, &default_cargo_home()).unwrap();
+        let _ = std::fs::remove_dir_all(&key.cache_dir);
+        for run in ["cold", "warm"] {
+            let project = Project::new(root.clone());
+            let started = Instant::now();
+            let crates = project.index::<LockedCrates>(&key);
+            let lock_time = started.elapsed();
+            let tables: Vec<Arc<CrateFns>> = crates
+                .crates
+                .par_iter()
+                .filter_map(|c| crates.crate_key(c))
+                .map(|k| project.index::<CrateFns>(&k))
+                .collect();
+            let tables_time = started.elapsed();
+            let mut defs = 0;
+            for c in &crates.crates {
+                for name in ["get", "get_field", "parse", "send"] {
+                    defs += project
+                        .index::<DepFns>(&(key.clone(), c.lib.clone(), name.to_string()))
+                        .defs
+                        .len();
+                }
+            }
+            let fns: usize = tables.iter().map(|t| t.len()).sum();
+            println!(
+                "{run}: {} locked crates ({} missing), lock {lock_time:?}; {} name tables ({} scanned, {fns} names) {tables_time:?}; {defs} definitions of get/get_field/parse/send: total {:?}",
+                crates.crates.len(),
+                crates.missing.len(),
+                tables.len(),
+                tables.iter().filter(|t| t.scanned).count(),
+                started.elapsed()
+            );
+        }
     }
 }

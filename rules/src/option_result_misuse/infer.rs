@@ -490,11 +490,11 @@ impl Env<'_> {
         if !deps.locked.is_locked(krate) {
             return None;
         }
-        let defs = self.dep_fns(name);
+        let defs = self.dep_fns(krate, name);
         let defs: Vec<&DepFn> = defs
-            .defs
             .iter()
-            .filter(|d| d.lib == krate && d.self_ty.is_none() && d.trait_name.is_none())
+            .flat_map(|d| d.defs.iter())
+            .filter(|d| d.self_ty.is_none() && d.trait_name.is_none())
             .collect();
         self.fact_of_deps(&defs, name)
     }
@@ -629,11 +629,15 @@ impl Env<'_> {
                 for c in deps.locked.by_lib(lib) {
                     crates.extend(c.deps.iter().map(String::as_str));
                 }
-                let defs = self.dep_fns(method);
-                let defs: Vec<&DepFn> = defs
-                    .defs
+                crates.sort_unstable();
+                crates.dedup();
+                let found: Vec<Arc<DepFns>> = crates
                     .iter()
-                    .filter(|d| crates.contains(&d.lib.as_str()))
+                    .flat_map(|c| self.dep_fns(c, method))
+                    .collect();
+                let defs: Vec<&DepFn> = found
+                    .iter()
+                    .flat_map(|d| d.defs.iter())
                     .filter(|d| d.self_ty.as_deref() == Some(name.as_str()))
                     .filter(|d| d.has_self || !has_self)
                     .collect();
@@ -662,13 +666,11 @@ impl Env<'_> {
         }
     }
 
-    fn dep_fns(&self, name: &str) -> Arc<DepFns> {
-        match self.deps {
-            Some(deps) => self
-                .project
-                .index::<DepFns>(&(deps.key.clone(), name.to_string())),
-            None => Arc::new(DepFns::default()),
-        }
+    /// The definitions of a function in the locked crates of one library name.
+    fn dep_fns(&self, lib: &str, name: &str) -> Option<Arc<DepFns>> {
+        let deps = self.deps?;
+        let key = (deps.key.clone(), lib.to_string(), name.to_string());
+        Some(self.project.index::<DepFns>(&key))
     }
 
     /// One fact from the workspace definitions of a function, if they agree.

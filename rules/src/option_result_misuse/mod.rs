@@ -28,10 +28,12 @@ crate::declare_rule! {
     /// version of `Cargo.lock` (read from the Cargo registry, `$CARGO_HOME/registry/src`).
     ///
     /// It also warns where a `Result` is known and its error is silently discarded
-    /// (`let _ = fallible();`, a `fallible().ok();` statement), and where `.unwrap()` or
-    /// `.expect()` is called on a known `Result` in production code (not tests, benches,
-    /// examples, `build.rs` or `fn main`; a lock's poisoning and calls whose arguments are
-    /// all literals are left alone).
+    /// (`let _ = fallible();`, a `fallible().ok();` statement; not channel sends,
+    /// `OnceCell::set`, cleanup such as `remove_file`, nor inside `impl Drop`, where ignoring
+    /// is the idiom), and where `.unwrap()` is called on a known `Result` in production code
+    /// (not tests, benches, examples, `build.rs` or `fn main`; a lock's poisoning, calls
+    /// whose arguments are all literals and bindings tested with `.is_err()` first are left
+    /// alone; `.expect("why")` documents an invariant and is not reported).
     ///
     /// The receiver's type must be known for sure: a chain whose first call's return type
     /// is known, a binding with a written type or a known initializer, a parameter,
@@ -69,7 +71,7 @@ crate::declare_rule! {
     /// # Where the Cargo registry is (relative to this file), instead of $CARGO_HOME or
     /// # ~/.cargo. Dependency signatures come from `<cargo-home>/registry/src`.
     /// cargo-home = "/opt/cargo"
-    /// # The warnings for discarded errors and for `.unwrap()`/`.expect()` on a `Result`.
+    /// # The warnings for discarded errors and for `.unwrap()` on a `Result`.
     /// discarded = true
     /// unwrap = true
     /// ```
@@ -249,7 +251,13 @@ impl Rule for OptionResultMisuse {
                 .parent()
                 .and_then(ast::ExprStmt::cast)
                 .is_some();
-            if name == "ok" && statement && self.options.discarded && no_args(call) {
+            if name == "ok"
+                && statement
+                && self.options.discarded
+                && no_args(call)
+                && !best_effort(&receiver)
+                && !in_drop(call.syntax())
+            {
                 out.push(discarded(
                     &mut labels,
                     call.syntax().text_range(),
@@ -257,11 +265,12 @@ impl Rule for OptionResultMisuse {
                     &fact,
                     "`.ok()` throws it away",
                 ));
-            } else if (name == "unwrap" || name == "expect")
+            } else if name == "unwrap"
                 && self.options.unwrap
                 && !fact.lock
                 && !in_main(call.syntax())
                 && !constant_input(&receiver)
+                && !checked_before(&receiver, call)
             {
                 out.push(unwrap(&mut labels, call, &name, &receiver, &fact));
             }
@@ -279,7 +288,7 @@ impl Rule for OptionResultMisuse {
             let Some(fact) = env.infer(&init) else {
                 continue;
             };
-            if fact.ty.shape() != Some("Result") {
+            if fact.ty.shape() != Some("Result") || best_effort(&init) || in_drop(stmt.syntax()) {
                 continue;
             }
             out.push(discarded(
@@ -293,10 +302,85 @@ impl Rule for OptionResultMisuse {
     }
 }
 
+/// Calls whose failure is routinely harmless, so that ignoring it is the idiom: a channel
+/// send fails only when the receiver is gone, a `OnceCell::set` when it is already set,
+/// cleanup (`remove_file`, `disable_raw_mode`) when there is nothing left to clean.
+const BEST_EFFORT: &[&str] = &[
+    "send",
+    "try_send",
+    "blocking_send",
+    "send_replace",
+    "set",
+    "remove_file",
+    "remove_dir",
+    "remove_dir_all",
+    "disable_raw_mode",
+    "flush",
+    "shutdown",
+    "kill",
+];
+
+fn best_effort(expr: &ast::Expr) -> bool {
+    let mut current = expr.clone();
+    loop {
+        let next = match &current {
+            ast::Expr::AwaitExpr(a) => a.expr(),
+            ast::Expr::ParenExpr(p) => p.expr(),
+            ast::Expr::MethodCallExpr(m) => {
+                return m
+                    .name_ref()
+                    .is_some_and(|n| BEST_EFFORT.contains(&&*n.text()));
+            }
+            ast::Expr::CallExpr(c) => {
+                let Some(ast::Expr::PathExpr(p)) = c.expr() else {
+                    return false;
+                };
+                let last = p
+                    .path()
+                    .and_then(|p| p.segment())
+                    .and_then(|s| s.name_ref());
+                return last.is_some_and(|n| BEST_EFFORT.contains(&&*n.text()));
+            }
+            _ => return false,
+        };
+        match next {
+            Some(n) => current = n,
+            None => return false,
+        }
+    }
+}
+
+/// Inside `impl Drop`: there is no caller to give an error to.
+fn in_drop(node: &prodlint_rust::ra_ap_syntax::SyntaxNode) -> bool {
+    node.ancestors().filter_map(ast::Impl::cast).any(|i| {
+        i.trait_()
+            .is_some_and(|t| t.syntax().text().to_string().ends_with("Drop"))
+    })
+}
+
+/// `if r.is_err() { return …; } let v = r.unwrap();`: a binding tested before it is
+/// unwrapped (the test's text in the same function, before the call).
+fn checked_before(receiver: &ast::Expr, call: &ast::MethodCallExpr) -> bool {
+    let ast::Expr::PathExpr(p) = receiver else {
+        return false;
+    };
+    let name = p.syntax().text().to_string();
+    let Some(body) = call.syntax().ancestors().find_map(ast::Fn::cast) else {
+        return false;
+    };
+    let start = body.syntax().text_range().start();
+    let end = call.syntax().text_range().start();
+    let text = body.syntax().text().to_string();
+    let before = &text[..usize::from(end - start)];
+    ["is_err()", "is_ok()"]
+        .iter()
+        .any(|t| before.contains(&format!("{name}.{t}")))
+}
+
 fn worth_checking(name: &str) -> bool {
     OPTION_ONLY.contains(&name)
         || RESULT_ONLY.contains(&name)
-        || matches!(name, "or_else" | "unwrap_or_else" | "unwrap" | "expect")
+        || matches!(name, "or_else" | "unwrap_or_else" | "unwrap")
 }
 
 fn no_args(call: &ast::MethodCallExpr) -> bool {
