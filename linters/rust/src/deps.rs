@@ -181,7 +181,6 @@ impl ProjectIndex for LockedCrates {
                 version,
                 dir,
                 deps,
-                ..LockedCrate::default()
             });
         }
         out.cache_dir = key.cache_dir.clone();

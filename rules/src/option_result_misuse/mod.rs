@@ -329,7 +329,7 @@ fn best_effort(expr: &ast::Expr) -> bool {
             ast::Expr::MethodCallExpr(m) => {
                 return m
                     .name_ref()
-                    .is_some_and(|n| BEST_EFFORT.contains(&&*n.text()));
+                    .is_some_and(|n| BEST_EFFORT.contains(&n.text()));
             }
             ast::Expr::CallExpr(c) => {
                 let Some(ast::Expr::PathExpr(p)) = c.expr() else {
@@ -339,7 +339,7 @@ fn best_effort(expr: &ast::Expr) -> bool {
                     .path()
                     .and_then(|p| p.segment())
                     .and_then(|s| s.name_ref());
-                return last.is_some_and(|n| BEST_EFFORT.contains(&&*n.text()));
+                return last.is_some_and(|n| BEST_EFFORT.contains(&n.text()));
             }
             _ => return false,
         };
