@@ -15,6 +15,7 @@ pub mod import_mismatch;
 pub mod invalid_suppression;
 pub mod n_plus_one;
 pub mod non_send_across_await;
+pub mod option_result_misuse;
 
 /// What a rule sees of a Rust file.
 pub struct RustContext<'a> {
@@ -63,6 +64,10 @@ pub static REGISTRY: &[RuleEntry] = &[
     RuleEntry {
         meta: &non_send_across_await::META,
         build: non_send_across_await::NonSendAcrossAwait::build,
+    },
+    RuleEntry {
+        meta: &option_result_misuse::META,
+        build: option_result_misuse::OptionResultMisuse::build,
     },
     RuleEntry {
         meta: &duplicate_auto_import::META,

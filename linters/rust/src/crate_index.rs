@@ -75,6 +75,29 @@ pub struct FileInfo {
     pub module: String,
 }
 
+/// A function or method signature: what a call returns, and where that is written.
+#[derive(Debug, Clone)]
+pub struct FnSig {
+    pub name: String,
+    /// `my_crate::a::f` for a free function, `my_crate::a::Type::f` (or the trait's path)
+    /// for a method.
+    pub path: String,
+    pub file: PathBuf,
+    /// The return type as written (or the name, for `()`).
+    pub span: Span,
+    /// `None` for `()`.
+    pub ret: Option<Ty>,
+    pub is_async: bool,
+    /// The impl's self type (inherent or trait impl); `None` for free functions and trait
+    /// declarations.
+    pub self_ty: Option<Ty>,
+    /// The trait implemented or declared, resolved.
+    pub trait_path: Option<String>,
+    pub has_self: bool,
+    /// Generic parameters of the function and its impl or trait.
+    pub generics: Vec<String>,
+}
+
 #[derive(Debug, Default)]
 pub struct CrateIndex {
     /// The package or workspace root (or a lone file).
@@ -85,6 +108,10 @@ pub struct CrateIndex {
     pub aliases: HashMap<String, Alias>,
     pub auto_impls: HashMap<String, AutoImpls>,
     pub traits: HashMap<String, TraitInfo>,
+    /// Free functions by path.
+    pub fns: HashMap<String, Vec<FnSig>>,
+    /// Methods and associated functions (of impls and trait declarations) by name.
+    pub methods: HashMap<String, Vec<FnSig>>,
     /// Last path segment → full paths, for names re-exported or glob-imported.
     by_name: HashMap<String, Vec<String>>,
     pub build_time: Duration,
@@ -97,6 +124,7 @@ struct FileFacts {
     aliases: Vec<Alias>,
     auto_impls: Vec<(String, bool, bool)>,
     traits: Vec<TraitInfo>,
+    fns: Vec<FnSig>,
 }
 
 impl ProjectIndex for CrateIndex {
@@ -155,6 +183,13 @@ impl CrateIndex {
             }
             for info in facts.traits {
                 index.traits.entry(info.path.clone()).or_insert(info);
+            }
+            for sig in facts.fns {
+                if sig.self_ty.is_some() || sig.trait_path.is_some() {
+                    index.methods.entry(sig.name.clone()).or_default().push(sig);
+                } else {
+                    index.fns.entry(sig.path.clone()).or_default().push(sig);
+                }
             }
         }
         let names = index
@@ -556,6 +591,7 @@ fn module_facts(
                 });
             }
             ast::Item::Impl(i) => {
+                impl_fns(path, scope, &i, facts);
                 let (Some(trait_), Some(self_ty)) = (i.trait_(), i.self_ty()) else {
                     continue;
                 };
@@ -573,8 +609,27 @@ fn module_facts(
                     facts.auto_impls.push((p.path, is_send, is_sync));
                 }
             }
+            ast::Item::Fn(f) => {
+                if let Some(sig) = fn_sig(path, scope, &f, None, None) {
+                    facts.fns.push(sig);
+                }
+            }
             ast::Item::Trait(t) => {
                 let Some(name) = t.name() else { continue };
+                let trait_path = format!("{}::{}", scope.module, name.text());
+                let mut item_scope = scope.clone();
+                item_scope.generics = generic_params(t.generic_param_list());
+                item_scope.generics.push("Self".into());
+                for item in t
+                    .assoc_item_list()
+                    .into_iter()
+                    .flat_map(|l| l.assoc_items())
+                {
+                    if let ast::AssocItem::Fn(f) = item {
+                        let sig = fn_sig(path, &item_scope, &f, None, Some(trait_path.clone()));
+                        facts.fns.extend(sig);
+                    }
+                }
                 let bounds = t.type_bound_list().map(|b| scope.bounds(&b));
                 facts.traits.push(TraitInfo {
                     path: format!("{}::{}", scope.module, name.text()),
@@ -602,6 +657,71 @@ fn module_facts(
             _ => {}
         }
     }
+}
+
+/// The methods and associated functions of an impl block.
+fn impl_fns(path: &Path, scope: &Scope, i: &ast::Impl, facts: &mut FileFacts) {
+    let Some(self_ty) = i.self_ty() else { return };
+    let mut item_scope = scope.clone();
+    item_scope.generics = generic_params(i.generic_param_list());
+    let self_ty = item_scope.ty(&self_ty);
+    item_scope.self_ty = Some(self_ty.clone());
+    let trait_path = i.trait_().and_then(|t| match item_scope.ty(&t) {
+        Ty::Path(p) => Some(p.path),
+        _ => None,
+    });
+    for item in i
+        .assoc_item_list()
+        .into_iter()
+        .flat_map(|l| l.assoc_items())
+    {
+        if let ast::AssocItem::Fn(f) = item {
+            let sig = fn_sig(
+                path,
+                &item_scope,
+                &f,
+                Some(self_ty.clone()),
+                trait_path.clone(),
+            );
+            facts.fns.extend(sig);
+        }
+    }
+}
+
+fn fn_sig(
+    path: &Path,
+    scope: &Scope,
+    f: &ast::Fn,
+    self_ty: Option<Ty>,
+    trait_path: Option<String>,
+) -> Option<FnSig> {
+    let name = f.name()?;
+    let mut fn_scope = scope.clone();
+    fn_scope
+        .generics
+        .extend(generic_params(f.generic_param_list()));
+    let ret_ty = f.ret_type().and_then(|r| r.ty());
+    let span = match &ret_ty {
+        Some(ty) => crate::span(ty.syntax().text_range()),
+        None => crate::span(name.syntax().text_range()),
+    };
+    let owner = match (&self_ty, &trait_path) {
+        (Some(Ty::Path(p)), _) => p.path.clone(),
+        (_, Some(t)) => t.clone(),
+        _ => scope.module.clone(),
+    };
+    Some(FnSig {
+        name: name.text().to_string(),
+        path: format!("{owner}::{}", name.text()),
+        file: path.to_path_buf(),
+        span,
+        ret: ret_ty.map(|t| fn_scope.ty(&t)),
+        is_async: f.async_token().is_some(),
+        self_ty,
+        trait_path,
+        has_self: f.param_list().and_then(|p| p.self_param()).is_some(),
+        generics: fn_scope.generics,
+    })
 }
 
 fn adt(

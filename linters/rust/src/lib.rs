@@ -9,6 +9,8 @@ pub use ra_ap_syntax;
 
 pub mod auto_traits;
 pub mod crate_index;
+pub mod deps;
+pub mod std_api;
 pub mod types;
 
 /// One parsed Rust file. `Parse` is `Send + Sync`, the tree it hands out is not: call
@@ -57,6 +59,15 @@ impl RustFile {
                 }
             })
             .collect()
+    }
+}
+
+/// Writes a cache file through a temporary file and a rename, so that a reader never sees
+/// half of it; failures are ignored (the cache is only a cache).
+pub(crate) fn fs_write_atomic(path: &std::path::Path, text: &str) {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    if std::fs::write(&tmp, text).is_ok() && std::fs::rename(&tmp, path).is_err() {
+        let _ = std::fs::remove_file(&tmp);
     }
 }
 

@@ -1,0 +1,709 @@
+//! Signatures of the locked dependencies, read from their sources in the Cargo registry
+//! (`$CARGO_HOME/registry/src/*/NAME-VERSION/`) at the exact versions of `Cargo.lock`.
+//!
+//! Parsing every locked crate would cost tens of seconds, so this is lazy in three steps:
+//! - [`LockedCrates`]: `Cargo.lock`, where each registry package's sources are, and what it
+//!   depends on. No source is read.
+//! - [`CrateFns`]: for one crate, the names of the functions its sources define and the
+//!   files that define them, found by a text search (no parse); built only for a crate
+//!   that a call worth checking leads into.
+//! - [`DepFns`]: for one crate and one function name, the signatures of its definitions,
+//!   parsed from just the files the name table points at.
+//!
+//! Name tables and signatures are kept on disk per crate and version (the registry's
+//! sources never change), so later runs only read the few they need.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::RustFile;
+use prodlint_core::{Project, ProjectIndex};
+use ra_ap_syntax::ast::{self, HasGenericArgs, HasGenericParams, HasName};
+use ra_ap_syntax::AstNode;
+
+/// Bump when the on-disk formats change.
+const CACHE_VERSION: &str = "deps-v1";
+
+/// Where the lock file is and where the registry is.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DepKey {
+    /// The directory of `Cargo.lock`.
+    pub root: PathBuf,
+    pub cargo_home: PathBuf,
+    /// The directory of the on-disk cache.
+    pub cache_dir: PathBuf,
+}
+
+impl DepKey {
+    /// The key for a crate index root (a workspace or package root): its `Cargo.lock`,
+    /// the cache in `.prodlint_cache/` beside it.
+    pub fn for_root(project: &Project, crate_root: &Path, cargo_home: &Path) -> Option<DepKey> {
+        if !project.exists(&crate_root.join("Cargo.lock")) {
+            return None;
+        }
+        Some(DepKey {
+            cache_dir: crate_root.join(".prodlint_cache").join(CACHE_VERSION),
+            root: crate_root.to_path_buf(),
+            cargo_home: cargo_home.to_path_buf(),
+        })
+    }
+}
+
+/// `CARGO_HOME`, else `~/.cargo`.
+pub fn default_cargo_home() -> PathBuf {
+    if let Some(home) = std::env::var_os("CARGO_HOME") {
+        return PathBuf::from(home);
+    }
+    let home = std::env::var_os("HOME")
+        .or_else(|| std::env::var_os("USERPROFILE"))
+        .unwrap_or_default();
+    PathBuf::from(home).join(".cargo")
+}
+
+#[derive(Debug, Default)]
+pub struct LockedCrate {
+    /// As in `Cargo.lock`: `tantivy-common`.
+    pub name: String,
+    /// The library's name in paths: `tantivy_common`.
+    pub lib: String,
+    pub version: String,
+    /// The unpacked sources, when present.
+    pub dir: Option<PathBuf>,
+    /// The library names of its dependencies.
+    pub deps: Vec<String>,
+}
+
+/// Which files of one locked crate define functions of which names.
+#[derive(Debug, Default)]
+pub struct CrateFns {
+    files: Vec<String>,
+    /// Function name → indexes into `files`.
+    names: HashMap<String, Vec<u32>>,
+    /// The library name its manifest gives, if any.
+    lib: Option<String>,
+    /// Whether the sources were scanned (not read from the cache).
+    pub scanned: bool,
+}
+
+/// One locked crate's sources and the cache directory.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CrateKey {
+    pub dir: PathBuf,
+    pub name: String,
+    pub version: String,
+    pub cache_dir: PathBuf,
+}
+
+impl ProjectIndex for CrateFns {
+    type Key = CrateKey;
+
+    fn build(_: &Project, key: &CrateKey) -> CrateFns {
+        load_or_scan(key)
+    }
+}
+
+impl CrateFns {
+    pub fn defines(&self, name: &str) -> bool {
+        self.names.contains_key(name)
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
+/// The registry packages of `Cargo.lock`, each with its name table.
+#[derive(Debug, Default)]
+pub struct LockedCrates {
+    pub crates: Vec<LockedCrate>,
+    by_lib: HashMap<String, Vec<usize>>,
+    /// Registry packages whose sources are not unpacked.
+    pub missing: Vec<String>,
+    pub build_time: Duration,
+    cache_dir: PathBuf,
+}
+
+impl ProjectIndex for LockedCrates {
+    type Key = DepKey;
+
+    fn build(project: &Project, key: &DepKey) -> LockedCrates {
+        let started = Instant::now();
+        let mut out = LockedCrates::default();
+        let Ok(lock) = project.read(&key.root.join("Cargo.lock")) else {
+            return out;
+        };
+        let Ok(lock) = lock.parse::<toml::Table>() else {
+            return out;
+        };
+        let registries: Vec<PathBuf> = std::fs::read_dir(key.cargo_home.join("registry/src"))
+            .map(|entries| entries.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        let packages = lock
+            .get("package")
+            .and_then(|p| p.as_array())
+            .cloned()
+            .unwrap_or_default();
+        let mut crates = Vec::new();
+        for package in &packages {
+            let text = |k: &str| package.get(k).and_then(|v| v.as_str()).unwrap_or("");
+            if !text("source").starts_with("registry+") && !text("source").starts_with("sparse+") {
+                continue;
+            }
+            let (name, version) = (text("name").to_string(), text("version").to_string());
+            let dir_name = format!("{name}-{version}");
+            let dir = registries
+                .iter()
+                .map(|r| r.join(&dir_name))
+                .find(|d| d.join("Cargo.toml").is_file());
+            // A crate whose library has another name than its package (rare) says so.
+            let lib = dir.as_deref().and_then(lib_name);
+            if dir.is_none() {
+                out.missing.push(dir_name);
+            }
+            let deps = package
+                .get("dependencies")
+                .and_then(|d| d.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|d| d.as_str())
+                        .map(|d| d.split(' ').next().unwrap_or(d).replace('-', "_"))
+                        .collect()
+                })
+                .unwrap_or_default();
+            crates.push(LockedCrate {
+                lib: lib.unwrap_or_else(|| name.replace('-', "_")),
+                name,
+                version,
+                dir,
+                deps,
+            });
+        }
+        out.cache_dir = key.cache_dir.clone();
+        for (i, c) in crates.iter().enumerate() {
+            out.by_lib.entry(c.lib.clone()).or_default().push(i);
+        }
+        out.crates = crates;
+        if !out.missing.is_empty() {
+            // Once per run and lock file, not per finding.
+            eprintln!(
+                "prodlint: the sources of {} of {} locked crates are not in {} (run `cargo fetch`); calls into them are not checked: {}{}",
+                out.missing.len(),
+                out.crates.len(),
+                key.cargo_home.join("registry/src").display(),
+                out.missing.iter().take(5).cloned().collect::<Vec<_>>().join(", "),
+                if out.missing.len() > 5 { ", …" } else { "" }
+            );
+        }
+        out.build_time = started.elapsed();
+        out
+    }
+}
+
+impl LockedCrates {
+    /// The locked crates with this library name (several versions may be locked).
+    pub fn by_lib(&self, lib: &str) -> impl Iterator<Item = &LockedCrate> {
+        self.by_lib
+            .get(lib)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.crates[i])
+    }
+
+    pub fn is_locked(&self, lib: &str) -> bool {
+        self.by_lib.contains_key(lib)
+    }
+
+    /// The key of a crate's name table, if its sources are present.
+    pub fn crate_key(&self, c: &LockedCrate) -> Option<CrateKey> {
+        Some(CrateKey {
+            dir: c.dir.clone()?,
+            name: c.name.clone(),
+            version: c.version.clone(),
+            cache_dir: self.cache_dir.clone(),
+        })
+    }
+}
+
+/// Loads a crate's name table from the cache, or scans its sources and caches it.
+fn load_or_scan(key: &CrateKey) -> CrateFns {
+    let cache = key
+        .cache_dir
+        .join(format!("{}-{}.names", key.name, key.version));
+    if let Ok(text) = std::fs::read_to_string(&cache) {
+        return read_table(&text);
+    }
+    let dir = &key.dir;
+    let mut files = Vec::new();
+    walk(dir, dir, &mut files);
+    files.sort();
+    let mut table = String::new();
+    if let Some(lib) = lib_name(dir) {
+        table.push_str(&format!("lib {lib}\n"));
+    }
+    for file in &files {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        let mut names = fn_names(&text);
+        if names.is_empty() {
+            continue;
+        }
+        names.sort_unstable();
+        names.dedup();
+        let relative = file.strip_prefix(dir).unwrap_or(file).to_string_lossy();
+        table.push_str(&format!("f {relative}\t{}\n", names.join(" ")));
+    }
+    let _ = std::fs::create_dir_all(&key.cache_dir);
+    crate::fs_write_atomic(&cache, &table);
+    CrateFns {
+        scanned: true,
+        ..read_table(&table)
+    }
+}
+
+fn read_table(text: &str) -> CrateFns {
+    let mut out = CrateFns::default();
+    for line in text.lines() {
+        if let Some(lib) = line.strip_prefix("lib ") {
+            out.lib = Some(lib.to_string());
+        } else if let Some(rest) = line.strip_prefix("f ") {
+            let Some((file, names)) = rest.split_once('\t') else {
+                continue;
+            };
+            let index = out.files.len() as u32;
+            out.files.push(file.to_string());
+            for name in names.split(' ') {
+                out.names.entry(name.to_string()).or_default().push(index);
+            }
+        }
+    }
+    out
+}
+
+/// `[lib] name` of a dependency's manifest.
+fn lib_name(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+    if !text.contains("[lib]") {
+        return None;
+    }
+    let table = text.parse::<toml::Table>().ok()?;
+    table
+        .get("lib")?
+        .get("name")?
+        .as_str()
+        .map(|s| s.replace('-', "_"))
+}
+
+/// The `.rs` files of a crate that make its library: not its tests, benches or examples.
+fn walk(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            let skip = dir == root
+                && matches!(
+                    name.as_str(),
+                    "tests" | "benches" | "examples" | "target" | "fuzz"
+                );
+            if !skip && !name.starts_with('.') {
+                walk(root, &path, out);
+            }
+        } else if name.ends_with(".rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The names after `fn ` in a text, found without parsing.
+pub fn fn_names(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices("fn ") {
+        if at > 0 && ident(bytes[at - 1]) {
+            continue;
+        }
+        let start = at + 3;
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| !ident(b))
+            .map_or(bytes.len(), |p| start + p);
+        if end > start && !bytes[start].is_ascii_digit() {
+            out.push(&text[start..end]);
+        }
+    }
+    out
+}
+
+/// What a dependency's function returns, as far as a caller's `Option`/`Result` goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DepRet {
+    Unit,
+    /// The type argument's last segment, if it is a plain path.
+    Option(Option<String>),
+    Result(Option<String>),
+    /// A named type, by its last segment.
+    Named(String),
+    /// A generic parameter, `impl Trait`, a tuple, a reference to something unknown, …
+    Unknown,
+}
+
+impl DepRet {
+    fn encode(&self) -> String {
+        let inner = |i: &Option<String>| i.clone().unwrap_or_else(|| "_".into());
+        match self {
+            DepRet::Unit => "unit".into(),
+            DepRet::Option(i) => format!("option:{}", inner(i)),
+            DepRet::Result(i) => format!("result:{}", inner(i)),
+            DepRet::Named(n) => format!("named:{n}"),
+            DepRet::Unknown => "unknown".into(),
+        }
+    }
+
+    fn decode(text: &str) -> DepRet {
+        let inner = |i: &str| (i != "_").then(|| i.to_string());
+        match text.split_once(':') {
+            Some(("option", i)) => DepRet::Option(inner(i)),
+            Some(("result", i)) => DepRet::Result(inner(i)),
+            Some(("named", n)) => DepRet::Named(n.to_string()),
+            _ if text == "unit" => DepRet::Unit,
+            _ => DepRet::Unknown,
+        }
+    }
+}
+
+/// One definition of a function in a locked crate.
+#[derive(Debug, Clone)]
+pub struct DepFn {
+    pub krate: String,
+    pub lib: String,
+    pub version: String,
+    /// The impl's self type, by its last segment; `None` for free functions and trait
+    /// declarations.
+    pub self_ty: Option<String>,
+    /// The trait implemented or declared, by its last segment.
+    pub trait_name: Option<String>,
+    pub has_self: bool,
+    pub is_async: bool,
+    pub ret: DepRet,
+    /// The return type as written.
+    pub ret_text: String,
+    pub file: PathBuf,
+    pub line: u32,
+}
+
+/// Every definition of one function name in the locked crates of one library name (the
+/// key: lock, library, function).
+#[derive(Debug, Default)]
+pub struct DepFns {
+    pub defs: Vec<DepFn>,
+}
+
+impl ProjectIndex for DepFns {
+    type Key = (DepKey, String, String);
+
+    fn build(project: &Project, (key, lib, name): &(DepKey, String, String)) -> DepFns {
+        let crates = project.index::<LockedCrates>(key);
+        let mut defs = Vec::new();
+        for c in crates.by_lib(lib) {
+            let Some(crate_key) = crates.crate_key(c) else {
+                continue;
+            };
+            let fns = project.index::<CrateFns>(&crate_key);
+            if fns.defines(name) {
+                defs.extend(resolve(c, &fns, name, &key.cache_dir));
+            }
+        }
+        DepFns { defs }
+    }
+}
+
+/// The definitions of `name` in one crate, from the cache or parsed from the files that
+/// the name table points at.
+fn resolve(c: &LockedCrate, fns: &CrateFns, name: &str, cache_dir: &Path) -> Vec<DepFn> {
+    let Some(dir) = &c.dir else { return Vec::new() };
+    let cache = cache_dir
+        .join(format!("{}-{}", c.name, c.version))
+        .join(format!("{name}.sig"));
+    let make = |self_ty: &str,
+                trait_name: &str,
+                has_self: bool,
+                is_async: bool,
+                ret: DepRet,
+                ret_text: &str,
+                file: &str,
+                line: u32| DepFn {
+        krate: c.name.clone(),
+        lib: c.lib.clone(),
+        version: c.version.clone(),
+        self_ty: (!self_ty.is_empty()).then(|| self_ty.to_string()),
+        trait_name: (!trait_name.is_empty()).then(|| trait_name.to_string()),
+        has_self,
+        is_async,
+        ret,
+        ret_text: ret_text.to_string(),
+        file: dir.join(file),
+        line,
+    };
+    if let Ok(text) = std::fs::read_to_string(&cache) {
+        return text
+            .lines()
+            .filter_map(|line| {
+                let f: Vec<&str> = line.split('\t').collect();
+                let [self_ty, trait_name, has_self, is_async, ret, ret_text, file, at] =
+                    f.as_slice()
+                else {
+                    return None;
+                };
+                Some(make(
+                    self_ty,
+                    trait_name,
+                    *has_self == "1",
+                    *is_async == "1",
+                    DepRet::decode(ret),
+                    ret_text,
+                    file,
+                    at.parse().ok()?,
+                ))
+            })
+            .collect();
+    }
+    let mut out = Vec::new();
+    let mut lines = String::new();
+    for &i in fns.names.get(name).into_iter().flatten() {
+        let relative = &fns.files[i as usize];
+        let Ok(text) = std::fs::read_to_string(dir.join(relative)) else {
+            continue;
+        };
+        for def in definitions(&text, name) {
+            lines.push_str(&format!(
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+                def.self_ty,
+                def.trait_name,
+                u8::from(def.has_self),
+                u8::from(def.is_async),
+                def.ret.encode(),
+                def.ret_text.replace(['\t', '\n'], " "),
+                relative,
+                def.line
+            ));
+            out.push(make(
+                &def.self_ty,
+                &def.trait_name,
+                def.has_self,
+                def.is_async,
+                def.ret,
+                &def.ret_text,
+                relative,
+                def.line,
+            ));
+        }
+    }
+    if let Some(parent) = cache.parent() {
+        let _ = std::fs::create_dir_all(parent);
+    }
+    crate::fs_write_atomic(&cache, &lines);
+    out
+}
+
+struct Definition {
+    self_ty: String,
+    trait_name: String,
+    has_self: bool,
+    is_async: bool,
+    ret: DepRet,
+    ret_text: String,
+    line: u32,
+}
+
+/// The definitions of `name` in one file's text.
+fn definitions(text: &str, name: &str) -> Vec<Definition> {
+    let parsed = RustFile::parse(text);
+    let tree = parsed.tree();
+    let mut out = Vec::new();
+    for f in tree.syntax().descendants().filter_map(ast::Fn::cast) {
+        if f.name().is_none_or(|n| n.text() != name) || crate::is_in_test_code(f.syntax()) {
+            continue;
+        }
+        let mut generics = crate::types::generic_params(f.generic_param_list());
+        let owner = f.syntax().parent().and_then(|p| p.parent());
+        let (mut self_ty, mut trait_name) = (String::new(), String::new());
+        if let Some(owner) = owner {
+            if let Some(i) = ast::Impl::cast(owner.clone()) {
+                generics.extend(crate::types::generic_params(i.generic_param_list()));
+                self_ty = i
+                    .self_ty()
+                    .and_then(|t| last_segment(&t))
+                    .unwrap_or_default();
+                if self_ty.is_empty() {
+                    continue; // `impl<T> Trait for T`, `impl Trait for &[u8]`: not by name
+                }
+                trait_name = i
+                    .trait_()
+                    .and_then(|t| last_segment(&t))
+                    .unwrap_or_default();
+            } else if let Some(t) = ast::Trait::cast(owner) {
+                trait_name = t.name().map(|n| n.text().to_string()).unwrap_or_default();
+                generics.push("Self".into());
+            }
+        }
+        let ret_ty = f.ret_type().and_then(|r| r.ty());
+        let ret = match &ret_ty {
+            None => DepRet::Unit,
+            Some(ty) => dep_ret(ty, &generics, &self_ty),
+        };
+        let offset: usize = f.syntax().text_range().start().into();
+        out.push(Definition {
+            has_self: f.param_list().and_then(|p| p.self_param()).is_some(),
+            is_async: f.async_token().is_some(),
+            ret_text: ret_ty
+                .map(|t| t.syntax().text().to_string())
+                .unwrap_or_default(),
+            line: text[..offset].matches('\n').count() as u32 + 1,
+            self_ty,
+            trait_name,
+            ret,
+        });
+    }
+    out
+}
+
+/// The last segment of a path type, through references.
+fn last_segment(ty: &ast::Type) -> Option<String> {
+    match ty {
+        ast::Type::PathType(p) => Some(p.path()?.segment()?.name_ref()?.text().to_string()),
+        ast::Type::RefType(r) => last_segment(&r.ty()?),
+        _ => None,
+    }
+}
+
+fn first_arg(ty: &ast::Type) -> Option<ast::Type> {
+    let ast::Type::PathType(p) = ty else {
+        return None;
+    };
+    let args = p.path()?.segment()?.generic_arg_list()?;
+    args.generic_args().find_map(|a| match a {
+        ast::GenericArg::TypeArg(t) => t.ty(),
+        _ => None,
+    })
+}
+
+fn dep_ret(ty: &ast::Type, generics: &[String], self_ty: &str) -> DepRet {
+    let plain = |t: &ast::Type| -> Option<String> {
+        let name = last_segment(t)?;
+        if generics.contains(&name) {
+            return None;
+        }
+        if name == "Self" {
+            return (!self_ty.is_empty()).then(|| self_ty.to_string());
+        }
+        Some(name)
+    };
+    match ty {
+        ast::Type::PathType(_) => {
+            let Some(name) = last_segment(ty) else {
+                return DepRet::Unknown;
+            };
+            if generics.contains(&name) {
+                return DepRet::Unknown;
+            }
+            let inner = first_arg(ty).and_then(|a| plain(&a));
+            match name.as_str() {
+                "Option" => DepRet::Option(inner),
+                // `io::Result<T>`, `crate::Result<T>`: the aliases of `Result` keep its name.
+                "Result" => DepRet::Result(inner),
+                _ => plain(ty).map_or(DepRet::Unknown, DepRet::Named),
+            }
+        }
+        ast::Type::RefType(r) => match r.ty() {
+            Some(inner) if matches!(inner, ast::Type::PathType(_)) => {
+                plain(&inner).map_or(DepRet::Unknown, DepRet::Named)
+            }
+            _ => DepRet::Unknown,
+        },
+        ast::Type::TupleType(t) if t.fields().next().is_none() => DepRet::Unit,
+        _ => DepRet::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use rayon::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn names_and_definitions() {
+        let text = "impl Schema {\n    pub fn get_field(&self, name: &str) -> crate::Result<Field> { todo!() }\n    pub fn find(&self) -> Option<&Self> { None }\n}\ntrait T { fn get_field(&self) -> Self; }\nfn_x(); fn  f() {}\n";
+        assert_eq!(fn_names(text), ["get_field", "find", "get_field"]);
+        let defs = definitions(text, "get_field");
+        assert_eq!(defs.len(), 2);
+        assert_eq!(defs[0].self_ty, "Schema");
+        assert_eq!(defs[0].ret, DepRet::Result(Some("Field".into())));
+        assert_eq!(defs[0].line, 2);
+        assert_eq!(defs[1].trait_name, "T");
+        assert_eq!(defs[1].ret, DepRet::Unknown);
+        let find = definitions(text, "find");
+        assert_eq!(find[0].ret, DepRet::Option(Some("Schema".into())));
+    }
+
+    /// The dependency index's cost on a real workspace, cold (no cache) then warm, for
+    /// the worst case of every locked crate's name table:
+    /// `PRODLINT_LOCK_ROOT=DIR cargo test -p prodlint_rust --release dep_index_time --
+    /// --ignored --nocapture`. Deletes `DIR/.prodlint_cache/deps-v1` first.
+    #[test]
+    #[ignore]
+    fn dep_index_time() {
+        let Some(root) = std::env::var_os("PRODLINT_LOCK_ROOT") else {
+            return;
+        };
+        let root = PathBuf::from(root);
+        let project = Project::new(root.clone());
+        let key = DepKey::for_root(&project, &root, &default_cargo_home()).unwrap();
+        let _ = std::fs::remove_dir_all(&key.cache_dir);
+        for run in ["cold", "warm"] {
+            let project = Project::new(root.clone());
+            let started = Instant::now();
+            let crates = project.index::<LockedCrates>(&key);
+            let lock_time = started.elapsed();
+            let tables: Vec<Arc<CrateFns>> = crates
+                .crates
+                .par_iter()
+                .filter_map(|c| crates.crate_key(c))
+                .map(|k| project.index::<CrateFns>(&k))
+                .collect();
+            let tables_time = started.elapsed();
+            let mut defs = 0;
+            for c in &crates.crates {
+                for name in ["get", "get_field", "parse", "send"] {
+                    defs += project
+                        .index::<DepFns>(&(key.clone(), c.lib.clone(), name.to_string()))
+                        .defs
+                        .len();
+                }
+            }
+            let fns: usize = tables.iter().map(|t| t.len()).sum();
+            println!(
+                "{run}: {} locked crates ({} missing), lock {lock_time:?}; {} name tables ({} scanned, {fns} names) {tables_time:?}; {defs} definitions of get/get_field/parse/send: total {:?}",
+                crates.crates.len(),
+                crates.missing.len(),
+                tables.len(),
+                tables.iter().filter(|t| t.scanned).count(),
+                started.elapsed()
+            );
+        }
+    }
+}

@@ -1,0 +1,745 @@
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use prodlint_core::{
+    Applicability, Config, ConfigError, Diagnostic, Edit, Fix, RuleMeta, RuleOptions, Severity,
+    SourceFile, Span,
+};
+use prodlint_rust::crate_index::{crate_key, CrateIndex};
+use prodlint_rust::deps::{default_cargo_home, DepKey, LockedCrates};
+use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList, HasName};
+use prodlint_rust::ra_ap_syntax::{AstNode, TextRange};
+use prodlint_rust::std_api::StdApi;
+use prodlint_rust::{is_in_test_code, span};
+use serde::Deserialize;
+
+use crate::{Rule, RustContext};
+
+mod infer;
+
+use infer::{closure_arity, Deps, Env, Fact, Proof};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Finds `Option` methods called on a `Result` and `Result` methods called on an
+    /// `Option` (`.ok_or_else(..)` on a `Result`, `.map_err(..)` on an `Option`), without
+    /// compiling, and names the signature that proves the receiver's type: a function or
+    /// method of the workspace, a std API, or a locked dependency's source at the exact
+    /// version of `Cargo.lock` (read from the Cargo registry, `$CARGO_HOME/registry/src`).
+    ///
+    /// It also warns where a `Result` is known and its error is silently discarded
+    /// (`let _ = fallible();`, a `fallible().ok();` statement; not channel sends,
+    /// `OnceCell::set`, cleanup such as `remove_file`, nor inside `impl Drop`, where ignoring
+    /// is the idiom), and where `.unwrap()` is called on a known `Result` in production code
+    /// (not tests, benches, examples, `build.rs` or `fn main`; a lock's poisoning, calls
+    /// whose arguments are all literals and bindings tested with `.is_err()` first are left
+    /// alone; `.expect("why")` documents an invariant and is not reported).
+    ///
+    /// The receiver's type must be known for sure: a chain whose first call's return type
+    /// is known, a binding with a written type or a known initializer, a parameter,
+    /// `self.field`, `?`, `.await`, and the combinators that turn one into the other
+    /// (`.ok()`, `.ok_or(..)`, `.map_err(..)`). Closures, generics, macros and methods whose
+    /// definitions disagree are unknown, and unknown means silent.
+    ///
+    /// ## Why is this bad?
+    /// Library APIs change shape between versions: tantivy's `Schema::get_field` returns
+    /// `Result<Field, TantivyError>` since 0.20, not `Option<Field>`, so
+    /// `schema.get_field("id").ok_or_else(|| anyhow!("missing field"))?` no longer compiles,
+    /// and a workspace that builds crate by crate finds out late, once per call. A
+    /// discarded `Result` hides a failed write or send until the data is missing in
+    /// production; an `.unwrap()` on a `Result` turns a bad input into a crash.
+    ///
+    /// ## Example
+    /// ```rs
+    /// let id = schema.get_field("id").ok_or_else(|| anyhow!("missing field: id"))?;
+    /// let user = users.get(&key).map_err(|_| Error::NotFound)?; // HashMap::get: Option
+    /// let _ = std::fs::remove_file(&path);
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```rs
+    /// let id = schema.get_field("id").map_err(|_| anyhow!("missing field: id"))?;
+    /// let user = users.get(&key).ok_or_else(|| Error::NotFound)?;
+    /// if let Err(error) = std::fs::remove_file(&path) {
+    ///     tracing::warn!(%error, "could not remove {}", path.display());
+    /// }
+    /// ```
+    ///
+    /// ## Options
+    /// ```toml
+    /// [rules.option-result-misuse]
+    /// # Where the Cargo registry is (relative to this file), instead of $CARGO_HOME or
+    /// # ~/.cargo. Dependency signatures come from `<cargo-home>/registry/src`.
+    /// cargo-home = "/opt/cargo"
+    /// # The warnings for discarded errors and for `.unwrap()` on a `Result`.
+    /// discarded = true
+    /// unwrap = true
+    /// ```
+    ///
+    /// The dependency index is cached per crate and version in `.prodlint_cache/` beside
+    /// `Cargo.lock`. When dependency sources are absent, prodlint says so once and checks
+    /// what the workspace and std tell it.
+    pub static META = {
+        id: "option-result-misuse",
+        languages: [Rust],
+        severity: Error,
+        summary: "Option methods called on a Result and Result methods on an Option (with the signature that proves it), discarded errors, and unwrap on a Result in production code",
+        fix: Safe,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+struct Options {
+    cargo_home: Option<String>,
+    discarded: bool,
+    unwrap: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            cargo_home: None,
+            discarded: true,
+            unwrap: true,
+        }
+    }
+}
+
+pub struct OptionResultMisuse {
+    options: Options,
+    cargo_home: OnceLock<PathBuf>,
+}
+
+impl OptionResultMisuse {
+    pub fn build(options: &RuleOptions) -> Result<Box<dyn Rule>, ConfigError> {
+        let options: Options = options.parse()?;
+        Ok(Box::new(OptionResultMisuse {
+            options,
+            cargo_home: OnceLock::new(),
+        }))
+    }
+
+    /// The configured `cargo-home`, relative to the nearest `prodlint.toml`, else the
+    /// environment's.
+    fn cargo_home(&self, cwd: &Path) -> &Path {
+        self.cargo_home
+            .get_or_init(|| match &self.options.cargo_home {
+                Some(home) => {
+                    let base = Config::find(cwd)
+                        .and_then(|c| c.parent().map(Path::to_path_buf))
+                        .unwrap_or_else(|| cwd.to_path_buf());
+                    prodlint_core::normalize(&base, Path::new(home))
+                }
+                None => default_cargo_home(),
+            })
+    }
+}
+
+/// `Option` methods that `Result` does not have.
+const OPTION_ONLY: &[&str] = &[
+    "ok_or",
+    "ok_or_else",
+    "filter",
+    "zip",
+    "xor",
+    "take",
+    "take_if",
+    "replace",
+    "insert",
+    "get_or_insert",
+    "get_or_insert_with",
+    "get_or_insert_default",
+    "is_some",
+    "is_none",
+    "is_some_and",
+    "is_none_or",
+    "unzip",
+];
+
+/// `Result` methods that `Option` does not have.
+const RESULT_ONLY: &[&str] = &[
+    "map_err",
+    "ok",
+    "err",
+    "unwrap_err",
+    "expect_err",
+    "is_ok",
+    "is_err",
+    "is_ok_and",
+    "is_err_and",
+    "inspect_err",
+    "into_ok",
+];
+
+impl Rule for OptionResultMisuse {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_rust(&self, ctx: &RustContext<'_>, out: &mut Vec<Diagnostic>) {
+        let tree = ctx.tree.syntax();
+        let calls: Vec<ast::MethodCallExpr> = tree
+            .descendants()
+            .filter_map(ast::MethodCallExpr::cast)
+            .filter(|c| c.name_ref().is_some_and(|n| worth_checking(n.text())))
+            .collect();
+        let discards: Vec<ast::LetStmt> = tree
+            .descendants()
+            .filter_map(ast::LetStmt::cast)
+            .filter(|l| matches!(l.pat(), Some(ast::Pat::WildcardPat(_))) && l.ty().is_none())
+            .collect();
+        if calls.is_empty() && discards.is_empty() {
+            return;
+        }
+        let project = ctx.project;
+        let path = prodlint_core::normalize(&project.cwd, &ctx.file.path);
+        let index = CrateIndex::for_file(project, &path);
+        let std = project.index::<StdApi>(&());
+        let root = crate_key(project, &path);
+        let deps = DepKey::for_root(project, &root, self.cargo_home(&project.cwd)).map(|key| {
+            let locked = project.index::<LockedCrates>(&key);
+            Deps { key, locked }
+        });
+        let file_scope = index.file_scope(&path, ctx.tree);
+        let env = Env {
+            project,
+            index: &index,
+            std: &std,
+            deps: deps.as_ref(),
+            file_scope: &file_scope,
+        };
+        let mut labels = Labels { ctx, path };
+        let production = !ctx.is_test_file && !ctx.is_tooling_file;
+        for call in &calls {
+            let Some(name) = call.name_ref().map(|n| n.text().to_string()) else {
+                continue;
+            };
+            let Some(receiver) = call.receiver() else {
+                continue;
+            };
+            let Some(fact) = env.infer(&receiver) else {
+                continue;
+            };
+            let Some(shape) = fact.ty.shape() else {
+                continue;
+            };
+            let arity = closure_arity(call);
+            let wrong = match (shape, name.as_str()) {
+                ("Result", n) if OPTION_ONLY.contains(&n) => true,
+                ("Option", n) if RESULT_ONLY.contains(&n) => true,
+                ("Result", "or_else" | "unwrap_or_else") => arity == Some(0),
+                ("Option", "or_else" | "unwrap_or_else") => arity == Some(1),
+                _ => false,
+            };
+            if wrong {
+                out.push(wrong_method(
+                    &mut labels,
+                    call,
+                    &name,
+                    &receiver,
+                    shape,
+                    &fact,
+                ));
+                continue;
+            }
+            if !production || is_in_test_code(call.syntax()) || shape != "Result" {
+                continue;
+            }
+            let statement = call
+                .syntax()
+                .parent()
+                .and_then(ast::ExprStmt::cast)
+                .is_some();
+            if name == "ok"
+                && statement
+                && self.options.discarded
+                && no_args(call)
+                && !best_effort(&receiver)
+                && !in_drop(call.syntax())
+            {
+                out.push(discarded(
+                    &mut labels,
+                    call.syntax().text_range(),
+                    &receiver,
+                    &fact,
+                    "`.ok()` throws it away",
+                ));
+            } else if name == "unwrap"
+                && self.options.unwrap
+                && !fact.lock
+                && !in_main(call.syntax())
+                && !constant_input(&receiver)
+                && !checked_before(&receiver, call)
+            {
+                out.push(unwrap(&mut labels, call, &name, &receiver, &fact));
+            }
+        }
+        if !production || !self.options.discarded {
+            return;
+        }
+        for stmt in discards {
+            let Some(init) = stmt.initializer() else {
+                continue;
+            };
+            if is_in_test_code(stmt.syntax()) {
+                continue;
+            }
+            let Some(fact) = env.infer(&init) else {
+                continue;
+            };
+            if fact.ty.shape() != Some("Result") || best_effort(&init) || in_drop(stmt.syntax()) {
+                continue;
+            }
+            out.push(discarded(
+                &mut labels,
+                stmt.syntax().text_range(),
+                &init,
+                &fact,
+                "`let _ =` drops the `Result`",
+            ));
+        }
+    }
+}
+
+/// Calls whose failure is routinely harmless, so that ignoring it is the idiom: a channel
+/// send fails only when the receiver is gone, a `OnceCell::set` when it is already set,
+/// cleanup (`remove_file`, `disable_raw_mode`) when there is nothing left to clean.
+const BEST_EFFORT: &[&str] = &[
+    "send",
+    "try_send",
+    "blocking_send",
+    "send_replace",
+    "set",
+    "remove_file",
+    "remove_dir",
+    "remove_dir_all",
+    "disable_raw_mode",
+    "flush",
+    "shutdown",
+    "kill",
+];
+
+fn best_effort(expr: &ast::Expr) -> bool {
+    let mut current = expr.clone();
+    loop {
+        let next = match &current {
+            ast::Expr::AwaitExpr(a) => a.expr(),
+            ast::Expr::ParenExpr(p) => p.expr(),
+            ast::Expr::MethodCallExpr(m) => {
+                return m
+                    .name_ref()
+                    .is_some_and(|n| BEST_EFFORT.contains(&n.text()));
+            }
+            ast::Expr::CallExpr(c) => {
+                let Some(ast::Expr::PathExpr(p)) = c.expr() else {
+                    return false;
+                };
+                let last = p
+                    .path()
+                    .and_then(|p| p.segment())
+                    .and_then(|s| s.name_ref());
+                return last.is_some_and(|n| BEST_EFFORT.contains(&n.text()));
+            }
+            _ => return false,
+        };
+        match next {
+            Some(n) => current = n,
+            None => return false,
+        }
+    }
+}
+
+/// Inside `impl Drop`: there is no caller to give an error to.
+fn in_drop(node: &prodlint_rust::ra_ap_syntax::SyntaxNode) -> bool {
+    node.ancestors().filter_map(ast::Impl::cast).any(|i| {
+        i.trait_()
+            .is_some_and(|t| t.syntax().text().to_string().ends_with("Drop"))
+    })
+}
+
+/// `if r.is_err() { return …; } let v = r.unwrap();`: a binding tested before it is
+/// unwrapped (the test's text in the same function, before the call).
+fn checked_before(receiver: &ast::Expr, call: &ast::MethodCallExpr) -> bool {
+    let ast::Expr::PathExpr(p) = receiver else {
+        return false;
+    };
+    let name = p.syntax().text().to_string();
+    let Some(body) = call.syntax().ancestors().find_map(ast::Fn::cast) else {
+        return false;
+    };
+    let start = body.syntax().text_range().start();
+    let end = call.syntax().text_range().start();
+    let text = body.syntax().text().to_string();
+    let before = &text[..usize::from(end - start)];
+    ["is_err()", "is_ok()"]
+        .iter()
+        .any(|t| before.contains(&format!("{name}.{t}")))
+}
+
+fn worth_checking(name: &str) -> bool {
+    OPTION_ONLY.contains(&name)
+        || RESULT_ONLY.contains(&name)
+        || matches!(name, "or_else" | "unwrap_or_else" | "unwrap")
+}
+
+fn no_args(call: &ast::MethodCallExpr) -> bool {
+    call.arg_list().is_none_or(|a| a.args().next().is_none())
+}
+
+/// Inside `fn main`: start-up code, where a panic is an exit with a message.
+fn in_main(node: &prodlint_rust::ra_ap_syntax::SyntaxNode) -> bool {
+    node.ancestors()
+        .filter_map(ast::Fn::cast)
+        .any(|f| f.name().is_some_and(|n| n.text() == "main"))
+}
+
+/// `Regex::new("^a+$").unwrap()`, `"8080".parse::<u16>().unwrap()`: the first call of the
+/// chain takes only literals, so it fails on every run or never: a test finds it.
+fn constant_input(receiver: &ast::Expr) -> bool {
+    let mut current = receiver.clone();
+    loop {
+        let next = match &current {
+            ast::Expr::MethodCallExpr(m) => {
+                let receiver = m.receiver();
+                if let Some(ast::Expr::Literal(_)) = &receiver {
+                    return m
+                        .arg_list()
+                        .is_none_or(|a| a.args().all(|x| matches!(x, ast::Expr::Literal(_))));
+                }
+                receiver
+            }
+            ast::Expr::CallExpr(c) => {
+                return c
+                    .arg_list()
+                    .is_some_and(|a| a.args().all(|x| is_literal(&x)));
+            }
+            ast::Expr::TryExpr(t) => t.expr(),
+            ast::Expr::AwaitExpr(a) => a.expr(),
+            ast::Expr::ParenExpr(p) => p.expr(),
+            _ => return false,
+        };
+        match next {
+            Some(n) => current = n,
+            None => return false,
+        }
+    }
+}
+
+fn is_literal(expr: &ast::Expr) -> bool {
+    match expr {
+        ast::Expr::Literal(_) => true,
+        ast::Expr::RefExpr(r) => r.expr().is_some_and(|e| is_literal(&e)),
+        _ => false,
+    }
+}
+
+/// The files that labels point into.
+struct Labels<'c, 'a> {
+    ctx: &'c RustContext<'a>,
+    path: PathBuf,
+}
+
+impl Labels<'_, '_> {
+    fn file(&self, path: &Path) -> Option<Arc<SourceFile>> {
+        if path == self.path {
+            return Some(Arc::clone(self.ctx.file));
+        }
+        let project = self.ctx.project;
+        let text = project.read(path).ok()?;
+        let display = path
+            .strip_prefix(&project.cwd)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        Some(Arc::new(SourceFile::new(
+            path.to_path_buf(),
+            display,
+            text.to_string(),
+        )))
+    }
+
+    /// The fact's source as a phrase, and a label at it.
+    fn proof(&self, d: Diagnostic, fact: &Fact, shape: &str) -> (Diagnostic, String) {
+        let Some(proof) = &fact.proof else {
+            return (d, String::new());
+        };
+        match proof {
+            Proof::Workspace { file, span, what } => {
+                let phrase = format!("{what} returns `{shape}`");
+                let d = match self.file(file) {
+                    Some(f) => {
+                        let ty = f
+                            .text
+                            .get(span.start as usize..span.end as usize)
+                            .unwrap_or("");
+                        let message = if ty.is_empty() || !ty.contains(shape) {
+                            phrase.clone()
+                        } else {
+                            format!("{what}: `{ty}`")
+                        };
+                        d.with_label(&f, *span, message)
+                    }
+                    None => d,
+                };
+                (d, phrase)
+            }
+            Proof::Std { what } => (d, format!("std: {what} returns `{shape}`")),
+            Proof::Dep {
+                krate,
+                version,
+                what,
+                file,
+                line,
+                ret_text,
+            } => {
+                let phrase = format!("{krate} {version}: {what} returns `{shape}`");
+                let d = match self.file(file) {
+                    Some(f) => {
+                        let start = f
+                            .text
+                            .split_inclusive('\n')
+                            .take(line.saturating_sub(1) as usize)
+                            .map(str::len)
+                            .sum::<usize>();
+                        let len = f.text[start..].find('\n').unwrap_or(f.text.len() - start);
+                        let trimmed = f.text[start..start + len].trim_start();
+                        let start = start + (len - trimmed.len());
+                        let end = start + trimmed.trim_end().len();
+                        d.with_label(
+                            &f,
+                            Span::new(start as u32, end as u32),
+                            format!("{krate} {version}: `-> {ret_text}`"),
+                        )
+                    }
+                    None => d,
+                };
+                (d, phrase)
+            }
+            Proof::Written { span, what } => {
+                let d = d.with_label(self.ctx.file, *span, what.clone());
+                (d, what.clone())
+            }
+            Proof::Combinator { what } => (d, what.clone()),
+        }
+    }
+}
+
+fn article(shape: &str) -> &'static str {
+    if shape == "Option" {
+        "an `Option`"
+    } else {
+        "a `Result`"
+    }
+}
+
+fn snippet(expr: &ast::Expr) -> String {
+    let text = expr.syntax().text().to_string();
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let one_line = one_line.replace(" .", ".");
+    if one_line.chars().count() > 48 {
+        let cut: String = one_line.chars().take(45).collect();
+        format!("{cut}…")
+    } else {
+        one_line
+    }
+}
+
+fn call_span(call: &ast::MethodCallExpr) -> Span {
+    let start = call
+        .name_ref()
+        .map(|n| n.syntax().text_range().start())
+        .unwrap_or_else(|| call.syntax().text_range().start());
+    span(TextRange::new(start, call.syntax().text_range().end()))
+}
+
+fn wrong_method(
+    labels: &mut Labels<'_, '_>,
+    call: &ast::MethodCallExpr,
+    name: &str,
+    receiver: &ast::Expr,
+    shape: &str,
+    fact: &Fact,
+) -> Diagnostic {
+    let file = labels.ctx.file;
+    let other = if shape == "Result" {
+        "Option"
+    } else {
+        "Result"
+    };
+    let what = snippet(receiver);
+    let arity = closure_arity(call);
+    let message = if matches!(name, "or_else" | "unwrap_or_else") {
+        let wants = if shape == "Result" {
+            "a closure that takes the error (`|e| …`)"
+        } else {
+            "a closure without arguments (`|| …`)"
+        };
+        format!(
+            "`{what}` is {}, whose `.{name}()` takes {wants}: this does not compile",
+            article(shape)
+        )
+    } else {
+        format!(
+            "`.{name}()` is a method of `{other}`, but `{what}` is {}: this does not compile",
+            article(shape)
+        )
+    };
+    let d = Diagnostic::new(META.id, Severity::Error, file, call_span(call), message);
+    let (mut d, phrase) = labels.proof(d, fact, shape);
+    if !phrase.is_empty() {
+        d.message = format!("{} ({phrase})", d.message);
+    }
+    let fix = fix_for(file, call, name, shape, arity);
+    let help = match (shape, name) {
+        ("Result", "ok_or" | "ok_or_else") => {
+            "a `Result` already carries an error: replace it with `.map_err(|_| …)` (or keep it: `.map_err(|e| …)`)".to_string()
+        }
+        ("Option", "map_err") => "an `Option` has no error to map: make one with `.ok_or_else(|| …)`".to_string(),
+        ("Option", "ok") => "an `Option` is already what `.ok()` would give: remove `.ok()`".to_string(),
+        ("Result", "is_some" | "is_none") => "use `.is_ok()` / `.is_err()` on a `Result`".to_string(),
+        ("Option", "is_ok" | "is_err") => "use `.is_some()` / `.is_none()` on an `Option`".to_string(),
+        _ => format!("check the signature: this is a `{shape}`, not an `{other}`"),
+    };
+    d = d.with_help(help);
+    if let Some(fix) = fix {
+        d = d.with_fix(fix);
+    }
+    d
+}
+
+/// The edits that turn the call into its counterpart, where the shape of the argument
+/// makes it mechanical.
+fn fix_for(
+    file: &Arc<SourceFile>,
+    call: &ast::MethodCallExpr,
+    name: &str,
+    shape: &str,
+    arity: Option<usize>,
+) -> Option<Fix> {
+    let name_span = span(call.name_ref()?.syntax().text_range());
+    let edit = |span: Span, text: &str| Edit {
+        file: Arc::clone(file),
+        span,
+        replacement: text.to_string(),
+    };
+    let closure = || -> Option<ast::ClosureExpr> {
+        match call.arg_list()?.args().next()? {
+            ast::Expr::ClosureExpr(c) => Some(c),
+            _ => None,
+        }
+    };
+    let params_span = || {
+        closure()
+            .and_then(|c| c.param_list())
+            .map(|p| span(p.syntax().text_range()))
+    };
+    let (message, edits) = match (shape, name) {
+        ("Result", "ok_or_else") if arity == Some(0) => (
+            "replace `.ok_or_else(|| …)` with `.map_err(|_| …)`",
+            vec![edit(name_span, "map_err"), edit(params_span()?, "|_|")],
+        ),
+        ("Result", "ok_or") => {
+            let arg = call.arg_list()?.args().next()?;
+            let arg_span = span(arg.syntax().text_range());
+            (
+                "replace `.ok_or(e)` with `.map_err(|_| e)`",
+                vec![
+                    edit(name_span, "map_err"),
+                    edit(Span::new(arg_span.start, arg_span.start), "|_| "),
+                ],
+            )
+        }
+        ("Option", "map_err") if arity == Some(1) => {
+            let c = closure()?;
+            let param = c.param_list()?.params().next()?;
+            if param.syntax().text() != "_" {
+                return None; // the closure uses the error that is not there
+            }
+            (
+                "replace `.map_err(|_| …)` with `.ok_or_else(|| …)`",
+                vec![edit(name_span, "ok_or_else"), edit(params_span()?, "||")],
+            )
+        }
+        ("Result", "is_some") => (
+            "replace `.is_some()` with `.is_ok()`",
+            vec![edit(name_span, "is_ok")],
+        ),
+        ("Result", "is_none") => (
+            "replace `.is_none()` with `.is_err()`",
+            vec![edit(name_span, "is_err")],
+        ),
+        ("Option", "is_ok") => (
+            "replace `.is_ok()` with `.is_some()`",
+            vec![edit(name_span, "is_some")],
+        ),
+        ("Option", "is_err") => (
+            "replace `.is_err()` with `.is_none()`",
+            vec![edit(name_span, "is_none")],
+        ),
+        ("Result", "or_else" | "unwrap_or_else") if arity == Some(0) => (
+            "give the closure the error's parameter: `|_|`",
+            vec![edit(params_span()?, "|_|")],
+        ),
+        _ => return None,
+    };
+    Some(Fix {
+        message: message.to_string(),
+        applicability: Applicability::Safe,
+        edits,
+    })
+}
+
+fn discarded(
+    labels: &mut Labels<'_, '_>,
+    at: TextRange,
+    expr: &ast::Expr,
+    fact: &Fact,
+    how: &str,
+) -> Diagnostic {
+    let message = format!(
+        "the error of `{}` is silently discarded: {how}",
+        snippet(expr)
+    );
+    let d = Diagnostic::new(
+        META.id,
+        Severity::Warning,
+        labels.ctx.file,
+        span(at),
+        message,
+    );
+    let (d, phrase) = labels.proof(d, fact, "Result");
+    let help = "propagate it with `?`, or handle it (`if let Err(error) = … { log it }`); if failing is truly harmless, say why with `// prodlint-ignore option-result-misuse: reason`";
+    d.with_help(if phrase.is_empty() {
+        help.to_string()
+    } else {
+        format!("{phrase}; {help}")
+    })
+}
+
+fn unwrap(
+    labels: &mut Labels<'_, '_>,
+    call: &ast::MethodCallExpr,
+    name: &str,
+    receiver: &ast::Expr,
+    fact: &Fact,
+) -> Diagnostic {
+    let message = format!(
+        "`.{name}()` on the `Result` of `{}` panics on an error, in production code",
+        snippet(receiver)
+    );
+    let d = Diagnostic::new(
+        META.id,
+        Severity::Warning,
+        labels.ctx.file,
+        call_span(call),
+        message,
+    );
+    let (d, phrase) = labels.proof(d, fact, "Result");
+    let help = "return the error with `?` (add context with `.map_err(..)` or anyhow's `.context(..)`), or handle it; keep `.expect(\"why this cannot fail\")` only for real invariants";
+    d.with_help(if phrase.is_empty() {
+        help.to_string()
+    } else {
+        format!("{phrase}; {help}")
+    })
+}
