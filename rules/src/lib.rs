@@ -70,6 +70,10 @@ pub static REGISTRY: &[RuleEntry] = &[
         build: option_result_misuse::OptionResultMisuse::build,
     },
     RuleEntry {
+        meta: &import_mismatch::META,
+        build: import_mismatch::ImportMismatch::build,
+    },
+    RuleEntry {
         meta: &duplicate_auto_import::META,
         build: duplicate_auto_import::DuplicateAutoImport::build,
     },
@@ -80,10 +84,6 @@ pub static REGISTRY: &[RuleEntry] = &[
     RuleEntry {
         meta: &hardcoded_url::META,
         build: hardcoded_url::HardcodedUrl::build,
-    },
-    RuleEntry {
-        meta: &import_mismatch::META,
-        build: import_mismatch::ImportMismatch::build,
     },
     RuleEntry {
         meta: &invalid_suppression::META,
