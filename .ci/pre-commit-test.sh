@@ -54,7 +54,7 @@ repos:
       - id: prodlint
 YAML
 git add .pre-commit-config.yaml
-pre-commit install -q
+pre-commit install >/dev/null
 printf 'export const api = import.meta.env.VITE_API || "http://127.0.0.1:8080";\n' > src/api.ts
 git add src/api.ts
 if output=$(git commit -q -m "a localhost fallback" 2>&1); then
