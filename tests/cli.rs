@@ -426,7 +426,7 @@ fn rules_explain_and_version() {
 fn shards_together_equal_an_unsharded_run() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf();
     let results = |args: &[&str]| -> Vec<Value> {
-        let mut all = vec!["check", "fixtures", "--format", "sarif"];
+        let mut all = vec!["check", "fixtures", "--no-cache", "--format", "sarif"];
         all.extend_from_slice(args);
         let output = prodlint(&root, &all);
         let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -572,4 +572,133 @@ fn diff_prints_the_fixes_without_writing() {
     );
     let output = prodlint(dir.path(), &["check", "--fix", "--stdin-filename", "x.ts"]);
     assert_eq!(output.status.code(), Some(2));
+}
+
+/// Sets a file's modification time well in the past, as for files not touched this second
+/// (the cache does not trust stamps of files modified in the last two seconds).
+fn age(path: &Path, seconds: u64) {
+    let file = std::fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(seconds))
+        .unwrap();
+}
+
+fn write_aged(dir: &Path, path: &str, text: &str, seconds: u64) {
+    let path = dir.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    age(&path, seconds);
+}
+
+#[test]
+fn the_cache_reuses_results_until_the_file_or_what_it_read_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_aged(
+        root,
+        "nuxt.config.ts",
+        "export default defineNuxtConfig({})\n",
+        60,
+    );
+    write_aged(
+        root,
+        "composables/useA.ts",
+        "export const useA = () => 1;\n",
+        60,
+    );
+    write_aged(
+        root,
+        "composables/useB.ts",
+        "export const useB = () => 2;\n",
+        60,
+    );
+    write_aged(root, "src/api.ts", LOCAL_FALLBACK, 60);
+
+    let (_, first) = json(root, &[]);
+    assert_eq!(
+        findings(&first),
+        [("src/api.ts".into(), 1, "hardcoded-url".into())]
+    );
+    let cache_dir = root.join(".prodlint_cache");
+    assert_eq!(
+        std::fs::read_to_string(cache_dir.join(".gitignore"))
+            .unwrap()
+            .lines()
+            .last(),
+        Some("*")
+    );
+    let cache_file = std::fs::read_dir(&cache_dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .expect("a cache file");
+
+    // The second run takes the findings from the cache: a (deliberately) edited cached
+    // message shows that it did.
+    let cached = std::fs::read_to_string(&cache_file).unwrap();
+    assert!(cached.contains("production falls back"));
+    std::fs::write(
+        &cache_file,
+        cached.replace("production falls back", "CACHED falls back"),
+    )
+    .unwrap();
+    let (_, second) = json(root, &[]);
+    assert!(
+        second["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("CACHED"),
+        "{second:#}"
+    );
+    std::fs::write(&cache_file, cached).unwrap();
+
+    // useA.ts does not change, but another composable now exports the same name: checking
+    // useA.ts alone (as a pre-commit hook would) must see the clash.
+    write_aged(
+        root,
+        "composables/useB.ts",
+        "export const useB = () => 2;\nexport const useA = () => 3;\n",
+        30,
+    );
+    let (code, report) = json(root, &["composables/useA.ts"]);
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(
+        findings(&report),
+        [(
+            "composables/useA.ts".into(),
+            1,
+            "duplicate-auto-import".into()
+        )]
+    );
+
+    // A new file in a scanned directory is a change too.
+    write_aged(
+        root,
+        "composables/useB.ts",
+        "export const useB = () => 2;\n",
+        20,
+    );
+    let (_, report) = json(root, &["composables/useA.ts"]);
+    assert!(findings(&report).is_empty(), "{report:#}");
+    write_aged(
+        root,
+        "composables/useC.ts",
+        "export function useA() {}\n",
+        20,
+    );
+    let (_, report) = json(root, &["composables/useA.ts"]);
+    assert_eq!(
+        findings(&report),
+        [(
+            "composables/useA.ts".into(),
+            1,
+            "duplicate-auto-import".into()
+        )]
+    );
+
+    // --no-cache neither reads nor writes it.
+    let other = project(&[("a.ts", LOCAL_FALLBACK)]);
+    let (_, report) = json(other.path(), &["--no-cache"]);
+    assert_eq!(findings(&report).len(), 1);
+    assert!(!other.path().join(".prodlint_cache").exists());
 }

@@ -8,12 +8,13 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use prodlint_core::{
-    is_test_path, is_tooling_config, Config, ConfigError, Diagnostic, Project, Severity,
-    SourceFile, Suppressions,
+    is_test_path, is_tooling_config, Config, ConfigError, Dependency, Diagnostic, Project,
+    Severity, SourceFile, Suppressions,
 };
 use prodlint_rules::{invalid_suppression, JsContext, Rule, RustContext, REGISTRY};
 use rayon::prelude::*;
 
+use crate::cache::{self, Cache};
 use crate::discover::Candidate;
 use crate::report::{FileError, Report};
 
@@ -117,6 +118,50 @@ fn run_rule(
 }
 
 fn lint_file(
+    candidate: Candidate,
+    rules: &RuleSet,
+    project: &Project,
+    cache: Option<&Cache>,
+    known_rules: &[&'static str],
+) -> FileOutcome {
+    let cacheable = cache.filter(|_| !project.has_override(&candidate.path));
+    let Some(cache) = cacheable else {
+        return check_file(candidate, rules, project, known_rules);
+    };
+    if let Some((diagnostics, errors)) =
+        cache.lookup(&candidate.path, &candidate.display, known_rules)
+    {
+        return FileOutcome {
+            diagnostics,
+            errors,
+        };
+    }
+    // Stamp first, then read: an edit during the run makes the stamp stale, never the text.
+    let stamp = cache::stamp_of(&candidate.path);
+    let display = candidate.display.clone();
+    let own_path = prodlint_core::normalize(&project.cwd, &candidate.path);
+    let recording = project.recording();
+    let outcome = check_file(candidate, rules, &recording, known_rules);
+    let failed_rule = outcome
+        .errors
+        .iter()
+        .any(|e| e.message.starts_with("internal error"));
+    if !failed_rule {
+        let mut dependencies = recording.dependencies();
+        dependencies.direct.remove(&Dependency::File(own_path));
+        cache.store(
+            &display,
+            stamp,
+            &dependencies,
+            &outcome.diagnostics,
+            &outcome.errors,
+        );
+    }
+    outcome
+}
+
+/// Reads, parses and checks one file.
+fn check_file(
     candidate: Candidate,
     rules: &RuleSet,
     project: &Project,
@@ -237,7 +282,15 @@ fn lint_file(
 
 /// Lints the inputs and returns the sorted report. The order of the inputs and the number
 /// of threads do not change the result.
-pub fn lint(inputs: Vec<Input>, rules: &RuleSet, project: &Project) -> Report {
+///
+/// With a cache, files whose results are still valid are not read at all (but for those
+/// with findings, to show them).
+pub fn lint(
+    inputs: Vec<Input>,
+    rules: &RuleSet,
+    project: &Project,
+    cache: Option<&Cache>,
+) -> Report {
     let started = Instant::now();
     let known_rules = prodlint_rules::rule_ids();
     let files = inputs.len();
@@ -252,7 +305,7 @@ pub fn lint(inputs: Vec<Input>, rules: &RuleSet, project: &Project) -> Report {
         .collect();
     let outcomes: Vec<FileOutcome> = candidates
         .into_par_iter()
-        .map(|candidate| lint_file(candidate, rules, project, &known_rules))
+        .map(|candidate| lint_file(candidate, rules, project, cache, &known_rules))
         .collect();
     let mut diagnostics = Vec::new();
     let mut errors = Vec::new();

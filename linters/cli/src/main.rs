@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use prodlint_core::{Config, Severity};
 
 mod baseline;
+mod cache;
 mod discover;
 mod engine;
 mod fix;
@@ -34,7 +35,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check files and directories (default: the current directory).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the rules.
     Rules,
     /// Print a rule's documentation.
@@ -75,6 +76,13 @@ struct CheckArgs {
     /// Report only findings that this baseline file does not record.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// Do not read or write the result cache.
+    #[arg(long)]
+    no_cache: bool,
+    /// Where to keep the result cache [default: .prodlint_cache beside prodlint.toml, or in
+    /// the working directory].
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
     /// Apply the safe fixes, then report what remains.
     #[arg(long, conflicts_with_all = ["diff", "stdin_filename"])]
     fix: bool,
@@ -109,7 +117,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Rules => list_rules(),
         Command::Explain { rule } => explain(&rule),
         Command::Lsp => lsp::run(),
@@ -185,6 +193,39 @@ fn default_format() -> Format {
     }
 }
 
+/// The result cache of this run, unless disabled or the input is standard input.
+fn open_cache(args: &CheckArgs, config: &Config, cwd: &Path) -> Option<cache::Cache> {
+    if args.no_cache || args.stdin_filename.is_some() {
+        return None;
+    }
+    let dir = match (&args.cache_dir, &config.path) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(config)) => config
+            .parent()
+            .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
+            .join(".prodlint_cache"),
+        (None, None) => cwd.join(".prodlint_cache"),
+    };
+    let config_text = config
+        .path
+        .as_ref()
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .unwrap_or_default();
+    let select = args.select.join(",");
+    let ignore = args.ignore.join(",");
+    let cwd = cwd.to_string_lossy();
+    // The binary itself is part of the key: a rebuilt prodlint must not reuse the results
+    // of the previous build, even at the same version.
+    let build = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| format!("{}:{:?}", m.len(), m.modified().ok()))
+        .unwrap_or_default();
+    Some(cache::Cache::open(
+        &dir,
+        &[&build, &config_text, &select, &ignore, &cwd],
+    ))
+}
+
 fn check(args: CheckArgs) -> Result<u8, String> {
     let cwd = std::env::current_dir()
         .map_err(|error| format!("cannot read the working directory: {error}"))?;
@@ -258,7 +299,13 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         std::mem::take(&mut inputs)
     };
     let project = prodlint_core::Project::new(cwd.clone());
-    let mut report = engine::lint(lint_inputs, &rules, &project);
+    let cache = open_cache(&args, &config, &cwd);
+    let mut report = engine::lint(lint_inputs, &rules, &project, cache.as_ref());
+    if let Some(cache) = cache {
+        if let Err(error) = cache.save() {
+            eprintln!("prodlint: cannot write the cache: {error}");
+        }
+    }
     if args.diff || args.fix {
         let plan = fix::plan(&report.diagnostics);
         for display in &plan.rejected {
@@ -288,7 +335,8 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         eprintln!("applied {count} fixes in {written} files");
         if written > 0 {
             // Report what remains after the fixes, from the files as they are now.
-            report = engine::lint(inputs, &rules, &prodlint_core::Project::new(cwd.clone()));
+            let project = prodlint_core::Project::new(cwd.clone());
+            report = engine::lint(inputs, &rules, &project, None);
         }
     }
     if let Some(path) = &args.write_baseline {

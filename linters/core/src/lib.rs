@@ -15,7 +15,7 @@ mod suppress;
 pub use config::{Config, ConfigError, RuleOptions, CONFIG_FILE_NAME};
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity};
 pub use paths::{is_test_path, is_tooling_config};
-pub use project::{normalize, Dependency, Project, ProjectIndex};
+pub use project::{normalize, Dependencies, Dependency, Project, ProjectIndex};
 pub use rule::{FixAvailability, Language, RuleMeta, DOCS_BASE_URL};
 pub use source::{Comment, LineCol, SourceFile, Span};
 pub use suppress::{SuppressionProblem, Suppressions};

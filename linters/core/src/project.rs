@@ -33,10 +33,31 @@ pub enum Dependency {
     Dir(PathBuf),
 }
 
+/// What a view read: directly, and through the indexes it used. An index's dependencies
+/// are one shared set, so that a thousand files using one crate index do not each copy the
+/// crate's file list.
+#[derive(Debug, Default, Clone)]
+pub struct Dependencies {
+    pub direct: BTreeSet<Dependency>,
+    /// One set per index used, each listed once.
+    pub indexes: Vec<Arc<BTreeSet<Dependency>>>,
+}
+
+impl Dependencies {
+    /// Everything, in one set.
+    pub fn flatten(&self) -> BTreeSet<Dependency> {
+        let mut all = self.direct.clone();
+        for index in &self.indexes {
+            all.extend(index.iter().cloned());
+        }
+        all
+    }
+}
+
 /// The dependencies recorded by one view of the project.
 #[derive(Debug, Default)]
 struct Recorder {
-    dependencies: Mutex<BTreeSet<Dependency>>,
+    dependencies: Mutex<Dependencies>,
 }
 
 type Built<T> = (Arc<T>, Arc<BTreeSet<Dependency>>);
@@ -102,7 +123,7 @@ impl Project {
     }
 
     /// What this view recorded (empty for a view that does not record).
-    pub fn dependencies(&self) -> BTreeSet<Dependency> {
+    pub fn dependencies(&self) -> Dependencies {
         self.recorder
             .as_ref()
             .map(|r| r.dependencies.lock().unwrap().clone())
@@ -111,7 +132,12 @@ impl Project {
 
     fn record(&self, dependency: Dependency) {
         if let Some(recorder) = &self.recorder {
-            recorder.dependencies.lock().unwrap().insert(dependency);
+            recorder
+                .dependencies
+                .lock()
+                .unwrap()
+                .direct
+                .insert(dependency);
         }
     }
 
@@ -193,14 +219,17 @@ impl Project {
         let (value, dependencies) = slot.get_or_init(|| {
             let builder = self.recording();
             let value = T::build(&builder, key);
-            (Arc::new(value), Arc::new(builder.dependencies()))
+            (Arc::new(value), Arc::new(builder.dependencies().flatten()))
         });
         if let Some(recorder) = &self.recorder {
-            recorder
-                .dependencies
-                .lock()
-                .unwrap()
-                .extend(dependencies.iter().cloned());
+            let mut recorded = recorder.dependencies.lock().unwrap();
+            if !recorded
+                .indexes
+                .iter()
+                .any(|known| Arc::ptr_eq(known, dependencies))
+            {
+                recorded.indexes.push(Arc::clone(dependencies));
+            }
         }
         Arc::clone(value)
     }
@@ -283,16 +312,16 @@ mod tests {
             Dependency::File(dir.join("b.ts")),
         ]
         .into();
-        assert_eq!(first.dependencies(), expected);
+        assert_eq!(first.dependencies().flatten(), expected);
         // A second view that uses the index already built still depends on what built it.
         let second = project.recording();
         second.index::<Listing>(&dir);
         let _ = second.exists(Path::new("c.ts"));
         let mut with_probe = expected.clone();
         with_probe.insert(Dependency::File(dir.join("c.ts")));
-        assert_eq!(second.dependencies(), with_probe);
+        assert_eq!(second.dependencies().flatten(), with_probe);
         assert!(
-            project.dependencies().is_empty(),
+            project.dependencies().flatten().is_empty(),
             "the plain view records nothing"
         );
         std::fs::remove_dir_all(dir).unwrap();

@@ -96,7 +96,7 @@ fn run(job: Job) -> Linted {
                 text: Some(doc.text),
             })
             .collect();
-        engine::lint(inputs, &job.rules, &job.project)
+        engine::lint(inputs, &job.rules, &job.project, None)
     }))
     .map_err(|panic| panic_message(&*panic));
     Linted {

@@ -1,0 +1,479 @@
+//! The result cache: a file's findings are reused when neither it nor anything its check
+//! read has changed.
+//!
+//! An entry is keyed by the file's display path and stamped with its size and modification
+//! time. It lists the dependencies its check recorded through the project (other files,
+//! files it looked for and did not find, directory listings), each with its state then; an
+//! entry is used only when every one of them is unchanged. So a changed composable, crate
+//! file or installed package invalidates exactly the files whose checks read it.
+//!
+//! One cache file per configuration: its name hashes prodlint's version, the config file's
+//! text, the rules and the working directory, so that any of those changing starts afresh.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::UNIX_EPOCH;
+
+use prodlint_core::{
+    Applicability, Dependencies, Dependency, Diagnostic, Edit, Fix, Label, Severity, SourceFile,
+    Span,
+};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::report::FileError;
+
+const FORMAT: u32 = 1;
+
+/// Files modified this recently are not cached: a second edit within the file system's
+/// timestamp granularity could leave size and time unchanged ("racy" stamps, as git calls
+/// them), and the entry would outlive the content it describes.
+const RACY_NS: u128 = 2_000_000_000;
+
+/// A file's size and modification time: enough to tell that it changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Stamp {
+    len: u64,
+    modified_ns: u128,
+}
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let metadata = std::fs::metadata(path).ok()?;
+    let modified_ns = metadata
+        .modified()
+        .ok()?
+        .duration_since(UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    Some(Stamp {
+        len: metadata.len(),
+        modified_ns,
+    })
+}
+
+/// A directory's entries, hashed.
+fn listing(path: &Path) -> Option<String> {
+    let mut names: Vec<String> = std::fs::read_dir(path)
+        .ok()?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    let mut hasher = Sha256::new();
+    for name in names {
+        hasher.update(name.as_bytes());
+        hasher.update([0]);
+    }
+    Some(format!("{:x}", hasher.finalize()))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+enum DependencyState {
+    /// A file: its stamp, `None` when it did not exist.
+    File(PathBuf, Option<Stamp>),
+    /// A directory: the hash of its entries, `None` when it did not exist.
+    Dir(PathBuf, Option<String>),
+}
+
+impl DependencyState {
+    fn now(dependency: &Dependency) -> DependencyState {
+        match dependency {
+            Dependency::File(path) => DependencyState::File(path.clone(), stamp(path)),
+            Dependency::Dir(path) => DependencyState::Dir(path.clone(), listing(path)),
+        }
+    }
+
+    fn unchanged(&self) -> bool {
+        match self {
+            DependencyState::File(path, then) => stamp(path) == *then,
+            DependencyState::Dir(path, then) => listing(path) == *then,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Place {
+    path: PathBuf,
+    display: String,
+    start: u32,
+    end: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedLabel {
+    place: Place,
+    message: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedEdit {
+    place: Place,
+    replacement: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedFix {
+    message: String,
+    safe: bool,
+    edits: Vec<CachedEdit>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedDiagnostic {
+    rule: String,
+    severity: Severity,
+    start: u32,
+    end: u32,
+    message: String,
+    help: Option<String>,
+    labels: Vec<CachedLabel>,
+    fix: Option<CachedFix>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedError {
+    line: Option<u32>,
+    column: Option<u32>,
+    message: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    stamp: Stamp,
+    /// What the check read itself.
+    dependencies: Vec<DependencyState>,
+    /// The keys of the dependency sets of the indexes it used (in [`CacheFile::groups`]).
+    groups: Vec<String>,
+    diagnostics: Vec<CachedDiagnostic>,
+    errors: Vec<CachedError>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CacheFile {
+    format: u32,
+    entries: HashMap<String, Entry>,
+    /// The dependency set of an index, by a hash of its paths: stored once however many
+    /// files used it.
+    groups: HashMap<String, Vec<DependencyState>>,
+}
+
+/// The cache of one run. Lookups and stores come from the worker threads.
+pub struct Cache {
+    file: PathBuf,
+    old: HashMap<String, Entry>,
+    old_groups: HashMap<String, Vec<DependencyState>>,
+    new: Mutex<HashMap<String, Entry>>,
+    new_groups: Mutex<HashMap<String, Vec<DependencyState>>>,
+    /// Whether an old group is unchanged, checked once per run.
+    valid_groups: Mutex<HashMap<String, bool>>,
+    /// The key of an index's dependency set, by the set's address (`None`: racy).
+    group_keys: Mutex<HashMap<usize, Option<String>>>,
+    /// Other files read back for labels and fixes, once each.
+    sources: Mutex<HashMap<PathBuf, Arc<SourceFile>>>,
+}
+
+impl Cache {
+    /// Opens the cache in `dir` for this configuration (`key_parts` are hashed into the
+    /// name). A missing or unreadable cache is an empty one.
+    pub fn open(dir: &Path, key_parts: &[&str]) -> Cache {
+        let mut hasher = Sha256::new();
+        for part in [env!("CARGO_PKG_VERSION")].iter().chain(key_parts) {
+            hasher.update(part.as_bytes());
+            hasher.update([0]);
+        }
+        let key = format!("{:x}", hasher.finalize());
+        let file = dir.join(format!("results-v{FORMAT}-{}.json", &key[..16]));
+        let (old, old_groups) = std::fs::read(&file)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<CacheFile>(&bytes).ok())
+            .filter(|cache| cache.format == FORMAT)
+            .map(|cache| (cache.entries, cache.groups))
+            .unwrap_or_default();
+        Cache {
+            file,
+            old,
+            old_groups,
+            new: Mutex::default(),
+            new_groups: Mutex::default(),
+            valid_groups: Mutex::default(),
+            group_keys: Mutex::default(),
+            sources: Mutex::default(),
+        }
+    }
+
+    fn group_unchanged(&self, key: &str) -> bool {
+        if let Some(valid) = self.valid_groups.lock().unwrap().get(key) {
+            return *valid;
+        }
+        let valid = self
+            .old_groups
+            .get(key)
+            .is_some_and(|states| states.iter().all(DependencyState::unchanged));
+        self.valid_groups
+            .lock()
+            .unwrap()
+            .insert(key.to_string(), valid);
+        if valid {
+            self.new_groups
+                .lock()
+                .unwrap()
+                .insert(key.to_string(), self.old_groups[key].clone());
+        }
+        valid
+    }
+
+    fn source(&self, path: &Path, display: &str) -> Option<Arc<SourceFile>> {
+        if let Some(file) = self.sources.lock().unwrap().get(path) {
+            return Some(Arc::clone(file));
+        }
+        let text = std::fs::read_to_string(path).ok()?;
+        let file = Arc::new(SourceFile::new(
+            path.to_path_buf(),
+            display.to_string(),
+            text,
+        ));
+        self.sources
+            .lock()
+            .unwrap()
+            .insert(path.to_path_buf(), Arc::clone(&file));
+        Some(file)
+    }
+
+    /// The cached findings of a file, if it and everything its check read are unchanged.
+    pub fn lookup(
+        &self,
+        path: &Path,
+        display: &str,
+        known_rules: &[&'static str],
+    ) -> Option<(Vec<Diagnostic>, Vec<FileError>)> {
+        let entry = self.old.get(display)?;
+        if stamp(path).as_ref() != Some(&entry.stamp)
+            || !entry.dependencies.iter().all(DependencyState::unchanged)
+            || !entry.groups.iter().all(|key| self.group_unchanged(key))
+        {
+            return None;
+        }
+        let mut diagnostics = Vec::with_capacity(entry.diagnostics.len());
+        if !entry.diagnostics.is_empty() {
+            let file = self.source(path, display)?;
+            let place = |place: &Place| -> Option<(Arc<SourceFile>, Span)> {
+                let file = if place.path == path {
+                    Arc::clone(&file)
+                } else {
+                    self.source(&place.path, &place.display)?
+                };
+                Some((file, Span::new(place.start, place.end)))
+            };
+            for cached in &entry.diagnostics {
+                let rule = *known_rules.iter().find(|id| **id == cached.rule)?;
+                let mut diagnostic = Diagnostic::new(
+                    rule,
+                    cached.severity,
+                    &file,
+                    Span::new(cached.start, cached.end),
+                    cached.message.clone(),
+                );
+                diagnostic.help = cached.help.clone();
+                for label in &cached.labels {
+                    let (file, span) = place(&label.place)?;
+                    diagnostic.labels.push(Label {
+                        file,
+                        span,
+                        message: label.message.clone(),
+                    });
+                }
+                if let Some(fix) = &cached.fix {
+                    let mut edits = Vec::new();
+                    for edit in &fix.edits {
+                        let (file, span) = place(&edit.place)?;
+                        edits.push(Edit {
+                            file,
+                            span,
+                            replacement: edit.replacement.clone(),
+                        });
+                    }
+                    let applicability = if fix.safe {
+                        Applicability::Safe
+                    } else {
+                        Applicability::Suggestion
+                    };
+                    diagnostic.fix = Some(Fix {
+                        message: fix.message.clone(),
+                        applicability,
+                        edits,
+                    });
+                }
+                diagnostics.push(diagnostic);
+            }
+        }
+        let errors = entry
+            .errors
+            .iter()
+            .map(|e| FileError {
+                path: display.to_string(),
+                line: e.line,
+                column: e.column,
+                message: e.message.clone(),
+            })
+            .collect();
+        self.new
+            .lock()
+            .unwrap()
+            .insert(display.to_string(), entry.clone());
+        Some((diagnostics, errors))
+    }
+
+    /// Records a file's findings and what its check depended on. The file's stamp is
+    /// taken before its text was read (`stamp_before`), so an edit during the run is never
+    /// hidden behind a stamp of the newer version.
+    pub fn store(
+        &self,
+        display: &str,
+        stamp_before: Option<(u64, u128)>,
+        dependencies: &Dependencies,
+        diagnostics: &[Diagnostic],
+        errors: &[FileError],
+    ) {
+        let Some((len, modified_ns)) = stamp_before else {
+            return;
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let racy = |modified: u128| modified + RACY_NS > now;
+        let is_racy = |states: &[DependencyState]| {
+            states.iter().any(
+                |state| matches!(state, DependencyState::File(_, Some(s)) if racy(s.modified_ns)),
+            )
+        };
+        let states: Vec<DependencyState> = dependencies
+            .direct
+            .iter()
+            .map(DependencyState::now)
+            .collect();
+        if racy(modified_ns) || is_racy(&states) {
+            return;
+        }
+        let mut groups = Vec::new();
+        for set in &dependencies.indexes {
+            let address = Arc::as_ptr(set) as usize;
+            let known = self.group_keys.lock().unwrap().get(&address).cloned();
+            let key = match known {
+                Some(key) => key,
+                None => {
+                    let states: Vec<DependencyState> =
+                        set.iter().map(DependencyState::now).collect();
+                    let key = (!is_racy(&states)).then(|| {
+                        let mut hasher = Sha256::new();
+                        for dependency in set.iter() {
+                            let (kind, path) = match dependency {
+                                Dependency::File(path) => ("f", path),
+                                Dependency::Dir(path) => ("d", path),
+                            };
+                            hasher.update(kind.as_bytes());
+                            hasher.update(path.to_string_lossy().as_bytes());
+                            hasher.update([0]);
+                        }
+                        format!("{:x}", hasher.finalize())
+                    });
+                    if let Some(key) = &key {
+                        self.new_groups.lock().unwrap().insert(key.clone(), states);
+                    }
+                    self.group_keys.lock().unwrap().insert(address, key.clone());
+                    key
+                }
+            };
+            match key {
+                Some(key) => groups.push(key),
+                None => return,
+            }
+        }
+        let place = |file: &SourceFile, span: Span| Place {
+            path: file.path.clone(),
+            display: file.display.clone(),
+            start: span.start,
+            end: span.end,
+        };
+        let entry = Entry {
+            stamp: Stamp { len, modified_ns },
+            dependencies: states,
+            groups,
+            diagnostics: diagnostics
+                .iter()
+                .map(|d| CachedDiagnostic {
+                    rule: d.rule.to_string(),
+                    severity: d.severity,
+                    start: d.span.start,
+                    end: d.span.end,
+                    message: d.message.clone(),
+                    help: d.help.clone(),
+                    labels: d
+                        .labels
+                        .iter()
+                        .map(|l| CachedLabel {
+                            place: place(&l.file, l.span),
+                            message: l.message.clone(),
+                        })
+                        .collect(),
+                    fix: d.fix.as_ref().map(|f| CachedFix {
+                        message: f.message.clone(),
+                        safe: f.applicability == Applicability::Safe,
+                        edits: f
+                            .edits
+                            .iter()
+                            .map(|e| CachedEdit {
+                                place: place(&e.file, e.span),
+                                replacement: e.replacement.clone(),
+                            })
+                            .collect(),
+                    }),
+                })
+                .collect(),
+            errors: errors
+                .iter()
+                .map(|e| CachedError {
+                    line: e.line,
+                    column: e.column,
+                    message: e.message.clone(),
+                })
+                .collect(),
+        };
+        self.new.lock().unwrap().insert(display.to_string(), entry);
+    }
+
+    /// Writes the cache: this run's entries, and the earlier ones of files this run did
+    /// not check (a pre-commit hook checks a few files of many) that still exist.
+    pub fn save(self) -> std::io::Result<()> {
+        let mut entries = self.new.into_inner().unwrap();
+        let mut groups = self.new_groups.into_inner().unwrap();
+        for (display, entry) in self.old {
+            if !entries.contains_key(&display) && Path::new(&display).exists() {
+                for key in &entry.groups {
+                    if let Some(states) = self.old_groups.get(key) {
+                        groups.entry(key.clone()).or_insert_with(|| states.clone());
+                    }
+                }
+                entries.insert(display, entry);
+            }
+        }
+        let dir = self.file.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let ignore = dir.join(".gitignore");
+        if !ignore.exists() {
+            std::fs::write(ignore, "# prodlint's cache: never committed.\n*\n")?;
+        }
+        let bytes = serde_json::to_vec(&CacheFile {
+            format: FORMAT,
+            entries,
+            groups,
+        })
+        .expect("serializable");
+        crate::fs::write_atomically(&self.file, &bytes)
+    }
+}
+
+/// The stamp of a file as `(len, modified_ns)`, taken before it is read.
+pub fn stamp_of(path: &Path) -> Option<(u64, u128)> {
+    stamp(path).map(|s| (s.len, s.modified_ns))
+}
