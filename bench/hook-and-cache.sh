@@ -34,7 +34,7 @@ second=$( { /usr/bin/time -f '%e %M' "$bin" check "$big" --cache-dir "$big/.prod
 (hyperfine --warmup 1 --runs 10 --ignore-failure --export-json /tmp/prodlint-cache.json \
   -n "no cache" "$bin check $big --no-cache --format json" \
   -n "cache warm" "$bin check $big --cache-dir $big/.prodlint_cache --format json" >&2)
-echo "first run with an empty cache: ${first% *} s, peak ${second#* } KiB (second run: ${second% *} s)"
+echo "first run with an empty cache: ${first% *} s, peak ${first#* } KiB (second run: ${second% *} s)"
 python3 - <<'PY'
 import json
 for r in json.load(open('/tmp/prodlint-cache.json'))['results']:

@@ -56,6 +56,9 @@ pub struct Import {
     pub bindings: Vec<ImportBinding>,
     /// `import type …`: erased at run time.
     pub type_only: bool,
+    /// The `type` of the import's attributes (`with { type: "json" }`): the module is then
+    /// loaded as data (JSON, text, bytes, CSS), not as JavaScript.
+    pub attribute_type: Option<String>,
 }
 
 /// Where a re-export takes its value from.
@@ -247,6 +250,27 @@ fn decl_names(decl: &Decl) -> Vec<(String, Span, bool)> {
     }
 }
 
+/// The `type` of import attributes: `with { type: "json" }` → `json`.
+fn attribute_type(with: &ObjectLit) -> Option<String> {
+    with.props.iter().find_map(|prop| {
+        let PropOrSpread::Prop(prop) = prop else {
+            return None;
+        };
+        let Prop::KeyValue(kv) = &**prop else {
+            return None;
+        };
+        let key = match &kv.key {
+            PropName::Ident(ident) => ident.sym.to_string(),
+            PropName::Str(s) => str_value(s),
+            _ => return None,
+        };
+        match (&*key, &*kv.value) {
+            ("type", Expr::Lit(Lit::Str(value))) => Some(str_value(value)),
+            _ => None,
+        }
+    })
+}
+
 fn module_items(items: &[ModuleItem], info: &mut ModuleInfo) {
     for item in items {
         match item {
@@ -312,6 +336,7 @@ fn module_decl(decl: &ModuleDecl, info: &mut ModuleInfo) {
                 kind: ImportKind::Static,
                 bindings,
                 type_only: import.type_only,
+                attribute_type: import.with.as_deref().and_then(attribute_type),
             });
         }
         ModuleDecl::ExportDecl(export) => {
@@ -397,6 +422,7 @@ fn module_decl(decl: &ModuleDecl, info: &mut ModuleInfo) {
                     kind: ImportKind::ReExport,
                     bindings,
                     type_only: named.type_only,
+                    attribute_type: None,
                 });
             }
         }
@@ -438,6 +464,7 @@ fn module_decl(decl: &ModuleDecl, info: &mut ModuleInfo) {
                 kind: ImportKind::ReExport,
                 bindings: Vec::new(),
                 type_only: all.type_only,
+                attribute_type: None,
             });
         }
         ModuleDecl::TsImportEquals(import) => {
@@ -454,6 +481,7 @@ fn module_decl(decl: &ModuleDecl, info: &mut ModuleInfo) {
                         type_only: import.is_type_only,
                     }],
                     type_only: import.is_type_only,
+                    attribute_type: None,
                 });
             }
             if import.is_export {
@@ -602,6 +630,7 @@ impl Visit for DynamicVisitor<'_> {
                         kind: ImportKind::Dynamic,
                         bindings: Vec::new(),
                         type_only: false,
+                        attribute_type: None,
                     });
                 }
             }
@@ -614,6 +643,7 @@ impl Visit for DynamicVisitor<'_> {
                         kind: ImportKind::Require,
                         bindings: Vec::new(),
                         type_only: false,
+                        attribute_type: None,
                     });
                 }
                 // Object.defineProperty(exports, "x", …)
@@ -678,6 +708,7 @@ impl Visit for DynamicVisitor<'_> {
                     kind: ImportKind::Require,
                     bindings,
                     type_only: false,
+                    attribute_type: None,
                 });
                 return;
             }

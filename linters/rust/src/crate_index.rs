@@ -6,7 +6,7 @@
 //! It is a [`ProjectIndex`] keyed by the package or workspace root ([`crate_key`]), so a
 //! pre-commit run that names one file still indexes that file's crate, once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -165,11 +165,21 @@ impl CrateIndex {
         for (path, info, _) in files {
             index.files.insert(path, info);
         }
+        // An item defined twice at one path is under alternative `#[cfg]`s (a `mod inner`
+        // for each value of a feature, say): which one is compiled is not known here, so
+        // the path is left out, and types through it count as unknown (Send and Sync).
+        let mut ambiguous: HashSet<String> = HashSet::new();
         for facts in facts {
             for adt in facts.adts {
+                if index.adts.contains_key(&adt.path) {
+                    ambiguous.insert(adt.path.clone());
+                }
                 index.adts.entry(adt.path.clone()).or_insert(adt);
             }
             for alias in facts.aliases {
+                if index.aliases.contains_key(&alias.path) || index.adts.contains_key(&alias.path) {
+                    ambiguous.insert(alias.path.clone());
+                }
                 index.aliases.entry(alias.path.clone()).or_insert(alias);
             }
             for (path, send, sync) in facts.auto_impls {
@@ -191,6 +201,10 @@ impl CrateIndex {
                     index.fns.entry(sig.path.clone()).or_default().push(sig);
                 }
             }
+        }
+        for path in &ambiguous {
+            index.adts.remove(path);
+            index.aliases.remove(path);
         }
         let names = index
             .adts
@@ -822,5 +836,40 @@ mod tests {
             index.traits.len(),
             index.build_time
         );
+    }
+
+    #[test]
+    fn items_defined_under_alternative_cfgs_are_unknown() {
+        let dir =
+            std::env::temp_dir().join(format!("prodlint-cfg-alternatives-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            "[package]\nname = \"maybe\"\nversion = \"0.1.0\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("src/lib.rs"),
+            "#[cfg(feature = \"sync\")]\nmod inner { pub type Map = std::sync::Mutex<u8>; pub struct Shared(std::sync::Arc<u8>); }\n#[cfg(not(feature = \"sync\"))]\nmod inner { pub type Map = std::cell::RefCell<u8>; pub struct Shared(std::rc::Rc<u8>); }\npub struct Plain(u8);\n",
+        )
+        .unwrap();
+        let project = Project::new(dir.clone());
+        let index = project.index::<CrateIndex>(&dir);
+        assert!(
+            index.aliases.keys().all(|p| !p.ends_with("inner::Map")),
+            "{:?}",
+            index.aliases.keys()
+        );
+        assert!(
+            index.adts.keys().all(|p| !p.ends_with("inner::Shared")),
+            "{:?}",
+            index.adts.keys()
+        );
+        assert!(
+            index.adts.keys().any(|p| p.ends_with("::Plain")),
+            "{:?}",
+            index.adts.keys()
+        );
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

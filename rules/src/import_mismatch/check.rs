@@ -39,7 +39,14 @@ pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
     let compiled_to_commonjs =
         is_cts || (is_ts && !display.ends_with(".mts") && resolvers.compiles_to_commonjs(&from));
     for import in &info.imports {
-        if import.type_only {
+        // `with { type: "json" | "text" | "bytes" | "css" }` loads data, whose default
+        // export is the content: there are no module exports to check.
+        if import.type_only
+            || import
+                .attribute_type
+                .as_deref()
+                .is_some_and(|t| t != "javascript")
+        {
             continue;
         }
         let required = import.kind == ImportKind::Require
