@@ -19,8 +19,8 @@ echo "corpus: $count files, $((bytes / 1024)) KiB; $cores cores; $($bin --versio
 
 results=$(mktemp)
 hyperfine --warmup 2 --runs 10 --export-json "$results" \
-  -n "1 thread" "$bin check $corpus --format json --threads 1 > /dev/null" \
-  -n "$cores threads" "$bin check $corpus --format json --threads $cores > /dev/null" >&2
+  -n "1 thread" "$bin check $corpus --no-cache --format json --threads 1 > /dev/null" \
+  -n "$cores threads" "$bin check $corpus --no-cache --format json --threads $cores > /dev/null" >&2
 
 echo
 echo "| run | mean | stddev | files/s | MB/s | peak RSS |"
@@ -31,7 +31,7 @@ for threads in 1 "$cores"; do
 import json,sys
 r=[x for x in json.load(open('$results'))['results'] if x['command']=='$name'][0]
 print(r['mean'], r['stddev'])")
-  rss=$( { /usr/bin/time -f '%M' "$bin" check "$corpus" --format json --threads "$threads" > /dev/null; } 2>&1 | tail -1)
+  rss=$( { /usr/bin/time -f '%M' "$bin" check "$corpus" --no-cache --format json --threads "$threads" > /dev/null; } 2>&1 | tail -1)
   python3 -c "
 mean,sd,files,b,rss=$mean,$stddev,$count,$bytes,$rss
 print(f'| $name | {mean*1000:.0f} ms | ±{sd*1000:.0f} ms | {files/mean:,.0f} | {b/mean/1e6:.1f} | {rss/1024:.0f} MiB |')"

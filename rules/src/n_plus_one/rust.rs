@@ -727,6 +727,11 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
         } else {
             continue;
         };
+        // Most calls are in no loop: find the loop first, it is cheaper than matching the
+        // call against the catalogue.
+        let Some(site) = checker.enclosing_loop(&node, awaited) else {
+            continue;
+        };
         let chain = chain(&expr);
         let matched = rule.data_access(Lang::Rust, &chain, awaited);
         let helper = if matched.is_none() {
@@ -741,9 +746,6 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
         if is_in_test_code(&node) {
             continue;
         }
-        let Some(site) = checker.enclosing_loop(&node, awaited) else {
-            continue;
-        };
         let finding = match (matched, helper) {
             (Some((entry, len)), _) => {
                 let seg = &chain[len - 1];

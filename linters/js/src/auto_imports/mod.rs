@@ -213,15 +213,29 @@ pub fn app_roots(project: &Project, file: &Path) -> Vec<PathBuf> {
         .skip(1)
         .filter(|dir| {
             dir.file_name().is_none_or(|n| n != "node_modules")
-                && NUXT_CONFIGS
-                    .iter()
-                    .chain(VITE_CONFIGS)
-                    .any(|c| project.exists(&dir.join(c)))
+                && project.index::<HasAppConfig>(&dir.to_path_buf()).0
         })
         .map(Path::to_path_buf)
         .collect();
     roots.reverse();
     roots
+}
+
+/// Whether a directory holds a Nuxt or Vite config: asked once per directory per run,
+/// however many files below it are checked.
+struct HasAppConfig(bool);
+
+impl ProjectIndex for HasAppConfig {
+    type Key = PathBuf;
+
+    fn build(project: &Project, dir: &PathBuf) -> HasAppConfig {
+        HasAppConfig(
+            NUXT_CONFIGS
+                .iter()
+                .chain(VITE_CONFIGS)
+                .any(|c| project.exists(&dir.join(c))),
+        )
+    }
 }
 
 impl ProjectIndex for AutoImports {
