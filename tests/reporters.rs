@@ -26,8 +26,8 @@ const FORMATS: [&str; 8] = [
     "gitlab",
 ];
 
-/// Standard output of `prodlint check fixtures/demo --format FORMAT`, which must exit 0
-/// (the demo has warnings, no errors) whatever the format.
+/// Standard output of `prodlint check fixtures/demo --format FORMAT`, which must exit 1
+/// (the demo has error-severity findings) whatever the format.
 fn demo(format: &str) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_prodlint"))
         .args(["check", "fixtures/demo", "--no-cache", "--format", format])
@@ -40,7 +40,7 @@ fn demo(format: &str) -> String {
         .expect("prodlint runs");
     assert_eq!(
         output.status.code(),
-        Some(0),
+        Some(1),
         "--format {format}: {}",
         String::from_utf8_lossy(&output.stderr)
     );
