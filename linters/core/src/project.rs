@@ -14,6 +14,8 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
+use crate::source::SourceFile;
+
 /// A fact about the project, built from files on first use and then shared read-only.
 ///
 /// `build` may ask the project for other indexes, but never (even indirectly) for its own
@@ -169,6 +171,23 @@ impl Project {
         String::from_utf8(bytes)
             .map(Arc::from)
             .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not valid UTF-8"))
+    }
+
+    /// A file as a [`SourceFile`] for labels that point into it, shown relative to the
+    /// working directory.
+    pub fn source_file(&self, path: &Path) -> Option<Arc<SourceFile>> {
+        let text = self.read(path).ok()?;
+        let normalized = normalize(&self.cwd, path);
+        let display = normalized
+            .strip_prefix(&self.cwd)
+            .unwrap_or(&normalized)
+            .to_string_lossy()
+            .replace('\\', "/");
+        Some(Arc::new(SourceFile::new(
+            path.to_path_buf(),
+            display,
+            text.to_string(),
+        )))
     }
 
     /// Whether a file exists, for the project (overrides count).

@@ -71,6 +71,16 @@ pub(crate) fn fs_write_atomic(path: &std::path::Path, text: &str) {
     }
 }
 
+/// A node's source text with all white space removed, for comparing paths, attributes and
+/// types as written (`tokio :: spawn` and `tokio::spawn` alike).
+pub fn compact_text(node: &SyntaxNode) -> String {
+    node.text()
+        .to_string()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
 pub fn span(range: TextRange) -> Span {
     Span::new(range.start().into(), range.end().into())
 }
@@ -81,8 +91,7 @@ fn is_test_attr(attr: &ast::Attr) -> bool {
     let Some(meta) = attr.meta() else {
         return false;
     };
-    let text = meta.syntax().text().to_string();
-    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let text = compact_text(meta.syntax());
     if let Some(predicate) = text.strip_prefix("cfg(") {
         // `cfg(test)`, `cfg(all(test, feature = "x"))`, but not `cfg(not(test))`.
         let has_test = predicate

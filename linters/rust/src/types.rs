@@ -452,13 +452,7 @@ pub fn bounds_text_has(bounds: &ast::TypeBoundList, name: &str) -> bool {
 /// `#[async_trait]` → `Some(true)`, `#[async_trait(?Send)]` → `Some(false)`.
 pub fn async_trait_attr(item: &impl ast::HasAttrs) -> Option<bool> {
     item.attrs().find_map(|attr| {
-        let text: String = attr
-            .syntax()
-            .text()
-            .to_string()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
+        let text = crate::compact_text(attr.syntax());
         let inner = text.strip_prefix("#[")?.strip_suffix(']')?;
         let path = inner.split('(').next().unwrap_or(inner);
         if path == "async_trait" || path.ends_with("::async_trait") {

@@ -159,8 +159,7 @@ fn env_read(node: &SyntaxNode) -> Option<(Span, Option<String>)> {
             let Some(ast::Expr::PathExpr(callee)) = call.expr() else {
                 continue;
             };
-            let path = callee.syntax().text().to_string();
-            let path: String = path.chars().filter(|c| !c.is_whitespace()).collect();
+            let path = prodlint_rust::compact_text(callee.syntax());
             let is_env = ["env::var", "env::var_os", "dotenvy::var", "dotenv::var"]
                 .iter()
                 .any(|suffix| path == *suffix || path.ends_with(&format!("::{suffix}")));

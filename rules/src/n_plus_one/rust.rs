@@ -162,13 +162,7 @@ fn args_of(list: Option<ast::ArgList>, fallback: Span) -> (Args, Span) {
         }),
         conn: args.len() == 1 && is_conn_like(&args[0].syntax().text().to_string()),
         params: args.get(1).is_some_and(|second| {
-            let text: String = second
-                .syntax()
-                .text()
-                .to_string()
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect();
+            let text = prodlint_rust::compact_text(second.syntax());
             text.starts_with("&[")
         }),
     };

@@ -127,13 +127,7 @@ fn walk_body(node: &SyntaxNode, mut visit: impl FnMut(&SyntaxNode)) {
 }
 
 fn is_send_future_type(ty: &ast::Type) -> bool {
-    let text: String = ty
-        .syntax()
-        .text()
-        .to_string()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let text = prodlint_rust::compact_text(ty.syntax());
     (text.contains("BoxFuture") && !text.contains("LocalBoxFuture"))
         || (text.contains("Future") && (text.contains("+Send") || text.contains("Send+")))
 }

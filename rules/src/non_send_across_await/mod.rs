@@ -186,19 +186,7 @@ impl Files<'_, '_> {
         let project = self.ctx.project;
         self.cache
             .entry(path.to_path_buf())
-            .or_insert_with(|| {
-                let text = project.read(path).ok()?;
-                let display = path
-                    .strip_prefix(&project.cwd)
-                    .unwrap_or(path)
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                Some(Arc::new(SourceFile::new(
-                    path.to_path_buf(),
-                    display,
-                    text.to_string(),
-                )))
-            })
+            .or_insert_with(|| project.source_file(path))
             .clone()
     }
 }

@@ -445,18 +445,7 @@ impl Labels<'_, '_> {
         if path == self.path {
             return Some(Arc::clone(self.ctx.file));
         }
-        let project = self.ctx.project;
-        let text = project.read(path).ok()?;
-        let display = path
-            .strip_prefix(&project.cwd)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        Some(Arc::new(SourceFile::new(
-            path.to_path_buf(),
-            display,
-            text.to_string(),
-        )))
+        self.ctx.project.source_file(path)
     }
 
     /// The fact's source as a phrase, and a label at it.
