@@ -5,7 +5,6 @@ use std::io::{self, Write};
 
 use prodlint_core::Severity;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
 use super::{FileError, Report};
 
@@ -19,17 +18,7 @@ fn severity(severity: Severity) -> &'static str {
 
 /// A file error's fingerprint: its kind, path and message (it has no source text).
 fn error_fingerprint(error: &FileError) -> String {
-    let mut hasher = Sha256::new();
-    for part in [error.kind(), error.path.as_str(), error.message.as_str()] {
-        hasher.update(part.as_bytes());
-        hasher.update([0]);
-    }
-    hasher
-        .finalize()
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    super::fingerprint(&[error.kind(), error.path.as_str(), error.message.as_str()])
 }
 
 pub fn document(report: &Report) -> Value {

@@ -42,6 +42,22 @@ impl FileError {
     }
 }
 
+/// 32 hex digits of a SHA-256 over the parts, each followed by a NUL so that no two lists
+/// of parts hash alike.
+pub(crate) fn fingerprint(parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// `1 file`, `2 files`.
 fn plural(count: usize, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
@@ -82,23 +98,14 @@ impl Report {
                     .join(" ");
                 let key = (diagnostic.file.display.clone(), diagnostic.rule, text);
                 let occurrence = seen.entry(key.clone()).or_insert(0);
-                let mut hasher = Sha256::new();
-                for part in [
+                let fingerprint = fingerprint(&[
                     key.0.as_str(),
                     key.1,
                     key.2.as_str(),
                     &occurrence.to_string(),
-                ] {
-                    hasher.update(part.as_bytes());
-                    hasher.update([0]);
-                }
+                ]);
                 *occurrence += 1;
-                hasher
-                    .finalize()
-                    .iter()
-                    .take(16)
-                    .map(|b| format!("{b:02x}"))
-                    .collect()
+                fingerprint
             })
             .collect()
     }
