@@ -129,6 +129,9 @@ impl Ty {
     }
 }
 
+/// The first segment of a path that is not known for sure (imported from two places).
+pub const AMBIGUOUS: &str = "<cfg-dependent>";
+
 /// Names in the prelude that resolve without a `use`.
 const PRELUDE: &[(&str, &str)] = &[
     ("Box", "std::boxed::Box"),
@@ -218,7 +221,18 @@ impl Scope {
             None => last,
         };
         let (path, relative) = self.absolute(&segments);
-        self.uses.insert(name, (path, relative));
+        match self.uses.get(&name) {
+            // The same name imported from two places: `use`s under alternative `#[cfg]`s
+            // (`once_cell::sync::OnceCell` with a feature, `unsync` without). Which one is
+            // compiled is not known here, so the name resolves to nothing known.
+            Some((known, _)) if *known != path => {
+                self.uses
+                    .insert(name.clone(), (format!("{AMBIGUOUS}::{name}"), false));
+            }
+            _ => {
+                self.uses.insert(name, (path, relative));
+            }
+        }
     }
 
     /// `crate::`, `self::`, `super::` made absolute; other paths as written. The flag says
@@ -461,4 +475,33 @@ pub fn async_trait_attr(item: &impl ast::HasAttrs) -> Option<bool> {
             None
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use ra_ap_syntax::ast::HasModuleItem;
+
+    use super::*;
+
+    #[test]
+    fn a_name_imported_under_alternative_cfgs_is_unknown() {
+        let file = crate::RustFile::parse(
+            "#[cfg(feature = \"sync\")]\nuse once_cell::sync::OnceCell;\n#[cfg(not(feature = \"sync\"))]\nuse once_cell::unsync::OnceCell;\nuse std::rc::Rc;\nuse std::rc::Rc;\n",
+        );
+        let mut scope = Scope::new("demo", "demo");
+        for item in file.tree().items() {
+            if let ast::Item::Use(u) = item {
+                scope.add_use(&u);
+            }
+        }
+        assert!(scope
+            .resolve(&["OnceCell".to_string()])
+            .path
+            .starts_with(AMBIGUOUS));
+        assert_eq!(
+            scope.resolve(&["Rc".to_string()]).path,
+            "std::rc::Rc",
+            "the same import twice is fine"
+        );
+    }
 }

@@ -21,13 +21,11 @@ fn index(files: &[(&str, &str, &str)]) -> CrateIndex {
 }
 
 /// The type of `type Probe = …;` in `src`, resolved in module `app`.
-fn probe(index: &CrateIndex, src: &str) -> Ty {
+fn probe(src: &str) -> Ty {
     let file = RustFile::parse(src);
     let tree = file.tree();
-    let scope = index.file_scope(&PathBuf::from("/nowhere.rs"), &tree);
-    let mut scope = scope;
-    scope.crate_name = "app".into();
-    scope.module = "app".into();
+    // The probe file is outside the index: its scope is built here, in module `app`.
+    let mut scope = crate::types::Scope::new("app", "app");
     for item in tree.items() {
         if let ast::Item::Use(u) = &item {
             scope.add_use(u);
@@ -46,7 +44,7 @@ fn probe(index: &CrateIndex, src: &str) -> Ty {
 fn verdict(index: &CrateIndex, src: &str) -> (bool, bool) {
     let known = KnownTypes::builtin();
     let reasoner = Reasoner::new(index, known);
-    let ty = probe(index, src);
+    let ty = probe(src);
     (
         reasoner.lacks(&ty, AutoTrait::Send).is_none(),
         reasoner.lacks(&ty, AutoTrait::Sync).is_none(),
@@ -127,10 +125,7 @@ fn fields_aliases_and_use_resolution_across_files() {
     assert_eq!(v("Raw"), (true, false), "unsafe impl Send is believed");
 
     let reasoner = Reasoner::new(&idx, KnownTypes::builtin());
-    let ty = probe(
-        &idx,
-        "use crate::registry::P2PRegistry;\ntype Probe = P2PRegistry;",
-    );
+    let ty = probe("use crate::registry::P2PRegistry;\ntype Probe = P2PRegistry;");
     let why = reasoner.lacks(&ty, AutoTrait::Sync).unwrap();
     assert_eq!(why.chain.len(), 1);
     assert_eq!(why.chain[0].field, "swarm");
@@ -153,7 +148,7 @@ fn recursive_types_terminate_and_user_entries_apply() {
     assert_eq!(verdict(&idx, "type Probe = Node;"), (true, true));
     let known = KnownTypes::with_user(&["ffi::Handle".to_string()], &[]);
     let reasoner = Reasoner::new(&idx, &known);
-    let ty = probe(&idx, "type Probe = Node;");
+    let ty = probe("type Probe = Node;");
     assert!(reasoner.lacks(&ty, AutoTrait::Send).is_some());
     assert!(reasoner.lacks(&ty, AutoTrait::Sync).is_none());
 }
