@@ -231,6 +231,10 @@ impl<'a> Env<'a> {
             }
             "clone" if no_args => match self.infer(&receiver_expr)? {
                 Ty::Ref { inner, .. } => Some(*inner),
+                // Guards do not implement `Clone` as a method (`Ref::clone` is an associated
+                // function for this reason): `.clone()` reaches the guarded value through
+                // `Deref`, and the guard is a temporary dropped at the end of the statement.
+                Ty::Path(p) if is_guard_path(&p.path) => p.args.into_iter().next(),
                 other => Some(other),
             },
             _ => None,
@@ -282,4 +286,20 @@ impl<'a> Env<'a> {
         };
         Some(std_path(path, vec![inner]))
     }
+}
+
+/// Lock guards and `RefCell` borrows, whose `.clone()` clones what they guard.
+fn is_guard_path(path: &str) -> bool {
+    let name = path.rsplit("::").next().unwrap_or(path);
+    matches!(
+        name,
+        "Ref"
+            | "RefMut"
+            | "MutexGuard"
+            | "RwLockReadGuard"
+            | "RwLockWriteGuard"
+            | "MappedMutexGuard"
+            | "ReentrantMutexGuard"
+            | "RwLockUpgradableReadGuard"
+    )
 }
