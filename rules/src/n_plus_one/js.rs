@@ -8,18 +8,9 @@ use prodlint_js::visit::{Visit, VisitWith};
 use super::catalogue::{Args, Lang, Seg};
 use super::{
     diagnostic, is_drain_call, is_pacing_call, is_paging_call, is_retry_or_paging_header,
-    render_chain, Finding, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
+    render_chain, At, Finding, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
 };
 use crate::JsContext;
-
-/// Where a segment of a chain is: the expression ending there and its arguments.
-#[derive(Debug, Clone, Copy)]
-struct At {
-    expr: Span,
-    args: Span,
-    /// Where the segment's name starts (`create` in `this.prisma.task.create(..)`).
-    name: u32,
-}
 
 impl At {
     fn new(expr: Span, args: Span) -> At {

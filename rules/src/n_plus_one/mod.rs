@@ -251,6 +251,15 @@ fn is_one_off_script(path: &str) -> bool {
     }) || matches!(stem, "seed" | "seeds" | "seeder")
 }
 
+/// Where a segment of a call chain is: the expression ending there, its arguments, and
+/// where its name starts (`create` in `this.prisma.task.create(..)`).
+#[derive(Debug, Clone, Copy)]
+struct At {
+    expr: Span,
+    args: Span,
+    name: u32,
+}
+
 /// The loop a call repeats in.
 #[derive(Debug, Clone)]
 struct LoopSite {
