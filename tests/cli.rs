@@ -1,6 +1,9 @@
 //! CLI behaviour through the built binary: exit codes, configuration errors, broken files,
 //! suppressions, standard input, explicit files, discovery and determinism.
 
+mod common;
+
+use common::project;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -23,16 +26,6 @@ fn json(dir: &Path, args: &[&str]) -> (i32, Value) {
     let value = serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)));
     (output.status.code().unwrap(), value)
-}
-
-fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    dir
 }
 
 /// `(path, line, rule)` of each diagnostic.

@@ -2,6 +2,9 @@
 //! standard input and output, as an editor speaks it. Every wait has a deadline, so a
 //! server that hangs fails the test instead of hanging the run.
 
+mod common;
+
+use common::project;
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -208,16 +211,6 @@ fn uri(root: &Path, relative: &str) -> String {
     let path = root.join(relative);
     let path = path.to_str().unwrap().trim_end_matches('/');
     format!("file://{}", path.replace(' ', "%20"))
-}
-
-fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    dir
 }
 
 fn rules(diagnostics: &[Value]) -> Vec<&str> {

@@ -58,37 +58,26 @@ pub struct RuleEntry {
     pub build: fn(&RuleOptions) -> Result<Box<dyn Rule>, ConfigError>,
 }
 
+/// A registry entry for the rule declared as `META` and implemented by `$rule` in `$module`.
+macro_rules! entry {
+    ($module:ident, $rule:ident) => {
+        RuleEntry {
+            meta: &$module::META,
+            build: $module::$rule::build,
+        }
+    };
+}
+
 /// Every rule, in the order `prodlint rules` lists them: the defects that break production
 /// first, the hygiene of suppressions last.
 pub static REGISTRY: &[RuleEntry] = &[
-    RuleEntry {
-        meta: &non_send_across_await::META,
-        build: non_send_across_await::NonSendAcrossAwait::build,
-    },
-    RuleEntry {
-        meta: &option_result_misuse::META,
-        build: option_result_misuse::OptionResultMisuse::build,
-    },
-    RuleEntry {
-        meta: &import_mismatch::META,
-        build: import_mismatch::ImportMismatch::build,
-    },
-    RuleEntry {
-        meta: &duplicate_auto_import::META,
-        build: duplicate_auto_import::DuplicateAutoImport::build,
-    },
-    RuleEntry {
-        meta: &n_plus_one::META,
-        build: n_plus_one::NPlusOne::build,
-    },
-    RuleEntry {
-        meta: &hardcoded_url::META,
-        build: hardcoded_url::HardcodedUrl::build,
-    },
-    RuleEntry {
-        meta: &invalid_suppression::META,
-        build: invalid_suppression::InvalidSuppression::build,
-    },
+    entry!(non_send_across_await, NonSendAcrossAwait),
+    entry!(option_result_misuse, OptionResultMisuse),
+    entry!(import_mismatch, ImportMismatch),
+    entry!(duplicate_auto_import, DuplicateAutoImport),
+    entry!(n_plus_one, NPlusOne),
+    entry!(hardcoded_url, HardcodedUrl),
+    entry!(invalid_suppression, InvalidSuppression),
 ];
 
 pub fn rule_ids() -> Vec<&'static str> {

@@ -66,31 +66,46 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
 }
 
 /// Whether the config's `exclude` patterns cover `path`.
-pub fn is_excluded(config: &Config, path: &Path, cwd: &Path) -> bool {
-    let absolute = |p: &Path| {
-        if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            cwd.join(p)
-        }
-    };
-    let root = absolute(&config.root);
-    let root = root.canonicalize().unwrap_or(root);
-    let file = absolute(path);
-    let file = file.canonicalize().unwrap_or(file);
-    match file.strip_prefix(&root) {
-        Ok(relative) => config.is_excluded(&slash_path(relative)),
-        Err(_) => false,
+/// The config's `exclude` patterns, with the directory they are relative to resolved once
+/// per run rather than once per file.
+struct Excludes<'a> {
+    config: &'a Config,
+    cwd: &'a Path,
+    /// The canonical config root; `None` when there is nothing to exclude.
+    root: Option<PathBuf>,
+}
+
+impl<'a> Excludes<'a> {
+    fn new(config: &'a Config, cwd: &'a Path) -> Excludes<'a> {
+        let root = config.has_excludes().then(|| {
+            let root = cwd.join(&config.root);
+            root.canonicalize().unwrap_or(root)
+        });
+        Excludes { config, cwd, root }
     }
+
+    fn contains(&self, path: &Path) -> bool {
+        let Some(root) = &self.root else { return false };
+        let file = self.cwd.join(path);
+        let file = file.canonicalize().unwrap_or(file);
+        file.strip_prefix(root)
+            .is_ok_and(|relative| self.config.is_excluded(&slash_path(relative)))
+    }
+}
+
+/// Whether the config excludes `path` (relative paths are relative to `cwd`).
+pub fn is_excluded(config: &Config, path: &Path, cwd: &Path) -> bool {
+    Excludes::new(config, cwd).contains(path)
 }
 
 /// The files to check under `paths`, sorted by display path. Explicit files are checked
 /// even when `.gitignore` would skip them (a hook passes exactly the files it wants).
 pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path, threads: usize) -> Vec<Candidate> {
     let found = Mutex::new(Vec::new());
+    let excludes = Excludes::new(config, cwd);
     for root in paths {
         if root.is_file() {
-            if is_supported(root) && !is_excluded(config, root, cwd) {
+            if is_supported(root) && !excludes.contains(root) {
                 let display = display_path(root, cwd);
                 found.lock().unwrap().push(Candidate {
                     path: root.clone(),
@@ -112,6 +127,7 @@ pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path, threads: usize) 
             .build_parallel();
         walker.run(|| {
             let found = &found;
+            let excludes = &excludes;
             Box::new(move |entry| {
                 let Ok(entry) = entry else {
                     return WalkState::Continue;
@@ -119,7 +135,7 @@ pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path, threads: usize) 
                 let path = entry.path();
                 if entry.file_type().is_some_and(|t| t.is_file())
                     && is_supported(path)
-                    && !is_excluded(config, path, cwd)
+                    && !excludes.contains(path)
                 {
                     let project_path = path
                         .strip_prefix(root)

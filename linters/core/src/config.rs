@@ -282,6 +282,10 @@ impl Config {
     }
 
     /// Whether a path (relative to [`Config::root`], `/`-separated) is excluded.
+    pub fn has_excludes(&self) -> bool {
+        !self.exclude.is_empty()
+    }
+
     pub fn is_excluded(&self, relative_path: &str) -> bool {
         self.exclude.is_match(relative_path)
     }

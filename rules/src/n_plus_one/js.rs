@@ -8,7 +8,7 @@ use prodlint_js::visit::{Visit, VisitWith};
 use super::catalogue::{Args, Lang, Seg};
 use super::{
     diagnostic, is_drain_call, is_pacing_call, is_paging_call, is_retry_or_paging_header,
-    render_chain, At, Finding, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
+    render_chain, At, Chain, Finding, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
 };
 use crate::JsContext;
 
@@ -21,8 +21,6 @@ impl At {
         }
     }
 }
-
-type Chain = Vec<Seg<At>>;
 
 /// Array methods whose async callback runs once per element.
 const ARRAY_METHODS: &[&str] = &[
@@ -103,6 +101,22 @@ fn args_of(args: &[ExprOrSpread], call_span: Span, callee_end: u32) -> (Args, Sp
     )
 }
 
+/// `a.b` and `a?.b`: the chain of `a`, then `b`.
+fn member_chain(member: &MemberExpr) -> Chain {
+    let mut out = chain(&member.obj);
+    out.push(Seg {
+        name: member_prop(&member.prop).unwrap_or_else(|| "[]".into()),
+        call: false,
+        args: Args::default(),
+        at: At {
+            expr: span(member.span),
+            args: span(member.span),
+            name: span(member.prop.span()).start,
+        },
+    });
+    out
+}
+
 /// The chain of an expression: `this.prisma.task.create(…)` → `this`, `prisma`, `task`,
 /// `create()`.
 fn chain(expr: &Expr) -> Chain {
@@ -116,28 +130,10 @@ fn chain(expr: &Expr) -> Chain {
     match expr {
         Expr::Ident(ident) => vec![plain(ident.sym.to_string(), span(ident.span))],
         Expr::This(this) => vec![plain("this".into(), span(this.span))],
-        Expr::Member(member) => {
-            let mut out = chain(&member.obj);
-            let mut seg = plain(
-                member_prop(&member.prop).unwrap_or_else(|| "[]".into()),
-                span(member.span),
-            );
-            seg.at.name = span(member.prop.span()).start;
-            out.push(seg);
-            out
-        }
+        Expr::Member(member) => member_chain(member),
         Expr::Call(call) => call_chain(&call.callee, &call.args, span(call.span)),
         Expr::OptChain(opt) => match &*opt.base {
-            OptChainBase::Member(member) => {
-                let mut out = chain(&member.obj);
-                let mut seg = plain(
-                    member_prop(&member.prop).unwrap_or_else(|| "[]".into()),
-                    span(member.span),
-                );
-                seg.at.name = span(member.prop.span()).start;
-                out.push(seg);
-                out
-            }
+            OptChainBase::Member(member) => member_chain(member),
             OptChainBase::Call(call) => {
                 let mut out = chain(&call.callee);
                 let (args, args_span) =

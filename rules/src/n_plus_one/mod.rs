@@ -260,6 +260,9 @@ struct At {
     name: u32,
 }
 
+/// A call chain (`this.prisma.task.create(…)`), one segment per name.
+type Chain = Vec<catalogue::Seg<At>>;
+
 /// The loop a call repeats in.
 #[derive(Debug, Clone)]
 struct LoopSite {

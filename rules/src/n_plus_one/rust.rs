@@ -8,11 +8,9 @@ use prodlint_rust::{is_in_test_code, span};
 use super::catalogue::{Args, Lang, Seg};
 use super::{
     diagnostic, is_drain_call, is_pacing_call, is_paging_call, is_retry_or_paging_header,
-    render_chain, At, Finding, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
+    render_chain, At, Chain, Finding, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
 };
 use crate::RustContext;
-
-type Chain = Vec<Seg<At>>;
 
 /// Iterator and stream adapters whose closure runs once per item, one after another.
 const SEQUENTIAL_ADAPTERS: &[&str] = &[

@@ -51,20 +51,32 @@ fn details(diagnostic: &Diagnostic) -> String {
     text
 }
 
+fn open_case(
+    out: &mut dyn Write,
+    path: &str,
+    id: &str,
+    line: Option<u32>,
+    column: Option<u32>,
+) -> io::Result<()> {
+    let name = format!("{id} at {}", location(path, line, column));
+    writeln!(
+        out,
+        r#"    <testcase name="{}" classname="{}">"#,
+        xml::attr(&name),
+        xml::attr(path)
+    )
+}
+
 fn write_case(out: &mut dyn Write, path: &str, case: &Case) -> io::Result<()> {
     match case {
         Case::Finding(diagnostic) => {
             let start = diagnostic.file.line_col(diagnostic.span.start);
-            let name = format!(
-                "{} at {}",
-                diagnostic.rule,
-                location(path, Some(start.line), Some(start.column))
-            );
-            writeln!(
+            open_case(
                 out,
-                r#"    <testcase name="{}" classname="{}">"#,
-                xml::attr(&name),
-                xml::attr(path)
+                path,
+                diagnostic.rule,
+                Some(start.line),
+                Some(start.column),
             )?;
             writeln!(
                 out,
@@ -75,17 +87,7 @@ fn write_case(out: &mut dyn Write, path: &str, case: &Case) -> io::Result<()> {
             )?;
         }
         Case::FileError(error) => {
-            let name = format!(
-                "{} at {}",
-                error.kind(),
-                location(path, error.line, error.column)
-            );
-            writeln!(
-                out,
-                r#"    <testcase name="{}" classname="{}">"#,
-                xml::attr(&name),
-                xml::attr(path)
-            )?;
+            open_case(out, path, error.kind(), error.line, error.column)?;
             writeln!(
                 out,
                 r#"      <error message="{}" type="{}"/>"#,
