@@ -8,7 +8,7 @@ use prodlint_js::visit::{Visit, VisitWith};
 use super::catalogue::{Args, Lang, Seg};
 use super::{
     diagnostic, is_drain_call, is_pacing_call, is_paging_call, is_retry_or_paging_header,
-    render_chain, At, Chain, Finding, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
+    render_chain, Access, At, Chain, Finding, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
 };
 use crate::JsContext;
 
@@ -215,15 +215,6 @@ fn unwrap_observable(expr: &Expr) -> &Expr {
         }
     }
     strip(expr)
-}
-
-/// A helper's first data-access call.
-#[derive(Debug, Clone)]
-struct Access {
-    span: Span,
-    call: String,
-    library: String,
-    help: String,
 }
 
 /// Functions and methods of the file that make a data-access call themselves.

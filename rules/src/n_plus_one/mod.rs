@@ -260,6 +260,15 @@ struct At {
     name: u32,
 }
 
+/// A helper's first data-access call.
+#[derive(Debug, Clone)]
+struct Access {
+    span: Span,
+    call: String,
+    library: String,
+    help: String,
+}
+
 /// A call chain (`this.prisma.task.create(…)`), one segment per name.
 type Chain = Vec<catalogue::Seg<At>>;
 

@@ -8,7 +8,7 @@ use prodlint_rust::{is_in_test_code, span};
 use super::catalogue::{Args, Lang, Seg};
 use super::{
     diagnostic, is_drain_call, is_pacing_call, is_paging_call, is_retry_or_paging_header,
-    render_chain, At, Chain, Finding, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
+    render_chain, Access, At, Chain, Finding, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
 };
 use crate::RustContext;
 
@@ -272,15 +272,6 @@ fn chain(expr: &ast::Expr) -> Chain {
         ast::Expr::ParenExpr(inner) => inner.expr().map(|e| chain(&e)).unwrap_or_default(),
         _ => vec![plain("?".into(), at)],
     }
-}
-
-/// A helper's first data-access call.
-#[derive(Debug, Clone)]
-struct Access {
-    span: Span,
-    call: String,
-    library: String,
-    help: String,
 }
 
 /// The data-access call a function body makes, awaited or blocking.

@@ -18,6 +18,15 @@ pub(super) fn range(file: &SourceFile, span: Span) -> serde_json::Map<String, Va
     map
 }
 
+/// `{"path", "line", "column", "end_line", "end_column", KEY: VALUE}`: a label or an edit.
+fn located(file: &SourceFile, span: Span, key: &str, value: &str) -> Value {
+    let mut object = serde_json::Map::new();
+    object.insert("path".into(), file.display.clone().into());
+    object.extend(range(file, span));
+    object.insert(key.into(), value.into());
+    Value::Object(object)
+}
+
 pub(super) fn diagnostic_json(diagnostic: &Diagnostic) -> Value {
     let mut object = serde_json::Map::new();
     object.insert("rule".into(), diagnostic.rule.into());
@@ -29,26 +38,14 @@ pub(super) fn diagnostic_json(diagnostic: &Diagnostic) -> Value {
     let labels: Vec<Value> = diagnostic
         .labels
         .iter()
-        .map(|label| {
-            let mut object = serde_json::Map::new();
-            object.insert("path".into(), label.file.display.clone().into());
-            object.extend(range(&label.file, label.span));
-            object.insert("message".into(), label.message.clone().into());
-            Value::Object(object)
-        })
+        .map(|label| located(&label.file, label.span, "message", &label.message))
         .collect();
     object.insert("labels".into(), labels.into());
     let fix = diagnostic.fix.as_ref().map(|fix| {
         let edits: Vec<Value> = fix
             .edits
             .iter()
-            .map(|edit| {
-                let mut object = serde_json::Map::new();
-                object.insert("path".into(), edit.file.display.clone().into());
-                object.extend(range(&edit.file, edit.span));
-                object.insert("replacement".into(), edit.replacement.clone().into());
-                Value::Object(object)
-            })
+            .map(|edit| located(&edit.file, edit.span, "replacement", &edit.replacement))
             .collect();
         json!({ "message": fix.message, "edits": edits })
     });
