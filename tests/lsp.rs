@@ -431,3 +431,42 @@ fn exit_without_shutdown_is_status_1() {
     };
     assert_eq!(status.code(), Some(1));
 }
+
+#[test]
+fn findings_follow_other_files_in_buffers_and_on_disk() {
+    let named_only = "export class Client {}\n";
+    let with_default = "export class Client {}\nexport default Client;\n";
+    let app_text = "import Client from \"./lib\";\nexport const client = new Client();\n";
+    let dir = project(&[("src/lib.ts", named_only), ("src/app.ts", app_text)]);
+    let root = dir.path().canonicalize().unwrap();
+    let app = uri(&root, "src/app.ts");
+    let lib = uri(&root, "src/lib.ts");
+    let mut server = Server::start(&root, &[]);
+    server.open(&app, app_text);
+    assert_eq!(rules(&server.diagnostics(&app)), ["import-mismatch"]);
+
+    // An unsaved buffer of the imported file wins over the disk, both ways.
+    server.open(&lib, with_default);
+    assert_eq!(server.diagnostics(&app), Vec::<Value>::new());
+    server.change(&lib, 2, named_only);
+    assert_eq!(rules(&server.diagnostics(&app)), ["import-mismatch"]);
+
+    // Closed, the file is the disk's again; a change on disk that the client reports...
+    server.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": lib } }),
+    );
+    std::fs::write(root.join("src/lib.ts"), with_default).unwrap();
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": lib, "type": 2 }] }),
+    );
+    assert_eq!(server.diagnostics(&app), Vec::<Value>::new());
+
+    // ...and one it does not report, seen at the next edit all the same.
+    std::fs::write(root.join("src/lib.ts"), named_only).unwrap();
+    server.change(&app, 2, &format!("{app_text}\n"));
+    assert_eq!(rules(&server.diagnostics(&app)), ["import-mismatch"]);
+
+    assert_eq!(server.stop(), 0);
+}

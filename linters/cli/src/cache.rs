@@ -16,8 +16,8 @@ use std::sync::{Arc, Mutex};
 use std::time::UNIX_EPOCH;
 
 use prodlint_core::{
-    Applicability, Dependencies, Dependency, Diagnostic, Edit, Fix, Label, Severity, SourceFile,
-    Span,
+    Applicability, Dependencies, Dependency, DependencyState, Diagnostic, Edit, Fix, Label,
+    Severity, SourceFile, Span, Stamp,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -30,67 +30,6 @@ const FORMAT: u32 = 1;
 /// timestamp granularity could leave size and time unchanged ("racy" stamps, as git calls
 /// them), and the entry would outlive the content it describes.
 const RACY_NS: u128 = 2_000_000_000;
-
-/// A file's size and modification time: enough to tell that it changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct Stamp {
-    len: u64,
-    modified_ns: u128,
-}
-
-fn stamp(path: &Path) -> Option<Stamp> {
-    let metadata = std::fs::metadata(path).ok()?;
-    let modified_ns = metadata
-        .modified()
-        .ok()?
-        .duration_since(UNIX_EPOCH)
-        .ok()?
-        .as_nanos();
-    Some(Stamp {
-        len: metadata.len(),
-        modified_ns,
-    })
-}
-
-/// A directory's entries, hashed.
-fn listing(path: &Path) -> Option<String> {
-    let mut names: Vec<String> = std::fs::read_dir(path)
-        .ok()?
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .collect();
-    names.sort();
-    let mut hasher = Sha256::new();
-    for name in names {
-        hasher.update(name.as_bytes());
-        hasher.update([0]);
-    }
-    Some(format!("{:x}", hasher.finalize()))
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-enum DependencyState {
-    /// A file: its stamp, `None` when it did not exist.
-    File(PathBuf, Option<Stamp>),
-    /// A directory: the hash of its entries, `None` when it did not exist.
-    Dir(PathBuf, Option<String>),
-}
-
-impl DependencyState {
-    fn now(dependency: &Dependency) -> DependencyState {
-        match dependency {
-            Dependency::File(path) => DependencyState::File(path.clone(), stamp(path)),
-            Dependency::Dir(path) => DependencyState::Dir(path.clone(), listing(path)),
-        }
-    }
-
-    fn unchanged(&self) -> bool {
-        match self {
-            DependencyState::File(path, then) => stamp(path) == *then,
-            DependencyState::Dir(path, then) => listing(path) == *then,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Place {
@@ -248,7 +187,7 @@ impl Cache {
         known_rules: &[&'static str],
     ) -> Option<(Vec<Diagnostic>, Vec<FileError>)> {
         let entry = self.old.get(display)?;
-        if stamp(path).as_ref() != Some(&entry.stamp)
+        if Stamp::of(path).as_ref() != Some(&entry.stamp)
             || !entry.dependencies.iter().all(DependencyState::unchanged)
             || !entry.groups.iter().all(|key| self.group_unchanged(key))
         {
@@ -475,5 +414,5 @@ impl Cache {
 
 /// The stamp of a file as `(len, modified_ns)`, taken before it is read.
 pub fn stamp_of(path: &Path) -> Option<(u64, u128)> {
-    stamp(path).map(|s| (s.len, s.modified_ns))
+    Stamp::of(path).map(|s| (s.len, s.modified_ns))
 }

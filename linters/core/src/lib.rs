@@ -5,6 +5,7 @@
 //! their trees into the [`Span`]s and [`Comment`]s this crate understands.
 
 mod config;
+mod dependency;
 mod diagnostic;
 mod paths;
 mod project;
@@ -13,9 +14,10 @@ mod source;
 mod suppress;
 
 pub use config::{Config, ConfigError, RuleOptions, CONFIG_FILE_NAME};
+pub use dependency::{Dependency, DependencyState, Stamp};
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity};
 pub use paths::{is_test_path, is_tooling_config};
-pub use project::{normalize, Dependencies, Dependency, Project, ProjectIndex};
+pub use project::{normalize, Dependencies, Project, ProjectIndex};
 pub use rule::{FixAvailability, Language, RuleMeta, DOCS_BASE_URL};
 pub use source::{Comment, LineCol, SourceFile, Span};
 pub use suppress::{SuppressionProblem, Suppressions};

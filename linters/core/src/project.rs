@@ -14,6 +14,7 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
+use crate::dependency::{Dependency, DependencyState};
 use crate::source::SourceFile;
 
 /// A fact about the project, built from files on first use and then shared read-only.
@@ -24,15 +25,12 @@ use crate::source::SourceFile;
 pub trait ProjectIndex: Send + Sync + Sized + 'static {
     type Key: Clone + Eq + Hash + Send + Sync + 'static;
 
-    fn build(project: &Project, key: &Self::Key) -> Self;
-}
+    /// Whether the index reads the file system behind the project's back (a resolver with
+    /// its own cache), so that what it read is not recorded: an editor's project then drops
+    /// it whenever anything on disk may have changed.
+    const READS_DISK_DIRECTLY: bool = false;
 
-/// Something a check or an index read, and so depends on: a file's content (or its
-/// absence), or a directory's list of entries.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Dependency {
-    File(PathBuf),
-    Dir(PathBuf),
+    fn build(project: &Project, key: &Self::Key) -> Self;
 }
 
 /// What a view read: directly, and through the indexes it used. An index's dependencies
@@ -62,13 +60,50 @@ struct Recorder {
     dependencies: Mutex<Dependencies>,
 }
 
-type Built<T> = (Arc<T>, Arc<BTreeSet<Dependency>>);
+/// Where a built index came from: what its build read, and, in an editor's project, how
+/// the disk looked right after (to tell later whether it still holds).
+struct Provenance {
+    dependencies: Arc<BTreeSet<Dependency>>,
+    states: Vec<DependencyState>,
+}
+
+type Built<T> = (Arc<T>, Provenance);
 type Slot<T> = Arc<OnceLock<Built<T>>>;
-type SlotMap<T> = Mutex<HashMap<<T as ProjectIndex>::Key, Slot<T>>>;
+
+/// The built indexes of one type, by key.
+struct SlotMap<T: ProjectIndex>(Mutex<HashMap<T::Key, Slot<T>>>);
+
+/// A [`SlotMap`] of any index type, for what the project does to all of them.
+trait AnySlotMap: Send + Sync + 'static {
+    fn as_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
+    fn reads_disk_directly(&self) -> bool;
+    /// Keeps the built indexes `holds` accepts and drops the rest (and any still being
+    /// built); returns how many were dropped.
+    fn retain(&self, holds: &dyn Fn(&Provenance) -> bool) -> usize;
+}
+
+impl<T: ProjectIndex> AnySlotMap for SlotMap<T> {
+    fn as_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
+        self
+    }
+
+    fn reads_disk_directly(&self) -> bool {
+        T::READS_DISK_DIRECTLY
+    }
+
+    fn retain(&self, holds: &dyn Fn(&Provenance) -> bool) -> usize {
+        let mut slots = self.0.lock().unwrap();
+        let before = slots.len();
+        slots.retain(|_, slot| slot.get().is_some_and(|(_, provenance)| holds(provenance)));
+        before - slots.len()
+    }
+}
 
 struct Shared {
     overrides: RwLock<HashMap<PathBuf, Arc<str>>>,
-    indexes: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
+    indexes: Mutex<HashMap<TypeId, Arc<dyn AnySlotMap>>>,
+    /// Whether built indexes keep the state of what they read ([`Project::refresh`]).
+    keeps_states: bool,
 }
 
 /// The project of one run (or, in the editor, of one session).
@@ -105,11 +140,22 @@ pub fn normalize(cwd: &Path, path: &Path) -> PathBuf {
 
 impl Project {
     pub fn new(cwd: PathBuf) -> Project {
+        Project::with_states(cwd, false)
+    }
+
+    /// A project that lives across runs (an editor session): its indexes keep the state of
+    /// the files they read, so that [`Project::refresh`] drops only those that changed.
+    pub fn long_lived(cwd: PathBuf) -> Project {
+        Project::with_states(cwd, true)
+    }
+
+    fn with_states(cwd: PathBuf, keeps_states: bool) -> Project {
         Project {
             cwd,
             shared: Arc::new(Shared {
                 overrides: RwLock::default(),
                 indexes: Mutex::default(),
+                keeps_states,
             }),
             recorder: None,
         }
@@ -143,15 +189,28 @@ impl Project {
         }
     }
 
-    /// Makes `text` the content of `path` for this project (an unsaved editor buffer, stdin).
-    pub fn set_override(&self, path: &Path, text: Arc<str>) {
+    /// Makes `text` the content of `path` for this project (an unsaved editor buffer,
+    /// stdin). Returns whether that changed what the project reads there.
+    pub fn set_override(&self, path: &Path, text: Arc<str>) -> bool {
         let path = normalize(&self.cwd, path);
-        self.shared.overrides.write().unwrap().insert(path, text);
+        let previous = self
+            .shared
+            .overrides
+            .write()
+            .unwrap()
+            .insert(path, text.clone());
+        previous.is_none_or(|previous| previous != text)
     }
 
-    pub fn remove_override(&self, path: &Path) {
+    /// Makes the disk the content of `path` again. Returns whether it had an override.
+    pub fn remove_override(&self, path: &Path) -> bool {
         let path = normalize(&self.cwd, path);
-        self.shared.overrides.write().unwrap().remove(&path);
+        self.shared
+            .overrides
+            .write()
+            .unwrap()
+            .remove(&path)
+            .is_some()
     }
 
     /// Whether the project has an override (an editor buffer, stdin) for `path`.
@@ -163,10 +222,10 @@ impl Project {
     /// A file's text: the override if there is one, else the disk.
     pub fn read(&self, path: &Path) -> io::Result<Arc<str>> {
         let normalized = normalize(&self.cwd, path);
+        self.record(Dependency::File(normalized.clone()));
         if let Some(text) = self.shared.overrides.read().unwrap().get(&normalized) {
             return Ok(Arc::clone(text));
         }
-        self.record(Dependency::File(normalized.clone()));
         let bytes = std::fs::read(&normalized)?;
         String::from_utf8(bytes)
             .map(Arc::from)
@@ -193,17 +252,21 @@ impl Project {
     /// Whether a file exists, for the project (overrides count).
     pub fn exists(&self, path: &Path) -> bool {
         let normalized = normalize(&self.cwd, path);
-        if self
-            .shared
+        self.record(Dependency::File(normalized.clone()));
+        self.shared
             .overrides
             .read()
             .unwrap()
             .contains_key(&normalized)
-        {
-            return true;
-        }
-        self.record(Dependency::File(normalized.clone()));
-        normalized.is_file()
+            || normalized.is_file()
+    }
+
+    /// Whether a directory exists (recorded as a dependency on its listing, which tells
+    /// when it appears or goes).
+    pub fn is_dir(&self, path: &Path) -> bool {
+        let normalized = normalize(&self.cwd, path);
+        self.record(Dependency::Dir(normalized.clone()));
+        normalized.is_dir()
     }
 
     /// The entries of a directory, sorted, as `(path, is_dir)`.
@@ -229,19 +292,31 @@ impl Project {
             let mut indexes = self.shared.indexes.lock().unwrap();
             let any = indexes
                 .entry(TypeId::of::<T>())
-                .or_insert_with(|| Arc::new(SlotMap::<T>::default()) as Arc<dyn Any + Send + Sync>);
+                .or_insert_with(|| Arc::new(SlotMap::<T>(Mutex::default())) as Arc<dyn AnySlotMap>);
             Arc::clone(any)
+                .as_any()
                 .downcast::<SlotMap<T>>()
                 .expect("one map type per index type")
         };
-        let slot = Arc::clone(map.lock().unwrap().entry(key.clone()).or_default());
-        let (value, dependencies) = slot.get_or_init(|| {
+        let slot = Arc::clone(map.0.lock().unwrap().entry(key.clone()).or_default());
+        let (value, provenance) = slot.get_or_init(|| {
             let builder = self.recording();
             let value = T::build(&builder, key);
-            (Arc::new(value), Arc::new(builder.dependencies().flatten()))
+            let dependencies = builder.dependencies().flatten();
+            let states = if self.shared.keeps_states {
+                dependencies.iter().map(DependencyState::now).collect()
+            } else {
+                Vec::new()
+            };
+            let provenance = Provenance {
+                dependencies: Arc::new(dependencies),
+                states,
+            };
+            (Arc::new(value), provenance)
         });
         if let Some(recorder) = &self.recorder {
             let mut recorded = recorder.dependencies.lock().unwrap();
+            let dependencies = &provenance.dependencies;
             if !recorded
                 .indexes
                 .iter()
@@ -256,6 +331,44 @@ impl Project {
     /// Forgets every index (files changed): the next request rebuilds what it needs.
     pub fn invalidate_indexes(&self) {
         self.shared.indexes.lock().unwrap().clear();
+    }
+
+    /// Drops the indexes that may no longer hold, keeping the rest for the next run: those
+    /// that read a path in `edited` (editor buffers changed, opened or closed) and, in a
+    /// [`Project::long_lived`] one, those whose files or directories on disk changed since
+    /// they were built. Indexes that read the disk behind the project's back go too when
+    /// the disk changed, as far as the others tell or as `disk_changed` says. Returns how
+    /// many indexes were dropped.
+    pub fn refresh(&self, edited: &BTreeSet<PathBuf>, disk_changed: bool) -> usize {
+        let maps: Vec<Arc<dyn AnySlotMap>> = self
+            .shared
+            .indexes
+            .lock()
+            .unwrap()
+            .values()
+            .cloned()
+            .collect();
+        let (direct, tracked): (Vec<_>, Vec<_>) =
+            maps.into_iter().partition(|map| map.reads_disk_directly());
+        let on_disk =
+            |provenance: &Provenance| provenance.states.iter().all(DependencyState::unchanged);
+        let not_edited = |provenance: &Provenance| {
+            !provenance.dependencies.iter().any(
+                |dependency| matches!(dependency, Dependency::File(path) if edited.contains(path)),
+            )
+        };
+        let mut dropped_for_disk = 0;
+        let mut dropped_for_edits = 0;
+        for map in &tracked {
+            dropped_for_disk += map.retain(&on_disk);
+            dropped_for_edits += map.retain(&not_edited);
+        }
+        if disk_changed || dropped_for_disk > 0 {
+            for map in &direct {
+                dropped_for_disk += map.retain(&|_| false);
+            }
+        }
+        dropped_for_disk + dropped_for_edits
     }
 }
 
@@ -343,6 +456,63 @@ mod tests {
             project.dependencies().flatten().is_empty(),
             "the plain view records nothing"
         );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    static RESOLVER_BUILDS: AtomicUsize = AtomicUsize::new(0);
+
+    /// Stands for an index that reads the disk itself (a resolver with its own cache).
+    struct Resolver;
+
+    impl ProjectIndex for Resolver {
+        type Key = ();
+        const READS_DISK_DIRECTLY: bool = true;
+
+        fn build(_: &Project, _: &()) -> Resolver {
+            RESOLVER_BUILDS.fetch_add(1, Ordering::SeqCst);
+            Resolver
+        }
+    }
+
+    #[test]
+    fn refresh_drops_only_what_changed() {
+        let dir = std::env::temp_dir().join(format!("prodlint-refresh-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("d")).unwrap();
+        std::fs::write(dir.join("a.ts"), "1\n").unwrap();
+        std::fs::write(dir.join("d/x.ts"), "x").unwrap();
+        let project = Project::long_lived(dir.clone());
+        assert!(project.set_override(&dir.join("b.ts"), Arc::from("1\n2\n")));
+        assert!(!project.set_override(&dir.join("b.ts"), Arc::from("1\n2\n")));
+        let build = || {
+            (
+                project.index::<LineCount>(&dir.join("a.ts")).0,
+                project.index::<LineCount>(&dir.join("b.ts")).0,
+                project.index::<Listing>(&dir.join("d")).0,
+                project.index::<Resolver>(&()),
+            )
+        };
+        build();
+        let nothing = BTreeSet::new();
+        assert_eq!(project.refresh(&nothing, false), 0, "nothing changed");
+
+        // An edited buffer drops what read it, and nothing else.
+        assert!(project.set_override(&dir.join("b.ts"), Arc::from("1\n")));
+        let edited: BTreeSet<PathBuf> = [dir.join("b.ts")].into();
+        assert_eq!(project.refresh(&edited, false), 1);
+        assert_eq!(build().1, 1);
+
+        // A file changed on disk, and a file added to a listed directory: the indexes
+        // that read them go, and so does the one that reads the disk itself.
+        let resolver_builds = RESOLVER_BUILDS.load(Ordering::SeqCst);
+        std::fs::write(dir.join("a.ts"), "1\n2\n3\n").unwrap();
+        std::fs::write(dir.join("d/y.ts"), "y").unwrap();
+        assert_eq!(project.refresh(&nothing, false), 3);
+        assert_eq!(build().0, 3);
+        assert_eq!(build().2, 2);
+        assert_eq!(RESOLVER_BUILDS.load(Ordering::SeqCst), resolver_builds + 1);
+
+        // The client's word that the disk changed is enough for the last one.
+        assert_eq!(project.refresh(&nothing, true), 1);
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

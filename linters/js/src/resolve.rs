@@ -89,6 +89,8 @@ fn options(view: View) -> ResolveOptions {
 
 impl ProjectIndex for Resolvers {
     type Key = ();
+    // oxc_resolver reads package.json files and directories itself, and caches them.
+    const READS_DISK_DIRECTLY: bool = true;
 
     fn build(_project: &Project, _key: &()) -> Resolvers {
         let node_import = Resolver::new(options(View::NodeImport));

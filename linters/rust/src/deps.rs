@@ -130,6 +130,8 @@ pub struct LockedCrates {
 
 impl ProjectIndex for LockedCrates {
     type Key = DepKey;
+    // The registry's directories are listed directly: a `cargo fetch` adds sources.
+    const READS_DISK_DIRECTLY: bool = true;
 
     fn build(project: &Project, key: &DepKey) -> LockedCrates {
         let started = Instant::now();
@@ -412,6 +414,8 @@ pub struct DepFns {
 
 impl ProjectIndex for DepFns {
     type Key = (DepKey, String, String);
+    // Built from registry sources read directly (see `LockedCrates`).
+    const READS_DISK_DIRECTLY: bool = true;
 
     fn build(project: &Project, (key, lib, name): &(DepKey, String, String)) -> DepFns {
         let crates = project.index::<LockedCrates>(key);

@@ -146,6 +146,8 @@ struct Workspace {
     config_stamp: ConfigStamp,
     /// Paths closed since the last job.
     closed: Vec<PathBuf>,
+    /// Whether files on disk may have changed since the last job (a save, a watched file).
+    disk_changed: bool,
 }
 
 /// What tells that a workspace's config file changed: its path, modification time and size.
@@ -468,6 +470,7 @@ impl<'a> Server<'a> {
             self.reload_configs();
         } else {
             // What is on disk changed: every workspace may read the file.
+            self.mark_disk_changed();
             self.schedule_all(true);
         }
     }
@@ -491,7 +494,14 @@ impl<'a> Server<'a> {
         if config_changed {
             self.reload_configs();
         } else {
+            self.mark_disk_changed();
             self.schedule_all(false);
+        }
+    }
+
+    fn mark_disk_changed(&mut self) {
+        for workspace in self.workspaces.values_mut() {
+            workspace.disk_changed = true;
         }
     }
 
@@ -527,12 +537,13 @@ impl<'a> Server<'a> {
             self.workspaces.insert(
                 root.clone(),
                 Workspace {
-                    project: Arc::new(Project::new(root.clone())),
+                    project: Arc::new(Project::long_lived(root.clone())),
                     config,
                     rules: Arc::new(rules),
                     config_error: None,
                     config_stamp,
                     closed: Vec::new(),
+                    disk_changed: false,
                 },
             );
             if let Some(error) = error {
@@ -561,6 +572,9 @@ impl<'a> Server<'a> {
             Ok((config, rules)) => {
                 workspace.config = config;
                 workspace.rules = Arc::new(rules);
+                // Indexes may be built from options of the config (catalogues, tables):
+                // start a new project (the next job sets every open buffer again).
+                workspace.project = Arc::new(Project::long_lived(root.to_path_buf()));
                 if let Some(uri) = workspace.config_error.take() {
                     self.publish(&uri, None, Vec::new());
                 }
@@ -652,6 +666,7 @@ impl<'a> Server<'a> {
                 continue;
             };
             let closed = std::mem::take(&mut workspace.closed);
+            let disk_changed = std::mem::take(&mut workspace.disk_changed);
             let mut docs = Vec::new();
             let mut excluded = Vec::new();
             for (key, doc) in self.docs.iter().filter(|(_, d)| d.root == root) {
@@ -676,6 +691,7 @@ impl<'a> Server<'a> {
                 rules: Arc::clone(&workspace.rules),
                 docs,
                 closed,
+                disk_changed,
             };
             if !job.docs.is_empty() || !job.closed.is_empty() {
                 let _ = self.jobs.send(job);
@@ -702,7 +718,7 @@ impl<'a> Server<'a> {
                 // The panic may have left the project half-updated: start it afresh (the
                 // next job sets every open buffer again).
                 if let Some(workspace) = self.workspaces.get_mut(&linted.root) {
-                    workspace.project = Arc::new(Project::new(linted.root.clone()));
+                    workspace.project = Arc::new(Project::long_lived(linted.root.clone()));
                 }
                 return;
             }

@@ -5,13 +5,13 @@
 //! document changed since the job was made. A panic that escapes the engine's per-rule
 //! catch is caught here and reported, and the thread goes on.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use crossbeam_channel::{Receiver, Sender};
-use prodlint_core::Project;
+use prodlint_core::{normalize, Project};
 
 use crate::discover::Candidate;
 use crate::engine::{self, Input, RuleSet};
@@ -34,6 +34,8 @@ pub struct Job {
     pub docs: Vec<JobDoc>,
     /// Documents closed since the last job: their text is the disk's again.
     pub closed: Vec<PathBuf>,
+    /// Whether files on disk may have changed since the last job.
+    pub disk_changed: bool,
 }
 
 pub struct Linted {
@@ -52,7 +54,12 @@ fn coalesce(mut queue: VecDeque<Job>) -> VecDeque<Job> {
             Some(earlier) => {
                 let mut closed = std::mem::take(&mut earlier.closed);
                 closed.extend(job.closed.iter().cloned());
-                *earlier = Job { closed, ..job };
+                let disk_changed = earlier.disk_changed || job.disk_changed;
+                *earlier = Job {
+                    closed,
+                    disk_changed,
+                    ..job
+                };
             }
             None => merged.push_back(job),
         }
@@ -82,12 +89,23 @@ fn run(job: Job) -> Linted {
                 panic!("test panic: a document contains {marker:?}");
             }
         }
+        // Indexes outlive a job: only those built from a buffer that changed, or from
+        // files on disk that changed since, are rebuilt (in a large crate or app, typing
+        // in one file then costs that file, not the whole project).
+        let project = &job.project;
+        let mut edited = BTreeSet::new();
         for path in &job.closed {
-            job.project.remove_override(path);
+            if project.remove_override(path) {
+                edited.insert(normalize(&project.cwd, path));
+            }
         }
-        // Each job is a run: what other files say may have changed since the last one
-        // (an edited buffer, a file saved or changed on disk), so indexes are rebuilt.
-        job.project.invalidate_indexes();
+        for doc in &job.docs {
+            let path = &doc.candidate.path;
+            if project.set_override(path, Arc::from(doc.text.as_str())) {
+                edited.insert(normalize(&project.cwd, path));
+            }
+        }
+        project.refresh(&edited, job.disk_changed);
         let inputs = job
             .docs
             .into_iter()

@@ -361,7 +361,7 @@ impl Builder<'_> {
         let src = match config.get("srcDir").and_then(Value::as_str) {
             Some(dir) => normalize(root, Path::new(dir)),
             // nuxt schema `srcDir`: `app/` with compatibility version 4 when it exists.
-            None if v4 && root.join("app").is_dir() => root.join("app"),
+            None if v4 && self.project.is_dir(&root.join("app")) => root.join("app"),
             None => root.to_path_buf(),
         };
         // nuxt schema `serverDir`: `<srcDir>/server`, `<rootDir>/server` with version 4.
@@ -432,7 +432,7 @@ impl Builder<'_> {
                                 || path.starts_with('@') && path.chars().nth(1) == Some('/') =>
                         {
                             let dir = Self::resolve_alias(&layer, root, path);
-                            if dir.is_dir() {
+                            if self.project.is_dir(&dir) {
                                 extends.push(dir);
                             } else {
                                 self.note(format!("layer `{path}` not found"));
@@ -566,7 +566,9 @@ impl Builder<'_> {
 
         let mut candidates: Vec<Candidate> = Vec::new();
         let mut extend: Vec<Candidate> = Vec::new();
-        let pages = layers.iter().any(|l| l.src.join("pages").is_dir())
+        let pages = layers
+            .iter()
+            .any(|l| self.project.is_dir(&l.src.join("pages")))
             || app.config.get("pages") == Some(&Value::Bool(true));
         for preset in presets::table() {
             let active = match preset.when {
@@ -1467,7 +1469,7 @@ fn scan_files(dirs: &[PathBuf], project: &Project) -> Vec<PathBuf> {
     }
     for glob in &globs {
         let path = PathBuf::from(glob);
-        if !has_glob(glob) && path.is_file() && !files.contains(&path) {
+        if !has_glob(glob) && project.exists(&path) && !files.contains(&path) {
             files.push(path);
         }
     }
