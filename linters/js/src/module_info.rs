@@ -142,6 +142,10 @@ pub struct ModuleInfo {
     pub default_export_local: Option<String>,
     /// `(exported, local)` of `export { local as exported }` without a source.
     pub export_locals: Vec<(String, String)>,
+    /// `(alias, binding)` of top-level `const alias = binding` and `var alias = binding`:
+    /// bundlers write the default export as `var src_default = antfu; export { antfu,
+    /// src_default as default }`, two names for one value.
+    pub aliases: Vec<(String, String)>,
 }
 
 impl ModuleInfo {
@@ -166,6 +170,18 @@ impl ModuleInfo {
                 .find(|(exported, _)| exported == name)
                 .map_or(name, |(_, local)| local.as_str()),
         )
+    }
+
+    /// The binding `local` stands for once top-level aliases are followed.
+    pub fn unaliased<'a>(&'a self, mut local: &'a str) -> &'a str {
+        // Bounded: `var a = b; var b = a;` must not loop.
+        for _ in 0..8 {
+            match self.aliases.iter().find(|(alias, _)| alias == local) {
+                Some((_, binding)) => local = binding,
+                None => break,
+            }
+        }
+        local
     }
 }
 
@@ -276,7 +292,23 @@ fn module_items(items: &[ModuleItem], info: &mut ModuleInfo) {
         match item {
             ModuleItem::ModuleDecl(decl) => module_decl(decl, info),
             ModuleItem::Stmt(Stmt::Decl(Decl::TsModule(module))) => ambient_module(module, info),
+            ModuleItem::Stmt(Stmt::Decl(Decl::Var(var))) => aliases(var, info),
             ModuleItem::Stmt(_) => {}
+        }
+    }
+}
+
+/// `const a = b` and `var a = b` (not `let`, which is meant to change).
+fn aliases(var: &VarDecl, info: &mut ModuleInfo) {
+    if var.kind == VarDeclKind::Let {
+        return;
+    }
+    for declarator in &var.decls {
+        if let (Pat::Ident(alias), Some(init)) = (&declarator.name, declarator.init.as_deref()) {
+            if let Expr::Ident(binding) = init.unwrap_parens() {
+                info.aliases
+                    .push((alias.id.sym.to_string(), binding.sym.to_string()));
+            }
         }
     }
 }
@@ -892,6 +924,13 @@ mod tests {
         assert_eq!(i.export_local("a"), Some("a"));
         let i = info("c.ts", "export default { a: 1 };\n");
         assert_eq!(i.default_export_local, None);
+        let i = info(
+            "d.mjs",
+            "function antfu() {}\nvar src_default = antfu;\nlet moving = antfu;\nvar a = b, b = a;\nexport { antfu, src_default as default };\n",
+        );
+        assert_eq!(i.unaliased("src_default"), "antfu");
+        assert_eq!(i.unaliased("moving"), "moving");
+        assert!(["a", "b"].contains(&i.unaliased("a")));
 
         for text in [
             "Object.keys(m).forEach(function (k) { exports[k] = m[k]; });",

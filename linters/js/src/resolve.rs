@@ -55,12 +55,54 @@ pub enum Resolved {
     NotFound,
 }
 
-/// The resolvers of a run: built on first use, shared by every file and thread.
-pub struct Resolvers {
+/// One resolver per view.
+struct ViewResolvers {
     node_import: Resolver,
     bundler_import: Resolver,
     require: Resolver,
     types: Resolver,
+}
+
+impl ViewResolvers {
+    fn new(base: &Resolver, tsconfig: bool) -> ViewResolvers {
+        let options = |view| {
+            let mut options = options(view);
+            if !tsconfig {
+                options.tsconfig = None;
+            }
+            options
+        };
+        ViewResolvers {
+            node_import: base.clone_with_options(options(View::NodeImport)),
+            bundler_import: base.clone_with_options(options(View::BundlerImport)),
+            require: base.clone_with_options(options(View::Require)),
+            types: base.clone_with_options(options(View::Types)),
+        }
+    }
+
+    fn resolve(
+        &self,
+        from: &Path,
+        specifier: &str,
+        view: View,
+    ) -> Result<oxc_resolver::Resolution, ResolveError> {
+        match view {
+            View::NodeImport => self.node_import.resolve_file(from, specifier),
+            View::BundlerImport => self.bundler_import.resolve_file(from, specifier),
+            View::Require => self.require.resolve_file(from, specifier),
+            View::Types => self.types.resolve_dts(from, specifier),
+        }
+    }
+}
+
+/// The resolvers of a run: built on first use, shared by every file and thread.
+pub struct Resolvers {
+    with_tsconfig: ViewResolvers,
+    /// For files whose tsconfig cannot be loaded: a Nuxt app's `tsconfig.json` extends or
+    /// references `.nuxt/tsconfig.*.json`, which exists only after `nuxt prepare`. The
+    /// resolver then fails every specifier of every file under it, builtins included;
+    /// TypeScript reports the missing file and goes on with the rest, and so does this.
+    without_tsconfig: ViewResolvers,
 }
 
 fn options(view: View) -> ResolveOptions {
@@ -93,12 +135,11 @@ impl ProjectIndex for Resolvers {
     const READS_DISK_DIRECTLY: bool = true;
 
     fn build(_project: &Project, _key: &()) -> Resolvers {
-        let node_import = Resolver::new(options(View::NodeImport));
+        // Clones share the base resolver's file-system cache.
+        let base = Resolver::new(options(View::NodeImport));
         Resolvers {
-            bundler_import: node_import.clone_with_options(options(View::BundlerImport)),
-            require: node_import.clone_with_options(options(View::Require)),
-            types: node_import.clone_with_options(options(View::Types)),
-            node_import,
+            with_tsconfig: ViewResolvers::new(&base, true),
+            without_tsconfig: ViewResolvers::new(&base, false),
         }
     }
 }
@@ -106,11 +147,14 @@ impl ProjectIndex for Resolvers {
 impl Resolvers {
     /// Resolves `specifier` as written in the file `from` (an absolute path).
     pub fn resolve(&self, from: &Path, specifier: &str, view: View) -> Resolved {
-        let result = match view {
-            View::NodeImport => self.node_import.resolve_file(from, specifier),
-            View::BundlerImport => self.bundler_import.resolve_file(from, specifier),
-            View::Require => self.require.resolve_file(from, specifier),
-            View::Types => self.types.resolve_dts(from, specifier),
+        let result = match self.with_tsconfig.resolve(from, specifier, view) {
+            Err(
+                ResolveError::TsconfigNotFound(_)
+                | ResolveError::TsconfigLoadFailed { .. }
+                | ResolveError::TsconfigSelfReference(_)
+                | ResolveError::TsconfigCircularExtend(_),
+            ) => self.without_tsconfig.resolve(from, specifier, view),
+            other => other,
         };
         match result {
             Ok(resolution) if resolution.query().is_none() => {
@@ -128,7 +172,7 @@ impl Resolvers {
     /// Whether the nearest tsconfig.json of `file` (with its `extends`) compiles to
     /// CommonJS (`"module": "commonjs"`): its `import` statements become `require()` calls.
     pub fn compiles_to_commonjs(&self, file: &Path) -> bool {
-        let Ok(Some(tsconfig)) = self.node_import.find_tsconfig(file) else {
+        let Ok(Some(tsconfig)) = self.with_tsconfig.node_import.find_tsconfig(file) else {
             return false;
         };
         tsconfig

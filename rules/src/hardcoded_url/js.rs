@@ -188,6 +188,9 @@ const CORS_KEYS: &[&str] = &[
 ];
 
 /// Keys whose values are identifiers that look like URLs.
+/// Attributes whose value is a link for people to follow, in markup and in render props.
+const LINK_KEYS: &[&str] = &["href", "xlinkHref", "xlink:href"];
+
 fn is_identifier_key(key: &str) -> bool {
     matches!(
         key,
@@ -196,6 +199,14 @@ fn is_identifier_key(key: &str) -> bool {
 }
 
 impl Visitor<'_, '_> {
+    /// Visits with `link` set when `link` is true (or already set outside).
+    fn as_link(&mut self, link: bool, f: impl FnOnce(&mut Self)) {
+        let saved = self.link;
+        self.link = link || saved;
+        f(self);
+        self.link = saved;
+    }
+
     fn with_role(&mut self, role: Role, f: impl FnOnce(&mut Self)) {
         let saved = std::mem::replace(&mut self.role, role);
         f(self);
@@ -382,6 +393,10 @@ impl Visit for Visitor<'_, '_> {
             {
                 self.with_role(Role::Cors, |v| prop.value.visit_with(v));
             }
+            // The props of a render function's element, `h("a", { href: … })`: a link.
+            Some(key) if LINK_KEYS.contains(&key) => {
+                self.as_link(true, |v| prop.value.visit_with(v));
+            }
             _ => {
                 if let PropName::Computed(computed) = &prop.key {
                     computed.visit_with(self);
@@ -399,10 +414,8 @@ impl Visit for Visitor<'_, '_> {
         if is_identifier_key(&name) {
             return;
         }
-        let link = matches!(name.as_str(), "href" | "xlinkHref" | "xlink:href" | "to");
-        let inherited = self.link;
-        let saved = std::mem::replace(&mut self.link, link || inherited);
-        attr.value.visit_with(self);
-        self.link = saved;
+        // `to`: a router link's target.
+        let link = LINK_KEYS.contains(&name.as_str()) || name == "to";
+        self.as_link(link, |v| attr.value.visit_with(v));
     }
 }

@@ -261,7 +261,7 @@ impl Checker<'_, '_> {
         }
         let _ = view;
         match (info.export_local(local), info.export_local("default")) {
-            (Some(named), Some(default)) => named != default,
+            (Some(named), Some(default)) => info.unaliased(named) != info.unaliased(default),
             (Some(_), None) => true,
             _ => false,
         }
