@@ -8,6 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use prodlint_core::{Project, ProjectIndex, Span};
@@ -68,7 +69,7 @@ pub struct TraitInfo {
 }
 
 /// Where a file sits in its crate.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FileInfo {
     pub crate_name: String,
     /// `my_crate::a::b`.
@@ -119,7 +120,7 @@ pub struct CrateIndex {
 
 /// What one file contributes; built on a worker thread.
 #[derive(Default)]
-struct FileFacts {
+pub struct FileFacts {
     adts: Vec<Adt>,
     aliases: Vec<Alias>,
     auto_impls: Vec<(String, bool, bool)>,
@@ -127,20 +128,37 @@ struct FileFacts {
     fns: Vec<FnSig>,
 }
 
+/// One file's definitions: an index of its own, so that in an editor a change to one file
+/// re-parses that file, and the crate index is assembled again from the others' facts.
+/// `None` when the file could not be read.
+pub struct ParsedFile(Option<FileFacts>);
+
+impl ProjectIndex for ParsedFile {
+    type Key = (PathBuf, FileInfo);
+
+    fn build(project: &Project, (path, info): &(PathBuf, FileInfo)) -> ParsedFile {
+        ParsedFile(
+            project
+                .read(path)
+                .ok()
+                .map(|text| file_facts(path, info, &text)),
+        )
+    }
+}
+
 impl ProjectIndex for CrateIndex {
     type Key = PathBuf;
 
     fn build(project: &Project, key: &PathBuf) -> CrateIndex {
         let started = Instant::now();
-        let files = discover(project, key);
-        let texts: Vec<(PathBuf, FileInfo, String)> = files
+        let files: Vec<(PathBuf, FileInfo, Arc<ParsedFile>)> = discover(project, key)
             .into_par_iter()
-            .filter_map(|(path, info)| {
-                let text = project.read(&path).ok()?.to_string();
-                Some((path, info, text))
+            .map(|(path, info)| {
+                let parsed = project.index::<ParsedFile>(&(path.clone(), info.clone()));
+                (path, info, parsed)
             })
             .collect();
-        let mut index = CrateIndex::from_sources(key.clone(), texts);
+        let mut index = CrateIndex::assemble(key.clone(), &files);
         index.build_time = started.elapsed();
         index
     }
@@ -149,52 +167,63 @@ impl ProjectIndex for CrateIndex {
 impl CrateIndex {
     /// The index of these files (path, crate and module, text), parsed in parallel.
     pub fn from_sources(root: PathBuf, files: Vec<(PathBuf, FileInfo, String)>) -> CrateIndex {
+        let parsed: Vec<(PathBuf, FileInfo, Arc<ParsedFile>)> = files
+            .into_par_iter()
+            .map(|(path, info, text)| {
+                let facts = file_facts(&path, &info, &text);
+                (path, info, Arc::new(ParsedFile(Some(facts))))
+            })
+            .collect();
+        CrateIndex::assemble(root, &parsed)
+    }
+
+    /// The index of the crate from its files' facts.
+    fn assemble(root: PathBuf, files: &[(PathBuf, FileInfo, Arc<ParsedFile>)]) -> CrateIndex {
         let mut index = CrateIndex {
             root,
             ..CrateIndex::default()
         };
-        for (_, info, _) in &files {
+        let files = files
+            .iter()
+            .filter_map(|(path, info, parsed)| Some((path, info, parsed.0.as_ref()?)));
+        let mut all_facts = Vec::new();
+        for (path, info, facts) in files {
             if !index.crate_names.contains(&info.crate_name) {
                 index.crate_names.push(info.crate_name.clone());
             }
-        }
-        let facts: Vec<FileFacts> = files
-            .par_iter()
-            .map(|(path, info, text)| file_facts(path, info, text))
-            .collect();
-        for (path, info, _) in files {
-            index.files.insert(path, info);
+            index.files.insert(path.clone(), info.clone());
+            all_facts.push(facts);
         }
         // An item defined twice at one path is under alternative `#[cfg]`s (a `mod inner`
         // for each value of a feature, say): which one is compiled is not known here, so
         // the path is left out, and types through it count as unknown (Send and Sync).
         let mut ambiguous: HashSet<String> = HashSet::new();
-        for facts in facts {
-            for adt in facts.adts {
+        for facts in all_facts {
+            for adt in facts.adts.iter().cloned() {
                 if index.adts.contains_key(&adt.path) {
                     ambiguous.insert(adt.path.clone());
                 }
                 index.adts.entry(adt.path.clone()).or_insert(adt);
             }
-            for alias in facts.aliases {
+            for alias in facts.aliases.iter().cloned() {
                 if index.aliases.contains_key(&alias.path) || index.adts.contains_key(&alias.path) {
                     ambiguous.insert(alias.path.clone());
                 }
                 index.aliases.entry(alias.path.clone()).or_insert(alias);
             }
-            for (path, send, sync) in facts.auto_impls {
-                let entry = index.auto_impls.entry(path).or_default();
-                if send {
+            for (path, send, sync) in &facts.auto_impls {
+                let entry = index.auto_impls.entry(path.clone()).or_default();
+                if *send {
                     entry.send = Some(true);
                 }
-                if sync {
+                if *sync {
                     entry.sync = Some(true);
                 }
             }
-            for info in facts.traits {
+            for info in facts.traits.iter().cloned() {
                 index.traits.entry(info.path.clone()).or_insert(info);
             }
-            for sig in facts.fns {
+            for sig in facts.fns.iter().cloned() {
                 if sig.self_ty.is_some() || sig.trait_path.is_some() {
                     index.methods.entry(sig.name.clone()).or_default().push(sig);
                 } else {
@@ -232,7 +261,7 @@ pub enum Item<'a> {
 impl CrateIndex {
     /// Builds the index of the crate (or workspace) that `file` belongs to, through the
     /// project, so that it is built once per key.
-    pub fn for_file(project: &Project, file: &Path) -> std::sync::Arc<CrateIndex> {
+    pub fn for_file(project: &Project, file: &Path) -> Arc<CrateIndex> {
         project.index::<CrateIndex>(&crate_key(project, file))
     }
 
