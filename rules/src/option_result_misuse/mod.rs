@@ -30,12 +30,17 @@ crate::declare_rule! {
     /// version of `Cargo.lock` (read from the Cargo registry, `$CARGO_HOME/registry/src`).
     ///
     /// It also warns where a `Result` is known and its error is silently discarded
-    /// (`let _ = fallible();`, a `fallible().ok();` statement; not channel sends,
-    /// `OnceCell::set`, cleanup such as `remove_file`, nor inside `impl Drop`, where ignoring
-    /// is the idiom), and where `.unwrap()` is called on a known `Result` in production code
-    /// (not tests, benches, examples, `build.rs` or `fn main`; a lock's poisoning, calls
-    /// whose arguments are all literals and bindings tested with `.is_err()` first are left
-    /// alone; `.expect("why")` documents an invariant and is not reported).
+    /// (`let _ = fallible();`, a `fallible().ok();` statement; not channel sends, waits on a
+    /// tokio `watch` channel, `OnceCell::set` and process-wide defaults such as rustls'
+    /// `install_default` or a logger's `try_init`, cleanup such as `remove_file`, nor inside
+    /// `impl Drop`, where ignoring is the idiom), and where `.unwrap()` is called on a known
+    /// `Result` in production code (not tests, benches, examples, `build.rs` or `fn main`;
+    /// `.expect("why")` documents an invariant and is not reported). Left alone, because
+    /// the input cannot cause their error: a lock's poisoning, building the tokio runtime,
+    /// bindings tested with `.is_err()` first, calls that only constants reach (literals,
+    /// `None`, variants, immutable bindings of those, even through `if`/`match`, and the
+    /// parameters of a private function that every call in the file gives constants), and
+    /// setters (`set_*`) given constants.
     ///
     /// The receiver's type must be known for sure: a chain whose first call's return type
     /// is known, a binding with a written type or a known initializer, a parameter,
