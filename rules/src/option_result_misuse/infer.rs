@@ -261,29 +261,7 @@ impl Env<'_> {
     /// A binding's type: the nearest binding of `name` visible at `node`; only a `let` or
     /// a parameter whose whole pattern is the name has a type we know.
     fn binding(&self, at: &At, name: &str, node: &SyntaxNode, depth: u32) -> Option<Fact> {
-        let offset = node.text_range().start();
-        let body = node.ancestors().find(|a| {
-            a.kind() == SyntaxKind::FN
-                || a.kind() == SyntaxKind::CONST
-                || a.kind() == SyntaxKind::STATIC
-        })?;
-        let mut best: Option<(TextSize, ast::IdentPat)> = None;
-        for pat in body.descendants().filter_map(ast::IdentPat::cast) {
-            if pat.name().is_none_or(|n| n.text() != name) {
-                continue;
-            }
-            let Some(visible_from) = visible_from(&pat, node) else {
-                continue;
-            };
-            if visible_from > offset {
-                continue;
-            }
-            let start = pat.syntax().text_range().start();
-            if best.as_ref().is_none_or(|(s, _)| start > *s) {
-                best = Some((start, pat));
-            }
-        }
-        let (_, pat) = best?;
+        let pat = binding_pat(name, node)?;
         if pat.at_token().is_some() || pat.ref_token().is_some() {
             return None;
         }
@@ -802,6 +780,34 @@ pub fn closure_arity(call: &ast::MethodCallExpr) -> Option<usize> {
         [ast::Expr::ClosureExpr(c)] => Some(c.param_list()?.params().count()),
         _ => None,
     }
+}
+
+/// The pattern that binds `name` where `node` uses it: the nearest binding visible there, in
+/// the enclosing function, `const` or `static`.
+pub fn binding_pat(name: &str, node: &SyntaxNode) -> Option<ast::IdentPat> {
+    let offset = node.text_range().start();
+    let body = node.ancestors().find(|a| {
+        a.kind() == SyntaxKind::FN
+            || a.kind() == SyntaxKind::CONST
+            || a.kind() == SyntaxKind::STATIC
+    })?;
+    let mut best: Option<(TextSize, ast::IdentPat)> = None;
+    for pat in body.descendants().filter_map(ast::IdentPat::cast) {
+        if pat.name().is_none_or(|n| n.text() != name) {
+            continue;
+        }
+        let Some(visible_from) = visible_from(&pat, node) else {
+            continue;
+        };
+        if visible_from > offset {
+            continue;
+        }
+        let start = pat.syntax().text_range().start();
+        if best.as_ref().is_none_or(|(s, _)| start > *s) {
+            best = Some((start, pat));
+        }
+    }
+    best.map(|(_, pat)| pat)
 }
 
 /// From where a pattern's binding is visible to `user`, if `user` is in its scope.

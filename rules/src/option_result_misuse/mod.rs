@@ -15,8 +15,10 @@ use serde::Deserialize;
 
 use crate::{Rule, RustContext};
 
+mod cannot_fail;
 mod infer;
 
+use cannot_fail::{builds_runtime, constant_input, constant_setter, waits_on_watch};
 use infer::{closure_arity, Deps, Env, Fact, Proof};
 
 crate::declare_rule! {
@@ -28,12 +30,17 @@ crate::declare_rule! {
     /// version of `Cargo.lock` (read from the Cargo registry, `$CARGO_HOME/registry/src`).
     ///
     /// It also warns where a `Result` is known and its error is silently discarded
-    /// (`let _ = fallible();`, a `fallible().ok();` statement; not channel sends,
-    /// `OnceCell::set`, cleanup such as `remove_file`, nor inside `impl Drop`, where ignoring
-    /// is the idiom), and where `.unwrap()` is called on a known `Result` in production code
-    /// (not tests, benches, examples, `build.rs` or `fn main`; a lock's poisoning, calls
-    /// whose arguments are all literals and bindings tested with `.is_err()` first are left
-    /// alone; `.expect("why")` documents an invariant and is not reported).
+    /// (`let _ = fallible();`, a `fallible().ok();` statement; not channel sends, waits on a
+    /// tokio `watch` channel, `OnceCell::set` and process-wide defaults such as rustls'
+    /// `install_default` or a logger's `try_init`, cleanup such as `remove_file`, nor inside
+    /// `impl Drop`, where ignoring is the idiom), and where `.unwrap()` is called on a known
+    /// `Result` in production code (not tests, benches, examples, `build.rs` or `fn main`;
+    /// `.expect("why")` documents an invariant and is not reported). Left alone, because
+    /// the input cannot cause their error: a lock's poisoning, building the tokio runtime,
+    /// bindings tested with `.is_err()` first, calls that only constants reach (literals,
+    /// `None`, variants, immutable bindings of those, even through `if`/`match`, and the
+    /// parameters of a private function that every call in the file gives constants), and
+    /// setters (`set_*`) given constants.
     ///
     /// The receiver's type must be known for sure: a chain whose first call's return type
     /// is known, a binding with a written type or a known initializer, a parameter,
@@ -256,6 +263,8 @@ impl Rule for OptionResultMisuse {
                 && self.options.discarded
                 && no_args(call)
                 && !best_effort(&receiver)
+                && !constant_setter(&receiver)
+                && !waits_on_watch(&fact)
                 && !in_drop(call.syntax())
             {
                 out.push(discarded(
@@ -270,6 +279,8 @@ impl Rule for OptionResultMisuse {
                 && !fact.lock
                 && !in_main(call.syntax())
                 && !constant_input(&receiver)
+                && !constant_setter(&receiver)
+                && !builds_runtime(&fact)
                 && !checked_before(&receiver, call)
             {
                 out.push(unwrap(&mut labels, call, &name, &receiver, &fact));
@@ -288,7 +299,12 @@ impl Rule for OptionResultMisuse {
             let Some(fact) = env.infer(&init) else {
                 continue;
             };
-            if fact.ty.shape() != Some("Result") || best_effort(&init) || in_drop(stmt.syntax()) {
+            if fact.ty.shape() != Some("Result")
+                || best_effort(&init)
+                || constant_setter(&init)
+                || waits_on_watch(&fact)
+                || in_drop(stmt.syntax())
+            {
                 continue;
             }
             out.push(discarded(
@@ -303,14 +319,22 @@ impl Rule for OptionResultMisuse {
 }
 
 /// Calls whose failure is routinely harmless, so that ignoring it is the idiom: a channel
-/// send fails only when the receiver is gone, a `OnceCell::set` when it is already set,
-/// cleanup (`remove_file`, `disable_raw_mode`) when there is nothing left to clean.
+/// send fails only when the receiver is gone, a `OnceCell::set` or a process-wide default
+/// (rustls' `install_default`, a logger's or tracing subscriber's `try_init`,
+/// `set_global_default`, `set_logger`) only when one is already set, which libraries and
+/// helpers called more than once rely on, cleanup (`remove_file`, `disable_raw_mode`) when
+/// there is nothing left to clean.
 const BEST_EFFORT: &[&str] = &[
     "send",
     "try_send",
     "blocking_send",
     "send_replace",
     "set",
+    "install_default",
+    "try_init",
+    "set_global_default",
+    "set_logger",
+    "set_boxed_logger",
     "remove_file",
     "remove_dir",
     "remove_dir_all",
@@ -392,46 +416,6 @@ fn in_main(node: &prodlint_rust::ra_ap_syntax::SyntaxNode) -> bool {
     node.ancestors()
         .filter_map(ast::Fn::cast)
         .any(|f| f.name().is_some_and(|n| n.text() == "main"))
-}
-
-/// `Regex::new("^a+$").unwrap()`, `"8080".parse::<u16>().unwrap()`: the first call of the
-/// chain takes only literals, so it fails on every run or never: a test finds it.
-fn constant_input(receiver: &ast::Expr) -> bool {
-    let mut current = receiver.clone();
-    loop {
-        let next = match &current {
-            ast::Expr::MethodCallExpr(m) => {
-                let receiver = m.receiver();
-                if let Some(ast::Expr::Literal(_)) = &receiver {
-                    return m
-                        .arg_list()
-                        .is_none_or(|a| a.args().all(|x| matches!(x, ast::Expr::Literal(_))));
-                }
-                receiver
-            }
-            ast::Expr::CallExpr(c) => {
-                return c
-                    .arg_list()
-                    .is_some_and(|a| a.args().all(|x| is_literal(&x)));
-            }
-            ast::Expr::TryExpr(t) => t.expr(),
-            ast::Expr::AwaitExpr(a) => a.expr(),
-            ast::Expr::ParenExpr(p) => p.expr(),
-            _ => return false,
-        };
-        match next {
-            Some(n) => current = n,
-            None => return false,
-        }
-    }
-}
-
-fn is_literal(expr: &ast::Expr) -> bool {
-    match expr {
-        ast::Expr::Literal(_) => true,
-        ast::Expr::RefExpr(r) => r.expr().is_some_and(|e| is_literal(&e)),
-        _ => false,
-    }
 }
 
 /// The files that labels point into.
