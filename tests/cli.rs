@@ -643,6 +643,39 @@ fn the_cache_reuses_results_until_the_file_or_what_it_read_changes() {
             .starts_with("CACHED"),
         "{second:#}"
     );
+
+    // A fresh checkout (a CI job with a restored cache): every file has a new modification
+    // time and the same content. The content hashes decide, and the entries take the new
+    // stamps so that the next run needs no hashing.
+    for file in [
+        "nuxt.config.ts",
+        "composables/useA.ts",
+        "composables/useB.ts",
+        "src/api.ts",
+    ] {
+        age(&root.join(file), 40);
+    }
+    let (_, third) = json(root, &[]);
+    assert!(
+        third["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("CACHED"),
+        "{third:#}"
+    );
+    let restamped: Value =
+        serde_json::from_str(&std::fs::read_to_string(&cache_file).unwrap()).unwrap();
+    let modified_ns = std::fs::metadata(root.join("src/api.ts"))
+        .unwrap()
+        .modified()
+        .unwrap()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    assert_eq!(
+        restamped["entries"]["src/api.ts"]["file"]["stamp"]["modified_ns"].as_u64(),
+        Some(modified_ns as u64)
+    );
     std::fs::write(&cache_file, cached).unwrap();
 
     // useA.ts does not change, but another composable now exports the same name: checking

@@ -1,11 +1,14 @@
 //! The result cache: a file's findings are reused when neither it nor anything its check
 //! read has changed.
 //!
-//! An entry is keyed by the file's display path and stamped with its size and modification
-//! time. It lists the dependencies its check recorded through the project (other files,
-//! files it looked for and did not find, directory listings), each with its state then; an
-//! entry is used only when every one of them is unchanged. So a changed composable, crate
-//! file or installed package invalidates exactly the files whose checks read it.
+//! An entry is keyed by the file's display path and holds the file's state: its size and
+//! modification time, and the hash of the text that was checked. It lists the dependencies
+//! its check recorded through the project (other files, files it looked for and did not
+//! find, directory listings), each with its state then; an entry is used only when every
+//! one of them is unchanged. So a changed composable, crate file or installed package
+//! invalidates exactly the files whose checks read it. A file whose stamp differs is
+//! compared by its content hash, so that a fresh checkout (a CI job restoring the cache)
+//! reuses the results, and takes the new stamps for the next run.
 //!
 //! One cache file per configuration: its name hashes prodlint's version, the config file's
 //! text, the rules and the working directory, so that any of those changing starts afresh.
@@ -16,20 +19,31 @@ use std::sync::{Arc, Mutex};
 use std::time::UNIX_EPOCH;
 
 use prodlint_core::{
-    Applicability, Dependencies, Dependency, DependencyState, Diagnostic, Edit, Fix, Label,
-    Severity, SourceFile, Span, Stamp,
+    Applicability, Dependencies, Dependency, DependencyState, Diagnostic, Edit, FileState, Fix,
+    Freshness, Label, Severity, SourceFile, Span, Stamp,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::report::FileError;
 
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// Files modified this recently are not cached: a second edit within the file system's
 /// timestamp granularity could leave size and time unchanged ("racy" stamps, as git calls
 /// them), and the entry would outlive the content it describes.
 const RACY_NS: u128 = 2_000_000_000;
+
+/// Whether any file among `states` was modified too recently for its stamp to be trusted.
+fn is_racy(states: &[DependencyState]) -> bool {
+    let now = std::time::SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    states
+        .iter()
+        .filter_map(DependencyState::modified_ns)
+        .any(|modified| modified + RACY_NS > now)
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Place {
@@ -79,7 +93,8 @@ struct CachedError {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Entry {
-    stamp: Stamp,
+    /// The file itself, with the hash of the text that was checked.
+    file: FileState,
     /// What the check read itself.
     dependencies: Vec<DependencyState>,
     /// The keys of the dependency sets of the indexes it used (in [`CacheFile::groups`]).
@@ -145,19 +160,27 @@ impl Cache {
         if let Some(valid) = self.valid_groups.lock().unwrap().get(key) {
             return *valid;
         }
-        let valid = self
-            .old_groups
-            .get(key)
-            .is_some_and(|states| states.iter().all(DependencyState::unchanged));
+        let Some(states) = self.old_groups.get(key) else {
+            return false;
+        };
+        let freshness: Vec<Freshness> = states.iter().map(DependencyState::freshness).collect();
+        let valid = !freshness.contains(&Freshness::Changed);
         self.valid_groups
             .lock()
             .unwrap()
             .insert(key.to_string(), valid);
         if valid {
+            // Files with new stamps and the same content: take their states again, so that
+            // the next run needs no hashing.
+            let states = if freshness.contains(&Freshness::SameContent) {
+                restamped(states).unwrap_or_else(|| states.clone())
+            } else {
+                states.clone()
+            };
             self.new_groups
                 .lock()
                 .unwrap()
-                .insert(key.to_string(), self.old_groups[key].clone());
+                .insert(key.to_string(), states);
         }
         valid
     }
@@ -187,8 +210,9 @@ impl Cache {
         known_rules: &[&'static str],
     ) -> Option<(Vec<Diagnostic>, Vec<FileError>)> {
         let entry = self.old.get(display)?;
-        if Stamp::of(path).as_ref() != Some(&entry.stamp)
-            || !entry.dependencies.iter().all(DependencyState::unchanged)
+        let mut freshness = vec![entry.file.freshness(path)];
+        freshness.extend(entry.dependencies.iter().map(DependencyState::freshness));
+        if freshness.contains(&Freshness::Changed)
             || !entry.groups.iter().all(|key| self.group_unchanged(key))
         {
             return None;
@@ -256,44 +280,58 @@ impl Cache {
                 message: e.message.clone(),
             })
             .collect();
-        self.new
-            .lock()
-            .unwrap()
-            .insert(display.to_string(), entry.clone());
+        let mut kept = entry.clone();
+        if freshness.contains(&Freshness::SameContent) {
+            // A fresh checkout or a touched file: same content, new stamps. Take them,
+            // unless they are too recent to trust (the hash then decides next time too).
+            let file = FileState::of(path, true).filter(|file| file.hash == entry.file.hash);
+            let dependencies = restamped(&entry.dependencies);
+            if let (Some(file), Some(dependencies)) = (file, dependencies) {
+                if !is_racy(&[DependencyState::File(
+                    path.to_path_buf(),
+                    Some(file.clone()),
+                )]) {
+                    kept.file = file;
+                    kept.dependencies = dependencies;
+                }
+            }
+        }
+        self.new.lock().unwrap().insert(display.to_string(), kept);
         Some((diagnostics, errors))
     }
 
-    /// Records a file's findings and what its check depended on. The file's stamp is
-    /// taken before its text was read (`stamp_before`), so an edit during the run is never
-    /// hidden behind a stamp of the newer version.
+    /// Records a file's findings and what its check depended on. The file's stamp was
+    /// taken before its text was read (`stamp_before`): if the file has another stamp now,
+    /// it changed during the run and nothing is stored, so the hash stored is that of the
+    /// text that was checked.
     pub fn store(
         &self,
+        path: &Path,
         display: &str,
-        stamp_before: Option<(u64, u128)>,
+        stamp_before: Option<Stamp>,
         dependencies: &Dependencies,
         diagnostics: &[Diagnostic],
         errors: &[FileError],
     ) {
-        let Some((len, modified_ns)) = stamp_before else {
+        let Some(file) = FileState::of(path, true) else {
             return;
         };
-        let now = std::time::SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        let racy = |modified: u128| modified + RACY_NS > now;
-        let is_racy = |states: &[DependencyState]| {
-            states.iter().any(
-                |state| matches!(state, DependencyState::File(_, Some(s)) if racy(s.modified_ns)),
-            )
-        };
-        let states: Vec<DependencyState> = dependencies
+        if stamp_before.as_ref() != Some(&file.stamp) {
+            return;
+        }
+        let mut states: Vec<DependencyState> = dependencies
             .direct
             .iter()
             .map(DependencyState::now)
             .collect();
-        if racy(modified_ns) || is_racy(&states) {
+        states.push(DependencyState::File(
+            path.to_path_buf(),
+            Some(file.clone()),
+        ));
+        if is_racy(&states) {
             return;
         }
+        states.pop();
         let mut groups = Vec::new();
         for set in &dependencies.indexes {
             let address = Arc::as_ptr(set) as usize;
@@ -335,7 +373,7 @@ impl Cache {
             end: span.end,
         };
         let entry = Entry {
-            stamp: Stamp { len, modified_ns },
+            file,
             dependencies: states,
             groups,
             diagnostics: diagnostics
@@ -412,7 +450,12 @@ impl Cache {
     }
 }
 
-/// The stamp of a file as `(len, modified_ns)`, taken before it is read.
-pub fn stamp_of(path: &Path) -> Option<(u64, u128)> {
-    Stamp::of(path).map(|s| (s.len, s.modified_ns))
+/// The states taken again of dependencies whose content is the same (`None` if one is
+/// too recent to trust).
+fn restamped(states: &[DependencyState]) -> Option<Vec<DependencyState>> {
+    let states: Vec<DependencyState> = states
+        .iter()
+        .map(|state| DependencyState::now(&state.dependency()))
+        .collect();
+    (!is_racy(&states)).then_some(states)
 }

@@ -9,12 +9,12 @@ use std::time::Instant;
 
 use prodlint_core::{
     is_test_path, is_tooling_config, Config, ConfigError, Dependency, Diagnostic, Project,
-    Severity, SourceFile, Suppressions,
+    Severity, SourceFile, Stamp, Suppressions,
 };
 use prodlint_rules::{invalid_suppression, JsContext, Rule, RustContext, REGISTRY};
 use rayon::prelude::*;
 
-use crate::cache::{self, Cache};
+use crate::cache::Cache;
 use crate::discover::Candidate;
 use crate::report::{FileError, Report};
 
@@ -137,8 +137,9 @@ fn lint_file(
         };
     }
     // Stamp first, then read: an edit during the run makes the stamp stale, never the text.
-    let stamp = cache::stamp_of(&candidate.path);
+    let stamp = Stamp::of(&candidate.path);
     let display = candidate.display.clone();
+    let candidate_path = candidate.path.clone();
     let own_path = prodlint_core::normalize(&project.cwd, &candidate.path);
     let recording = project.recording();
     let outcome = check_file(candidate, rules, &recording, known_rules);
@@ -150,6 +151,7 @@ fn lint_file(
         let mut dependencies = recording.dependencies();
         dependencies.direct.remove(&Dependency::File(own_path));
         cache.store(
+            &candidate_path,
             &display,
             stamp,
             &dependencies,

@@ -1,5 +1,10 @@
 //! What a check or an index read, and how to tell later that it changed: the result cache
 //! stores these states between runs, and the editor's project checks them between jobs.
+//!
+//! A file is known by its stamp (size and modification time: one `stat` tells it is
+//! unchanged) and, where the state outlives the process, by a hash of its content, which
+//! decides when the stamp differs but the content may not (a fresh checkout, a restored CI
+//! cache, a `touch`).
 
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
@@ -56,34 +61,158 @@ fn listing(path: &Path) -> Option<String> {
     Some(format!("{:x}", hasher.finalize()))
 }
 
+/// The hash of a file's content, as stored in states.
+pub fn content_hash(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+/// A file's state: its stamp, and the hash of its content when it was taken with one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileState {
+    pub stamp: Stamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
+}
+
+/// How a dependency compares with a state taken earlier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    /// The same stamp (or listing).
+    Same,
+    /// Another stamp, the same content: the state is right but should be taken again.
+    SameContent,
+    Changed,
+}
+
+impl FileState {
+    /// The state of the file at `path` (`None`: no file there), hashed if `hashed`.
+    pub fn of(path: &Path, hashed: bool) -> Option<FileState> {
+        let stamp = Stamp::of(path)?;
+        let hash = if hashed {
+            Some(content_hash(&std::fs::read(path).ok()?))
+        } else {
+            None
+        };
+        Some(FileState { stamp, hash })
+    }
+
+    /// How the file at `path` compares with this state.
+    pub fn freshness(&self, path: &Path) -> Freshness {
+        match Stamp::of(path) {
+            None => Freshness::Changed,
+            Some(stamp) if stamp == self.stamp => Freshness::Same,
+            Some(_) => match (&self.hash, std::fs::read(path)) {
+                (Some(hash), Ok(bytes)) if content_hash(&bytes) == *hash => Freshness::SameContent,
+                _ => Freshness::Changed,
+            },
+        }
+    }
+}
+
 /// A dependency as it is on disk at one moment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DependencyState {
-    /// A file: its stamp, `None` when it did not exist.
-    File(PathBuf, Option<Stamp>),
+    /// A file: its state, `None` when it did not exist.
+    File(PathBuf, Option<FileState>),
     /// A directory: the hash of its entries, `None` when it did not exist.
     Dir(PathBuf, Option<String>),
 }
 
 impl DependencyState {
+    /// The dependency now, files with their content hash: for states kept across runs.
     pub fn now(dependency: &Dependency) -> DependencyState {
+        DependencyState::take(dependency, true)
+    }
+
+    /// The dependency now, files by their stamp alone: for states kept in one process,
+    /// where hashing every file an index read would cost more than rebuilding it.
+    pub fn stamped(dependency: &Dependency) -> DependencyState {
+        DependencyState::take(dependency, false)
+    }
+
+    fn take(dependency: &Dependency, hashed: bool) -> DependencyState {
         match dependency {
-            Dependency::File(path) => DependencyState::File(path.clone(), Stamp::of(path)),
+            Dependency::File(path) => {
+                DependencyState::File(path.clone(), FileState::of(path, hashed))
+            }
             Dependency::Dir(path) => DependencyState::Dir(path.clone(), listing(path)),
+        }
+    }
+
+    pub fn freshness(&self) -> Freshness {
+        let same = |same: bool| {
+            if same {
+                Freshness::Same
+            } else {
+                Freshness::Changed
+            }
+        };
+        match self {
+            DependencyState::File(path, Some(state)) => state.freshness(path),
+            DependencyState::File(path, None) => same(Stamp::of(path).is_none()),
+            DependencyState::Dir(path, then) => same(listing(path) == *then),
         }
     }
 
     /// Whether the disk still shows what it showed when this state was taken.
     pub fn unchanged(&self) -> bool {
+        self.freshness() != Freshness::Changed
+    }
+
+    /// What this is the state of.
+    pub fn dependency(&self) -> Dependency {
         match self {
-            DependencyState::File(path, then) => Stamp::of(path) == *then,
-            DependencyState::Dir(path, then) => listing(path) == *then,
+            DependencyState::File(path, _) => Dependency::File(path.clone()),
+            DependencyState::Dir(path, _) => Dependency::Dir(path.clone()),
         }
     }
 
-    pub fn path(&self) -> &Path {
+    /// The modification time of the file, if this is an existing file.
+    pub fn modified_ns(&self) -> Option<u128> {
         match self {
-            DependencyState::File(path, _) | DependencyState::Dir(path, _) => path,
+            DependencyState::File(_, Some(state)) => Some(state.stamp.modified_ns),
+            _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_touched_file_with_the_same_content_is_unchanged_and_an_edit_is_not() {
+        let dir = std::env::temp_dir().join(format!("prodlint-state-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("a.rs");
+        std::fs::write(&path, "fn a() {}\n").unwrap();
+        let age = |seconds: u64| {
+            let file = std::fs::File::options().write(true).open(&path).unwrap();
+            let time = std::time::SystemTime::now() - std::time::Duration::from_secs(seconds);
+            file.set_modified(time).unwrap();
+        };
+        age(60);
+        let dependency = Dependency::File(path.clone());
+        let hashed = DependencyState::now(&dependency);
+        let stamped = DependencyState::stamped(&dependency);
+        assert_eq!(hashed.freshness(), Freshness::Same);
+        age(30);
+        assert_eq!(hashed.freshness(), Freshness::SameContent);
+        assert_eq!(stamped.freshness(), Freshness::Changed, "no hash to decide");
+        std::fs::write(&path, "fn b() {}\n").unwrap();
+        age(30);
+        assert_eq!(
+            hashed.freshness(),
+            Freshness::Changed,
+            "same size, another content"
+        );
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(hashed.freshness(), Freshness::Changed);
+        assert_eq!(
+            DependencyState::now(&dependency).freshness(),
+            Freshness::Same,
+            "still absent"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -304,7 +304,7 @@ impl Project {
             let value = T::build(&builder, key);
             let dependencies = builder.dependencies().flatten();
             let states = if self.shared.keeps_states {
-                dependencies.iter().map(DependencyState::now).collect()
+                dependencies.iter().map(DependencyState::stamped).collect()
             } else {
                 Vec::new()
             };
