@@ -8,7 +8,7 @@
 //! three files still sees their whole project, and pays only for what those files need.
 
 use std::any::{Any, TypeId};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::Hash;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -63,8 +63,14 @@ struct Recorder {
 /// Where a built index came from: what its build read, and, in an editor's project, how
 /// the disk looked right after (to tell later whether it still holds).
 struct Provenance {
+    /// Everything the build read, what the indexes it used read included: what a result
+    /// cache entry that used the index depends on.
     dependencies: Arc<BTreeSet<Dependency>>,
-    states: Vec<DependencyState>,
+    /// What the build read itself, with its state ([`Project::long_lived`] only).
+    direct: Vec<DependencyState>,
+    /// The `dependencies` of the indexes the build used: it holds while they do, so that
+    /// a crate index over a thousand files need not check those files itself.
+    nested: Vec<Arc<BTreeSet<Dependency>>>,
 }
 
 type Built<T> = (Arc<T>, Provenance);
@@ -80,6 +86,8 @@ trait AnySlotMap: Send + Sync + 'static {
     /// Keeps the built indexes `holds` accepts and drops the rest (and any still being
     /// built); returns how many were dropped.
     fn retain(&self, holds: &dyn Fn(&Provenance) -> bool) -> usize;
+    /// The addresses of the dependency sets of the built indexes (they name the indexes).
+    fn built(&self, out: &mut HashSet<usize>);
 }
 
 impl<T: ProjectIndex> AnySlotMap for SlotMap<T> {
@@ -96,6 +104,14 @@ impl<T: ProjectIndex> AnySlotMap for SlotMap<T> {
         let before = slots.len();
         slots.retain(|_, slot| slot.get().is_some_and(|(_, provenance)| holds(provenance)));
         before - slots.len()
+    }
+
+    fn built(&self, out: &mut HashSet<usize>) {
+        for slot in self.0.lock().unwrap().values() {
+            if let Some((_, provenance)) = slot.get() {
+                out.insert(Arc::as_ptr(&provenance.dependencies) as usize);
+            }
+        }
     }
 }
 
@@ -302,15 +318,16 @@ impl Project {
         let (value, provenance) = slot.get_or_init(|| {
             let builder = self.recording();
             let value = T::build(&builder, key);
-            let dependencies = builder.dependencies().flatten();
-            let states = if self.shared.keeps_states {
-                dependencies.iter().map(DependencyState::stamped).collect()
+            let read = builder.dependencies();
+            let direct = if self.shared.keeps_states {
+                read.direct.iter().map(DependencyState::stamped).collect()
             } else {
                 Vec::new()
             };
             let provenance = Provenance {
-                dependencies: Arc::new(dependencies),
-                states,
+                dependencies: Arc::new(read.flatten()),
+                direct,
+                nested: read.indexes,
             };
             (Arc::new(value), provenance)
         });
@@ -336,9 +353,9 @@ impl Project {
     /// Drops the indexes that may no longer hold, keeping the rest for the next run: those
     /// that read a path in `edited` (editor buffers changed, opened or closed) and, in a
     /// [`Project::long_lived`] one, those whose files or directories on disk changed since
-    /// they were built. Indexes that read the disk behind the project's back go too when
-    /// the disk changed, as far as the others tell or as `disk_changed` says. Returns how
-    /// many indexes were dropped.
+    /// they were built; then those built from an index that was dropped. Indexes that read
+    /// the disk behind the project's back go too when the disk changed, as far as the
+    /// others tell or as `disk_changed` says. Returns how many indexes were dropped.
     pub fn refresh(&self, edited: &BTreeSet<PathBuf>, disk_changed: bool) -> usize {
         let maps: Vec<Arc<dyn AnySlotMap>> = self
             .shared
@@ -348,27 +365,49 @@ impl Project {
             .values()
             .cloned()
             .collect();
-        let (direct, tracked): (Vec<_>, Vec<_>) =
-            maps.into_iter().partition(|map| map.reads_disk_directly());
+        let (direct, tracked): (Vec<_>, Vec<_>) = maps
+            .iter()
+            .cloned()
+            .partition(|map| map.reads_disk_directly());
         let on_disk =
-            |provenance: &Provenance| provenance.states.iter().all(DependencyState::unchanged);
+            |provenance: &Provenance| provenance.direct.iter().all(DependencyState::unchanged);
         let not_edited = |provenance: &Provenance| {
-            !provenance.dependencies.iter().any(
-                |dependency| matches!(dependency, Dependency::File(path) if edited.contains(path)),
+            !provenance.direct.iter().any(
+                |state| matches!(state, DependencyState::File(path, _) if edited.contains(path)),
             )
         };
         let mut dropped_for_disk = 0;
-        let mut dropped_for_edits = 0;
+        let mut dropped = 0;
         for map in &tracked {
             dropped_for_disk += map.retain(&on_disk);
-            dropped_for_edits += map.retain(&not_edited);
+            dropped += map.retain(&not_edited);
         }
         if disk_changed || dropped_for_disk > 0 {
             for map in &direct {
                 dropped_for_disk += map.retain(&|_| false);
             }
         }
-        dropped_for_disk + dropped_for_edits
+        dropped += dropped_for_disk;
+        // An index built from one that is gone goes too, up the chain.
+        loop {
+            let mut alive = HashSet::new();
+            for map in &maps {
+                map.built(&mut alive);
+            }
+            let mut more = 0;
+            for map in &maps {
+                more += map.retain(&|provenance| {
+                    provenance
+                        .nested
+                        .iter()
+                        .all(|set| alive.contains(&(Arc::as_ptr(set) as usize)))
+                });
+            }
+            if more == 0 {
+                return dropped;
+            }
+            dropped += more;
+        }
     }
 }
 
@@ -524,6 +563,35 @@ mod tests {
 
         // The client's word that the disk changed is enough for the last one.
         assert_eq!(project.refresh(&nothing, true), 1);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// An index built from two others.
+    struct Sum(usize);
+
+    impl ProjectIndex for Sum {
+        type Key = (PathBuf, PathBuf);
+
+        fn build(project: &Project, (a, b): &(PathBuf, PathBuf)) -> Sum {
+            Sum(project.index::<Lines>(a).0 + project.index::<Lines>(b).0)
+        }
+    }
+
+    #[test]
+    fn an_index_built_from_a_dropped_one_is_dropped_too() {
+        let dir = std::env::temp_dir().join(format!("prodlint-nested-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.ts"), "1\n").unwrap();
+        let project = Project::long_lived(dir.clone());
+        project.set_override(&dir.join("b.ts"), Arc::from("1\n2\n"));
+        let key = (dir.join("a.ts"), dir.join("b.ts"));
+        assert_eq!(project.index::<Sum>(&key).0, 3);
+        assert_eq!(project.refresh(&BTreeSet::new(), false), 0);
+        // The edit drops `Lines` of b.ts, and so `Sum`; `Lines` of a.ts stays.
+        project.set_override(&dir.join("b.ts"), Arc::from("1\n"));
+        let edited: BTreeSet<PathBuf> = [dir.join("b.ts")].into();
+        assert_eq!(project.refresh(&edited, false), 2);
+        assert_eq!(project.index::<Sum>(&key).0, 2);
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

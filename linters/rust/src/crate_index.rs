@@ -146,12 +146,27 @@ impl ProjectIndex for ParsedFile {
     }
 }
 
+/// The `.rs` files of a crate or workspace with their place in it: an index of its own, so
+/// that an edit to a file does not walk the directories again.
+pub struct CrateLayout(Vec<(PathBuf, FileInfo)>);
+
+impl ProjectIndex for CrateLayout {
+    type Key = PathBuf;
+
+    fn build(project: &Project, key: &PathBuf) -> CrateLayout {
+        CrateLayout(discover(project, key))
+    }
+}
+
 impl ProjectIndex for CrateIndex {
     type Key = PathBuf;
 
     fn build(project: &Project, key: &PathBuf) -> CrateIndex {
         let started = Instant::now();
-        let files: Vec<(PathBuf, FileInfo, Arc<ParsedFile>)> = discover(project, key)
+        let layout = project.index::<CrateLayout>(key);
+        let files: Vec<(PathBuf, FileInfo, Arc<ParsedFile>)> = layout
+            .0
+            .clone()
             .into_par_iter()
             .map(|(path, info)| {
                 let parsed = project.index::<ParsedFile>(&(path.clone(), info.clone()));
