@@ -45,6 +45,19 @@ impl Stamp {
     }
 }
 
+/// A directory's modification time; `None` when there is no directory there.
+fn dir_modified(path: &Path) -> Option<u128> {
+    let metadata = std::fs::metadata(path).ok().filter(|m| m.is_dir())?;
+    Some(
+        metadata
+            .modified()
+            .ok()?
+            .duration_since(UNIX_EPOCH)
+            .ok()?
+            .as_nanos(),
+    )
+}
+
 /// A directory's entry names, hashed; `None` when it cannot be listed.
 fn listing(path: &Path) -> Option<String> {
     let mut names: Vec<String> = std::fs::read_dir(path)
@@ -116,6 +129,10 @@ pub enum DependencyState {
     File(PathBuf, Option<FileState>),
     /// A directory: the hash of its entries, `None` when it did not exist.
     Dir(PathBuf, Option<String>),
+    /// A directory by its modification time, which changes when an entry is added, removed
+    /// or renamed: one `stat` instead of a listing, for states kept in one process (an
+    /// editor's project walks thousands of directories of a large workspace).
+    DirStamp(PathBuf, Option<u128>),
 }
 
 impl DependencyState {
@@ -124,10 +141,13 @@ impl DependencyState {
         DependencyState::take(dependency, true)
     }
 
-    /// The dependency now, files by their stamp alone: for states kept in one process,
-    /// where hashing every file an index read would cost more than rebuilding it.
+    /// The dependency now, by stamps alone: for states kept in one process, where hashing
+    /// every file an index read would cost more than rebuilding it.
     pub fn stamped(dependency: &Dependency) -> DependencyState {
-        DependencyState::take(dependency, false)
+        match dependency {
+            Dependency::Dir(path) => DependencyState::DirStamp(path.clone(), dir_modified(path)),
+            file => DependencyState::take(file, false),
+        }
     }
 
     fn take(dependency: &Dependency, hashed: bool) -> DependencyState {
@@ -151,6 +171,7 @@ impl DependencyState {
             DependencyState::File(path, Some(state)) => state.freshness(path),
             DependencyState::File(path, None) => same(Stamp::of(path).is_none()),
             DependencyState::Dir(path, then) => same(listing(path) == *then),
+            DependencyState::DirStamp(path, then) => same(dir_modified(path) == *then),
         }
     }
 
@@ -163,7 +184,9 @@ impl DependencyState {
     pub fn dependency(&self) -> Dependency {
         match self {
             DependencyState::File(path, _) => Dependency::File(path.clone()),
-            DependencyState::Dir(path, _) => Dependency::Dir(path.clone()),
+            DependencyState::Dir(path, _) | DependencyState::DirStamp(path, _) => {
+                Dependency::Dir(path.clone())
+            }
         }
     }
 
@@ -214,5 +237,25 @@ mod tests {
             "still absent"
         );
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_directory_changes_when_an_entry_comes_or_goes() {
+        let dir = std::env::temp_dir().join(format!("prodlint-dir-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let dependency = Dependency::Dir(dir.clone());
+        let listed = DependencyState::now(&dependency);
+        let stamped = DependencyState::stamped(&dependency);
+        assert!(listed.unchanged() && stamped.unchanged());
+        // A directory's time has the file system's granularity: let it move on.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(dir.join("new.rs"), "").unwrap();
+        assert!(!listed.unchanged());
+        assert!(!stamped.unchanged());
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(
+            DependencyState::stamped(&dependency),
+            DependencyState::DirStamp(dir.clone(), None)
+        );
     }
 }
