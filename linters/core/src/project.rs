@@ -79,13 +79,16 @@ type Slot<T> = Arc<OnceLock<Built<T>>>;
 /// The built indexes of one type, by key.
 struct SlotMap<T: ProjectIndex>(Mutex<HashMap<T::Key, Slot<T>>>);
 
+/// Indexes taken out of the project, to be freed.
+type Dropped = Vec<Box<dyn Any + Send>>;
+
 /// A [`SlotMap`] of any index type, for what the project does to all of them.
 trait AnySlotMap: Send + Sync + 'static {
     fn as_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
     fn reads_disk_directly(&self) -> bool;
-    /// Keeps the built indexes `holds` accepts and drops the rest (and any still being
-    /// built); returns how many were dropped.
-    fn retain(&self, holds: &dyn Fn(&Provenance) -> bool) -> usize;
+    /// Keeps the built indexes `holds` accepts and moves the rest (and any still being
+    /// built) to `dropped`.
+    fn retain(&self, holds: &dyn Fn(&Provenance) -> bool, dropped: &mut Dropped);
     /// The addresses of the dependency sets of the built indexes (they name the indexes).
     fn built(&self, out: &mut HashSet<usize>);
 }
@@ -99,11 +102,11 @@ impl<T: ProjectIndex> AnySlotMap for SlotMap<T> {
         T::READS_DISK_DIRECTLY
     }
 
-    fn retain(&self, holds: &dyn Fn(&Provenance) -> bool) -> usize {
+    fn retain(&self, holds: &dyn Fn(&Provenance) -> bool, dropped: &mut Dropped) {
         let mut slots = self.0.lock().unwrap();
-        let before = slots.len();
-        slots.retain(|_, slot| slot.get().is_some_and(|(_, provenance)| holds(provenance)));
-        before - slots.len()
+        let gone = slots
+            .extract_if(|_, slot| !slot.get().is_some_and(|(_, provenance)| holds(provenance)));
+        dropped.extend(gone.map(|(_, slot)| Box::new(slot) as Box<dyn Any + Send>));
     }
 
     fn built(&self, out: &mut HashSet<usize>) {
@@ -376,38 +379,45 @@ impl Project {
                 |state| matches!(state, DependencyState::File(path, _) if edited.contains(path)),
             )
         };
-        let mut dropped_for_disk = 0;
-        let mut dropped = 0;
+        let mut for_disk = Dropped::new();
+        let mut dropped = Dropped::new();
         for map in &tracked {
-            dropped_for_disk += map.retain(&on_disk);
-            dropped += map.retain(&not_edited);
+            map.retain(&on_disk, &mut for_disk);
+            map.retain(&not_edited, &mut dropped);
         }
-        if disk_changed || dropped_for_disk > 0 {
+        if disk_changed || !for_disk.is_empty() {
             for map in &direct {
-                dropped_for_disk += map.retain(&|_| false);
+                map.retain(&|_| false, &mut for_disk);
             }
         }
-        dropped += dropped_for_disk;
+        dropped.append(&mut for_disk);
         // An index built from one that is gone goes too, up the chain.
         loop {
             let mut alive = HashSet::new();
             for map in &maps {
                 map.built(&mut alive);
             }
-            let mut more = 0;
+            let before = dropped.len();
             for map in &maps {
-                more += map.retain(&|provenance| {
+                let holds = |provenance: &Provenance| {
                     provenance
                         .nested
                         .iter()
                         .all(|set| alive.contains(&(Arc::as_ptr(set) as usize)))
-                });
+                };
+                map.retain(&holds, &mut dropped);
             }
-            if more == 0 {
-                return dropped;
+            if dropped.len() == before {
+                break;
             }
-            dropped += more;
         }
+        let count = dropped.len();
+        // A crate index is a great many small allocations: free them off the path from
+        // the keystroke to the diagnostics.
+        if count > 0 {
+            std::thread::spawn(move || drop(dropped));
+        }
+        count
     }
 }
 
