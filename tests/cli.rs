@@ -5,7 +5,7 @@ mod common;
 
 use common::project;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
@@ -589,6 +589,16 @@ fn assert_from_cache(root: &Path) {
     assert!(message.starts_with("CACHED"), "{report:#}");
 }
 
+/// The cache file of a project with one cached run.
+fn cache_file(root: &Path) -> PathBuf {
+    std::fs::read_dir(root.join(".prodlint_cache"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .expect("a cache file")
+}
+
 #[test]
 fn the_cache_reuses_results_until_the_file_or_what_it_read_changes() {
     let dir = tempfile::tempdir().unwrap();
@@ -626,12 +636,7 @@ fn the_cache_reuses_results_until_the_file_or_what_it_read_changes() {
             .last(),
         Some("*")
     );
-    let cache_file = std::fs::read_dir(&cache_dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|e| e == "json"))
-        .expect("a cache file");
+    let cache_file = cache_file(root);
 
     // The second run takes the findings from the cache: a (deliberately) edited cached
     // message shows that it did.
@@ -720,4 +725,33 @@ fn the_cache_reuses_results_until_the_file_or_what_it_read_changes() {
     let (_, report) = json(other.path(), &["--no-cache"]);
     assert_eq!(findings(&report).len(), 1);
     assert!(!other.path().join(".prodlint_cache").exists());
+}
+
+#[test]
+fn the_same_build_installed_again_reuses_the_cache() {
+    // A CI job installs prodlint on every run: a binary with a new modification time, built
+    // from the same sources, reads the cache the last one wrote.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_aged(root, "src/api.ts", LOCAL_FALLBACK, 60);
+    json(root, &[]);
+    let cache_file = cache_file(root);
+    let cached = std::fs::read_to_string(&cache_file).unwrap();
+    std::fs::write(
+        &cache_file,
+        cached.replace("production falls back", "CACHED falls back"),
+    )
+    .unwrap();
+    let installed = tempfile::tempdir().unwrap();
+    let binary = installed.path().join("prodlint");
+    std::fs::copy(env!("CARGO_BIN_EXE_prodlint"), &binary).unwrap();
+    let output = Command::new(&binary)
+        .args(["check", "--format", "json"])
+        .current_dir(root)
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let message = report["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(message.starts_with("CACHED"), "{report:#}");
 }

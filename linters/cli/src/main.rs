@@ -214,15 +214,12 @@ fn open_cache(args: &CheckArgs, config: &Config, cwd: &Path) -> Option<cache::Ca
     let select = args.select.join(",");
     let ignore = args.ignore.join(",");
     let cwd = cwd.to_string_lossy();
-    // The binary itself is part of the key: a rebuilt prodlint must not reuse the results
-    // of the previous build, even at the same version.
-    let build = std::env::current_exe()
-        .and_then(std::fs::metadata)
-        .map(|m| format!("{}:{:?}", m.len(), m.modified().ok()))
-        .unwrap_or_default();
+    // The sources the binary was built from are part of the key: a prodlint built from
+    // other sources must not reuse the results, even at the same version.
+    let build = env!("PRODLINT_BUILD_ID");
     Some(cache::Cache::open(
         &dir,
-        &[&build, &config_text, &select, &ignore, &cwd],
+        &[build, &config_text, &select, &ignore, &cwd],
     ))
 }
 
