@@ -157,7 +157,7 @@ fn find_named_in(
     let resolvers = project.index::<Resolvers>(&());
     let mut unknown = false;
     let mut follow = |specifier: &str, view: View, visited: &mut HashSet<PathBuf>| match resolvers
-        .resolve(path, specifier, view)
+        .resolve(project, path, specifier, view)
     {
         Resolved::File(target) => match find_named_in(project, &target, name, view, visited) {
             Lookup::Missing => None,
@@ -282,7 +282,9 @@ fn collect_names(
         Format::EsModule => {
             info.exports.iter().for_each(|e| push(&e.name, names));
             for star in &info.star_exports {
-                if let Resolved::File(target) = resolvers.resolve(path, &star.specifier, view) {
+                if let Resolved::File(target) =
+                    resolvers.resolve(project, path, &star.specifier, view)
+                {
                     collect_names(project, &target, view, limit, names, visited)?;
                 }
             }
@@ -290,7 +292,9 @@ fn collect_names(
         Format::CommonJs => {
             info.commonjs.names.iter().for_each(|(n, _)| push(n, names));
             for specifier in &info.commonjs.reexports {
-                if let Resolved::File(target) = resolvers.resolve(path, specifier, View::Require) {
+                if let Resolved::File(target) =
+                    resolvers.resolve(project, path, specifier, View::Require)
+                {
                     collect_names(project, &target, View::Require, limit, names, visited)?;
                 }
             }

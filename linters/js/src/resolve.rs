@@ -2,14 +2,20 @@
 //! of the importing file, one resolver per view, built once per project and sharing one
 //! file-system cache. tsconfig `paths`, `baseUrl` and `extends` are found per file (the
 //! nearest tsconfig.json, never one inside node_modules); symlinks (pnpm) are followed to
-//! their real paths, so a package reached through two links is parsed once.
+//! their real paths, so a package reached through two links is parsed once. A specifier
+//! that does not resolve that way is tried with the aliases of the file's framework
+//! ([`FrameworkAliases`]: a Nuxt app before `nuxt prepare`, Vite's `resolve.alias`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use oxc_resolver::{EnforceExtension, ResolveError, ResolveOptions, Resolver, TsconfigDiscovery};
+use oxc_resolver::{
+    AliasValue, EnforceExtension, ResolveError, ResolveOptions, Resolver, TsconfigDiscovery,
+};
 use prodlint_core::{Project, ProjectIndex};
+
+use crate::auto_imports::{alias_root, FrameworkAliases};
 
 /// How a specifier is loaded. An ES import in a file that may be bundled or run by Node
 /// is looked at both ways: the two can pick different files of a package.
@@ -64,12 +70,16 @@ struct ViewResolvers {
 }
 
 impl ViewResolvers {
-    fn new(base: &Resolver, tsconfig: bool) -> ViewResolvers {
+    fn new(base: &Resolver, tsconfig: bool, aliases: &[(String, String)]) -> ViewResolvers {
         let options = |view| {
             let mut options = options(view);
             if !tsconfig {
                 options.tsconfig = None;
             }
+            options.alias = aliases
+                .iter()
+                .map(|(key, target)| (key.clone(), vec![AliasValue::Path(target.clone())]))
+                .collect();
             options
         };
         ViewResolvers {
@@ -103,7 +113,14 @@ pub struct Resolvers {
     /// resolver then fails every specifier of every file under it, builtins included;
     /// TypeScript reports the missing file and goes on with the rest, and so does this.
     without_tsconfig: ViewResolvers,
+    /// What the resolvers are cloned from (clones share its file-system cache).
+    base: Resolver,
+    /// Per app root, resolvers with the app's framework aliases, and the aliases they were
+    /// made for (an edited config makes new ones).
+    aliased: Mutex<HashMap<PathBuf, AliasedResolvers>>,
 }
+
+type AliasedResolvers = (Arc<FrameworkAliases>, Arc<ViewResolvers>);
 
 fn options(view: View) -> ResolveOptions {
     let strings = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
@@ -138,15 +155,18 @@ impl ProjectIndex for Resolvers {
         // Clones share the base resolver's file-system cache.
         let base = Resolver::new(options(View::NodeImport));
         Resolvers {
-            with_tsconfig: ViewResolvers::new(&base, true),
-            without_tsconfig: ViewResolvers::new(&base, false),
+            with_tsconfig: ViewResolvers::new(&base, true, &[]),
+            without_tsconfig: ViewResolvers::new(&base, false, &[]),
+            base,
+            aliased: Mutex::default(),
         }
     }
 }
 
 impl Resolvers {
-    /// Resolves `specifier` as written in the file `from` (an absolute path).
-    pub fn resolve(&self, from: &Path, specifier: &str, view: View) -> Resolved {
+    /// Resolves `specifier` as written in the file `from` (an absolute path). The project
+    /// gives the framework aliases of the file's app, for specifiers nothing else resolves.
+    pub fn resolve(&self, project: &Project, from: &Path, specifier: &str, view: View) -> Resolved {
         let result = match self.with_tsconfig.resolve(from, specifier, view) {
             Err(
                 ResolveError::TsconfigNotFound(_)
@@ -154,6 +174,14 @@ impl Resolvers {
                 | ResolveError::TsconfigSelfReference(_)
                 | ResolveError::TsconfigCircularExtend(_),
             ) => self.without_tsconfig.resolve(from, specifier, view),
+            other => other,
+        };
+        // A tsconfig that loads (Nuxt's generated one once it exists) is authoritative:
+        // aliases are tried only for what it did not resolve.
+        let result = match result {
+            Err(error) if !matches!(error, ResolveError::Builtin { .. }) => self
+                .resolve_alias(project, from, specifier, view)
+                .unwrap_or(Err(error)),
             other => other,
         };
         match result {
@@ -165,6 +193,41 @@ impl Resolvers {
             Err(ResolveError::Builtin { .. }) => Resolved::Builtin,
             Err(_) => Resolved::NotFound,
         }
+    }
+
+    /// `specifier` through the framework aliases of `from`'s app; `None` when none applies.
+    fn resolve_alias(
+        &self,
+        project: &Project,
+        from: &Path,
+        specifier: &str,
+        view: View,
+    ) -> Option<Result<oxc_resolver::Resolution, ResolveError>> {
+        if specifier.starts_with(['.', '/']) {
+            return None;
+        }
+        let root = alias_root(project, from)?;
+        let aliases = project.index::<FrameworkAliases>(&root);
+        if !aliases.matches(specifier) {
+            return None;
+        }
+        let resolvers = {
+            let mut aliased = self.aliased.lock().unwrap();
+            match aliased.get(&root) {
+                Some((made_for, resolvers)) if Arc::ptr_eq(made_for, &aliases) => {
+                    Arc::clone(resolvers)
+                }
+                _ => {
+                    // Without tsconfig: one that loads has already had its say, and one
+                    // that does not would fail every specifier.
+                    let resolvers =
+                        Arc::new(ViewResolvers::new(&self.base, false, &aliases.entries));
+                    aliased.insert(root, (Arc::clone(&aliases), Arc::clone(&resolvers)));
+                    resolvers
+                }
+            }
+        };
+        Some(resolvers.resolve(from, specifier, view))
     }
 }
 

@@ -70,7 +70,7 @@ pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
         let mut targets: Vec<(View, PathBuf)> = Vec::new();
         let mut builtin = false;
         for &view in views {
-            match resolvers.resolve(&from, &import.specifier, view) {
+            match resolvers.resolve(ctx.project, &from, &import.specifier, view) {
                 Resolved::File(path) => {
                     if !targets.iter().any(|(_, p)| *p == path) {
                         targets.push((view, path));
@@ -85,7 +85,7 @@ pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
         }
         if targets.is_empty() {
             // A package that ships only declarations: check names against them.
-            match resolvers.resolve(&from, &import.specifier, View::Types) {
+            match resolvers.resolve(ctx.project, &from, &import.specifier, View::Types) {
                 Resolved::File(path) if is_declaration(&path) => {
                     targets.push((View::Types, path));
                 }
@@ -223,10 +223,12 @@ impl Checker<'_, '_> {
     /// How the declarations for the specifier give `name`: `Some(true)` as a type only,
     /// `Some(false)` missing or as a value, `None` unknown (no declarations, unlistable).
     fn types_lookup(&self, name: &str) -> Option<bool> {
-        let Resolved::File(path) =
-            self.resolvers
-                .resolve(self.from, &self.import.specifier, View::Types)
-        else {
+        let Resolved::File(path) = self.resolvers.resolve(
+            self.ctx.project,
+            self.from,
+            &self.import.specifier,
+            View::Types,
+        ) else {
             return None;
         };
         let found = if name == "default" {

@@ -16,7 +16,10 @@ crate::declare_rule! {
     /// `exports` and `imports` maps with the conditions of the importing file (`import`,
     /// `module`, `node` for ES imports, `require` for `require()`), `main` and `module`,
     /// `type: module` and `.mjs`/`.cjs`, tsconfig `paths`, `baseUrl` and `extends`, `.js`
-    /// written for a `.ts` file, index files, pnpm's symlinked `node_modules`. It reports:
+    /// written for a `.ts` file, index files, pnpm's symlinked `node_modules`, and, for what
+    /// these leave unresolved, the aliases of the file's framework: a Nuxt app's `~/`, `@/`,
+    /// `~~/`, `@@/`, `#shared/` and nuxt.config `alias` (also before `nuxt prepare` writes
+    /// `.nuxt/tsconfig.json`), and a literal `resolve.alias` in vite.config. It reports:
     ///
     /// - a **default import of an ES module that has no default export**: the value is
     ///   `undefined` and the first use throws (`X is not a constructor`);

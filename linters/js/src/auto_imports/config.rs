@@ -13,7 +13,20 @@ pub(crate) enum Value {
     Num(f64),
     Array(Vec<Value>),
     Object(Vec<(String, Value)>),
+    /// A path built from a literal by a call configs use for absolute paths (see
+    /// [`path_call`]).
+    Path(PathFrom, String),
     Unknown,
+}
+
+/// What a [`Value::Path`] is relative to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PathFrom {
+    /// `resolve(__dirname, 'x')`, `fileURLToPath(new URL('x', import.meta.url))`.
+    ConfigDir,
+    /// `resolve('x')`: the working directory, which is the app's root when the framework
+    /// runs there (and not a layer's own directory).
+    Cwd,
 }
 
 impl Value {
@@ -107,11 +120,62 @@ pub(crate) fn value(expr: &Expr) -> Value {
             }
             Value::Object(props)
         }
+        Expr::Call(call) => path_call(call).unwrap_or(Value::Unknown),
         Expr::Paren(paren) => value(&paren.expr),
         Expr::TsAs(e) => value(&e.expr),
         Expr::TsSatisfies(e) => value(&e.expr),
         Expr::TsConstAssertion(e) => value(&e.expr),
         _ => Value::Unknown,
+    }
+}
+
+/// The calls that configs use to write an absolute path, with literal arguments only:
+/// `resolve('./x')`, `resolve(__dirname, 'x')`, `join(__dirname, 'x')` (also as
+/// `path.resolve`), `fileURLToPath(new URL('./x', import.meta.url))`. Anything else (a
+/// variable, `process.cwd()`, a `createResolver` instance) is not a path this can tell.
+fn path_call(call: &CallExpr) -> Option<Value> {
+    let Callee::Expr(callee) = &call.callee else {
+        return None;
+    };
+    let name = match &**callee {
+        Expr::Ident(ident) => ident.sym.to_string(),
+        Expr::Member(member) => match &member.prop {
+            MemberProp::Ident(prop) => prop.sym.to_string(),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let args: Vec<&Expr> = call
+        .args
+        .iter()
+        .map(|a| (a.spread.is_none()).then_some(&*a.expr))
+        .collect::<Option<_>>()?;
+    let literal = |expr: &Expr| value(expr).as_str().map(String::from);
+    match (name.as_str(), args.as_slice()) {
+        ("resolve", [only]) => Some(Value::Path(PathFrom::Cwd, literal(only)?)),
+        ("resolve" | "join", [Expr::Ident(dir), rest @ ..])
+            if &*dir.sym == "__dirname" && !rest.is_empty() =>
+        {
+            let parts: Vec<String> = rest.iter().map(|e| literal(e)).collect::<Option<_>>()?;
+            Some(Value::Path(PathFrom::ConfigDir, parts.join("/")))
+        }
+        ("fileURLToPath", [Expr::New(new)]) => {
+            let is_url = matches!(&*new.callee, Expr::Ident(i) if &*i.sym == "URL");
+            let url_args = new.args.as_deref()?;
+            let base_is_module = url_args.get(1).is_some_and(|a| {
+                matches!(&*a.expr, Expr::Member(m)
+                    if matches!(&*m.obj, Expr::MetaProp(_))
+                        && matches!(&m.prop, MemberProp::Ident(p) if &*p.sym == "url"))
+            });
+            if !is_url || !base_is_module || url_args.len() != 2 {
+                return None;
+            }
+            Some(Value::Path(
+                PathFrom::ConfigDir,
+                literal(&url_args[0].expr)?,
+            ))
+        }
+        _ => None,
     }
 }
 
@@ -253,6 +317,29 @@ mod tests {
         assert_eq!(c.get_path(&["imports", "dirs"]), Some(&Value::Unknown));
         assert!(config("const c = {};\nexport default c").is_none());
         assert!(config("export default defineNuxtConfig({ ...base })").unwrap() == Value::Unknown);
+    }
+
+    #[test]
+    fn reads_path_calls() {
+        let c = config(
+            "export default defineNuxtConfig({ alias: { a: resolve('./mocks/a'), b: path.resolve(__dirname, 'src', 'b'), c: fileURLToPath(new URL('./c', import.meta.url)), d: resolve(root, 'd'), e: join(__dirname, x) } })",
+        )
+        .unwrap();
+        let alias = c.get("alias").unwrap();
+        assert_eq!(
+            alias.get("a"),
+            Some(&Value::Path(PathFrom::Cwd, "./mocks/a".into()))
+        );
+        assert_eq!(
+            alias.get("b"),
+            Some(&Value::Path(PathFrom::ConfigDir, "src/b".into()))
+        );
+        assert_eq!(
+            alias.get("c"),
+            Some(&Value::Path(PathFrom::ConfigDir, "./c".into()))
+        );
+        assert_eq!(alias.get("d"), Some(&Value::Unknown));
+        assert_eq!(alias.get("e"), Some(&Value::Unknown));
     }
 
     #[test]

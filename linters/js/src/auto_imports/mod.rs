@@ -40,6 +40,7 @@
 //! - **unplugin-auto-import**: the `dirs` option in `vite.config.*`, scanned like unimport
 //!   does, all at one priority.
 
+mod aliases;
 mod config;
 mod presets;
 
@@ -54,6 +55,7 @@ use crate::ModuleFacts;
 use config::Value;
 use presets::{Preset, Stage, When};
 
+pub use aliases::{alias_root, FrameworkAliases};
 pub use presets::TABLE_SOURCE as PRESET_TABLE_SOURCE;
 
 const NUXT_CONFIGS: &[&str] = &["nuxt.config.ts", "nuxt.config.js", "nuxt.config.mjs"];
