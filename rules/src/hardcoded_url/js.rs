@@ -2,6 +2,7 @@ use prodlint_core::{Diagnostic, Span};
 use prodlint_js::ast::*;
 use prodlint_js::visit::{Visit, VisitWith};
 
+use super::keys::{is_identifier_key, key_kind, KeyKind};
 use super::{diagnostic, find_address, HardcodedUrl, Role};
 use crate::JsContext;
 
@@ -22,7 +23,8 @@ struct Visitor<'a, 'c> {
     out: &'a mut Vec<Diagnostic>,
     /// The role of the literals in the subtree being visited.
     role: Role,
-    /// Inside a JSX `href`: a link for people to follow, fine when it is public.
+    /// Inside content for people (a JSX `href`, an `avatar` key, a data literal): public
+    /// addresses there are links and pictures, not endpoints; local ones are still reported.
     link: bool,
 }
 
@@ -187,24 +189,82 @@ const CORS_KEYS: &[&str] = &[
     "corsOrigin",
 ];
 
-/// Keys whose values are identifiers that look like URLs.
-/// Attributes whose value is a link for people to follow, in markup and in render props.
-const LINK_KEYS: &[&str] = &["href", "xlinkHref", "xlink:href"];
+/// JSX attributes whose value is a link for people to follow.
+const JSX_LINK_ATTRIBUTES: &[&str] = &["href", "xlinkHref", "xlink:href", "cite", "to"];
 
-fn is_identifier_key(key: &str) -> bool {
-    matches!(
-        key,
-        "$schema" | "$id" | "$ref" | "@context" | "@id" | "@type" | "namespace" | "xmlns"
-    ) || key.starts_with("xmlns")
+/// Records (object literals in arrays) that make a pure literal a data set rather than
+/// configuration: a list of environments or regions has a handful, a generated list of
+/// sponsors, posts or products has dozens.
+const DATA_RECORDS: usize = 10;
+
+/// Whether `expr` is a pure literal (strings, numbers, arrays and objects of them, nothing
+/// computed), counting the object literals that are array elements into `records`.
+fn is_pure_literal(expr: &Expr, records: &mut usize) -> bool {
+    match expr {
+        Expr::Lit(Lit::Str(_) | Lit::Num(_) | Lit::Bool(_) | Lit::Null(_) | Lit::BigInt(_)) => true,
+        Expr::Tpl(tpl) => tpl.exprs.is_empty(),
+        Expr::Unary(unary) if unary.op == UnaryOp::Minus => is_pure_literal(&unary.arg, records),
+        Expr::Paren(paren) => is_pure_literal(&paren.expr, records),
+        Expr::TsAs(as_expr) => is_pure_literal(&as_expr.expr, records),
+        Expr::TsConstAssertion(assertion) => is_pure_literal(&assertion.expr, records),
+        Expr::TsSatisfies(satisfies) => is_pure_literal(&satisfies.expr, records),
+        Expr::Array(array) => array.elems.iter().flatten().all(|element| {
+            if element.spread.is_some() {
+                return false;
+            }
+            if matches!(&*element.expr, Expr::Object(_)) {
+                *records += 1;
+            }
+            is_pure_literal(&element.expr, records)
+        }),
+        Expr::Object(object) => object.props.iter().all(|prop| match prop {
+            PropOrSpread::Prop(prop) => match &**prop {
+                Prop::KeyValue(kv) => {
+                    !matches!(kv.key, PropName::Computed(_)) && is_pure_literal(&kv.value, records)
+                }
+                _ => false,
+            },
+            PropOrSpread::Spread(_) => false,
+        }),
+        _ => false,
+    }
+}
+
+/// A data set written as a literal: tweets, sponsors, testimonials pasted or generated into
+/// a module. The addresses in it are content (avatars, profile pages, post links), whatever
+/// key they sit under, except where a key names an endpoint.
+fn is_data_literal(expr: &Expr) -> bool {
+    let mut records = 0;
+    is_pure_literal(expr, &mut records) && records >= DATA_RECORDS
 }
 
 impl Visitor<'_, '_> {
-    /// Visits with `link` set when `link` is true (or already set outside).
+    /// Visits with `link` set to `link`.
     fn as_link(&mut self, link: bool, f: impl FnOnce(&mut Self)) {
-        let saved = self.link;
-        self.link = link || saved;
+        let saved = std::mem::replace(&mut self.link, link);
         f(self);
         self.link = saved;
+    }
+
+    /// Visits a value under `key` (an object key, a JSX attribute): a key that names a
+    /// link or a picture makes its public addresses content, one that names an endpoint
+    /// makes them addresses again, even inside content.
+    fn under_key(&mut self, key: &str, f: impl FnOnce(&mut Self)) {
+        let link = match key_kind(key) {
+            KeyKind::People => true,
+            KeyKind::Endpoint => false,
+            KeyKind::Neutral => self.link,
+        };
+        self.as_link(link, f);
+    }
+
+    /// Visits an array or object literal, as content when it is a data set.
+    fn literal(&mut self, expr: &Expr, f: impl FnOnce(&mut Self)) {
+        if !self.link && is_data_literal(expr) {
+            self.as_link(true, f);
+        } else {
+            f(self);
+        }
     }
 
     fn with_role(&mut self, role: Role, f: impl FnOnce(&mut Self)) {
@@ -336,6 +396,15 @@ impl Visit for Visitor<'_, '_> {
             // Namespaces: `document.createElementNS("http://www.w3.org/…", …)`.
             (Some(n), _) if n.ends_with("NS") => return,
             (Some("require"), None) => return,
+            // `window.open("https://…")`: a page opened for people to read.
+            (Some("open"), Some("window")) => {
+                call.callee.visit_with(self);
+                if let Some((first, rest)) = call.args.split_first() {
+                    self.as_link(true, |v| first.visit_with(v));
+                    rest.visit_with(self);
+                }
+                return;
+            }
             (Some("cors" | "enableCors" | "allowOrigin" | "allowOrigins"), _) => {
                 call.callee.visit_with(self);
                 self.with_role(Role::Cors, |v| call.args.visit_with(v));
@@ -393,9 +462,10 @@ impl Visit for Visitor<'_, '_> {
             {
                 self.with_role(Role::Cors, |v| prop.value.visit_with(v));
             }
-            // The props of a render function's element, `h("a", { href: … })`: a link.
-            Some(key) if LINK_KEYS.contains(&key) => {
-                self.as_link(true, |v| prop.value.visit_with(v));
+            // `{ avatar: … }`, the props of a render function's element `h("a", { href: … })`:
+            // content; `{ apiUrl: … }`: an endpoint.
+            Some(key) if !matches!(prop.key, PropName::Computed(_)) => {
+                self.under_key(key, |v| prop.value.visit_with(v));
             }
             _ => {
                 if let PropName::Computed(computed) = &prop.key {
@@ -414,8 +484,18 @@ impl Visit for Visitor<'_, '_> {
         if is_identifier_key(&name) {
             return;
         }
-        // `to`: a router link's target.
-        let link = LINK_KEYS.contains(&name.as_str()) || name == "to";
-        self.as_link(link, |v| attr.value.visit_with(v));
+        // Links for people to follow; `to` is a router link's target. Media attributes
+        // (`src`, `poster`) are assets the page loads from a host, and stay addresses.
+        let link = JSX_LINK_ATTRIBUTES.contains(&name.as_str());
+        self.as_link(link || self.link, |v| attr.value.visit_with(v));
+    }
+
+    fn visit_expr(&mut self, expr: &Expr) {
+        match expr {
+            Expr::Array(_) | Expr::Object(_) => {
+                self.literal(expr, |v| expr.visit_children_with(v));
+            }
+            _ => expr.visit_children_with(self),
+        }
     }
 }

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use crate::{JsContext, Rule, RustContext};
 
 mod js;
+mod keys;
 mod rust;
 mod url;
 
@@ -33,7 +34,14 @@ crate::declare_rule! {
     /// merely mentions a URL (`"see https://… for details"`, log lines); arguments of
     /// `console.*` and of Rust's printing and logging macros; module specifiers; TypeScript
     /// types; XML and SVG namespaces (`xmlns`, `http://www.w3.org/…`), `$schema`, `$id` and
-    /// `@context` values, licence links; hyperlinks to public sites in JSX `href`s; the base
+    /// `@context` and link relation (`rel`) values, licence links; public addresses that are
+    /// content for people rather than endpoints: JSX `href`, `cite` and `to` attributes,
+    /// `window.open(…)`, values under keys and struct fields that name a picture or a page
+    /// (`avatar`, `imgSrc`, `logo`, `icon`, `link`, `homepage`, `profile_image_url`,
+    /// `twitter`, … unless the key also names an endpoint: `avatarApi`, `imageUploadUrl`),
+    /// and data sets written as literals (a pure literal with ten or more records in arrays,
+    /// such as a generated list of sponsors or posts; its keys that name an endpoint, such as
+    /// `apiUrl` or `rpc`, are still checked), while local addresses there are reported; the base
     /// argument of `new URL(path, base)`; RFC 2606 example domains (`example.com`, `*.test`);
     /// cloud metadata addresses; and URLs whose host is a placeholder (`http://${host}/api`).
     ///

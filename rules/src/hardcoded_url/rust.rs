@@ -3,6 +3,7 @@ use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList};
 use prodlint_rust::ra_ap_syntax::{AstNode, AstToken, SyntaxKind, SyntaxNode, SyntaxToken};
 use prodlint_rust::{is_in_test_code, span};
 
+use super::keys::{is_identifier_key, key_kind, KeyKind};
 use super::{diagnostic, find_address, HardcodedUrl, Role};
 use crate::RustContext;
 
@@ -84,6 +85,13 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &RustContext<'_>, out: &mut Vec<Di
         if rule.is_allowed(&address) {
             continue;
         }
+        // `homepage: Some("https://…".into())`, `rel: "http://webfinger.net/rel/…"`: a page
+        // for people or an identifier, by the name of the field it fills.
+        match record_field(&parent) {
+            Some(field) if is_identifier_key(&field) => continue,
+            Some(field) if key_kind(&field) == KeyKind::People && !address.local => continue,
+            _ => {}
+        }
         let role = role_of(&token);
         out.push(diagnostic(
             ctx.file,
@@ -92,6 +100,19 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &RustContext<'_>, out: &mut Vec<Di
             &role,
         ));
     }
+}
+
+/// The name of the struct literal field whose value holds `node`, within the same item.
+fn record_field(node: &SyntaxNode) -> Option<String> {
+    for ancestor in node.ancestors() {
+        if ast::Item::can_cast(ancestor.kind()) && !ast::MacroCall::can_cast(ancestor.kind()) {
+            return None;
+        }
+        if let Some(field) = ast::RecordExprField::cast(ancestor) {
+            return Some(field.field_name()?.text().to_string());
+        }
+    }
+    None
 }
 
 fn is_in_attribute(node: &SyntaxNode) -> bool {

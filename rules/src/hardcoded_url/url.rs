@@ -158,8 +158,12 @@ fn is_documentation_link(host: &str, path: &str) -> bool {
         return true;
     }
     let path = path.split(['?', '#']).next().unwrap_or("");
+    // `/docs/` inside a path, or a path that ends there: `https://acme.io/docs`.
+    let trimmed = path.trim_end_matches('/');
     if READING_PATHS.iter().any(|p| path.contains(p))
-        || path.trim_end_matches('/').ends_with("/releases")
+        || ["/releases", "/docs", "/doc", "/manual", "/blog", "/wiki"]
+            .iter()
+            .any(|end| trimmed.ends_with(end))
     {
         return true;
     }
@@ -352,6 +356,7 @@ mod tests {
             "https://github.com/denoland/deno",
             "https://github.com/denoland/deno/issues/29904",
             "https://acme.io/docs/errors#E42",
+            "https://acme.io/docs",
             "https://crates.io/crates/serde",
             "https://jsr.io/go/invalid-path",
             "https://github.com/denoland/deno/releases",

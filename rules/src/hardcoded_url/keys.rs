@@ -1,0 +1,173 @@
+//! What the name of a key says about the URL stored under it, shared by the TS/JS check
+//! (object literal keys, JSX attributes) and the Rust check (struct literal fields).
+
+/// Words of a key that name something people look at or follow: a picture, a profile, a
+/// page. `{ avatar: "https://…" }`, `imgSrc`, `profile_image_url`, `homepage`: content
+/// shown to people, not an endpoint the program calls.
+const PEOPLE_WORDS: &[&str] = &[
+    "avatar",
+    "image",
+    "images",
+    "img",
+    "logo",
+    "icon",
+    "favicon",
+    "thumbnail",
+    "thumb",
+    "photo",
+    "picture",
+    "banner",
+    "cover",
+    "poster",
+    "screenshot",
+    "href",
+    "cite",
+    "link",
+    "links",
+    "permalink",
+    "website",
+    "homepage",
+    "profile",
+    "twitter",
+    "github",
+    "linkedin",
+    "facebook",
+    "instagram",
+    "youtube",
+    "mastodon",
+    "discord",
+];
+
+/// Words of a key that name something the program calls or configures. They win over
+/// [`PEOPLE_WORDS`]: `avatarApi`, `imageUploadEndpoint`, `discordWebhook` are endpoints.
+const ENDPOINT_WORDS: &[&str] = &[
+    "api",
+    "endpoint",
+    "endpoints",
+    "base",
+    "host",
+    "hostname",
+    "origin",
+    "origins",
+    "server",
+    "rpc",
+    "webhook",
+    "callback",
+    "redirect",
+    "socket",
+    "ws",
+    "wss",
+    "graphql",
+    "gateway",
+    "proxy",
+    "registry",
+    "backend",
+    "upload",
+    "download",
+    "db",
+    "database",
+    "dsn",
+    "broker",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    /// A link or a picture for people.
+    People,
+    /// An address the program calls.
+    Endpoint,
+    /// Says nothing either way (`url`, `value`, `default`).
+    Neutral,
+}
+
+/// Splits `imgSrc`, `profile_image_url`, `og-image`, `baseURL` into lowercase words.
+fn words(key: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for c in key.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            previous_lower = false;
+            continue;
+        }
+        // A new word starts at a capital after a lowercase letter or digit: `imgSrc`,
+        // `baseURL` (`URL` stays one word).
+        if c.is_ascii_uppercase() && previous_lower && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        current.push(c.to_ascii_lowercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// What the key `key` says about its value.
+pub fn key_kind(key: &str) -> KeyKind {
+    let words = words(key);
+    if words.iter().any(|w| ENDPOINT_WORDS.contains(&w.as_str())) {
+        KeyKind::Endpoint
+    } else if words.iter().any(|w| PEOPLE_WORDS.contains(&w.as_str())) {
+        KeyKind::People
+    } else {
+        KeyKind::Neutral
+    }
+}
+
+/// Keys whose values are identifiers that look like URLs: schema and JSON-LD ids, XML
+/// namespaces, and link relation types (`rel: "http://webfinger.net/rel/profile-page"`,
+/// RFC 8288).
+pub fn is_identifier_key(key: &str) -> bool {
+    matches!(
+        key,
+        "$schema" | "$id" | "$ref" | "@context" | "@id" | "@type" | "namespace" | "xmlns" | "rel"
+    ) || key.starts_with("xmlns")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_words() {
+        assert_eq!(words("imgSrc"), ["img", "src"]);
+        assert_eq!(words("profile_image_url"), ["profile", "image", "url"]);
+        assert_eq!(words("baseURL"), ["base", "url"]);
+        assert_eq!(words("og-image"), ["og", "image"]);
+        assert_eq!(words("xlink:href"), ["xlink", "href"]);
+    }
+
+    #[test]
+    fn kinds() {
+        for key in [
+            "avatar",
+            "imgSrc",
+            "profile_image_url",
+            "homepage",
+            "logoUrl",
+            "link",
+            "xlinkHref",
+        ] {
+            assert_eq!(key_kind(key), KeyKind::People, "{key}");
+        }
+        for key in [
+            "baseURL",
+            "apiUrl",
+            "avatarApi",
+            "discordWebhook",
+            "endpoint",
+            "host",
+            "rpcUrls",
+        ] {
+            assert_eq!(key_kind(key), KeyKind::Endpoint, "{key}");
+        }
+        for key in ["url", "value", "expanded_url", "default", "source"] {
+            assert_eq!(key_kind(key), KeyKind::Neutral, "{key}");
+        }
+    }
+}
