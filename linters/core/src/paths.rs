@@ -28,7 +28,11 @@ pub fn is_test_path(path: &str) -> bool {
     let Some(file_name) = components.next_back() else {
         return false;
     };
-    if components.any(|dir| TEST_DIRS.contains(&dir)) {
+    // `api_tests/`, `integration-tests/`: a suite of tests by another name (the plural
+    // only: `ab-test/` may be a feature).
+    let is_test_dir =
+        |dir: &str| TEST_DIRS.contains(&dir) || dir.ends_with("_tests") || dir.ends_with("-tests");
+    if components.any(is_test_dir) {
         return true;
     }
     TEST_INFIXES.iter().any(|infix| file_name.contains(infix))
@@ -78,6 +82,8 @@ mod tests {
             "examples/demo.rs",
             "ext/fetch/tests.rs",
             "libs/config/testdata/a.ts",
+            "api_tests/src/shared.ts",
+            "packages/integration-tests/setup.ts",
         ] {
             assert!(is_test_path(path), "{path} is test code");
         }
@@ -87,6 +93,8 @@ mod tests {
             "src/contest/x.rs",
             "latest/x.js",
             "src/tests.ts",
+            "src/ab-test/variant.ts",
+            "src/contests/list.ts",
         ] {
             assert!(!is_test_path(path), "{path} is not test code");
         }
