@@ -125,6 +125,9 @@ pub struct Cache {
     group_keys: Mutex<HashMap<usize, Option<String>>>,
     /// Other files read back for labels and fixes, once each.
     sources: Mutex<HashMap<PathBuf, Arc<SourceFile>>>,
+    /// The state of each dependency as first taken in this run: a `package.json` that a
+    /// thousand checks read is hashed once.
+    states: Mutex<HashMap<Dependency, DependencyState>>,
 }
 
 impl Cache {
@@ -153,7 +156,31 @@ impl Cache {
             valid_groups: Mutex::default(),
             group_keys: Mutex::default(),
             sources: Mutex::default(),
+            states: Mutex::default(),
         }
+    }
+
+    /// The states taken again of dependencies whose content is the same (`None` if one is
+    /// too recent to trust).
+    fn restamped(&self, states: &[DependencyState]) -> Option<Vec<DependencyState>> {
+        let states: Vec<DependencyState> = states
+            .iter()
+            .map(|state| self.state(&state.dependency()))
+            .collect();
+        (!is_racy(&states)).then_some(states)
+    }
+
+    /// The state of `dependency` now (as first taken in this run).
+    fn state(&self, dependency: &Dependency) -> DependencyState {
+        if let Some(state) = self.states.lock().unwrap().get(dependency) {
+            return state.clone();
+        }
+        let state = DependencyState::now(dependency);
+        self.states
+            .lock()
+            .unwrap()
+            .insert(dependency.clone(), state.clone());
+        state
     }
 
     fn group_unchanged(&self, key: &str) -> bool {
@@ -173,7 +200,7 @@ impl Cache {
             // Files with new stamps and the same content: take their states again, so that
             // the next run needs no hashing.
             let states = if freshness.contains(&Freshness::SameContent) {
-                restamped(states).unwrap_or_else(|| states.clone())
+                self.restamped(states).unwrap_or_else(|| states.clone())
             } else {
                 states.clone()
             };
@@ -285,7 +312,7 @@ impl Cache {
             // A fresh checkout or a touched file: same content, new stamps. Take them,
             // unless they are too recent to trust (the hash then decides next time too).
             let file = FileState::of(path, true).filter(|file| file.hash == entry.file.hash);
-            let dependencies = restamped(&entry.dependencies);
+            let dependencies = self.restamped(&entry.dependencies);
             if let (Some(file), Some(dependencies)) = (file, dependencies) {
                 if !is_racy(&[DependencyState::File(
                     path.to_path_buf(),
@@ -322,7 +349,7 @@ impl Cache {
         let mut states: Vec<DependencyState> = dependencies
             .direct
             .iter()
-            .map(DependencyState::now)
+            .map(|dependency| self.state(dependency))
             .collect();
         states.push(DependencyState::File(
             path.to_path_buf(),
@@ -339,8 +366,10 @@ impl Cache {
             let key = match known {
                 Some(key) => key,
                 None => {
-                    let states: Vec<DependencyState> =
-                        set.iter().map(DependencyState::now).collect();
+                    let states: Vec<DependencyState> = set
+                        .iter()
+                        .map(|dependency| self.state(dependency))
+                        .collect();
                     let key = (!is_racy(&states)).then(|| {
                         let mut hasher = Sha256::new();
                         for dependency in set.iter() {
@@ -448,14 +477,4 @@ impl Cache {
         .expect("serializable");
         crate::fs::write_atomically(&self.file, &bytes)
     }
-}
-
-/// The states taken again of dependencies whose content is the same (`None` if one is
-/// too recent to trust).
-fn restamped(states: &[DependencyState]) -> Option<Vec<DependencyState>> {
-    let states: Vec<DependencyState> = states
-        .iter()
-        .map(|state| DependencyState::now(&state.dependency()))
-        .collect();
-    (!is_racy(&states)).then_some(states)
 }
