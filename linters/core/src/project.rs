@@ -564,6 +564,8 @@ mod tests {
         // A file changed on disk, and a file added to a listed directory: the indexes
         // that read them go, and so does the one that reads the disk itself.
         let resolver_builds = RESOLVER_BUILDS.load(Ordering::SeqCst);
+        // A directory's time has the file system's granularity: let it move on.
+        std::thread::sleep(std::time::Duration::from_millis(20));
         std::fs::write(dir.join("a.ts"), "1\n2\n3\n").unwrap();
         std::fs::write(dir.join("d/y.ts"), "y").unwrap();
         assert_eq!(project.refresh(&nothing, false), 3);
