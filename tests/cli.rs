@@ -755,3 +755,18 @@ fn the_same_build_installed_again_reuses_the_cache() {
     let message = report["diagnostics"][0]["message"].as_str().unwrap();
     assert!(message.starts_with("CACHED"), "{report:#}");
 }
+
+#[test]
+fn the_summary_line_counts_in_words() {
+    let dir = project(&[
+        ("src/api.ts", LOCAL_FALLBACK),
+        ("src/broken.ts", "export const = ;\n"),
+    ]);
+    let output = prodlint(dir.path(), &["check", "--format", "compact", "--no-cache"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("0 errors, 1 warning, 0 infos in 2 files (")
+            && stderr.contains("; 1 file could not be fully parsed"),
+        "{stderr}"
+    );
+}

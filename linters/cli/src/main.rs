@@ -352,18 +352,18 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     out.flush()
         .map_err(|error| format!("cannot write the report: {error}"))?;
     if matches!(format, Format::Pretty | Format::Compact) {
+        let unparsed = match report.errors.len() {
+            0 => String::new(),
+            1 => "; 1 file could not be fully parsed".to_string(),
+            n => format!("; {n} files could not be fully parsed"),
+        };
         eprintln!(
-            "{} errors, {} warnings, {} infos in {} files ({} ms){}",
-            report.count(Severity::Error),
-            report.count(Severity::Warning),
-            report.count(Severity::Info),
-            report.files,
+            "{}, {}, {} in {} ({} ms){unparsed}",
+            counted(report.count(Severity::Error), "error"),
+            counted(report.count(Severity::Warning), "warning"),
+            counted(report.count(Severity::Info), "info"),
+            counted(report.files, "file"),
             report.elapsed_ms,
-            if report.errors.is_empty() {
-                String::new()
-            } else {
-                format!("; {} files could not be fully parsed", report.errors.len())
-            }
         );
     }
     if let Some(unmatched) = unmatched.filter(|&n| n > 0) {
@@ -387,4 +387,13 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     } else {
         EXIT_CLEAN
     })
+}
+
+/// `1 error`, `2 errors`.
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
