@@ -7,8 +7,8 @@ use prodlint_js::visit::{Visit, VisitWith};
 
 use super::catalogue::{Args, Lang, Seg};
 use super::{
-    diagnostic, is_drain_call, is_pacing_call, is_paging_call, is_retry_or_paging_header,
-    render_chain, Access, At, Chain, Finding, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
+    diagnostic, is_drain_call, is_pacing_call, is_retry_or_paging_header, pages, render_chain,
+    Access, At, Chain, Finding, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
 };
 use crate::JsContext;
 
@@ -732,15 +732,7 @@ impl Visitor<'_, '_> {
         let chain = chain(unwrap_observable(expr));
         let finding = if let Some((entry, len)) = self.rule.data_access(Lang::Js, &chain, true) {
             let seg = &chain[len - 1];
-            if is_paging_call(
-                &seg.name,
-                &chain[..len]
-                    .iter()
-                    .filter(|seg| seg.call)
-                    .map(|seg| self.ctx.file.slice(seg.at.args))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ) {
+            if pages(&chain, len, self.ctx.file) {
                 return;
             }
             Finding {

@@ -448,6 +448,18 @@ fn split_words(identifier: &str) -> Vec<String> {
     words
 }
 
+/// Whether the data-access call that ends `chain[..len]` reads one page of results (see
+/// [`is_paging_call`]): a loop of those is pagination, not an N+1.
+fn pages(chain: &[catalogue::Seg<At>], len: usize, file: &SourceFile) -> bool {
+    let args = chain[..len]
+        .iter()
+        .filter(|seg| seg.call)
+        .map(|seg| file.slice(seg.at.args))
+        .collect::<Vec<_>>()
+        .join(" ");
+    is_paging_call(&chain[len - 1].name, &args)
+}
+
 /// A read whose arguments page through results: `findMany({ skip, take })`,
 /// `{ cursor: { id } }`, `LIMIT 100 OFFSET $1`. Writes never page.
 fn is_paging_call(method: &str, args: &str) -> bool {

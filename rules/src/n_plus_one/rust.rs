@@ -7,8 +7,8 @@ use prodlint_rust::{is_in_test_code, span};
 
 use super::catalogue::{Args, Lang, Seg};
 use super::{
-    diagnostic, is_drain_call, is_pacing_call, is_paging_call, is_retry_or_paging_header,
-    render_chain, Access, At, Chain, Finding, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
+    diagnostic, is_drain_call, is_pacing_call, is_retry_or_paging_header, pages, render_chain,
+    Access, At, Chain, Finding, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
 };
 use crate::RustContext;
 
@@ -724,15 +724,7 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
         let finding = match (matched, helper) {
             (Some((entry, len)), _) => {
                 let seg = &chain[len - 1];
-                if is_paging_call(
-                    &seg.name,
-                    &chain[..len]
-                        .iter()
-                        .filter(|seg| seg.call)
-                        .map(|seg| ctx.file.slice(seg.at.args))
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                ) {
+                if pages(&chain, len, ctx.file) {
                     continue;
                 }
                 Finding {
