@@ -66,8 +66,10 @@ struct Provenance {
     /// Everything the build read, what the indexes it used read included: what a result
     /// cache entry that used the index depends on.
     dependencies: Arc<BTreeSet<Dependency>>,
-    /// What the build read itself, with its state ([`Project::long_lived`] only).
-    direct: Vec<DependencyState>,
+    /// What the build read itself.
+    direct: BTreeSet<Dependency>,
+    /// The state of each of those right after the build ([`Project::long_lived`] only).
+    states: Vec<DependencyState>,
     /// The `dependencies` of the indexes the build used: it holds while they do, so that
     /// a crate index over a thousand files need not check those files itself.
     nested: Vec<Arc<BTreeSet<Dependency>>>,
@@ -322,15 +324,16 @@ impl Project {
             let builder = self.recording();
             let value = T::build(&builder, key);
             let read = builder.dependencies();
-            let direct = if self.shared.keeps_states {
+            let states = if self.shared.keeps_states {
                 read.direct.iter().map(DependencyState::stamped).collect()
             } else {
                 Vec::new()
             };
             let provenance = Provenance {
                 dependencies: Arc::new(read.flatten()),
-                direct,
                 nested: read.indexes,
+                direct: read.direct,
+                states,
             };
             (Arc::new(value), provenance)
         });
@@ -373,11 +376,11 @@ impl Project {
             .cloned()
             .partition(|map| map.reads_disk_directly());
         let on_disk =
-            |provenance: &Provenance| provenance.direct.iter().all(DependencyState::unchanged);
+            |provenance: &Provenance| provenance.states.iter().all(DependencyState::unchanged);
         let not_edited = |provenance: &Provenance| {
-            !provenance.direct.iter().any(
-                |state| matches!(state, DependencyState::File(path, _) if edited.contains(path)),
-            )
+            !edited
+                .iter()
+                .any(|path| provenance.direct.contains(&Dependency::File(path.clone())))
         };
         let mut for_disk = Dropped::new();
         let mut dropped = Dropped::new();
@@ -605,5 +608,17 @@ mod tests {
         assert_eq!(project.refresh(&edited, false), 2);
         assert_eq!(project.index::<Sum>(&key).0, 2);
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn any_project_drops_what_read_an_edited_buffer() {
+        let dir = std::env::temp_dir().join(format!("prodlint-edited-{}", std::process::id()));
+        let project = Project::new(dir.clone());
+        project.set_override(&dir.join("a.ts"), Arc::from("1\n"));
+        assert_eq!(project.index::<Lines>(&dir.join("a.ts")).0, 1);
+        project.set_override(&dir.join("a.ts"), Arc::from("1\n2\n"));
+        let edited: BTreeSet<PathBuf> = [dir.join("a.ts")].into();
+        assert_eq!(project.refresh(&edited, false), 1);
+        assert_eq!(project.index::<Lines>(&dir.join("a.ts")).0, 2);
     }
 }
