@@ -34,15 +34,21 @@ const FORMAT: u32 = 2;
 /// them), and the entry would outlive the content it describes.
 const RACY_NS: u128 = 2_000_000_000;
 
-/// Whether any file among `states` was modified too recently for its stamp to be trusted.
-fn is_racy(states: &[DependencyState]) -> bool {
+/// Whether a file modified at `modified_ns` was modified too recently for its stamp to be
+/// trusted.
+fn too_recent(modified_ns: u128) -> bool {
     let now = std::time::SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
+    modified_ns + RACY_NS > now
+}
+
+/// Whether any file among `states` was modified too recently for its stamp to be trusted.
+fn is_racy(states: &[DependencyState]) -> bool {
     states
         .iter()
         .filter_map(DependencyState::modified_ns)
-        .any(|modified| modified + RACY_NS > now)
+        .any(too_recent)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -314,10 +320,7 @@ impl Cache {
             let file = FileState::of(path, true).filter(|file| file.hash == entry.file.hash);
             let dependencies = self.restamped(&entry.dependencies);
             if let (Some(file), Some(dependencies)) = (file, dependencies) {
-                if !is_racy(&[DependencyState::File(
-                    path.to_path_buf(),
-                    Some(file.clone()),
-                )]) {
+                if !too_recent(file.stamp.modified_ns) {
                     kept.file = file;
                     kept.dependencies = dependencies;
                 }
@@ -346,19 +349,14 @@ impl Cache {
         if stamp_before.as_ref() != Some(&file.stamp) {
             return;
         }
-        let mut states: Vec<DependencyState> = dependencies
+        let states: Vec<DependencyState> = dependencies
             .direct
             .iter()
             .map(|dependency| self.state(dependency))
             .collect();
-        states.push(DependencyState::File(
-            path.to_path_buf(),
-            Some(file.clone()),
-        ));
-        if is_racy(&states) {
+        if too_recent(file.stamp.modified_ns) || is_racy(&states) {
             return;
         }
-        states.pop();
         let mut groups = Vec::new();
         for set in &dependencies.indexes {
             let address = Arc::as_ptr(set) as usize;

@@ -32,22 +32,14 @@ impl Stamp {
     /// is no file: its entries are a [`Dependency::Dir`]).
     pub fn of(path: &Path) -> Option<Stamp> {
         let metadata = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
-        let modified_ns = metadata
-            .modified()
-            .ok()?
-            .duration_since(UNIX_EPOCH)
-            .ok()?
-            .as_nanos();
         Some(Stamp {
             len: metadata.len(),
-            modified_ns,
+            modified_ns: modified_ns(&metadata)?,
         })
     }
 }
 
-/// A directory's modification time; `None` when there is no directory there.
-fn dir_modified(path: &Path) -> Option<u128> {
-    let metadata = std::fs::metadata(path).ok().filter(|m| m.is_dir())?;
+fn modified_ns(metadata: &std::fs::Metadata) -> Option<u128> {
     Some(
         metadata
             .modified()
@@ -56,6 +48,12 @@ fn dir_modified(path: &Path) -> Option<u128> {
             .ok()?
             .as_nanos(),
     )
+}
+
+/// A directory's modification time; `None` when there is no directory there.
+fn dir_modified(path: &Path) -> Option<u128> {
+    let metadata = std::fs::metadata(path).ok().filter(|m| m.is_dir())?;
+    modified_ns(&metadata)
 }
 
 /// A directory's entry names, hashed; `None` when it cannot be listed.
@@ -75,7 +73,7 @@ fn listing(path: &Path) -> Option<String> {
 }
 
 /// The hash of a file's content, as stored in states.
-pub fn content_hash(bytes: &[u8]) -> String {
+fn content_hash(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))
 }
 

@@ -14,7 +14,7 @@ mod source;
 mod suppress;
 
 pub use config::{Config, ConfigError, RuleOptions, CONFIG_FILE_NAME};
-pub use dependency::{content_hash, Dependency, DependencyState, FileState, Freshness, Stamp};
+pub use dependency::{Dependency, DependencyState, FileState, Freshness, Stamp};
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity};
 pub use paths::{is_test_path, is_tooling_config};
 pub use project::{normalize, Dependencies, Project, ProjectIndex};

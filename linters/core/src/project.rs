@@ -351,11 +351,6 @@ impl Project {
         Arc::clone(value)
     }
 
-    /// Forgets every index (files changed): the next request rebuilds what it needs.
-    pub fn invalidate_indexes(&self) {
-        self.shared.indexes.lock().unwrap().clear();
-    }
-
     /// Drops the indexes that may no longer hold, keeping the rest for the next run: those
     /// that read a path in `edited` (editor buffers changed, opened or closed) and, in a
     /// [`Project::long_lived`] one, those whose files or directories on disk changed since
@@ -461,7 +456,8 @@ mod tests {
         });
         assert_eq!(BUILDS.load(Ordering::SeqCst) - before, 2);
         assert!(project.exists(Path::new("b.ts")) && !project.exists(Path::new("c.ts")));
-        project.invalidate_indexes();
+        let edited: BTreeSet<PathBuf> = [dir.join("a.ts")].into();
+        assert_eq!(project.refresh(&edited, false), 1);
         project.index::<LineCount>(&dir.join("a.ts"));
         assert_eq!(BUILDS.load(Ordering::SeqCst) - before, 3);
         std::fs::remove_dir_all(dir).unwrap();

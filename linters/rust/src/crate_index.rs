@@ -120,7 +120,7 @@ pub struct CrateIndex {
 
 /// What one file contributes; built on a worker thread.
 #[derive(Default)]
-pub struct FileFacts {
+struct FileFacts {
     adts: Vec<Adt>,
     aliases: Vec<Alias>,
     auto_impls: Vec<(String, bool, bool)>,
@@ -166,11 +166,10 @@ impl ProjectIndex for CrateIndex {
         let layout = project.index::<CrateLayout>(key);
         let files: Vec<(PathBuf, FileInfo, Arc<ParsedFile>)> = layout
             .0
-            .clone()
-            .into_par_iter()
-            .map(|(path, info)| {
-                let parsed = project.index::<ParsedFile>(&(path.clone(), info.clone()));
-                (path, info, parsed)
+            .par_iter()
+            .map(|key| {
+                let parsed = project.index::<ParsedFile>(key);
+                (key.0.clone(), key.1.clone(), parsed)
             })
             .collect();
         let mut index = CrateIndex::assemble(key.clone(), &files);

@@ -99,21 +99,19 @@ fn run(job: Job) -> Linted {
                 edited.insert(normalize(&project.cwd, path));
             }
         }
-        for doc in &job.docs {
+        let mut inputs = Vec::with_capacity(job.docs.len());
+        for doc in job.docs {
             let path = &doc.candidate.path;
-            if project.set_override(path, Arc::from(doc.text.as_str())) {
+            if project.set_override(path, Arc::from(doc.text)) {
                 edited.insert(normalize(&project.cwd, path));
             }
+            // The buffer is the project's override now: the engine reads it from there.
+            inputs.push(Input {
+                candidate: doc.candidate,
+                text: None,
+            });
         }
         project.refresh(&edited, job.disk_changed);
-        let inputs = job
-            .docs
-            .into_iter()
-            .map(|doc| Input {
-                candidate: doc.candidate,
-                text: Some(doc.text),
-            })
-            .collect();
         engine::lint(inputs, &job.rules, &job.project, None)
     }))
     .map_err(|panic| panic_message(&*panic));

@@ -1566,7 +1566,7 @@ mod project_tests {
             &b,
             Arc::from("export const useB = 1;\nexport const useA = 2;"),
         );
-        project.invalidate_indexes();
+        assert!(project.refresh(&[b.clone()].into(), false) > 0);
         let scopes = project.index::<AutoImports>(&dir);
         let clashes = scopes.clashes_of(&b);
         assert_eq!(clashes.len(), 1);
