@@ -10,3 +10,14 @@ pub fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// Runs the built binary in `dir`, outside GitHub Actions' environment.
+#[allow(dead_code)] // not every test file runs the binary
+pub fn prodlint(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_prodlint"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .expect("prodlint runs")
+}

@@ -147,7 +147,7 @@ impl Cache {
         }
         let key = format!("{:x}", hasher.finalize());
         let file = dir.join(format!("results-v{FORMAT}-{}.json", &key[..16]));
-        let (old, old_groups) = std::fs::read(&file)
+        let (old, old_groups) = prodlint_core::read_regular(&file)
             .ok()
             .and_then(|bytes| serde_json::from_slice::<CacheFile>(&bytes).ok())
             .filter(|cache| cache.format == FORMAT)
@@ -222,7 +222,7 @@ impl Cache {
         if let Some(file) = self.sources.lock().unwrap().get(path) {
             return Some(Arc::clone(file));
         }
-        let text = std::fs::read_to_string(path).ok()?;
+        let text = prodlint_core::read_regular_to_string(path).ok()?;
         let file = Arc::new(SourceFile::new(
             path.to_path_buf(),
             display.to_string(),

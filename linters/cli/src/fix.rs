@@ -3,8 +3,10 @@
 //! A fix is taken whole or not at all. Fixes are considered in a fixed order (path, place,
 //! rule), and one whose edits overlap an edit already taken is left for the next run, so
 //! the result does not depend on thread scheduling. The fixed text of each file is parsed
-//! again and the file is left alone if that parse is worse than the original's; writes are
-//! atomic, and a file that changed on disk since it was read is not touched.
+//! again and the file is left alone if that parse is worse than the original's. Only files
+//! checked in this run are written; writes are atomic, never through a symbolic link or
+//! into a read-only file, and a file that changed on disk since it was read is not touched
+//! (`crate::fs::replace_checked`).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -27,6 +29,8 @@ pub struct Plan {
     pub overlapping: usize,
     /// Files whose fixed text did not parse as well as the original (left alone).
     pub rejected: Vec<String>,
+    /// Fixes left out because they edit a file this run did not check.
+    pub unchecked: usize,
 }
 
 fn overlaps(a: Span, b: Span) -> bool {
@@ -52,13 +56,22 @@ struct FileEdits {
     fixes: usize,
 }
 
-pub fn plan(diagnostics: &[Diagnostic]) -> Plan {
+/// Plans the safe fixes of `diagnostics`; `checked` tells the files (by display path) that
+/// this run checked, the only ones a fix may edit.
+pub fn plan(diagnostics: &[Diagnostic], checked: &dyn Fn(&str) -> bool) -> Plan {
+    let mut unchecked = 0;
     let mut candidates: Vec<&Diagnostic> = diagnostics
         .iter()
         .filter(|d| {
             d.fix
                 .as_ref()
                 .is_some_and(|f| f.applicability == Applicability::Safe && !f.edits.is_empty())
+        })
+        .filter(|d| {
+            let edits = &d.fix.as_ref().unwrap().edits;
+            let inside = edits.iter().all(|edit| checked(&edit.file.display));
+            unchecked += usize::from(!inside);
+            inside
         })
         .collect();
     candidates.sort_by(|a, b| {
@@ -112,6 +125,7 @@ pub fn plan(diagnostics: &[Diagnostic]) -> Plan {
         files: Vec::new(),
         overlapping,
         rejected: Vec::new(),
+        unchecked,
     };
     for (display, mut file) in files {
         file.edits
@@ -135,27 +149,35 @@ pub fn plan(diagnostics: &[Diagnostic]) -> Plan {
     plan
 }
 
-/// Writes the fixed files; returns the files written, and errors for those left alone.
-pub fn apply(plan: &Plan) -> (usize, Vec<String>) {
-    let mut written = 0;
-    let mut errors = Vec::new();
+/// What applying a plan did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Applied {
+    pub files: usize,
+    /// The fixes in the files written.
+    pub fixes: usize,
+    /// Why each file left alone was left alone.
+    pub errors: Vec<String>,
+}
+
+/// Writes the fixed files.
+pub fn apply(plan: &Plan) -> Applied {
+    let mut applied = Applied::default();
     for file in &plan.files {
-        match std::fs::read_to_string(&file.path) {
-            Ok(current) if current == file.original => {}
-            _ => {
-                errors.push(format!(
-                    "{}: changed on disk while it was checked; not fixed",
-                    file.display
-                ));
-                continue;
+        match crate::fs::replace_checked(
+            &file.path,
+            file.original.as_bytes(),
+            file.fixed.as_bytes(),
+        ) {
+            Ok(()) => {
+                applied.files += 1;
+                applied.fixes += file.fixes;
             }
-        }
-        match crate::fs::write_atomically(&file.path, file.fixed.as_bytes()) {
-            Ok(()) => written += 1,
-            Err(error) => errors.push(format!("{}: cannot write: {error}", file.display)),
+            Err(error) => applied
+                .errors
+                .push(format!("{}: not fixed: {error}", file.display)),
         }
     }
-    (written, errors)
+    applied
 }
 
 /// The fixes as a unified diff, `a/PATH` against `b/PATH`.
@@ -224,13 +246,13 @@ mod tests {
             with_fix(&file, "r1", &[(19, 20, "z")]),
             with_fix(&file, "r3", &[(19, 20, "z")]), // the same edit: made once
         ];
-        let plan = plan(&diagnostics);
+        let plan = plan(&diagnostics, &|_| true);
         assert_eq!(plan.overlapping, 1);
         assert_eq!(plan.files[0].fixed, "const y = 1;\nconst z = 2;\n");
         let mut reversed = diagnostics.clone();
         reversed.reverse();
         assert_eq!(
-            super::plan(&reversed).files[0].fixed,
+            super::plan(&reversed, &|_| true).files[0].fixed,
             plan.files[0].fixed,
             "independent of input order"
         );
@@ -243,7 +265,7 @@ mod tests {
             "a.ts".into(),
             "const a = f(1);\n".into(),
         ));
-        let plan = plan(&[with_fix(&file, "r", &[(13, 14, "")])]);
+        let plan = plan(&[with_fix(&file, "r", &[(13, 14, "")])], &|_| true);
         assert!(plan.files.is_empty());
         assert_eq!(plan.rejected, ["a.ts"]);
         let file = Arc::new(SourceFile::new(
@@ -252,7 +274,7 @@ mod tests {
             "fn a() { f(1); }\n".into(),
         ));
         assert_eq!(
-            super::plan(&[with_fix(&file, "r", &[(12, 13, "")])]).rejected,
+            super::plan(&[with_fix(&file, "r", &[(12, 13, "")])], &|_| true).rejected,
             ["a.rs"]
         );
     }
@@ -266,11 +288,64 @@ mod tests {
         ));
         let mut suggestion = with_fix(&file, "r", &[(4, 5, "b")]);
         suggestion.fix.as_mut().unwrap().applicability = Applicability::Suggestion;
-        assert!(plan(&[suggestion]).files.is_empty());
-        let plan = plan(&[with_fix(&file, "r", &[(4, 5, "b")])]);
+        assert!(plan(&[suggestion], &|_| true).files.is_empty());
+        let plan = plan(&[with_fix(&file, "r", &[(4, 5, "b")])], &|_| true);
         assert_eq!(
             diff(&plan),
             "--- a/a.ts\n+++ b/a.ts\n@@ -1 +1 @@\n-let a = 1;\n+let b = 1;\n"
+        );
+    }
+
+    #[test]
+    fn a_fix_that_edits_a_file_not_checked_is_left_out() {
+        let checked = Arc::new(SourceFile::new(
+            "a.ts".into(),
+            "a.ts".into(),
+            "let a;\n".into(),
+        ));
+        let other = Arc::new(SourceFile::new(
+            "b.ts".into(),
+            "b.ts".into(),
+            "let b;\n".into(),
+        ));
+        let mut reaching = with_fix(&checked, "r", &[(4, 5, "x")]);
+        reaching.fix.as_mut().unwrap().edits.push(Edit {
+            file: Arc::clone(&other),
+            span: Span::new(4, 5),
+            replacement: "y".into(),
+        });
+        let plan = plan(
+            &[reaching, with_fix(&checked, "r", &[(0, 3, "var")])],
+            &|d| d == "a.ts",
+        );
+        assert_eq!(plan.unchecked, 1);
+        assert_eq!(plan.files.len(), 1);
+        assert_eq!(plan.files[0].fixed, "var a;\n");
+    }
+
+    #[test]
+    fn only_fixes_written_are_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.ts");
+        std::fs::write(&path, "let a;\n").unwrap();
+        let file = Arc::new(SourceFile::new(
+            path.clone(),
+            "a.ts".into(),
+            "let a;\n".into(),
+        ));
+        let plan = plan(&[with_fix(&file, "r", &[(4, 5, "b")])], &|_| true);
+        std::fs::write(&path, "let a; // edited meanwhile\n").unwrap();
+        let applied = apply(&plan);
+        assert_eq!((applied.files, applied.fixes), (0, 0));
+        assert!(
+            applied.errors[0].contains("changed on disk"),
+            "{:?}",
+            applied.errors
+        );
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "let a; // edited meanwhile\n",
+            "the edit is kept"
         );
     }
 }

@@ -290,6 +290,10 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         }
     };
 
+    let checked: std::collections::HashSet<String> = inputs
+        .iter()
+        .map(|input| input.candidate.display.clone())
+        .collect();
     let lint_inputs = if args.fix {
         inputs.clone()
     } else {
@@ -304,7 +308,13 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         }
     }
     if args.diff || args.fix {
-        let plan = fix::plan(&report.diagnostics);
+        let plan = fix::plan(&report.diagnostics, &|display| checked.contains(display));
+        if plan.unchecked > 0 {
+            eprintln!(
+                "prodlint: {} fixes edit files this run did not check; left alone",
+                plan.unchecked
+            );
+        }
         for display in &plan.rejected {
             eprintln!("prodlint: {display}: the fixed text would not parse; left unchanged");
         }
@@ -324,13 +334,12 @@ fn check(args: CheckArgs) -> Result<u8, String> {
                 EXIT_FINDINGS
             });
         }
-        let (written, errors) = fix::apply(&plan);
-        for error in &errors {
+        let applied = fix::apply(&plan);
+        for error in &applied.errors {
             eprintln!("prodlint: {error}");
         }
-        let count: usize = plan.files.iter().map(|f| f.fixes).sum();
-        eprintln!("applied {count} fixes in {written} files");
-        if written > 0 {
+        eprintln!("applied {} fixes in {} files", applied.fixes, applied.files);
+        if applied.files > 0 {
             // Report what remains after the fixes, from the files as they are now.
             let project = prodlint_core::Project::new(cwd.clone());
             report = engine::lint(inputs, &rules, &project, None);

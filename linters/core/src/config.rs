@@ -154,7 +154,7 @@ impl Config {
 
     /// Reads and validates a config file; `known_rules` are the ids it may configure.
     pub fn load(path: &Path, known_rules: &[&str]) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|error| ConfigError {
+        let text = crate::files::read_regular_to_string(path).map_err(|error| ConfigError {
             path: path.display().to_string(),
             line: None,
             key: None,

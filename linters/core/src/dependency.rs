@@ -100,7 +100,7 @@ impl FileState {
     pub fn of(path: &Path, hashed: bool) -> Option<FileState> {
         let stamp = Stamp::of(path)?;
         let hash = if hashed {
-            Some(content_hash(&std::fs::read(path).ok()?))
+            Some(content_hash(&crate::files::read_regular(path).ok()?))
         } else {
             None
         };
@@ -112,7 +112,7 @@ impl FileState {
         match Stamp::of(path) {
             None => Freshness::Changed,
             Some(stamp) if stamp == self.stamp => Freshness::Same,
-            Some(_) => match (&self.hash, std::fs::read(path)) {
+            Some(_) => match (&self.hash, crate::files::read_regular(path)) {
                 (Some(hash), Ok(bytes)) if content_hash(&bytes) == *hash => Freshness::SameContent,
                 _ => Freshness::Changed,
             },

@@ -7,6 +7,7 @@
 mod config;
 mod dependency;
 mod diagnostic;
+mod files;
 mod paths;
 mod project;
 mod rule;
@@ -16,6 +17,7 @@ mod suppress;
 pub use config::{Config, ConfigError, RuleOptions, CONFIG_FILE_NAME};
 pub use dependency::{Dependency, DependencyState, FileState, Freshness, Stamp};
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity};
+pub use files::{not_regular, open_regular, read_regular, read_regular_to_string};
 pub use paths::{is_test_path, is_tooling_config};
 pub use project::{normalize, Dependencies, Project, ProjectIndex};
 pub use rule::{FixAvailability, Language, RuleMeta, DOCS_BASE_URL};

@@ -247,10 +247,7 @@ impl Project {
         if let Some(text) = self.shared.overrides.read().unwrap().get(&normalized) {
             return Ok(Arc::clone(text));
         }
-        let bytes = std::fs::read(&normalized)?;
-        String::from_utf8(bytes)
-            .map(Arc::from)
-            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not valid UTF-8"))
+        crate::files::read_regular_to_string(&normalized).map(Arc::from)
     }
 
     /// A file as a [`SourceFile`] for labels that point into it, shown relative to the

@@ -236,7 +236,7 @@ fn load_or_scan(key: &CrateKey) -> CrateFns {
     let cache = key
         .cache_dir
         .join(format!("{}-{}.names", key.name, key.version));
-    if let Ok(text) = std::fs::read_to_string(&cache) {
+    if let Ok(text) = prodlint_core::read_regular_to_string(&cache) {
         return read_table(&text);
     }
     let dir = &key.dir;
@@ -248,7 +248,7 @@ fn load_or_scan(key: &CrateKey) -> CrateFns {
         table.push_str(&format!("lib {lib}\n"));
     }
     for file in &files {
-        let Ok(text) = std::fs::read_to_string(file) else {
+        let Ok(text) = prodlint_core::read_regular_to_string(file) else {
             continue;
         };
         let mut names = fn_names(&text);
@@ -289,7 +289,7 @@ fn read_table(text: &str) -> CrateFns {
 
 /// `[lib] name` of a dependency's manifest.
 fn lib_name(dir: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+    let text = prodlint_core::read_regular_to_string(&dir.join("Cargo.toml")).ok()?;
     if !text.contains("[lib]") {
         return None;
     }
@@ -460,7 +460,7 @@ fn resolve(c: &LockedCrate, fns: &CrateFns, name: &str, cache_dir: &Path) -> Vec
         file: dir.join(file),
         line,
     };
-    if let Ok(text) = std::fs::read_to_string(&cache) {
+    if let Ok(text) = prodlint_core::read_regular_to_string(&cache) {
         return text
             .lines()
             .filter_map(|line| {
@@ -487,7 +487,7 @@ fn resolve(c: &LockedCrate, fns: &CrateFns, name: &str, cache_dir: &Path) -> Vec
     let mut lines = String::new();
     for &i in fns.names.get(name).into_iter().flatten() {
         let relative = &fns.files[i as usize];
-        let Ok(text) = std::fs::read_to_string(dir.join(relative)) else {
+        let Ok(text) = prodlint_core::read_regular_to_string(&dir.join(relative)) else {
             continue;
         };
         for def in definitions(&text, name) {

@@ -1,0 +1,67 @@
+//! Opening files that a repository may have planted: only regular files are read, and
+//! opening never blocks (a FIFO named `package.json` or `x.ts` would otherwise hang the
+//! run on `open`, waiting for a writer that never comes).
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+/// Opens `path` for reading without blocking, and only if it is a regular file (symbolic
+/// links are followed: a link to a regular file is read).
+pub fn open_regular(path: &Path) -> io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // No effect on a regular file; on a FIFO, `open` returns at once instead of
+        // waiting for a writer.
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(not_regular());
+    }
+    Ok(file)
+}
+
+/// The error for a path that is a FIFO, a socket, a device or a directory.
+pub fn not_regular() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, "not a regular file")
+}
+
+/// The bytes of a regular file (see [`open_regular`]).
+pub fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
+    let mut file = open_regular(path)?;
+    let mut bytes = Vec::with_capacity(file.metadata().map_or(0, |m| m.len() as usize));
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// The text of a regular file; text that is not UTF-8 is an `InvalidData` error.
+pub fn read_regular_to_string(path: &Path) -> io::Result<String> {
+    String::from_utf8(read_regular(path)?)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not valid UTF-8"))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fifo_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("package.json");
+        let path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o644) }, 0);
+        // Without O_NONBLOCK this open would wait forever for a writer.
+        let error = read_regular(&fifo).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidInput);
+        assert!(read_regular(dir.path()).is_err(), "a directory is no file");
+        std::fs::write(dir.path().join("a.ts"), "x").unwrap();
+        assert_eq!(
+            read_regular_to_string(&dir.path().join("a.ts")).unwrap(),
+            "x"
+        );
+    }
+}
