@@ -3,9 +3,9 @@
 
 mod common;
 
-use common::{prodlint, project};
+use common::{age, cache_file, prodlint, project, write_aged};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
@@ -558,36 +558,11 @@ fn diff_prints_the_fixes_without_writing() {
     assert_eq!(output.status.code(), Some(2));
 }
 
-/// Sets a file's modification time well in the past, as for files not touched this second
-/// (the cache does not trust stamps of files modified in the last two seconds).
-fn age(path: &Path, seconds: u64) {
-    let file = std::fs::File::options().write(true).open(path).unwrap();
-    file.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(seconds))
-        .unwrap();
-}
-
-fn write_aged(dir: &Path, path: &str, text: &str, seconds: u64) {
-    let path = dir.join(path);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, text).unwrap();
-    age(&path, seconds);
-}
-
 /// A run whose finding shows the message edited into the cache file.
 fn assert_from_cache(root: &Path) {
     let (_, report) = json(root, &[]);
     let message = report["diagnostics"][0]["message"].as_str().unwrap();
     assert!(message.starts_with("CACHED"), "{report:#}");
-}
-
-/// The cache file of a project with one cached run.
-fn cache_file(root: &Path) -> PathBuf {
-    std::fs::read_dir(root.join(".prodlint_cache"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|e| e == "json"))
-        .expect("a cache file")
 }
 
 #[test]

@@ -12,6 +12,13 @@
 //!
 //! One cache file per configuration: its name hashes prodlint's version, the config file's
 //! text, the rules and the working directory, so that any of those changing starts afresh.
+//!
+//! A cache can only change what is reported about the files it describes, and a
+//! repository cannot plant one: a cache directory that is a symbolic link or holds files
+//! tracked by git is not used ([`Cache::open`] says why), every rule, path and span of an
+//! entry is checked against the current files before use (a place in another file must
+//! be one the check recorded reading), and a run that applies fixes derives them afresh
+//! rather than taking them from the cache ([`Cache::reuse`]).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -134,12 +141,56 @@ pub struct Cache {
     /// The state of each dependency as first taken in this run: a `package.json` that a
     /// thousand checks read is hashed once.
     states: Mutex<HashMap<Dependency, DependencyState>>,
+    /// Relative paths in entries are relative to this directory.
+    cwd: PathBuf,
+    /// Whether entries are used (a run that applies fixes only stores them).
+    reuse: bool,
+}
+
+/// Why a cache directory is not used.
+fn refusal(dir: &Path) -> Option<String> {
+    let metadata = std::fs::symlink_metadata(dir).ok()?;
+    if metadata.file_type().is_symlink() {
+        return Some(format!(
+            "the cache directory {} is a symbolic link; the cache is not used",
+            dir.display()
+        ));
+    }
+    if !metadata.is_dir() {
+        return Some(format!(
+            "the cache directory {} is not a directory; the cache is not used",
+            dir.display()
+        ));
+    }
+    // A cache that came with the repository could say anything about its files.
+    let tracked = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["ls-files", "-z", "--", "."])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .is_ok_and(|output| output.status.success() && !output.stdout.is_empty());
+    tracked.then(|| {
+        format!(
+            "the cache directory {} holds files tracked by git; the cache is not used (remove them from the repository)",
+            dir.display()
+        )
+    })
+}
+
+/// Whether `span` lies in `text` on character boundaries.
+fn fits(text: &str, start: u32, end: u32) -> bool {
+    start <= end && text.is_char_boundary(start as usize) && text.is_char_boundary(end as usize)
 }
 
 impl Cache {
     /// Opens the cache in `dir` for this configuration (`key_parts` are hashed into the
-    /// name). A missing or unreadable cache is an empty one.
-    pub fn open(dir: &Path, key_parts: &[&str]) -> Cache {
+    /// name). A missing or unreadable cache is an empty one; a directory that is not to be
+    /// trusted is no cache at all, with the reason.
+    pub fn open(dir: &Path, cwd: &Path, key_parts: &[&str]) -> Result<Cache, String> {
+        if let Some(reason) = refusal(dir) {
+            return Err(reason);
+        }
         let mut hasher = Sha256::new();
         for part in [env!("CARGO_PKG_VERSION")].iter().chain(key_parts) {
             hasher.update(part.as_bytes());
@@ -147,13 +198,15 @@ impl Cache {
         }
         let key = format!("{:x}", hasher.finalize());
         let file = dir.join(format!("results-v{FORMAT}-{}.json", &key[..16]));
-        let (old, old_groups) = prodlint_core::read_regular(&file)
+        let (old, old_groups) = std::fs::symlink_metadata(&file)
             .ok()
+            .filter(|metadata| metadata.is_file())
+            .and_then(|_| prodlint_core::read_regular(&file).ok())
             .and_then(|bytes| serde_json::from_slice::<CacheFile>(&bytes).ok())
             .filter(|cache| cache.format == FORMAT)
             .map(|cache| (cache.entries, cache.groups))
             .unwrap_or_default();
-        Cache {
+        Ok(Cache {
             file,
             old,
             old_groups,
@@ -163,7 +216,15 @@ impl Cache {
             group_keys: Mutex::default(),
             sources: Mutex::default(),
             states: Mutex::default(),
-        }
+            cwd: cwd.to_path_buf(),
+            reuse: true,
+        })
+    }
+
+    /// Stops using entries (they are still stored): for a run that applies fixes, whose
+    /// edits are derived from the files themselves.
+    pub fn store_only(&mut self) {
+        self.reuse = false;
     }
 
     /// The states taken again of dependencies whose content is the same (`None` if one is
@@ -242,6 +303,9 @@ impl Cache {
         display: &str,
         known_rules: &[&'static str],
     ) -> Option<(Vec<Diagnostic>, Vec<FileError>)> {
+        if !self.reuse {
+            return None;
+        }
         let entry = self.old.get(display)?;
         let mut freshness = vec![entry.file.freshness(path)];
         freshness.extend(entry.dependencies.iter().map(DependencyState::freshness));
@@ -253,16 +317,37 @@ impl Cache {
         let mut diagnostics = Vec::with_capacity(entry.diagnostics.len());
         if !entry.diagnostics.is_empty() {
             let file = self.source(path, display)?;
+            // Other files an entry may point into: those its check read.
+            let read = |other: &Path| {
+                let other = prodlint_core::normalize(&self.cwd, other);
+                let recorded = |states: &[DependencyState]| {
+                    states
+                        .iter()
+                        .any(|state| state.dependency() == Dependency::File(other.clone()))
+                };
+                recorded(&entry.dependencies)
+                    || entry.groups.iter().any(|key| {
+                        self.old_groups
+                            .get(key)
+                            .is_some_and(|states| recorded(states))
+                    })
+            };
             let place = |place: &Place| -> Option<(Arc<SourceFile>, Span)> {
                 let file = if place.path == path {
                     Arc::clone(&file)
-                } else {
+                } else if read(&place.path) {
                     self.source(&place.path, &place.display)?
+                } else {
+                    return None;
                 };
-                Some((file, Span::new(place.start, place.end)))
+                fits(&file.text, place.start, place.end)
+                    .then(|| (file, Span::new(place.start, place.end)))
             };
             for cached in &entry.diagnostics {
                 let rule = *known_rules.iter().find(|id| **id == cached.rule)?;
+                if !fits(&file.text, cached.start, cached.end) {
+                    return None;
+                }
                 let mut diagnostic = Diagnostic::new(
                     rule,
                     cached.severity,
@@ -463,9 +548,21 @@ impl Cache {
         }
         let dir = self.file.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)?;
-        let ignore = dir.join(".gitignore");
-        if !ignore.exists() {
-            std::fs::write(ignore, "# prodlint's cache: never committed.\n*\n")?;
+        if let Some(reason) = refusal(dir) {
+            return Err(std::io::Error::other(reason));
+        }
+        // Created only if absent (O_EXCL): never written through a link planted there.
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(dir.join(".gitignore"))
+        {
+            Ok(mut ignore) => std::io::Write::write_all(
+                &mut ignore,
+                b"# prodlint's cache: never committed.\n*\n",
+            )?,
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(error) => return Err(error),
         }
         let bytes = serde_json::to_vec(&CacheFile {
             format: FORMAT,

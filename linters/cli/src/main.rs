@@ -213,14 +213,23 @@ fn open_cache(args: &CheckArgs, config: &Config, cwd: &Path) -> Option<cache::Ca
         .unwrap_or_default();
     let select = args.select.join(",");
     let ignore = args.ignore.join(",");
-    let cwd = cwd.to_string_lossy();
+    let cwd_text = cwd.to_string_lossy();
     // The sources the binary was built from are part of the key: a prodlint built from
     // other sources must not reuse the results, even at the same version.
     let build = env!("PRODLINT_BUILD_ID");
-    Some(cache::Cache::open(
-        &dir,
-        &[build, &config_text, &select, &ignore, &cwd],
-    ))
+    let key = [build, &config_text, &select, &ignore, &cwd_text];
+    match cache::Cache::open(&dir, cwd, &key) {
+        Ok(mut cache) => {
+            if args.fix || args.diff {
+                cache.store_only();
+            }
+            Some(cache)
+        }
+        Err(reason) => {
+            eprintln!("prodlint: note: {reason}");
+            None
+        }
+    }
 }
 
 fn check(args: CheckArgs) -> Result<u8, String> {
