@@ -178,7 +178,8 @@ fn broken_files_are_reported_and_the_run_goes_on() {
     ]);
     std::fs::write(dir.path().join("a/latin1.ts"), b"const s = '\xe9';\n").unwrap();
     let (code, report) = json(dir.path(), &[]);
-    assert_eq!(code, 0);
+    assert_eq!(code, 1, "files that cannot be read or parsed fail the run");
+    assert_eq!(report["summary"]["file_errors"], 4);
     let errors: Vec<&str> = report["errors"]
         .as_array()
         .unwrap()

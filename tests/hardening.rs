@@ -5,7 +5,7 @@ mod common;
 
 use common::{cache_file, prodlint, project, write_aged};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Output};
 
 use serde_json::Value;
 
@@ -223,5 +223,248 @@ fn fix_derives_its_edits_afresh_rather_than_from_the_cache() {
     assert_eq!(
         std::fs::read_to_string(dir.path().join("src/a.ts")).unwrap(),
         "const a = 1;\n"
+    );
+}
+
+/// Copies a directory tree.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every path under `dir` whose name is `name`.
+fn find_named(dir: &Path, name: &str) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        if entry.file_name() == name {
+            found.push(entry.path());
+        }
+        if entry.file_type().unwrap().is_dir() {
+            found.extend(find_named(&entry.path(), name));
+        }
+    }
+    found
+}
+
+/// A crate whose calls into a locked dependency are checked against the dependency's
+/// sources (a fake registry beside it).
+fn crate_with_dependency() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/option-result-misuse/dependency");
+    copy_tree(&fixture, dir.path());
+    dir
+}
+
+#[test]
+fn no_cache_writes_nothing_and_cache_dir_holds_the_dependency_signatures() {
+    let dir = crate_with_dependency();
+    let (_, report, stderr) = json(dir.path(), &["--no-cache"]);
+    assert!(
+        !report["diagnostics"].as_array().unwrap().is_empty(),
+        "the dependency's signatures were used: {stderr}"
+    );
+    assert_eq!(
+        find_named(dir.path(), ".prodlint_cache"),
+        Vec::<std::path::PathBuf>::new()
+    );
+
+    let elsewhere = tempfile::tempdir().unwrap();
+    let cache = elsewhere.path().join("cache");
+    let (_, again, _) = json(dir.path(), &["--cache-dir", cache.to_str().unwrap()]);
+    assert_eq!(again["diagnostics"], report["diagnostics"]);
+    assert_eq!(
+        find_named(dir.path(), ".prodlint_cache"),
+        Vec::<std::path::PathBuf>::new()
+    );
+    let tables = find_named(&cache.join("deps-v1"), "names");
+    assert_eq!(tables.len(), 1, "one name table, for the locked minidb");
+    assert!(tables[0].ends_with("minidb-0.3.1/names"), "{tables:?}");
+}
+
+#[test]
+fn a_package_manifest_cannot_lead_resolution_out_of_the_project() {
+    let root = project(&[
+        ("outside/index.js", "export const secret = 1;\n"),
+        (
+            "app/package.json",
+            "{\"name\": \"app\", \"type\": \"module\"}\n",
+        ),
+        (
+            "app/src/a.js",
+            "import { missing } from 'pkg';\nimport { other } from 'good';\n",
+        ),
+        (
+            "app/node_modules/pkg/package.json",
+            "{\"name\": \"pkg\", \"main\": \"../../../outside/index.js\"}\n",
+        ),
+        (
+            "app/node_modules/good/package.json",
+            "{\"name\": \"good\", \"main\": \"index.js\"}\n",
+        ),
+        ("app/node_modules/good/index.js", "export const fine = 1;\n"),
+    ]);
+    let (_, report, stderr) = json(&root.path().join("app"), &["--no-cache"]);
+    let text = report.to_string();
+    assert!(!text.contains("outside"), "{report:#}\n{stderr}");
+    // The look-alike inside its package is resolved and checked.
+    let rules: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["import-mismatch"], "{report:#}");
+    assert_eq!(report["diagnostics"][0]["line"], 2);
+}
+
+/// Runs prodlint, failing the test (rather than hanging it) if the run does not end.
+#[cfg(unix)]
+fn run_to_end(dir: &Path, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_prodlint"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    for _ in 0..600 {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    child.kill().unwrap();
+    panic!("prodlint {args:?} never ended");
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_named_like_sources_and_manifests_never_hang_a_run() {
+    let dir = project(&[
+        (
+            "package.json",
+            "{\"name\": \"app\", \"type\": \"module\"}\n",
+        ),
+        (
+            "src/a.js",
+            "import { x } from 'pkg';\nexport const y = x;\n",
+        ),
+        ("node_modules/pkg/index.js", "export const x = 1;\n"),
+    ]);
+    mkfifo(&dir.path().join("node_modules/pkg/package.json"));
+    mkfifo(&dir.path().join("src/b.ts"));
+    mkfifo(&dir.path().join("tsconfig.json"));
+    let output = run_to_end(dir.path(), &["check", "--no-cache", "--format", "json"]);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["summary"]["files"], 1, "{report:#}");
+
+    let output = run_to_end(dir.path(), &["check", "--no-cache", "src/b.ts"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("src/b.ts: not a regular file"), "{stderr}");
+}
+
+/// prodlint as a user that permissions apply to: as root (which reads everything), the
+/// run drops to `nobody`.
+#[cfg(unix)]
+fn unprivileged(dir: &Path, args: &[&str]) -> Output {
+    use std::os::unix::fs::PermissionsExt;
+    let root = Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
+    let mut command = if root {
+        // `nobody` must be able to enter the project and write nothing there.
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let mut command = Command::new("setpriv");
+        command
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_prodlint"));
+        command
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_prodlint"))
+    };
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_directories_and_files_are_errors_with_the_reason() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = project(&[
+        ("src/a.ts", "export const a = 1;\n"),
+        ("src/locked/b.ts", "export const b = 1;\n"),
+        ("src/secret.ts", "export const c = 1;\n"),
+        ("lib/c.ts", "export const c = 1;\n"),
+    ]);
+    for (path, mode) in [
+        ("src", 0o755),
+        ("src/locked", 0o000),
+        ("src/secret.ts", 0o000),
+        ("lib", 0o700),
+    ] {
+        std::fs::set_permissions(dir.path().join(path), std::fs::Permissions::from_mode(mode))
+            .unwrap();
+    }
+    let output = unprivileged(
+        dir.path(),
+        &["check", "--no-cache", "--format", "json", "src"],
+    );
+    let report: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
+    let errors: Vec<(String, String)> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["path"].as_str().unwrap().into(),
+                e["message"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (
+                "src/locked".to_string(),
+                "cannot read: Permission denied (os error 13)".to_string()
+            ),
+            (
+                "src/secret.ts".to_string(),
+                "cannot read: Permission denied (os error 13)".to_string()
+            ),
+        ],
+        "{report:#}"
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "an unread file fails the run"
+    );
+
+    // Named on the command line, below a directory that cannot be entered: not "no such file".
+    let output = unprivileged(dir.path(), &["check", "--no-cache", "lib/c.ts"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot read lib/c.ts: Permission denied (os error 13)"),
+        "{stderr}"
     );
 }

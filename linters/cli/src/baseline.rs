@@ -49,7 +49,7 @@ pub fn write(path: &Path, report: &Report) -> Result<usize, String> {
     })
     .expect("serializable")
         + "\n";
-    crate::fs::write_atomically(path, text.as_bytes())
+    prodlint_core::write_atomically(path, text.as_bytes())
         .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
     Ok(count)
 }

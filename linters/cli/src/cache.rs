@@ -147,8 +147,9 @@ pub struct Cache {
     reuse: bool,
 }
 
-/// Why a cache directory is not used.
-fn refusal(dir: &Path) -> Option<String> {
+/// Why a cache directory is not to be used, if it is not: it is a symbolic link, not a
+/// directory, or holds files tracked by git.
+pub fn refusal(dir: &Path) -> Option<String> {
     let metadata = std::fs::symlink_metadata(dir).ok()?;
     if metadata.file_type().is_symlink() {
         return Some(format!(
@@ -185,12 +186,9 @@ fn fits(text: &str, start: u32, end: u32) -> bool {
 
 impl Cache {
     /// Opens the cache in `dir` for this configuration (`key_parts` are hashed into the
-    /// name). A missing or unreadable cache is an empty one; a directory that is not to be
-    /// trusted is no cache at all, with the reason.
-    pub fn open(dir: &Path, cwd: &Path, key_parts: &[&str]) -> Result<Cache, String> {
-        if let Some(reason) = refusal(dir) {
-            return Err(reason);
-        }
+    /// name). A missing or unreadable cache is an empty one. The caller has made sure that
+    /// `dir` is to be used ([`refusal`]).
+    pub fn open(dir: &Path, cwd: &Path, key_parts: &[&str]) -> Cache {
         let mut hasher = Sha256::new();
         for part in [env!("CARGO_PKG_VERSION")].iter().chain(key_parts) {
             hasher.update(part.as_bytes());
@@ -206,7 +204,7 @@ impl Cache {
             .filter(|cache| cache.format == FORMAT)
             .map(|cache| (cache.entries, cache.groups))
             .unwrap_or_default();
-        Ok(Cache {
+        Cache {
             file,
             old,
             old_groups,
@@ -218,7 +216,7 @@ impl Cache {
             states: Mutex::default(),
             cwd: cwd.to_path_buf(),
             reuse: true,
-        })
+        }
     }
 
     /// Stops using entries (they are still stored): for a run that applies fixes, whose
@@ -548,8 +546,10 @@ impl Cache {
         }
         let dir = self.file.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)?;
-        if let Some(reason) = refusal(dir) {
-            return Err(std::io::Error::other(reason));
+        if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(std::io::Error::other(
+                "the cache directory is a symbolic link",
+            ));
         }
         // Created only if absent (O_EXCL): never written through a link planted there.
         match std::fs::OpenOptions::new()
@@ -570,6 +570,6 @@ impl Cache {
             groups,
         })
         .expect("serializable");
-        crate::fs::write_atomically(&self.file, &bytes)
+        prodlint_core::write_atomically(&self.file, &bytes)
     }
 }

@@ -7,6 +7,8 @@ use std::sync::Mutex;
 use ignore::{WalkBuilder, WalkState};
 use prodlint_core::Config;
 
+use crate::report::FileError;
+
 /// Directories never worth walking: dependencies, build output, framework caches.
 const SKIPPED_DIRS: &[&str] = &[
     "node_modules",
@@ -98,10 +100,46 @@ pub fn is_excluded(config: &Config, path: &Path, cwd: &Path) -> bool {
     Excludes::new(config, cwd).contains(path)
 }
 
+/// What a walk found: the files to check, and the directories and files it could not
+/// read, with the operating system's reason.
+pub struct Discovered {
+    pub files: Vec<Candidate>,
+    pub errors: Vec<FileError>,
+}
+
+/// A walk error as a file error: the path it names and the operating system's message.
+fn walk_error(error: ignore::Error, cwd: &Path) -> FileError {
+    let mut path = None;
+    let mut error = &error;
+    loop {
+        match error {
+            ignore::Error::WithPath { path: at, err } => {
+                path.get_or_insert_with(|| display_path(at, cwd));
+                error = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                error = err;
+            }
+            _ => break,
+        }
+    }
+    let message = match error {
+        ignore::Error::Io(io) => format!("cannot read: {io}"),
+        other => other.to_string(),
+    };
+    FileError {
+        path: path.unwrap_or_default(),
+        line: None,
+        column: None,
+        message,
+    }
+}
+
 /// The files to check under `paths`, sorted by display path. Explicit files are checked
 /// even when `.gitignore` would skip them (a hook passes exactly the files it wants).
-pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path, threads: usize) -> Vec<Candidate> {
+pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path, threads: usize) -> Discovered {
     let found = Mutex::new(Vec::new());
+    let errors = Mutex::new(Vec::new());
     let excludes = Excludes::new(config, cwd);
     for root in paths {
         if root.is_file() {
@@ -127,10 +165,15 @@ pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path, threads: usize) 
             .build_parallel();
         walker.run(|| {
             let found = &found;
+            let errors = &errors;
             let excludes = &excludes;
             Box::new(move |entry| {
-                let Ok(entry) = entry else {
-                    return WalkState::Continue;
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(error) => {
+                        errors.lock().unwrap().push(walk_error(error, cwd));
+                        return WalkState::Continue;
+                    }
                 };
                 let path = entry.path();
                 if entry.file_type().is_some_and(|t| t.is_file())
@@ -154,5 +197,11 @@ pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path, threads: usize) 
     let mut found = found.into_inner().unwrap();
     found.sort_by(|a, b| a.display.cmp(&b.display));
     found.dedup_by(|a, b| a.display == b.display);
-    found
+    let mut errors = errors.into_inner().unwrap();
+    errors.sort();
+    errors.dedup();
+    Discovered {
+        files: found,
+        errors,
+    }
 }

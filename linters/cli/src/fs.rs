@@ -1,52 +1,16 @@
-//! Writing files without ever leaving a half-written one, and without being steered by
-//! what a repository planted: a temporary file with a random name is created beside the
-//! target (`O_CREAT|O_EXCL`, so a planted symbolic link is never followed), flushed, then
-//! renamed over the target (atomic on POSIX).
+//! Writing the user's source files for `--fix` without ever leaving a half-written one,
+//! and without being steered by what a repository planted: a temporary file with a random
+//! name is created beside the target (`O_CREAT|O_EXCL`, so a planted symbolic link is never
+//! followed), flushed, checked against the target once more, then renamed over it (atomic
+//! on POSIX). Files prodlint owns go through `prodlint_core::write_atomically`.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::path::Path;
 
-use tempfile::NamedTempFile;
+use prodlint_core::{temporary_beside, write_and_sync};
 
 fn refused(message: String) -> io::Error {
     io::Error::other(message)
-}
-
-/// A new temporary file in the directory of `path`.
-fn temporary_beside(path: &Path) -> io::Result<NamedTempFile> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".prodlint-tmp")
-        .tempfile_in(dir)
-}
-
-fn write_and_sync(temporary: &mut NamedTempFile, contents: &[u8]) -> io::Result<()> {
-    temporary.write_all(contents)?;
-    temporary.as_file().sync_all()
-}
-
-/// Replaces the file at `path` with `contents` (a cache, a baseline: files prodlint owns).
-/// A symbolic link at `path` is replaced, not followed.
-pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let mut temporary = temporary_beside(path)?;
-    write_and_sync(&mut temporary, contents)?;
-    if let Ok(metadata) = std::fs::symlink_metadata(path) {
-        if metadata.is_file() {
-            temporary
-                .as_file()
-                .set_permissions(metadata.permissions())?;
-        }
-    }
-    temporary.persist(path).map_err(|error| error.error)?;
-    Ok(())
 }
 
 /// The bytes of the file at `path` if it is a regular file, opened without following a

@@ -99,7 +99,8 @@ struct CheckArgs {
 
 /// Exit status: no error-severity finding.
 const EXIT_CLEAN: u8 = 0;
-/// Exit status: at least one error-severity finding.
+/// Exit status: at least one error-severity finding, or a file that could not be read or
+/// parsed.
 const EXIT_FINDINGS: u8 = 1;
 /// Exit status: usage, configuration or internal error.
 const EXIT_FAILURE: u8 = 2;
@@ -193,19 +194,34 @@ fn default_format() -> Format {
     }
 }
 
-/// The result cache of this run, unless disabled or the input is standard input.
-fn open_cache(args: &CheckArgs, config: &Config, cwd: &Path) -> Option<cache::Cache> {
-    if args.no_cache || args.stdin_filename.is_some() {
+/// Where this run keeps its caches (`None` with `--no-cache`: nothing is written), if
+/// that directory is to be trusted; a note says why one is not.
+fn cache_dir(args: &CheckArgs, config: &Config, cwd: &Path) -> Option<PathBuf> {
+    if args.no_cache {
         return None;
     }
     let dir = match (&args.cache_dir, &config.path) {
-        (Some(dir), _) => dir.clone(),
+        (Some(dir), _) => cwd.join(dir),
         (None, Some(config)) => config
             .parent()
             .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
             .join(".prodlint_cache"),
         (None, None) => cwd.join(".prodlint_cache"),
     };
+    match cache::refusal(&dir) {
+        Some(reason) => {
+            eprintln!("prodlint: note: {reason}");
+            None
+        }
+        None => Some(dir),
+    }
+}
+
+/// The result cache of this run in `dir`, unless the input is standard input.
+fn open_cache(args: &CheckArgs, config: &Config, cwd: &Path, dir: &Path) -> Option<cache::Cache> {
+    if args.stdin_filename.is_some() {
+        return None;
+    }
     let config_text = config
         .path
         .as_ref()
@@ -218,17 +234,19 @@ fn open_cache(args: &CheckArgs, config: &Config, cwd: &Path) -> Option<cache::Ca
     // other sources must not reuse the results, even at the same version.
     let build = env!("PRODLINT_BUILD_ID");
     let key = [build, &config_text, &select, &ignore, &cwd_text];
-    match cache::Cache::open(&dir, cwd, &key) {
-        Ok(mut cache) => {
-            if args.fix || args.diff {
-                cache.store_only();
-            }
-            Some(cache)
-        }
-        Err(reason) => {
-            eprintln!("prodlint: note: {reason}");
-            None
-        }
+    let mut cache = cache::Cache::open(dir, cwd, &key);
+    if args.fix || args.diff {
+        cache.store_only();
+    }
+    Some(cache)
+}
+
+/// The project of a run, with its cache directory if it has one.
+fn new_project(cwd: &Path, cache_dir: Option<&Path>) -> prodlint_core::Project {
+    let project = prodlint_core::Project::new(cwd.to_path_buf());
+    match cache_dir {
+        Some(dir) => project.with_cache_dir(dir.to_path_buf()),
+        None => project,
     }
 }
 
@@ -253,6 +271,7 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     };
 
+    let mut walk_errors = Vec::new();
     let mut inputs = match &args.stdin_filename {
         Some(path) => {
             let mut text = String::new();
@@ -282,10 +301,13 @@ fn check(args: CheckArgs) -> Result<u8, String> {
             } else {
                 args.paths.clone()
             };
-            if let Some(missing) = paths.iter().find(|p| !p.exists()) {
-                return Err(format!("no such file or directory: {}", missing.display()));
+            for path in &paths {
+                check_named_path(path)?;
             }
-            discover(&paths, &config, &cwd, walker_threads)
+            let discovered = discover(&paths, &config, &cwd, walker_threads);
+            walk_errors = discovered.errors;
+            discovered
+                .files
                 .into_iter()
                 .filter(|candidate| {
                     args.shard
@@ -308,9 +330,13 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     } else {
         std::mem::take(&mut inputs)
     };
-    let project = prodlint_core::Project::new(cwd.clone());
-    let cache = open_cache(&args, &config, &cwd);
+    let cache_dir = cache_dir(&args, &config, &cwd);
+    let project = new_project(&cwd, cache_dir.as_deref());
+    let cache = cache_dir
+        .as_deref()
+        .and_then(|dir| open_cache(&args, &config, &cwd, dir));
     let mut report = engine::lint(lint_inputs, &rules, &project, cache.as_ref());
+    report.add_errors(walk_errors.clone());
     if let Some(cache) = cache {
         if let Err(error) = cache.save() {
             eprintln!("prodlint: cannot write the cache: {error}");
@@ -350,8 +376,9 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         eprintln!("applied {} fixes in {} files", applied.fixes, applied.files);
         if applied.files > 0 {
             // Report what remains after the fixes, from the files as they are now.
-            let project = prodlint_core::Project::new(cwd.clone());
+            let project = new_project(&cwd, cache_dir.as_deref());
             report = engine::lint(inputs, &rules, &project, None);
+            report.add_errors(walk_errors);
         }
     }
     if let Some(path) = &args.write_baseline {
@@ -370,7 +397,7 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     out.flush()
         .map_err(|error| format!("cannot write the report: {error}"))?;
     if matches!(format, Format::Pretty | Format::Compact) {
-        let unparsed = match report.errors.len() {
+        let unparsed = match report.files_with_errors() {
             0 => String::new(),
             1 => "; 1 file could not be fully parsed".to_string(),
             n => format!("; {n} files could not be fully parsed"),
@@ -400,11 +427,28 @@ fn check(args: CheckArgs) -> Result<u8, String> {
             eprintln!("  {count:>5}  {specifier}");
         }
     }
-    Ok(if report.count(Severity::Error) > 0 {
-        EXIT_FINDINGS
-    } else {
-        EXIT_CLEAN
-    })
+    // A file that could not be read or parsed fails the run, as in ESLint, ruff and oxlint:
+    // a hook must not let a broken file through unchecked.
+    Ok(
+        if report.count(Severity::Error) > 0 || !report.errors.is_empty() {
+            EXIT_FINDINGS
+        } else {
+            EXIT_CLEAN
+        },
+    )
+}
+
+/// A path named on the command line must be a directory or a regular file; the error
+/// says which of not there, unreadable (with the operating system's reason) or neither.
+fn check_named_path(path: &Path) -> Result<(), String> {
+    match std::fs::metadata(path) {
+        Ok(metadata) if metadata.is_dir() || metadata.is_file() => Ok(()),
+        Ok(_) => Err(format!("{}: not a regular file", path.display())),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            Err(format!("no such file or directory: {}", path.display()))
+        }
+        Err(error) => Err(format!("cannot read {}: {error}", path.display())),
+    }
 }
 
 /// `1 error`, `2 errors`.

@@ -1,10 +1,53 @@
 //! Opening files that a repository may have planted: only regular files are read, and
 //! opening never blocks (a FIFO named `package.json` or `x.ts` would otherwise hang the
-//! run on `open`, waiting for a writer that never comes).
+//! run on `open`, waiting for a writer that never comes). Files are written whole, through
+//! a temporary file that a planted link cannot redirect.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::Path;
+
+use tempfile::NamedTempFile;
+
+/// A new temporary file with a random name in the directory of `path`, created with
+/// `O_CREAT|O_EXCL` (so a symbolic link planted at its name is never followed).
+pub fn temporary_beside(path: &Path) -> io::Result<NamedTempFile> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".prodlint-tmp")
+        .tempfile_in(dir)
+}
+
+/// Writes `contents` to a temporary file and flushes it to disk.
+pub fn write_and_sync(temporary: &mut NamedTempFile, contents: &[u8]) -> io::Result<()> {
+    temporary.write_all(contents)?;
+    temporary.as_file().sync_all()
+}
+
+/// Replaces the file at `path` with `contents` (a cache, a baseline: files prodlint owns),
+/// atomically: a reader sees the old file or the new one. A symbolic link at `path` is
+/// replaced, not followed.
+pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let mut temporary = temporary_beside(path)?;
+    write_and_sync(&mut temporary, contents)?;
+    if let Ok(metadata) = std::fs::symlink_metadata(path) {
+        if metadata.is_file() {
+            temporary
+                .as_file()
+                .set_permissions(metadata.permissions())?;
+        }
+    }
+    temporary.persist(path).map_err(|error| error.error)?;
+    Ok(())
+}
 
 /// Opens `path` for reading without blocking, and only if it is a regular file (symbolic
 /// links are followed: a link to a regular file is read).

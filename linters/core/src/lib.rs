@@ -17,7 +17,10 @@ mod suppress;
 pub use config::{Config, ConfigError, RuleOptions, CONFIG_FILE_NAME};
 pub use dependency::{Dependency, DependencyState, FileState, Freshness, Stamp};
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity};
-pub use files::{not_regular, open_regular, read_regular, read_regular_to_string};
+pub use files::{
+    not_regular, open_regular, read_regular, read_regular_to_string, temporary_beside,
+    write_and_sync, write_atomically,
+};
 pub use paths::{is_test_path, is_tooling_config};
 pub use project::{normalize, Dependencies, Project, ProjectIndex};
 pub use rule::{FixAvailability, Language, RuleMeta, DOCS_BASE_URL};

@@ -125,6 +125,9 @@ struct Shared {
     indexes: Mutex<HashMap<TypeId, Arc<dyn AnySlotMap>>>,
     /// Whether built indexes keep the state of what they read ([`Project::refresh`]).
     keeps_states: bool,
+    /// Where indexes may keep what outlives the run (dependency signatures); `None`:
+    /// nothing is written.
+    cache_dir: Option<PathBuf>,
 }
 
 /// The project of one run (or, in the editor, of one session).
@@ -177,9 +180,24 @@ impl Project {
                 overrides: RwLock::default(),
                 indexes: Mutex::default(),
                 keeps_states,
+                cache_dir: None,
             }),
             recorder: None,
         }
+    }
+
+    /// The project with `dir` as the directory where indexes may keep files between runs
+    /// (without one, they write nothing). Set before the project is shared.
+    pub fn with_cache_dir(mut self, dir: PathBuf) -> Project {
+        Arc::get_mut(&mut self.shared)
+            .expect("the cache directory is set before the project is shared")
+            .cache_dir = Some(normalize(&self.cwd, &dir));
+        self
+    }
+
+    /// Where indexes may keep files between runs, if anywhere.
+    pub fn cache_dir(&self) -> Option<&Path> {
+        self.shared.cache_dir.as_deref()
     }
 
     /// A view of the same project that records every file and directory read through it.

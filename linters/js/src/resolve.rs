@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use oxc_resolver::{
-    AliasValue, EnforceExtension, ResolveError, ResolveOptions, Resolver, TsconfigDiscovery,
+    AliasValue, EnforceExtension, FileMetadata, FileSystem, FileSystemOs, ResolveError,
+    ResolveOptions, ResolverGeneric, TsconfigDiscovery,
 };
 use prodlint_core::{Project, ProjectIndex};
 
@@ -59,6 +60,81 @@ pub enum Resolved {
     Builtin,
     /// Not found (a virtual module, a missing package, an alias only a bundler knows).
     NotFound,
+}
+
+/// The operating system's file system for the resolver, but reading only regular files,
+/// without blocking: a FIFO named `package.json` or `tsconfig.json` would otherwise hang
+/// the run.
+struct RegularFiles;
+
+impl FileSystem for RegularFiles {
+    fn new() -> Self {
+        RegularFiles
+    }
+
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        prodlint_core::read_regular(path)
+    }
+
+    fn read_to_string(&self, path: &Path) -> std::io::Result<String> {
+        prodlint_core::read_regular_to_string(path)
+    }
+
+    fn metadata(&self, path: &Path) -> std::io::Result<FileMetadata> {
+        FileSystemOs::metadata(path)
+    }
+
+    fn symlink_metadata(&self, path: &Path) -> std::io::Result<FileMetadata> {
+        FileSystemOs::symlink_metadata(path)
+    }
+
+    fn read_link(&self, path: &Path) -> Result<PathBuf, ResolveError> {
+        FileSystemOs::read_link(path)
+    }
+
+    fn canonicalize(&self, path: &Path) -> std::io::Result<PathBuf> {
+        FileSystemOs::canonicalize(path)
+    }
+}
+
+type Resolver = ResolverGeneric<RegularFiles>;
+
+/// Whether the file a bare specifier (`pkg`, `@scope/pkg/sub`) led to stays inside what
+/// it may name: the package's directory under the `node_modules` it was found in (pnpm's
+/// real paths included) or its `@types/` package; for what tsconfig `paths` and aliases
+/// map (no `node_modules` on the way), the working directory or the importing file's
+/// package. A package's manifest is the repository's text: `"main": "../../../../etc/x.js"`
+/// must not make prodlint read and show a file outside the project.
+fn stays_inside(project: &Project, from: &Path, specifier: &str, target: &Path) -> bool {
+    let Some((package, _)) = split_package(specifier) else {
+        return false;
+    };
+    let components: Vec<&std::ffi::OsStr> = target.components().map(|c| c.as_os_str()).collect();
+    // The last `node_modules` on the path is the one the package was found in.
+    if let Some(at) = components.iter().rposition(|c| *c == "node_modules") {
+        let named = &components[at + 1..];
+        let types = format!(
+            "@types/{}",
+            package.trim_start_matches('@').replace('/', "__")
+        );
+        return [package, types.as_str()].iter().any(|package| {
+            let parts: Vec<&str> = package.split('/').collect();
+            named.len() > parts.len()
+                && named
+                    .iter()
+                    .zip(&parts)
+                    .all(|(component, part)| *component == std::ffi::OsStr::new(part))
+        });
+    }
+    let real = |dir: &Path| dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    if target.starts_with(real(&project.cwd)) {
+        return true;
+    }
+    // The importing file's package: the nearest directory above it with a package.json.
+    from.ancestors()
+        .skip(1)
+        .find(|dir| project.exists(&dir.join("package.json")))
+        .is_some_and(|root| target.starts_with(real(root)))
 }
 
 /// One resolver per view.
@@ -153,7 +229,7 @@ impl ProjectIndex for Resolvers {
 
     fn build(_project: &Project, _key: &()) -> Resolvers {
         // Clones share the base resolver's file-system cache.
-        let base = Resolver::new(options(View::NodeImport));
+        let base = Resolver::new_with_file_system(RegularFiles, options(View::NodeImport));
         Resolvers {
             with_tsconfig: ViewResolvers::new(&base, true, &[]),
             without_tsconfig: ViewResolvers::new(&base, false, &[]),
@@ -184,9 +260,14 @@ impl Resolvers {
                 .unwrap_or(Err(error)),
             other => other,
         };
+        let bare = !specifier.starts_with(['.', '/']);
         match result {
             Ok(resolution) if resolution.query().is_none() => {
-                Resolved::File(resolution.into_path_buf())
+                let target = resolution.into_path_buf();
+                if bare && !stays_inside(project, from, specifier, &target) {
+                    return Resolved::NotFound;
+                }
+                Resolved::File(target)
             }
             // `./x.svg?raw`: a loader decides what it exports.
             Ok(_) => Resolved::NotFound,

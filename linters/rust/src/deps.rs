@@ -31,23 +31,47 @@ pub struct DepKey {
     /// The directory of `Cargo.lock`.
     pub root: PathBuf,
     pub cargo_home: PathBuf,
-    /// The directory of the on-disk cache.
-    pub cache_dir: PathBuf,
+    /// The directory of the on-disk cache; `None`: nothing is kept on disk.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl DepKey {
     /// The key for a crate index root (a workspace or package root): its `Cargo.lock`,
-    /// the cache in `.prodlint_cache/` beside it.
+    /// the cache under the project's cache directory, if it has one.
     pub fn for_root(project: &Project, crate_root: &Path, cargo_home: &Path) -> Option<DepKey> {
         if !project.exists(&crate_root.join("Cargo.lock")) {
             return None;
         }
         Some(DepKey {
-            cache_dir: crate_root.join(".prodlint_cache").join(CACHE_VERSION),
+            cache_dir: project.cache_dir().map(|dir| dir.join(CACHE_VERSION)),
             root: crate_root.to_path_buf(),
             cargo_home: cargo_home.to_path_buf(),
         })
     }
+}
+
+/// Whether a package name from `Cargo.lock` can be used in a path: `[A-Za-z0-9_-]+`, as
+/// crates.io allows. A lock file is the repository's text, and a name like `../../x`
+/// would otherwise lead paths out of the registry and the cache.
+pub fn is_crate_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// Whether a version from `Cargo.lock` can be used in a path: semver's characters only
+/// (`1.0.0-rc.1+build.5`), not a separator, and not only dots.
+pub fn is_crate_version(version: &str) -> bool {
+    version.bytes().any(|b| b.is_ascii_alphanumeric())
+        && version
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+'))
+}
+
+/// Whether a function name can be a cache file's name: an identifier.
+fn is_identifier(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// `CARGO_HOME`, else `~/.cargo`.
@@ -92,7 +116,19 @@ pub struct CrateKey {
     pub dir: PathBuf,
     pub name: String,
     pub version: String,
-    pub cache_dir: PathBuf,
+    pub cache_dir: Option<PathBuf>,
+}
+
+/// The cache directory of one crate's files: per registry, crate and version (the
+/// sources of a published version never change). `None` without a cache.
+fn crate_cache(
+    cache_dir: Option<&Path>,
+    sources: &Path,
+    name: &str,
+    version: &str,
+) -> Option<PathBuf> {
+    let registry = sources.parent()?.file_name()?;
+    Some(cache_dir?.join(registry).join(format!("{name}-{version}")))
 }
 
 impl ProjectIndex for CrateFns {
@@ -125,7 +161,7 @@ pub struct LockedCrates {
     /// Registry packages whose sources are not unpacked.
     pub missing: Vec<String>,
     pub build_time: Duration,
-    cache_dir: PathBuf,
+    cache_dir: Option<PathBuf>,
 }
 
 impl ProjectIndex for LockedCrates {
@@ -157,6 +193,9 @@ impl ProjectIndex for LockedCrates {
                 continue;
             }
             let (name, version) = (text("name").to_string(), text("version").to_string());
+            if !is_crate_name(&name) || !is_crate_version(&version) {
+                continue;
+            }
             let dir_name = format!("{name}-{version}");
             let dir = registries
                 .iter()
@@ -233,10 +272,12 @@ impl LockedCrates {
 
 /// Loads a crate's name table from the cache, or scans its sources and caches it.
 fn load_or_scan(key: &CrateKey) -> CrateFns {
-    let cache = key
-        .cache_dir
-        .join(format!("{}-{}.names", key.name, key.version));
-    if let Ok(text) = prodlint_core::read_regular_to_string(&cache) {
+    let cache = crate_cache(key.cache_dir.as_deref(), &key.dir, &key.name, &key.version)
+        .map(|dir| dir.join("names"));
+    if let Some(text) = cache
+        .as_deref()
+        .and_then(|cache| prodlint_core::read_regular_to_string(cache).ok())
+    {
         return read_table(&text);
     }
     let dir = &key.dir;
@@ -260,8 +301,9 @@ fn load_or_scan(key: &CrateKey) -> CrateFns {
         let relative = file.strip_prefix(dir).unwrap_or(file).to_string_lossy();
         table.push_str(&format!("f {relative}\t{}\n", names.join(" ")));
     }
-    let _ = std::fs::create_dir_all(&key.cache_dir);
-    crate::fs_write_atomic(&cache, &table);
+    if let Some(cache) = &cache {
+        crate::write_cache_file(cache, &table);
+    }
     CrateFns {
         scanned: true,
         ..read_table(&table)
@@ -426,7 +468,7 @@ impl ProjectIndex for DepFns {
             };
             let fns = project.index::<CrateFns>(&crate_key);
             if fns.defines(name) {
-                defs.extend(resolve(c, &fns, name, &key.cache_dir));
+                defs.extend(resolve(c, &fns, name, key.cache_dir.as_deref()));
             }
         }
         DepFns { defs }
@@ -435,11 +477,11 @@ impl ProjectIndex for DepFns {
 
 /// The definitions of `name` in one crate, from the cache or parsed from the files that
 /// the name table points at.
-fn resolve(c: &LockedCrate, fns: &CrateFns, name: &str, cache_dir: &Path) -> Vec<DepFn> {
+fn resolve(c: &LockedCrate, fns: &CrateFns, name: &str, cache_dir: Option<&Path>) -> Vec<DepFn> {
     let Some(dir) = &c.dir else { return Vec::new() };
-    let cache = cache_dir
-        .join(format!("{}-{}", c.name, c.version))
-        .join(format!("{name}.sig"));
+    let cache = crate_cache(cache_dir, dir, &c.name, &c.version)
+        .filter(|_| is_identifier(name))
+        .map(|crate_dir| crate_dir.join(format!("{name}.sig")));
     let make = |self_ty: &str,
                 trait_name: &str,
                 has_self: bool,
@@ -460,7 +502,10 @@ fn resolve(c: &LockedCrate, fns: &CrateFns, name: &str, cache_dir: &Path) -> Vec
         file: dir.join(file),
         line,
     };
-    if let Ok(text) = prodlint_core::read_regular_to_string(&cache) {
+    if let Some(text) = cache
+        .as_deref()
+        .and_then(|cache| prodlint_core::read_regular_to_string(cache).ok())
+    {
         return text
             .lines()
             .filter_map(|line| {
@@ -514,10 +559,9 @@ fn resolve(c: &LockedCrate, fns: &CrateFns, name: &str, cache_dir: &Path) -> Vec
             ));
         }
     }
-    if let Some(parent) = cache.parent() {
-        let _ = std::fs::create_dir_all(parent);
+    if let Some(cache) = &cache {
+        crate::write_cache_file(cache, &lines);
     }
-    crate::fs_write_atomic(&cache, &lines);
     out
 }
 
@@ -664,10 +708,53 @@ mod tests {
         assert_eq!(find[0].ret, DepRet::Option(Some("Schema".into())));
     }
 
+    #[test]
+    fn names_from_a_crafted_lock_file_never_become_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let cargo_home = dir.path().join("cargo");
+        let registry = cargo_home.join("registry/src/index.crates.io-0");
+        std::fs::create_dir_all(registry.join("good-1.0.0")).unwrap();
+        std::fs::write(registry.join("good-1.0.0/Cargo.toml"), "[package]\n").unwrap();
+        // Where `../../../planted` and version `1.0.0` lead from the registry.
+        std::fs::create_dir_all(cargo_home.join("planted-1.0.0")).unwrap();
+        std::fs::write(cargo_home.join("planted-1.0.0/Cargo.toml"), "[package]\n").unwrap();
+        let root = dir.path().join("app");
+        std::fs::create_dir_all(&root).unwrap();
+        let source = "source = \"registry+https://github.com/rust-lang/crates.io-index\"";
+        std::fs::write(
+            root.join("Cargo.lock"),
+            format!(
+                "[[package]]\nname = \"../../../planted\"\nversion = \"1.0.0\"\n{source}\n\n\
+                 [[package]]\nname = \"good\"\nversion = \"1.0.0/../../../../x\"\n{source}\n\n\
+                 [[package]]\nname = \"good\"\nversion = \"1.0.0\"\n{source}\n"
+            ),
+        )
+        .unwrap();
+        let project = Project::new(root.clone()).with_cache_dir(dir.path().join("cache"));
+        let key = DepKey::for_root(&project, &root, &cargo_home).unwrap();
+        let locked = project.index::<LockedCrates>(&key);
+        let names: Vec<(&str, &str)> = locked
+            .crates
+            .iter()
+            .map(|c| (c.name.as_str(), c.version.as_str()))
+            .collect();
+        assert_eq!(names, [("good", "1.0.0")]);
+        assert!(locked.missing.is_empty());
+
+        assert!(is_crate_name("tantivy-common") && is_crate_name("serde_json"));
+        for bad in ["", "..", "a/b", "a\\b", "a.b", "ä"] {
+            assert!(!is_crate_name(bad), "{bad}");
+        }
+        assert!(is_crate_version("1.0.0-rc.1+build.5"));
+        for bad in ["", "..", "1/2", "1.0.0\u{0}"] {
+            assert!(!is_crate_version(bad), "{bad:?}");
+        }
+    }
+
     /// The dependency index's cost on a real workspace, cold (no cache) then warm, for
     /// the worst case of every locked crate's name table:
     /// `PRODLINT_LOCK_ROOT=DIR cargo test -p prodlint_rust --release dep_index_time --
-    /// --ignored --nocapture`. Deletes `DIR/.prodlint_cache/deps-v1` first.
+    /// --ignored --nocapture`. Uses and first empties `DIR/.prodlint_cache/deps-v1`.
     #[test]
     #[ignore]
     fn dep_index_time() {
@@ -675,11 +762,12 @@ mod tests {
             return;
         };
         let root = PathBuf::from(root);
-        let project = Project::new(root.clone());
+        let cache_dir = root.join(".prodlint_cache");
+        let project = Project::new(root.clone()).with_cache_dir(cache_dir.clone());
         let key = DepKey::for_root(&project, &root, &default_cargo_home()).unwrap();
-        let _ = std::fs::remove_dir_all(&key.cache_dir);
+        let _ = std::fs::remove_dir_all(key.cache_dir.as_ref().unwrap());
         for run in ["cold", "warm"] {
-            let project = Project::new(root.clone());
+            let project = Project::new(root.clone()).with_cache_dir(cache_dir.clone());
             let started = Instant::now();
             let crates = project.index::<LockedCrates>(&key);
             let lock_time = started.elapsed();

@@ -62,13 +62,13 @@ impl RustFile {
     }
 }
 
-/// Writes a cache file through a temporary file and a rename, so that a reader never sees
-/// half of it; failures are ignored (the cache is only a cache).
-pub(crate) fn fs_write_atomic(path: &std::path::Path, text: &str) {
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    if std::fs::write(&tmp, text).is_ok() && std::fs::rename(&tmp, path).is_err() {
-        let _ = std::fs::remove_file(&tmp);
+/// Writes a cache file (creating its directory), so that a reader never sees half of it;
+/// failures are ignored (the cache is only a cache).
+pub(crate) fn write_cache_file(path: &std::path::Path, text: &str) {
+    if let Some(parent) = path.parent() {
+        let _ = std::fs::create_dir_all(parent);
     }
+    let _ = prodlint_core::write_atomically(path, text.as_bytes());
 }
 
 /// A node's source text with all white space removed, for comparing paths, attributes and

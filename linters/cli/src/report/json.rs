@@ -68,6 +68,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             "errors": report.count(Severity::Error),
             "warnings": report.count(Severity::Warning),
             "infos": report.count(Severity::Info),
+            "file_errors": report.files_with_errors(),
             "elapsed_ms": report.elapsed_ms,
         },
     });

@@ -75,6 +75,20 @@ pub struct Report {
 }
 
 impl Report {
+    /// Adds errors found outside the check (directories the walk could not read), keeping
+    /// the errors sorted.
+    pub fn add_errors(&mut self, errors: Vec<FileError>) {
+        self.errors.extend(errors);
+        self.errors.sort();
+    }
+
+    /// The files with an error (unreadable, not parsed, a rule that failed).
+    pub fn files_with_errors(&self) -> usize {
+        let mut paths: Vec<&str> = self.errors.iter().map(|e| e.path.as_str()).collect();
+        paths.dedup();
+        paths.len()
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics
             .iter()
