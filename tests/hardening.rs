@@ -468,3 +468,45 @@ fn unreadable_directories_and_files_are_errors_with_the_reason() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_byte_order_mark_is_no_column_and_no_syntax_error_and_a_lone_cr_ends_a_line() {
+    let dir = project(&[
+        (
+            "bom.rs",
+            "\u{feff}fn main() { let x = \"http://localhost:1\"; }\n",
+        ),
+        ("bom.ts", "\u{feff}export const a = 'http://localhost:1';\n"),
+        (
+            "cr.ts",
+            "const a = 1;\rexport const b = 'http://localhost:2';\r",
+        ),
+    ]);
+    let (code, report, stderr) = json(dir.path(), &["--no-cache"]);
+    assert_eq!(code, 0, "{report:#}\n{stderr}");
+    assert_eq!(
+        report["errors"],
+        serde_json::json!([]),
+        "a Rust file with a BOM parses"
+    );
+    let places: Vec<(String, u64, u64)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().into(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        places,
+        [
+            ("bom.rs".to_string(), 1, 21),
+            ("bom.ts".to_string(), 1, 18),
+            ("cr.ts".to_string(), 2, 18),
+        ]
+    );
+}

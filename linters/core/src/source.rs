@@ -56,15 +56,39 @@ pub struct SourceFile {
     line_index: LineIndex,
 }
 
+/// The UTF-8 byte order mark: not a character of the first line's columns.
+const BOM: char = '\u{feff}';
+
+/// A line index in which a lone CR ends a line, as it does in editors and the Language
+/// Server Protocol (`\n`, `\r\n` and `\r`). line-index counts only `\n`, so it indexes a
+/// copy with each lone CR made a LF: the same length, so the same offsets.
+fn line_index(text: &str) -> LineIndex {
+    let bytes = text.as_bytes();
+    let lone_cr = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(lone_cr) {
+        return LineIndex::new(text);
+    }
+    let unified: Vec<u8> = (0..bytes.len())
+        .map(|i| if lone_cr(i) { b'\n' } else { bytes[i] })
+        .collect();
+    // CR and LF are ASCII: the bytes around them are untouched, so still UTF-8.
+    LineIndex::new(std::str::from_utf8(&unified).expect("ASCII replaced by ASCII"))
+}
+
 impl SourceFile {
     pub fn new(path: PathBuf, display: String, text: String) -> SourceFile {
-        let line_index = LineIndex::new(&text);
+        let line_index = line_index(&text);
         SourceFile {
             path,
             display,
             text,
             line_index,
         }
+    }
+
+    /// Whether the text starts with a byte order mark, and `offset` is past it.
+    fn after_bom(&self, offset: u32) -> bool {
+        self.text.starts_with(BOM) && offset as usize >= BOM.len_utf8()
     }
 
     /// The text of a span, clamped to the file and to character boundaries so that a span
@@ -86,14 +110,17 @@ impl SourceFile {
     }
 
     fn wide(&self, offset: u32, encoding: WideEncoding) -> LineCol {
-        let utf8 = self.line_index.line_col(TextSize::from(self.clamp(offset)));
+        let offset = self.clamp(offset);
+        let utf8 = self.line_index.line_col(TextSize::from(offset));
         let wide = self
             .line_index
             .to_wide(encoding, utf8)
             .expect("a clamped offset is always on a character boundary");
+        // The byte order mark is one character (and one UTF-16 unit) of line 1.
+        let bom = u32::from(wide.line == 0 && self.after_bom(offset));
         LineCol {
             line: wide.line + 1,
-            column: wide.col + 1,
+            column: wide.col + 1 - bom,
         }
     }
 
@@ -110,9 +137,13 @@ impl SourceFile {
 
     /// The byte offset of a 0-based line and UTF-16 column (from an editor).
     pub fn offset_of_utf16(&self, line: u32, column: u32) -> Option<u32> {
+        let bom = u32::from(line == 0 && self.text.starts_with(BOM));
         let utf8 = self.line_index.to_utf8(
             WideEncoding::Utf16,
-            line_index::WideLineCol { line, col: column },
+            line_index::WideLineCol {
+                line,
+                col: column + bom,
+            },
         )?;
         self.line_index.offset(utf8).map(u32::from)
     }
@@ -130,7 +161,12 @@ impl SourceFile {
         match self.line_index.line(line.saturating_sub(1)) {
             Some(range) => {
                 let text = &self.text[range];
-                text.trim_end_matches(['\n', '\r'])
+                let text = text.trim_end_matches(['\n', '\r']);
+                if line == 1 {
+                    text.trim_start_matches(BOM)
+                } else {
+                    text
+                }
             }
             None => "",
         }
@@ -146,8 +182,11 @@ impl SourceFile {
     /// Whether the text before `offset` on its line is only white space.
     pub fn starts_line(&self, offset: u32) -> bool {
         let offset = self.clamp(offset) as usize;
-        let line_start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
-        self.text[line_start..offset].trim().is_empty()
+        let line_start = self.text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        self.text[line_start..offset]
+            .trim_start_matches(BOM)
+            .trim()
+            .is_empty()
     }
 
     fn language(&self) -> &'static str {
@@ -216,5 +255,32 @@ mod tests {
         let file = SourceFile::new("a.rs".into(), "a.rs".into(), "é".into());
         assert_eq!(file.line_col(1), LineCol { line: 1, column: 1 });
         assert_eq!(file.line_col(99), LineCol { line: 1, column: 2 });
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line() {
+        let file = SourceFile::new("a.ts".into(), "a.ts".into(), "a\rb\r\nc\nd".into());
+        let at = |needle: &str| file.line_col(file.text.find(needle).unwrap() as u32);
+        assert_eq!(at("b"), LineCol { line: 2, column: 1 });
+        assert_eq!(at("c"), LineCol { line: 3, column: 1 });
+        assert_eq!(at("d"), LineCol { line: 4, column: 1 });
+        assert_eq!(file.line_text(1), "a");
+        assert_eq!(file.line_text(2), "b");
+        assert_eq!(file.offset_of_utf16(1, 0), Some(2));
+        assert!(file.starts_line(2));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let file = SourceFile::new("a.ts".into(), "a.ts".into(), "\u{feff}let x;\ny".into());
+        let x = file.text.find('x').unwrap() as u32;
+        assert_eq!(file.line_col(x), LineCol { line: 1, column: 5 });
+        assert_eq!(file.line_col_utf16(x), (0, 4));
+        assert_eq!(file.offset_of_utf16(0, 4), Some(x));
+        assert_eq!(file.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(file.line_text(1), "let x;");
+        assert!(file.starts_line(3));
+        let y = file.text.find('y').unwrap() as u32;
+        assert_eq!(file.line_col(y), LineCol { line: 2, column: 1 });
     }
 }

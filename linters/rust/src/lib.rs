@@ -20,10 +20,14 @@ pub struct RustFile {
 }
 
 impl RustFile {
+    /// Parses a file's text. A leading byte order mark (which rustc skips) is parsed as
+    /// three spaces, so that the tree's offsets stay those of the text.
     pub fn parse(text: &str) -> RustFile {
-        RustFile {
-            parse: ast::SourceFile::parse(text, Edition::Edition2021),
-        }
+        let parse = match text.strip_prefix('\u{feff}') {
+            Some(rest) => ast::SourceFile::parse(&format!("   {rest}"), Edition::Edition2021),
+            None => ast::SourceFile::parse(text, Edition::Edition2021),
+        };
+        RustFile { parse }
     }
 
     pub fn tree(&self) -> ast::SourceFile {
