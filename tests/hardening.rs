@@ -510,3 +510,101 @@ fn a_byte_order_mark_is_no_column_and_no_syntax_error_and_a_lone_cr_ends_a_line(
         ]
     );
 }
+
+/// `(path, severity)` of each diagnostic.
+fn severities(report: &Value) -> Vec<(String, String)> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().into(),
+                d["severity"].as_str().unwrap().into(),
+            )
+        })
+        .collect()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+#[test]
+fn each_file_uses_the_nearest_config_and_config_overrides() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for (path, text) in [
+        (
+            "prodlint.toml",
+            "[rules.hardcoded-url]\nseverity = \"error\"\n",
+        ),
+        (
+            "packages/web/prodlint.toml",
+            "exclude = [\"gen\"]\n[rules.hardcoded-url]\nseverity = \"off\"\n",
+        ),
+        ("src/a.ts", LOCAL_FALLBACK),
+        ("packages/web/src/b.ts", LOCAL_FALLBACK),
+        ("packages/web/gen/c.ts", LOCAL_FALLBACK),
+        ("packages/api/src/d.ts", LOCAL_FALLBACK),
+    ] {
+        write_aged(root, path, text, 60);
+    }
+    let (code, report, stderr) = json(root, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        severities(&report),
+        pairs(&[("packages/api/src/d.ts", "error"), ("src/a.ts", "error")]),
+        "the web package's own config turns the rule off and excludes gen/"
+    );
+    assert_eq!(report["summary"]["files"], 3);
+
+    // A pre-commit run names files from the repository's root: the same.
+    let (_, named, _) = json(root, &["packages/web/src/b.ts", "src/a.ts"]);
+    assert_eq!(severities(&named), pairs(&[("src/a.ts", "error")]));
+
+    // --config applies to every file.
+    let (_, given, _) = json(root, &["--config", "prodlint.toml", "--no-cache"]);
+    assert_eq!(given["summary"]["files"], 4);
+    assert_eq!(
+        severities(&given),
+        pairs(&[
+            ("packages/api/src/d.ts", "error"),
+            ("packages/web/gen/c.ts", "error"),
+            ("packages/web/src/b.ts", "error"),
+            ("src/a.ts", "error"),
+        ])
+    );
+
+    // The cache follows the config files: an edited one, and a new one nearer a file.
+    write_aged(
+        root,
+        "packages/web/prodlint.toml",
+        "exclude = [\"gen\"]\n",
+        30,
+    );
+    write_aged(
+        root,
+        "packages/api/prodlint.toml",
+        "[rules.hardcoded-url]\nseverity = \"info\"\n",
+        30,
+    );
+    let (_, after, _) = json(root, &[]);
+    assert_eq!(
+        severities(&after),
+        pairs(&[
+            ("packages/api/src/d.ts", "info"),
+            ("packages/web/src/b.ts", "warning"),
+            ("src/a.ts", "error"),
+        ])
+    );
+
+    // A broken config that applies to a checked file stops the run, naming it.
+    write_aged(root, "packages/api/prodlint.toml", "bogus = 1\n", 30);
+    let output = prodlint(root, &["check"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("packages/api/prodlint.toml:1"), "{stderr}");
+}

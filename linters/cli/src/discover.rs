@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState};
-use prodlint_core::Config;
+use prodlint_core::{Config, ConfigError, Configs};
 
 use crate::report::FileError;
 
@@ -67,37 +67,29 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
     slash_path(path)
 }
 
-/// Whether the config's `exclude` patterns cover `path`.
-/// The config's `exclude` patterns, with the directory they are relative to resolved once
-/// per run rather than once per file.
-struct Excludes<'a> {
-    config: &'a Config,
-    cwd: &'a Path,
-    /// The canonical config root; `None` when there is nothing to exclude.
-    root: Option<PathBuf>,
-}
-
-impl<'a> Excludes<'a> {
-    fn new(config: &'a Config, cwd: &'a Path) -> Excludes<'a> {
-        let root = config.has_excludes().then(|| {
-            let root = cwd.join(&config.root);
-            root.canonicalize().unwrap_or(root)
-        });
-        Excludes { config, cwd, root }
-    }
-
-    fn contains(&self, path: &Path) -> bool {
-        let Some(root) = &self.root else { return false };
-        let file = self.cwd.join(path);
-        let file = file.canonicalize().unwrap_or(file);
-        file.strip_prefix(root)
-            .is_ok_and(|relative| self.config.is_excluded(&slash_path(relative)))
-    }
-}
-
-/// Whether the config excludes `path` (relative paths are relative to `cwd`).
+/// Whether `config`'s `exclude` patterns cover the file at `path` (relative paths are
+/// relative to `cwd`); the patterns are relative to the config's directory.
 pub fn is_excluded(config: &Config, path: &Path, cwd: &Path) -> bool {
-    Excludes::new(config, cwd).contains(path)
+    if !config.has_excludes() {
+        return false;
+    }
+    let file = prodlint_core::normalize(cwd, path);
+    let root = prodlint_core::normalize(cwd, &config.root);
+    if let Ok(relative) = file.strip_prefix(&root) {
+        return config.is_excluded(&slash_path(relative));
+    }
+    // Through a symbolic link on one side or the other.
+    let canonical = |path: &Path| path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    canonical(&file)
+        .strip_prefix(canonical(&root))
+        .is_ok_and(|relative| config.is_excluded(&slash_path(relative)))
+}
+
+/// Whether the configuration of the file at `path` excludes it; an error when that
+/// configuration does not load.
+fn excluded_by_its_config(configs: &Configs, path: &Path, cwd: &Path) -> Result<bool, ConfigError> {
+    let config = configs.for_file(&prodlint_core::normalize(cwd, path))?;
+    Ok(is_excluded(&config, path, cwd))
 }
 
 /// What a walk found: the files to check, and the directories and files it could not
@@ -105,6 +97,8 @@ pub fn is_excluded(config: &Config, path: &Path, cwd: &Path) -> bool {
 pub struct Discovered {
     pub files: Vec<Candidate>,
     pub errors: Vec<FileError>,
+    /// Config files that apply to some file and do not load.
+    pub config_errors: Vec<ConfigError>,
 }
 
 /// A walk error as a file error: the path it names and the operating system's message.
@@ -137,13 +131,22 @@ fn walk_error(error: ignore::Error, cwd: &Path) -> FileError {
 
 /// The files to check under `paths`, sorted by display path. Explicit files are checked
 /// even when `.gitignore` would skip them (a hook passes exactly the files it wants).
-pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path, threads: usize) -> Discovered {
+pub fn discover(paths: &[PathBuf], configs: &Configs, cwd: &Path, threads: usize) -> Discovered {
     let found = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
-    let excludes = Excludes::new(config, cwd);
+    let config_errors = Mutex::new(Vec::new());
+    // Whether a file is excluded by its configuration (a config that does not load is
+    // recorded, and its files are left out).
+    let excludes = |path: &Path| match excluded_by_its_config(configs, path, cwd) {
+        Ok(excluded) => excluded,
+        Err(error) => {
+            config_errors.lock().unwrap().push(error);
+            true
+        }
+    };
     for root in paths {
         if root.is_file() {
-            if is_supported(root) && !excludes.contains(root) {
+            if is_supported(root) && !excludes(root) {
                 let display = display_path(root, cwd);
                 found.lock().unwrap().push(Candidate {
                     path: root.clone(),
@@ -178,7 +181,7 @@ pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path, threads: usize) 
                 let path = entry.path();
                 if entry.file_type().is_some_and(|t| t.is_file())
                     && is_supported(path)
-                    && !excludes.contains(path)
+                    && !excludes(path)
                 {
                     let project_path = path
                         .strip_prefix(root)
@@ -200,8 +203,12 @@ pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path, threads: usize) 
     let mut errors = errors.into_inner().unwrap();
     errors.sort();
     errors.dedup();
+    let mut config_errors = config_errors.into_inner().unwrap();
+    config_errors.sort_by(|a, b| a.path.cmp(&b.path));
+    config_errors.dedup();
     Discovered {
         files: found,
         errors,
+        config_errors,
     }
 }

@@ -4,12 +4,13 @@
 //! read-only rules.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
 use prodlint_core::{
     is_test_path, is_tooling_config, Config, ConfigError, Dependency, Diagnostic, Project,
-    Severity, SourceFile, Stamp, Suppressions,
+    RuleMeta, Severity, SourceFile, Stamp, Suppressions,
 };
 use prodlint_rules::{invalid_suppression, JsContext, Rule, RustContext, REGISTRY};
 use rayon::prelude::*;
@@ -117,9 +118,18 @@ fn run_rule(
     }
 }
 
+/// A file to lint with the rules of its configuration, and the config files that decide
+/// which configuration that is (what a cached result also depends on).
+pub struct Job {
+    pub input: Input,
+    pub rules: Arc<RuleSet>,
+    pub config_files: Vec<PathBuf>,
+}
+
 fn lint_file(
     candidate: Candidate,
     rules: &RuleSet,
+    config_files: &[PathBuf],
     project: &Project,
     cache: Option<&Cache>,
     known_rules: &[&'static str],
@@ -150,6 +160,11 @@ fn lint_file(
     if !failed_rule {
         let mut dependencies = recording.dependencies();
         dependencies.direct.remove(&Dependency::File(own_path));
+        dependencies.direct.extend(
+            config_files
+                .iter()
+                .map(|file| Dependency::File(prodlint_core::normalize(&project.cwd, file))),
+        );
         cache.store(
             &candidate_path,
             &display,
@@ -293,21 +308,54 @@ pub fn lint(
     project: &Project,
     cache: Option<&Cache>,
 ) -> Report {
+    let jobs = inputs
+        .into_iter()
+        .map(|input| (input, rules, &[][..]))
+        .collect();
+    lint_jobs(jobs, project, cache)
+}
+
+/// Lints each file with the rules of its own configuration ([`Job`]).
+pub fn lint_each(jobs: &[Job], project: &Project, cache: Option<&Cache>) -> Report {
+    let jobs = jobs
+        .iter()
+        .map(|job| (job.input.clone(), &*job.rules, job.config_files.as_slice()))
+        .collect();
+    lint_jobs(jobs, project, cache)
+}
+
+fn lint_jobs(
+    jobs: Vec<(Input, &RuleSet, &[PathBuf])>,
+    project: &Project,
+    cache: Option<&Cache>,
+) -> Report {
     let started = Instant::now();
     let known_rules = prodlint_rules::rule_ids();
-    let files = inputs.len();
-    let candidates: Vec<Candidate> = inputs
+    let files = jobs.len();
+    let mut metas: Vec<&'static RuleMeta> = Vec::new();
+    for (_, rules, _) in &jobs {
+        for active in &rules.rules {
+            if !metas.iter().any(|m| m.id == active.rule.meta().id) {
+                metas.push(active.rule.meta());
+            }
+        }
+    }
+    // In the registry's order, as with one rule set.
+    metas.sort_by_key(|m| known_rules.iter().position(|id| *id == m.id));
+    let jobs: Vec<(Candidate, &RuleSet, &[PathBuf])> = jobs
         .into_iter()
-        .map(|input| {
+        .map(|(input, rules, config_files)| {
             if let Some(text) = input.text {
                 project.set_override(&input.candidate.path, Arc::from(text));
             }
-            input.candidate
+            (input.candidate, rules, config_files)
         })
         .collect();
-    let outcomes: Vec<FileOutcome> = candidates
+    let outcomes: Vec<FileOutcome> = jobs
         .into_par_iter()
-        .map(|candidate| lint_file(candidate, rules, project, cache, &known_rules))
+        .map(|(candidate, rules, config_files)| {
+            lint_file(candidate, rules, config_files, project, cache, &known_rules)
+        })
         .collect();
     let mut diagnostics = Vec::new();
     let mut errors = Vec::new();
@@ -331,6 +379,6 @@ pub fn lint(
         errors,
         files,
         elapsed_ms: started.elapsed().as_millis(),
-        rules: rules.rules.iter().map(|r| r.rule.meta()).collect(),
+        rules: metas,
     }
 }

@@ -1,11 +1,13 @@
 //! `prodlint`: finds the defects that keep Rust and TS/JS projects out of production.
 
+use std::collections::HashMap;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use prodlint_core::{Config, Severity};
+use prodlint_core::{Config, Configs, Severity};
 
 mod baseline;
 mod cache;
@@ -255,9 +257,13 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         .map_err(|error| format!("cannot read the working directory: {error}"))?;
     validate_rule_ids(&args.select, "--select")?;
     validate_rule_ids(&args.ignore, "--ignore")?;
+    // The configuration of the working directory (or the one given) places the cache;
+    // each file is checked with its own ([`Configs`]).
     let config = load_config(args.config.as_deref(), &cwd)?;
-    let rules = RuleSet::build(&config, &args.select, &args.ignore)
-        .map_err(|error| format!("invalid configuration: {error}"))?;
+    let configs = match &args.config {
+        Some(_) => Configs::explicit(config.clone()),
+        None => Configs::nearest(&prodlint_rules::rule_ids()),
+    };
     let threads = args.threads.unwrap_or(0);
     if threads > 0 {
         rayon::ThreadPoolBuilder::new()
@@ -272,7 +278,7 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     };
 
     let mut walk_errors = Vec::new();
-    let mut inputs = match &args.stdin_filename {
+    let inputs = match &args.stdin_filename {
         Some(path) => {
             let mut text = String::new();
             std::io::stdin()
@@ -304,7 +310,10 @@ fn check(args: CheckArgs) -> Result<u8, String> {
             for path in &paths {
                 check_named_path(path)?;
             }
-            let discovered = discover(&paths, &config, &cwd, walker_threads);
+            let discovered = discover(&paths, &configs, &cwd, walker_threads);
+            if let Some(error) = discovered.config_errors.first() {
+                return Err(format!("invalid configuration: {error}"));
+            }
             walk_errors = discovered.errors;
             discovered
                 .files
@@ -321,21 +330,17 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         }
     };
 
-    let checked: std::collections::HashSet<String> = inputs
+    let jobs = jobs(inputs, &configs, &args, &cwd)?;
+    let checked: std::collections::HashSet<String> = jobs
         .iter()
-        .map(|input| input.candidate.display.clone())
+        .map(|job| job.input.candidate.display.clone())
         .collect();
-    let lint_inputs = if args.fix {
-        inputs.clone()
-    } else {
-        std::mem::take(&mut inputs)
-    };
     let cache_dir = cache_dir(&args, &config, &cwd);
     let project = new_project(&cwd, cache_dir.as_deref());
     let cache = cache_dir
         .as_deref()
         .and_then(|dir| open_cache(&args, &config, &cwd, dir));
-    let mut report = engine::lint(lint_inputs, &rules, &project, cache.as_ref());
+    let mut report = engine::lint_each(&jobs, &project, cache.as_ref());
     report.add_errors(walk_errors.clone());
     if let Some(cache) = cache {
         if let Err(error) = cache.save() {
@@ -377,7 +382,7 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         if applied.files > 0 {
             // Report what remains after the fixes, from the files as they are now.
             let project = new_project(&cwd, cache_dir.as_deref());
-            report = engine::lint(inputs, &rules, &project, None);
+            report = engine::lint_each(&jobs, &project, None);
             report.add_errors(walk_errors);
         }
     }
@@ -436,6 +441,37 @@ fn check(args: CheckArgs) -> Result<u8, String> {
             EXIT_CLEAN
         },
     )
+}
+
+/// Each input with the rules of its configuration, one rule set per config file.
+fn jobs(
+    inputs: Vec<Input>,
+    configs: &Configs,
+    args: &CheckArgs,
+    cwd: &Path,
+) -> Result<Vec<engine::Job>, String> {
+    let mut rule_sets: HashMap<Option<PathBuf>, Arc<RuleSet>> = HashMap::new();
+    let mut jobs = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let path = prodlint_core::normalize(cwd, &input.candidate.path);
+        let invalid = |error: prodlint_core::ConfigError| format!("invalid configuration: {error}");
+        let config = configs.for_file(&path).map_err(invalid)?;
+        let rules = match rule_sets.get(&config.path) {
+            Some(rules) => Arc::clone(rules),
+            None => {
+                let rules =
+                    Arc::new(RuleSet::build(&config, &args.select, &args.ignore).map_err(invalid)?);
+                rule_sets.insert(config.path.clone(), Arc::clone(&rules));
+                rules
+            }
+        };
+        jobs.push(engine::Job {
+            config_files: configs.looked_at(&path),
+            input,
+            rules,
+        });
+    }
+    Ok(jobs)
 }
 
 /// A path named on the command line must be a directory or a regular file; the error

@@ -11,10 +11,11 @@
 //! Every error names the file, the line and the key, because a user fixing a config file
 //! wants to jump to it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::de::DeserializeOwned;
@@ -291,6 +292,97 @@ impl Config {
     }
 }
 
+/// The configuration of each file, as ruff and ESLint's flat config find it: the nearest
+/// `prodlint.toml` above the file (a monorepo's packages, a pre-commit run from the
+/// repository's root), or one given for all (`--config`). Lookups are cached per
+/// directory and each file is loaded once, so a walk of many files costs a `stat` per
+/// directory.
+pub struct Configs {
+    explicit: Option<Arc<Config>>,
+    known_rules: Vec<String>,
+    /// The config file found for a directory (`None`: none above it).
+    nearest: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    loaded: Mutex<HashMap<PathBuf, Result<Arc<Config>, ConfigError>>>,
+    default: Arc<Config>,
+}
+
+impl Configs {
+    /// Every file uses `config`.
+    pub fn explicit(config: Config) -> Configs {
+        Configs {
+            explicit: Some(Arc::new(config)),
+            ..Configs::nearest(&[])
+        }
+    }
+
+    /// Each file uses the nearest `prodlint.toml` above it, which may configure
+    /// `known_rules`.
+    pub fn nearest(known_rules: &[&str]) -> Configs {
+        Configs {
+            explicit: None,
+            known_rules: known_rules.iter().map(|id| id.to_string()).collect(),
+            nearest: Mutex::default(),
+            loaded: Mutex::default(),
+            default: Arc::new(Config::default()),
+        }
+    }
+
+    /// The config file of the directory `dir` (absolute): in it, or the nearest above.
+    fn find(&self, dir: &Path) -> Option<PathBuf> {
+        if let Some(found) = self.nearest.lock().unwrap().get(dir) {
+            return found.clone();
+        }
+        let here = dir.join(CONFIG_FILE_NAME);
+        let found = if here.is_file() {
+            Some(here)
+        } else {
+            dir.parent().and_then(|parent| self.find(parent))
+        };
+        self.nearest
+            .lock()
+            .unwrap()
+            .insert(dir.to_path_buf(), found.clone());
+        found
+    }
+
+    /// The configuration of the file at `path` (absolute), and the config file it came
+    /// from (`None`: given for all, or the defaults).
+    pub fn for_file(&self, path: &Path) -> Result<Arc<Config>, ConfigError> {
+        if let Some(config) = &self.explicit {
+            return Ok(Arc::clone(config));
+        }
+        let Some(file) = path.parent().and_then(|dir| self.find(dir)) else {
+            return Ok(Arc::clone(&self.default));
+        };
+        if let Some(loaded) = self.loaded.lock().unwrap().get(&file) {
+            return loaded.clone();
+        }
+        let known: Vec<&str> = self.known_rules.iter().map(String::as_str).collect();
+        let loaded = Config::load(&file, &known).map(Arc::new);
+        self.loaded.lock().unwrap().insert(file, loaded.clone());
+        loaded
+    }
+
+    /// The config files that decide the configuration of the file at `path` (absolute):
+    /// each place looked at, up to the one found. A result computed with it holds while
+    /// none of them appears, goes or changes. Empty when one config is given for all.
+    pub fn looked_at(&self, path: &Path) -> Vec<PathBuf> {
+        if self.explicit.is_some() {
+            return Vec::new();
+        }
+        let mut places = Vec::new();
+        for dir in path.ancestors().skip(1) {
+            let place = dir.join(CONFIG_FILE_NAME);
+            let found = self.find(dir).as_deref() == Some(place.as_path());
+            places.push(place);
+            if found {
+                break;
+            }
+        }
+        places
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,5 +456,72 @@ mod tests {
             .unwrap_err();
         assert_eq!(error.line, Some(2));
         assert_eq!(error.key.as_deref(), Some("rules.hardcoded-url.allow"));
+    }
+
+    #[test]
+    fn each_file_uses_the_nearest_config_above_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("packages/web/src")).unwrap();
+        std::fs::create_dir_all(root.join("packages/api/src")).unwrap();
+        std::fs::write(
+            root.join(CONFIG_FILE_NAME),
+            "[rules.n-plus-one]\nseverity = \"off\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("packages/web").join(CONFIG_FILE_NAME),
+            "exclude = [\"gen\"]\n",
+        )
+        .unwrap();
+        let configs = Configs::nearest(RULES);
+        let web = configs
+            .for_file(&root.join("packages/web/src/a.ts"))
+            .unwrap();
+        assert_eq!(
+            web.path.as_deref(),
+            Some(root.join("packages/web/prodlint.toml").as_path())
+        );
+        assert_eq!(
+            web.rule("n-plus-one").severity,
+            None,
+            "the nearest file alone applies"
+        );
+        assert!(web.is_excluded("gen/x.ts"));
+        let api = configs
+            .for_file(&root.join("packages/api/src/b.ts"))
+            .unwrap();
+        assert_eq!(api.rule("n-plus-one").severity, Some(None));
+        assert_eq!(
+            configs.looked_at(&root.join("packages/api/src/b.ts")),
+            [
+                root.join("packages/api/src/prodlint.toml"),
+                root.join("packages/api/prodlint.toml"),
+                root.join("packages/prodlint.toml"),
+                root.join("prodlint.toml"),
+            ]
+        );
+        let given = Configs::explicit(Config::default());
+        assert!(given
+            .for_file(&root.join("packages/web/src/a.ts"))
+            .unwrap()
+            .path
+            .is_none());
+        assert!(given
+            .looked_at(&root.join("packages/web/src/a.ts"))
+            .is_empty());
+
+        std::fs::write(
+            root.join("packages/api").join(CONFIG_FILE_NAME),
+            "bogus = 1\n",
+        )
+        .unwrap();
+        let error = Configs::nearest(RULES)
+            .for_file(&root.join("packages/api/src/b.ts"))
+            .unwrap_err();
+        assert!(
+            error.path.ends_with("packages/api/prodlint.toml"),
+            "{error}"
+        );
     }
 }

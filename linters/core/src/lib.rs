@@ -14,7 +14,7 @@ mod rule;
 mod source;
 mod suppress;
 
-pub use config::{Config, ConfigError, RuleOptions, CONFIG_FILE_NAME};
+pub use config::{Config, ConfigError, Configs, RuleOptions, CONFIG_FILE_NAME};
 pub use dependency::{Dependency, DependencyState, FileState, Freshness, Stamp};
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity};
 pub use files::{
