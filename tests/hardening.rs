@@ -608,3 +608,42 @@ fn each_file_uses_the_nearest_config_and_config_overrides() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("packages/api/prodlint.toml:1"), "{stderr}");
 }
+
+#[test]
+fn an_edit_that_keeps_size_and_modification_time_is_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    write_aged(dir.path(), "src/api.ts", LOCAL_FALLBACK, 60);
+    let path = dir.path().join("src/api.ts");
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let (_, first, _) = json(dir.path(), &[]);
+    assert_eq!(first["diagnostics"].as_array().unwrap().len(), 1);
+    // The same length, the same modification time, other content.
+    let edited = LOCAL_FALLBACK.replace("http://localhost:3000", "process.env.API_URL__");
+    assert_eq!(edited.len(), LOCAL_FALLBACK.len());
+    std::fs::write(&path, &edited).unwrap();
+    let file = std::fs::File::options().write(true).open(&path).unwrap();
+    file.set_modified(modified).unwrap();
+    drop(file);
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().modified().unwrap(),
+        modified
+    );
+    let (_, second, _) = json(dir.path(), &[]);
+    assert_eq!(second["diagnostics"], serde_json::json!([]), "{second:#}");
+}
+
+#[test]
+fn a_finding_on_a_giant_line_is_shown_as_a_short_snippet() {
+    let line = format!(
+        "const a = [{}'http://localhost:1', {}];\n",
+        "1, ".repeat(300_000),
+        "2, ".repeat(300_000)
+    );
+    let dir = project(&[("big.js", &line)]);
+    let output = prodlint(dir.path(), &["check", "--no-cache", "--format", "pretty"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.len() < 2_000, "{} bytes", stdout.len());
+    assert!(stdout.contains("[big.js:1:900012]"), "{stdout}");
+    assert!(stdout.contains("…1, 1, "), "{stdout}");
+    assert!(stdout.contains("'http://localhost:1', 2, 2"), "{stdout}");
+}

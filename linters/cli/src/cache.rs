@@ -1,8 +1,9 @@
 //! The result cache: a file's findings are reused when neither it nor anything its check
 //! read has changed.
 //!
-//! An entry is keyed by the file's display path and holds the file's state: its size and
-//! modification time, and the hash of the text that was checked. It lists the dependencies
+//! An entry is keyed by the file's display path and holds the file's state: its size,
+//! modification time, inode and inode change time, and the hash of the text that was
+//! checked. It lists the dependencies
 //! its check recorded through the project (other files, files it looked for and did not
 //! find, directory listings), each with its state then; an entry is used only when every
 //! one of them is unchanged. So a changed composable, crate file or installed package
@@ -34,7 +35,8 @@ use sha2::{Digest, Sha256};
 
 use crate::report::FileError;
 
-const FORMAT: u32 = 2;
+/// Bump when the format changes (3: stamps with the inode and its change time).
+const FORMAT: u32 = 3;
 
 /// Files modified this recently are not cached: a second edit within the file system's
 /// timestamp granularity could leave size and time unchanged ("racy" stamps, as git calls

@@ -26,6 +26,12 @@ use crate::diagnostic::Severity;
 
 pub const CONFIG_FILE_NAME: &str = "prodlint.toml";
 
+/// The most `exclude` patterns a config may list. Each becomes two globs in one
+/// `GlobSet`, whose build time and size grow with the number of wildcard patterns (100,000
+/// of them take tens of seconds and then exceed the regex size limit): a list that long
+/// is refused at once, before any glob is built, rather than stalling every run.
+pub const MAX_EXCLUDE_PATTERNS: usize = 10_000;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
     /// The config file as given or found.
@@ -193,7 +199,20 @@ impl Config {
             .map_err(|error| error_at(error.span(), None, error.message().trim().to_string()))?;
 
         let mut exclude = GlobSetBuilder::new();
-        for pattern in raw.exclude.map(Spanned::into_inner).unwrap_or_default() {
+        let patterns = raw
+            .exclude
+            .unwrap_or_else(|| Spanned::new(0..0, Vec::new()));
+        if patterns.get_ref().len() > MAX_EXCLUDE_PATTERNS {
+            return Err(error_at(
+                Some(patterns.span()),
+                Some("exclude".into()),
+                format!(
+                    "{} patterns; at most {MAX_EXCLUDE_PATTERNS} are supported (a directory pattern such as \"generated\" excludes everything below it)",
+                    patterns.get_ref().len()
+                ),
+            ));
+        }
+        for pattern in patterns.into_inner() {
             let span = pattern.span();
             let pattern = pattern.into_inner();
             let pattern = pattern.trim_end_matches('/');
@@ -523,5 +542,25 @@ mod tests {
             error.path.ends_with("packages/api/prodlint.toml"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn an_exclude_list_beyond_the_limit_is_refused_before_any_glob_is_built() {
+        let list = |n: usize| {
+            let patterns: Vec<String> = (0..n).map(|i| format!("\"gen{i}/**/*.ts\"")).collect();
+            format!("\n\nexclude = [{}]\n", patterns.join(", "))
+        };
+        let error = Config::parse(&list(100_000), "p.toml", RULES).unwrap_err();
+        assert_eq!(
+            (error.line, error.key.as_deref()),
+            (Some(3), Some("exclude"))
+        );
+        assert!(
+            error.message.starts_with("100000 patterns; at most 10000"),
+            "{error}"
+        );
+        let config = Config::parse(&list(MAX_EXCLUDE_PATTERNS), "p.toml", RULES).unwrap();
+        assert!(config.is_excluded("gen9999/a/b.ts"));
+        assert!(!config.is_excluded("gen10000/a/b.ts"));
     }
 }

@@ -20,11 +20,20 @@ pub enum Dependency {
     Dir(PathBuf),
 }
 
-/// A file's size and modification time: enough to tell that it changed.
+/// What tells that a file changed without reading it: its size and modification time,
+/// and (as git's index keeps them) its inode and inode change time, which a write changes
+/// even when it keeps the size and sets the modification time back (`touch -r`, a tool
+/// that restores times, a checkout within the same second).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamp {
     pub len: u64,
     pub modified_ns: u128,
+    /// The inode change time (0 where the system has none).
+    #[serde(default)]
+    pub changed_ns: u128,
+    /// The inode number (0 where the system has none).
+    #[serde(default)]
+    pub inode: u64,
 }
 
 impl Stamp {
@@ -32,11 +41,27 @@ impl Stamp {
     /// is no file: its entries are a [`Dependency::Dir`]).
     pub fn of(path: &Path) -> Option<Stamp> {
         let metadata = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+        let (changed_ns, inode) = inode_times(&metadata);
         Some(Stamp {
             len: metadata.len(),
             modified_ns: modified_ns(&metadata)?,
+            changed_ns,
+            inode,
         })
     }
+}
+
+#[cfg(unix)]
+fn inode_times(metadata: &std::fs::Metadata) -> (u128, u64) {
+    use std::os::unix::fs::MetadataExt;
+    let changed = u128::try_from(metadata.ctime()).unwrap_or(0) * 1_000_000_000
+        + u128::try_from(metadata.ctime_nsec()).unwrap_or(0);
+    (changed, metadata.ino())
+}
+
+#[cfg(not(unix))]
+fn inode_times(_: &std::fs::Metadata) -> (u128, u64) {
+    (0, 0)
 }
 
 fn modified_ns(metadata: &std::fs::Metadata) -> Option<u128> {

@@ -148,6 +148,50 @@ fn miette_span(span: Span) -> miette::SourceSpan {
     miette::SourceSpan::new((span.start as usize).into(), span.len() as usize)
 }
 
+impl Diagnostic {
+    /// The diagnostic as a snippet shows it: the files with a line longer than
+    /// [`crate::source::SHOWN_LINE_LIMIT`] replaced by excerpts around its spans
+    /// ([`SourceFile::shortened`]); `None` when every line is short enough to show.
+    pub fn shortened(&self) -> Option<Diagnostic> {
+        let spans_in = |file: &Arc<SourceFile>| -> Vec<Span> {
+            let mut spans: Vec<Span> = self
+                .labels
+                .iter()
+                .filter(|label| Arc::ptr_eq(&label.file, file))
+                .map(|label| label.span)
+                .collect();
+            if Arc::ptr_eq(&self.file, file) {
+                spans.push(self.span);
+            }
+            spans
+        };
+        let mut changed = false;
+        let mut shorten = |file: &Arc<SourceFile>, span: Span| -> (Arc<SourceFile>, Span) {
+            match SourceFile::shortened(file, &spans_in(file)) {
+                Some((short, excerpt)) => {
+                    changed = true;
+                    let start = excerpt.to_excerpt(span.start);
+                    (
+                        short,
+                        Span::new(start, excerpt.to_excerpt(span.end).max(start)),
+                    )
+                }
+                None => (Arc::clone(file), span),
+            }
+        };
+        let mut shown = self.clone();
+        (shown.file, shown.span) = shorten(&self.file, self.span);
+        for label in &mut shown.labels {
+            (label.file, label.span) = shorten(&label.file, label.span);
+            // Labels in the diagnostic's own file stay in the same (shortened) file.
+            if label.file.display == shown.file.display {
+                label.file = Arc::clone(&shown.file);
+            }
+        }
+        changed.then_some(shown)
+    }
+}
+
 // A label in another file renders as a related report with that file's snippet, so a
 // label is itself a (one-span, advice-level) miette diagnostic.
 impl fmt::Display for Label {

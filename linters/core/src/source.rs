@@ -1,4 +1,5 @@
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use line_index::{LineIndex, TextSize, WideEncoding};
 
@@ -54,6 +55,49 @@ pub struct SourceFile {
     pub display: String,
     pub text: String,
     line_index: LineIndex,
+    /// For an excerpt made for showing ([`SourceFile::shortened`]): the file it was cut
+    /// from, so that a snippet's header gives the line and column there.
+    origin: Option<(Arc<SourceFile>, Excerpt)>,
+}
+
+/// Lines longer than this (in bytes) are cut for showing: a minified bundle's 10 MB line
+/// would otherwise be printed whole for each finding on it.
+pub const SHOWN_LINE_LIMIT: usize = 240;
+
+/// How much of a long line is shown on each side of a span.
+const SHOWN_CONTEXT: usize = 60;
+
+/// What an excerpt kept of its file: pieces of the text, in order, with `…` between them.
+#[derive(Debug, Clone, Default)]
+pub struct Excerpt {
+    /// `(start in the file, end in the file, start in the excerpt)`.
+    pieces: Vec<(u32, u32, u32)>,
+}
+
+impl Excerpt {
+    /// Where an offset of the file is in the excerpt (an offset cut out maps to the
+    /// start of the next piece kept).
+    pub fn to_excerpt(&self, offset: u32) -> u32 {
+        let at = self.pieces.partition_point(|&(_, end, _)| end < offset);
+        match self.pieces.get(at) {
+            Some(&(start, _, shown)) => shown + offset.saturating_sub(start),
+            None => self
+                .pieces
+                .last()
+                .map_or(0, |&(start, end, shown)| shown + end - start),
+        }
+    }
+
+    /// Where an offset of the excerpt is in the file.
+    fn to_file(&self, offset: u32) -> u32 {
+        let at = self
+            .pieces
+            .partition_point(|&(start, end, shown)| shown + (end - start) < offset);
+        match self.pieces.get(at) {
+            Some(&(start, end, shown)) => (start + offset.saturating_sub(shown)).min(end),
+            None => self.pieces.last().map_or(0, |&(_, end, _)| end),
+        }
+    }
 }
 
 /// The UTF-8 byte order mark: not a character of the first line's columns.
@@ -83,7 +127,84 @@ impl SourceFile {
             display,
             text,
             line_index,
+            origin: None,
         }
+    }
+
+    /// The file for showing `spans`: itself, or, when a line is longer than
+    /// [`SHOWN_LINE_LIMIT`], an excerpt in which long lines keep only the text around the
+    /// spans on them (the first part of the line when there is none), with `…` where text
+    /// is cut. Map spans into it with the [`Excerpt`].
+    pub fn shortened(file: &Arc<SourceFile>, spans: &[Span]) -> Option<(Arc<SourceFile>, Excerpt)> {
+        let text = &file.text;
+        let mut line_start = 0;
+        let mut long = false;
+        let mut pieces: Vec<(usize, usize)> = Vec::new();
+        for line in text.split_inclusive('\n') {
+            let line_end = line_start + line.trim_end_matches(['\n', '\r']).len();
+            let next = line_start + line.len();
+            if line_end - line_start <= SHOWN_LINE_LIMIT {
+                pieces.push((line_start, next));
+            } else {
+                long = true;
+                let boundary = |mut at: usize, forward: bool| {
+                    while !text.is_char_boundary(at) {
+                        if forward {
+                            at += 1
+                        } else {
+                            at -= 1
+                        }
+                    }
+                    at
+                };
+                let mut windows: Vec<(usize, usize)> = spans
+                    .iter()
+                    .map(|span| (span.start as usize, span.end as usize))
+                    .filter(|&(start, end)| start <= line_end && end >= line_start)
+                    .map(|(start, end)| {
+                        let start = start.max(line_start);
+                        let end = end.min(start + SHOWN_LINE_LIMIT).min(line_end);
+                        (
+                            boundary(start.saturating_sub(SHOWN_CONTEXT).max(line_start), false),
+                            boundary((end + SHOWN_CONTEXT).min(line_end), true),
+                        )
+                    })
+                    .collect();
+                if windows.is_empty() {
+                    windows.push((line_start, boundary(line_start + SHOWN_LINE_LIMIT, false)));
+                }
+                windows.sort_unstable();
+                for window in windows {
+                    match pieces.last_mut() {
+                        Some(last) if last.1 >= window.0 && last.0 >= line_start => {
+                            last.1 = last.1.max(window.1)
+                        }
+                        _ => pieces.push(window),
+                    }
+                }
+                pieces.push((line_end, next));
+            }
+            line_start = next;
+        }
+        if !long {
+            return None;
+        }
+        let mut shown = String::new();
+        let mut excerpt = Excerpt::default();
+        let mut previous_end = 0;
+        for (start, end) in pieces {
+            if start > previous_end {
+                shown.push('…');
+            }
+            excerpt
+                .pieces
+                .push((start as u32, end as u32, shown.len() as u32));
+            shown.push_str(&text[start..end]);
+            previous_end = end;
+        }
+        let mut short = SourceFile::new(file.path.clone(), file.display.clone(), shown);
+        short.origin = Some((Arc::clone(file), excerpt.clone()));
+        Some((Arc::new(short), excerpt))
     }
 
     /// Whether the text starts with a byte order mark, and `offset` is past it.
@@ -211,13 +332,21 @@ impl miette::SourceCode for SourceFile {
         let contents = self
             .text
             .read_span(span, context_lines_before, context_lines_after)?;
+        // An excerpt's header gives the place in the file it was cut from.
+        let (line, column) = match &self.origin {
+            Some((file, excerpt)) => {
+                let at = file.line_col(excerpt.to_file(span.offset() as u32));
+                (at.line as usize - 1, at.column as usize - 1)
+            }
+            None => (contents.line(), contents.column()),
+        };
         Ok(Box::new(
             miette::MietteSpanContents::new_named(
                 self.display.clone(),
                 contents.data(),
                 *contents.span(),
-                contents.line(),
-                contents.column(),
+                line,
+                column,
                 contents.line_count(),
             )
             .with_language(self.language()),
@@ -282,5 +411,31 @@ mod tests {
         assert!(file.starts_line(3));
         let y = file.text.find('y').unwrap() as u32;
         assert_eq!(file.line_col(y), LineCol { line: 2, column: 1 });
+    }
+
+    #[test]
+    fn a_giant_line_is_shown_around_its_spans() {
+        let line = format!("{}needle{}", "a".repeat(5_000_000), "b".repeat(5_000_000));
+        let file = Arc::new(SourceFile::new(
+            "a.js".into(),
+            "a.js".into(),
+            format!("short\n{line}\nend\n"),
+        ));
+        let start = file.text.find("needle").unwrap() as u32;
+        let span = Span::new(start, start + 6);
+        let (short, excerpt) = SourceFile::shortened(&file, &[span]).unwrap();
+        assert!(
+            short.text.len() < 2 * (SHOWN_CONTEXT + 6) + 20,
+            "{}",
+            short.text.len()
+        );
+        assert!(short.text.starts_with("short\n…a"));
+        assert!(short.text.ends_with("b…\nend\n"));
+        let shown = Span::new(excerpt.to_excerpt(span.start), excerpt.to_excerpt(span.end));
+        assert_eq!(short.slice(shown), "needle");
+        assert_eq!(excerpt.to_file(shown.start), span.start);
+        // Short lines are shown whole: no excerpt.
+        let plain = Arc::new(SourceFile::new("b.js".into(), "b.js".into(), "x\n".into()));
+        assert!(SourceFile::shortened(&plain, &[Span::new(0, 1)]).is_none());
     }
 }

@@ -127,7 +127,10 @@ pub fn write(report: &Report, out: &mut dyn Write, options: &Options) -> io::Res
         out.write_all(text.as_bytes())
     };
     for diagnostic in &report.diagnostics {
-        render(diagnostic)?;
+        match diagnostic.shortened() {
+            Some(shown) => render(&shown)?,
+            None => render(diagnostic)?,
+        }
     }
     for error in &report.errors {
         render(&FileErrorReport(error))?;
