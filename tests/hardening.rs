@@ -647,3 +647,84 @@ fn a_finding_on_a_giant_line_is_shown_as_a_short_snippet() {
     assert!(stdout.contains("…1, 1, "), "{stdout}");
     assert!(stdout.contains("'http://localhost:1', 2, 2"), "{stdout}");
 }
+
+/// The `run:` scripts of the composite action's steps, in order.
+fn action_scripts() -> Vec<String> {
+    let action =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")).unwrap();
+    let mut scripts = Vec::new();
+    let mut lines = action.lines().peekable();
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start();
+        let Some(rest) = trimmed.strip_prefix("run:") else {
+            continue;
+        };
+        let indent = line.len() - trimmed.len();
+        let mut script = String::new();
+        if rest.trim() == "|" {
+            while let Some(next) = lines.peek() {
+                let next_indent = next.len() - next.trim_start().len();
+                if !next.trim().is_empty() && next_indent <= indent {
+                    break;
+                }
+                script.push_str(next.trim_start());
+                script.push('\n');
+                lines.next();
+            }
+        } else {
+            script.push_str(rest.trim().trim_matches('\''));
+        }
+        scripts.push(script);
+    }
+    scripts
+}
+
+#[test]
+fn the_action_passes_inputs_as_environment_variables_never_into_scripts() {
+    let scripts = action_scripts();
+    assert_eq!(scripts.len(), 3, "{scripts:#?}");
+    for script in &scripts {
+        assert!(
+            !script.contains("${{"),
+            "an expression inside a script: {script}"
+        );
+    }
+    // The SARIF step with hostile inputs: they are words, never commands.
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("prodlint/bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let fake = bin.join("prodlint");
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\nfor a in \"$@\"; do echo \"[$a]\"; done\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let output = Command::new("bash")
+        .args(["-eo", "pipefail", "-c", &scripts[1]])
+        .current_dir(dir.path())
+        .env("RUNNER_TEMP", dir.path())
+        .env("PRODLINT_PATHS", "src $(touch pwned) *")
+        .env(
+            "PRODLINT_ARGS",
+            "--select hardcoded-url\"; touch pwned2; \"",
+        )
+        .env("PRODLINT_SARIF", "out.sarif")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!dir.path().join("pwned").exists() && !dir.path().join("pwned2").exists());
+    let words = std::fs::read_to_string(dir.path().join("out.sarif")).unwrap();
+    assert_eq!(
+        words,
+        "[check]\n[src]\n[$(touch]\n[pwned)]\n[*]\n[--select]\n[hardcoded-url\";]\n[touch]\n[pwned2;]\n[\"]\n[--format]\n[sarif]\n"
+    );
+}
