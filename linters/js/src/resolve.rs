@@ -102,8 +102,8 @@ type Resolver = ResolverGeneric<RegularFiles>;
 /// Whether the file a bare specifier (`pkg`, `@scope/pkg/sub`) led to stays inside what
 /// it may name: the package's directory under the `node_modules` it was found in (pnpm's
 /// real paths included) or its `@types/` package; for what tsconfig `paths` and aliases
-/// map (no `node_modules` on the way), the working directory or the importing file's
-/// package. A package's manifest is the repository's text: `"main": "../../../../etc/x.js"`
+/// map (no `node_modules` on the way), the working directory, the importing file's
+/// package or its git repository. A package's manifest is the repository's text: `"main": "../../../../etc/x.js"`
 /// must not make prodlint read and show a file outside the project.
 fn stays_inside(project: &Project, from: &Path, specifier: &str, target: &Path) -> bool {
     let Some((package, _)) = split_package(specifier) else {
@@ -130,11 +130,20 @@ fn stays_inside(project: &Project, from: &Path, specifier: &str, target: &Path) 
     if target.starts_with(real(&project.cwd)) {
         return true;
     }
-    // The importing file's package: the nearest directory above it with a package.json.
-    from.ancestors()
+    // The importing file's package (the nearest directory above it with a package.json),
+    // or its repository (a monorepo's sibling package, mapped by tsconfig `paths`).
+    let package = from
+        .ancestors()
         .skip(1)
-        .find(|dir| project.exists(&dir.join("package.json")))
-        .is_some_and(|root| target.starts_with(real(root)))
+        .find(|dir| project.exists(&dir.join("package.json")));
+    let repository = from
+        .ancestors()
+        .skip(1)
+        .find(|dir| std::fs::symlink_metadata(dir.join(".git")).is_ok());
+    [package, repository]
+        .into_iter()
+        .flatten()
+        .any(|root| target.starts_with(real(root)))
 }
 
 /// One resolver per view.
