@@ -728,3 +728,33 @@ fn the_action_passes_inputs_as_environment_variables_never_into_scripts() {
         "[check]\n[src]\n[$(touch]\n[pwned)]\n[*]\n[--select]\n[hardcoded-url\";]\n[touch]\n[pwned2;]\n[\"]\n[--format]\n[sarif]\n"
     );
 }
+
+#[test]
+fn paths_in_rule_options_are_relative_to_the_config_that_sets_them() {
+    let dir = crate_with_dependency();
+    let (_, inside, _) = json(dir.path(), &["--no-cache"]);
+    let from_inside: Vec<(String, Value)> = inside["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                format!("crate/{}", d["path"].as_str().unwrap()),
+                d["line"].clone(),
+            )
+        })
+        .collect();
+    assert!(!from_inside.is_empty());
+    // The same crate checked from the directory above: its config's `cargo-home` still
+    // names the fake registry beside it.
+    let parent = tempfile::tempdir().unwrap();
+    std::fs::rename(dir.path(), parent.path().join("crate")).unwrap();
+    let (_, above, stderr) = json(parent.path(), &["--no-cache", "crate"]);
+    let from_above: Vec<(String, Value)> = above["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["path"].as_str().unwrap().to_string(), d["line"].clone()))
+        .collect();
+    assert_eq!(from_above, from_inside, "{stderr}");
+}

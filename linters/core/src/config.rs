@@ -106,6 +106,20 @@ impl RuleOptions {
             })
     }
 
+    /// The directory of the config file these options come from (`None` for the
+    /// defaults): what a path in an option is relative to.
+    pub fn config_dir(&self) -> Option<PathBuf> {
+        if self.config_path.is_empty() {
+            return None;
+        }
+        let dir = Path::new(&self.config_path).parent()?;
+        Some(if dir.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            dir.to_path_buf()
+        })
+    }
+
     /// The line of an option's key, for errors a rule finds after parsing (a bad pattern).
     pub fn error(&self, key: &str, message: impl Into<String>) -> ConfigError {
         ConfigError {

@@ -2,8 +2,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use prodlint_core::{
-    Applicability, Config, ConfigError, Diagnostic, Edit, Fix, RuleMeta, RuleOptions, Severity,
-    SourceFile, Span,
+    Applicability, ConfigError, Diagnostic, Edit, Fix, RuleMeta, RuleOptions, Severity, SourceFile,
+    Span,
 };
 use prodlint_rust::crate_index::{crate_key, CrateIndex};
 use prodlint_rust::deps::{default_cargo_home, DepKey, LockedCrates};
@@ -115,27 +115,32 @@ impl Default for Options {
 
 pub struct OptionResultMisuse {
     options: Options,
+    /// The directory of the config file the options come from.
+    config_dir: Option<PathBuf>,
     cargo_home: OnceLock<PathBuf>,
 }
 
 impl OptionResultMisuse {
     pub fn build(options: &RuleOptions) -> Result<Box<dyn Rule>, ConfigError> {
+        let config_dir = options.config_dir();
         let options: Options = options.parse()?;
         Ok(Box::new(OptionResultMisuse {
             options,
+            config_dir,
             cargo_home: OnceLock::new(),
         }))
     }
 
-    /// The configured `cargo-home`, relative to the nearest `prodlint.toml`, else the
+    /// The configured `cargo-home`, relative to the `prodlint.toml` that sets it, else the
     /// environment's.
     fn cargo_home(&self, cwd: &Path) -> &Path {
         self.cargo_home
             .get_or_init(|| match &self.options.cargo_home {
                 Some(home) => {
-                    let base = Config::find(cwd)
-                        .and_then(|c| c.parent().map(Path::to_path_buf))
-                        .unwrap_or_else(|| cwd.to_path_buf());
+                    let base = match &self.config_dir {
+                        Some(dir) => prodlint_core::normalize(cwd, dir),
+                        None => cwd.to_path_buf(),
+                    };
                     prodlint_core::normalize(&base, Path::new(home))
                 }
                 None => default_cargo_home(),
