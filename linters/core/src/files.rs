@@ -50,8 +50,9 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
 }
 
 /// Opens `path` for reading without blocking, and only if it is a regular file (symbolic
-/// links are followed: a link to a regular file is read).
-pub fn open_regular(path: &Path) -> io::Result<File> {
+/// links are followed: a link to a regular file is read); with the file's length, from
+/// the same `fstat`.
+fn open_regular(path: &Path) -> io::Result<(File, u64)> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -62,10 +63,11 @@ pub fn open_regular(path: &Path) -> io::Result<File> {
         options.custom_flags(libc::O_NONBLOCK);
     }
     let file = options.open(path)?;
-    if !file.metadata()?.is_file() {
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
         return Err(not_regular());
     }
-    Ok(file)
+    Ok((file, metadata.len()))
 }
 
 /// The error for a path that is a FIFO, a socket, a device or a directory.
@@ -73,10 +75,11 @@ pub fn not_regular() -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, "not a regular file")
 }
 
-/// The bytes of a regular file (see [`open_regular`]).
+/// The bytes of a regular file, opened without blocking: a FIFO, socket, device or
+/// directory is an `InvalidInput` error.
 pub fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
-    let mut file = open_regular(path)?;
-    let mut bytes = Vec::with_capacity(file.metadata().map_or(0, |m| m.len() as usize));
+    let (mut file, len) = open_regular(path)?;
+    let mut bytes = Vec::with_capacity(len as usize);
     file.read_to_end(&mut bytes)?;
     Ok(bytes)
 }

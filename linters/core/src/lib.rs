@@ -18,8 +18,8 @@ pub use config::{Config, ConfigError, Configs, RuleOptions, CONFIG_FILE_NAME};
 pub use dependency::{Dependency, DependencyState, FileState, Freshness, Stamp};
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity};
 pub use files::{
-    not_regular, open_regular, read_regular, read_regular_to_string, temporary_beside,
-    write_and_sync, write_atomically,
+    not_regular, read_regular, read_regular_to_string, temporary_beside, write_and_sync,
+    write_atomically,
 };
 pub use paths::{is_test_path, is_tooling_config};
 pub use project::{normalize, Dependencies, Project, ProjectIndex};
