@@ -7,6 +7,7 @@
 mod config;
 mod dependency;
 mod diagnostic;
+mod generated;
 mod paths;
 mod project;
 mod rule;
@@ -16,6 +17,7 @@ mod suppress;
 pub use config::{Config, ConfigError, RuleOptions, CONFIG_FILE_NAME};
 pub use dependency::{Dependency, DependencyState, FileState, Freshness, Stamp};
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity};
+pub use generated::is_generated;
 pub use paths::{is_test_path, is_tooling_config};
 pub use project::{normalize, Dependencies, Project, ProjectIndex};
 pub use rule::{FixAvailability, Language, RuleMeta, DOCS_BASE_URL};

@@ -7,6 +7,7 @@ const TEST_DIRS: &[&str] = &[
     "tests",
     "__tests__",
     "__mocks__",
+    "mocks",
     "__fixtures__",
     "spec",
     "e2e",
@@ -19,8 +20,17 @@ const TEST_DIRS: &[&str] = &[
     "fixtures",
 ];
 
-/// File name parts that mark a test or a story: `api.test.ts`, `api.spec.js`, `Button.stories.tsx`.
-const TEST_INFIXES: &[&str] = &[".test.", ".spec.", ".e2e.", ".stories.", ".story."];
+/// File name parts that mark a test, a story or a mock: `api.test.ts`, `api.spec.js`,
+/// `Button.stories.tsx`, `user.service.mock.ts`.
+const TEST_INFIXES: &[&str] = &[
+    ".test.",
+    ".spec.",
+    ".e2e.",
+    ".stories.",
+    ".story.",
+    ".mock.",
+    ".mocks.",
+];
 
 /// Whether `path` (relative, `/`-separated) is test, benchmark or example code.
 pub fn is_test_path(path: &str) -> bool {
@@ -84,6 +94,8 @@ mod tests {
             "libs/config/testdata/a.ts",
             "api_tests/src/shared.ts",
             "packages/integration-tests/setup.ts",
+            "libs/ui/src/lib/mocks/logo.service.ts",
+            "src/user.service.mock.ts",
         ] {
             assert!(is_test_path(path), "{path} is test code");
         }
@@ -95,6 +107,7 @@ mod tests {
             "src/tests.ts",
             "src/ab-test/variant.ts",
             "src/contests/list.ts",
+            "src/mockup/page.ts",
         ] {
             assert!(!is_test_path(path), "{path} is not test code");
         }

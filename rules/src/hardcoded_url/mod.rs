@@ -1,7 +1,9 @@
 use std::sync::Arc;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use prodlint_core::{ConfigError, Diagnostic, RuleMeta, RuleOptions, SourceFile, Span};
+use prodlint_core::{
+    is_generated, ConfigError, Diagnostic, RuleMeta, RuleOptions, Severity, SourceFile, Span,
+};
 use serde::Deserialize;
 
 use crate::{JsContext, Rule, RustContext};
@@ -11,7 +13,7 @@ mod keys;
 mod rust;
 mod url;
 
-use url::{find_address, UrlMatch};
+use url::{find_address, find_local_host, UrlMatch};
 
 crate::declare_rule! {
     /// ## What it does
@@ -81,13 +83,18 @@ crate::declare_rule! {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 struct Options {
     allow: Vec<String>,
+    /// The severity of fixed public endpoints (`info` unless set): `error`, `warning`,
+    /// `info` or `off`.
+    public_endpoints: Option<String>,
 }
 
 pub struct HardcodedUrl {
     allow: GlobSet,
+    /// `None`: public endpoints are not reported.
+    public_endpoints: Option<Severity>,
 }
 
 impl HardcodedUrl {
@@ -107,12 +114,48 @@ impl HardcodedUrl {
         let allow = allow
             .build()
             .map_err(|error| options.error("allow", error.to_string()))?;
-        Ok(Box::new(HardcodedUrl { allow }))
+        let public_endpoints = match parsed.public_endpoints.as_deref() {
+            None | Some("info") => Some(Severity::Info),
+            Some("warning") => Some(Severity::Warning),
+            Some("error") => Some(Severity::Error),
+            Some("off") => None,
+            Some(other) => {
+                return Err(options.error(
+                    "public-endpoints",
+                    format!("`{other}` is not one of error, warning, info, off"),
+                ))
+            }
+        };
+        Ok(Box::new(HardcodedUrl {
+            allow,
+            public_endpoints,
+        }))
     }
 
     fn is_allowed(&self, address: &UrlMatch) -> bool {
         !self.allow.is_empty()
             && (self.allow.is_match(&address.text) || self.allow.is_match(&address.host))
+    }
+
+    /// How an address that goes where `flow` says is reported, or `None` for not at all.
+    fn severity(&self, address: &UrlMatch, flow: &Flow) -> Option<Severity> {
+        if self.is_allowed(address) {
+            return None;
+        }
+        if address.is_listen_address() {
+            // `0.0.0.0:8080` is where a server listens, right in production too; only a
+            // default that configuration was meant to replace is worth a look.
+            return matches!(flow, Flow::Fallback { .. } | Flow::Default { .. })
+                .then_some(Severity::Warning);
+        }
+        match flow {
+            Flow::Plain => None,
+            _ if !address.local => self.public_endpoints,
+            Flow::Fallback { .. } | Flow::Default { .. } | Flow::Client { .. } => {
+                Some(Severity::Error)
+            }
+            Flow::Call { .. } | Flow::Cors | Flow::Endpoint { .. } => Some(Severity::Warning),
+        }
     }
 }
 
@@ -122,30 +165,55 @@ impl Rule for HardcodedUrl {
     }
 
     fn check_rust(&self, ctx: &RustContext<'_>, out: &mut Vec<Diagnostic>) {
-        if ctx.is_test_file || ctx.is_tooling_file {
+        if ctx.is_test_file || ctx.is_tooling_file || is_generated(&ctx.file.text) {
             return;
         }
         rust::check(self, ctx, out);
     }
 
     fn check_js(&self, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
-        if ctx.is_test_file || ctx.is_tooling_file {
+        if ctx.is_test_file || ctx.is_tooling_file || is_generated(&ctx.file.text) {
             return;
         }
         js::check(self, ctx, out);
     }
 }
 
-/// Where a literal sits, which decides the message.
+/// Where an address goes, which decides whether it is reported and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Role {
+enum Flow {
+    /// Nothing says where it goes: content, a comparison, a value passed around. Silent.
     Plain,
-    /// The value used when configuration is missing; the span and name of the
-    /// configuration read, where known.
+    /// The value used when a setting is missing: `process.env.X || …`,
+    /// `env::var("X").unwrap_or(…)`, `config.get("X", …)`, `options.url ?? …`. The span and
+    /// name of what was read, where known.
     Fallback {
         config: Option<(Span, Option<String>)>,
     },
+    /// The declared default of a setting: an env-schema `default`, a default parameter, a
+    /// serde default function, clap's `default_value`, a `Default` impl.
+    Default {
+        setting: Option<String>,
+        /// Where the default is declared, for the message: "an env schema".
+        declared_in: String,
+    },
+    /// The options of a client or a connection: `new Redis({ host })`,
+    /// `axios.create({ baseURL })`, `BullModule.forRoot({ redis })`.
+    Client { name: String },
+    /// The address a network call goes to: `fetch(…)`, `new WebSocket(…)`, `client.get(…)`.
+    Call { name: String },
+    /// A CORS origin.
     Cors,
+    /// The value of a constant, variable or key that names an endpoint: `API_URL`,
+    /// `baseUrl: …`.
+    Endpoint { name: String },
+}
+
+/// The language of the file, for a help text in its own terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lang {
+    Rust,
+    Js,
 }
 
 fn truncate(text: &str) -> String {
@@ -157,46 +225,98 @@ fn truncate(text: &str) -> String {
     }
 }
 
-fn diagnostic(file: &Arc<SourceFile>, span: Span, address: &UrlMatch, role: &Role) -> Diagnostic {
+/// How to read a setting and fail at startup when it is missing, in the file's language.
+fn fail_fast(lang: Lang, name: Option<&str>) -> String {
+    let name = name.filter(|n| is_env_name(n)).unwrap_or("API_URL");
+    match lang {
+        Lang::Js => format!(
+            "`const value = process.env.{name}; if (!value) throw new Error(\"{name} is not set\")`"
+        ),
+        Lang::Rust => format!("`std::env::var(\"{name}\").expect(\"{name} must be set\")`"),
+    }
+}
+
+/// `DATABASE_URL`, `VITE_API_URL`: a name as environment variables are written.
+fn is_env_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn diagnostic(
+    file: &Arc<SourceFile>,
+    span: Span,
+    address: &UrlMatch,
+    flow: &Flow,
+    severity: Severity,
+    lang: Lang,
+) -> Diagnostic {
     let shown = truncate(&address.text);
-    let new =
-        |message: String| Diagnostic::new(META.id, META.default_severity, file, span, message);
-    match role {
-        Role::Fallback { config } => {
-            let variable = config.as_ref().and_then(|(_, name)| name.as_deref());
-            let when = match variable {
-                Some(name) => format!("when `{name}` is not set"),
-                None => "when the setting is missing".to_string(),
+    let what = if address.is_listen_address() {
+        format!("the listen address `{shown}`")
+    } else if address.local {
+        format!("the local address `{shown}`")
+    } else {
+        format!("the fixed endpoint `{shown}`")
+    };
+    let new = |message: String| Diagnostic::new(META.id, severity, file, span, message);
+    // What breaks, for local addresses; what to weigh, for public ones.
+    let consequence = if address.is_listen_address() {
+        "a listener's address is usually a deployment's choice"
+    } else if address.local {
+        "a deployment that does not set it would silently use a developer's machine or a private network, and fail far from the cause"
+    } else {
+        "a fixed public endpoint is often intended; if so add it to `allow` under `[rules.hardcoded-url]`, otherwise"
+    };
+    match flow {
+        Flow::Fallback { config } => {
+            let name = config.as_ref().and_then(|(_, name)| name.as_deref());
+            let message = match name {
+                Some(name) => format!("`{name}` falls back to {what}"),
+                None => format!("the setting falls back to {what}"),
             };
-            let message = if address.local {
-                format!("production falls back to the local address `{shown}` {when}")
-            } else {
-                format!("falls back to the hardcoded address `{shown}` {when}")
-            };
-            let what = variable.map_or_else(|| "the setting".to_string(), |name| format!("`{name}`"));
-            let help = if address.local {
-                format!(
-                    "a build or deployment without {what} would silently call a developer's machine: read {what} without a default and fail at startup when it is missing; keep the local value in a `.env` file for development"
-                )
-            } else {
-                format!(
-                    "read {what} without a default and fail at startup when it is missing, or keep the default in a configuration file per environment"
-                )
-            };
+            let help = format!(
+                "{consequence}: read the setting without a default and fail at startup when it is missing ({}); keep the local value in a `.env` file or development configuration",
+                fail_fast(lang, name)
+            );
             let mut diagnostic = new(message).with_help(help);
             if let Some((config_span, _)) = config {
-                diagnostic = diagnostic.with_label(file, *config_span, "the configuration read here");
+                diagnostic =
+                    diagnostic.with_label(file, *config_span, "the setting is read here");
             }
             diagnostic
         }
-        Role::Cors => new(format!("hardcoded CORS origin `{shown}`")).with_help(
+        Flow::Default {
+            setting,
+            declared_in,
+        } => {
+            let message = match setting {
+                Some(name) => format!("`{name}` defaults to {what} in {declared_in}"),
+                None => format!("a setting defaults to {what} in {declared_in}"),
+            };
+            new(message).with_help(format!(
+                "{consequence}: make the setting required, so that startup fails when it is missing ({}), and set the local value in development configuration",
+                fail_fast(lang, setting.as_deref())
+            ))
+        }
+        Flow::Client { name } => new(format!("`{name}` is configured with {what}")).with_help(
+            format!(
+                "{consequence}: pass the address from configuration read at startup, and fail fast when it is missing ({})",
+                fail_fast(lang, None)
+            ),
+        ),
+        Flow::Call { name } => new(format!("`{name}` calls {what}")).with_help(format!(
+            "{consequence}: take the base address from configuration read at startup, and fail fast when it is missing ({})",
+            fail_fast(lang, None)
+        )),
+        Flow::Endpoint { name } => new(format!("`{name}` is {what}")).with_help(format!(
+            "{consequence}: read `{name}` from configuration at startup, and fail fast when it is missing ({})",
+            fail_fast(lang, Some(name))
+        )),
+        Flow::Cors => new(format!("hardcoded CORS origin `{shown}`")).with_help(
             "read the allowed origins from configuration (for example a comma-separated `CORS_ORIGINS` variable): a list in code ships development origins to production and needs a release to change",
         ),
-        Role::Plain if address.local => new(format!("hardcoded local address `{shown}`")).with_help(
-            "this address only exists on a developer's machine or one private network: read it from configuration or the environment, and fail fast when it is missing",
-        ),
-        Role::Plain => new(format!("hardcoded URL `{shown}`")).with_help(
-            "read endpoints from configuration or the environment so that each deployment can point elsewhere; if this address is fixed by design, add it to `allow` under `[rules.hardcoded-url]` in prodlint.toml",
-        ),
+        Flow::Plain => unreachable!("plain addresses are not reported"),
     }
 }
