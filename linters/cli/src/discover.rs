@@ -156,3 +156,34 @@ pub fn discover(paths: &[PathBuf], config: &Config, cwd: &Path, threads: usize) 
     found.dedup_by(|a, b| a.display == b.display);
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_are_supported() {
+        for name in [
+            "a.rs",
+            "a.ts",
+            "a.tsx",
+            "a.mjs",
+            "App.vue",
+            "Page.svelte",
+            "index.astro",
+        ] {
+            assert!(is_supported(Path::new(name)), "{name}");
+        }
+        for name in [
+            "a.min.js",
+            "a.bundle.js",
+            "a.css",
+            "a.html",
+            "a.md",
+            "svelte",
+            "astro",
+        ] {
+            assert!(!is_supported(Path::new(name)), "{name}");
+        }
+    }
+}
