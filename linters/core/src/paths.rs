@@ -12,6 +12,7 @@ const TEST_DIRS: &[&str] = &[
     "spec",
     "e2e",
     "cypress",
+    "playwright",
     "benches",
     "examples",
     "testdata",
@@ -96,6 +97,7 @@ mod tests {
             "packages/integration-tests/setup.ts",
             "libs/ui/src/lib/mocks/logo.service.ts",
             "src/user.service.mock.ts",
+            "playwright/global-utils.ts",
         ] {
             assert!(is_test_path(path), "{path} is test code");
         }

@@ -157,6 +157,14 @@ pub fn names_endpoint(key: &str) -> bool {
     matches!(key_kind(key), KeyKind::Endpoint | KeyKind::Address)
 }
 
+/// Whether the key names where an OAuth or login flow sends the user back
+/// (`redirect_uri`, `callbackUrl`).
+pub fn names_redirect(key: &str) -> bool {
+    words(key)
+        .iter()
+        .any(|w| matches!(w.as_str(), "redirect" | "callback"))
+}
+
 /// Keys whose values are identifiers that look like URLs: schema and JSON-LD ids, XML
 /// namespaces, and link relation types (`rel: "http://webfinger.net/rel/profile-page"`,
 /// RFC 8288).

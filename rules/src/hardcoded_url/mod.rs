@@ -144,16 +144,30 @@ impl HardcodedUrl {
         }
         if address.is_listen_address() {
             // `0.0.0.0:8080` is where a server listens, right in production too; only a
-            // default that configuration was meant to replace is worth a look.
-            return matches!(flow, Flow::Fallback { .. } | Flow::Default { .. })
-                .then_some(Severity::Warning);
+            // default of a setting that configuration was meant to replace is worth a look
+            // (not `ip.unwrap_or("0.0.0.0")`, a placeholder for an unknown address).
+            let of_setting = match flow {
+                Flow::Default { .. } => true,
+                Flow::Fallback { config } => config
+                    .as_ref()
+                    .and_then(|(_, name)| name.as_deref())
+                    .is_some_and(|name| is_env_name(name) || keys::names_endpoint(name)),
+                _ => false,
+            };
+            return of_setting.then_some(Severity::Warning);
         }
         match flow {
             Flow::Plain => None,
             _ if !address.local => self.public_endpoints,
+            // A loopback redirect (`redirect_uri = "http://localhost:{port}/cb"`) is how a
+            // native or command-line app receives an OAuth code (RFC 8252), by design.
+            Flow::Endpoint { name } if keys::names_redirect(name) => None,
             Flow::Fallback { .. } | Flow::Default { .. } | Flow::Client { .. } => {
                 Some(Severity::Error)
             }
+            // A request to a local address may go to a companion program on the user's own
+            // machine; a client's base address (`new WebSocket`, `io`) is the app's server.
+            Flow::Call { name } if !is_client_base(name) => self.public_endpoints,
             Flow::Call { .. } | Flow::Cors | Flow::Endpoint { .. } => Some(Severity::Warning),
         }
     }
@@ -207,6 +221,19 @@ enum Flow {
     /// The value of a constant, variable or key that names an endpoint: `API_URL`,
     /// `baseUrl: …`.
     Endpoint { name: String },
+}
+
+/// Calls whose address is a client's base rather than one request's target.
+fn is_client_base(name: &str) -> bool {
+    matches!(
+        name,
+        "WebSocket"
+            | "EventSource"
+            | "ReconnectingWebSocket"
+            | "io"
+            | "connect"
+            | "mongoose.connect"
+    )
 }
 
 /// The language of the file, for a help text in its own terms.
