@@ -17,53 +17,65 @@ use url::{find_address, find_local_host, UrlMatch};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Finds URLs and host addresses written into production source: string and template
-    /// literals (in Rust also inside `format!` and friends) whose whole value is an address
-    /// such as `https://api.acme.io/v1`, `ws://127.0.0.1:9944` or `localhost:3000`.
+    /// Finds addresses written into production source that a deployment would need to
+    /// change, and reports them by **where they go**, not by what the string looks like.
     ///
-    /// Two cases get their own message because they break production silently:
-    /// - a **fallback** that ships an address when configuration is missing:
-    ///   `import.meta.env.VITE_API_URL || 'http://localhost:3000/api'`, `process.env.X ?? …`,
-    ///   `configService.get('X', 'http://…')`, `const { X = 'http://…' } = process.env`,
-    ///   `env::var("X").unwrap_or_else(|_| "http://127.0.0.1:8080".into())`;
-    /// - a hardcoded **CORS origin** list: `cors({ origin: ['http://localhost:3000'] })`,
-    ///   `app.enableCors({ origin: … })`, `Access-Control-Allow-Origin` headers,
-    ///   tower-http `allow_origin(…)`, actix-cors `allowed_origin(…)`.
+    /// Reported by default, with the severity of what breaks:
+    /// - **error**: a local or private address (localhost, 127.0.0.0/8, ::1, RFC 1918,
+    ///   `*.local`, `host.docker.internal`) used as a fallback or default of a setting:
+    ///   `process.env.X || …`, `?? …`, `config.get("X", …)`, `env::var("X").unwrap_or(…)`,
+    ///   `options.url ?? …`, default parameters and destructuring defaults, env-schema defaults
+    ///   (envalid `str({ default })`, zod and Joi `.default(…)`, convict `default`, a
+    ///   class-validator configuration class), a field's `#[serde(default = "f")]` function,
+    ///   clap's `default_value` and other attribute defaults (`#[config(default = …)]`), a
+    ///   `Default` impl; or given to a client or connection (`new Redis({ host })`,
+    ///   `axios.create({ baseURL })`, `new ApolloClient({ uri })`, `BullModule.forRoot(…)`,
+    ///   `redis::Client::open(…)`). A bare host (`"localhost"`) counts where a host is expected.
+    /// - **warning**: a local address as a CORS origin (`cors({ origin })`,
+    ///   `Access-Control-Allow-Origin`, tower-http `allow_origin`, actix-cors
+    ///   `allowed_origin`), as a client's base (`new WebSocket(…)`, `io(…)`), or as the value
+    ///   of a constant, variable, field or key named as an endpoint (`API_URL`, `baseUrl`,
+    ///   `server_url`); a listen address (`0.0.0.0:8080`) only as the fallback or default of a
+    ///   setting.
+    /// - **info**: a public address in any of those places, and any address passed to a
+    ///   request (`fetch`, `axios.get`, `client.get`, `reqwest::get`): a fixed third-party API
+    ///   or a companion program on the user's machine is usually intended. The
+    ///   `public-endpoints` option raises these or turns them off.
     ///
-    /// It stays silent on comments and doc comments; test code (`*.test.*`, `*.spec.*`,
-    /// `__tests__/`, `tests/`, `e2e/`, `examples/`, `#[cfg(test)]` modules, `#[test]`
-    /// functions); build tooling (`*.config.*`, `build.rs`); Rust attributes; prose that
-    /// merely mentions a URL (`"see https://… for details"`, log lines); arguments of
-    /// `console.*` and of Rust's printing and logging macros; module specifiers; TypeScript
-    /// types; XML and SVG namespaces (`xmlns`, `http://www.w3.org/…`), `$schema`, `$id` and
-    /// `@context` and link relation (`rel`) values, licence links; public addresses that are
-    /// content for people rather than endpoints: JSX `href`, `cite` and `to` attributes,
-    /// `window.open(…)`, values under keys and struct fields that name a picture or a page
-    /// (`avatar`, `imgSrc`, `logo`, `icon`, `link`, `homepage`, `profile_image_url`,
-    /// `twitter`, … unless the key also names an endpoint: `avatarApi`, `imageUploadUrl`),
-    /// and data sets written as literals (a pure literal with ten or more records in arrays,
-    /// such as a generated list of sponsors or posts; its keys that name an endpoint, such as
-    /// `apiUrl` or `rpc`, are still checked), while local addresses there are reported; the base
-    /// argument of `new URL(path, base)`; RFC 2606 example domains (`example.com`, `*.test`);
-    /// cloud metadata addresses; and URLs whose host is a placeholder (`http://${host}/api`).
+    /// Silent: an address whose destination is unknown (a constant with a neutral name, a
+    /// comparison, a value passed around); content for people (markup attribute values in
+    /// JSX, Vue, Svelte and Rust `html!`/`view!`, keys naming a link, picture, placeholder,
+    /// docs, help, terms or privacy page, data sets written as literals, `window.open`);
+    /// identifiers that look like URLs (OAuth scopes, XML and JSON-schema namespaces,
+    /// `$schema`, JSON-LD objects, link relations); CSP directives and allow-lists; loopback
+    /// OAuth redirects of native apps (`redirect_uri`, RFC 8252); tests, mocks and stories
+    /// (`*.test.*`, `*.mock.*`, `mocks/`, `__mocks__/`, `*.stories.*`, `fixtures/`,
+    /// `playwright/`); build tooling; generated, vendored and minified files recognised by
+    /// content (`@generated`, "DO NOT EDIT", an `/* eslint-disable */` header, a `/*!`
+    /// licence banner, long lines); development-only code (`if (process.env.NODE_ENV !==
+    /// "production")`, `import.meta.env.DEV`, `cfg!(debug_assertions)`,
+    /// `#[cfg(debug_assertions)]`); comments, log and panic messages, module specifiers,
+    /// types, the base of `new URL(path, base)`, RFC 2606 example domains and cloud metadata
+    /// addresses.
     ///
     /// ## Why is this bad?
-    /// An address in the code is the same in every deployment. A fallback to localhost makes
-    /// a production build with a missing variable call a machine that is not there, and
-    /// the failure shows up as timeouts far from the cause. A CORS list in code ships the
-    /// developers' origins to production and needs a release to add a customer's domain.
+    /// An address in the code is the same in every deployment. A fallback or default that
+    /// points at localhost makes a production build with a missing variable call a machine
+    /// that is not there: queues that never connect, e-mails whose links point at
+    /// `http://localhost`, failures that show up as timeouts far from the cause. A CORS list
+    /// in code ships the developers' origins to production and needs a release to change.
     ///
     /// ## Example
     /// ```ts
     /// const api = import.meta.env.VITE_API_URL || "http://localhost:3000/api";
-    /// app.use(cors({ origin: ["http://localhost:5173", "https://app.acme.io"] }));
+    /// export const env = cleanEnv(process.env, { CACHE_HOST: str({ default: "localhost" }) });
     /// ```
     ///
     /// ## Use instead
     /// ```ts
     /// const api = import.meta.env.VITE_API_URL;
     /// if (!api) throw new Error("VITE_API_URL is not set");
-    /// app.use(cors({ origin: process.env.CORS_ORIGINS!.split(",") }));
+    /// export const env = cleanEnv(process.env, { CACHE_HOST: str({ devDefault: "localhost" }) });
     /// ```
     ///
     /// ## Options
@@ -72,12 +84,15 @@ crate::declare_rule! {
     /// # Glob patterns for addresses that are meant to be fixed, matched against the
     /// # address as written and against its host.
     /// allow = ["https://api.stripe.com/**", "*.amazonaws.com"]
+    /// # The severity of public endpoints and of requests: "info" (the default),
+    /// # "warning", "error" or "off".
+    /// public-endpoints = "info"
     /// ```
     pub static META = {
         id: "hardcoded-url",
         languages: [Rust, JavaScript],
         severity: Warning,
-        summary: "URLs and hosts written into production source, above all fallbacks to localhost",
+        summary: "Addresses a deployment would need to change, reported by where they go: fallbacks and defaults to localhost first",
         fix: None,
     }
 }
