@@ -7,6 +7,8 @@ use super::{diagnostic, find_address, find_local_host, Flow, HardcodedUrl, Lang}
 use crate::JsContext;
 
 pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
+    let mut bases = UrlBases::default();
+    ctx.parsed.program.visit_with(&mut bases);
     let mut visitor = Visitor {
         rule,
         ctx,
@@ -15,6 +17,7 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diag
         link: false,
         key: None,
         env_spec: false,
+        url_bases: bases.names,
     };
     ctx.parsed.program.visit_with(&mut visitor);
 }
@@ -33,6 +36,28 @@ struct Visitor<'a, 'c> {
     key: Option<String>,
     /// Inside the options of an envalid validator (`str({ default, devDefault })`).
     env_spec: bool,
+    /// Variables that the file passes as the base of `new URL(path, base)`.
+    url_bases: std::collections::BTreeSet<String>,
+}
+
+/// Collects the names passed as the base of `new URL(path, base)`: such a variable only
+/// serves to parse a path (`const base = browser ? location.origin : "http://localhost"`).
+#[derive(Default)]
+struct UrlBases {
+    names: std::collections::BTreeSet<String>,
+}
+
+impl Visit for UrlBases {
+    fn visit_new_expr(&mut self, new: &NewExpr) {
+        if matches!(&*new.callee, Expr::Ident(ident) if &*ident.sym == "URL") {
+            if let Some(Expr::Ident(base)) =
+                new.args.as_ref().and_then(|a| a.get(1)).map(|a| &*a.expr)
+            {
+                self.names.insert(base.sym.to_string());
+            }
+        }
+        new.visit_children_with(self);
+    }
 }
 
 fn atom_text(value: &swc_atoms::Wtf8Atom) -> String {
@@ -703,6 +728,11 @@ impl Visit for Visitor<'_, '_> {
             }
         }
         declarator.name.visit_with(self);
+        if let Some(name) = pat_name(&declarator.name) {
+            if self.url_bases.contains(&name) {
+                return self.as_link(true, |v| declarator.init.visit_with(v));
+            }
+        }
         // `const API_URL = "http://localhost:3000"`
         self.named(pat_name(&declarator.name), |v| {
             declarator.init.visit_with(v)
