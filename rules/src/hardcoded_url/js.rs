@@ -491,8 +491,9 @@ impl Visitor<'_, '_> {
         let saved_key = self.key.replace(key.to_string());
         match key_kind(key) {
             KeyKind::People => self.as_link(true, f),
-            // `url` inside a data set stays content; `apiUrl` does not.
-            KeyKind::Address if self.link => f(self),
+            // `url` inside a data set stays content; `apiUrl` does not. Under a name that
+            // already says endpoint (`const endpoint = { url }`), that name is kept.
+            KeyKind::Address if self.link || matches!(self.flow, Flow::Endpoint { .. }) => f(self),
             KeyKind::Endpoint | KeyKind::Address
                 if matches!(self.flow, Flow::Plain | Flow::Endpoint { .. }) =>
             {

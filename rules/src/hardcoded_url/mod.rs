@@ -173,6 +173,13 @@ impl HardcodedUrl {
         }
         match flow {
             Flow::Plain => None,
+            // `url`, `pricingUrl`: a public address under a name that says only "address"
+            // is as often a link as an endpoint; `apiUrl`, `baseUrl` say endpoint.
+            Flow::Endpoint { name }
+                if !address.local && keys::key_kind(name) == keys::KeyKind::Address =>
+            {
+                None
+            }
             _ if !address.local => self.public_endpoints,
             // A loopback redirect (`redirect_uri = "http://localhost:{port}/cb"`) is how a
             // native or command-line app receives an OAuth code (RFC 8252), by design.
