@@ -28,7 +28,9 @@ crate::declare_rule! {
     ///   (envalid `str({ default })`, zod and Joi `.default(…)`, convict `default`, a
     ///   class-validator configuration class), a field's `#[serde(default = "f")]` function,
     ///   clap's `default_value` and other attribute defaults (`#[config(default = …)]`), a
-    ///   `Default` impl; or given to a client or connection (`new Redis({ host })`,
+    ///   `Default` impl, the value beside a setting in a macro named for configuration
+    ///   (`make_config! { domain: String, true, def, "http://localhost".to_owned(); }`); or
+    ///   given to a client or connection (`new Redis({ host })`,
     ///   `axios.create({ baseURL })`, `new ApolloClient({ uri })`, `BullModule.forRoot(…)`,
     ///   `redis::Client::open(…)`). A bare host (`"localhost"`) counts where a host is expected.
     /// - **warning**: a local address as a CORS origin (`cors({ origin })`,
@@ -344,9 +346,19 @@ fn diagnostic(
                 Some(name) => format!("`{name}` defaults to {what} in {declared_in}"),
                 None => format!("a setting defaults to {what} in {declared_in}"),
             };
+            // How to make the setting required, in the terms of where it is declared.
+            let required = if declared_in.contains("schema") {
+                "drop the schema's `default`, so that validation fails at startup when the variable is missing (envalid's `devDefault` keeps a value for development only)".to_string()
+            } else if declared_in.contains("command-line") {
+                "drop `default_value` and mark the argument `required = true` (with `env = \"…\"` to read it from the environment), so that startup fails when it is missing".to_string()
+            } else {
+                format!(
+                    "make the setting required, so that startup fails when it is missing ({})",
+                    fail_fast(lang, setting.as_deref())
+                )
+            };
             new(message).with_help(format!(
-                "{consequence}: make the setting required, so that startup fails when it is missing ({}), and set the local value in development configuration",
-                fail_fast(lang, setting.as_deref())
+                "{consequence}: {required}, and set the local value in development configuration"
             ))
         }
         Flow::Client { name } => new(format!("`{name}` is configured with {what}")).with_help(
@@ -367,5 +379,88 @@ fn diagnostic(
             "read the allowed origins from configuration (for example a comma-separated `CORS_ORIGINS` variable): a list in code ships development origins to production and needs a release to change",
         ),
         Flow::Plain => unreachable!("plain addresses are not reported"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build(toml: &str) -> Result<Box<dyn Rule>, ConfigError> {
+        let config =
+            prodlint_core::Config::parse(toml, "prodlint.toml", &["hardcoded-url"]).unwrap();
+        HardcodedUrl::build(&config.rule("hardcoded-url").options)
+    }
+
+    fn check_js(text: &str) -> Vec<Diagnostic> {
+        let rule = build("").unwrap();
+        let file = Arc::new(SourceFile::new(
+            "src/a.ts".into(),
+            "src/a.ts".into(),
+            text.into(),
+        ));
+        let parsed = prodlint_js::parse("src/a.ts", text).unwrap();
+        let project = prodlint_core::Project::new(std::env::temp_dir());
+        let ctx = JsContext {
+            file: &file,
+            parsed: &parsed,
+            project: &project,
+            is_test_file: false,
+            is_tooling_file: false,
+        };
+        let mut out = Vec::new();
+        rule.check_js(&ctx, &mut out);
+        out
+    }
+
+    #[test]
+    fn messages_name_the_flow_and_help_says_how_to_fail_fast() {
+        let found = check_js(
+            "const db = process.env.DATABASE_URL || 'postgres://localhost/app';\nexport const env = cleanEnv(process.env, { CACHE_HOST: str({ default: 'localhost' }) });\nconst r = new Redis({ host: '127.0.0.1' });\n",
+        );
+        let texts: Vec<(String, String, Severity)> = found
+            .iter()
+            .map(|d| {
+                (
+                    d.message.clone(),
+                    d.help.clone().unwrap_or_default(),
+                    d.severity,
+                )
+            })
+            .collect();
+        assert_eq!(texts.len(), 3, "{texts:?}");
+        assert_eq!(
+            texts[0].0,
+            "`DATABASE_URL` falls back to the local address `postgres://localhost/app`"
+        );
+        assert!(
+            texts[0]
+                .1
+                .contains("process.env.DATABASE_URL; if (!value) throw"),
+            "{}",
+            texts[0].1
+        );
+        assert_eq!(
+            texts[1].0,
+            "`CACHE_HOST` defaults to the local address `localhost` in an env schema"
+        );
+        assert!(texts[1].1.contains("devDefault"), "{}", texts[1].1);
+        assert_eq!(
+            texts[2].0,
+            "`Redis` is configured with the local address `127.0.0.1`"
+        );
+        assert!(texts.iter().all(|t| t.2 == Severity::Error));
+        // The fallback's label points at the variable read.
+        assert_eq!(found[0].labels.len(), 1);
+    }
+
+    #[test]
+    fn public_endpoints_option() {
+        assert!(build("[rules.hardcoded-url]\npublic-endpoints = \"off\"\n").is_ok());
+        let error = build("[rules.hardcoded-url]\npublic-endpoints = \"loud\"\n")
+            .err()
+            .unwrap();
+        assert!(error.message.contains("`loud`"), "{error}");
+        assert_eq!(error.line, Some(2));
     }
 }

@@ -113,7 +113,9 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &RustContext<'_>, out: &mut Vec<Di
         let flow = match attribute_default(&token) {
             Some(flow) => flow,
             None if is_in_attribute(&parent) => continue,
-            None => flow_of(&token, &serde_defaults),
+            None => {
+                config_macro_default(&token).unwrap_or_else(|| flow_of(&token, &serde_defaults))
+            }
         };
         let takes_bare_host = matches!(
             flow,
@@ -235,6 +237,48 @@ fn attribute_default(token: &SyntaxToken) -> Option<Flow> {
     Some(Flow::Default {
         setting: env.or(field),
         declared_in,
+    })
+}
+
+/// A string in the arguments of a configuration macro (`make_config! { settings {
+/// domain: String, true, def, "http://localhost".to_owned(); } }`): the macro's grammar is
+/// its own, but a value written beside a setting's name in a macro named for configuration
+/// is that setting's default. The setting is the last `name:` before the string since the
+/// previous `;` or `{`.
+fn config_macro_default(token: &SyntaxToken) -> Option<Flow> {
+    let call = token.parent_ancestors().find_map(ast::MacroCall::cast)?;
+    let name = macro_name(&call)?;
+    if !name.to_ascii_lowercase().contains("config") {
+        return None;
+    }
+    let mut setting = None;
+    let mut previous: Option<SyntaxToken> = None;
+    let mut cursor = token.prev_token();
+    while let Some(current) = cursor {
+        if !call
+            .syntax()
+            .text_range()
+            .contains_range(current.text_range())
+        {
+            break;
+        }
+        match current.kind() {
+            k if k.is_trivia() => {}
+            T![;] | T!['{'] => break,
+            SyntaxKind::IDENT if previous.as_ref().is_some_and(|p| p.kind() == T![:]) => {
+                setting = Some(current.text().to_string());
+                break;
+            }
+            _ => {}
+        }
+        if !current.kind().is_trivia() {
+            previous = Some(current.clone());
+        }
+        cursor = current.prev_token();
+    }
+    Some(Flow::Default {
+        setting,
+        declared_in: format!("`{name}!`"),
     })
 }
 
