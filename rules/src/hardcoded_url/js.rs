@@ -18,6 +18,8 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diag
         key: None,
         env_spec: false,
         url_bases: bases.names,
+        returns: Flow::Plain,
+        is_svelte: ctx.file.display.ends_with(".svelte"),
     };
     ctx.parsed.program.visit_with(&mut visitor);
 }
@@ -38,6 +40,11 @@ struct Visitor<'a, 'c> {
     env_spec: bool,
     /// Variables that the file passes as the base of `new URL(path, base)`.
     url_bases: std::collections::BTreeSet<String>,
+    /// Where the value a function returns goes: the flow the function was written in
+    /// (`useFactory: async () => { return { host } }` inside a client's options).
+    returns: Flow,
+    /// A Svelte component, whose `export let` declarations are its props.
+    is_svelte: bool,
 }
 
 /// Collects the names passed as the base of `new URL(path, base)`: such a variable only
@@ -517,6 +524,16 @@ impl Visitor<'_, '_> {
         }
     }
 
+    /// Visits a function body: its statements go nowhere in particular, its returns go
+    /// where the function does.
+    fn function_body(&mut self, f: impl FnOnce(&mut Self)) {
+        let outer = std::mem::replace(&mut self.flow, Flow::Plain);
+        let saved_returns = std::mem::replace(&mut self.returns, outer.clone());
+        f(self);
+        self.returns = saved_returns;
+        self.flow = outer;
+    }
+
     fn with_flow(&mut self, flow: Flow, f: impl FnOnce(&mut Self)) {
         let saved = std::mem::replace(&mut self.flow, flow);
         f(self);
@@ -630,16 +647,39 @@ impl Visit for Visitor<'_, '_> {
 
     // A function's body is not where its caller's arguments go: `new Promise(() => { … })`.
     // An arrow's expression body is its value: `useFactory: () => ({ host })`.
+    // What it returns is its value, and goes where the function does.
     fn visit_function(&mut self, function: &Function) {
-        self.with_flow(Flow::Plain, |v| function.visit_children_with(v));
+        self.function_body(|v| function.visit_children_with(v));
     }
 
     fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
         match &*arrow.body {
             ArrowFunctionBody::Expr(_) => arrow.visit_children_with(self),
             ArrowFunctionBody::FunctionBody(_) => {
-                self.with_flow(Flow::Plain, |v| arrow.visit_children_with(v))
+                self.function_body(|v| arrow.visit_children_with(v))
             }
+        }
+    }
+
+    fn visit_return_stmt(&mut self, stmt: &ReturnStmt) {
+        let flow = self.returns.clone();
+        self.with_flow(flow, |v| stmt.arg.visit_with(v));
+    }
+
+    // Svelte 4 props: `export let apiUrl = "http://localhost:3000"` is a prop's default.
+    fn visit_export_decl(&mut self, export: &ExportDecl) {
+        let Decl::Var(var) = &export.decl else {
+            return export.visit_children_with(self);
+        };
+        if !self.is_svelte || var.kind != VarDeclKind::Let {
+            return export.visit_children_with(self);
+        }
+        for declarator in &var.decls {
+            let flow = Flow::Default {
+                setting: pat_name(&declarator.name),
+                declared_in: "a component prop".to_string(),
+            };
+            self.with_flow(flow, |v| declarator.init.visit_with(v));
         }
     }
 
