@@ -45,7 +45,8 @@ crate::declare_rule! {
     ///   `public-endpoints` option raises these or turns them off.
     ///
     /// Silent: an address whose destination is unknown (a constant with a neutral name, a
-    /// comparison, a value passed around); content for people (markup attribute values in
+    /// comparison, a value passed around; a public address under a name that says only
+    /// `url`, as often a link as an endpoint); content for people (markup attribute values in
     /// JSX, Vue, Svelte and Rust `html!`/`view!`, keys naming a link, picture, placeholder,
     /// docs, help, terms or privacy page, data sets written as literals, `window.open`);
     /// identifiers that look like URLs (OAuth scopes, XML and JSON-schema namespaces,
