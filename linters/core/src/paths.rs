@@ -54,6 +54,35 @@ pub fn is_test_path(path: &str) -> bool {
                 || matches!(file_name, "tests.rs" | "test.rs")))
 }
 
+/// Tools whose configuration is `<tool>.config.*`, wherever it sits.
+const TOOL_CONFIG_STEMS: &[&str] = &[
+    "vite",
+    "vitest",
+    "jest",
+    "webpack",
+    "rollup",
+    "nuxt",
+    "next",
+    "tailwind",
+    "postcss",
+    "babel",
+    "eslint",
+    "prettier",
+    "playwright",
+    "cypress",
+    "astro",
+    "svelte",
+    "tsup",
+    "vue",
+    "karma",
+    "commitlint",
+    "stylelint",
+    "drizzle",
+    "rspack",
+    "esbuild",
+    "turbo",
+];
+
 /// Whether `path` is build or dev-tool configuration (`vite.config.ts`, `jest.config.js`,
 /// `build.rs`, `scripts/`): it runs on a developer's machine or in CI, not in production.
 pub fn is_tooling_config(path: &str) -> bool {
@@ -67,8 +96,17 @@ pub fn is_tooling_config(path: &str) -> bool {
         return true;
     }
     let stem = file_name.split('.').next().unwrap_or("");
+    // A `*.config.*` file inside a source folder is the application's own configuration
+    // module (NestJS's `src/config/app.config.ts`, `database.config.ts`), run in
+    // production; a tool's configuration sits beside the package's sources.
+    let in_sources = path
+        .split('/')
+        .rev()
+        .skip(1)
+        .any(|dir| matches!(dir, "src" | "lib" | "app" | "server" | "config"))
+        && !TOOL_CONFIG_STEMS.contains(&stem);
     // `vite.config.ts`, `nuxt.config.mjs`, `.eslintrc.js`, `karma.conf.js`
-    file_name.contains(".config.")
+    (file_name.contains(".config.") && !in_sources)
         || file_name.starts_with(".eslintrc")
         || file_name.contains(".conf.")
         || matches!(
@@ -122,6 +160,15 @@ mod tests {
         assert!(is_tooling_config("webpack.prod.js"));
         assert!(!is_tooling_config("src/config.ts"));
         assert!(!is_tooling_config("src/configure.rs"));
+        assert!(!is_tooling_config("src/config/app.config.ts"));
+        assert!(!is_tooling_config("apps/api/src/database.config.ts"));
+        assert!(
+            !is_tooling_config("app/app.config.ts"),
+            "Nuxt's runtime app config"
+        );
+        assert!(is_tooling_config("apps/web/vite.config.ts"));
+        assert!(is_tooling_config("packages/ui/src/vitest.config.ts"));
+        assert!(is_tooling_config("jest.config.js"));
         assert!(is_tooling_config("tools/release/build.ts"));
         assert!(is_tooling_config("scripts/seed.js"));
         assert!(

@@ -110,8 +110,19 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &RustContext<'_>, out: &mut Vec<Di
         if is_in_test_code(&parent) || is_in_debug_only_code(&parent) || in_message_macro(&parent) {
             continue;
         }
+        // derive_builder's `#[builder(default = r#""localhost".to_string()"#)]` holds an
+        // expression: the address is the string literal inside it.
+        let mut value = value.into_owned();
         let flow = match attribute_default(&token) {
-            Some(flow) => flow,
+            Some((flow, holds_code)) => {
+                if holds_code {
+                    match first_quoted(&value) {
+                        Some(inner) => value = inner,
+                        None => continue,
+                    }
+                }
+                flow
+            }
             None if is_in_attribute(&parent) => continue,
             None => {
                 config_macro_default(&token).unwrap_or_else(|| flow_of(&token, &serde_defaults))
@@ -199,10 +210,20 @@ fn attribute_pairs(tree: &ast::TokenTree) -> Vec<(String, SyntaxToken)> {
         .collect()
 }
 
+/// The contents of the first `"…"` literal in `code` (no escapes inside: an address has
+/// none).
+fn first_quoted(code: &str) -> Option<String> {
+    let start = code.find('"')? + 1;
+    let end = code[start..].find('"')? + start;
+    Some(code[start..end].to_string())
+}
+
 /// A string that is a setting's default in an attribute of a field:
 /// `#[arg(default_value = "http://localhost:8080")]`, `#[config(default = "localhost")]`.
 /// serde's `default = "…"` names a function instead, read by [`serde_default_fns`].
-fn attribute_default(token: &SyntaxToken) -> Option<Flow> {
+///
+/// Also says whether the value is an expression to look into (derive_builder's).
+fn attribute_default(token: &SyntaxToken) -> Option<(Flow, bool)> {
     let tree = token.parent().and_then(ast::TokenTree::cast)?;
     let meta = tree.syntax().parent().and_then(ast::TokenTreeMeta::cast)?;
     let attribute = meta.path().map(|p| compact_text(p.syntax()))?;
@@ -234,10 +255,13 @@ fn attribute_default(token: &SyntaxToken) -> Option<Flow> {
         "arg" | "clap" | "structopt" | "command" => "a command-line default".to_string(),
         other => format!("`#[{other}(…)]`"),
     };
-    Some(Flow::Default {
-        setting: env.or(field),
-        declared_in,
-    })
+    Some((
+        Flow::Default {
+            setting: env.or(field),
+            declared_in,
+        },
+        attribute == "builder",
+    ))
 }
 
 /// A string in the arguments of a configuration macro (`make_config! { settings {
