@@ -37,10 +37,10 @@ crate::declare_rule! {
     ///   `Access-Control-Allow-Origin`, tower-http `allow_origin`, actix-cors
     ///   `allowed_origin`), as a client's base (`new WebSocket(…)`, `io(…)`), or as the value
     ///   of a constant, variable, field or key named as an endpoint (`API_URL`, `baseUrl`,
-    ///   `server_url`); a listen address (`0.0.0.0:8080`) only as the fallback or default of a
-    ///   setting.
-    /// - **info**: a public address in any of those places, and any address passed to a
-    ///   request (`fetch`, `axios.get`, `client.get`, `reqwest::get`): a fixed third-party API
+    ///   `server_url`).
+    /// - **info**: a public address in any of those places; a listen address
+    ///   (`0.0.0.0:8080`, `::`) only as the fallback or default of a setting; and any address
+    ///   passed to a request (`fetch`, `axios.get`, `client.get`, `reqwest::get`): a fixed third-party API
     ///   or a companion program on the user's machine is usually intended. The
     ///   `public-endpoints` option raises these or turns them off.
     ///
@@ -172,7 +172,13 @@ impl HardcodedUrl {
                     .is_some_and(|name| is_env_name(name) || keys::names_endpoint(name)),
                 _ => false,
             };
-            return of_setting.then_some(Severity::Warning);
+            // Listening on every interface is right in a container too: information, as
+            // for a public endpoint.
+            return if of_setting {
+                self.public_endpoints
+            } else {
+                None
+            };
         }
         match flow {
             Flow::Plain => None,
