@@ -36,10 +36,12 @@ fn findings(report: &Value) -> Vec<(String, u64, String)> {
 }
 
 const LOCAL_FALLBACK: &str = "export const api = process.env.API_URL || 'http://localhost:3000';\n";
+/// A warning: a local address under a name that says endpoint.
+const LOCAL_ADDRESS: &str = "export const apiUrl = 'http://localhost:3000';\n";
 
 #[test]
 fn exit_status_follows_the_worst_severity() {
-    let dir = project(&[("src/api.ts", LOCAL_FALLBACK)]);
+    let dir = project(&[("src/api.ts", LOCAL_ADDRESS)]);
     let (code, report) = json(dir.path(), &[]);
     assert_eq!(code, 0, "a warning does not fail the run");
     assert_eq!(
@@ -71,7 +73,7 @@ fn exit_status_follows_the_worst_severity() {
 fn json_output_follows_the_contract() {
     let dir = project(&[(
         "src/api.ts",
-        "// é\nconst a = 1; const u = \"http://localhost:3000\";\n",
+        "// é\nconst a=1; const url = \"http://localhost:3000\";\n",
     )]);
     let (_, report) = json(dir.path(), &[]);
     assert_eq!(report["version"], 1);
@@ -171,10 +173,10 @@ fn broken_files_are_reported_and_the_run_goes_on() {
         ("a/broken.ts", "export function f( {\n  return 1 +;\n"),
         (
             "a/broken.rs",
-            "fn main() { let x = ; }\nconst U: &str = \"http://localhost:1\";\n",
+            "fn main() { let x = ; }\nconst U_URL: &str = \"http://localhost:1\";\n",
         ),
         ("a/binary.js", "\u{0}\u{0}"),
-        ("b/api.ts", LOCAL_FALLBACK),
+        ("b/api.ts", LOCAL_ADDRESS),
     ]);
     std::fs::write(dir.path().join("a/latin1.ts"), b"const s = '\xe9';\n").unwrap();
     let (code, report) = json(dir.path(), &[]);
@@ -211,18 +213,18 @@ fn broken_files_are_reported_and_the_run_goes_on() {
 fn suppressions_need_a_known_rule_and_a_reason() {
     let text = "\
 // prodlint-ignore hardcoded-url: dev proxy only
-const a = 'http://localhost:1';
-const b = 'http://localhost:2'; // prodlint-ignore hardcoded-url: same
-const c = 'http://localhost:3'; // prodlint-ignore hardcoded-url
-const d = 'http://localhost:4'; // prodlint-ignore hardcoded-ulr: typo
+const aUrl = 'http://localhost:1';
+const bUrl = 'http://localhost:2'; // prodlint-ignore hardcoded-url: same
+const cUrl = 'http://localhost:3'; // prodlint-ignore hardcoded-url
+const dUrl = 'http://localhost:4'; // prodlint-ignore hardcoded-ulr: typo
 const e = 1; // prodlint-ignore hardcoded-url: nothing to suppress
-const f = 'http://localhost:6';
+const fUrl = 'http://localhost:6';
 ";
     let dir = project(&[
         ("src/a.ts", text),
         (
             "src/b.ts",
-            "// prodlint-ignore-file hardcoded-url: fixtures\nconst x = 'http://localhost:1';\n",
+            "// prodlint-ignore-file hardcoded-url: fixtures\nconst xUrl = 'http://localhost:1';\n",
         ),
     ]);
     let (_, report) = json(dir.path(), &[]);
@@ -304,7 +306,7 @@ fn discovery_skips_dependencies_build_output_and_excludes() {
         ("node_modules/pkg/index.js", LOCAL_FALLBACK),
         (
             "target/debug/build/x.rs",
-            "const U: &str = \"http://localhost:1\";",
+            "const U_URL: &str = \"http://localhost:1\";",
         ),
         ("dist/app.js", LOCAL_FALLBACK),
         (".nuxt/imports.ts", LOCAL_FALLBACK),
@@ -330,7 +332,7 @@ fn discovery_skips_dependencies_build_output_and_excludes() {
 fn select_and_ignore_choose_rules() {
     let dir = project(&[(
         "a.ts",
-        "const a = 'http://localhost:1'; // prodlint-ignore hardcoded-url\n",
+        "const aUrl = 'http://localhost:1'; // prodlint-ignore hardcoded-url\n",
     )]);
     let rules = |args: &[&str]| -> Vec<String> {
         findings(&json(dir.path(), args).1)
@@ -451,9 +453,9 @@ fn a_baseline_hides_known_findings_and_counts_stale_entries() {
     let dir = project(&[
         (
             "src/a.ts",
-            "const a = 'http://localhost:1';\nconst b = 'http://localhost:2';\n",
+            "const aUrl = 'http://localhost:1';\nconst bUrl = 'http://localhost:2';\n",
         ),
-        ("src/b.ts", "const c = 'http://localhost:3';\n"),
+        ("src/b.ts", "const cUrl = 'http://localhost:3';\n"),
     ]);
     let output = prodlint(
         dir.path(),
@@ -468,7 +470,7 @@ fn a_baseline_hides_known_findings_and_counts_stale_entries() {
     // Lines move and a new finding appears: only the new one is reported.
     std::fs::write(
         dir.path().join("src/a.ts"),
-        "// a new header\n\nconst a = 'http://localhost:1';\nconst n = 'http://localhost:9';\nconst b = 'http://localhost:2';\n",
+        "// a new header\n\nconst aUrl = 'http://localhost:1';\nconst nUrl = 'http://localhost:9';\nconst bUrl = 'http://localhost:2';\n",
     )
     .unwrap();
     let (_, report) = json(dir.path(), &["--baseline", "prodlint-baseline.json"]);
@@ -498,7 +500,7 @@ const UNUSED_SUPPRESSIONS: &str = "\
 const a = 1; // prodlint-ignore hardcoded-url: stale
 // prodlint-ignore hardcoded-url: stale too
 const b = 2;
-const c = 'http://localhost:3'; // prodlint-ignore hardcoded-url: used
+const cUrl = 'http://localhost:3'; // prodlint-ignore hardcoded-url: used
 ";
 
 #[test]
@@ -515,7 +517,7 @@ fn fix_applies_safe_fixes_and_reports_what_remains() {
     assert!(findings(&report).is_empty(), "nothing remains: {report:#}");
     assert_eq!(
         std::fs::read_to_string(dir.path().join("src/a.ts")).unwrap(),
-        "const a = 1;\nconst b = 2;\nconst c = 'http://localhost:3'; // prodlint-ignore hardcoded-url: used\n"
+        "const a = 1;\nconst b = 2;\nconst cUrl = 'http://localhost:3'; // prodlint-ignore hardcoded-url: used\n"
     );
     assert_eq!(
         std::fs::read_to_string(dir.path().join("src/b.rs")).unwrap(),
@@ -608,10 +610,10 @@ fn the_cache_reuses_results_until_the_file_or_what_it_read_changes() {
     // The second run takes the findings from the cache: a (deliberately) edited cached
     // message shows that it did.
     let cached = std::fs::read_to_string(&cache_file).unwrap();
-    assert!(cached.contains("production falls back"));
+    assert!(cached.contains("`API_URL` falls back"));
     std::fs::write(
         &cache_file,
-        cached.replace("production falls back", "CACHED falls back"),
+        cached.replace("`API_URL` falls back", "CACHED falls back"),
     )
     .unwrap();
     assert_from_cache(root);
@@ -706,7 +708,7 @@ fn the_same_build_installed_again_reuses_the_cache() {
     let cached = std::fs::read_to_string(&cache_file).unwrap();
     std::fs::write(
         &cache_file,
-        cached.replace("production falls back", "CACHED falls back"),
+        cached.replace("`API_URL` falls back", "CACHED falls back"),
     )
     .unwrap();
     let installed = tempfile::tempdir().unwrap();
@@ -726,7 +728,7 @@ fn the_same_build_installed_again_reuses_the_cache() {
 #[test]
 fn the_summary_line_counts_in_words() {
     let dir = project(&[
-        ("src/api.ts", LOCAL_FALLBACK),
+        ("src/api.ts", LOCAL_ADDRESS),
         ("src/broken.ts", "export const = ;\n"),
     ]);
     let output = prodlint(dir.path(), &["check", "--format", "compact", "--no-cache"]);

@@ -6,7 +6,8 @@
 //! const api = process.env.API || "http://localhost:3000"; // expect: hardcoded-url
 //! ```
 //!
-//! and every other line must stay silent. A mismatch either way fails with both lists.
+//! and every other line must stay silent. A mismatch either way fails with both lists. A
+//! rule may carry the severity it must be reported with: `// expect: hardcoded-url(error)`.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -18,7 +19,8 @@ fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
-type Finding = (String, u32, String);
+/// Path, line, rule, and the severity where the expectation names one.
+type Finding = (String, u32, String, Option<String>);
 
 fn expected(project: &Path) -> BTreeSet<Finding> {
     let mut out = BTreeSet::new();
@@ -53,14 +55,27 @@ fn expected(project: &Path) -> BTreeSet<Finding> {
                 .trim_end_matches("*/")
                 .trim();
             for rule in rules.split(',').map(str::trim).filter(|r| !r.is_empty()) {
-                out.insert((relative.clone(), index as u32 + 1, rule.to_string()));
+                let (rule, severity) = match rule.split_once('(') {
+                    Some((rule, severity)) => (
+                        rule.trim(),
+                        Some(severity.trim_end_matches(')').trim().to_string()),
+                    ),
+                    None => (rule, None),
+                };
+                out.insert((
+                    relative.clone(),
+                    index as u32 + 1,
+                    rule.to_string(),
+                    severity,
+                ));
             }
         }
     }
     out
 }
 
-fn actual(project: &Path) -> BTreeSet<Finding> {
+/// The findings of `project`, each with its severity where `expected` names one for it.
+fn actual(project: &Path, expected: &BTreeSet<Finding>) -> BTreeSet<Finding> {
     let output = Command::new(env!("CARGO_BIN_EXE_prodlint"))
         .args(["check", ".", "--format", "json", "--no-cache"])
         .current_dir(project)
@@ -85,11 +100,14 @@ fn actual(project: &Path) -> BTreeSet<Finding> {
         .unwrap()
         .iter()
         .map(|d| {
-            (
-                d["path"].as_str().unwrap().to_string(),
-                d["line"].as_u64().unwrap() as u32,
-                d["rule"].as_str().unwrap().to_string(),
-            )
+            let path = d["path"].as_str().unwrap().to_string();
+            let line = d["line"].as_u64().unwrap() as u32;
+            let rule = d["rule"].as_str().unwrap().to_string();
+            let with_severity = expected
+                .iter()
+                .any(|(p, l, r, s)| (p, *l, r) == (&path, line, &rule) && s.is_some());
+            let severity = with_severity.then(|| d["severity"].as_str().unwrap().to_string());
+            (path, line, rule, severity)
         })
         .collect()
 }
@@ -116,7 +134,7 @@ fn every_fixture_project_reports_exactly_its_expectations() {
     let mut checked = 0;
     for project in &projects {
         let expected = expected(project);
-        let actual = actual(project);
+        let actual = actual(project, &expected);
         checked += expected.len();
         if expected != actual {
             let missing: Vec<_> = expected.difference(&actual).collect();

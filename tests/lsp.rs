@@ -253,7 +253,7 @@ fn diagnostics_follow_the_buffer_and_a_code_action_suppresses() {
         json!({ "start": { "line": 0, "character": start }, "end": { "line": 0, "character": end } })
     );
     assert_eq!(diagnostic["source"], "prodlint");
-    assert_eq!(diagnostic["severity"], 2);
+    assert_eq!(diagnostic["severity"], 1);
     assert!(diagnostic["codeDescription"]["href"]
         .as_str()
         .unwrap()
@@ -346,7 +346,8 @@ fn the_config_is_reloaded_when_it_changes() {
     let config = uri(&root, "prodlint.toml");
     let mut server = Server::start(&root, &[]);
     server.open(&file, LOCAL_FALLBACK);
-    assert_eq!(server.diagnostics(&file)[0]["severity"], 2);
+    // A local fallback is an error by default.
+    assert_eq!(server.diagnostics(&file)[0]["severity"], 1);
 
     let changed = |server: &mut Server| {
         server.notify(
@@ -356,11 +357,11 @@ fn the_config_is_reloaded_when_it_changes() {
     };
     std::fs::write(
         root.join("prodlint.toml"),
-        "[rules.hardcoded-url]\nseverity = \"error\"\n",
+        "[rules.hardcoded-url]\nseverity = \"warning\"\n",
     )
     .unwrap();
     changed(&mut server);
-    assert_eq!(server.diagnostics(&file)[0]["severity"], 1);
+    assert_eq!(server.diagnostics(&file)[0]["severity"], 2);
 
     // An invalid file is shown on itself, and the last valid rules go on.
     std::fs::write(
@@ -379,7 +380,7 @@ fn the_config_is_reloaded_when_it_changes() {
     std::fs::write(root.join("prodlint.toml"), "").unwrap();
     changed(&mut server);
     assert_eq!(server.diagnostics(&config), Vec::<Value>::new());
-    assert_eq!(server.diagnostics(&file)[0]["severity"], 2);
+    assert_eq!(server.diagnostics(&file)[0]["severity"], 1);
 
     // A client that watches no files: the change is noticed at the next edit.
     std::fs::write(

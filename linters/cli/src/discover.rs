@@ -212,3 +212,34 @@ pub fn discover(paths: &[PathBuf], configs: &Configs, cwd: &Path, threads: usize
         config_errors,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_are_supported() {
+        for name in [
+            "a.rs",
+            "a.ts",
+            "a.tsx",
+            "a.mjs",
+            "App.vue",
+            "Page.svelte",
+            "index.astro",
+        ] {
+            assert!(is_supported(Path::new(name)), "{name}");
+        }
+        for name in [
+            "a.min.js",
+            "a.bundle.js",
+            "a.css",
+            "a.html",
+            "a.md",
+            "svelte",
+            "astro",
+        ] {
+            assert!(!is_supported(Path::new(name)), "{name}");
+        }
+    }
+}

@@ -8,6 +8,7 @@ mod config;
 mod dependency;
 mod diagnostic;
 mod files;
+mod generated;
 mod paths;
 mod project;
 mod rule;
@@ -21,6 +22,7 @@ pub use files::{
     not_regular, read_regular, read_regular_to_string, temporary_beside, write_and_sync,
     write_atomically,
 };
+pub use generated::is_generated;
 pub use paths::{is_test_path, is_tooling_config};
 pub use project::{normalize, Dependencies, Project, ProjectIndex};
 pub use rule::{FixAvailability, Language, RuleMeta, DOCS_BASE_URL};

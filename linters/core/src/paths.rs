@@ -7,10 +7,12 @@ const TEST_DIRS: &[&str] = &[
     "tests",
     "__tests__",
     "__mocks__",
+    "mocks",
     "__fixtures__",
     "spec",
     "e2e",
     "cypress",
+    "playwright",
     "benches",
     "examples",
     "testdata",
@@ -19,8 +21,17 @@ const TEST_DIRS: &[&str] = &[
     "fixtures",
 ];
 
-/// File name parts that mark a test or a story: `api.test.ts`, `api.spec.js`, `Button.stories.tsx`.
-const TEST_INFIXES: &[&str] = &[".test.", ".spec.", ".e2e.", ".stories.", ".story."];
+/// File name parts that mark a test, a story or a mock: `api.test.ts`, `api.spec.js`,
+/// `Button.stories.tsx`, `user.service.mock.ts`.
+const TEST_INFIXES: &[&str] = &[
+    ".test.",
+    ".spec.",
+    ".e2e.",
+    ".stories.",
+    ".story.",
+    ".mock.",
+    ".mocks.",
+];
 
 /// Whether `path` (relative, `/`-separated) is test, benchmark or example code.
 pub fn is_test_path(path: &str) -> bool {
@@ -43,6 +54,35 @@ pub fn is_test_path(path: &str) -> bool {
                 || matches!(file_name, "tests.rs" | "test.rs")))
 }
 
+/// Tools whose configuration is `<tool>.config.*`, wherever it sits.
+const TOOL_CONFIG_STEMS: &[&str] = &[
+    "vite",
+    "vitest",
+    "jest",
+    "webpack",
+    "rollup",
+    "nuxt",
+    "next",
+    "tailwind",
+    "postcss",
+    "babel",
+    "eslint",
+    "prettier",
+    "playwright",
+    "cypress",
+    "astro",
+    "svelte",
+    "tsup",
+    "vue",
+    "karma",
+    "commitlint",
+    "stylelint",
+    "drizzle",
+    "rspack",
+    "esbuild",
+    "turbo",
+];
+
 /// Whether `path` is build or dev-tool configuration (`vite.config.ts`, `jest.config.js`,
 /// `build.rs`, `scripts/`): it runs on a developer's machine or in CI, not in production.
 pub fn is_tooling_config(path: &str) -> bool {
@@ -56,8 +96,17 @@ pub fn is_tooling_config(path: &str) -> bool {
         return true;
     }
     let stem = file_name.split('.').next().unwrap_or("");
+    // A `*.config.*` file inside a source folder is the application's own configuration
+    // module (NestJS's `src/config/app.config.ts`, `database.config.ts`), run in
+    // production; a tool's configuration sits beside the package's sources.
+    let in_sources = path
+        .split('/')
+        .rev()
+        .skip(1)
+        .any(|dir| matches!(dir, "src" | "lib" | "app" | "server" | "config"))
+        && !TOOL_CONFIG_STEMS.contains(&stem);
     // `vite.config.ts`, `nuxt.config.mjs`, `.eslintrc.js`, `karma.conf.js`
-    file_name.contains(".config.")
+    (file_name.contains(".config.") && !in_sources)
         || file_name.starts_with(".eslintrc")
         || file_name.contains(".conf.")
         || matches!(
@@ -84,6 +133,9 @@ mod tests {
             "libs/config/testdata/a.ts",
             "api_tests/src/shared.ts",
             "packages/integration-tests/setup.ts",
+            "libs/ui/src/lib/mocks/logo.service.ts",
+            "src/user.service.mock.ts",
+            "playwright/global-utils.ts",
         ] {
             assert!(is_test_path(path), "{path} is test code");
         }
@@ -95,6 +147,7 @@ mod tests {
             "src/tests.ts",
             "src/ab-test/variant.ts",
             "src/contests/list.ts",
+            "src/mockup/page.ts",
         ] {
             assert!(!is_test_path(path), "{path} is not test code");
         }
@@ -107,6 +160,15 @@ mod tests {
         assert!(is_tooling_config("webpack.prod.js"));
         assert!(!is_tooling_config("src/config.ts"));
         assert!(!is_tooling_config("src/configure.rs"));
+        assert!(!is_tooling_config("src/config/app.config.ts"));
+        assert!(!is_tooling_config("apps/api/src/database.config.ts"));
+        assert!(
+            !is_tooling_config("app/app.config.ts"),
+            "Nuxt's runtime app config"
+        );
+        assert!(is_tooling_config("apps/web/vite.config.ts"));
+        assert!(is_tooling_config("packages/ui/src/vitest.config.ts"));
+        assert!(is_tooling_config("jest.config.js"));
         assert!(is_tooling_config("tools/release/build.ts"));
         assert!(is_tooling_config("scripts/seed.js"));
         assert!(

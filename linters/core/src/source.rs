@@ -317,6 +317,8 @@ impl SourceFile {
             Some("tsx") => "TSX",
             Some("jsx") => "JSX",
             Some("vue") => "Vue",
+            Some("svelte") => "Svelte",
+            Some("astro") => "Astro",
             _ => "JavaScript",
         }
     }

@@ -1,10 +1,11 @@
-//! The TS/JS front end: parses `.ts .tsx .mts .cts .js .jsx .mjs .cjs` and the `<script>`
-//! blocks of `.vue` files with swc.
+//! The TS/JS front end: parses `.ts .tsx .mts .cts .js .jsx .mjs .cjs` files, the top-level
+//! `<script>` blocks of `.vue` and `.svelte` components and the frontmatter of `.astro`
+//! components with swc.
 //!
 //! Each file is parsed without a `SourceMap` (which is not `Send`): the input starts at
-//! `BytePos(1)`, so a swc span maps to a byte offset by subtracting one. A `.vue` file is
-//! parsed with everything outside its script blocks blanked to spaces, which keeps every
-//! offset, line and column of the original file.
+//! `BytePos(1)`, so a swc span maps to a byte offset by subtracting one. A component is
+//! parsed with everything outside its script blocks blanked to spaces ([`sfc`]), which
+//! keeps every offset, line and column of the original file.
 
 use prodlint_core::{Comment, Span};
 use swc_common::comments::SingleThreadedComments;
@@ -17,6 +18,7 @@ pub mod auto_imports;
 pub mod graph;
 mod module_info;
 pub mod resolve;
+pub mod sfc;
 
 pub use module_info::{
     module_info, AmbientModule, CommonJsExports, Export, Import, ImportBinding, ImportKind,
@@ -26,7 +28,9 @@ pub use swc_ecma_ast as ast;
 pub use swc_ecma_visit as visit;
 
 /// The extensions this front end reads.
-pub const EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs", "vue"];
+pub const EXTENSIONS: &[&str] = &[
+    "ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs", "vue", "svelte", "astro",
+];
 
 /// One parsed file. `Program` is `Send + Sync`, so parsed files can be kept for a later phase.
 pub struct JsFile {
@@ -34,6 +38,8 @@ pub struct JsFile {
     pub comments: Vec<Comment>,
     /// Errors the parser recovered from: the tree is usable but the code is not valid.
     pub recovered_errors: Vec<(Span, String)>,
+    /// Blocks of a component that were not read (a `<script lang="coffee">`), with why.
+    pub skipped_blocks: Vec<(Span, String)>,
 }
 
 /// A file swc could not parse at all.
@@ -53,76 +59,63 @@ pub fn span(span: swc_common::Span) -> Span {
     )
 }
 
-fn syntax_for(path: &str, script_is_ts: bool) -> Syntax {
+fn syntax_for(path: &str, component: Option<sfc::ScriptLang>) -> Syntax {
     let extension = path.rsplit('.').next().unwrap_or("");
     let ts = |tsx| {
         Syntax::Typescript(TsSyntax {
             tsx,
             decorators: true,
             dts: path.ends_with(".d.ts") || path.ends_with(".d.mts") || path.ends_with(".d.cts"),
+            // Astro's frontmatter may `return Astro.redirect(…)` at its top level, which
+            // TypeScript's grammar allows only with early errors off.
+            no_early_errors: extension == "astro",
             ..TsSyntax::default()
         })
     };
-    match extension {
-        "ts" | "mts" | "cts" => ts(false),
-        "tsx" => ts(true),
-        "vue" if script_is_ts => ts(false),
-        _ => Syntax::Es(EsSyntax {
-            // JSX in `.js` files is common in React projects.
-            jsx: true,
-            decorators: true,
-            import_attributes: true,
-            explicit_resource_management: true,
-            allow_return_outside_function: extension == "cjs",
-            ..EsSyntax::default()
-        }),
+    let es = Syntax::Es(EsSyntax {
+        // JSX in `.js` files is common in React projects.
+        jsx: true,
+        decorators: true,
+        import_attributes: true,
+        explicit_resource_management: true,
+        // CommonJS modules and Astro's frontmatter (`return Astro.redirect(…)`) may return.
+        allow_return_outside_function: extension == "cjs" || extension == "astro",
+        ..EsSyntax::default()
+    });
+    match (extension, component) {
+        (_, Some(sfc::ScriptLang::Ts)) => ts(false),
+        (_, Some(sfc::ScriptLang::Tsx)) => ts(true),
+        (_, Some(_)) => es,
+        ("ts" | "mts" | "cts", None) => ts(false),
+        ("tsx", None) => ts(true),
+        _ => es,
     }
 }
 
-/// The text of a `.vue` file with everything but the contents of its `<script>` blocks
-/// replaced by spaces (line breaks kept), and whether a block is TypeScript.
+/// The text of a `.vue` file with everything but the contents of its top-level `<script>`
+/// blocks replaced by spaces (line breaks kept), and whether a block is TypeScript.
 pub fn vue_script_text(text: &str) -> (String, bool) {
-    let mut out: Vec<u8> = text
-        .bytes()
-        .map(|b| if b == b'\n' || b == b'\r' { b } else { b' ' })
-        .collect();
-    let mut is_ts = false;
-    let lower = text.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(open) = lower[from..].find("<script").map(|i| i + from) {
-        let after_name = open + "<script".len();
-        // `<scripts>` or `<script-x>` are other elements.
-        if !lower[after_name..].starts_with(|c: char| c == '>' || c.is_whitespace()) {
-            from = after_name;
-            continue;
-        }
-        let Some(tag_end) = lower[open..].find('>').map(|i| i + open + 1) else {
-            break;
-        };
-        let tag = &lower[open..tag_end];
-        if tag.contains("lang=\"ts\"") || tag.contains("lang='ts'") || tag.contains("lang=\"tsx\"")
-        {
-            is_ts = true;
-        }
-        let Some(close) = lower[tag_end..].find("</script").map(|i| i + tag_end) else {
-            break;
-        };
-        out[tag_end..close].copy_from_slice(&text.as_bytes()[tag_end..close]);
-        from = close;
-    }
-    // Only ASCII bytes were replaced and whole multi-byte sequences copied back, so the
-    // blanked text is still UTF-8; a multi-byte character outside a block became spaces.
-    (String::from_utf8(out).expect("blanking keeps UTF-8"), is_ts)
+    let extracted = sfc::extract("a.vue", text);
+    (
+        extracted.blank_outside(text),
+        extracted.lang().is_typescript(),
+    )
 }
 
-/// Parses one file; `path` decides the dialect (TypeScript, TSX, JSX, Vue).
+/// Parses one file; `path` decides the dialect (TypeScript, TSX, JSX, a component's blocks).
 pub fn parse(path: &str, text: &str) -> Result<JsFile, ParseError> {
-    let (vue_text, vue_ts);
-    let (source, syntax) = if path.ends_with(".vue") {
-        (vue_text, vue_ts) = vue_script_text(text);
-        (vue_text.as_str(), syntax_for(path, vue_ts))
+    let script_text;
+    let mut skipped_blocks = Vec::new();
+    let (source, syntax) = if sfc::is_component(path) {
+        let extracted = sfc::extract(path, text);
+        script_text = extracted.blank_outside(text);
+        skipped_blocks = extracted.skipped.clone();
+        (
+            script_text.as_str(),
+            syntax_for(path, Some(extracted.lang())),
+        )
     } else {
-        (text, syntax_for(path, false))
+        (text, syntax_for(path, None))
     };
     let end = START + source.len() as u32;
     let comments = SingleThreadedComments::default();
@@ -160,6 +153,7 @@ pub fn parse(path: &str, text: &str) -> Result<JsFile, ParseError> {
         program,
         comments: all,
         recovered_errors,
+        skipped_blocks,
     })
 }
 
@@ -201,6 +195,46 @@ mod tests {
         assert_eq!(texts, [" head", " tail "]);
         let head = file.comments[0].span;
         assert_eq!(&text[head.start as usize..head.end as usize], "// head");
+    }
+
+    #[test]
+    fn components_parse_in_their_dialect_at_exact_positions() {
+        let svelte = "<script context=\"module\" lang=\"ts\">\n  export const ssr: boolean = false;\n</script>\n<script lang=\"ts\">\n  let { url = 'http://localhost:3000' }: { url?: string } = $props();\n  $: doubled = 2;\n</script>\n<a href={url}>é</a>\n";
+        let astro = "---\nimport Layout from '../layouts/Layout.astro';\nconst api: string = import.meta.env.API ?? 'http://localhost:3000';\nif (!api) return Astro.redirect('/404');\n---\n<Layout><h1>{api}</h1></Layout>\n";
+        let vue_tsx = "<script setup lang=\"tsx\">\nconst A = () => <div>{1 as number}</div>;\n</script>\n<template><A/></template>\n";
+        let vue_coffee = "<script lang=\"coffee\">\nx = -> 1\n</script>\n<script setup>\nconst a = 1;\n</script>\n";
+        for (path, text, needle) in [
+            ("a.svelte", svelte, "let { url"),
+            ("a.astro", astro, "const api"),
+            ("a.vue", vue_tsx, "const A"),
+            ("b.vue", vue_coffee, "const a"),
+        ] {
+            let file = parse(path, text).unwrap_or_else(|e| panic!("{path}: {e:?}"));
+            assert!(
+                file.recovered_errors.is_empty(),
+                "{path}: {:?}",
+                file.recovered_errors
+            );
+            let body = match &file.program {
+                swc_ecma_ast::Program::Module(module) => module
+                    .body
+                    .iter()
+                    .map(|item| span(swc_common::Spanned::span(item)).start as usize)
+                    .collect::<Vec<_>>(),
+                swc_ecma_ast::Program::Script(script) => script
+                    .body
+                    .iter()
+                    .map(|item| span(swc_common::Spanned::span(item)).start as usize)
+                    .collect(),
+            };
+            assert!(
+                body.contains(&text.find(needle).unwrap()),
+                "{path}: {body:?}"
+            );
+        }
+        let skipped = parse("b.vue", vue_coffee).unwrap().skipped_blocks;
+        assert_eq!(skipped.len(), 1);
+        assert!(skipped[0].1.contains("coffee"));
     }
 
     #[test]

@@ -111,6 +111,40 @@ fn is_test_attr(attr: &ast::Attr) -> bool {
     )
 }
 
+/// Whether `node` is compiled only into debug builds: inside an item, statement or
+/// expression marked `#[cfg(debug_assertions)]`, or the branch of
+/// `if cfg!(debug_assertions) { … }` (the `else` of `if !cfg!(debug_assertions)`).
+pub fn is_in_debug_only_code(node: &SyntaxNode) -> bool {
+    let debug_only_attr = |attr: ast::Attr| {
+        attr.meta()
+            .is_some_and(|meta| compact_text(meta.syntax()) == "cfg(debug_assertions)")
+    };
+    let mut child = node.clone();
+    for ancestor in node.ancestors() {
+        if ast::AnyHasAttrs::cast(ancestor.clone())
+            .is_some_and(|item| item.attrs().any(debug_only_attr))
+        {
+            return true;
+        }
+        if let Some(if_expr) = ast::IfExpr::cast(ancestor.clone()) {
+            let condition = if_expr.condition().map(|c| compact_text(c.syntax()));
+            let in_then = if_expr
+                .then_branch()
+                .is_some_and(|b| b.syntax().text_range().contains_range(child.text_range()));
+            let in_else = if_expr
+                .else_branch()
+                .is_some_and(|b| b.syntax().text_range().contains_range(child.text_range()));
+            match condition.as_deref() {
+                Some("cfg!(debug_assertions)") if in_then => return true,
+                Some("!cfg!(debug_assertions)") if in_else => return true,
+                _ => {}
+            }
+        }
+        child = ancestor;
+    }
+    false
+}
+
 /// Whether `node` is inside a test function or a `#[cfg(test)]` item (module, impl, fn).
 pub fn is_in_test_code(node: &SyntaxNode) -> bool {
     node.ancestors().any(|ancestor| {
@@ -153,6 +187,39 @@ mod tests {
         let expected = [("1", true), ("2", true), ("3", false), ("4", false)];
         let expected: Vec<_> = expected.iter().map(|(a, b)| (a.to_string(), *b)).collect();
         assert_eq!(in_test, expected);
+    }
+
+    #[test]
+    fn debug_only_code() {
+        let file = RustFile::parse(
+            "#[cfg(debug_assertions)]\nconst A: &str = \"1\";\nfn f() { if cfg!(debug_assertions) { \"2\" } else { \"3\" }; if !cfg!(debug_assertions) { \"4\" } else { \"5\" }; #[cfg(debug_assertions)] let x = \"6\"; }\n#[cfg(not(debug_assertions))]\nconst B: &str = \"7\";\n",
+        );
+        let debug: Vec<_> = file
+            .tree()
+            .syntax()
+            .descendants()
+            .filter_map(ast::Literal::cast)
+            .map(|l| {
+                (
+                    l.syntax().text().to_string(),
+                    is_in_debug_only_code(l.syntax()),
+                )
+            })
+            .collect();
+        let expected = [
+            ("1", true),
+            ("2", true),
+            ("3", false),
+            ("4", false),
+            ("5", true),
+            ("6", true),
+            ("7", false),
+        ];
+        let expected: Vec<_> = expected
+            .iter()
+            .map(|(a, b)| (format!("\"{a}\""), *b))
+            .collect();
+        assert_eq!(debug, expected);
     }
 
     #[test]

@@ -2,17 +2,24 @@ use prodlint_core::{Diagnostic, Span};
 use prodlint_js::ast::*;
 use prodlint_js::visit::{Visit, VisitWith};
 
-use super::keys::{is_identifier_key, key_kind, KeyKind};
-use super::{diagnostic, find_address, HardcodedUrl, Role};
+use super::keys::{is_allow_list_key, is_identifier_key, key_kind, names_endpoint, KeyKind};
+use super::{diagnostic, find_address, find_local_host, Flow, HardcodedUrl, Lang};
 use crate::JsContext;
 
 pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
+    let mut bases = UrlBases::default();
+    ctx.parsed.program.visit_with(&mut bases);
     let mut visitor = Visitor {
         rule,
         ctx,
         out,
-        role: Role::Plain,
+        flow: Flow::Plain,
         link: false,
+        key: None,
+        env_spec: false,
+        url_bases: bases.names,
+        returns: Flow::Plain,
+        is_svelte: ctx.file.display.ends_with(".svelte"),
     };
     ctx.parsed.program.visit_with(&mut visitor);
 }
@@ -21,11 +28,43 @@ struct Visitor<'a, 'c> {
     rule: &'a HardcodedUrl,
     ctx: &'a JsContext<'c>,
     out: &'a mut Vec<Diagnostic>,
-    /// The role of the literals in the subtree being visited.
-    role: Role,
-    /// Inside content for people (a JSX `href`, an `avatar` key, a data literal): public
-    /// addresses there are links and pictures, not endpoints; local ones are still reported.
+    /// Where the literals in the subtree being visited go.
+    flow: Flow,
+    /// Inside content for people (a JSX `href`, an `avatar` key, a data literal) or an
+    /// allow-list: the addresses there are links, pictures and permissions, not endpoints.
     link: bool,
+    /// The key of the innermost property being visited: the name of a setting in an env
+    /// schema (`CACHE_HOST: str({ default: "localhost" })`).
+    key: Option<String>,
+    /// Inside the options of an envalid validator (`str({ default, devDefault })`).
+    env_spec: bool,
+    /// Variables that the file passes as the base of `new URL(path, base)`.
+    url_bases: std::collections::BTreeSet<String>,
+    /// Where the value a function returns goes: the flow the function was written in
+    /// (`useFactory: async () => { return { host } }` inside a client's options).
+    returns: Flow,
+    /// A Svelte component, whose `export let` declarations are its props.
+    is_svelte: bool,
+}
+
+/// Collects the names passed as the base of `new URL(path, base)`: such a variable only
+/// serves to parse a path (`const base = browser ? location.origin : "http://localhost"`).
+#[derive(Default)]
+struct UrlBases {
+    names: std::collections::BTreeSet<String>,
+}
+
+impl Visit for UrlBases {
+    fn visit_new_expr(&mut self, new: &NewExpr) {
+        if matches!(&*new.callee, Expr::Ident(ident) if &*ident.sym == "URL") {
+            if let Some(Expr::Ident(base)) =
+                new.args.as_ref().and_then(|a| a.get(1)).map(|a| &*a.expr)
+            {
+                self.names.insert(base.sym.to_string());
+            }
+        }
+        new.visit_children_with(self);
+    }
 }
 
 fn atom_text(value: &swc_atoms::Wtf8Atom) -> String {
@@ -238,6 +277,212 @@ fn is_data_literal(expr: &Expr) -> bool {
     is_pure_literal(expr, &mut records) && records >= DATA_RECORDS
 }
 
+/// Constructors whose first argument is the address they connect to.
+const CALL_CONSTRUCTORS: &[&str] = &[
+    "WebSocket",
+    "EventSource",
+    "Request",
+    "ReconnectingWebSocket",
+];
+
+/// Name endings of client and connection classes: `new Redis({ host })`, `new Pool(…)`,
+/// `new ApolloClient({ uri })`, `new Queue("q", { connection })`.
+const CLIENT_CLASS_ENDINGS: &[&str] = &[
+    "Client",
+    "Connection",
+    "Pool",
+    "Socket",
+    "Queue",
+    "Worker",
+    "Producer",
+    "Consumer",
+    "Transport",
+    "Link",
+    "Redis",
+    "Kafka",
+    "Sequelize",
+    "Cluster",
+    "DataSource",
+    "Pusher",
+];
+
+/// Functions and methods that configure a client or connection from their arguments.
+const CLIENT_CALLS: &[&str] = &[
+    "createClient",
+    "createConnection",
+    "createPool",
+    "createTransport",
+    "createTransporter",
+    "createHttpLink",
+    "createCluster",
+    "forRoot",
+    "forRootAsync",
+    "register",
+    "registerAsync",
+    "registerQueue",
+    "registerQueueAsync",
+    "initializeApp",
+    "knex",
+];
+
+/// HTTP clients whose `create`/`extend` returns a configured client: `axios.create({ baseURL })`.
+const HTTP_CLIENT_OBJECTS: &[&str] = &["axios", "ky", "got", "ofetch", "$fetch", "wretch"];
+
+/// Functions that send a request to, or open a connection with, their first argument.
+const CALL_FUNCTIONS: &[&str] = &[
+    "fetch",
+    "$fetch",
+    "ofetch",
+    "useFetch",
+    "useLazyFetch",
+    "axios",
+    "got",
+    "ky",
+    "request",
+    "superagent",
+    "needle",
+    "io",
+    "connect",
+    "sendBeacon",
+];
+
+/// HTTP methods of a client object: `axios.get(…)`, `this.http.post(…)`.
+const CALL_METHODS: &[&str] = &[
+    "get", "post", "put", "patch", "delete", "head", "options", "request", "connect",
+];
+
+/// envalid's validators: `str({ default: "localhost", devDefault: … })`.
+const ENVALID_VALIDATORS: &[&str] = &["str", "url", "host", "port", "email", "json", "num", "bool"];
+
+/// Whether the name of an object that a method is called on says it is an HTTP client:
+/// `axios`, `this.http`, `this.httpService`, `apiClient`, `request`.
+fn is_http_object(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    HTTP_CLIENT_OBJECTS.contains(&name)
+        || [
+            "http",
+            "axios",
+            "client",
+            "api",
+            "request",
+            "fetch",
+            "superagent",
+        ]
+        .iter()
+        .any(|word| lower.contains(word))
+}
+
+fn is_client_class(name: &str) -> bool {
+    CLIENT_CLASS_ENDINGS.iter().any(|end| name.ends_with(end))
+}
+
+/// The last name of a constructor: `Redis` in `new Redis(…)`, `Client` in `new pg.Client(…)`.
+fn expr_name(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Ident(ident) => Some(ident.sym.to_string()),
+        Expr::Member(member) => member_prop_name(&member.prop),
+        Expr::Paren(paren) => expr_name(&paren.expr),
+        _ => None,
+    }
+}
+
+/// The written name of a value that a fallback replaces: `options.baseUrl`, `url`,
+/// `this.config.host`. Only plain names and member chains.
+fn value_name(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Ident(ident) => Some(ident.sym.to_string()),
+        Expr::This(_) => Some("this".to_string()),
+        Expr::Member(member) => {
+            let prop = member_prop_name(&member.prop)?;
+            Some(format!("{}.{prop}", value_name(&member.obj)?))
+        }
+        Expr::OptChain(chain) => match &*chain.base {
+            OptChainBase::Member(member) => {
+                let prop = member_prop_name(&member.prop)?;
+                Some(format!("{}.{prop}", value_name(&member.obj)?))
+            }
+            OptChainBase::Call(_) => None,
+        },
+        Expr::Paren(paren) => value_name(&paren.expr),
+        Expr::TsNonNull(non_null) => value_name(&non_null.expr),
+        Expr::TsAs(as_expr) => value_name(&as_expr.expr),
+        _ => None,
+    }
+}
+
+fn pat_name(pat: &Pat) -> Option<String> {
+    match pat {
+        Pat::Ident(ident) => Some(ident.id.sym.to_string()),
+        _ => None,
+    }
+}
+
+/// `NODE_ENV` and Vite's `MODE` compared with a mode name.
+fn is_mode_read(expr: &Expr) -> bool {
+    match expr {
+        Expr::Member(member) => {
+            matches!(
+                member_prop_name(&member.prop).as_deref(),
+                Some("NODE_ENV" | "MODE")
+            ) && is_env_object(&member.obj)
+        }
+        Expr::Paren(paren) => is_mode_read(&paren.expr),
+        _ => false,
+    }
+}
+
+/// Whether `expr` holds only in development (`Some(true)`: `import.meta.env.DEV`,
+/// `process.env.NODE_ENV !== "production"`, `__DEV__`, SvelteKit's `dev`) or only in
+/// production (`Some(false)`: `import.meta.env.PROD`, `NODE_ENV === "production"`).
+fn dev_only(expr: &Expr) -> Option<bool> {
+    match expr {
+        Expr::Paren(paren) => dev_only(&paren.expr),
+        Expr::Unary(unary) if unary.op == UnaryOp::Bang => dev_only(&unary.arg).map(|dev| !dev),
+        Expr::Ident(ident) => match &*ident.sym {
+            "__DEV__" | "isDev" | "isDevelopment" | "IS_DEV" | "IS_DEVELOPMENT" | "dev" => {
+                Some(true)
+            }
+            "isProd" | "isProduction" | "IS_PROD" | "IS_PRODUCTION" => Some(false),
+            _ => None,
+        },
+        Expr::Member(member) if is_env_object(&member.obj) => {
+            match member_prop_name(&member.prop).as_deref() {
+                Some("DEV") => Some(true),
+                Some("PROD") => Some(false),
+                _ => None,
+            }
+        }
+        Expr::Bin(bin) => {
+            let equal = match bin.op {
+                BinaryOp::EqEq | BinaryOp::EqEqEq => true,
+                BinaryOp::NotEq | BinaryOp::NotEqEq => false,
+                // `import.meta.env.DEV && x`: development only if either side is.
+                BinaryOp::LogicalAnd => {
+                    return (dev_only(&bin.left) == Some(true)
+                        || dev_only(&bin.right) == Some(true))
+                    .then_some(true);
+                }
+                _ => return None,
+            };
+            let mode = match (&*bin.left, &*bin.right) {
+                (read, Expr::Lit(Lit::Str(s))) | (Expr::Lit(Lit::Str(s)), read)
+                    if is_mode_read(read) =>
+                {
+                    atom_text(&s.value)
+                }
+                _ => return None,
+            };
+            let is_dev_mode = match mode.as_str() {
+                "development" | "dev" | "test" | "local" => true,
+                "production" | "prod" => false,
+                _ => return None,
+            };
+            Some(is_dev_mode == equal)
+        }
+        _ => None,
+    }
+}
+
 impl Visitor<'_, '_> {
     /// Visits with `link` set to `link`.
     fn as_link(&mut self, link: bool, f: impl FnOnce(&mut Self)) {
@@ -247,15 +492,27 @@ impl Visitor<'_, '_> {
     }
 
     /// Visits a value under `key` (an object key, a JSX attribute): a key that names a
-    /// link or a picture makes its public addresses content, one that names an endpoint
-    /// makes them addresses again, even inside content.
+    /// link or a picture makes its addresses content, one that names an endpoint makes them
+    /// addresses again, even inside content, and names where they go if nothing else does.
     fn under_key(&mut self, key: &str, f: impl FnOnce(&mut Self)) {
-        let link = match key_kind(key) {
-            KeyKind::People => true,
-            KeyKind::Endpoint => false,
-            KeyKind::Neutral => self.link,
-        };
-        self.as_link(link, f);
+        let saved_key = self.key.replace(key.to_string());
+        match key_kind(key) {
+            KeyKind::People => self.as_link(true, f),
+            // `url` inside a data set stays content; `apiUrl` does not. Under a name that
+            // already says endpoint (`const endpoint = { url }`), that name is kept.
+            KeyKind::Address if self.link || matches!(self.flow, Flow::Endpoint { .. }) => f(self),
+            KeyKind::Endpoint | KeyKind::Address
+                if matches!(self.flow, Flow::Plain | Flow::Endpoint { .. }) =>
+            {
+                let flow = Flow::Endpoint {
+                    name: key.to_string(),
+                };
+                self.as_link(false, |v| v.with_flow(flow, f));
+            }
+            KeyKind::Endpoint | KeyKind::Address => self.as_link(false, f),
+            KeyKind::Neutral => f(self),
+        }
+        self.key = saved_key;
     }
 
     /// Visits an array or object literal, as content when it is a data set.
@@ -267,26 +524,85 @@ impl Visitor<'_, '_> {
         }
     }
 
-    fn with_role(&mut self, role: Role, f: impl FnOnce(&mut Self)) {
-        let saved = std::mem::replace(&mut self.role, role);
+    /// Visits a function body: its statements go nowhere in particular, its returns go
+    /// where the function does.
+    fn function_body(&mut self, f: impl FnOnce(&mut Self)) {
+        let outer = std::mem::replace(&mut self.flow, Flow::Plain);
+        let saved_returns = std::mem::replace(&mut self.returns, outer.clone());
         f(self);
-        self.role = saved;
+        self.returns = saved_returns;
+        self.flow = outer;
+    }
+
+    fn with_flow(&mut self, flow: Flow, f: impl FnOnce(&mut Self)) {
+        let saved = std::mem::replace(&mut self.flow, flow);
+        f(self);
+        self.flow = saved;
+    }
+
+    /// Visits a value whose name says it is an endpoint, where nothing else says more.
+    fn named(&mut self, name: Option<String>, f: impl FnOnce(&mut Self)) {
+        match name {
+            Some(name)
+                if matches!(self.flow, Flow::Plain | Flow::Endpoint { .. })
+                    && names_endpoint(&name) =>
+            {
+                self.with_flow(Flow::Endpoint { name }, f)
+            }
+            Some(name) if key_kind(&name) == KeyKind::People => self.as_link(true, f),
+            _ => f(self),
+        }
+    }
+
+    /// A default declared in an env schema or a validated configuration class.
+    fn schema_default(&self, declared_in: &str) -> Flow {
+        Flow::Default {
+            setting: self.key.clone(),
+            declared_in: declared_in.to_string(),
+        }
     }
 
     fn report(&mut self, value: &str, then_placeholder: bool, span: swc_common::Span) {
-        let Some(mut address) = find_address(value, then_placeholder) else {
-            return;
-        };
-        if (self.link && !address.local) || self.rule.is_allowed(&address) {
+        if self.link {
             return;
         }
+        // A bare `localhost` is a host only where a host is expected.
+        let takes_bare_host = matches!(
+            self.flow,
+            Flow::Fallback { .. } | Flow::Default { .. } | Flow::Client { .. }
+        );
+        let found = find_address(value, then_placeholder).or_else(|| {
+            (takes_bare_host && !then_placeholder)
+                .then(|| find_local_host(value))
+                .flatten()
+        });
+        let Some(mut address) = found else {
+            return;
+        };
+        let Some(severity) = self.rule.severity(&address, &self.flow) else {
+            return;
+        };
         let span = prodlint_js::span(span);
         if then_placeholder {
             // Show the template as written, substitutions included.
             address.text = self.ctx.file.slice(span).trim_matches('`').to_string();
         }
-        self.out
-            .push(diagnostic(self.ctx.file, span, &address, &self.role));
+        self.out.push(diagnostic(
+            self.ctx.file,
+            span,
+            &address,
+            &self.flow,
+            severity,
+            Lang::Js,
+        ));
+    }
+
+    /// Visits a statement or expression that runs only in development (or, with
+    /// `dev == false`, only in production) as such: development code is not reported.
+    fn branch<T: VisitWith<Self>>(&mut self, node: &T, runs_in_production: bool) {
+        if runs_in_production {
+            node.visit_with(self);
+        }
     }
 }
 
@@ -329,12 +645,74 @@ impl Visit for Visitor<'_, '_> {
         }
     }
 
+    // A function's body is not where its caller's arguments go: `new Promise(() => { … })`.
+    // An arrow's expression body is its value: `useFactory: () => ({ host })`.
+    // What it returns is its value, and goes where the function does.
+    fn visit_function(&mut self, function: &Function) {
+        self.function_body(|v| function.visit_children_with(v));
+    }
+
+    fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
+        match &*arrow.body {
+            ArrowFunctionBody::Expr(_) => arrow.visit_children_with(self),
+            ArrowFunctionBody::FunctionBody(_) => {
+                self.function_body(|v| arrow.visit_children_with(v))
+            }
+        }
+    }
+
+    fn visit_return_stmt(&mut self, stmt: &ReturnStmt) {
+        let flow = self.returns.clone();
+        self.with_flow(flow, |v| stmt.arg.visit_with(v));
+    }
+
+    // Svelte 4 props: `export let apiUrl = "http://localhost:3000"` is a prop's default.
+    fn visit_export_decl(&mut self, export: &ExportDecl) {
+        let Decl::Var(var) = &export.decl else {
+            return export.visit_children_with(self);
+        };
+        if !self.is_svelte || var.kind != VarDeclKind::Let {
+            return export.visit_children_with(self);
+        }
+        for declarator in &var.decls {
+            let flow = Flow::Default {
+                setting: pat_name(&declarator.name),
+                declared_in: "a component prop".to_string(),
+            };
+            self.with_flow(flow, |v| declarator.init.visit_with(v));
+        }
+    }
+
+    fn visit_if_stmt(&mut self, stmt: &IfStmt) {
+        let Some(dev) = dev_only(&stmt.test) else {
+            return stmt.visit_children_with(self);
+        };
+        stmt.test.visit_with(self);
+        self.branch(&stmt.cons, !dev);
+        if let Some(alt) = &stmt.alt {
+            self.branch(alt, dev);
+        }
+    }
+
     fn visit_bin_expr(&mut self, bin: &BinExpr) {
+        if bin.op == BinaryOp::LogicalAnd && dev_only(&bin.left) == Some(true) {
+            // `import.meta.env.DEV && "http://localhost:3000"`
+            return bin.left.visit_with(self);
+        }
         if matches!(bin.op, BinaryOp::LogicalOr | BinaryOp::NullishCoalescing) {
-            if let Some(config) = config_read(&bin.left) {
+            // `process.env.API_URL || …` names the variable; `options.baseUrl ?? …` the value.
+            let config = config_read(&bin.left).or_else(|| {
+                value_name(&bin.left).map(|name| {
+                    (
+                        prodlint_js::span(swc_common::Spanned::span(&*bin.left)),
+                        Some(name),
+                    )
+                })
+            });
+            if let Some(config) = config {
                 bin.left.visit_with(self);
-                self.with_role(
-                    Role::Fallback {
+                self.with_flow(
+                    Flow::Fallback {
                         config: Some(config),
                     },
                     |v| bin.right.visit_with(v),
@@ -346,14 +724,20 @@ impl Visit for Visitor<'_, '_> {
     }
 
     fn visit_cond_expr(&mut self, cond: &CondExpr) {
+        if let Some(dev) = dev_only(&cond.test) {
+            cond.test.visit_with(self);
+            self.branch(&cond.cons, !dev);
+            self.branch(&cond.alt, dev);
+            return;
+        }
         match config_read(&cond.test) {
             Some(config) => {
                 cond.test.visit_with(self);
-                let role = Role::Fallback {
+                let flow = Flow::Fallback {
                     config: Some(config),
                 };
-                self.with_role(role.clone(), |v| cond.cons.visit_with(v));
-                self.with_role(role, |v| cond.alt.visit_with(v));
+                self.with_flow(flow.clone(), |v| cond.cons.visit_with(v));
+                self.with_flow(flow, |v| cond.alt.visit_with(v));
             }
             None => cond.visit_children_with(self),
         }
@@ -363,7 +747,7 @@ impl Visit for Visitor<'_, '_> {
         // `const corsOptions = { origin: [...] }`
         if let Pat::Ident(name) = &declarator.name {
             if name.id.sym.to_ascii_lowercase().contains("cors") {
-                self.with_role(Role::Cors, |v| declarator.init.visit_with(v));
+                self.with_flow(Flow::Cors, |v| declarator.init.visit_with(v));
                 return;
             }
         }
@@ -377,14 +761,75 @@ impl Visit for Visitor<'_, '_> {
                                 prodlint_js::span(assign.key.span),
                                 Some(assign.key.sym.to_string()),
                             ));
-                            self.with_role(Role::Fallback { config }, |v| default.visit_with(v));
+                            self.with_flow(Flow::Fallback { config }, |v| default.visit_with(v));
                         }
                     }
                 }
                 return;
             }
         }
-        declarator.visit_children_with(self);
+        declarator.name.visit_with(self);
+        if let Some(name) = pat_name(&declarator.name) {
+            if self.url_bases.contains(&name) {
+                return self.as_link(true, |v| declarator.init.visit_with(v));
+            }
+        }
+        // `const API_URL = "http://localhost:3000"`
+        self.named(pat_name(&declarator.name), |v| {
+            declarator.init.visit_with(v)
+        });
+    }
+
+    // `function connect(url = "http://localhost:3000")`, `let { apiUrl = … } = $props()`.
+    fn visit_assign_pat(&mut self, pat: &AssignPat) {
+        pat.left.visit_with(self);
+        let flow = Flow::Default {
+            setting: pat_name(&pat.left),
+            declared_in: "a default parameter".to_string(),
+        };
+        self.with_flow(flow, |v| pat.right.visit_with(v));
+    }
+
+    fn visit_assign_pat_prop(&mut self, prop: &AssignPatProp) {
+        if let Some(value) = &prop.value {
+            let flow = Flow::Default {
+                setting: Some(prop.key.sym.to_string()),
+                declared_in: "a destructuring default".to_string(),
+            };
+            self.with_flow(flow, |v| value.visit_with(v));
+        }
+    }
+
+    // `this.baseUrl = "http://localhost:3000"`
+    fn visit_assign_expr(&mut self, assign: &AssignExpr) {
+        let name = match &assign.left {
+            AssignTarget::Simple(SimpleAssignTarget::Member(member)) => {
+                member_prop_name(&member.prop)
+            }
+            AssignTarget::Simple(SimpleAssignTarget::Ident(ident)) => {
+                Some(ident.id.sym.to_string())
+            }
+            _ => None,
+        };
+        assign.left.visit_with(self);
+        self.named(name, |v| assign.right.visit_with(v));
+    }
+
+    fn visit_class_prop(&mut self, prop: &ClassProp) {
+        let name = prop_name(&prop.key);
+        prop.decorators.visit_with(self);
+        let Some(value) = &prop.value else { return };
+        if !prop.decorators.is_empty() {
+            // `@IsString() DATABASE_HOST = "localhost"` in a class validated by
+            // class-validator, as `@nestjs/config` recommends.
+            let flow = Flow::Default {
+                setting: name,
+                declared_in: "a validated configuration class".to_string(),
+            };
+            self.with_flow(flow, |v| value.visit_with(v));
+        } else {
+            self.named(name, |v| value.visit_with(v));
+        }
     }
 
     fn visit_call_expr(&mut self, call: &CallExpr) {
@@ -407,7 +852,7 @@ impl Visit for Visitor<'_, '_> {
             }
             (Some("cors" | "enableCors" | "allowOrigin" | "allowOrigins"), _) => {
                 call.callee.visit_with(self);
-                self.with_role(Role::Cors, |v| call.args.visit_with(v));
+                self.with_flow(Flow::Cors, |v| call.args.visit_with(v));
                 return;
             }
             (Some("setHeader" | "header" | "set" | "append"), _)
@@ -415,7 +860,7 @@ impl Visit for Visitor<'_, '_> {
                     .is_some_and(|h| h.eq_ignore_ascii_case("access-control-allow-origin")) =>
             {
                 call.callee.visit_with(self);
-                self.with_role(Role::Cors, |v| call.args[1..].visit_with(v));
+                self.with_flow(Flow::Cors, |v| call.args[1..].visit_with(v));
                 return;
             }
             _ => {}
@@ -427,7 +872,57 @@ impl Visit for Visitor<'_, '_> {
             // `config.get("API_URL", "http://localhost:3000")`
             let config = Some((prodlint_js::span(call.span), first_string_arg(&call.args)));
             call.callee.visit_with(self);
-            self.with_role(Role::Fallback { config }, |v| call.args[1..].visit_with(v));
+            self.with_flow(Flow::Fallback { config }, |v| call.args[1..].visit_with(v));
+            return;
+        }
+        let Some(name) = name else {
+            return call.visit_children_with(self);
+        };
+        if let Callee::Expr(callee) = &call.callee {
+            // `z.string().url().default("http://localhost:3000")`, `Joi.string().default(…)`
+            if let Expr::Member(member) = &**callee {
+                if name == "default" && matches!(&*member.obj, Expr::Call(_)) {
+                    member.obj.visit_with(self);
+                    let flow = self.schema_default("an env schema");
+                    self.with_flow(flow, |v| call.args.visit_with(v));
+                    return;
+                }
+            }
+        }
+        // envalid: `CACHE_HOST: str({ default: "localhost" })`
+        if object.is_none()
+            && ENVALID_VALIDATORS.contains(&name.as_str())
+            && matches!(call.args.first().map(|a| &*a.expr), Some(Expr::Object(_)))
+        {
+            let saved = std::mem::replace(&mut self.env_spec, true);
+            call.args.visit_with(self);
+            self.env_spec = saved;
+            return;
+        }
+        let is_client = CLIENT_CALLS.contains(&name.as_str())
+            || (matches!(name.as_str(), "create" | "extend")
+                && object
+                    .as_deref()
+                    .is_some_and(|o| HTTP_CLIENT_OBJECTS.contains(&o)));
+        let is_call = match object.as_deref() {
+            None => CALL_FUNCTIONS.contains(&name.as_str()),
+            Some(object) => {
+                CALL_METHODS.contains(&name.as_str()) && is_http_object(object)
+                    || (name == "connect" && object == "mongoose")
+            }
+        };
+        if is_client || is_call {
+            call.callee.visit_with(self);
+            let name = match &object {
+                Some(object) => format!("{object}.{name}"),
+                None => name,
+            };
+            let flow = if is_client {
+                Flow::Client { name }
+            } else {
+                Flow::Call { name }
+            };
+            self.with_flow(flow, |v| call.args.visit_with(v));
             return;
         }
         call.visit_children_with(self);
@@ -435,7 +930,8 @@ impl Visit for Visitor<'_, '_> {
 
     fn visit_new_expr(&mut self, new: &NewExpr) {
         // `new URL(req.url, "http://localhost")`: the base only serves to parse a path.
-        if matches!(&*new.callee, Expr::Ident(ident) if &*ident.sym == "URL") {
+        let name = expr_name(&new.callee);
+        if name.as_deref() == Some("URL") {
             if let Some(args) = &new.args {
                 if let Some(first) = args.first() {
                     first.visit_with(self);
@@ -449,19 +945,84 @@ impl Visit for Visitor<'_, '_> {
                 return;
             }
         }
-        new.visit_children_with(self);
+        let flow = match name {
+            Some(name) if CALL_CONSTRUCTORS.contains(&name.as_str()) => Flow::Call { name },
+            Some(name) if is_client_class(&name) => Flow::Client { name },
+            _ => return new.visit_children_with(self),
+        };
+        new.callee.visit_with(self);
+        self.with_flow(flow, |v| new.args.visit_with(v));
+    }
+
+    fn visit_object_lit(&mut self, object: &ObjectLit) {
+        // convict: `host: { doc: "…", format: String, default: "localhost", env: "HOST" }`
+        let keys: Vec<(String, &Expr)> = object
+            .props
+            .iter()
+            .filter_map(|prop| match prop {
+                PropOrSpread::Prop(prop) => match &**prop {
+                    Prop::KeyValue(kv) => Some((prop_name(&kv.key)?, &*kv.value)),
+                    _ => None,
+                },
+                PropOrSpread::Spread(_) => None,
+            })
+            .collect();
+        let has = |name: &str| keys.iter().any(|(key, _)| key == name);
+        // JSON-LD: identifiers and links that describe a page.
+        if has("@context") {
+            return self.as_link(true, |v| object.visit_children_with(v));
+        }
+        if has("default") && (has("env") || has("format")) {
+            let env = keys
+                .iter()
+                .find_map(|(key, value)| match (key.as_str(), value) {
+                    ("env", Expr::Lit(Lit::Str(s))) => Some(atom_text(&s.value)),
+                    _ => None,
+                });
+            for (key, value) in &keys {
+                if key == "default" {
+                    let flow = Flow::Default {
+                        setting: env.clone().or_else(|| self.key.clone()),
+                        declared_in: "a configuration schema".to_string(),
+                    };
+                    self.with_flow(flow, |v| value.visit_with(v));
+                } else {
+                    value.visit_with(self);
+                }
+            }
+            return;
+        }
+        object.visit_children_with(self);
     }
 
     fn visit_key_value_prop(&mut self, prop: &KeyValueProp) {
         let key = prop_name(&prop.key);
+        if self.env_spec {
+            match key.as_deref() {
+                // Used only where NODE_ENV is not `production`.
+                Some("devDefault") => return,
+                Some("default") => {
+                    let saved = std::mem::replace(&mut self.env_spec, false);
+                    let flow = self.schema_default("an env schema");
+                    self.with_flow(flow, |v| prop.value.visit_with(v));
+                    self.env_spec = saved;
+                    return;
+                }
+                _ => {}
+            }
+        }
+        let saved_env_spec = std::mem::replace(&mut self.env_spec, false);
         match key.as_deref() {
             Some(key) if is_identifier_key(key) => {}
             Some(key)
                 if CORS_KEYS.contains(&key)
-                    || (ORIGIN_KEYS.contains(&key) && self.role == Role::Cors) =>
+                    || (ORIGIN_KEYS.contains(&key) && self.flow == Flow::Cors) =>
             {
-                self.with_role(Role::Cors, |v| prop.value.visit_with(v));
+                self.with_flow(Flow::Cors, |v| prop.value.visit_with(v));
             }
+            // `contentSecurityPolicy: { directives: { connectSrc: [...] } }`, `allowedHosts`:
+            // what a page may load or who may connect, not where the program goes.
+            Some(key) if is_allow_list_key(key) => {}
             // `{ avatar: … }`, the props of a render function's element `h("a", { href: … })`:
             // content; `{ apiUrl: … }`: an endpoint.
             Some(key) if !matches!(prop.key, PropName::Computed(_)) => {
@@ -474,20 +1035,27 @@ impl Visit for Visitor<'_, '_> {
                 prop.value.visit_with(self);
             }
         }
+        self.env_spec = saved_env_spec;
     }
 
     fn visit_jsx_attr(&mut self, attr: &JSXAttr) {
-        let name = match &attr.name {
-            JSXAttrName::Ident(ident) => ident.sym.to_string(),
-            JSXAttrName::JSXNamespacedName(name) => format!("{}:{}", name.ns.sym, name.name.sym),
-        };
-        if is_identifier_key(&name) {
-            return;
+        // A written attribute value is markup: links, pictures and labels for people. Code
+        // in an expression container is still code (`onClick={() => fetch(…)}`).
+        if let Some(JSXAttrValue::JSXExprContainer(container)) = &attr.value {
+            let name = match &attr.name {
+                JSXAttrName::Ident(ident) => ident.sym.to_string(),
+                JSXAttrName::JSXNamespacedName(name) => {
+                    format!("{}:{}", name.ns.sym, name.name.sym)
+                }
+            };
+            if is_identifier_key(&name) {
+                return;
+            }
+            let link = JSX_LINK_ATTRIBUTES.contains(&name.as_str());
+            self.as_link(link || self.link, |v| {
+                v.named(Some(name), |v| container.visit_with(v))
+            });
         }
-        // Links for people to follow; `to` is a router link's target. Media attributes
-        // (`src`, `poster`) are assets the page loads from a host, and stay addresses.
-        let link = JSX_LINK_ATTRIBUTES.contains(&name.as_str());
-        self.as_link(link || self.link, |v| attr.value.visit_with(v));
     }
 
     fn visit_expr(&mut self, expr: &Expr) {

@@ -36,6 +36,29 @@ const PEOPLE_WORDS: &[&str] = &[
     "youtube",
     "mastodon",
     "discord",
+    "placeholder",
+    "docs",
+    "doc",
+    "documentation",
+    "help",
+    "terms",
+    "tos",
+    "privacy",
+    "legal",
+    "license",
+    "licence",
+    "tutorial",
+    "guide",
+    "learn",
+    "support",
+    "example",
+    "examples",
+    "sample",
+    "more",
+    "readme",
+    "changelog",
+    "blog",
+    "faq",
 ];
 
 /// Words of a key that name something the program calls or configures. They win over
@@ -68,7 +91,13 @@ const ENDPOINT_WORDS: &[&str] = &[
     "database",
     "dsn",
     "broker",
+    "addr",
+    "address",
 ];
+
+/// Words that name an address without saying what for: an endpoint unless the key also
+/// names a picture or a page (`url` and `apiUri` are endpoints, `logoUrl` is content).
+const ADDRESS_WORDS: &[&str] = &["url", "urls", "uri", "uris"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyKind {
@@ -76,6 +105,8 @@ pub enum KeyKind {
     People,
     /// An address the program calls.
     Endpoint,
+    /// An address of some kind (`url`, `uri`): an endpoint, except inside content.
+    Address,
     /// Says nothing either way (`url`, `value`, `default`).
     Neutral,
 }
@@ -114,9 +145,24 @@ pub fn key_kind(key: &str) -> KeyKind {
         KeyKind::Endpoint
     } else if words.iter().any(|w| PEOPLE_WORDS.contains(&w.as_str())) {
         KeyKind::People
+    } else if words.iter().any(|w| ADDRESS_WORDS.contains(&w.as_str())) {
+        KeyKind::Address
     } else {
         KeyKind::Neutral
     }
+}
+
+/// Whether the key names an address the program uses (`apiUrl`, `url`, `DATABASE_URL`).
+pub fn names_endpoint(key: &str) -> bool {
+    matches!(key_kind(key), KeyKind::Endpoint | KeyKind::Address)
+}
+
+/// Whether the key names where an OAuth or login flow sends the user back
+/// (`redirect_uri`, `callbackUrl`).
+pub fn names_redirect(key: &str) -> bool {
+    words(key)
+        .iter()
+        .any(|w| matches!(w.as_str(), "redirect" | "callback"))
 }
 
 /// Keys whose values are identifiers that look like URLs: schema and JSON-LD ids, XML
@@ -125,8 +171,38 @@ pub fn key_kind(key: &str) -> KeyKind {
 pub fn is_identifier_key(key: &str) -> bool {
     matches!(
         key,
-        "$schema" | "$id" | "$ref" | "@context" | "@id" | "@type" | "namespace" | "xmlns" | "rel"
+        "$schema"
+            | "$id"
+            | "$ref"
+            | "@context"
+            | "@id"
+            | "@type"
+            | "namespace"
+            | "xmlns"
+            | "rel"
+            | "scope"
+            | "scopes"
+            | "audience"
+            | "issuer"
+            | "iss"
+            | "aud"
     ) || key.starts_with("xmlns")
+}
+
+/// Keys of allow-lists: what a page may load (CSP directives), which hosts may connect or
+/// be linked to. Their values are permissions, not where the program goes.
+pub fn is_allow_list_key(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase().replace(['-', '_'], "");
+    lower == "contentsecuritypolicy"
+        || lower == "csp"
+        || lower == "directives"
+        || (lower.ends_with("src") && lower.len() > 3)
+        || lower.contains("allowlist")
+        || lower.contains("whitelist")
+        || lower.contains("allowedhost")
+        || lower.contains("alloweddomain")
+        || lower.contains("trusteddomain")
+        || lower.contains("trustedhost")
 }
 
 #[cfg(test)]
@@ -163,10 +239,15 @@ mod tests {
             "endpoint",
             "host",
             "rpcUrls",
+            "serverAddr",
         ] {
             assert_eq!(key_kind(key), KeyKind::Endpoint, "{key}");
         }
-        for key in ["url", "value", "expanded_url", "default", "source"] {
+        for key in ["url", "DATABASE_URL", "expanded_url", "redirectUri"] {
+            assert!(names_endpoint(key), "{key}");
+        }
+        assert_eq!(key_kind("url"), KeyKind::Address);
+        for key in ["value", "default", "source", "name"] {
             assert_eq!(key_kind(key), KeyKind::Neutral, "{key}");
         }
     }

@@ -1,7 +1,9 @@
 use std::sync::Arc;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use prodlint_core::{ConfigError, Diagnostic, RuleMeta, RuleOptions, SourceFile, Span};
+use prodlint_core::{
+    is_generated, ConfigError, Diagnostic, RuleMeta, RuleOptions, Severity, SourceFile, Span,
+};
 use serde::Deserialize;
 
 use crate::{JsContext, Rule, RustContext};
@@ -11,57 +13,72 @@ mod keys;
 mod rust;
 mod url;
 
-use url::{find_address, UrlMatch};
+use url::{find_address, find_local_host, UrlMatch};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Finds URLs and host addresses written into production source: string and template
-    /// literals (in Rust also inside `format!` and friends) whose whole value is an address
-    /// such as `https://api.acme.io/v1`, `ws://127.0.0.1:9944` or `localhost:3000`.
+    /// Finds addresses written into production source that a deployment would need to
+    /// change, and reports them by **where they go**, not by what the string looks like.
     ///
-    /// Two cases get their own message because they break production silently:
-    /// - a **fallback** that ships an address when configuration is missing:
-    ///   `import.meta.env.VITE_API_URL || 'http://localhost:3000/api'`, `process.env.X ?? …`,
-    ///   `configService.get('X', 'http://…')`, `const { X = 'http://…' } = process.env`,
-    ///   `env::var("X").unwrap_or_else(|_| "http://127.0.0.1:8080".into())`;
-    /// - a hardcoded **CORS origin** list: `cors({ origin: ['http://localhost:3000'] })`,
-    ///   `app.enableCors({ origin: … })`, `Access-Control-Allow-Origin` headers,
-    ///   tower-http `allow_origin(…)`, actix-cors `allowed_origin(…)`.
+    /// Reported by default, with the severity of what breaks:
+    /// - **error**: a local or private address (localhost, 127.0.0.0/8, ::1, RFC 1918,
+    ///   `*.local`, `host.docker.internal`) used as a fallback or default of a setting:
+    ///   `process.env.X || …`, `?? …`, `config.get("X", …)`, `env::var("X").unwrap_or(…)`,
+    ///   `options.url ?? …`, default parameters and destructuring defaults, env-schema defaults
+    ///   (envalid `str({ default })`, zod and Joi `.default(…)`, convict `default`, a
+    ///   class-validator configuration class), a field's `#[serde(default = "f")]` function,
+    ///   clap's `default_value` and other attribute defaults (`#[config(default = …)]`), a
+    ///   `Default` impl, the value beside a setting in a macro named for configuration
+    ///   (`make_config! { domain: String, true, def, "http://localhost".to_owned(); }`); or
+    ///   given to a client or connection (`new Redis({ host })`,
+    ///   `axios.create({ baseURL })`, `new ApolloClient({ uri })`, `BullModule.forRoot(…)`,
+    ///   `redis::Client::open(…)`). A bare host (`"localhost"`) counts where a host is expected.
+    /// - **warning**: a local address as a CORS origin (`cors({ origin })`,
+    ///   `Access-Control-Allow-Origin`, tower-http `allow_origin`, actix-cors
+    ///   `allowed_origin`), as a client's base (`new WebSocket(…)`, `io(…)`), or as the value
+    ///   of a constant, variable, field or key named as an endpoint (`API_URL`, `baseUrl`,
+    ///   `server_url`).
+    /// - **info**: a public address in any of those places; a listen address
+    ///   (`0.0.0.0:8080`, `::`) only as the fallback or default of a setting; and any address
+    ///   passed to a request (`fetch`, `axios.get`, `client.get`, `reqwest::get`): a fixed third-party API
+    ///   or a companion program on the user's machine is usually intended. The
+    ///   `public-endpoints` option raises these or turns them off.
     ///
-    /// It stays silent on comments and doc comments; test code (`*.test.*`, `*.spec.*`,
-    /// `__tests__/`, `tests/`, `e2e/`, `examples/`, `#[cfg(test)]` modules, `#[test]`
-    /// functions); build tooling (`*.config.*`, `build.rs`); Rust attributes; prose that
-    /// merely mentions a URL (`"see https://… for details"`, log lines); arguments of
-    /// `console.*` and of Rust's printing and logging macros; module specifiers; TypeScript
-    /// types; XML and SVG namespaces (`xmlns`, `http://www.w3.org/…`), `$schema`, `$id` and
-    /// `@context` and link relation (`rel`) values, licence links; public addresses that are
-    /// content for people rather than endpoints: JSX `href`, `cite` and `to` attributes,
-    /// `window.open(…)`, values under keys and struct fields that name a picture or a page
-    /// (`avatar`, `imgSrc`, `logo`, `icon`, `link`, `homepage`, `profile_image_url`,
-    /// `twitter`, … unless the key also names an endpoint: `avatarApi`, `imageUploadUrl`),
-    /// and data sets written as literals (a pure literal with ten or more records in arrays,
-    /// such as a generated list of sponsors or posts; its keys that name an endpoint, such as
-    /// `apiUrl` or `rpc`, are still checked), while local addresses there are reported; the base
-    /// argument of `new URL(path, base)`; RFC 2606 example domains (`example.com`, `*.test`);
-    /// cloud metadata addresses; and URLs whose host is a placeholder (`http://${host}/api`).
+    /// Silent: an address whose destination is unknown (a constant with a neutral name, a
+    /// comparison, a value passed around; a public address under a name that says only
+    /// `url`, as often a link as an endpoint); content for people (markup attribute values in
+    /// JSX, Vue, Svelte and Rust `html!`/`view!`, keys naming a link, picture, placeholder,
+    /// docs, help, terms or privacy page, data sets written as literals, `window.open`);
+    /// identifiers that look like URLs (OAuth scopes, XML and JSON-schema namespaces,
+    /// `$schema`, JSON-LD objects, link relations); CSP directives and allow-lists; loopback
+    /// OAuth redirects of native apps (`redirect_uri`, RFC 8252); tests, mocks and stories
+    /// (`*.test.*`, `*.mock.*`, `mocks/`, `__mocks__/`, `*.stories.*`, `fixtures/`,
+    /// `playwright/`); build tooling; generated, vendored and minified files recognised by
+    /// content (`@generated`, "DO NOT EDIT", an `/* eslint-disable */` header, a `/*!`
+    /// licence banner, long lines); development-only code (`if (process.env.NODE_ENV !==
+    /// "production")`, `import.meta.env.DEV`, `cfg!(debug_assertions)`,
+    /// `#[cfg(debug_assertions)]`); comments, log and panic messages, module specifiers,
+    /// types, the base of `new URL(path, base)`, RFC 2606 example domains and cloud metadata
+    /// addresses.
     ///
     /// ## Why is this bad?
-    /// An address in the code is the same in every deployment. A fallback to localhost makes
-    /// a production build with a missing variable call a machine that is not there, and
-    /// the failure shows up as timeouts far from the cause. A CORS list in code ships the
-    /// developers' origins to production and needs a release to add a customer's domain.
+    /// An address in the code is the same in every deployment. A fallback or default that
+    /// points at localhost makes a production build with a missing variable call a machine
+    /// that is not there: queues that never connect, e-mails whose links point at
+    /// `http://localhost`, failures that show up as timeouts far from the cause. A CORS list
+    /// in code ships the developers' origins to production and needs a release to change.
     ///
     /// ## Example
     /// ```ts
     /// const api = import.meta.env.VITE_API_URL || "http://localhost:3000/api";
-    /// app.use(cors({ origin: ["http://localhost:5173", "https://app.acme.io"] }));
+    /// export const env = cleanEnv(process.env, { CACHE_HOST: str({ default: "localhost" }) });
     /// ```
     ///
     /// ## Use instead
     /// ```ts
     /// const api = import.meta.env.VITE_API_URL;
     /// if (!api) throw new Error("VITE_API_URL is not set");
-    /// app.use(cors({ origin: process.env.CORS_ORIGINS!.split(",") }));
+    /// export const env = cleanEnv(process.env, { CACHE_HOST: str({ devDefault: "localhost" }) });
     /// ```
     ///
     /// ## Options
@@ -70,24 +87,32 @@ crate::declare_rule! {
     /// # Glob patterns for addresses that are meant to be fixed, matched against the
     /// # address as written and against its host.
     /// allow = ["https://api.stripe.com/**", "*.amazonaws.com"]
+    /// # The severity of public endpoints and of requests: "info" (the default),
+    /// # "warning", "error" or "off".
+    /// public-endpoints = "info"
     /// ```
     pub static META = {
         id: "hardcoded-url",
         languages: [Rust, JavaScript],
         severity: Warning,
-        summary: "URLs and hosts written into production source, above all fallbacks to localhost",
+        summary: "Addresses a deployment would need to change, reported by where they go: fallbacks and defaults to localhost first",
         fix: None,
     }
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 struct Options {
     allow: Vec<String>,
+    /// The severity of fixed public endpoints (`info` unless set): `error`, `warning`,
+    /// `info` or `off`.
+    public_endpoints: Option<String>,
 }
 
 pub struct HardcodedUrl {
     allow: GlobSet,
+    /// `None`: public endpoints are not reported.
+    public_endpoints: Option<Severity>,
 }
 
 impl HardcodedUrl {
@@ -107,12 +132,75 @@ impl HardcodedUrl {
         let allow = allow
             .build()
             .map_err(|error| options.error("allow", error.to_string()))?;
-        Ok(Box::new(HardcodedUrl { allow }))
+        let public_endpoints = match parsed.public_endpoints.as_deref() {
+            None | Some("info") => Some(Severity::Info),
+            Some("warning") => Some(Severity::Warning),
+            Some("error") => Some(Severity::Error),
+            Some("off") => None,
+            Some(other) => {
+                return Err(options.error(
+                    "public-endpoints",
+                    format!("`{other}` is not one of error, warning, info, off"),
+                ))
+            }
+        };
+        Ok(Box::new(HardcodedUrl {
+            allow,
+            public_endpoints,
+        }))
     }
 
     fn is_allowed(&self, address: &UrlMatch) -> bool {
         !self.allow.is_empty()
             && (self.allow.is_match(&address.text) || self.allow.is_match(&address.host))
+    }
+
+    /// How an address that goes where `flow` says is reported, or `None` for not at all.
+    fn severity(&self, address: &UrlMatch, flow: &Flow) -> Option<Severity> {
+        if self.is_allowed(address) {
+            return None;
+        }
+        if address.is_listen_address() {
+            // `0.0.0.0:8080` is where a server listens, right in production too; only a
+            // default of a setting that configuration was meant to replace is worth a look
+            // (not `ip.unwrap_or("0.0.0.0")`, a placeholder for an unknown address).
+            let of_setting = match flow {
+                Flow::Default { .. } => true,
+                Flow::Fallback { config } => config
+                    .as_ref()
+                    .and_then(|(_, name)| name.as_deref())
+                    .is_some_and(|name| is_env_name(name) || keys::names_endpoint(name)),
+                _ => false,
+            };
+            // Listening on every interface is right in a container too: information, as
+            // for a public endpoint.
+            return if of_setting {
+                self.public_endpoints
+            } else {
+                None
+            };
+        }
+        match flow {
+            Flow::Plain => None,
+            // `url`, `pricingUrl`: a public address under a name that says only "address"
+            // is as often a link as an endpoint; `apiUrl`, `baseUrl` say endpoint.
+            Flow::Endpoint { name }
+                if !address.local && keys::key_kind(name) == keys::KeyKind::Address =>
+            {
+                None
+            }
+            _ if !address.local => self.public_endpoints,
+            // A loopback redirect (`redirect_uri = "http://localhost:{port}/cb"`) is how a
+            // native or command-line app receives an OAuth code (RFC 8252), by design.
+            Flow::Endpoint { name } if keys::names_redirect(name) => None,
+            Flow::Fallback { .. } | Flow::Default { .. } | Flow::Client { .. } => {
+                Some(Severity::Error)
+            }
+            // A request to a local address may go to a companion program on the user's own
+            // machine; a client's base address (`new WebSocket`, `io`) is the app's server.
+            Flow::Call { name } if !is_client_base(name) => self.public_endpoints,
+            Flow::Call { .. } | Flow::Cors | Flow::Endpoint { .. } => Some(Severity::Warning),
+        }
     }
 }
 
@@ -122,30 +210,68 @@ impl Rule for HardcodedUrl {
     }
 
     fn check_rust(&self, ctx: &RustContext<'_>, out: &mut Vec<Diagnostic>) {
-        if ctx.is_test_file || ctx.is_tooling_file {
+        if ctx.is_test_file || ctx.is_tooling_file || is_generated(&ctx.file.text) {
             return;
         }
         rust::check(self, ctx, out);
     }
 
     fn check_js(&self, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
-        if ctx.is_test_file || ctx.is_tooling_file {
+        if ctx.is_test_file || ctx.is_tooling_file || is_generated(&ctx.file.text) {
             return;
         }
         js::check(self, ctx, out);
     }
 }
 
-/// Where a literal sits, which decides the message.
+/// Where an address goes, which decides whether it is reported and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Role {
+enum Flow {
+    /// Nothing says where it goes: content, a comparison, a value passed around. Silent.
     Plain,
-    /// The value used when configuration is missing; the span and name of the
-    /// configuration read, where known.
+    /// The value used when a setting is missing: `process.env.X || …`,
+    /// `env::var("X").unwrap_or(…)`, `config.get("X", …)`, `options.url ?? …`. The span and
+    /// name of what was read, where known.
     Fallback {
         config: Option<(Span, Option<String>)>,
     },
+    /// The declared default of a setting: an env-schema `default`, a default parameter, a
+    /// serde default function, clap's `default_value`, a `Default` impl.
+    Default {
+        setting: Option<String>,
+        /// Where the default is declared, for the message: "an env schema".
+        declared_in: String,
+    },
+    /// The options of a client or a connection: `new Redis({ host })`,
+    /// `axios.create({ baseURL })`, `BullModule.forRoot({ redis })`.
+    Client { name: String },
+    /// The address a network call goes to: `fetch(…)`, `new WebSocket(…)`, `client.get(…)`.
+    Call { name: String },
+    /// A CORS origin.
     Cors,
+    /// The value of a constant, variable or key that names an endpoint: `API_URL`,
+    /// `baseUrl: …`.
+    Endpoint { name: String },
+}
+
+/// Calls whose address is a client's base rather than one request's target.
+fn is_client_base(name: &str) -> bool {
+    matches!(
+        name,
+        "WebSocket"
+            | "EventSource"
+            | "ReconnectingWebSocket"
+            | "io"
+            | "connect"
+            | "mongoose.connect"
+    )
+}
+
+/// The language of the file, for a help text in its own terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lang {
+    Rust,
+    Js,
 }
 
 fn truncate(text: &str) -> String {
@@ -157,46 +283,191 @@ fn truncate(text: &str) -> String {
     }
 }
 
-fn diagnostic(file: &Arc<SourceFile>, span: Span, address: &UrlMatch, role: &Role) -> Diagnostic {
+/// How to read a setting and fail at startup when it is missing, in the file's language.
+fn fail_fast(lang: Lang, name: Option<&str>) -> String {
+    let name = name.filter(|n| is_env_name(n)).unwrap_or("API_URL");
+    match lang {
+        Lang::Js => format!(
+            "`const value = process.env.{name}; if (!value) throw new Error(\"{name} is not set\")`"
+        ),
+        Lang::Rust => format!("`std::env::var(\"{name}\").expect(\"{name} must be set\")`"),
+    }
+}
+
+/// `DATABASE_URL`, `VITE_API_URL`: a name as environment variables are written.
+fn is_env_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn diagnostic(
+    file: &Arc<SourceFile>,
+    span: Span,
+    address: &UrlMatch,
+    flow: &Flow,
+    severity: Severity,
+    lang: Lang,
+) -> Diagnostic {
     let shown = truncate(&address.text);
-    let new =
-        |message: String| Diagnostic::new(META.id, META.default_severity, file, span, message);
-    match role {
-        Role::Fallback { config } => {
-            let variable = config.as_ref().and_then(|(_, name)| name.as_deref());
-            let when = match variable {
-                Some(name) => format!("when `{name}` is not set"),
-                None => "when the setting is missing".to_string(),
+    let what = if address.is_listen_address() {
+        format!("the listen address `{shown}`")
+    } else if address.local {
+        format!("the local address `{shown}`")
+    } else {
+        format!("the fixed endpoint `{shown}`")
+    };
+    let new = |message: String| Diagnostic::new(META.id, severity, file, span, message);
+    // What breaks, for local addresses; what to weigh, for public ones.
+    let consequence = if address.is_listen_address() {
+        "a listener's address is usually a deployment's choice"
+    } else if address.local {
+        "a deployment that does not set it would silently use a developer's machine or a private network, and fail far from the cause"
+    } else {
+        "a fixed public endpoint is often intended; if so add it to `allow` under `[rules.hardcoded-url]`, otherwise"
+    };
+    match flow {
+        Flow::Fallback { config } => {
+            let name = config.as_ref().and_then(|(_, name)| name.as_deref());
+            let message = match name {
+                Some(name) => format!("`{name}` falls back to {what}"),
+                None => format!("the setting falls back to {what}"),
             };
-            let message = if address.local {
-                format!("production falls back to the local address `{shown}` {when}")
-            } else {
-                format!("falls back to the hardcoded address `{shown}` {when}")
-            };
-            let what = variable.map_or_else(|| "the setting".to_string(), |name| format!("`{name}`"));
-            let help = if address.local {
-                format!(
-                    "a build or deployment without {what} would silently call a developer's machine: read {what} without a default and fail at startup when it is missing; keep the local value in a `.env` file for development"
-                )
-            } else {
-                format!(
-                    "read {what} without a default and fail at startup when it is missing, or keep the default in a configuration file per environment"
-                )
-            };
+            let help = format!(
+                "{consequence}: read the setting without a default and fail at startup when it is missing ({}); keep the local value in a `.env` file or development configuration",
+                fail_fast(lang, name)
+            );
             let mut diagnostic = new(message).with_help(help);
             if let Some((config_span, _)) = config {
-                diagnostic = diagnostic.with_label(file, *config_span, "the configuration read here");
+                diagnostic =
+                    diagnostic.with_label(file, *config_span, "the setting is read here");
             }
             diagnostic
         }
-        Role::Cors => new(format!("hardcoded CORS origin `{shown}`")).with_help(
+        Flow::Default {
+            setting,
+            declared_in,
+        } => {
+            let message = match setting {
+                Some(name) => format!("`{name}` defaults to {what} in {declared_in}"),
+                None => format!("a setting defaults to {what} in {declared_in}"),
+            };
+            // How to make the setting required, in the terms of where it is declared.
+            let required = if declared_in.contains("schema") {
+                "drop the schema's `default`, so that validation fails at startup when the variable is missing (envalid's `devDefault` keeps a value for development only)".to_string()
+            } else if declared_in.contains("command-line") {
+                "drop `default_value` and mark the argument `required = true` (with `env = \"…\"` to read it from the environment), so that startup fails when it is missing".to_string()
+            } else {
+                format!(
+                    "make the setting required, so that startup fails when it is missing ({})",
+                    fail_fast(lang, setting.as_deref())
+                )
+            };
+            new(message).with_help(format!(
+                "{consequence}: {required}, and set the local value in development configuration"
+            ))
+        }
+        Flow::Client { name } => new(format!("`{name}` is configured with {what}")).with_help(
+            format!(
+                "{consequence}: pass the address from configuration read at startup, and fail fast when it is missing ({})",
+                fail_fast(lang, None)
+            ),
+        ),
+        Flow::Call { name } => new(format!("`{name}` calls {what}")).with_help(format!(
+            "{consequence}: take the base address from configuration read at startup, and fail fast when it is missing ({})",
+            fail_fast(lang, None)
+        )),
+        Flow::Endpoint { name } => new(format!("`{name}` is {what}")).with_help(format!(
+            "{consequence}: read `{name}` from configuration at startup, and fail fast when it is missing ({})",
+            fail_fast(lang, Some(name))
+        )),
+        Flow::Cors => new(format!("hardcoded CORS origin `{shown}`")).with_help(
             "read the allowed origins from configuration (for example a comma-separated `CORS_ORIGINS` variable): a list in code ships development origins to production and needs a release to change",
         ),
-        Role::Plain if address.local => new(format!("hardcoded local address `{shown}`")).with_help(
-            "this address only exists on a developer's machine or one private network: read it from configuration or the environment, and fail fast when it is missing",
-        ),
-        Role::Plain => new(format!("hardcoded URL `{shown}`")).with_help(
-            "read endpoints from configuration or the environment so that each deployment can point elsewhere; if this address is fixed by design, add it to `allow` under `[rules.hardcoded-url]` in prodlint.toml",
-        ),
+        Flow::Plain => unreachable!("plain addresses are not reported"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build(toml: &str) -> Result<Box<dyn Rule>, ConfigError> {
+        let config =
+            prodlint_core::Config::parse(toml, "prodlint.toml", &["hardcoded-url"]).unwrap();
+        HardcodedUrl::build(&config.rule("hardcoded-url").options)
+    }
+
+    fn check_js(text: &str) -> Vec<Diagnostic> {
+        let rule = build("").unwrap();
+        let file = Arc::new(SourceFile::new(
+            "src/a.ts".into(),
+            "src/a.ts".into(),
+            text.into(),
+        ));
+        let parsed = prodlint_js::parse("src/a.ts", text).unwrap();
+        let project = prodlint_core::Project::new(std::env::temp_dir());
+        let ctx = JsContext {
+            file: &file,
+            parsed: &parsed,
+            project: &project,
+            is_test_file: false,
+            is_tooling_file: false,
+        };
+        let mut out = Vec::new();
+        rule.check_js(&ctx, &mut out);
+        out
+    }
+
+    #[test]
+    fn messages_name_the_flow_and_help_says_how_to_fail_fast() {
+        let found = check_js(
+            "const db = process.env.DATABASE_URL || 'postgres://localhost/app';\nexport const env = cleanEnv(process.env, { CACHE_HOST: str({ default: 'localhost' }) });\nconst r = new Redis({ host: '127.0.0.1' });\n",
+        );
+        let texts: Vec<(String, String, Severity)> = found
+            .iter()
+            .map(|d| {
+                (
+                    d.message.clone(),
+                    d.help.clone().unwrap_or_default(),
+                    d.severity,
+                )
+            })
+            .collect();
+        assert_eq!(texts.len(), 3, "{texts:?}");
+        assert_eq!(
+            texts[0].0,
+            "`DATABASE_URL` falls back to the local address `postgres://localhost/app`"
+        );
+        assert!(
+            texts[0]
+                .1
+                .contains("process.env.DATABASE_URL; if (!value) throw"),
+            "{}",
+            texts[0].1
+        );
+        assert_eq!(
+            texts[1].0,
+            "`CACHE_HOST` defaults to the local address `localhost` in an env schema"
+        );
+        assert!(texts[1].1.contains("devDefault"), "{}", texts[1].1);
+        assert_eq!(
+            texts[2].0,
+            "`Redis` is configured with the local address `127.0.0.1`"
+        );
+        assert!(texts.iter().all(|t| t.2 == Severity::Error));
+        // The fallback's label points at the variable read.
+        assert_eq!(found[0].labels.len(), 1);
+    }
+
+    #[test]
+    fn public_endpoints_option() {
+        assert!(build("[rules.hardcoded-url]\npublic-endpoints = \"off\"\n").is_ok());
+        let error = build("[rules.hardcoded-url]\npublic-endpoints = \"loud\"\n")
+            .err()
+            .unwrap();
+        assert!(error.message.contains("`loud`"), "{error}");
+        assert_eq!(error.line, Some(2));
     }
 }

@@ -1,10 +1,14 @@
-use prodlint_core::{Diagnostic, Span};
-use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList};
-use prodlint_rust::ra_ap_syntax::{AstNode, AstToken, SyntaxKind, SyntaxNode, SyntaxToken};
-use prodlint_rust::{is_in_test_code, span};
+use std::collections::BTreeMap;
 
-use super::keys::{is_identifier_key, key_kind, KeyKind};
-use super::{diagnostic, find_address, HardcodedUrl, Role};
+use prodlint_core::{Diagnostic, Span};
+use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList, HasAttrs, HasName};
+use prodlint_rust::ra_ap_syntax::{
+    AstNode, AstToken, NodeOrToken, SyntaxKind, SyntaxNode, SyntaxToken, T,
+};
+use prodlint_rust::{compact_text, is_in_debug_only_code, is_in_test_code, span};
+
+use super::keys::{is_identifier_key, key_kind, names_endpoint, KeyKind};
+use super::{diagnostic, find_address, find_local_host, Flow, HardcodedUrl, Lang};
 use crate::RustContext;
 
 /// Macros whose strings are messages for people (logs, panics, assertions, errors).
@@ -37,6 +41,10 @@ const MESSAGE_MACROS: &[&str] = &[
     "write",
     "writeln",
     "compile_error",
+    // Markup: links and pictures for people.
+    "html",
+    "view",
+    "rsx",
 ];
 
 /// Methods that give a default when a read fails: `env::var("X").unwrap_or(..)`.
@@ -59,10 +67,33 @@ const CORS_CALLS: &[&str] = &[
     "allow_any_origin",
 ];
 
+/// Methods that send a request to their first argument: reqwest's and ureq's
+/// `client.get(url)`, `Client::post(url)`.
+const CALL_METHODS: &[&str] = &["get", "post", "put", "patch", "delete", "head", "request"];
+
+/// Functions and methods that connect to, or set the base address of, a client:
+/// `TcpStream::connect("…")`, `redis::Client::open("…")`, `PgPool::connect("…")`,
+/// `builder.base_url("…")`.
+const CLIENT_CALLS: &[&str] = &[
+    "connect",
+    "connect_lazy",
+    "connect_timeout",
+    "open",
+    "base_url",
+    "base_uri",
+    "endpoint",
+    "with_endpoint",
+    "server_url",
+];
+
+/// Attribute keys whose string value is a setting's default: clap's and structopt's
+/// `default_value`, confique's and envconfig's `default`.
+const DEFAULT_KEYS: &[&str] = &["default_value", "default_missing_value", "default"];
+
 pub(super) fn check(rule: &HardcodedUrl, ctx: &RustContext<'_>, out: &mut Vec<Diagnostic>) {
-    for token in ctx
-        .tree
-        .syntax()
+    let root = ctx.tree.syntax();
+    let serde_defaults = serde_default_fns(root);
+    for token in root
         .descendants_with_tokens()
         .filter_map(|e| e.into_token())
     {
@@ -73,33 +104,346 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &RustContext<'_>, out: &mut Vec<Di
             continue;
         };
         let Ok(value) = string.value() else { continue };
-        let Some(address) = find_address(&value, false) else {
-            continue;
-        };
         let Some(parent) = token.parent() else {
             continue;
         };
-        if is_in_attribute(&parent) || is_in_test_code(&parent) || in_message_macro(&parent) {
+        if is_in_test_code(&parent) || is_in_debug_only_code(&parent) || in_message_macro(&parent) {
             continue;
         }
-        if rule.is_allowed(&address) {
+        // derive_builder's `#[builder(default = r#""localhost".to_string()"#)]` holds an
+        // expression: the address is the string literal inside it.
+        let mut value = value.into_owned();
+        let flow = match attribute_default(&token) {
+            Some((flow, holds_code)) => {
+                if holds_code {
+                    match first_quoted(&value) {
+                        Some(inner) => value = inner,
+                        None => continue,
+                    }
+                }
+                flow
+            }
+            None if is_in_attribute(&parent) => continue,
+            None => {
+                config_macro_default(&token).unwrap_or_else(|| flow_of(&token, &serde_defaults))
+            }
+        };
+        let takes_bare_host = matches!(
+            flow,
+            Flow::Fallback { .. } | Flow::Default { .. } | Flow::Client { .. }
+        );
+        let Some(address) = find_address(&value, false)
+            .or_else(|| takes_bare_host.then(|| find_local_host(&value)).flatten())
+        else {
             continue;
-        }
+        };
         // `homepage: Some("https://…".into())`, `rel: "http://webfinger.net/rel/…"`: a page
         // for people or an identifier, by the name of the field it fills.
         match record_field(&parent) {
             Some(field) if is_identifier_key(&field) => continue,
-            Some(field) if key_kind(&field) == KeyKind::People && !address.local => continue,
+            Some(field) if key_kind(&field) == KeyKind::People => continue,
             _ => {}
         }
-        let role = role_of(&token);
+        let Some(severity) = rule.severity(&address, &flow) else {
+            continue;
+        };
         out.push(diagnostic(
             ctx.file,
             span(token.text_range()),
             &address,
-            &role,
+            &flow,
+            severity,
+            Lang::Rust,
         ));
     }
+}
+
+/// The functions that `#[serde(default = "path")]` names in this file, by their last path
+/// segment, with the field each gives a default to.
+fn serde_default_fns(root: &SyntaxNode) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for field in root.descendants().filter_map(ast::RecordField::cast) {
+        let Some(name) = field.name() else { continue };
+        for attr in field.attrs() {
+            let Some(ast::Meta::TokenTreeMeta(meta)) = attr.meta() else {
+                continue;
+            };
+            if meta.path().map(|p| compact_text(p.syntax())).as_deref() != Some("serde") {
+                continue;
+            }
+            let Some(tree) = meta.token_tree() else {
+                continue;
+            };
+            for (key, value) in attribute_pairs(&tree) {
+                if key == "default" {
+                    if let Some(function) = ast::String::cast(value).and_then(|s| {
+                        s.value()
+                            .ok()
+                            .map(|v| v.rsplit("::").next().unwrap_or("").to_string())
+                    }) {
+                        out.insert(function, name.text().to_string());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `key = "value"` pairs at the top level of an attribute's token tree:
+/// `#[arg(long, env = "BASE_URL", default_value = "http://localhost")]`.
+///
+/// Attribute arguments are token trees to ra_ap_syntax; this reads just the pairs, so that
+/// a structured attribute parser can take its place.
+fn attribute_pairs(tree: &ast::TokenTree) -> Vec<(String, SyntaxToken)> {
+    let tokens: Vec<SyntaxToken> = tree
+        .syntax()
+        .children_with_tokens()
+        .filter_map(NodeOrToken::into_token)
+        .filter(|t| !t.kind().is_trivia())
+        .collect();
+    tokens
+        .windows(3)
+        .filter(|w| w[0].kind() == SyntaxKind::IDENT && w[1].kind() == T![=])
+        .filter(|w| w[2].kind() == SyntaxKind::STRING)
+        .map(|w| (w[0].text().to_string(), w[2].clone()))
+        .collect()
+}
+
+/// The contents of the first `"…"` literal in `code` (no escapes inside: an address has
+/// none).
+fn first_quoted(code: &str) -> Option<String> {
+    let start = code.find('"')? + 1;
+    let end = code[start..].find('"')? + start;
+    Some(code[start..end].to_string())
+}
+
+/// A string that is a setting's default in an attribute of a field:
+/// `#[arg(default_value = "http://localhost:8080")]`, `#[config(default = "localhost")]`.
+/// serde's `default = "…"` names a function instead, read by [`serde_default_fns`].
+///
+/// Also says whether the value is an expression to look into (derive_builder's).
+fn attribute_default(token: &SyntaxToken) -> Option<(Flow, bool)> {
+    let tree = token.parent().and_then(ast::TokenTree::cast)?;
+    let meta = tree.syntax().parent().and_then(ast::TokenTreeMeta::cast)?;
+    let attribute = meta.path().map(|p| compact_text(p.syntax()))?;
+    if attribute == "serde" {
+        return None;
+    }
+    let pairs = attribute_pairs(&tree);
+    let (key, _) = pairs.iter().find(|(_, value)| value == token)?;
+    if !DEFAULT_KEYS.contains(&key.as_str()) {
+        return None;
+    }
+    // The variable the setting is read from names it best; else the field.
+    let env = pairs
+        .iter()
+        .find(|(key, _)| key == "env" || key == "from")
+        .and_then(|(_, value)| {
+            ast::String::cast(value.clone())?
+                .value()
+                .ok()
+                .map(|v| v.into_owned())
+        });
+    let field = meta
+        .syntax()
+        .ancestors()
+        .find_map(ast::RecordField::cast)
+        .and_then(|field| field.name())
+        .map(|name| name.text().to_string());
+    let declared_in = match attribute.as_str() {
+        "arg" | "clap" | "structopt" | "command" => "a command-line default".to_string(),
+        other => format!("`#[{other}(…)]`"),
+    };
+    Some((
+        Flow::Default {
+            setting: env.or(field),
+            declared_in,
+        },
+        attribute == "builder",
+    ))
+}
+
+/// A string in the arguments of a configuration macro (`make_config! { settings {
+/// domain: String, true, def, "http://localhost".to_owned(); } }`): the macro's grammar is
+/// its own, but a value written beside a setting's name in a macro named for configuration
+/// is that setting's default. The setting is the last `name:` before the string since the
+/// previous `;` or `{`.
+fn config_macro_default(token: &SyntaxToken) -> Option<Flow> {
+    let call = token.parent_ancestors().find_map(ast::MacroCall::cast)?;
+    let name = macro_name(&call)?;
+    if !name.to_ascii_lowercase().contains("config") {
+        return None;
+    }
+    let mut setting = None;
+    let mut previous: Option<SyntaxToken> = None;
+    let mut cursor = token.prev_token();
+    while let Some(current) = cursor {
+        if !call
+            .syntax()
+            .text_range()
+            .contains_range(current.text_range())
+        {
+            break;
+        }
+        match current.kind() {
+            k if k.is_trivia() => {}
+            T![;] | T!['{'] => break,
+            SyntaxKind::IDENT if previous.as_ref().is_some_and(|p| p.kind() == T![:]) => {
+                setting = Some(current.text().to_string());
+                break;
+            }
+            _ => {}
+        }
+        if !current.kind().is_trivia() {
+            previous = Some(current.clone());
+        }
+        cursor = current.prev_token();
+    }
+    Some(Flow::Default {
+        setting,
+        declared_in: format!("`{name}!`"),
+    })
+}
+
+/// Where the string `token` goes: the innermost construct that says decides.
+fn flow_of(token: &SyntaxToken, serde_defaults: &BTreeMap<String, String>) -> Flow {
+    let Some(parent) = token.parent() else {
+        return Flow::Plain;
+    };
+    let offset = token.text_range().start();
+    let field = record_field(&parent);
+    // A name that says "endpoint" (`API_URL`, `let base_url`, `server_url: …`), used only
+    // when nothing more specific is found.
+    let mut named: Option<String> = field.clone().filter(|f| names_endpoint(f));
+    for ancestor in parent.ancestors() {
+        if let Some(function) = ast::Fn::cast(ancestor.clone()) {
+            let name = function.name().map(|n| n.text().to_string());
+            // `fn default_base_url() -> String { "http://localhost".into() }` named by
+            // `#[serde(default = "default_base_url")]`.
+            if let Some(setting) = name.as_ref().and_then(|n| serde_defaults.get(n)) {
+                return Flow::Default {
+                    setting: Some(setting.clone()),
+                    declared_in: "a serde default".to_string(),
+                };
+            }
+            // `impl Default for Config { fn default() -> Self { Self { url: "…" } } }`
+            if name.as_deref() == Some("default") {
+                if let Some(target) = default_impl_target(&function) {
+                    return Flow::Default {
+                        setting: field,
+                        declared_in: format!("the `Default` impl of `{target}`"),
+                    };
+                }
+            }
+            break;
+        }
+        if let Some(item) = ast::Const::cast(ancestor.clone()) {
+            named = named.or_else(|| item.name().map(|n| n.text().to_string()));
+            break;
+        }
+        if let Some(item) = ast::Static::cast(ancestor.clone()) {
+            named = named.or_else(|| item.name().map(|n| n.text().to_string()));
+            break;
+        }
+        if ast::Item::can_cast(ancestor.kind()) && !ast::MacroCall::can_cast(ancestor.kind()) {
+            break;
+        }
+        if let Some(call) = ast::MethodCallExpr::cast(ancestor.clone()) {
+            let args = call.arg_list();
+            let in_args = args
+                .as_ref()
+                .is_some_and(|args| args.syntax().text_range().contains(offset));
+            let in_first = args
+                .and_then(|args| args.args().next())
+                .is_some_and(|first| first.syntax().text_range().contains(offset));
+            let name = call
+                .name_ref()
+                .map(|n| n.text().to_string())
+                .unwrap_or_default();
+            if in_args && CORS_CALLS.contains(&name.as_str()) {
+                return Flow::Cors;
+            }
+            if in_args && DEFAULT_METHODS.contains(&name.as_str()) {
+                if let Some(receiver) = call.receiver() {
+                    let config = env_read(receiver.syntax()).or_else(|| {
+                        receiver_name(&receiver)
+                            .map(|name| (span(receiver.syntax().text_range()), Some(name)))
+                    });
+                    return Flow::Fallback { config };
+                }
+            }
+            // `client.get`, `builder.base_url`: the receiver's name where it is short.
+            let shown = || match call.receiver().and_then(|r| receiver_name(&r)) {
+                Some(receiver) => format!("{receiver}.{name}"),
+                None => name.clone(),
+            };
+            if in_first && CALL_METHODS.contains(&name.as_str()) {
+                return Flow::Call { name: shown() };
+            }
+            if in_first && CLIENT_CALLS.contains(&name.as_str()) {
+                return Flow::Client { name: shown() };
+            }
+        }
+        if let Some(call) = ast::CallExpr::cast(ancestor.clone()) {
+            let callee = call
+                .expr()
+                .map(|e| compact_text(e.syntax()))
+                .unwrap_or_default();
+            if callee.starts_with("AllowOrigin::") {
+                return Flow::Cors;
+            }
+            let in_first = call
+                .arg_list()
+                .and_then(|args| args.args().next())
+                .is_some_and(|first| first.syntax().text_range().contains(offset));
+            let last = callee.rsplit("::").next().unwrap_or("").to_string();
+            // `reqwest::get(…)`, `ureq::post(…)`; a bare `get(…)` may be anything.
+            if in_first && callee.contains("::") && CALL_METHODS.contains(&last.as_str()) {
+                return Flow::Call { name: callee };
+            }
+            if in_first && callee.contains("::") && CLIENT_CALLS.contains(&last.as_str()) {
+                return Flow::Client { name: callee };
+            }
+        }
+        if let Some(let_stmt) = ast::LetStmt::cast(ancestor.clone()) {
+            if let Some(ast::Pat::IdentPat(pat)) = let_stmt.pat() {
+                named = named.or_else(|| pat.name().map(|n| n.text().to_string()));
+            }
+        }
+    }
+    match named {
+        Some(name) if names_endpoint(&name) => Flow::Endpoint { name },
+        _ => Flow::Plain,
+    }
+}
+
+/// The type that `function` (a `fn default`) implements `Default` for.
+fn default_impl_target(function: &ast::Fn) -> Option<String> {
+    let list = function
+        .syntax()
+        .parent()
+        .and_then(ast::AssocItemList::cast)?;
+    let imp = list.syntax().parent().and_then(ast::Impl::cast)?;
+    let trait_name = compact_text(imp.trait_()?.syntax());
+    if trait_name != "Default" && !trait_name.ends_with("::Default") {
+        return None;
+    }
+    Some(compact_text(imp.self_ty()?.syntax()))
+}
+
+/// The name of what a default replaces: `args.base_url` in `args.base_url.unwrap_or(…)`.
+fn receiver_name(receiver: &ast::Expr) -> Option<String> {
+    let text = compact_text(receiver.syntax());
+    let text = text
+        .trim_end_matches(".clone()")
+        .trim_end_matches(".as_deref()")
+        .trim_end_matches(".as_ref()");
+    (text.len() <= 40
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '(' | ')')))
+    .then(|| text.to_string())
 }
 
 /// The name of the struct literal field whose value holds `node`, within the same item.
@@ -128,48 +472,6 @@ fn in_message_macro(node: &SyntaxNode) -> bool {
     node.ancestors()
         .filter_map(ast::MacroCall::cast)
         .any(|call| macro_name(&call).is_some_and(|name| MESSAGE_MACROS.contains(&name.as_str())))
-}
-
-/// Where the string sits: the innermost enclosing call decides.
-fn role_of(token: &SyntaxToken) -> Role {
-    let Some(parent) = token.parent() else {
-        return Role::Plain;
-    };
-    let offset = token.text_range().start();
-    for ancestor in parent.ancestors() {
-        if ast::Fn::can_cast(ancestor.kind())
-            || ast::Item::can_cast(ancestor.kind()) && !ast::MacroCall::can_cast(ancestor.kind())
-        {
-            break;
-        }
-        if let Some(call) = ast::MethodCallExpr::cast(ancestor.clone()) {
-            let in_args = call
-                .arg_list()
-                .is_some_and(|args| args.syntax().text_range().contains(offset));
-            let name = call
-                .name_ref()
-                .map(|n| n.text().to_string())
-                .unwrap_or_default();
-            if in_args && CORS_CALLS.contains(&name.as_str()) {
-                return Role::Cors;
-            }
-            if in_args && DEFAULT_METHODS.contains(&name.as_str()) {
-                if let Some(read) = call.receiver().and_then(|r| env_read(r.syntax())) {
-                    return Role::Fallback { config: Some(read) };
-                }
-            }
-        }
-        if let Some(call) = ast::CallExpr::cast(ancestor.clone()) {
-            let callee = call
-                .expr()
-                .map(|e| e.syntax().text().to_string())
-                .unwrap_or_default();
-            if callee.starts_with("AllowOrigin::") {
-                return Role::Cors;
-            }
-        }
-    }
-    Role::Plain
 }
 
 /// The first environment read in `node`: `env::var("X")`, `std::env::var_os("X")`,

@@ -83,6 +83,14 @@ pub struct UrlMatch {
     pub local: bool,
 }
 
+impl UrlMatch {
+    /// `0.0.0.0` and `[::]`: "every interface", the address a server binds to, not a
+    /// machine a client can reach.
+    pub fn is_listen_address(&self) -> bool {
+        matches!(self.host.as_str(), "0.0.0.0" | "[::]" | "::")
+    }
+}
+
 /// Reserved for documentation and testing (RFC 2606, RFC 6761): never a real endpoint.
 fn is_reserved_example(host: &str) -> bool {
     let host = host.trim_end_matches('.');
@@ -99,7 +107,7 @@ fn is_local(host: &str) -> bool {
     let host = host.trim_end_matches('.');
     if matches!(
         host,
-        "localhost" | "0.0.0.0" | "::1" | "[::1]" | "host.docker.internal"
+        "localhost" | "0.0.0.0" | "::1" | "[::1]" | "::" | "[::]" | "host.docker.internal"
     ) || host.ends_with(".localhost")
         || host.ends_with(".local")
         || host.starts_with("127.")
@@ -257,9 +265,18 @@ pub fn find_address(value: &str, then_placeholder: bool) -> Option<UrlMatch> {
         });
     }
     let lower = value.to_ascii_lowercase();
-    let prefix = LOCAL_HOST_PREFIXES
+    // `localhost:3000`, or a private address with a port: `10.0.0.5:5432`.
+    let prefix = match LOCAL_HOST_PREFIXES
         .iter()
-        .find(|prefix| lower.starts_with(**prefix))?;
+        .find(|prefix| lower.starts_with(**prefix))
+    {
+        Some(prefix) => prefix.to_string(),
+        None => {
+            let (host, _) = lower.split_once(':')?;
+            find_local_host(host)?;
+            format!("{host}:")
+        }
+    };
     let port = &value[prefix.len()..];
     let port = port.split('/').next().unwrap_or("");
     let is_port = (!port.is_empty() && port.chars().all(|c| c.is_ascii_digit()))
@@ -269,6 +286,28 @@ pub fn find_address(value: &str, then_placeholder: bool) -> Option<UrlMatch> {
         return None;
     }
     let host = prefix.trim_end_matches(':').to_string();
+    Some(UrlMatch {
+        text: value.to_string(),
+        host,
+        local: true,
+    })
+}
+
+/// Recognises a bare local host name or address (`localhost`, `127.0.0.1`, `10.0.0.5`,
+/// `host.docker.internal`): an address only where the value is known to be a host, such as
+/// the fallback of a setting or the `host` of a connection's options.
+pub fn find_local_host(value: &str) -> Option<UrlMatch> {
+    let value = value.trim();
+    let host = value.to_ascii_lowercase();
+    let is_ip = host.split('.').count() == 4 && host.split('.').all(|o| o.parse::<u8>().is_ok());
+    let is_name = host == "localhost"
+        || host == "host.docker.internal"
+        || host.ends_with(".localhost")
+        || (host.ends_with(".local") && host.len() > ".local".len());
+    let is_ipv6 = matches!(host.as_str(), "::1" | "[::1]" | "::" | "[::]");
+    if !(is_ip || is_name || is_ipv6) || !is_local(&host) {
+        return None;
+    }
     Some(UrlMatch {
         text: value.to_string(),
         host,
@@ -310,6 +349,11 @@ mod tests {
             public("api.github.com")
         );
         assert_eq!(host("0.0.0.0:{}"), local("0.0.0.0"));
+        assert_eq!(host("10.0.0.5:5432"), local("10.0.0.5"));
+        assert_eq!(
+            host("host.docker.internal:8080"),
+            local("host.docker.internal")
+        );
         assert_eq!(
             find_address("localhost:", true).map(|m| m.local),
             Some(true)
@@ -322,6 +366,39 @@ mod tests {
             find_address("http://localhost", true).map(|m| m.local),
             Some(true)
         );
+    }
+
+    #[test]
+    fn bare_local_hosts() {
+        for value in [
+            "localhost",
+            "127.0.0.1",
+            "10.0.0.5",
+            "host.docker.internal",
+            "db.local",
+            "::1",
+            "0.0.0.0",
+        ] {
+            assert!(find_local_host(value).is_some(), "{value}");
+        }
+        for value in [
+            "redis",
+            "db.internal.corp",
+            "8.8.8.8",
+            "local",
+            "",
+            "localhost:3000",
+            "1.2.3",
+        ] {
+            assert!(find_local_host(value).is_none(), "{value}");
+        }
+        assert!(find_local_host("0.0.0.0").unwrap().is_listen_address());
+        assert!(find_address("0.0.0.0:8080", false)
+            .unwrap()
+            .is_listen_address());
+        assert!(!find_address("http://127.0.0.1:8080", false)
+            .unwrap()
+            .is_listen_address());
     }
 
     #[test]
