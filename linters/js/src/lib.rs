@@ -14,10 +14,12 @@ use swc_ecma_ast::Program;
 use swc_ecma_parser::{EsSyntax, Parser, Syntax, TsSyntax};
 
 pub mod auto_imports;
+pub mod binding_use;
 pub mod graph;
 mod module_info;
 pub mod resolve;
 
+pub use binding_use::{BindingUse, BindingUses};
 pub use module_info::{
     module_info, AmbientModule, CommonJsExports, Export, Import, ImportBinding, ImportKind,
     Imported, ModuleInfo, ReExportSource, StarExport,

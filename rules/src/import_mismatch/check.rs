@@ -4,17 +4,27 @@ use std::sync::Arc;
 use prodlint_core::{normalize, Applicability, Diagnostic, Project, Span};
 use prodlint_js::graph::{self, Format, Lookup};
 use prodlint_js::resolve::{describe_route, Resolved, Resolvers, UnresolvedSpecifiers, View};
-use prodlint_js::{module_info, Import, ImportBinding, ImportKind, Imported};
+use prodlint_js::{
+    module_info, BindingUse, BindingUses, Import, ImportBinding, ImportKind, Imported,
+};
 
-use super::{missing_named, named_as_default, no_default, replace, Anchor, Target};
+use super::{
+    missing_named, named_as_default, no_default, replace, type_used_as_value, Anchor, Target,
+    TypeView,
+};
 use crate::JsContext;
 
 /// What is wrong with one binding, as one view of the target sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Problem {
     NoDefault,
-    MissingNamed { commonjs: bool },
+    MissingNamed {
+        commonjs: bool,
+    },
     NamedAsDefault,
+    /// A name the type view gives as a type only, used as a value: nothing provides it at
+    /// run time.
+    TypeUsedAsValue,
 }
 
 pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -30,6 +40,11 @@ pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
         _ => false,
     };
     let info = module_info(&ctx.parsed.program);
+    // Which view an import binding is checked against: TypeScript erases a binding used
+    // only in type positions (and, in a `.ts` file, one not used at all: a `.vue`
+    // template may use what its script does not), so nothing of it is loaded at run time.
+    let uses = BindingUses::of(&ctx.parsed.program);
+    let unused_is_erased = is_ts && !display.ends_with(".vue");
     let from = normalize(&ctx.project.cwd, &ctx.file.path);
     let resolvers = ctx.project.index::<Resolvers>(&());
     // TypeScript compiled to CommonJS: `import` becomes `require()`, and a default import
@@ -58,11 +73,22 @@ pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
             ImportKind::Static | ImportKind::ReExport => &[View::NodeImport, View::BundlerImport],
             _ => continue,
         };
-        let bindings: Vec<&ImportBinding> = import
+        let use_of = |binding: &ImportBinding| match (&binding.local, &import.kind) {
+            _ if !is_ts => BindingUse::Value,
+            (Some(local), ImportKind::Static) => uses.get(local),
+            _ => BindingUse::Ambiguous,
+        };
+        let bindings: Vec<(&ImportBinding, BindingUse)> = import
             .bindings
             .iter()
             .filter(|b| !b.type_only && b.imported != Imported::Namespace)
             .filter(|b| !(required && b.imported == Imported::Default))
+            .map(|b| (b, use_of(b)))
+            .filter(|(_, used)| match used {
+                BindingUse::TypeOnly => false,
+                BindingUse::Unused => !unused_is_erased,
+                BindingUse::Value | BindingUse::Ambiguous => true,
+            })
             .collect();
         if bindings.is_empty() || is_mocked(&ctx.file.text, &import.specifier) {
             continue;
@@ -106,8 +132,8 @@ pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
             is_ts,
             resolvers: &resolvers,
         };
-        for binding in bindings {
-            if let Some(diagnostic) = checker.binding(binding, &targets) {
+        for (binding, used) in bindings {
+            if let Some(diagnostic) = checker.binding(binding, used, &targets) {
                 out.push(diagnostic);
             }
         }
@@ -155,10 +181,15 @@ impl Checker<'_, '_> {
 
     /// The diagnostic for one binding: reported only when every view that resolved the
     /// specifier finds the same problem.
-    fn binding(&self, binding: &ImportBinding, targets: &[(View, PathBuf)]) -> Option<Diagnostic> {
+    fn binding(
+        &self,
+        binding: &ImportBinding,
+        used: BindingUse,
+        targets: &[(View, PathBuf)],
+    ) -> Option<Diagnostic> {
         let mut problem = None;
         for (view, path) in targets {
-            let found = self.judge(binding, path, *view)?;
+            let found = self.judge(binding, used, path, *view)?;
             if problem.is_some_and(|p| p != found) {
                 return None;
             }
@@ -168,7 +199,13 @@ impl Checker<'_, '_> {
         self.diagnostic(binding, problem?, path, *view)
     }
 
-    fn judge(&self, binding: &ImportBinding, path: &Path, view: View) -> Option<Problem> {
+    fn judge(
+        &self,
+        binding: &ImportBinding,
+        used: BindingUse,
+        path: &Path,
+        view: View,
+    ) -> Option<Problem> {
         let project = self.project();
         let declarations_only = view == View::Types;
         match &binding.imported {
@@ -181,7 +218,7 @@ impl Checker<'_, '_> {
                         // `export default interface X` in the declarations: a type.
                         if self.is_ts
                             && !is_ts_source(path)
-                            && self.types_lookup("default").is_some_and(|t| t)
+                            && matches!(self.type_view("default"), Some(TypeView::TypeOnly(_)))
                         {
                             return None;
                         }
@@ -200,18 +237,27 @@ impl Checker<'_, '_> {
                     return None;
                 }
                 let format = graph::format(project, path);
+                let missing = Problem::MissingNamed {
+                    commonjs: format == Format::CommonJs,
+                };
                 match graph::find_named(project, path, name, view) {
-                    Lookup::Missing => {
-                        if self.is_ts && !declarations_only && !is_ts_source(path) {
-                            // A type exported by the declarations is erased: fine.
-                            match self.types_lookup(name) {
-                                Some(false) => {}
-                                _ => return None,
+                    Lookup::Missing if self.is_ts && !declarations_only && !is_ts_source(path) => {
+                        // The runtime view lacks the name; the type view tells a missing
+                        // value from a type, which is erased unless it is used as a value.
+                        match (self.type_view(name)?, used) {
+                            (TypeView::Value(_) | TypeView::Missing(_), _) => Some(missing),
+                            (TypeView::TypeOnly(_), BindingUse::Value) => {
+                                Some(Problem::TypeUsedAsValue)
                             }
+                            (TypeView::TypeOnly(_), _) => None,
                         }
-                        Some(Problem::MissingNamed {
-                            commonjs: format == Format::CommonJs,
-                        })
+                    }
+                    Lookup::Missing => Some(missing),
+                    // A TypeScript source is both views: a type it exports, used as a value.
+                    Lookup::Found {
+                        type_only: true, ..
+                    } if used == BindingUse::Value && is_ts_source(path) => {
+                        Some(Problem::TypeUsedAsValue)
                     }
                     _ => None,
                 }
@@ -220,9 +266,9 @@ impl Checker<'_, '_> {
         }
     }
 
-    /// How the declarations for the specifier give `name`: `Some(true)` as a type only,
-    /// `Some(false)` missing or as a value, `None` unknown (no declarations, unlistable).
-    fn types_lookup(&self, name: &str) -> Option<bool> {
+    /// How the type view of the specifier (its declarations, or the TypeScript source)
+    /// gives `name`; `None` when it is not known (no declarations, unlistable exports).
+    fn type_view(&self, name: &str) -> Option<TypeView> {
         let Resolved::File(path) = self.resolvers.resolve(
             self.ctx.project,
             self.from,
@@ -236,9 +282,14 @@ impl Checker<'_, '_> {
         } else {
             graph::find_named(self.project(), &path, name, View::Types)
         };
+        let file = self.project().index::<prodlint_js::ModuleFacts>(&path);
+        let file = Arc::clone(&file.file);
         match found {
-            Lookup::Found { type_only, .. } => Some(type_only),
-            Lookup::Missing => Some(false),
+            Lookup::Found {
+                type_only: true, ..
+            } => Some(TypeView::TypeOnly(file)),
+            Lookup::Found { .. } => Some(TypeView::Value(file)),
+            Lookup::Missing => Some(TypeView::Missing(file)),
             Lookup::Unknown => None,
         }
     }
@@ -277,6 +328,7 @@ impl Checker<'_, '_> {
             file: Arc::clone(&facts.file),
             route: describe_route(self.project(), &self.import.specifier, path, view),
             names: graph::export_names(self.project(), path, view, 40),
+            view,
         }
     }
 
@@ -361,6 +413,10 @@ impl Checker<'_, '_> {
                 } else {
                     first_export(self.project(), path)
                 };
+                let types = match self.is_ts && !is_ts_source(path) {
+                    true => self.type_view(name),
+                    false => None,
+                };
                 Some(missing_named(
                     file,
                     binding.span,
@@ -370,8 +426,26 @@ impl Checker<'_, '_> {
                     &target,
                     commonjs,
                     self.required,
+                    types.as_ref(),
                     anchor.as_ref(),
                     fix,
+                ))
+            }
+            Problem::TypeUsedAsValue => {
+                let Imported::Named(name) = &binding.imported else {
+                    return None;
+                };
+                let types = match is_ts_source(path) {
+                    true => TypeView::TypeOnly(Arc::clone(&target.file)),
+                    false => self.type_view(name)?,
+                };
+                Some(type_used_as_value(
+                    file,
+                    binding.span,
+                    name,
+                    specifier,
+                    &target,
+                    &types,
                 ))
             }
             Problem::NamedAsDefault => {

@@ -5,6 +5,8 @@ use prodlint_core::{
     Span,
 };
 
+use prodlint_js::resolve::View;
+
 use crate::{JsContext, Rule};
 
 mod check;
@@ -93,6 +95,36 @@ pub(crate) struct Target {
     pub route: Option<String>,
     /// The module's named exports, for messages (`None` when not known).
     pub names: Option<Vec<String>>,
+    /// The runtime view that chose the file.
+    pub view: View,
+}
+
+/// What the type view (the declarations TypeScript reads) says of a name.
+pub(crate) enum TypeView {
+    /// Declared as a value (`declare function`, `declare const`, a class): the types
+    /// promise something that runs.
+    Value(Arc<SourceFile>),
+    /// Declared as an interface or a type alias only: erased before anything runs.
+    TypeOnly(Arc<SourceFile>),
+    Missing(Arc<SourceFile>),
+}
+
+impl TypeView {
+    fn file(&self) -> &Arc<SourceFile> {
+        match self {
+            TypeView::Value(file) | TypeView::TypeOnly(file) | TypeView::Missing(file) => file,
+        }
+    }
+}
+
+/// Who loads the file a runtime view picks, for messages.
+fn loader(view: View) -> &'static str {
+    match view {
+        View::NodeImport => "Node's ES loader",
+        View::BundlerImport => "a bundler",
+        View::Require => "`require()`",
+        View::Types => "TypeScript",
+    }
 }
 
 impl Target {
@@ -102,6 +134,15 @@ impl Target {
             None => String::new(),
         };
         format!("\"{specifier}\" resolves to `{}`{how}", self.file.display)
+    }
+
+    /// The same, naming the view: `for Node's ES loader, "x" resolves to …`.
+    fn runtime_text(&self, specifier: &str) -> String {
+        format!(
+            "at run time ({}), {}",
+            loader(self.view),
+            self.resolved_text(specifier)
+        )
     }
 
     fn names_text(&self) -> String {
@@ -187,6 +228,7 @@ pub(crate) fn missing_named(
     target: &Target,
     commonjs: bool,
     required: bool,
+    types: Option<&TypeView>,
     default: Option<&Anchor>,
     fix: Option<Fix>,
 ) -> Diagnostic {
@@ -218,9 +260,19 @@ pub(crate) fn missing_named(
     } else {
         format!("it has {}", target.names_text())
     };
+    let types = match types {
+        Some(TypeView::Value(file)) => format!(
+            " (its types, `{}`, promise `{name}`, but the JavaScript that runs does not have it)",
+            file.display
+        ),
+        Some(TypeView::Missing(file)) => {
+            format!(" (its types, `{}`, do not have it either)", file.display)
+        }
+        Some(TypeView::TypeOnly(_)) | None => String::new(),
+    };
     let help = format!(
-        "{}, {kind} without `{name}`, so {consequence}; {advice}",
-        target.resolved_text(specifier)
+        "{}, {kind} without `{name}`{types}, so {consequence}; {advice}",
+        target.runtime_text(specifier)
     );
     let diagnostic =
         Diagnostic::new(META.id, META.default_severity, file, span, message).with_help(help);
@@ -236,6 +288,31 @@ pub(crate) fn missing_named(
         Some(fix) => diagnostic.with_fix(fix),
         None => diagnostic,
     }
+}
+
+/// `import { T } from "m"` where `T` is a type only, and the file uses `T` as a value.
+pub(crate) fn type_used_as_value(
+    file: &Arc<SourceFile>,
+    span: Span,
+    name: &str,
+    specifier: &str,
+    target: &Target,
+    types: &TypeView,
+) -> Diagnostic {
+    let message =
+        format!("`{name}` is only a type in \"{specifier}\", but this file uses it as a value");
+    let help = format!(
+        "its types (`{}`) declare `{name}` as an interface or a type alias, which TypeScript erases, and {}, which has no export `{name}`: the value is missing at run time; use `{name}` in types only (`import type {{ {name} }}`), or import the value that implements it",
+        types.file().display,
+        target.runtime_text(specifier)
+    );
+    Diagnostic::new(META.id, META.default_severity, file, span, message)
+        .with_help(help)
+        .with_label(
+            types.file(),
+            Span::new(0, 0),
+            format!("the type view: `{name}` is a type here"),
+        )
 }
 
 /// `import foo from "m"` where `m` also has a named export `foo` that is not its default.
