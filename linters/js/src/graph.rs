@@ -15,7 +15,7 @@ use std::sync::Arc;
 use prodlint_core::{Project, SourceFile, Span};
 
 use crate::resolve::{Resolved, Resolvers, View};
-use crate::ModuleFacts;
+use crate::{Imported, ModuleFacts};
 
 /// What kind of module a file is, as far as its exports go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,25 +156,54 @@ fn find_named_in(
     let info = facts.info.as_ref().expect("parsed");
     let resolvers = project.index::<Resolvers>(&());
     let mut unknown = false;
-    let mut follow = |specifier: &str, view: View, visited: &mut HashSet<PathBuf>| match resolvers
-        .resolve(project, path, specifier, view)
-    {
-        Resolved::File(target) => match find_named_in(project, &target, name, view, visited) {
-            Lookup::Missing => None,
-            Lookup::Unknown => {
+    let mut follow =
+        |specifier: &str, view: View, visited: &mut HashSet<PathBuf>, name: &str| match resolvers
+            .resolve(project, path, specifier, view)
+        {
+            Resolved::File(target) => match find_named_in(project, &target, name, view, visited) {
+                Lookup::Missing => None,
+                Lookup::Unknown => {
+                    unknown = true;
+                    None
+                }
+                found => Some(found),
+            },
+            Resolved::Builtin | Resolved::NotFound => {
                 unknown = true;
                 None
             }
-            found => Some(found),
-        },
-        Resolved::Builtin | Resolved::NotFound => {
-            unknown = true;
-            None
-        }
-    };
+        };
     match format {
         Format::EsModule => {
             if let Some(export) = info.export(name) {
+                // The type view of `import { X } from "./chunk"; export { X }` (how bundled
+                // declarations split into chunk files read): whether `X` is a type is
+                // known only in the chunk.
+                if view == View::Types && !export.type_only {
+                    if let Some((import, binding)) = info
+                        .export_local(name)
+                        .and_then(|l| info.imported_binding(l))
+                    {
+                        let Imported::Named(imported) = &binding.imported else {
+                            return Lookup::Found {
+                                file: Arc::clone(&facts.file),
+                                span: export.span,
+                                type_only: import.type_only || binding.type_only,
+                            };
+                        };
+                        if import.type_only || binding.type_only {
+                            return Lookup::Found {
+                                file: Arc::clone(&facts.file),
+                                span: export.span,
+                                type_only: true,
+                            };
+                        }
+                        return match follow(&import.specifier, view, visited, imported) {
+                            Some(found) => found,
+                            None => Lookup::Unknown,
+                        };
+                    }
+                }
                 return Lookup::Found {
                     file: Arc::clone(&facts.file),
                     span: export.span,
@@ -188,7 +217,7 @@ fn find_named_in(
                 view
             };
             for star in &info.star_exports {
-                if let Some(found) = follow(&star.specifier, star_view, visited) {
+                if let Some(found) = follow(&star.specifier, star_view, visited, name) {
                     return found;
                 }
             }
@@ -210,7 +239,7 @@ fn find_named_in(
                 View::Require
             };
             for specifier in &info.commonjs.reexports {
-                if let Some(found) = follow(specifier, cjs_view, visited) {
+                if let Some(found) = follow(specifier, cjs_view, visited, name) {
                     return found;
                 }
             }

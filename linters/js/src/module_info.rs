@@ -149,9 +149,28 @@ pub struct ModuleInfo {
 }
 
 impl ModuleInfo {
-    /// The export named `name` declared in this file (not through `export *`).
+    /// The export named `name` declared in this file (not through `export *`). Where a
+    /// value and a type share the name (`interface X` and `const X`), the value.
     pub fn export(&self, name: &str) -> Option<&Export> {
-        self.exports.iter().find(|e| e.name == name)
+        self.exports
+            .iter()
+            .filter(|e| e.name == name)
+            .min_by_key(|e| e.type_only)
+    }
+
+    /// The `import` declaration and binding that bind `local` in this file, if one does:
+    /// `import { X } from "./chunk"; export { X }` exports what the chunk gives.
+    pub fn imported_binding(&self, local: &str) -> Option<(&Import, &ImportBinding)> {
+        self.imports
+            .iter()
+            .filter(|i| i.kind == ImportKind::Static)
+            .find_map(|import| {
+                let binding = import
+                    .bindings
+                    .iter()
+                    .find(|b| b.local.as_deref() == Some(local))?;
+                Some((import, binding))
+            })
     }
 
     /// The local binding behind the export `name` declared in this file (`name` itself for

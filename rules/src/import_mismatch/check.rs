@@ -282,14 +282,25 @@ impl Checker<'_, '_> {
         } else {
             graph::find_named(self.project(), &path, name, View::Types)
         };
-        let file = self.project().index::<prodlint_js::ModuleFacts>(&path);
-        let file = Arc::clone(&file.file);
         match found {
             Lookup::Found {
-                type_only: true, ..
-            } => Some(TypeView::TypeOnly(file)),
-            Lookup::Found { .. } => Some(TypeView::Value(file)),
-            Lookup::Missing => Some(TypeView::Missing(file)),
+                file,
+                span,
+                type_only,
+            } => {
+                let anchor = Anchor { file, span };
+                Some(match type_only {
+                    true => TypeView::TypeOnly(anchor),
+                    false => TypeView::Value(anchor),
+                })
+            }
+            Lookup::Missing => {
+                let facts = self.project().index::<prodlint_js::ModuleFacts>(&path);
+                Some(TypeView::Missing(Anchor {
+                    file: Arc::clone(&facts.file),
+                    span: Span::new(0, 0),
+                }))
+            }
             Lookup::Unknown => None,
         }
     }
@@ -436,7 +447,12 @@ impl Checker<'_, '_> {
                     return None;
                 };
                 let types = match is_ts_source(path) {
-                    true => TypeView::TypeOnly(Arc::clone(&target.file)),
+                    true => match graph::find_named(self.project(), path, name, view) {
+                        Lookup::Found { file, span, .. } => {
+                            TypeView::TypeOnly(Anchor { file, span })
+                        }
+                        _ => return None,
+                    },
                     false => self.type_view(name)?,
                 };
                 Some(type_used_as_value(

@@ -103,16 +103,19 @@ pub(crate) struct Target {
 pub(crate) enum TypeView {
     /// Declared as a value (`declare function`, `declare const`, a class): the types
     /// promise something that runs.
-    Value(Arc<SourceFile>),
-    /// Declared as an interface or a type alias only: erased before anything runs.
-    TypeOnly(Arc<SourceFile>),
-    Missing(Arc<SourceFile>),
+    Value(Anchor),
+    /// An interface, a type alias or `export type`: erased before anything runs.
+    TypeOnly(Anchor),
+    /// Not in the declarations (the anchor is the top of the file).
+    Missing(Anchor),
 }
 
 impl TypeView {
-    fn file(&self) -> &Arc<SourceFile> {
+    fn anchor(&self) -> &Anchor {
         match self {
-            TypeView::Value(file) | TypeView::TypeOnly(file) | TypeView::Missing(file) => file,
+            TypeView::Value(anchor) | TypeView::TypeOnly(anchor) | TypeView::Missing(anchor) => {
+                anchor
+            }
         }
     }
 }
@@ -261,12 +264,15 @@ pub(crate) fn missing_named(
         format!("it has {}", target.names_text())
     };
     let types = match types {
-        Some(TypeView::Value(file)) => format!(
+        Some(TypeView::Value(types)) => format!(
             " (its types, `{}`, promise `{name}`, but the JavaScript that runs does not have it)",
-            file.display
+            types.file.display
         ),
-        Some(TypeView::Missing(file)) => {
-            format!(" (its types, `{}`, do not have it either)", file.display)
+        Some(TypeView::Missing(types)) => {
+            format!(
+                " (its types, `{}`, do not have it either)",
+                types.file.display
+            )
         }
         Some(TypeView::TypeOnly(_)) | None => String::new(),
     };
@@ -302,16 +308,17 @@ pub(crate) fn type_used_as_value(
     let message =
         format!("`{name}` is only a type in \"{specifier}\", but this file uses it as a value");
     let help = format!(
-        "its types (`{}`) declare `{name}` as an interface or a type alias, which TypeScript erases, and {}, which has no export `{name}`: the value is missing at run time; use `{name}` in types only (`import type {{ {name} }}`), or import the value that implements it",
-        types.file().display,
+        "its types (`{}`) give `{name}` as a type only, which TypeScript erases, and {}, which has no export `{name}`: the value is missing at run time; use `{name}` in types only (`import type {{ {name} }}`), or import the value that implements it",
+        types.anchor().file.display,
         target.runtime_text(specifier)
     );
+    let types = types.anchor();
     Diagnostic::new(META.id, META.default_severity, file, span, message)
         .with_help(help)
         .with_label(
-            types.file(),
-            Span::new(0, 0),
-            format!("the type view: `{name}` is a type here"),
+            &types.file,
+            types.span,
+            format!("the type view: `{name}` is a type only here"),
         )
 }
 
