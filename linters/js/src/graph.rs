@@ -93,14 +93,30 @@ pub fn format(project: &Project, path: &Path) -> Format {
     }
 }
 
+/// The format as `view` loads the file: Node loads a `.js` file of a `"type": "module"`
+/// package as an ES module, so one written as CommonJS (`module.exports = …`) has no
+/// exports there (and throws `module is not defined` as it loads).
+pub fn format_in(project: &Project, path: &Path, view: View) -> Format {
+    let format = format(project, path);
+    let node = matches!(view, View::NodeImport | View::Require);
+    if format == Format::CommonJs
+        && node
+        && extension(path) == "js"
+        && crate::runtime::in_module_package(project, path)
+    {
+        return Format::EsModule;
+    }
+    format
+}
+
 fn file_start() -> Span {
     Span::new(0, 0)
 }
 
 /// Whether `path` has a default export (ES `export default`, or a CommonJS, `export =`,
 /// Vue or JSON module, whose default always exists).
-pub fn find_default(project: &Project, path: &Path) -> Lookup {
-    match format(project, path) {
+pub fn find_default(project: &Project, path: &Path, view: View) -> Lookup {
+    match format_in(project, path, view) {
         Format::EsModule => {
             let facts = facts(project, path).expect("an ES module has facts");
             let info = facts.info.as_ref().expect("parsed");
@@ -148,7 +164,7 @@ fn find_named_in(
         // A cycle adds nothing the first visit did not already see.
         return Lookup::Missing;
     }
-    let format = format(project, path);
+    let format = format_in(project, path, view);
     if !matches!(format, Format::EsModule | Format::CommonJs) {
         return Lookup::Unknown;
     }

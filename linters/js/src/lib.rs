@@ -18,6 +18,7 @@ pub mod binding_use;
 pub mod graph;
 mod module_info;
 pub mod resolve;
+pub mod runtime;
 
 pub use binding_use::{BindingUse, BindingUses};
 pub use module_info::{

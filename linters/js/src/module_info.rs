@@ -767,6 +767,30 @@ impl Visit for DynamicVisitor<'_> {
         declarator.visit_children_with(self);
     }
 
+    fn visit_member_expr(&mut self, member: &MemberExpr) {
+        // `require("x").default`: the `default` export through `require()`.
+        if let (Some(s), Some("default")) = (
+            is_require_call(&member.obj),
+            member_name(&member.prop).as_deref(),
+        ) {
+            self.info.imports.push(Import {
+                specifier: str_value(s),
+                specifier_span: span(s.span),
+                span: span(member.span),
+                kind: ImportKind::Require,
+                bindings: vec![ImportBinding {
+                    imported: Imported::Named("default".into()),
+                    local: None,
+                    span: span(member.prop.span()),
+                    type_only: false,
+                }],
+                type_only: false,
+                attribute_type: None,
+            });
+        }
+        member.visit_children_with(self);
+    }
+
     fn visit_assign_expr(&mut self, assign: &AssignExpr) {
         if let AssignTarget::Simple(SimpleAssignTarget::Member(member)) = &assign.left {
             if is_module_exports(member) {

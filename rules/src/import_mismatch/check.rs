@@ -4,6 +4,7 @@ use std::sync::Arc;
 use prodlint_core::{normalize, Applicability, Diagnostic, Project, Span};
 use prodlint_js::graph::{self, Format, Lookup};
 use prodlint_js::resolve::{describe_route, Resolved, Resolvers, UnresolvedSpecifiers, View};
+use prodlint_js::runtime::{runtime_of, Runtime};
 use prodlint_js::{
     module_info, BindingUse, BindingUses, Import, ImportBinding, ImportKind, Imported,
 };
@@ -46,6 +47,8 @@ pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
     let uses = BindingUses::of(&ctx.parsed.program);
     let unused_is_erased = is_ts && !display.ends_with(".vue");
     let from = normalize(&ctx.project.cwd, &ctx.file.path);
+    // Node or a bundler: which files of a package an ES import loads.
+    let runtime = runtime_of(ctx.project, &from);
     let resolvers = ctx.project.index::<Resolvers>(&());
     // TypeScript compiled to CommonJS: `import` becomes `require()`, and a default import
     // goes through `esModuleInterop`'s helper, which gives a module without `__esModule`
@@ -70,7 +73,11 @@ pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
             ImportKind::Static | ImportKind::ReExport | ImportKind::Require if required => {
                 &[View::Require]
             }
-            ImportKind::Static | ImportKind::ReExport => &[View::NodeImport, View::BundlerImport],
+            ImportKind::Static | ImportKind::ReExport => match runtime {
+                Runtime::Node => &[View::NodeImport],
+                Runtime::Bundler => &[View::BundlerImport],
+                Runtime::Undecided => &[View::NodeImport, View::BundlerImport],
+            },
             _ => continue,
         };
         let use_of = |binding: &ImportBinding| match (&binding.local, &import.kind) {
@@ -213,7 +220,7 @@ impl Checker<'_, '_> {
                 if declarations_only || self.required {
                     return None;
                 }
-                match graph::find_default(project, path) {
+                match graph::find_default(project, path, view) {
                     Lookup::Missing => {
                         // `export default interface X` in the declarations: a type.
                         if self.is_ts
@@ -233,10 +240,12 @@ impl Checker<'_, '_> {
                 }
             }
             Imported::Named(name) => {
-                if name == "default" {
+                // `import { default as x }` is a default import; `require(x).default`
+                // looks the name up like any other property of what `require()` gives.
+                if name == "default" && !self.required {
                     return None;
                 }
-                let format = graph::format(project, path);
+                let format = graph::format_in(project, path, view);
                 let missing = Problem::MissingNamed {
                     commonjs: format == Format::CommonJs,
                 };
@@ -278,7 +287,7 @@ impl Checker<'_, '_> {
             return None;
         };
         let found = if name == "default" {
-            graph::find_default(self.project(), &path)
+            graph::find_default(self.project(), &path, View::Types)
         } else {
             graph::find_named(self.project(), &path, name, View::Types)
         };
@@ -390,7 +399,7 @@ impl Checker<'_, '_> {
                 };
                 let local = binding.local.as_deref().unwrap_or(name);
                 // The reverse: the default export is the binding named like the import.
-                let default = graph::find_default(self.project(), path);
+                let default = graph::find_default(self.project(), path, view);
                 let default_anchor = match &default {
                     Lookup::Found { file, span, .. } => Some(Anchor {
                         file: Arc::clone(file),

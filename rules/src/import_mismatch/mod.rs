@@ -241,7 +241,9 @@ pub(crate) fn missing_named(
         "an ES module"
     };
     let message = format!("\"{specifier}\" has no export named `{name}`");
-    let consequence = if required {
+    let consequence = if required && name == "default" {
+        "`require(…).default` is `undefined`"
+    } else if required {
         "the destructured value is `undefined`"
     } else if commonjs {
         "Node's ES loader rejects the import and a bundler gives `undefined`"
