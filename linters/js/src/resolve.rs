@@ -176,6 +176,21 @@ impl Resolvers {
             ) => self.without_tsconfig.resolve(from, specifier, view),
             other => other,
         };
+        // `baseUrl` makes every directory under it a bare specifier, but a package the
+        // code depends on is loaded from node_modules by every runtime: a local folder
+        // that happens to share its name (`src/utils/` beside a `utils` dependency) is not
+        // what runs. An explicit `paths` entry for the name is honoured.
+        let result = match result {
+            Ok(resolution)
+                if is_bare(specifier)
+                    && !in_node_modules(resolution.path())
+                    && depends_on(from, specifier)
+                    && !self.paths_match(from, specifier) =>
+            {
+                self.without_tsconfig.resolve(from, specifier, view)
+            }
+            other => other,
+        };
         // A tsconfig that loads (Nuxt's generated one once it exists) is authoritative:
         // aliases are tried only for what it did not resolve.
         let result = match result {
@@ -231,7 +246,71 @@ impl Resolvers {
     }
 }
 
+/// A package name, not a path, a subpath import (`#x`) or a URL-like scheme (`node:`).
+fn is_bare(specifier: &str) -> bool {
+    if specifier.contains(':') || specifier.starts_with(['.', '/', '#', '~']) {
+        return false;
+    }
+    // `@scope/name`, not the `@/` alias.
+    match specifier.strip_prefix('@') {
+        Some(rest) => rest.contains('/') && !rest.starts_with('/'),
+        None => true,
+    }
+}
+
+fn in_node_modules(path: &Path) -> bool {
+    path.components().any(|c| c.as_os_str() == "node_modules")
+}
+
+/// Whether the package of `specifier` is installed (`node_modules/<name>` in a directory
+/// above `from`) or declared in the dependencies of a package.json above it.
+fn depends_on(from: &Path, specifier: &str) -> bool {
+    let Some((package, _)) = split_package(specifier) else {
+        return false;
+    };
+    const FIELDS: &[&str] = &[
+        "dependencies",
+        "devDependencies",
+        "peerDependencies",
+        "optionalDependencies",
+    ];
+    from.ancestors().skip(1).any(|dir| {
+        if dir.join("node_modules").join(package).exists() {
+            return true;
+        }
+        let Ok(text) = std::fs::read_to_string(dir.join("package.json")) else {
+            return false;
+        };
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+            return false;
+        };
+        FIELDS.iter().any(|field| {
+            json.get(*field)
+                .and_then(|d| d.as_object())
+                .is_some_and(|deps| deps.contains_key(package))
+        })
+    })
+}
+
 impl Resolvers {
+    /// Whether a `paths` entry of `from`'s tsconfig names `specifier` (exactly, or by a
+    /// `prefix/*` pattern).
+    fn paths_match(&self, from: &Path, specifier: &str) -> bool {
+        let Ok(Some(tsconfig)) = self.with_tsconfig.node_import.find_tsconfig(from) else {
+            return false;
+        };
+        tsconfig
+            .compiler_options
+            .paths
+            .as_ref()
+            .is_some_and(|paths| {
+                paths.keys().any(|key| match key.strip_suffix('*') {
+                    Some(prefix) => specifier.starts_with(prefix),
+                    None => key == specifier,
+                })
+            })
+    }
+
     /// Whether the nearest tsconfig.json of `file` (with its `extends`) compiles to
     /// CommonJS (`"module": "commonjs"`): its `import` statements become `require()` calls.
     pub fn compiles_to_commonjs(&self, file: &Path) -> bool {
@@ -392,6 +471,24 @@ impl UnresolvedSpecifiers {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bare_specifiers() {
+        for bare in ["utils", "lodash/fp", "@scope/pkg", "@scope/pkg/sub"] {
+            assert!(is_bare(bare), "{bare}");
+        }
+        for not_bare in [
+            "./a",
+            "/abs",
+            "#internal",
+            "~/x",
+            "@/x",
+            "node:fs",
+            "virtual:x",
+        ] {
+            assert!(!is_bare(not_bare), "{not_bare}");
+        }
+    }
 
     #[test]
     fn package_names_and_subpaths() {
