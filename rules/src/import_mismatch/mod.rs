@@ -32,11 +32,45 @@ crate::declare_rule! {
     /// - (warning) a **default import named like one of the module's named exports** while
     ///   the default export is something else (`no-named-as-default`).
     ///
+    /// - a **type used as a value**: a name the declarations give as a type only
+    ///   (`interface`, `type`, `export type`), used by the file as a value: TypeScript
+    ///   erases it, so nothing provides it at run time;
+    /// - `require("x").default` of a module that has no `default` (a CommonJS module whose
+    ///   exports can be listed, or an ES module): the value is `undefined`.
+    ///
+    /// **Two views of every module.** The *type view* is what TypeScript reads: the
+    /// `types` condition of `exports`, `types`/`typings`, `@types/*`, `.d.ts` files and
+    /// their `export *` and `import { X } from "./chunk"; export { X }` chains. The *runtime
+    /// view* is the JavaScript file that Node or the bundler loads. An import binding that
+    /// a TypeScript file uses only in type positions (annotations, `implements`, an
+    /// interface's `extends`, generic arguments, `as` and `satisfies`, `typeof x` in a type,
+    /// ambient declarations), or not at all, is erased before anything runs and is not
+    /// checked against the runtime view; `import type` and `{ type X }` likewise. A
+    /// binding used as a value is checked against the runtime view, and its message says
+    /// what the type view has: the types promise the name but the JavaScript lacks it, or
+    /// the name is a type only. A name that is also declared elsewhere in the file (a
+    /// parameter, a nested variable) may be either, and is checked as before: reported
+    /// only when the types do not give it as a type. A `.vue` file's template uses what
+    /// its script imports, so an unused import there is a value.
+    ///
+    /// **Which runtime.** Decided per package (the nearest package.json): a bundler's or
+    /// framework's config beside it (`vite.config.*`, `webpack.config.*`,
+    /// `rollup.config.*`, `next.config.*`, `nuxt.config.*`, `astro.config.*`,
+    /// `svelte.config.*`, `angular.json`, …) or such a tool among its dependencies makes it
+    /// bundled, and ES imports are checked against the `module` field and the `import` and
+    /// `module` conditions; a `bin` field, or a `start`, `dev` or `serve` script that runs
+    /// `node`, `ts-node`, `tsx`, `nodemon` or `nest`, makes it a Node program, checked
+    /// against `main` and the `node` and `import` conditions, with Node's reading of
+    /// `"type": "module"` (a `.js` file written as CommonJS in such a package is an ES
+    /// module without exports). Where neither or both apply, an import is reported only
+    /// when both views load a module that lacks the export.
+    ///
+    /// A bare specifier of an installed or declared dependency resolves into
+    /// node_modules even when tsconfig `baseUrl` would reach a local folder of that name;
+    /// an explicit `paths` entry for it is honoured.
+    ///
     /// A default import of a CommonJS module is fine (`module.exports` is the default), as
-    /// is one of a TypeScript `export =` module, a `.vue` component or JSON. An ES import
-    /// that may be run by Node or by a bundler is checked both ways and reported only when
-    /// both load a module that lacks the export. In TypeScript files a named import that
-    /// the package's declarations give as a type only is fine (it is erased). Packages that
+    /// is one of a TypeScript `export =` module, a `.vue` component or JSON. Packages that
     /// ship only declarations are checked for named imports against them. It stays silent
     /// on type-only imports, namespace imports, specifiers mocked in the file
     /// (`vi.mock("x")`), and specifiers it cannot resolve (virtual modules, bundler
