@@ -22,12 +22,13 @@ use prodlint_core::{
     Applicability, Dependencies, Dependency, DependencyState, Diagnostic, Edit, FileState, Fix,
     Freshness, Label, Severity, SourceFile, Span, Stamp,
 };
+use prodlint_js::resolve::Unresolved;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::report::FileError;
 
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// Files modified this recently are not cached: a second edit within the file system's
 /// timestamp granularity could leave size and time unchanged ("racy" stamps, as git calls
@@ -107,6 +108,22 @@ struct Entry {
     groups: Vec<String>,
     diagnostics: Vec<CachedDiagnostic>,
     errors: Vec<CachedError>,
+    /// The imports the check could not resolve, for the summary and `--verbose`.
+    unresolved: Vec<CachedUnresolved>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedUnresolved {
+    offset: u32,
+    specifier: String,
+    package_missing: bool,
+}
+
+/// A file's results as the cache gives them back.
+pub struct CachedOutcome {
+    pub diagnostics: Vec<Diagnostic>,
+    pub errors: Vec<FileError>,
+    pub unresolved: Vec<(u32, Unresolved)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -241,7 +258,7 @@ impl Cache {
         path: &Path,
         display: &str,
         known_rules: &[&'static str],
-    ) -> Option<(Vec<Diagnostic>, Vec<FileError>)> {
+    ) -> Option<CachedOutcome> {
         let entry = self.old.get(display)?;
         let mut freshness = vec![entry.file.freshness(path)];
         freshness.extend(entry.dependencies.iter().map(DependencyState::freshness));
@@ -327,7 +344,22 @@ impl Cache {
             }
         }
         self.new.lock().unwrap().insert(display.to_string(), kept);
-        Some((diagnostics, errors))
+        let unresolved = entry
+            .unresolved
+            .iter()
+            .map(|u| {
+                let unresolved = Unresolved {
+                    specifier: u.specifier.clone(),
+                    package_missing: u.package_missing,
+                };
+                (u.offset, unresolved)
+            })
+            .collect();
+        Some(CachedOutcome {
+            diagnostics,
+            errors,
+            unresolved,
+        })
     }
 
     /// Records a file's findings and what its check depended on. The file's stamp was
@@ -342,6 +374,7 @@ impl Cache {
         dependencies: &Dependencies,
         diagnostics: &[Diagnostic],
         errors: &[FileError],
+        unresolved: &[(u32, Unresolved)],
     ) {
         let Some(file) = FileState::of(path, true) else {
             return;
@@ -440,6 +473,14 @@ impl Cache {
                     line: e.line,
                     column: e.column,
                     message: e.message.clone(),
+                })
+                .collect(),
+            unresolved: unresolved
+                .iter()
+                .map(|(offset, u)| CachedUnresolved {
+                    offset: *offset,
+                    specifier: u.specifier.clone(),
+                    package_missing: u.package_missing,
                 })
                 .collect(),
         };

@@ -11,6 +11,7 @@ use prodlint_core::{
     is_test_path, is_tooling_config, Config, ConfigError, Dependency, Diagnostic, Project,
     Severity, SourceFile, Stamp, Suppressions,
 };
+use prodlint_js::resolve::UnresolvedSpecifiers;
 use prodlint_rules::{invalid_suppression, JsContext, Rule, RustContext, REGISTRY};
 use rayon::prelude::*;
 
@@ -128,19 +129,19 @@ fn lint_file(
     let Some(cache) = cacheable else {
         return check_file(candidate, rules, project, known_rules);
     };
-    if let Some((diagnostics, errors)) =
-        cache.lookup(&candidate.path, &candidate.display, known_rules)
-    {
+    let own_path = prodlint_core::normalize(&project.cwd, &candidate.path);
+    let unresolved = project.index::<UnresolvedSpecifiers>(&());
+    if let Some(cached) = cache.lookup(&candidate.path, &candidate.display, known_rules) {
+        unresolved.restore(&own_path, cached.unresolved);
         return FileOutcome {
-            diagnostics,
-            errors,
+            diagnostics: cached.diagnostics,
+            errors: cached.errors,
         };
     }
     // Stamp first, then read: an edit during the run makes the stamp stale, never the text.
     let stamp = Stamp::of(&candidate.path);
     let display = candidate.display.clone();
     let candidate_path = candidate.path.clone();
-    let own_path = prodlint_core::normalize(&project.cwd, &candidate.path);
     let recording = project.recording();
     let outcome = check_file(candidate, rules, &recording, known_rules);
     let failed_rule = outcome
@@ -149,7 +150,9 @@ fn lint_file(
         .any(|e| e.message.starts_with("internal error"));
     if !failed_rule {
         let mut dependencies = recording.dependencies();
-        dependencies.direct.remove(&Dependency::File(own_path));
+        dependencies
+            .direct
+            .remove(&Dependency::File(own_path.clone()));
         cache.store(
             &candidate_path,
             &display,
@@ -157,6 +160,7 @@ fn lint_file(
             &dependencies,
             &outcome.diagnostics,
             &outcome.errors,
+            &unresolved.of_file(&own_path),
         );
     }
     outcome
@@ -331,6 +335,9 @@ pub fn lint(
         errors,
         files,
         elapsed_ms: started.elapsed().as_millis(),
+        unchecked_package_imports: project
+            .index::<UnresolvedSpecifiers>(&())
+            .missing_packages(),
         rules: rules.rules.iter().map(|r| r.rule.meta()).collect(),
     }
 }

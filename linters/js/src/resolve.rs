@@ -274,10 +274,10 @@ fn depends_on(from: &Path, specifier: &str) -> bool {
         "peerDependencies",
         "optionalDependencies",
     ];
+    if installed(from, specifier) {
+        return true;
+    }
     from.ancestors().skip(1).any(|dir| {
-        if dir.join("node_modules").join(package).exists() {
-            return true;
-        }
         let Ok(text) = std::fs::read_to_string(dir.join("package.json")) else {
             return false;
         };
@@ -429,11 +429,22 @@ fn route_in_manifest(
     None
 }
 
-/// Specifiers that could not be resolved, for `--verbose`. Silent in diagnostics (an
-/// unresolved specifier is more often a virtual module or an alias than a defect).
+/// An import that could not be resolved and so was not checked.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Unresolved {
+    pub specifier: String,
+    /// A bare specifier whose package is in no `node_modules` above the file: the
+    /// dependencies are not installed (rather than a virtual module or an alias).
+    pub package_missing: bool,
+}
+
+/// The imports that could not be resolved, per file: silent in diagnostics (an unresolved
+/// specifier is more often a virtual module or an alias than a defect), counted in the
+/// summary ("N package imports not checked") and listed by `--verbose`. Kept per file so
+/// that a file whose findings come from the cache brings its unresolved imports too.
 #[derive(Default)]
 pub struct UnresolvedSpecifiers {
-    counts: Mutex<BTreeMap<String, usize>>,
+    by_file: Mutex<BTreeMap<PathBuf, BTreeMap<u32, Unresolved>>>,
 }
 
 impl ProjectIndex for UnresolvedSpecifiers {
@@ -445,27 +456,82 @@ impl ProjectIndex for UnresolvedSpecifiers {
 }
 
 impl UnresolvedSpecifiers {
-    pub fn record(&self, specifier: &str) {
-        *self
-            .counts
+    /// Records the import at byte `offset` of `file` (checking a file again replaces
+    /// what it recorded there).
+    pub fn record(&self, file: &Path, offset: u32, specifier: &str) {
+        let package_missing = is_bare(specifier) && !installed(file, specifier);
+        self.by_file
             .lock()
             .unwrap()
-            .entry(specifier.to_string())
-            .or_default() += 1;
+            .entry(file.to_path_buf())
+            .or_default()
+            .insert(
+                offset,
+                Unresolved {
+                    specifier: specifier.to_string(),
+                    package_missing,
+                },
+            );
+    }
+
+    /// What `file` recorded, in source order.
+    pub fn of_file(&self, file: &Path) -> Vec<(u32, Unresolved)> {
+        self.by_file
+            .lock()
+            .unwrap()
+            .get(file)
+            .map(|map| map.iter().map(|(o, u)| (*o, u.clone())).collect())
+            .unwrap_or_default()
+    }
+
+    /// Puts back what an earlier check of `file` recorded (its results came from a cache).
+    pub fn restore(&self, file: &Path, unresolved: Vec<(u32, Unresolved)>) {
+        if unresolved.is_empty() {
+            return;
+        }
+        self.by_file
+            .lock()
+            .unwrap()
+            .insert(file.to_path_buf(), unresolved.into_iter().collect());
     }
 
     /// `(specifier, imports)`, the most frequent first.
     pub fn counts(&self) -> Vec<(String, usize)> {
-        let mut counts: Vec<_> = self
-            .counts
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for unresolved in self
+            .by_file
             .lock()
             .unwrap()
-            .iter()
-            .map(|(s, n)| (s.clone(), *n))
-            .collect();
+            .values()
+            .flat_map(|m| m.values())
+        {
+            *counts.entry(unresolved.specifier.clone()).or_default() += 1;
+        }
+        let mut counts: Vec<_> = counts.into_iter().collect();
         counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         counts
     }
+
+    /// How many imports name a package that is not installed.
+    pub fn missing_packages(&self) -> usize {
+        self.by_file
+            .lock()
+            .unwrap()
+            .values()
+            .flat_map(|m| m.values())
+            .filter(|u| u.package_missing)
+            .count()
+    }
+}
+
+/// Whether the package of a bare `specifier` is in a `node_modules` above `from`.
+fn installed(from: &Path, specifier: &str) -> bool {
+    let Some((package, _)) = split_package(specifier) else {
+        return false;
+    };
+    from.ancestors()
+        .skip(1)
+        .any(|dir| dir.join("node_modules").join(package).exists())
 }
 
 #[cfg(test)]

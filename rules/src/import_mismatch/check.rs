@@ -124,9 +124,11 @@ pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
                 }
                 Resolved::File(_) | Resolved::Builtin => continue,
                 Resolved::NotFound => {
-                    ctx.project
-                        .index::<UnresolvedSpecifiers>(&())
-                        .record(&import.specifier);
+                    ctx.project.index::<UnresolvedSpecifiers>(&()).record(
+                        &from,
+                        import.specifier_span.start,
+                        &import.specifier,
+                    );
                     continue;
                 }
             }

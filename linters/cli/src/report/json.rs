@@ -69,6 +69,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             "warnings": report.count(Severity::Warning),
             "infos": report.count(Severity::Info),
             "elapsed_ms": report.elapsed_ms,
+            "unchecked_package_imports": report.unchecked_package_imports,
         },
     });
     serde_json::to_writer_pretty(&mut *out, &document)?;
