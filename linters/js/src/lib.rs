@@ -13,6 +13,7 @@ use swc_common::BytePos;
 use swc_ecma_ast::Program;
 use swc_ecma_parser::{EsSyntax, Parser, Syntax, TsSyntax};
 
+pub mod ambient_modules;
 pub mod auto_imports;
 pub mod binding_use;
 pub mod graph;

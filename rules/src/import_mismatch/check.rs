@@ -9,9 +9,11 @@ use prodlint_js::{
     module_info, BindingUse, BindingUses, Import, ImportBinding, ImportKind, Imported,
 };
 
+use prodlint_js::ambient_modules::AmbientModuleNames;
+
 use super::{
-    missing_named, named_as_default, no_default, replace, type_used_as_value, Anchor, Target,
-    TypeView,
+    missing_from_types, missing_named, named_as_default, no_default, replace, type_used_as_value,
+    Anchor, Target, TypeView,
 };
 use crate::JsContext;
 
@@ -28,7 +30,7 @@ enum Problem {
     TypeUsedAsValue,
 }
 
-pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>, type_view: bool) {
     let display = &ctx.file.display;
     if display.ends_with(".d.ts") || display.ends_with(".d.mts") || display.ends_with(".d.cts") {
         return;
@@ -56,7 +58,32 @@ pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
     // are left to TypeScript.
     let compiled_to_commonjs =
         is_cts || (is_ts && !display.ends_with(".mts") && resolvers.compiles_to_commonjs(&from));
+    let mut ambient = None;
     for import in &info.imports {
+        if type_view && is_ts {
+            let erased: Vec<&ImportBinding> = import
+                .bindings
+                .iter()
+                .filter(|b| match (&b.local, &import.kind) {
+                    _ if b.type_only => true,
+                    (Some(local), ImportKind::Static) => match uses.get(local) {
+                        BindingUse::TypeOnly => true,
+                        BindingUse::Unused => unused_is_erased,
+                        BindingUse::Value | BindingUse::Ambiguous => false,
+                    },
+                    _ => false,
+                })
+                .collect();
+            if !erased.is_empty() {
+                let types = ErasedImport {
+                    ctx,
+                    from: &from,
+                    import,
+                    resolvers: &resolvers,
+                };
+                types.check(&erased, &mut ambient, out);
+            }
+        }
         // `with { type: "json" | "text" | "bytes" | "css" }` loads data, whose default
         // export is the content: there are no module exports to check.
         if import.type_only
@@ -145,6 +172,69 @@ pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
             if let Some(diagnostic) = checker.binding(binding, used, &targets) {
                 out.push(diagnostic);
             }
+        }
+    }
+}
+
+/// The bindings of one import that TypeScript erases, checked against the type view only.
+struct ErasedImport<'a, 'c> {
+    ctx: &'a JsContext<'c>,
+    from: &'a Path,
+    import: &'a Import,
+    resolvers: &'a Resolvers,
+}
+
+impl ErasedImport<'_, '_> {
+    fn check(
+        &self,
+        bindings: &[&ImportBinding],
+        ambient: &mut Option<Arc<AmbientModuleNames>>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let project = self.ctx.project;
+        let specifier = &self.import.specifier;
+        if is_mocked(&self.ctx.file.text, specifier) {
+            return;
+        }
+        let Resolved::File(path) =
+            self.resolvers
+                .resolve(project, self.from, specifier, View::Types)
+        else {
+            return;
+        };
+        if !is_declaration(&path) && !is_ts_source(&path) {
+            return;
+        }
+        for binding in bindings {
+            let Imported::Named(name) = &binding.imported else {
+                continue;
+            };
+            if name == "default"
+                || !graph::find_named(project, &path, name, View::Types).is_missing()
+            {
+                continue;
+            }
+            // The project may add the name: `declare module "x" { export interface … }`.
+            let ambient = ambient
+                .get_or_insert_with(|| project.index::<AmbientModuleNames>(&project.cwd.clone()));
+            if ambient.covers(specifier) {
+                return;
+            }
+            let facts = project.index::<prodlint_js::ModuleFacts>(&path);
+            let types = Target {
+                file: Arc::clone(&facts.file),
+                route: describe_route(project, specifier, &path, View::Types),
+                names: graph::export_names(project, &path, View::Types, 40),
+                view: View::Types,
+            };
+            out.push(missing_from_types(
+                self.ctx.file,
+                binding.span,
+                name,
+                specifier,
+                &types,
+                first_export(project, &path).as_ref(),
+            ));
         }
     }
 }

@@ -6,6 +6,7 @@ use prodlint_core::{
 };
 
 use prodlint_js::resolve::View;
+use serde::Deserialize;
 
 use crate::{JsContext, Rule};
 
@@ -95,6 +96,16 @@ crate::declare_rule! {
     /// ```ts
     /// import { Client } from "@acme/client";
     /// ```
+    ///
+    /// ## Options
+    /// ```toml
+    /// [rules.import-mismatch]
+    /// # Also warn when a name imported for its type only (erased before the code runs) is
+    /// # not in the type view either: tsc rejects the import, nothing fails at run time.
+    /// # Off by default: the project's `declare module "x"` blocks are taken into account,
+    /// # but augmentations that other packages make, and `typesVersions`, are not.
+    /// type_view = true
+    /// ```
     pub static META = {
         id: "import-mismatch",
         languages: [JavaScript],
@@ -104,11 +115,23 @@ crate::declare_rule! {
     }
 }
 
-pub struct ImportMismatch;
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct Options {
+    type_view: bool,
+}
+
+pub struct ImportMismatch {
+    /// Check type-only bindings against the type view (warnings).
+    type_view: bool,
+}
 
 impl ImportMismatch {
-    pub fn build(_options: &RuleOptions) -> Result<Box<dyn Rule>, ConfigError> {
-        Ok(Box::new(ImportMismatch))
+    pub fn build(options: &RuleOptions) -> Result<Box<dyn Rule>, ConfigError> {
+        let parsed: Options = options.parse()?;
+        Ok(Box::new(ImportMismatch {
+            type_view: parsed.type_view,
+        }))
     }
 }
 
@@ -118,7 +141,7 @@ impl Rule for ImportMismatch {
     }
 
     fn check_js(&self, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
-        check::check(ctx, out);
+        check::check(ctx, out, self.type_view);
     }
 }
 
@@ -356,6 +379,42 @@ pub(crate) fn type_used_as_value(
             types.span,
             format!("the type view: `{name}` is a type only here"),
         )
+}
+
+/// `import type { X } from "m"` (or `X` used only as a type) where the declarations of
+/// `m` have no `X`: tsc rejects it, nothing fails at run time.
+pub(crate) fn missing_from_types(
+    file: &Arc<SourceFile>,
+    span: Span,
+    name: &str,
+    specifier: &str,
+    types: &Target,
+    anchor: Option<&Anchor>,
+) -> Diagnostic {
+    let message = format!(
+        "the types of \"{specifier}\" have no export named `{name}`: tsc rejects this import"
+    );
+    let close: Option<&String> = types
+        .names
+        .iter()
+        .flatten()
+        .find(|n| n.eq_ignore_ascii_case(name));
+    let advice = match close {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => format!("they have {}", types.names_text()),
+    };
+    let help = format!(
+        "in the type view (what TypeScript reads), {}, which does not export `{name}`; `{name}` is used only as a type and is erased, so nothing fails at run time, but the project does not type-check; {advice}",
+        types.resolved_text(specifier)
+    );
+    let diagnostic =
+        Diagnostic::new(META.id, Severity::Warning, file, span, message).with_help(help);
+    with_anchor(
+        diagnostic,
+        anchor,
+        types,
+        format!("no export `{name}` in these declarations"),
+    )
 }
 
 /// `import foo from "m"` where `m` also has a named export `foo` that is not its default.
