@@ -246,6 +246,19 @@ impl Resolvers {
     }
 }
 
+/// A compile-time macro (`@lingui/macro`, `styled-components/macro`, `twin.macro`): the
+/// specifiers babel-plugin-macros (and the SWC plugins that do its work) replace while
+/// compiling, by its own test `/[./]macro(\.c?js)?$/`. Nothing is imported at run time, so
+/// the module's exports say nothing about the import.
+pub fn is_compile_time_macro(specifier: &str) -> bool {
+    let stem = specifier
+        .strip_suffix(".js")
+        .or_else(|| specifier.strip_suffix(".cjs"))
+        .unwrap_or(specifier);
+    stem.strip_suffix("macro")
+        .is_some_and(|rest| rest.ends_with(['.', '/']))
+}
+
 /// A package name, not a path, a subpath import (`#x`) or a URL-like scheme (`node:`).
 fn is_bare(specifier: &str) -> bool {
     if specifier.contains(':') || specifier.starts_with(['.', '/', '#', '~']) {
@@ -537,6 +550,22 @@ fn installed(from: &Path, specifier: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compile_time_macros() {
+        for m in [
+            "@lingui/macro",
+            "@lingui/react/macro",
+            "twin.macro",
+            "preval.macro.js",
+            "./x.macro.cjs",
+        ] {
+            assert!(is_compile_time_macro(m), "{m}");
+        }
+        for not in ["macro", "my-macro", "@scope/macros", "./macro.ts"] {
+            assert!(!is_compile_time_macro(not), "{not}");
+        }
+    }
 
     #[test]
     fn bare_specifiers() {

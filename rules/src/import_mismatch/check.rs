@@ -3,7 +3,9 @@ use std::sync::Arc;
 
 use prodlint_core::{normalize, Applicability, Diagnostic, Project, Span};
 use prodlint_js::graph::{self, Format, Lookup};
-use prodlint_js::resolve::{describe_route, Resolved, Resolvers, UnresolvedSpecifiers, View};
+use prodlint_js::resolve::{
+    describe_route, is_compile_time_macro, Resolved, Resolvers, UnresolvedSpecifiers, View,
+};
 use prodlint_js::runtime::{runtime_of, Runtime};
 use prodlint_js::{
     module_info, BindingUse, BindingUses, Import, ImportBinding, ImportKind, Imported,
@@ -60,6 +62,9 @@ pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>, type_view: b
         is_cts || (is_ts && !display.ends_with(".mts") && resolvers.compiles_to_commonjs(&from));
     let mut ambient = None;
     for import in &info.imports {
+        if is_compile_time_macro(&import.specifier) {
+            continue;
+        }
         if type_view && is_ts {
             let erased: Vec<&ImportBinding> = import
                 .bindings
