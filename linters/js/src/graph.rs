@@ -314,7 +314,7 @@ fn collect_names(
     if !visited.insert(path.to_path_buf()) || names.len() >= limit {
         return Some(());
     }
-    let format = format(project, path);
+    let format = format_in(project, path, view);
     let facts = facts(project, path)?;
     let info = facts.info.as_ref()?;
     let push = |name: &str, names: &mut Vec<String>| {

@@ -231,6 +231,7 @@ impl ErasedImport<'_, '_> {
                 route: describe_route(project, specifier, &path, View::Types),
                 names: graph::export_names(project, &path, View::Types, 40),
                 view: View::Types,
+                loaded_as_es_module: false,
             };
             out.push(missing_from_types(
                 self.ctx.file,
@@ -446,6 +447,8 @@ impl Checker<'_, '_> {
             route: describe_route(self.project(), &self.import.specifier, path, view),
             names: graph::export_names(self.project(), path, view, 40),
             view,
+            loaded_as_es_module: graph::format(self.project(), path) == Format::CommonJs
+                && graph::format_in(self.project(), path, view) == Format::EsModule,
         }
     }
 

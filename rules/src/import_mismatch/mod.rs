@@ -154,6 +154,8 @@ pub(crate) struct Target {
     pub names: Option<Vec<String>>,
     /// The runtime view that chose the file.
     pub view: View,
+    /// Why a file written as CommonJS is an ES module in this view, when it is.
+    pub loaded_as_es_module: bool,
 }
 
 /// What the type view (the declarations TypeScript reads) says of a name.
@@ -193,7 +195,14 @@ impl Target {
             Some(route) => format!(" through {route}"),
             None => String::new(),
         };
-        format!("\"{specifier}\" resolves to `{}`{how}", self.file.display)
+        let loaded = match self.loaded_as_es_module {
+            true => " (a `.js` file in a `\"type\": \"module\"` package, which Node loads as an ES module: its `module.exports` is no export)",
+            false => "",
+        };
+        format!(
+            "\"{specifier}\" resolves to `{}`{how}{loaded}",
+            self.file.display
+        )
     }
 
     /// The same, naming the view: `for Node's ES loader, "x" resolves to …`.
