@@ -119,6 +119,13 @@ struct CachedUnresolved {
     package_missing: bool,
 }
 
+/// A file's results, to store.
+pub struct Results<'a> {
+    pub diagnostics: &'a [Diagnostic],
+    pub errors: &'a [FileError],
+    pub unresolved: &'a [(u32, Unresolved)],
+}
+
 /// A file's results as the cache gives them back.
 pub struct CachedOutcome {
     pub diagnostics: Vec<Diagnostic>,
@@ -372,10 +379,13 @@ impl Cache {
         display: &str,
         stamp_before: Option<Stamp>,
         dependencies: &Dependencies,
-        diagnostics: &[Diagnostic],
-        errors: &[FileError],
-        unresolved: &[(u32, Unresolved)],
+        results: Results<'_>,
     ) {
+        let Results {
+            diagnostics,
+            errors,
+            unresolved,
+        } = results;
         let Some(file) = FileState::of(path, true) else {
             return;
         };

@@ -15,7 +15,7 @@ use prodlint_js::resolve::UnresolvedSpecifiers;
 use prodlint_rules::{invalid_suppression, JsContext, Rule, RustContext, REGISTRY};
 use rayon::prelude::*;
 
-use crate::cache::Cache;
+use crate::cache::{Cache, Results};
 use crate::discover::Candidate;
 use crate::report::{FileError, Report};
 
@@ -158,9 +158,11 @@ fn lint_file(
             &display,
             stamp,
             &dependencies,
-            &outcome.diagnostics,
-            &outcome.errors,
-            &unresolved.of_file(&own_path),
+            Results {
+                diagnostics: &outcome.diagnostics,
+                errors: &outcome.errors,
+                unresolved: &unresolved.of_file(&own_path),
+            },
         );
     }
     outcome
