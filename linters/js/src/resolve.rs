@@ -278,6 +278,12 @@ fn in_node_modules(path: &Path) -> bool {
 /// Whether the package of `specifier` is installed (`node_modules/<name>` in a directory
 /// above `from`) or declared in the dependencies of a package.json above it.
 fn depends_on(from: &Path, specifier: &str) -> bool {
+    installed(from, specifier) || declared(from, specifier)
+}
+
+/// Whether a package.json above `from` lists the package of `specifier` among its
+/// dependencies of any kind.
+fn declared(from: &Path, specifier: &str) -> bool {
     let Some((package, _)) = split_package(specifier) else {
         return false;
     };
@@ -287,9 +293,6 @@ fn depends_on(from: &Path, specifier: &str) -> bool {
         "peerDependencies",
         "optionalDependencies",
     ];
-    if installed(from, specifier) {
-        return true;
-    }
     from.ancestors().skip(1).any(|dir| {
         let Ok(text) = std::fs::read_to_string(dir.join("package.json")) else {
             return false;
@@ -446,8 +449,9 @@ fn route_in_manifest(
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Unresolved {
     pub specifier: String,
-    /// A bare specifier whose package is in no `node_modules` above the file: the
-    /// dependencies are not installed (rather than a virtual module or an alias).
+    /// A bare specifier of a package that a package.json above the file declares and
+    /// no `node_modules` above it holds: the dependencies are not installed (rather than
+    /// a virtual module, an alias or an undeclared package).
     pub package_missing: bool,
 }
 
@@ -472,7 +476,8 @@ impl UnresolvedSpecifiers {
     /// Records the import at byte `offset` of `file` (checking a file again replaces
     /// what it recorded there).
     pub fn record(&self, file: &Path, offset: u32, specifier: &str) {
-        let package_missing = is_bare(specifier) && !installed(file, specifier);
+        let package_missing =
+            is_bare(specifier) && !installed(file, specifier) && declared(file, specifier);
         self.by_file
             .lock()
             .unwrap()
