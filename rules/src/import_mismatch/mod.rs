@@ -74,8 +74,11 @@ crate::declare_rule! {
     /// is one of a TypeScript `export =` module, a `.vue` component or JSON. Packages that
     /// ship only declarations are checked for named imports against them. It stays silent
     /// on type-only imports, namespace imports, specifiers mocked in the file
-    /// (`vi.mock("x")`), and specifiers it cannot resolve (virtual modules, bundler
-    /// aliases; `--verbose` lists them) or whose exports it cannot list. TypeScript that
+    /// (`vi.mock("x")`), compile-time macros (`@lingui/macro`, `twin.macro`: what
+    /// babel-plugin-macros replaces while compiling), and specifiers it cannot resolve
+    /// (virtual modules, bundler aliases; `--verbose` lists them, and the summary counts
+    /// the imports of declared packages that are not installed) or whose exports it cannot
+    /// list. TypeScript that
     /// compiles to CommonJS (`.cts`, or `"module": "commonjs"` in its tsconfig) imports
     /// through `require()`: its named imports are checked against what `require()` loads,
     /// its default imports are left to `esModuleInterop`.
