@@ -2,6 +2,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use prodlint_core::{normalize, Applicability, Diagnostic, Project, Span};
+use prodlint_js::ambient_modules::AmbientModuleNames;
 use prodlint_js::graph::{self, Format, Lookup};
 use prodlint_js::resolve::{
     describe_route, is_compile_time_macro, Resolved, Resolvers, UnresolvedSpecifiers, View,
@@ -10,8 +11,6 @@ use prodlint_js::runtime::{runtime_of, Runtime};
 use prodlint_js::{
     module_info, BindingUse, BindingUses, Import, ImportBinding, ImportKind, Imported,
 };
-
-use prodlint_js::ambient_modules::AmbientModuleNames;
 
 use super::{
     missing_from_types, missing_named, named_as_default, no_default, replace, type_used_as_value,
@@ -60,6 +59,22 @@ pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>, type_view: b
     // are left to TypeScript.
     let compiled_to_commonjs =
         is_cts || (is_ts && !display.ends_with(".mts") && resolvers.compiles_to_commonjs(&from));
+    // How the file uses what a binding imports (in a JavaScript file, every binding is a
+    // value: nothing is erased).
+    let use_of = |import: &Import, binding: &ImportBinding| match (&binding.local, &import.kind) {
+        _ if !is_ts => BindingUse::Value,
+        (Some(local), ImportKind::Static) => uses.get(local),
+        _ => BindingUse::Ambiguous,
+    };
+    // `import type`, `{ type X }`, or a binding used only as a type: nothing of it runs.
+    let is_erased = |import: &Import, binding: &ImportBinding| {
+        binding.type_only
+            || match use_of(import, binding) {
+                BindingUse::TypeOnly => true,
+                BindingUse::Unused => unused_is_erased,
+                BindingUse::Value | BindingUse::Ambiguous => false,
+            }
+    };
     let mut ambient = None;
     for import in &info.imports {
         if is_compile_time_macro(&import.specifier) {
@@ -69,15 +84,7 @@ pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>, type_view: b
             let erased: Vec<&ImportBinding> = import
                 .bindings
                 .iter()
-                .filter(|b| match (&b.local, &import.kind) {
-                    _ if b.type_only => true,
-                    (Some(local), ImportKind::Static) => match uses.get(local) {
-                        BindingUse::TypeOnly => true,
-                        BindingUse::Unused => unused_is_erased,
-                        BindingUse::Value | BindingUse::Ambiguous => false,
-                    },
-                    _ => false,
-                })
+                .filter(|b| is_erased(import, b))
                 .collect();
             if !erased.is_empty() {
                 let types = ErasedImport {
@@ -112,22 +119,12 @@ pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>, type_view: b
             },
             _ => continue,
         };
-        let use_of = |binding: &ImportBinding| match (&binding.local, &import.kind) {
-            _ if !is_ts => BindingUse::Value,
-            (Some(local), ImportKind::Static) => uses.get(local),
-            _ => BindingUse::Ambiguous,
-        };
         let bindings: Vec<(&ImportBinding, BindingUse)> = import
             .bindings
             .iter()
-            .filter(|b| !b.type_only && b.imported != Imported::Namespace)
+            .filter(|b| b.imported != Imported::Namespace && !is_erased(import, b))
             .filter(|b| !(required && b.imported == Imported::Default))
-            .map(|b| (b, use_of(b)))
-            .filter(|(_, used)| match used {
-                BindingUse::TypeOnly => false,
-                BindingUse::Unused => !unused_is_erased,
-                BindingUse::Value | BindingUse::Ambiguous => true,
-            })
+            .map(|b| (b, use_of(import, b)))
             .collect();
         if bindings.is_empty() || is_mocked(&ctx.file.text, &import.specifier) {
             continue;
