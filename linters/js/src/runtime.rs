@@ -4,10 +4,12 @@
 //! import, so an ES import is checked in the view of the runtime that will run it, and in
 //! both when that cannot be told.
 //!
-//! Told per package (the nearest package.json): a bundler's or framework's config file
-//! beside it, or one of them among its dependencies, makes it bundled; a `bin` field or a
-//! `start`/`dev`/`serve` script that runs `node`, `ts-node`, `tsx`, `nodemon` or `nest`
-//! makes it a Node program. Anything else, or both at once, is undecided.
+//! Told per package (the nearest package.json): a bundler's config file beside it, or a
+//! bundler among its dependencies, makes it bundled; a `bin` field or a `start`/`dev`/
+//! `serve` script that runs `node`, `ts-node`, `tsx`, `nodemon` or `nest` makes it a Node
+//! program. A framework that renders on the server too (Next, Nuxt, Astro, SvelteKit,
+//! Remix, Gatsby) bundles the same code once for the browser and once with Node's
+//! conditions, so it is undecided, like anything else, or both signs at once.
 
 use std::path::{Path, PathBuf};
 
@@ -28,12 +30,25 @@ const BUNDLER_CONFIGS: &[&str] = &[
     "rollup.config",
     "rspack.config",
     "rsbuild.config",
+    "quasar.config",
+    "vue.config",
+];
+/// Frameworks whose code is bundled for the browser and for a server.
+const SERVER_RENDERING_CONFIGS: &[&str] = &[
     "next.config",
     "nuxt.config",
     "astro.config",
     "svelte.config",
-    "quasar.config",
-    "vue.config",
+    "remix.config",
+    "gatsby-config",
+];
+const SERVER_RENDERING_DEPENDENCIES: &[&str] = &[
+    "next",
+    "nuxt",
+    "astro",
+    "@sveltejs/kit",
+    "@remix-run/dev",
+    "gatsby",
 ];
 const CONFIG_EXTENSIONS: &[&str] = &["js", "mjs", "cjs", "ts", "mts", "cts"];
 const BUNDLER_DEPENDENCIES: &[&str] = &[
@@ -43,16 +58,10 @@ const BUNDLER_DEPENDENCIES: &[&str] = &[
     "@rspack/core",
     "@rsbuild/core",
     "parcel",
-    "next",
-    "nuxt",
-    "astro",
-    "@sveltejs/kit",
     "@angular/build",
     "@angular-devkit/build-angular",
     "react-scripts",
     "@vue/cli-service",
-    "@remix-run/dev",
-    "gatsby",
 ];
 const NODE_COMMANDS: &[&str] = &["node", "ts-node", "tsx", "nodemon", "nest"];
 
@@ -67,23 +76,36 @@ impl ProjectIndex for PackageRuntime {
             .read(&dir.join("package.json"))
             .ok()
             .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
-        let has_config = BUNDLER_CONFIGS.iter().any(|name| {
-            CONFIG_EXTENSIONS
-                .iter()
-                .any(|ext| project.read(&dir.join(format!("{name}.{ext}"))).is_ok())
-        }) || project.read(&dir.join("angular.json")).is_ok();
-        let Some(manifest) = manifest else {
-            return PackageRuntime(match has_config {
+        let has_config = |names: &[&str]| {
+            names.iter().any(|name| {
+                CONFIG_EXTENSIONS
+                    .iter()
+                    .any(|ext| project.read(&dir.join(format!("{name}.{ext}"))).is_ok())
+            })
+        };
+        let depends_on = |names: &[&str]| {
+            let Some(manifest) = &manifest else {
+                return false;
+            };
+            ["dependencies", "devDependencies"].iter().any(|field| {
+                manifest
+                    .get(*field)
+                    .and_then(|d| d.as_object())
+                    .is_some_and(|deps| names.iter().any(|b| deps.contains_key(*b)))
+            })
+        };
+        if has_config(SERVER_RENDERING_CONFIGS) || depends_on(SERVER_RENDERING_DEPENDENCIES) {
+            return PackageRuntime(Runtime::Undecided);
+        }
+        let bundled = has_config(BUNDLER_CONFIGS)
+            || project.read(&dir.join("angular.json")).is_ok()
+            || depends_on(BUNDLER_DEPENDENCIES);
+        let Some(manifest) = &manifest else {
+            return PackageRuntime(match bundled {
                 true => Runtime::Bundler,
                 false => Runtime::Undecided,
             });
         };
-        let depends_on_bundler = ["dependencies", "devDependencies"].iter().any(|field| {
-            manifest
-                .get(*field)
-                .and_then(|d| d.as_object())
-                .is_some_and(|deps| BUNDLER_DEPENDENCIES.iter().any(|b| deps.contains_key(*b)))
-        });
         let scripts = manifest.get("scripts").and_then(|s| s.as_object());
         let runs_node = manifest.get("bin").is_some()
             || ["start", "dev", "serve"].iter().any(|name| {
@@ -93,7 +115,7 @@ impl ProjectIndex for PackageRuntime {
                     .and_then(|command| command.split_whitespace().next())
                     .is_some_and(|program| NODE_COMMANDS.contains(&program))
             });
-        PackageRuntime(match (has_config || depends_on_bundler, runs_node) {
+        PackageRuntime(match (bundled, runs_node) {
             (true, false) => Runtime::Bundler,
             (false, true) => Runtime::Node,
             _ => Runtime::Undecided,

@@ -54,17 +54,19 @@ crate::declare_rule! {
     /// only when the types do not give it as a type. A `.vue` file's template uses what
     /// its script imports, so an unused import there is a value.
     ///
-    /// **Which runtime.** Decided per package (the nearest package.json): a bundler's or
-    /// framework's config beside it (`vite.config.*`, `webpack.config.*`,
-    /// `rollup.config.*`, `next.config.*`, `nuxt.config.*`, `astro.config.*`,
-    /// `svelte.config.*`, `angular.json`, …) or such a tool among its dependencies makes it
-    /// bundled, and ES imports are checked against the `module` field and the `import` and
-    /// `module` conditions; a `bin` field, or a `start`, `dev` or `serve` script that runs
-    /// `node`, `ts-node`, `tsx`, `nodemon` or `nest`, makes it a Node program, checked
-    /// against `main` and the `node` and `import` conditions, with Node's reading of
-    /// `"type": "module"` (a `.js` file written as CommonJS in such a package is an ES
-    /// module without exports). Where neither or both apply, an import is reported only
-    /// when both views load a module that lacks the export.
+    /// **Which runtime.** Decided per package (the nearest package.json): a bundler's
+    /// config beside it (`vite.config.*`, `vitest.config.*`, `webpack.config.*`,
+    /// `rollup.config.*`, `rspack.config.*`, `angular.json`, …) or a bundler among its
+    /// dependencies makes it bundled, and ES imports are checked against the `module`
+    /// field and the `import` and `module` conditions; a `bin` field, or a `start`, `dev`
+    /// or `serve` script that runs `node`, `ts-node`, `tsx`, `nodemon` or `nest`, makes it
+    /// a Node program, checked against `main` and the `node` and `import` conditions, with
+    /// Node's reading of `"type": "module"` (a `.js` file written as CommonJS in such a
+    /// package is an ES module without exports). A framework that also renders on the
+    /// server (Next, Nuxt, Astro, SvelteKit, Remix, Gatsby) bundles the same code for the
+    /// browser and with Node's conditions for the server: like a package where neither or
+    /// both signs apply, its imports are reported only when both views load a module
+    /// that lacks the export.
     ///
     /// A bare specifier of an installed or declared dependency resolves into
     /// node_modules even when tsconfig `baseUrl` would reach a local folder of that name;
