@@ -250,6 +250,34 @@ fn is_ts_source(path: &Path) -> bool {
     ) && !is_declaration(path)
 }
 
+/// Whether the package that holds `path` names declarations (`types`, `typings`, or a
+/// `types` condition in `exports`) that this resolution did not reach: what TypeScript
+/// then reads depends on its `moduleResolution`.
+fn package_declares_types(project: &Project, path: &Path) -> bool {
+    for dir in path.ancestors().skip(1) {
+        if dir.file_name().is_some_and(|n| n == "node_modules") {
+            return false;
+        }
+        let Ok(text) = project.read(&dir.join("package.json")) else {
+            continue;
+        };
+        return text.contains("\"types\"") || text.contains("\"typings\"");
+    }
+    false
+}
+
+/// The declaration file TypeScript looks for beside a JavaScript file, if it exists.
+fn declaration_beside(path: &Path) -> Option<PathBuf> {
+    let extension = match path.extension()?.to_str()? {
+        "js" | "jsx" => "d.ts",
+        "mjs" => "d.mts",
+        "cjs" => "d.cts",
+        _ => return None,
+    };
+    let declaration = path.with_extension(extension);
+    declaration.is_file().then_some(declaration)
+}
+
 fn is_declaration(path: &Path) -> bool {
     let name = path.to_string_lossy();
     name.ends_with(".d.ts") || name.ends_with(".d.mts") || name.ends_with(".d.cts")
@@ -349,7 +377,12 @@ impl Checker<'_, '_> {
                         // The runtime view lacks the name; the type view tells a missing
                         // value from a type, which is erased unless it is used as a value.
                         match (self.type_view(name)?, used) {
-                            (TypeView::Value(_) | TypeView::Missing(_), _) => Some(missing),
+                            (
+                                TypeView::Value(_)
+                                | TypeView::Missing(_)
+                                | TypeView::NoDeclarations,
+                                _,
+                            ) => Some(missing),
                             (TypeView::TypeOnly(_), BindingUse::Value) => {
                                 Some(Problem::TypeUsedAsValue)
                             }
@@ -380,6 +413,17 @@ impl Checker<'_, '_> {
             View::Types,
         ) else {
             return None;
+        };
+        // A JavaScript file is no type view: TypeScript reads the declarations beside it
+        // (`index.d.mts` for `index.mjs`), or the package's `types`; without either, the
+        // package has none.
+        let path = match is_declaration(&path) || is_ts_source(&path) {
+            true => path,
+            false => match declaration_beside(&path) {
+                Some(declaration) => declaration,
+                None if package_declares_types(self.project(), &path) => return None,
+                None => return Some(TypeView::NoDeclarations),
+            },
         };
         let found = if name == "default" {
             graph::find_default(self.project(), &path, View::Types)
@@ -554,12 +598,13 @@ impl Checker<'_, '_> {
                 };
                 let types = match is_ts_source(path) {
                     true => match graph::find_named(self.project(), path, name, view) {
-                        Lookup::Found { file, span, .. } => {
-                            TypeView::TypeOnly(Anchor { file, span })
-                        }
+                        Lookup::Found { file, span, .. } => Anchor { file, span },
                         _ => return None,
                     },
-                    false => self.type_view(name)?,
+                    false => match self.type_view(name)? {
+                        TypeView::TypeOnly(anchor) => anchor,
+                        _ => return None,
+                    },
                 };
                 Some(type_used_as_value(
                     file,

@@ -172,16 +172,8 @@ pub(crate) enum TypeView {
     TypeOnly(Anchor),
     /// Not in the declarations (the anchor is the top of the file).
     Missing(Anchor),
-}
-
-impl TypeView {
-    fn anchor(&self) -> &Anchor {
-        match self {
-            TypeView::Value(anchor) | TypeView::TypeOnly(anchor) | TypeView::Missing(anchor) => {
-                anchor
-            }
-        }
-    }
+    /// The package ships no declarations: what runs is all there is.
+    NoDeclarations,
 }
 
 /// Who loads the file a runtime view picks, for messages.
@@ -347,7 +339,7 @@ pub(crate) fn missing_named(
                 types.file.display
             )
         }
-        Some(TypeView::TypeOnly(_)) | None => String::new(),
+        Some(TypeView::TypeOnly(_) | TypeView::NoDeclarations) | None => String::new(),
     };
     let help = format!(
         "{}, {kind} without `{name}`{types}, so {consequence}; {advice}",
@@ -376,16 +368,15 @@ pub(crate) fn type_used_as_value(
     name: &str,
     specifier: &str,
     target: &Target,
-    types: &TypeView,
+    types: &Anchor,
 ) -> Diagnostic {
     let message =
         format!("`{name}` is only a type in \"{specifier}\", but this file uses it as a value");
     let help = format!(
         "its types (`{}`) give `{name}` as a type only, which TypeScript erases, and {}, which has no export `{name}`: the value is missing at run time; use `{name}` in types only (`import type {{ {name} }}`), or import the value that implements it",
-        types.anchor().file.display,
+        types.file.display,
         target.runtime_text(specifier)
     );
-    let types = types.anchor();
     Diagnostic::new(META.id, META.default_severity, file, span, message)
         .with_help(help)
         .with_label(
