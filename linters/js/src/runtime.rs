@@ -23,9 +23,10 @@ pub enum Runtime {
     Undecided,
 }
 
+/// Not `vitest.config`: Vitest loads dependencies with Node (it externalizes
+/// `node_modules`), so a package tested with it is no bundled app.
 const BUNDLER_CONFIGS: &[&str] = &[
     "vite.config",
-    "vitest.config",
     "webpack.config",
     "rollup.config",
     "rspack.config",

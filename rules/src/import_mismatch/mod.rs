@@ -55,7 +55,7 @@ crate::declare_rule! {
     /// its script imports, so an unused import there is a value.
     ///
     /// **Which runtime.** Decided per package (the nearest package.json): a bundler's
-    /// config beside it (`vite.config.*`, `vitest.config.*`, `webpack.config.*`,
+    /// config beside it (`vite.config.*`, `webpack.config.*`,
     /// `rollup.config.*`, `rspack.config.*`, `angular.json`, …) or a bundler among its
     /// dependencies makes it bundled, and ES imports are checked against the `module`
     /// field and the `import` and `module` conditions; a `bin` field, or a `start`, `dev`
