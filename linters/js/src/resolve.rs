@@ -23,8 +23,9 @@ use crate::auto_imports::{alias_root, FrameworkAliases};
 pub enum View {
     /// Node's ES loader: conditions `node`, `import`, `default`; the `main` field.
     NodeImport,
-    /// A bundler (Vite, webpack, esbuild): conditions `import`, `module`, `default`; the
-    /// `module` field before `main`.
+    /// A bundler building for the browser (Vite, webpack, esbuild; the client build of
+    /// Next or Nuxt): conditions `import`, `module`, `browser`, `default`; the `browser`
+    /// and `module` fields before `main`.
     BundlerImport,
     /// `require()`: conditions `node`, `require`, `default`; the `main` field.
     Require,
@@ -36,7 +37,7 @@ impl View {
     pub fn conditions(self) -> &'static [&'static str] {
         match self {
             View::NodeImport => &["node", "import"],
-            View::BundlerImport => &["import", "module"],
+            View::BundlerImport => &["import", "module", "browser"],
             View::Require => &["node", "require"],
             View::Types => &["types", "import"],
         }
@@ -44,7 +45,7 @@ impl View {
 
     fn main_fields(self) -> &'static [&'static str] {
         match self {
-            View::BundlerImport => &["module", "main"],
+            View::BundlerImport => &["browser", "module", "main"],
             _ => &["main"],
         }
     }
@@ -137,6 +138,11 @@ fn options(view: View) -> ResolveOptions {
             (".mjs".into(), strings(&[".mts", ".mjs"])),
             (".cjs".into(), strings(&[".cts", ".cjs"])),
         ],
+        // The object form of `browser` (`{"./node.js": "./browser.js"}`) replaces files.
+        alias_fields: match view {
+            View::BundlerImport => vec![vec!["browser".into()]],
+            _ => Vec::new(),
+        },
         enforce_extension: EnforceExtension::Disabled,
         builtin_modules: true,
         module_type: true,

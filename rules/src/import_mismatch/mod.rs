@@ -57,8 +57,9 @@ crate::declare_rule! {
     /// **Which runtime.** Decided per package (the nearest package.json): a bundler's
     /// config beside it (`vite.config.*`, `webpack.config.*`,
     /// `rollup.config.*`, `rspack.config.*`, `angular.json`, …) or a bundler among its
-    /// dependencies makes it bundled, and ES imports are checked against the `module`
-    /// field and the `import` and `module` conditions; a `bin` field, or a `start`, `dev`
+    /// dependencies makes it bundled, and ES imports are checked against the `browser`
+    /// (also its object form) and `module` fields and the `import`, `module` and `browser`
+    /// conditions, as a bundler builds for the browser; a `bin` field, or a `start`, `dev`
     /// or `serve` script that runs `node`, `ts-node`, `tsx`, `nodemon` or `nest`, makes it
     /// a Node program, checked against `main` and the `node` and `import` conditions, with
     /// Node's reading of `"type": "module"` (a `.js` file written as CommonJS in such a
