@@ -739,3 +739,46 @@ fn the_summary_line_counts_in_words() {
         "{stderr}"
     );
 }
+
+#[test]
+fn package_imports_not_checked_are_counted_the_same_with_a_warm_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_aged(
+        root,
+        "package.json",
+        r#"{ "name": "app", "dependencies": { "left-pad": "1", "@acme/client": "1" } }"#,
+        60,
+    );
+    write_aged(root, "pnpm-lock.yaml", "lockfileVersion: '9.0'\n", 60);
+    write_aged(
+        root,
+        "src/a.ts",
+        "import pad from 'left-pad';\nimport { Client } from '@acme/client';\nimport v from 'virtual:generated';\nexport const out = [pad, new Client(), v];\n",
+        60,
+    );
+    write_aged(
+        root,
+        "src/b.js",
+        "import pad from 'left-pad';\nexport const b = pad;\n",
+        60,
+    );
+    for run in ["cold", "warm"] {
+        let (_, report) = json(root, &[]);
+        assert_eq!(
+            report["summary"]["unchecked_package_imports"], 3,
+            "{run}: {report:#}"
+        );
+        let output = prodlint(root, &["check", "--verbose"]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("3 package imports not checked: run pnpm install"),
+            "{run}: {stderr}"
+        );
+        assert!(
+            stderr.contains("3 specifiers in 4 imports could not be resolved"),
+            "{run}: {stderr}"
+        );
+    }
+    assert!(root.join(".prodlint_cache").exists());
+}

@@ -30,6 +30,7 @@ use prodlint_core::{
     Applicability, Dependencies, Dependency, DependencyState, Diagnostic, Edit, FileState, Fix,
     Freshness, Label, Severity, SourceFile, Span, Stamp,
 };
+use prodlint_js::resolve::Unresolved;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -116,6 +117,29 @@ struct Entry {
     groups: Vec<String>,
     diagnostics: Vec<CachedDiagnostic>,
     errors: Vec<CachedError>,
+    /// The imports the check could not resolve, for the summary and `--verbose`.
+    unresolved: Vec<CachedUnresolved>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedUnresolved {
+    offset: u32,
+    specifier: String,
+    package_missing: bool,
+}
+
+/// A file's results, to store.
+pub struct Results<'a> {
+    pub diagnostics: &'a [Diagnostic],
+    pub errors: &'a [FileError],
+    pub unresolved: &'a [(u32, Unresolved)],
+}
+
+/// A file's results as the cache gives them back.
+pub struct CachedOutcome {
+    pub diagnostics: Vec<Diagnostic>,
+    pub errors: Vec<FileError>,
+    pub unresolved: Vec<(u32, Unresolved)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -302,7 +326,7 @@ impl Cache {
         path: &Path,
         display: &str,
         known_rules: &[&'static str],
-    ) -> Option<(Vec<Diagnostic>, Vec<FileError>)> {
+    ) -> Option<CachedOutcome> {
         if !self.reuse {
             return None;
         }
@@ -412,7 +436,22 @@ impl Cache {
             }
         }
         self.new.lock().unwrap().insert(display.to_string(), kept);
-        Some((diagnostics, errors))
+        let unresolved = entry
+            .unresolved
+            .iter()
+            .map(|u| {
+                let unresolved = Unresolved {
+                    specifier: u.specifier.clone(),
+                    package_missing: u.package_missing,
+                };
+                (u.offset, unresolved)
+            })
+            .collect();
+        Some(CachedOutcome {
+            diagnostics,
+            errors,
+            unresolved,
+        })
     }
 
     /// Records a file's findings and what its check depended on. The file's stamp was
@@ -425,9 +464,13 @@ impl Cache {
         display: &str,
         stamp_before: Option<Stamp>,
         dependencies: &Dependencies,
-        diagnostics: &[Diagnostic],
-        errors: &[FileError],
+        results: Results<'_>,
     ) {
+        let Results {
+            diagnostics,
+            errors,
+            unresolved,
+        } = results;
         let Some(file) = FileState::of(path, true) else {
             return;
         };
@@ -525,6 +568,14 @@ impl Cache {
                     line: e.line,
                     column: e.column,
                     message: e.message.clone(),
+                })
+                .collect(),
+            unresolved: unresolved
+                .iter()
+                .map(|(offset, u)| CachedUnresolved {
+                    offset: *offset,
+                    specifier: u.specifier.clone(),
+                    package_missing: u.package_missing,
                 })
                 .collect(),
         };

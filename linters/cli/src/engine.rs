@@ -12,10 +12,11 @@ use prodlint_core::{
     is_test_path, is_tooling_config, Config, ConfigError, Dependency, Diagnostic, Project,
     RuleMeta, Severity, SourceFile, Stamp, Suppressions,
 };
+use prodlint_js::resolve::UnresolvedSpecifiers;
 use prodlint_rules::{invalid_suppression, JsContext, Rule, RustContext, REGISTRY};
 use rayon::prelude::*;
 
-use crate::cache::Cache;
+use crate::cache::{Cache, Results};
 use crate::discover::Candidate;
 use crate::report::{FileError, Report};
 
@@ -138,19 +139,19 @@ fn lint_file(
     let Some(cache) = cacheable else {
         return check_file(candidate, rules, project, known_rules);
     };
-    if let Some((diagnostics, errors)) =
-        cache.lookup(&candidate.path, &candidate.display, known_rules)
-    {
+    let own_path = prodlint_core::normalize(&project.cwd, &candidate.path);
+    let unresolved = project.index::<UnresolvedSpecifiers>(&());
+    if let Some(cached) = cache.lookup(&candidate.path, &candidate.display, known_rules) {
+        unresolved.restore(&own_path, cached.unresolved);
         return FileOutcome {
-            diagnostics,
-            errors,
+            diagnostics: cached.diagnostics,
+            errors: cached.errors,
         };
     }
     // Stamp first, then read: an edit during the run makes the stamp stale, never the text.
     let stamp = Stamp::of(&candidate.path);
     let display = candidate.display.clone();
     let candidate_path = candidate.path.clone();
-    let own_path = prodlint_core::normalize(&project.cwd, &candidate.path);
     let recording = project.recording();
     let outcome = check_file(candidate, rules, &recording, known_rules);
     let failed_rule = outcome
@@ -159,7 +160,7 @@ fn lint_file(
         .any(|e| e.message.starts_with("internal error"));
     if !failed_rule {
         let mut dependencies = recording.dependencies();
-        dependencies.direct.remove(&Dependency::File(own_path));
+        dependencies.direct.remove(&Dependency::File(own_path.clone()));
         dependencies.direct.extend(
             config_files
                 .iter()
@@ -170,8 +171,11 @@ fn lint_file(
             &display,
             stamp,
             &dependencies,
-            &outcome.diagnostics,
-            &outcome.errors,
+            Results {
+                diagnostics: &outcome.diagnostics,
+                errors: &outcome.errors,
+                unresolved: &unresolved.of_file(&own_path),
+            },
         );
     }
     outcome
@@ -379,6 +383,9 @@ fn lint_jobs(
         errors,
         files,
         elapsed_ms: started.elapsed().as_millis(),
+        unchecked_package_imports: project
+            .index::<UnresolvedSpecifiers>(&())
+            .missing_packages(),
         rules: metas,
     }
 }

@@ -416,6 +416,19 @@ fn check(args: CheckArgs) -> Result<u8, String> {
             report.elapsed_ms,
         );
     }
+    // On standard error, so that machine-read output stays as it is (the `github`
+    // format's own summary line says it).
+    if report.unchecked_package_imports > 0 && format != Format::Github {
+        eprintln!(
+            "{} not checked: run {}",
+            counted_as(
+                report.unchecked_package_imports,
+                "package import",
+                "package imports"
+            ),
+            install_command(&cwd)
+        );
+    }
     if let Some(unmatched) = unmatched.filter(|&n| n > 0) {
         eprintln!("{unmatched} baseline entries no longer match a finding: rewrite the baseline with --write-baseline to prune them");
     }
@@ -485,6 +498,32 @@ fn check_named_path(path: &Path) -> Result<(), String> {
         }
         Err(error) => Err(format!("cannot read {}: {error}", path.display())),
     }
+}
+
+fn counted_as(n: usize, one: &str, many: &str) -> String {
+    match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    }
+}
+
+/// The install command of the package manager whose lock file is nearest to `cwd`.
+fn install_command(cwd: &std::path::Path) -> &'static str {
+    const LOCKS: &[(&str, &str)] = &[
+        ("pnpm-lock.yaml", "pnpm install"),
+        ("yarn.lock", "yarn install"),
+        ("bun.lock", "bun install"),
+        ("bun.lockb", "bun install"),
+        ("package-lock.json", "npm install"),
+    ];
+    cwd.ancestors()
+        .find_map(|dir| {
+            LOCKS
+                .iter()
+                .find(|(lock, _)| dir.join(lock).exists())
+                .map(|(_, command)| *command)
+        })
+        .unwrap_or("npm install")
 }
 
 /// `1 error`, `2 errors`.

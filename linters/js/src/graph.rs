@@ -15,7 +15,7 @@ use std::sync::Arc;
 use prodlint_core::{Project, SourceFile, Span};
 
 use crate::resolve::{Resolved, Resolvers, View};
-use crate::ModuleFacts;
+use crate::{Imported, ModuleFacts};
 
 /// What kind of module a file is, as far as its exports go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,14 +93,30 @@ pub fn format(project: &Project, path: &Path) -> Format {
     }
 }
 
+/// The format as `view` loads the file: Node loads a `.js` file of a `"type": "module"`
+/// package as an ES module, so one written as CommonJS (`module.exports = …`) has no
+/// exports there (and throws `module is not defined` as it loads).
+pub fn format_in(project: &Project, path: &Path, view: View) -> Format {
+    let format = format(project, path);
+    let node = matches!(view, View::NodeImport | View::Require);
+    if format == Format::CommonJs
+        && node
+        && extension(path) == "js"
+        && crate::runtime::in_module_package(project, path)
+    {
+        return Format::EsModule;
+    }
+    format
+}
+
 fn file_start() -> Span {
     Span::new(0, 0)
 }
 
 /// Whether `path` has a default export (ES `export default`, or a CommonJS, `export =`,
 /// Vue or JSON module, whose default always exists).
-pub fn find_default(project: &Project, path: &Path) -> Lookup {
-    match format(project, path) {
+pub fn find_default(project: &Project, path: &Path, view: View) -> Lookup {
+    match format_in(project, path, view) {
         Format::EsModule => {
             let facts = facts(project, path).expect("an ES module has facts");
             let info = facts.info.as_ref().expect("parsed");
@@ -148,7 +164,7 @@ fn find_named_in(
         // A cycle adds nothing the first visit did not already see.
         return Lookup::Missing;
     }
-    let format = format(project, path);
+    let format = format_in(project, path, view);
     if !matches!(format, Format::EsModule | Format::CommonJs) {
         return Lookup::Unknown;
     }
@@ -156,25 +172,54 @@ fn find_named_in(
     let info = facts.info.as_ref().expect("parsed");
     let resolvers = project.index::<Resolvers>(&());
     let mut unknown = false;
-    let mut follow = |specifier: &str, view: View, visited: &mut HashSet<PathBuf>| match resolvers
-        .resolve(project, path, specifier, view)
-    {
-        Resolved::File(target) => match find_named_in(project, &target, name, view, visited) {
-            Lookup::Missing => None,
-            Lookup::Unknown => {
+    let mut follow =
+        |specifier: &str, view: View, visited: &mut HashSet<PathBuf>, name: &str| match resolvers
+            .resolve(project, path, specifier, view)
+        {
+            Resolved::File(target) => match find_named_in(project, &target, name, view, visited) {
+                Lookup::Missing => None,
+                Lookup::Unknown => {
+                    unknown = true;
+                    None
+                }
+                found => Some(found),
+            },
+            Resolved::Builtin | Resolved::NotFound => {
                 unknown = true;
                 None
             }
-            found => Some(found),
-        },
-        Resolved::Builtin | Resolved::NotFound => {
-            unknown = true;
-            None
-        }
-    };
+        };
     match format {
         Format::EsModule => {
             if let Some(export) = info.export(name) {
+                // The type view of `import { X } from "./chunk"; export { X }` (how bundled
+                // declarations split into chunk files read): whether `X` is a type is
+                // known only in the chunk.
+                if view == View::Types && !export.type_only {
+                    if let Some((import, binding)) = info
+                        .export_local(name)
+                        .and_then(|l| info.imported_binding(l))
+                    {
+                        let Imported::Named(imported) = &binding.imported else {
+                            return Lookup::Found {
+                                file: Arc::clone(&facts.file),
+                                span: export.span,
+                                type_only: import.type_only || binding.type_only,
+                            };
+                        };
+                        if import.type_only || binding.type_only {
+                            return Lookup::Found {
+                                file: Arc::clone(&facts.file),
+                                span: export.span,
+                                type_only: true,
+                            };
+                        }
+                        return match follow(&import.specifier, view, visited, imported) {
+                            Some(found) => found,
+                            None => Lookup::Unknown,
+                        };
+                    }
+                }
                 return Lookup::Found {
                     file: Arc::clone(&facts.file),
                     span: export.span,
@@ -188,7 +233,7 @@ fn find_named_in(
                 view
             };
             for star in &info.star_exports {
-                if let Some(found) = follow(&star.specifier, star_view, visited) {
+                if let Some(found) = follow(&star.specifier, star_view, visited, name) {
                     return found;
                 }
             }
@@ -210,7 +255,7 @@ fn find_named_in(
                 View::Require
             };
             for specifier in &info.commonjs.reexports {
-                if let Some(found) = follow(specifier, cjs_view, visited) {
+                if let Some(found) = follow(specifier, cjs_view, visited, name) {
                     return found;
                 }
             }
@@ -269,7 +314,7 @@ fn collect_names(
     if !visited.insert(path.to_path_buf()) || names.len() >= limit {
         return Some(());
     }
-    let format = format(project, path);
+    let format = format_in(project, path, view);
     let facts = facts(project, path)?;
     let info = facts.info.as_ref()?;
     let push = |name: &str, names: &mut Vec<String>| {

@@ -14,12 +14,16 @@ use swc_common::BytePos;
 use swc_ecma_ast::Program;
 use swc_ecma_parser::{EsSyntax, Parser, Syntax, TsSyntax};
 
+pub mod ambient_modules;
 pub mod auto_imports;
+pub mod binding_use;
 pub mod graph;
 mod module_info;
 pub mod resolve;
 pub mod sfc;
+pub mod runtime;
 
+pub use binding_use::{BindingUse, BindingUses};
 pub use module_info::{
     module_info, AmbientModule, CommonJsExports, Export, Import, ImportBinding, ImportKind,
     Imported, ModuleInfo, ReExportSource, StarExport,
@@ -103,7 +107,20 @@ pub fn vue_script_text(text: &str) -> (String, bool) {
 }
 
 /// Parses one file; `path` decides the dialect (TypeScript, TSX, JSX, a component's blocks).
+///
+/// swc's parser asserts on some inputs rather than returning an error (a parameter
+/// pattern its `.d.ts` mode does not expect, for one): such a panic is this file's parse
+/// error, never the end of the run.
 pub fn parse(path: &str, text: &str) -> Result<JsFile, ParseError> {
+    std::panic::catch_unwind(|| parse_unguarded(path, text)).unwrap_or_else(|_| {
+        Err(ParseError {
+            span: Span::new(0, 0),
+            message: "the parser failed on this file (an internal error of swc)".into(),
+        })
+    })
+}
+
+fn parse_unguarded(path: &str, text: &str) -> Result<JsFile, ParseError> {
     let script_text;
     let mut skipped_blocks = Vec::new();
     let (source, syntax) = if sfc::is_component(path) {
@@ -235,6 +252,15 @@ mod tests {
         let skipped = parse("b.vue", vue_coffee).unwrap().skipped_blocks;
         assert_eq!(skipped.len(), 1);
         assert!(skipped[0].1.contains("coffee"));
+    }
+
+    #[test]
+    fn a_parser_panic_is_the_files_parse_error() {
+        // swc asserts on an assignment in a declaration file's `export default`.
+        let text = "declare module 'x' {\n    export default t = Record<string, any>;\n}\n";
+        let error = parse("virtual.d.ts", text).err().expect("a parse error");
+        assert!(error.message.contains("parser failed"), "{}", error.message);
+        assert!(parse("ok.d.ts", "export declare const a: number;\n").is_ok());
     }
 
     #[test]

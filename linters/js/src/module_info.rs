@@ -149,9 +149,28 @@ pub struct ModuleInfo {
 }
 
 impl ModuleInfo {
-    /// The export named `name` declared in this file (not through `export *`).
+    /// The export named `name` declared in this file (not through `export *`). Where a
+    /// value and a type share the name (`interface X` and `const X`), the value.
     pub fn export(&self, name: &str) -> Option<&Export> {
-        self.exports.iter().find(|e| e.name == name)
+        self.exports
+            .iter()
+            .filter(|e| e.name == name)
+            .min_by_key(|e| e.type_only)
+    }
+
+    /// The `import` declaration and binding that bind `local` in this file, if one does:
+    /// `import { X } from "./chunk"; export { X }` exports what the chunk gives.
+    pub fn imported_binding(&self, local: &str) -> Option<(&Import, &ImportBinding)> {
+        self.imports
+            .iter()
+            .filter(|i| i.kind == ImportKind::Static)
+            .find_map(|import| {
+                let binding = import
+                    .bindings
+                    .iter()
+                    .find(|b| b.local.as_deref() == Some(local))?;
+                Some((import, binding))
+            })
     }
 
     /// The local binding behind the export `name` declared in this file (`name` itself for
@@ -746,6 +765,30 @@ impl Visit for DynamicVisitor<'_> {
             }
         }
         declarator.visit_children_with(self);
+    }
+
+    fn visit_member_expr(&mut self, member: &MemberExpr) {
+        // `require("x").default`: the `default` export through `require()`.
+        if let (Some(s), Some("default")) = (
+            is_require_call(&member.obj),
+            member_name(&member.prop).as_deref(),
+        ) {
+            self.info.imports.push(Import {
+                specifier: str_value(s),
+                specifier_span: span(s.span),
+                span: span(member.span),
+                kind: ImportKind::Require,
+                bindings: vec![ImportBinding {
+                    imported: Imported::Named("default".into()),
+                    local: None,
+                    span: span(member.prop.span()),
+                    type_only: false,
+                }],
+                type_only: false,
+                attribute_type: None,
+            });
+        }
+        member.visit_children_with(self);
     }
 
     fn visit_assign_expr(&mut self, assign: &AssignExpr) {

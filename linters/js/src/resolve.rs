@@ -24,8 +24,9 @@ use crate::auto_imports::{alias_root, FrameworkAliases};
 pub enum View {
     /// Node's ES loader: conditions `node`, `import`, `default`; the `main` field.
     NodeImport,
-    /// A bundler (Vite, webpack, esbuild): conditions `import`, `module`, `default`; the
-    /// `module` field before `main`.
+    /// A bundler building for the browser (Vite, webpack, esbuild; the client build of
+    /// Next or Nuxt): conditions `import`, `module`, `browser`, `default`; the `browser`
+    /// and `module` fields before `main`.
     BundlerImport,
     /// `require()`: conditions `node`, `require`, `default`; the `main` field.
     Require,
@@ -37,7 +38,7 @@ impl View {
     pub fn conditions(self) -> &'static [&'static str] {
         match self {
             View::NodeImport => &["node", "import"],
-            View::BundlerImport => &["import", "module"],
+            View::BundlerImport => &["import", "module", "browser"],
             View::Require => &["node", "require"],
             View::Types => &["types", "import"],
         }
@@ -45,7 +46,7 @@ impl View {
 
     fn main_fields(self) -> &'static [&'static str] {
         match self {
-            View::BundlerImport => &["module", "main"],
+            View::BundlerImport => &["browser", "module", "main"],
             _ => &["main"],
         }
     }
@@ -222,6 +223,11 @@ fn options(view: View) -> ResolveOptions {
             (".mjs".into(), strings(&[".mts", ".mjs"])),
             (".cjs".into(), strings(&[".cts", ".cjs"])),
         ],
+        // The object form of `browser` (`{"./node.js": "./browser.js"}`) replaces files.
+        alias_fields: match view {
+            View::BundlerImport => vec![vec!["browser".into()]],
+            _ => Vec::new(),
+        },
         enforce_extension: EnforceExtension::Disabled,
         builtin_modules: true,
         module_type: true,
@@ -259,6 +265,21 @@ impl Resolvers {
                 | ResolveError::TsconfigSelfReference(_)
                 | ResolveError::TsconfigCircularExtend(_),
             ) => self.without_tsconfig.resolve(from, specifier, view),
+            other => other,
+        };
+        // `baseUrl` makes every directory under it a bare specifier, but a package the
+        // code depends on is loaded from node_modules by every runtime: a local folder
+        // that happens to share its name (`src/utils/` beside a `utils` dependency) is not
+        // what runs. An explicit `paths` entry for the name is honoured.
+        let result = match result {
+            Ok(resolution)
+                if is_bare(specifier)
+                    && !in_node_modules(resolution.path())
+                    && depends_on(from, specifier)
+                    && !self.paths_match(from, specifier) =>
+            {
+                self.without_tsconfig.resolve(from, specifier, view)
+            }
             other => other,
         };
         // A tsconfig that loads (Nuxt's generated one once it exists) is authoritative:
@@ -321,7 +342,87 @@ impl Resolvers {
     }
 }
 
+/// A compile-time macro (`@lingui/macro`, `styled-components/macro`, `twin.macro`): the
+/// specifiers babel-plugin-macros (and the SWC plugins that do its work) replace while
+/// compiling, by its own test `/[./]macro(\.c?js)?$/`. Nothing is imported at run time, so
+/// the module's exports say nothing about the import.
+pub fn is_compile_time_macro(specifier: &str) -> bool {
+    let stem = specifier
+        .strip_suffix(".js")
+        .or_else(|| specifier.strip_suffix(".cjs"))
+        .unwrap_or(specifier);
+    stem.strip_suffix("macro")
+        .is_some_and(|rest| rest.ends_with(['.', '/']))
+}
+
+/// A package name, not a path, a subpath import (`#x`) or a URL-like scheme (`node:`).
+fn is_bare(specifier: &str) -> bool {
+    if specifier.contains(':') || specifier.starts_with(['.', '/', '#', '~']) {
+        return false;
+    }
+    // `@scope/name`, not the `@/` alias.
+    match specifier.strip_prefix('@') {
+        Some(rest) => rest.contains('/') && !rest.starts_with('/'),
+        None => true,
+    }
+}
+
+fn in_node_modules(path: &Path) -> bool {
+    path.components().any(|c| c.as_os_str() == "node_modules")
+}
+
+/// Whether the package of `specifier` is installed (`node_modules/<name>` in a directory
+/// above `from`) or declared in the dependencies of a package.json above it.
+fn depends_on(from: &Path, specifier: &str) -> bool {
+    installed(from, specifier) || declared(from, specifier)
+}
+
+/// Whether a package.json above `from` lists the package of `specifier` among its
+/// dependencies of any kind.
+fn declared(from: &Path, specifier: &str) -> bool {
+    let Some((package, _)) = split_package(specifier) else {
+        return false;
+    };
+    const FIELDS: &[&str] = &[
+        "dependencies",
+        "devDependencies",
+        "peerDependencies",
+        "optionalDependencies",
+    ];
+    from.ancestors().skip(1).any(|dir| {
+        let Ok(text) = std::fs::read_to_string(dir.join("package.json")) else {
+            return false;
+        };
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+            return false;
+        };
+        FIELDS.iter().any(|field| {
+            json.get(*field)
+                .and_then(|d| d.as_object())
+                .is_some_and(|deps| deps.contains_key(package))
+        })
+    })
+}
+
 impl Resolvers {
+    /// Whether a `paths` entry of `from`'s tsconfig names `specifier` (exactly, or by a
+    /// `prefix/*` pattern).
+    fn paths_match(&self, from: &Path, specifier: &str) -> bool {
+        let Ok(Some(tsconfig)) = self.with_tsconfig.node_import.find_tsconfig(from) else {
+            return false;
+        };
+        tsconfig
+            .compiler_options
+            .paths
+            .as_ref()
+            .is_some_and(|paths| {
+                paths.keys().any(|key| match key.strip_suffix('*') {
+                    Some(prefix) => specifier.starts_with(prefix),
+                    None => key == specifier,
+                })
+            })
+    }
+
     /// Whether the nearest tsconfig.json of `file` (with its `extends`) compiles to
     /// CommonJS (`"module": "commonjs"`): its `import` statements become `require()` calls.
     pub fn compiles_to_commonjs(&self, file: &Path) -> bool {
@@ -440,11 +541,23 @@ fn route_in_manifest(
     None
 }
 
-/// Specifiers that could not be resolved, for `--verbose`. Silent in diagnostics (an
-/// unresolved specifier is more often a virtual module or an alias than a defect).
+/// An import that could not be resolved and so was not checked.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Unresolved {
+    pub specifier: String,
+    /// A bare specifier of a package that a package.json above the file declares and
+    /// no `node_modules` above it holds: the dependencies are not installed (rather than
+    /// a virtual module, an alias or an undeclared package).
+    pub package_missing: bool,
+}
+
+/// The imports that could not be resolved, per file: silent in diagnostics (an unresolved
+/// specifier is more often a virtual module or an alias than a defect), counted in the
+/// summary ("N package imports not checked") and listed by `--verbose`. Kept per file so
+/// that a file whose findings come from the cache brings its unresolved imports too.
 #[derive(Default)]
 pub struct UnresolvedSpecifiers {
-    counts: Mutex<BTreeMap<String, usize>>,
+    by_file: Mutex<BTreeMap<PathBuf, BTreeMap<u32, Unresolved>>>,
 }
 
 impl ProjectIndex for UnresolvedSpecifiers {
@@ -456,32 +569,122 @@ impl ProjectIndex for UnresolvedSpecifiers {
 }
 
 impl UnresolvedSpecifiers {
-    pub fn record(&self, specifier: &str) {
-        *self
-            .counts
+    /// Records the import at byte `offset` of `file` (checking a file again replaces
+    /// what it recorded there).
+    pub fn record(&self, file: &Path, offset: u32, specifier: &str) {
+        let package_missing =
+            is_bare(specifier) && !installed(file, specifier) && declared(file, specifier);
+        self.by_file
             .lock()
             .unwrap()
-            .entry(specifier.to_string())
-            .or_default() += 1;
+            .entry(file.to_path_buf())
+            .or_default()
+            .insert(
+                offset,
+                Unresolved {
+                    specifier: specifier.to_string(),
+                    package_missing,
+                },
+            );
+    }
+
+    /// What `file` recorded, in source order.
+    pub fn of_file(&self, file: &Path) -> Vec<(u32, Unresolved)> {
+        self.by_file
+            .lock()
+            .unwrap()
+            .get(file)
+            .map(|map| map.iter().map(|(o, u)| (*o, u.clone())).collect())
+            .unwrap_or_default()
+    }
+
+    /// Puts back what an earlier check of `file` recorded (its results came from a cache).
+    pub fn restore(&self, file: &Path, unresolved: Vec<(u32, Unresolved)>) {
+        if unresolved.is_empty() {
+            return;
+        }
+        self.by_file
+            .lock()
+            .unwrap()
+            .insert(file.to_path_buf(), unresolved.into_iter().collect());
     }
 
     /// `(specifier, imports)`, the most frequent first.
     pub fn counts(&self) -> Vec<(String, usize)> {
-        let mut counts: Vec<_> = self
-            .counts
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for unresolved in self
+            .by_file
             .lock()
             .unwrap()
-            .iter()
-            .map(|(s, n)| (s.clone(), *n))
-            .collect();
+            .values()
+            .flat_map(|m| m.values())
+        {
+            *counts.entry(unresolved.specifier.clone()).or_default() += 1;
+        }
+        let mut counts: Vec<_> = counts.into_iter().collect();
         counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         counts
     }
+
+    /// How many imports name a package that is not installed.
+    pub fn missing_packages(&self) -> usize {
+        self.by_file
+            .lock()
+            .unwrap()
+            .values()
+            .flat_map(|m| m.values())
+            .filter(|u| u.package_missing)
+            .count()
+    }
+}
+
+/// Whether the package of a bare `specifier` is in a `node_modules` above `from`.
+fn installed(from: &Path, specifier: &str) -> bool {
+    let Some((package, _)) = split_package(specifier) else {
+        return false;
+    };
+    from.ancestors()
+        .skip(1)
+        .any(|dir| dir.join("node_modules").join(package).exists())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compile_time_macros() {
+        for m in [
+            "@lingui/macro",
+            "@lingui/react/macro",
+            "twin.macro",
+            "preval.macro.js",
+            "./x.macro.cjs",
+        ] {
+            assert!(is_compile_time_macro(m), "{m}");
+        }
+        for not in ["macro", "my-macro", "@scope/macros", "./macro.ts"] {
+            assert!(!is_compile_time_macro(not), "{not}");
+        }
+    }
+
+    #[test]
+    fn bare_specifiers() {
+        for bare in ["utils", "lodash/fp", "@scope/pkg", "@scope/pkg/sub"] {
+            assert!(is_bare(bare), "{bare}");
+        }
+        for not_bare in [
+            "./a",
+            "/abs",
+            "#internal",
+            "~/x",
+            "@/x",
+            "node:fs",
+            "virtual:x",
+        ] {
+            assert!(!is_bare(not_bare), "{not_bare}");
+        }
+    }
 
     #[test]
     fn package_names_and_subpaths() {

@@ -2,22 +2,36 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use prodlint_core::{normalize, Applicability, Diagnostic, Project, Span};
+use prodlint_js::ambient_modules::AmbientModuleNames;
 use prodlint_js::graph::{self, Format, Lookup};
-use prodlint_js::resolve::{describe_route, Resolved, Resolvers, UnresolvedSpecifiers, View};
-use prodlint_js::{module_info, Import, ImportBinding, ImportKind, Imported};
+use prodlint_js::resolve::{
+    describe_route, is_compile_time_macro, Resolved, Resolvers, UnresolvedSpecifiers, View,
+};
+use prodlint_js::runtime::{runtime_of, Runtime};
+use prodlint_js::{
+    module_info, BindingUse, BindingUses, Import, ImportBinding, ImportKind, Imported,
+};
 
-use super::{missing_named, named_as_default, no_default, replace, Anchor, Target};
+use super::{
+    missing_from_types, missing_named, named_as_default, no_default, replace, type_used_as_value,
+    Anchor, Target, TypeView,
+};
 use crate::JsContext;
 
 /// What is wrong with one binding, as one view of the target sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Problem {
     NoDefault,
-    MissingNamed { commonjs: bool },
+    MissingNamed {
+        commonjs: bool,
+    },
     NamedAsDefault,
+    /// A name the type view gives as a type only, used as a value: nothing provides it at
+    /// run time.
+    TypeUsedAsValue,
 }
 
-pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>, type_view: bool) {
     let display = &ctx.file.display;
     if display.ends_with(".d.ts") || display.ends_with(".d.mts") || display.ends_with(".d.cts") {
         return;
@@ -30,7 +44,14 @@ pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
         _ => false,
     };
     let info = module_info(&ctx.parsed.program);
+    // Which view an import binding is checked against: TypeScript erases a binding used
+    // only in type positions (and, in a `.ts` file, one not used at all: a `.vue`
+    // template may use what its script does not), so nothing of it is loaded at run time.
+    let uses = BindingUses::of(&ctx.parsed.program);
+    let unused_is_erased = is_ts && !display.ends_with(".vue");
     let from = normalize(&ctx.project.cwd, &ctx.file.path);
+    // Node or a bundler: which files of a package an ES import loads.
+    let runtime = runtime_of(ctx.project, &from);
     let resolvers = ctx.project.index::<Resolvers>(&());
     // TypeScript compiled to CommonJS: `import` becomes `require()`, and a default import
     // goes through `esModuleInterop`'s helper, which gives a module without `__esModule`
@@ -38,7 +59,43 @@ pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
     // are left to TypeScript.
     let compiled_to_commonjs =
         is_cts || (is_ts && !display.ends_with(".mts") && resolvers.compiles_to_commonjs(&from));
+    // How the file uses what a binding imports (in a JavaScript file, every binding is a
+    // value: nothing is erased).
+    let use_of = |import: &Import, binding: &ImportBinding| match (&binding.local, &import.kind) {
+        _ if !is_ts => BindingUse::Value,
+        (Some(local), ImportKind::Static) => uses.get(local),
+        _ => BindingUse::Ambiguous,
+    };
+    // `import type`, `{ type X }`, or a binding used only as a type: nothing of it runs.
+    let is_erased = |import: &Import, binding: &ImportBinding| {
+        binding.type_only
+            || match use_of(import, binding) {
+                BindingUse::TypeOnly => true,
+                BindingUse::Unused => unused_is_erased,
+                BindingUse::Value | BindingUse::Ambiguous => false,
+            }
+    };
+    let mut ambient = None;
     for import in &info.imports {
+        if is_compile_time_macro(&import.specifier) {
+            continue;
+        }
+        if type_view && is_ts {
+            let erased: Vec<&ImportBinding> = import
+                .bindings
+                .iter()
+                .filter(|b| is_erased(import, b))
+                .collect();
+            if !erased.is_empty() {
+                let types = ErasedImport {
+                    ctx,
+                    from: &from,
+                    import,
+                    resolvers: &resolvers,
+                };
+                types.check(&erased, &mut ambient, out);
+            }
+        }
         // `with { type: "json" | "text" | "bytes" | "css" }` loads data, whose default
         // export is the content: there are no module exports to check.
         if import.type_only
@@ -55,14 +112,19 @@ pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
             ImportKind::Static | ImportKind::ReExport | ImportKind::Require if required => {
                 &[View::Require]
             }
-            ImportKind::Static | ImportKind::ReExport => &[View::NodeImport, View::BundlerImport],
+            ImportKind::Static | ImportKind::ReExport => match runtime {
+                Runtime::Node => &[View::NodeImport],
+                Runtime::Bundler => &[View::BundlerImport],
+                Runtime::Undecided => &[View::NodeImport, View::BundlerImport],
+            },
             _ => continue,
         };
-        let bindings: Vec<&ImportBinding> = import
+        let bindings: Vec<(&ImportBinding, BindingUse)> = import
             .bindings
             .iter()
-            .filter(|b| !b.type_only && b.imported != Imported::Namespace)
+            .filter(|b| b.imported != Imported::Namespace && !is_erased(import, b))
             .filter(|b| !(required && b.imported == Imported::Default))
+            .map(|b| (b, use_of(import, b)))
             .collect();
         if bindings.is_empty() || is_mocked(&ctx.file.text, &import.specifier) {
             continue;
@@ -91,9 +153,11 @@ pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
                 }
                 Resolved::File(_) | Resolved::Builtin => continue,
                 Resolved::NotFound => {
-                    ctx.project
-                        .index::<UnresolvedSpecifiers>(&())
-                        .record(&import.specifier);
+                    ctx.project.index::<UnresolvedSpecifiers>(&()).record(
+                        &from,
+                        import.specifier_span.start,
+                        &import.specifier,
+                    );
                     continue;
                 }
             }
@@ -106,10 +170,74 @@ pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
             is_ts,
             resolvers: &resolvers,
         };
-        for binding in bindings {
-            if let Some(diagnostic) = checker.binding(binding, &targets) {
+        for (binding, used) in bindings {
+            if let Some(diagnostic) = checker.binding(binding, used, &targets) {
                 out.push(diagnostic);
             }
+        }
+    }
+}
+
+/// The bindings of one import that TypeScript erases, checked against the type view only.
+struct ErasedImport<'a, 'c> {
+    ctx: &'a JsContext<'c>,
+    from: &'a Path,
+    import: &'a Import,
+    resolvers: &'a Resolvers,
+}
+
+impl ErasedImport<'_, '_> {
+    fn check(
+        &self,
+        bindings: &[&ImportBinding],
+        ambient: &mut Option<Arc<AmbientModuleNames>>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let project = self.ctx.project;
+        let specifier = &self.import.specifier;
+        if is_mocked(&self.ctx.file.text, specifier) {
+            return;
+        }
+        let Resolved::File(path) =
+            self.resolvers
+                .resolve(project, self.from, specifier, View::Types)
+        else {
+            return;
+        };
+        if !is_declaration(&path) && !is_ts_source(&path) {
+            return;
+        }
+        for binding in bindings {
+            let Imported::Named(name) = &binding.imported else {
+                continue;
+            };
+            if name == "default"
+                || !graph::find_named(project, &path, name, View::Types).is_missing()
+            {
+                continue;
+            }
+            // The project may add the name: `declare module "x" { export interface … }`.
+            let ambient = ambient
+                .get_or_insert_with(|| project.index::<AmbientModuleNames>(&project.cwd.clone()));
+            if ambient.covers(specifier) {
+                return;
+            }
+            let facts = project.index::<prodlint_js::ModuleFacts>(&path);
+            let types = Target {
+                file: Arc::clone(&facts.file),
+                route: describe_route(project, specifier, &path, View::Types),
+                names: graph::export_names(project, &path, View::Types, 40),
+                view: View::Types,
+                loaded_as_es_module: false,
+            };
+            out.push(missing_from_types(
+                self.ctx.file,
+                binding.span,
+                name,
+                specifier,
+                &types,
+                first_export(project, &path).as_ref(),
+            ));
         }
     }
 }
@@ -120,6 +248,34 @@ fn is_ts_source(path: &Path) -> bool {
         path.extension().and_then(|e| e.to_str()),
         Some("ts" | "tsx" | "mts" | "cts")
     ) && !is_declaration(path)
+}
+
+/// Whether the package that holds `path` names declarations (`types`, `typings`, or a
+/// `types` condition in `exports`) that this resolution did not reach: what TypeScript
+/// then reads depends on its `moduleResolution`.
+fn package_declares_types(project: &Project, path: &Path) -> bool {
+    for dir in path.ancestors().skip(1) {
+        if dir.file_name().is_some_and(|n| n == "node_modules") {
+            return false;
+        }
+        let Ok(text) = project.read(&dir.join("package.json")) else {
+            continue;
+        };
+        return text.contains("\"types\"") || text.contains("\"typings\"");
+    }
+    false
+}
+
+/// The declaration file TypeScript looks for beside a JavaScript file, if it exists.
+fn declaration_beside(path: &Path) -> Option<PathBuf> {
+    let extension = match path.extension()?.to_str()? {
+        "js" | "jsx" => "d.ts",
+        "mjs" => "d.mts",
+        "cjs" => "d.cts",
+        _ => return None,
+    };
+    let declaration = path.with_extension(extension);
+    declaration.is_file().then_some(declaration)
 }
 
 fn is_declaration(path: &Path) -> bool {
@@ -155,10 +311,15 @@ impl Checker<'_, '_> {
 
     /// The diagnostic for one binding: reported only when every view that resolved the
     /// specifier finds the same problem.
-    fn binding(&self, binding: &ImportBinding, targets: &[(View, PathBuf)]) -> Option<Diagnostic> {
+    fn binding(
+        &self,
+        binding: &ImportBinding,
+        used: BindingUse,
+        targets: &[(View, PathBuf)],
+    ) -> Option<Diagnostic> {
         let mut problem = None;
         for (view, path) in targets {
-            let found = self.judge(binding, path, *view)?;
+            let found = self.judge(binding, used, path, *view)?;
             if problem.is_some_and(|p| p != found) {
                 return None;
             }
@@ -168,7 +329,13 @@ impl Checker<'_, '_> {
         self.diagnostic(binding, problem?, path, *view)
     }
 
-    fn judge(&self, binding: &ImportBinding, path: &Path, view: View) -> Option<Problem> {
+    fn judge(
+        &self,
+        binding: &ImportBinding,
+        used: BindingUse,
+        path: &Path,
+        view: View,
+    ) -> Option<Problem> {
         let project = self.project();
         let declarations_only = view == View::Types;
         match &binding.imported {
@@ -176,12 +343,12 @@ impl Checker<'_, '_> {
                 if declarations_only || self.required {
                     return None;
                 }
-                match graph::find_default(project, path) {
+                match graph::find_default(project, path, view) {
                     Lookup::Missing => {
                         // `export default interface X` in the declarations: a type.
                         if self.is_ts
                             && !is_ts_source(path)
-                            && self.types_lookup("default").is_some_and(|t| t)
+                            && matches!(self.type_view("default"), Some(TypeView::TypeOnly(_)))
                         {
                             return None;
                         }
@@ -196,22 +363,38 @@ impl Checker<'_, '_> {
                 }
             }
             Imported::Named(name) => {
-                if name == "default" {
+                // `import { default as x }` is a default import; `require(x).default`
+                // looks the name up like any other property of what `require()` gives.
+                if name == "default" && !self.required {
                     return None;
                 }
-                let format = graph::format(project, path);
+                let format = graph::format_in(project, path, view);
+                let missing = Problem::MissingNamed {
+                    commonjs: format == Format::CommonJs,
+                };
                 match graph::find_named(project, path, name, view) {
-                    Lookup::Missing => {
-                        if self.is_ts && !declarations_only && !is_ts_source(path) {
-                            // A type exported by the declarations is erased: fine.
-                            match self.types_lookup(name) {
-                                Some(false) => {}
-                                _ => return None,
+                    Lookup::Missing if self.is_ts && !declarations_only && !is_ts_source(path) => {
+                        // The runtime view lacks the name; the type view tells a missing
+                        // value from a type, which is erased unless it is used as a value.
+                        match (self.type_view(name)?, used) {
+                            (
+                                TypeView::Value(_)
+                                | TypeView::Missing(_)
+                                | TypeView::NoDeclarations,
+                                _,
+                            ) => Some(missing),
+                            (TypeView::TypeOnly(_), BindingUse::Value) => {
+                                Some(Problem::TypeUsedAsValue)
                             }
+                            (TypeView::TypeOnly(_), _) => None,
                         }
-                        Some(Problem::MissingNamed {
-                            commonjs: format == Format::CommonJs,
-                        })
+                    }
+                    Lookup::Missing => Some(missing),
+                    // A TypeScript source is both views: a type it exports, used as a value.
+                    Lookup::Found {
+                        type_only: true, ..
+                    } if used == BindingUse::Value && is_ts_source(path) => {
+                        Some(Problem::TypeUsedAsValue)
                     }
                     _ => None,
                 }
@@ -220,9 +403,9 @@ impl Checker<'_, '_> {
         }
     }
 
-    /// How the declarations for the specifier give `name`: `Some(true)` as a type only,
-    /// `Some(false)` missing or as a value, `None` unknown (no declarations, unlistable).
-    fn types_lookup(&self, name: &str) -> Option<bool> {
+    /// How the type view of the specifier (its declarations, or the TypeScript source)
+    /// gives `name`; `None` when it is not known (no declarations, unlistable exports).
+    fn type_view(&self, name: &str) -> Option<TypeView> {
         let Resolved::File(path) = self.resolvers.resolve(
             self.ctx.project,
             self.from,
@@ -231,14 +414,41 @@ impl Checker<'_, '_> {
         ) else {
             return None;
         };
+        // A JavaScript file is no type view: TypeScript reads the declarations beside it
+        // (`index.d.mts` for `index.mjs`), or the package's `types`; without either, the
+        // package has none.
+        let path = match is_declaration(&path) || is_ts_source(&path) {
+            true => path,
+            false => match declaration_beside(&path) {
+                Some(declaration) => declaration,
+                None if package_declares_types(self.project(), &path) => return None,
+                None => return Some(TypeView::NoDeclarations),
+            },
+        };
         let found = if name == "default" {
-            graph::find_default(self.project(), &path)
+            graph::find_default(self.project(), &path, View::Types)
         } else {
             graph::find_named(self.project(), &path, name, View::Types)
         };
         match found {
-            Lookup::Found { type_only, .. } => Some(type_only),
-            Lookup::Missing => Some(false),
+            Lookup::Found {
+                file,
+                span,
+                type_only,
+            } => {
+                let anchor = Anchor { file, span };
+                Some(match type_only {
+                    true => TypeView::TypeOnly(anchor),
+                    false => TypeView::Value(anchor),
+                })
+            }
+            Lookup::Missing => {
+                let facts = self.project().index::<prodlint_js::ModuleFacts>(&path);
+                Some(TypeView::Missing(Anchor {
+                    file: Arc::clone(&facts.file),
+                    span: Span::new(0, 0),
+                }))
+            }
             Lookup::Unknown => None,
         }
     }
@@ -277,6 +487,9 @@ impl Checker<'_, '_> {
             file: Arc::clone(&facts.file),
             route: describe_route(self.project(), &self.import.specifier, path, view),
             names: graph::export_names(self.project(), path, view, 40),
+            view,
+            loaded_as_es_module: graph::format(self.project(), path) == Format::CommonJs
+                && graph::format_in(self.project(), path, view) == Format::EsModule,
         }
     }
 
@@ -327,7 +540,7 @@ impl Checker<'_, '_> {
                 };
                 let local = binding.local.as_deref().unwrap_or(name);
                 // The reverse: the default export is the binding named like the import.
-                let default = graph::find_default(self.project(), path);
+                let default = graph::find_default(self.project(), path, view);
                 let default_anchor = match &default {
                     Lookup::Found { file, span, .. } => Some(Anchor {
                         file: Arc::clone(file),
@@ -361,6 +574,10 @@ impl Checker<'_, '_> {
                 } else {
                     first_export(self.project(), path)
                 };
+                let types = match self.is_ts && !is_ts_source(path) {
+                    true => self.type_view(name),
+                    false => None,
+                };
                 Some(missing_named(
                     file,
                     binding.span,
@@ -370,8 +587,32 @@ impl Checker<'_, '_> {
                     &target,
                     commonjs,
                     self.required,
+                    types.as_ref(),
                     anchor.as_ref(),
                     fix,
+                ))
+            }
+            Problem::TypeUsedAsValue => {
+                let Imported::Named(name) = &binding.imported else {
+                    return None;
+                };
+                let types = match is_ts_source(path) {
+                    true => match graph::find_named(self.project(), path, name, view) {
+                        Lookup::Found { file, span, .. } => Anchor { file, span },
+                        _ => return None,
+                    },
+                    false => match self.type_view(name)? {
+                        TypeView::TypeOnly(anchor) => anchor,
+                        _ => return None,
+                    },
+                };
+                Some(type_used_as_value(
+                    file,
+                    binding.span,
+                    name,
+                    specifier,
+                    &target,
+                    &types,
                 ))
             }
             Problem::NamedAsDefault => {

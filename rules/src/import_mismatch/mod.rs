@@ -5,6 +5,9 @@ use prodlint_core::{
     Span,
 };
 
+use prodlint_js::resolve::View;
+use serde::Deserialize;
+
 use crate::{JsContext, Rule};
 
 mod check;
@@ -30,15 +33,55 @@ crate::declare_rule! {
     /// - (warning) a **default import named like one of the module's named exports** while
     ///   the default export is something else (`no-named-as-default`).
     ///
+    /// - a **type used as a value**: a name the declarations give as a type only
+    ///   (`interface`, `type`, `export type`), used by the file as a value: TypeScript
+    ///   erases it, so nothing provides it at run time;
+    /// - `require("x").default` of a module that has no `default` (a CommonJS module whose
+    ///   exports can be listed, or an ES module): the value is `undefined`.
+    ///
+    /// **Two views of every module.** The *type view* is what TypeScript reads: the
+    /// `types` condition of `exports`, `types`/`typings`, `@types/*`, `.d.ts` files and
+    /// their `export *` and `import { X } from "./chunk"; export { X }` chains. The *runtime
+    /// view* is the JavaScript file that Node or the bundler loads. An import binding that
+    /// a TypeScript file uses only in type positions (annotations, `implements`, an
+    /// interface's `extends`, generic arguments, `as` and `satisfies`, `typeof x` in a type,
+    /// ambient declarations), or not at all, is erased before anything runs and is not
+    /// checked against the runtime view; `import type` and `{ type X }` likewise. A
+    /// binding used as a value is checked against the runtime view, and its message says
+    /// what the type view has: the types promise the name but the JavaScript lacks it, or
+    /// the name is a type only. A name that is also declared elsewhere in the file (a
+    /// parameter, a nested variable) may be either, and is checked as before: reported
+    /// only when the types do not give it as a type. A `.vue` file's template uses what
+    /// its script imports, so an unused import there is a value.
+    ///
+    /// **Which runtime.** Decided per package (the nearest package.json): a bundler's
+    /// config beside it (`vite.config.*`, `webpack.config.*`,
+    /// `rollup.config.*`, `rspack.config.*`, `angular.json`, …) or a bundler among its
+    /// dependencies makes it bundled, and ES imports are checked against the `browser`
+    /// (also its object form) and `module` fields and the `import`, `module` and `browser`
+    /// conditions, as a bundler builds for the browser; a `bin` field, or a `start`, `dev`
+    /// or `serve` script that runs `node`, `ts-node`, `tsx`, `nodemon` or `nest`, makes it
+    /// a Node program, checked against `main` and the `node` and `import` conditions, with
+    /// Node's reading of `"type": "module"` (a `.js` file written as CommonJS in such a
+    /// package is an ES module without exports). A framework that also renders on the
+    /// server (Next, Nuxt, Astro, SvelteKit, Remix, Gatsby) bundles the same code for the
+    /// browser and with Node's conditions for the server: like a package where neither or
+    /// both signs apply, its imports are reported only when both views load a module
+    /// that lacks the export.
+    ///
+    /// A bare specifier of an installed or declared dependency resolves into
+    /// node_modules even when tsconfig `baseUrl` would reach a local folder of that name;
+    /// an explicit `paths` entry for it is honoured.
+    ///
     /// A default import of a CommonJS module is fine (`module.exports` is the default), as
-    /// is one of a TypeScript `export =` module, a `.vue` component or JSON. An ES import
-    /// that may be run by Node or by a bundler is checked both ways and reported only when
-    /// both load a module that lacks the export. In TypeScript files a named import that
-    /// the package's declarations give as a type only is fine (it is erased). Packages that
+    /// is one of a TypeScript `export =` module, a `.vue` component or JSON. Packages that
     /// ship only declarations are checked for named imports against them. It stays silent
     /// on type-only imports, namespace imports, specifiers mocked in the file
-    /// (`vi.mock("x")`), and specifiers it cannot resolve (virtual modules, bundler
-    /// aliases; `--verbose` lists them) or whose exports it cannot list. TypeScript that
+    /// (`vi.mock("x")`), compile-time macros (`@lingui/macro`, `twin.macro`: what
+    /// babel-plugin-macros replaces while compiling), and specifiers it cannot resolve
+    /// (virtual modules, bundler aliases; `--verbose` lists them, and the summary counts
+    /// the imports of declared packages that are not installed) or whose exports it cannot
+    /// list. TypeScript that
     /// compiles to CommonJS (`.cts`, or `"module": "commonjs"` in its tsconfig) imports
     /// through `require()`: its named imports are checked against what `require()` loads,
     /// its default imports are left to `esModuleInterop`.
@@ -59,6 +102,16 @@ crate::declare_rule! {
     /// ```ts
     /// import { Client } from "@acme/client";
     /// ```
+    ///
+    /// ## Options
+    /// ```toml
+    /// [rules.import-mismatch]
+    /// # Also warn when a name imported for its type only (erased before the code runs) is
+    /// # not in the type view either: tsc rejects the import, nothing fails at run time.
+    /// # Off by default: the project's `declare module "x"` blocks are taken into account,
+    /// # but augmentations that other packages make, and `typesVersions`, are not.
+    /// type_view = true
+    /// ```
     pub static META = {
         id: "import-mismatch",
         languages: [JavaScript],
@@ -68,11 +121,23 @@ crate::declare_rule! {
     }
 }
 
-pub struct ImportMismatch;
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct Options {
+    type_view: bool,
+}
+
+pub struct ImportMismatch {
+    /// Check type-only bindings against the type view (warnings).
+    type_view: bool,
+}
 
 impl ImportMismatch {
-    pub fn build(_options: &RuleOptions) -> Result<Box<dyn Rule>, ConfigError> {
-        Ok(Box::new(ImportMismatch))
+    pub fn build(options: &RuleOptions) -> Result<Box<dyn Rule>, ConfigError> {
+        let parsed: Options = options.parse()?;
+        Ok(Box::new(ImportMismatch {
+            type_view: parsed.type_view,
+        }))
     }
 }
 
@@ -82,7 +147,7 @@ impl Rule for ImportMismatch {
     }
 
     fn check_js(&self, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
-        check::check(ctx, out);
+        check::check(ctx, out, self.type_view);
     }
 }
 
@@ -93,6 +158,33 @@ pub(crate) struct Target {
     pub route: Option<String>,
     /// The module's named exports, for messages (`None` when not known).
     pub names: Option<Vec<String>>,
+    /// The runtime view that chose the file.
+    pub view: View,
+    /// Why a file written as CommonJS is an ES module in this view, when it is.
+    pub loaded_as_es_module: bool,
+}
+
+/// What the type view (the declarations TypeScript reads) says of a name.
+pub(crate) enum TypeView {
+    /// Declared as a value (`declare function`, `declare const`, a class): the types
+    /// promise something that runs.
+    Value(Anchor),
+    /// An interface, a type alias or `export type`: erased before anything runs.
+    TypeOnly(Anchor),
+    /// Not in the declarations (the anchor is the top of the file).
+    Missing(Anchor),
+    /// The package ships no declarations: what runs is all there is.
+    NoDeclarations,
+}
+
+/// Who loads the file a runtime view picks, for messages.
+fn loader(view: View) -> &'static str {
+    match view {
+        View::NodeImport => "Node's ES loader",
+        View::BundlerImport => "a bundler",
+        View::Require => "`require()`",
+        View::Types => "TypeScript",
+    }
 }
 
 impl Target {
@@ -101,7 +193,23 @@ impl Target {
             Some(route) => format!(" through {route}"),
             None => String::new(),
         };
-        format!("\"{specifier}\" resolves to `{}`{how}", self.file.display)
+        let loaded = match self.loaded_as_es_module {
+            true => " (a `.js` file in a `\"type\": \"module\"` package, which Node loads as an ES module: its `module.exports` is no export)",
+            false => "",
+        };
+        format!(
+            "\"{specifier}\" resolves to `{}`{how}{loaded}",
+            self.file.display
+        )
+    }
+
+    /// The same, naming the view: `for Node's ES loader, "x" resolves to …`.
+    fn runtime_text(&self, specifier: &str) -> String {
+        format!(
+            "at run time ({}), {}",
+            loader(self.view),
+            self.resolved_text(specifier)
+        )
     }
 
     fn names_text(&self) -> String {
@@ -187,6 +295,7 @@ pub(crate) fn missing_named(
     target: &Target,
     commonjs: bool,
     required: bool,
+    types: Option<&TypeView>,
     default: Option<&Anchor>,
     fix: Option<Fix>,
 ) -> Diagnostic {
@@ -196,7 +305,9 @@ pub(crate) fn missing_named(
         "an ES module"
     };
     let message = format!("\"{specifier}\" has no export named `{name}`");
-    let consequence = if required {
+    let consequence = if required && name == "default" {
+        "`require(…).default` is `undefined`"
+    } else if required {
         "the destructured value is `undefined`"
     } else if commonjs {
         "Node's ES loader rejects the import and a bundler gives `undefined`"
@@ -218,9 +329,22 @@ pub(crate) fn missing_named(
     } else {
         format!("it has {}", target.names_text())
     };
+    let types = match types {
+        Some(TypeView::Value(types)) => format!(
+            " (its types, `{}`, promise `{name}`, but the JavaScript that runs does not have it)",
+            types.file.display
+        ),
+        Some(TypeView::Missing(types)) => {
+            format!(
+                " (its types, `{}`, do not have it either)",
+                types.file.display
+            )
+        }
+        Some(TypeView::TypeOnly(_) | TypeView::NoDeclarations) | None => String::new(),
+    };
     let help = format!(
-        "{}, {kind} without `{name}`, so {consequence}; {advice}",
-        target.resolved_text(specifier)
+        "{}, {kind} without `{name}`{types}, so {consequence}; {advice}",
+        target.runtime_text(specifier)
     );
     let diagnostic =
         Diagnostic::new(META.id, META.default_severity, file, span, message).with_help(help);
@@ -236,6 +360,67 @@ pub(crate) fn missing_named(
         Some(fix) => diagnostic.with_fix(fix),
         None => diagnostic,
     }
+}
+
+/// `import { T } from "m"` where `T` is a type only, and the file uses `T` as a value.
+pub(crate) fn type_used_as_value(
+    file: &Arc<SourceFile>,
+    span: Span,
+    name: &str,
+    specifier: &str,
+    target: &Target,
+    types: &Anchor,
+) -> Diagnostic {
+    let message =
+        format!("`{name}` is only a type in \"{specifier}\", but this file uses it as a value");
+    let help = format!(
+        "its types (`{}`) give `{name}` as a type only, which TypeScript erases, and {}, which has no export `{name}`: the value is missing at run time; use `{name}` in types only (`import type {{ {name} }}`), or import the value that implements it",
+        types.file.display,
+        target.runtime_text(specifier)
+    );
+    Diagnostic::new(META.id, META.default_severity, file, span, message)
+        .with_help(help)
+        .with_label(
+            &types.file,
+            types.span,
+            format!("the type view: `{name}` is a type only here"),
+        )
+}
+
+/// `import type { X } from "m"` (or `X` used only as a type) where the declarations of
+/// `m` have no `X`: tsc rejects it, nothing fails at run time.
+pub(crate) fn missing_from_types(
+    file: &Arc<SourceFile>,
+    span: Span,
+    name: &str,
+    specifier: &str,
+    types: &Target,
+    anchor: Option<&Anchor>,
+) -> Diagnostic {
+    let message = format!(
+        "the types of \"{specifier}\" have no export named `{name}`: tsc rejects this import"
+    );
+    let close: Option<&String> = types
+        .names
+        .iter()
+        .flatten()
+        .find(|n| n.eq_ignore_ascii_case(name));
+    let advice = match close {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => format!("they have {}", types.names_text()),
+    };
+    let help = format!(
+        "in the type view (what TypeScript reads), {}, which does not export `{name}`; `{name}` is used only as a type and is erased, so nothing fails at run time, but the project does not type-check; {advice}",
+        types.resolved_text(specifier)
+    );
+    let diagnostic =
+        Diagnostic::new(META.id, Severity::Warning, file, span, message).with_help(help);
+    with_anchor(
+        diagnostic,
+        anchor,
+        types,
+        format!("no export `{name}` in these declarations"),
+    )
 }
 
 /// `import foo from "m"` where `m` also has a named export `foo` that is not its default.

@@ -80,6 +80,16 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             plural(unchecked.len(), "file", "files")
         ));
     }
+    if report.unchecked_package_imports > 0 {
+        summary.push_str(&format!(
+            "; {} not checked: the dependencies are not installed",
+            plural(
+                report.unchecked_package_imports,
+                "package import",
+                "package imports"
+            )
+        ));
+    }
     writeln!(out, "{summary}")?;
 
     let over: Vec<String> = [

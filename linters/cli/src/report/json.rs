@@ -70,6 +70,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             "infos": report.count(Severity::Info),
             "file_errors": report.files_with_errors(),
             "elapsed_ms": report.elapsed_ms,
+            "unchecked_package_imports": report.unchecked_package_imports,
         },
     });
     serde_json::to_writer_pretty(&mut *out, &document)?;

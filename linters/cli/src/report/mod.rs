@@ -70,6 +70,8 @@ pub struct Report {
     /// Files checked.
     pub files: usize,
     pub elapsed_ms: u128,
+    /// Imports of packages that are not installed: not checked.
+    pub unchecked_package_imports: usize,
     /// The metadata of the rules that ran (SARIF lists them).
     pub rules: Vec<&'static RuleMeta>,
 }

@@ -27,6 +27,7 @@ fn report(diagnostics: Vec<Diagnostic>, errors: Vec<FileError>) -> Report {
         errors,
         files: 2,
         elapsed_ms: 0,
+        unchecked_package_imports: 0,
         rules: prodlint_rules::REGISTRY.iter().map(|e| e.meta).collect(),
     }
 }

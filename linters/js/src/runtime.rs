@@ -1,0 +1,160 @@
+//! Which runtime loads a package's code: Node, or a bundler. The two pick different files
+//! of a dependency (a bundler prefers the `module` field and the `module`/`browser`
+//! conditions, Node takes `main` and `node`) and give different answers for the same
+//! import, so an ES import is checked in the view of the runtime that will run it, and in
+//! both when that cannot be told.
+//!
+//! Told per package (the nearest package.json): a bundler's config file beside it, or a
+//! bundler among its dependencies, makes it bundled; a `bin` field or a `start`/`dev`/
+//! `serve` script that runs `node`, `ts-node`, `tsx`, `nodemon` or `nest` makes it a Node
+//! program. A framework that renders on the server too (Next, Nuxt, Astro, SvelteKit,
+//! Remix, Gatsby) bundles the same code once for the browser and once with Node's
+//! conditions, so it is undecided, like anything else, or both signs at once.
+
+use std::path::{Path, PathBuf};
+
+use prodlint_core::{Project, ProjectIndex};
+
+/// The runtime a package's code is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runtime {
+    Node,
+    Bundler,
+    Undecided,
+}
+
+/// Not `vitest.config`: Vitest loads dependencies with Node (it externalizes
+/// `node_modules`), so a package tested with it is no bundled app.
+const BUNDLER_CONFIGS: &[&str] = &[
+    "vite.config",
+    "webpack.config",
+    "rollup.config",
+    "rspack.config",
+    "rsbuild.config",
+    "quasar.config",
+    "vue.config",
+];
+/// Frameworks whose code is bundled for the browser and for a server.
+const SERVER_RENDERING_CONFIGS: &[&str] = &[
+    "next.config",
+    "nuxt.config",
+    "astro.config",
+    "svelte.config",
+    "remix.config",
+    "gatsby-config",
+];
+const SERVER_RENDERING_DEPENDENCIES: &[&str] = &[
+    "next",
+    "nuxt",
+    "astro",
+    "@sveltejs/kit",
+    "@remix-run/dev",
+    "gatsby",
+];
+const CONFIG_EXTENSIONS: &[&str] = &["js", "mjs", "cjs", "ts", "mts", "cts"];
+const BUNDLER_DEPENDENCIES: &[&str] = &[
+    "vite",
+    "webpack",
+    "rollup",
+    "@rspack/core",
+    "@rsbuild/core",
+    "parcel",
+    "@angular/build",
+    "@angular-devkit/build-angular",
+    "react-scripts",
+    "@vue/cli-service",
+];
+const NODE_COMMANDS: &[&str] = &["node", "ts-node", "tsx", "nodemon", "nest"];
+
+/// The runtime of one package directory (one that holds a package.json).
+pub struct PackageRuntime(pub Runtime);
+
+impl ProjectIndex for PackageRuntime {
+    type Key = PathBuf;
+
+    fn build(project: &Project, dir: &PathBuf) -> PackageRuntime {
+        let manifest = project
+            .read(&dir.join("package.json"))
+            .ok()
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
+        let has_config = |names: &[&str]| {
+            names.iter().any(|name| {
+                CONFIG_EXTENSIONS
+                    .iter()
+                    .any(|ext| project.read(&dir.join(format!("{name}.{ext}"))).is_ok())
+            })
+        };
+        let depends_on = |names: &[&str]| {
+            let Some(manifest) = &manifest else {
+                return false;
+            };
+            ["dependencies", "devDependencies"].iter().any(|field| {
+                manifest
+                    .get(*field)
+                    .and_then(|d| d.as_object())
+                    .is_some_and(|deps| names.iter().any(|b| deps.contains_key(*b)))
+            })
+        };
+        if has_config(SERVER_RENDERING_CONFIGS) || depends_on(SERVER_RENDERING_DEPENDENCIES) {
+            return PackageRuntime(Runtime::Undecided);
+        }
+        let bundled = has_config(BUNDLER_CONFIGS)
+            || project.read(&dir.join("angular.json")).is_ok()
+            || depends_on(BUNDLER_DEPENDENCIES);
+        let Some(manifest) = &manifest else {
+            return PackageRuntime(match bundled {
+                true => Runtime::Bundler,
+                false => Runtime::Undecided,
+            });
+        };
+        let scripts = manifest.get("scripts").and_then(|s| s.as_object());
+        let runs_node = manifest.get("bin").is_some()
+            || ["start", "dev", "serve"].iter().any(|name| {
+                scripts
+                    .and_then(|s| s.get(*name))
+                    .and_then(|s| s.as_str())
+                    .and_then(|command| command.split_whitespace().next())
+                    .is_some_and(|program| NODE_COMMANDS.contains(&program))
+            });
+        PackageRuntime(match (bundled, runs_node) {
+            (true, false) => Runtime::Bundler,
+            (false, true) => Runtime::Node,
+            _ => Runtime::Undecided,
+        })
+    }
+}
+
+/// The runtime of the package that holds `file` (outside node_modules).
+pub fn runtime_of(project: &Project, file: &Path) -> Runtime {
+    let mut dir = file.parent();
+    while let Some(candidate) = dir {
+        if candidate.file_name().is_some_and(|n| n == "node_modules") {
+            return Runtime::Undecided;
+        }
+        if project.read(&candidate.join("package.json")).is_ok() {
+            return project.index::<PackageRuntime>(&candidate.to_path_buf()).0;
+        }
+        dir = candidate.parent();
+    }
+    Runtime::Undecided
+}
+
+/// Whether the nearest package.json of `file` says `"type": "module"`: Node then loads a
+/// `.js` file as an ES module, whatever its syntax.
+pub fn in_module_package(project: &Project, file: &Path) -> bool {
+    let mut dir = file.parent();
+    while let Some(candidate) = dir {
+        if let Ok(text) = project.read(&candidate.join("package.json")) {
+            return serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|json| {
+                    json.get("type")
+                        .and_then(|t| t.as_str())
+                        .map(|t| t == "module")
+                })
+                .unwrap_or(false);
+        }
+        dir = candidate.parent();
+    }
+    false
+}
