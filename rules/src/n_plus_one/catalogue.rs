@@ -113,7 +113,7 @@ const SETS: &[(&str, &str)] = &[
     ),
     (
         "redis_op",
-        "get|set|setex|setnx|del|exists|expire|ttl|incr|incrby|decr|hget|hset|hgetall|hmget|hmset|hdel|hincrby|sadd|srem|smembers|sismember|zadd|zrem|zscore|zrange|zrangebyscore|lpush|rpush|lpop|rpop|lrange|getdel|getex|sendCommand",
+        "get|set|setex|setnx|psetex|del|unlink|exists|expire|pexpire|ttl|incr|incrby|decr|hget|hset|hgetall|hmget|hmset|hdel|hincrby|hkeys|hvals|hlen|hexists|sadd|srem|smembers|sismember|scard|zadd|zrem|zscore|zincrby|zrank|zcard|zcount|zrange|zrevrange|zrangebyscore|zrevrangebyscore|lpush|rpush|lpop|rpop|lrange|llen|lindex|lrem|getdel|getex|mget|mset|sendCommand",
     ),
     ("http_verb", "get|post|put|patch|delete|head|options|request"),
     (
@@ -385,6 +385,52 @@ pub const CATALOGUE: &[EntryDef] = &[
         blocking: false,
     },
 ];
+
+/// The Rust libraries of the catalogue by the crates that provide them, with the help
+/// for a raw statement sent through them.
+const RUST_CRATES: &[(&str, &str, &str)] = &[
+    ("sqlx", "sqlx", "one query for all the keys: `WHERE id = ANY($1)` with `.bind(&ids)` (a slice binds as a Postgres array); for inserts, `UNNEST($1::int[], $2::text[])` or `QueryBuilder::push_values`"),
+    ("sea_orm", "sea-orm", "one statement for all the keys: `Statement::from_sql_and_values` with `WHERE id = ANY($1)` (or `.filter(Column::Id.is_in(ids))` on the entity), and `Entity::insert_many(models)` for inserts"),
+    ("diesel", "diesel", "one query for all the keys: `.filter(id.eq_any(&ids))`, or `insert_into(table).values(&rows)` with a slice"),
+    ("diesel_async", "diesel", "one query for all the keys: `.filter(id.eq_any(&ids))`, or `insert_into(table).values(&rows)` with a slice"),
+    ("tokio_postgres", "tokio-postgres", "one statement for all the keys: `WHERE id = ANY($1)` with `&[&ids]` as the parameters"),
+    ("postgres", "tokio-postgres", "one statement for all the keys: `WHERE id = ANY($1)` with `&[&ids]` as the parameters"),
+    ("deadpool_postgres", "tokio-postgres", "one statement for all the keys: `WHERE id = ANY($1)` with `&[&ids]` as the parameters"),
+    ("bb8_postgres", "tokio-postgres", "one statement for all the keys: `WHERE id = ANY($1)` with `&[&ids]` as the parameters"),
+];
+
+/// The catalogue library a crate provides (`sea_orm` → sea-orm).
+pub fn library_of_crate(name: &str) -> Option<&'static str> {
+    RUST_CRATES
+        .iter()
+        .find(|(krate, _, _)| *krate == name)
+        .map(|(_, library, _)| *library)
+}
+
+/// The library a Rust data-access call belongs to, from the crates its file names: the
+/// call shapes overlap (`execute` on a connection is tokio-postgres, sqlx, diesel and
+/// sea-orm alike), so a file that names exactly one database crate, and not the one the
+/// call's shape suggests, is that crate's call. Returns the library and its help.
+pub fn rust_library_in_file(
+    entry: &Entry,
+    crates: &std::collections::HashSet<String>,
+) -> (String, String) {
+    let named: std::collections::BTreeSet<&str> = crates
+        .iter()
+        .filter_map(|name| library_of_crate(name))
+        .collect();
+    let is_database = |library: &str| RUST_CRATES.iter().any(|(_, l, _)| *l == library);
+    if is_database(&entry.library) && !named.contains(entry.library.as_str()) && named.len() == 1 {
+        let library = *named.iter().next().expect("one library");
+        let help = RUST_CRATES
+            .iter()
+            .find(|(_, l, _)| *l == library)
+            .map(|(_, _, help)| *help)
+            .expect("a library of the table");
+        return (library.to_string(), help.to_string());
+    }
+    (entry.library.clone(), entry.help.clone())
+}
 
 /// Names that look like models but are JavaScript or Rust built-ins.
 const BUILTINS: &[&str] = &[

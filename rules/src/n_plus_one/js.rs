@@ -7,8 +7,9 @@ use prodlint_js::visit::{Visit, VisitWith};
 
 use super::catalogue::{Args, Lang, Seg};
 use super::{
-    diagnostic, is_drain_call, is_pacing_call, is_retry_or_paging_header, pages, render_chain,
-    Access, At, Chain, Finding, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
+    diagnostic, is_connection_name, is_drain_call, is_group_name, is_pacing_call,
+    is_retry_or_paging_header, pages, render_chain, Access, At, Chain, Finding, LoopSite, NPlusOne,
+    ViaHelper, SMALL_BOUND,
 };
 use crate::JsContext;
 
@@ -292,6 +293,9 @@ struct Collector<'a> {
     rule: &'a NPlusOne,
     helpers: Helpers,
     batched_names: HashSet<String>,
+    /// `const` names bound to a few items written in the code (`const KINDS = ["a",
+    /// "b"]`, `const DEFAULTS = { .. }`) or to a small number (`const MAX_TRIES = 3`).
+    small_consts: HashSet<String>,
 }
 
 impl Collector<'_> {
@@ -312,6 +316,19 @@ impl Visit for Collector<'_> {
     fn visit_fn_decl(&mut self, decl: &FnDecl) {
         let access = AccessFinder::function(self.rule, &decl.function);
         self.add_function(decl.ident.sym.to_string(), access);
+        decl.visit_children_with(self);
+    }
+
+    fn visit_var_decl(&mut self, decl: &VarDecl) {
+        if decl.kind == VarDeclKind::Const {
+            for declarator in &decl.decls {
+                if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) {
+                    if is_small_literal(init) {
+                        self.small_consts.insert(name.id.sym.to_string());
+                    }
+                }
+            }
+        }
         decl.visit_children_with(self);
     }
 
@@ -387,6 +404,9 @@ struct Frame {
     site: LoopSite,
     /// Bounded by a small literal, a retry, polling or paging loop, or paced on purpose.
     silent: bool,
+    /// The loop's variable when it is a connection or database (`for (const db of
+    /// databases)`): calls on it go to a different server each time.
+    per_connection: Option<String>,
 }
 
 struct Visitor<'a, 'c> {
@@ -395,6 +415,7 @@ struct Visitor<'a, 'c> {
     out: &'a mut Vec<Diagnostic>,
     helpers: &'a Helpers,
     batched_names: &'a HashSet<String>,
+    small_consts: &'a HashSet<String>,
     /// The loops around the code being visited, in this function.
     frames: Vec<Frame>,
     /// Inside a callback whose calls are collected by `Promise.all` or `$transaction`.
@@ -413,6 +434,7 @@ pub(super) fn check(rule: &NPlusOne, ctx: &JsContext<'_>, out: &mut Vec<Diagnost
         rule,
         helpers: Helpers::default(),
         batched_names: HashSet::new(),
+        small_consts: HashSet::new(),
     };
     ctx.parsed.program.visit_with(&mut collector);
     let mut visitor = Visitor {
@@ -421,6 +443,7 @@ pub(super) fn check(rule: &NPlusOne, ctx: &JsContext<'_>, out: &mut Vec<Diagnost
         out,
         helpers: &collector.helpers,
         batched_names: &collector.batched_names,
+        small_consts: &collector.small_consts,
         frames: Vec::new(),
         batched: None,
         returns_count: false,
@@ -497,6 +520,9 @@ struct Dependence {
     tests: HashSet<String>,
     tainted: HashSet<String>,
     dependent: bool,
+    /// The body returns or breaks when what it awaited says so (`if (found) return
+    /// found;`): a search or fail-over that stops at the first hit.
+    stops_on_hit: bool,
 }
 
 impl Dependence {
@@ -518,6 +544,18 @@ impl Dependence {
 }
 
 impl Visit for Dependence {
+    fn visit_if_stmt(&mut self, stmt: &IfStmt) {
+        stmt.test.visit_with(self);
+        if !is_negative_test(&stmt.test)
+            && self.is_tainted(&names(&*stmt.test))
+            && leaves_loop(&stmt.cons)
+        {
+            self.stops_on_hit = true;
+        }
+        stmt.cons.visit_with(self);
+        stmt.alt.visit_with(self);
+    }
+
     fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
         declarator.visit_children_with(self);
         if let Some(init) = &declarator.init {
@@ -580,24 +618,164 @@ impl Visit for Dependence {
 
 /// See [`Dependence`].
 fn is_result_driven(test: &Expr, body: &Stmt) -> bool {
-    let mut dependence = Dependence {
-        tests: names(test).names,
-        tainted: HashSet::new(),
-        dependent: false,
-    };
-    body.visit_with(&mut dependence);
-    dependence.dependent
+    let dependence = dependence(names(test).names, body);
+    dependence.dependent || dependence.stops_on_hit
 }
 
-/// `i < 3`, `attempt <= 5 && !done`: a condition with a small literal bound.
-fn has_small_bound(test: &Expr) -> bool {
+fn dependence(tests: HashSet<String>, body: &Stmt) -> Dependence {
+    let mut dependence = Dependence {
+        tests,
+        tainted: HashSet::new(),
+        dependent: false,
+        stops_on_hit: false,
+    };
+    body.visit_with(&mut dependence);
+    dependence
+}
+
+/// A loop over items that stops at the first one whose query succeeds (see
+/// [`Dependence::stops_on_hit`]).
+fn stops_on_hit(body: &Stmt) -> bool {
+    dependence(HashSet::new(), body).stops_on_hit
+}
+
+/// `!found`, `x == null`, `x === undefined`: a test for a miss, not a hit.
+fn is_negative_test(test: &Expr) -> bool {
+    match strip(test) {
+        Expr::Unary(unary) => unary.op == UnaryOp::Bang,
+        Expr::Bin(bin) => {
+            let nullish = |e: &Expr| {
+                matches!(strip(e), Expr::Lit(Lit::Null(_)))
+                    || matches!(strip(e), Expr::Ident(i) if &*i.sym == "undefined")
+            };
+            matches!(bin.op, BinaryOp::EqEq | BinaryOp::EqEqEq)
+                && (nullish(&bin.left) || nullish(&bin.right))
+                || bin.op == BinaryOp::LogicalOr
+                    && (is_negative_test(&bin.left) || is_negative_test(&bin.right))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a statement returns or breaks out of the loop (not out of a nested loop or
+/// function).
+fn leaves_loop(stmt: &Stmt) -> bool {
+    struct Leaves(bool);
+    impl Visit for Leaves {
+        fn visit_function(&mut self, _: &Function) {}
+        fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+        fn visit_for_stmt(&mut self, _: &ForStmt) {}
+        fn visit_for_of_stmt(&mut self, _: &ForOfStmt) {}
+        fn visit_for_in_stmt(&mut self, _: &ForInStmt) {}
+        fn visit_while_stmt(&mut self, _: &WhileStmt) {}
+        fn visit_do_while_stmt(&mut self, _: &DoWhileStmt) {}
+        fn visit_switch_stmt(&mut self, stmt: &SwitchStmt) {
+            // `break` there leaves the switch; a `return` still leaves the loop.
+            struct Returns(bool);
+            impl Visit for Returns {
+                fn visit_function(&mut self, _: &Function) {}
+                fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+                fn visit_return_stmt(&mut self, _: &ReturnStmt) {
+                    self.0 = true;
+                }
+            }
+            let mut returns = Returns(false);
+            stmt.visit_with(&mut returns);
+            self.0 |= returns.0;
+        }
+        fn visit_return_stmt(&mut self, _: &ReturnStmt) {
+            self.0 = true;
+        }
+        fn visit_break_stmt(&mut self, _: &BreakStmt) {
+            self.0 = true;
+        }
+    }
+    let mut leaves = Leaves(false);
+    stmt.visit_with(&mut leaves);
+    leaves.0
+}
+
+/// `i < 3`, `attempt <= MAX_TRIES && !done`: a condition with a small bound written in
+/// the code.
+fn has_small_bound(test: &Expr, consts: &HashSet<String>) -> bool {
+    let small = |e: &Expr| {
+        small_number(e) || matches!(strip(e), Expr::Ident(i) if consts.contains(&*i.sym))
+    };
     match strip(test) {
         Expr::Bin(bin) => match bin.op {
-            BinaryOp::Lt | BinaryOp::LtEq => small_number(&bin.right),
-            BinaryOp::Gt | BinaryOp::GtEq => small_number(&bin.left),
-            BinaryOp::LogicalAnd => has_small_bound(&bin.left) || has_small_bound(&bin.right),
+            BinaryOp::Lt | BinaryOp::LtEq => small(&bin.right),
+            BinaryOp::Gt | BinaryOp::GtEq => small(&bin.left),
+            BinaryOp::LogicalAnd => {
+                has_small_bound(&bin.left, consts) || has_small_bound(&bin.right, consts)
+            }
             _ => false,
         },
+        _ => false,
+    }
+}
+
+/// A few items or a small number written in the code: `["a", "b"]`, `{ a: 1, b: 2 }`, `3`.
+fn is_small_literal(expr: &Expr) -> bool {
+    match strip(expr) {
+        Expr::Array(array) => {
+            (array.elems.len() as f64) <= SMALL_BOUND
+                && array.elems.iter().flatten().all(|e| e.spread.is_none())
+        }
+        Expr::Object(object) => {
+            (object.props.len() as f64) <= SMALL_BOUND
+                && object
+                    .props
+                    .iter()
+                    .all(|p| matches!(p, PropOrSpread::Prop(_)))
+        }
+        other => small_number(other),
+    }
+}
+
+/// The name of a callback's first parameter: `(chunk) => …`, `async function (db) {…}`.
+fn callback_param(callback: &Expr) -> Option<String> {
+    let pat = match strip(callback) {
+        Expr::Arrow(arrow) => arrow.params.first(),
+        Expr::Fn(function) => function.function.params.first().map(|p| &p.pat),
+        _ => None,
+    }?;
+    match pat {
+        Pat::Ident(ident) => Some(ident.id.sym.to_string()),
+        _ => None,
+    }
+}
+
+/// The single name a `for…of`/`for…in` declares: `const chunk` in `for (const chunk of …)`.
+fn loop_binding(left: &ForHead) -> Option<String> {
+    match left {
+        ForHead::VarDecl(decl) => match decl.decls.as_slice() {
+            [declarator] => match &declarator.name {
+                Pat::Ident(ident) => Some(ident.id.sym.to_string()),
+                _ => None,
+            },
+            _ => None,
+        },
+        ForHead::Pat(pat) => match &**pat {
+            Pat::Ident(ident) => Some(ident.id.sym.to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `i += BATCH_SIZE`, `offset += chunk.length`: a `for` loop that steps over groups.
+/// `dir = path.dirname(dir)`, `node = node.parent`: a loop that walks, each step from the
+/// one before.
+fn steps_over_groups_or_walks(update: &Expr) -> bool {
+    match strip(update) {
+        Expr::Assign(assign) => match assign.op {
+            AssignOp::Assign => true,
+            AssignOp::AddAssign | AssignOp::SubAssign => {
+                !matches!(strip(&assign.right), Expr::Lit(Lit::Num(n)) if n.value == 1.0)
+            }
+            _ => false,
+        },
+        Expr::Seq(seq) => seq.exprs.iter().any(|e| steps_over_groups_or_walks(e)),
         _ => false,
     }
 }
@@ -651,7 +829,39 @@ impl Visitor<'_, '_> {
                 kind: kind.to_string(),
                 unawaited_callback: false,
             },
-            silent,
+            silent: silent || stops_on_hit(body),
+            per_connection: None,
+        }
+    }
+
+    /// A few items written in the code, directly or through a `const`: `["a", "b"]`,
+    /// `KINDS`, `Object.entries(DEFAULTS)`, `Object.keys({ a, b })`.
+    fn is_few(&self, expr: &Expr) -> bool {
+        match strip(expr) {
+            Expr::Ident(ident) => self.small_consts.contains(&*ident.sym),
+            Expr::Call(call) => {
+                let object_method = matches!(&call.callee, Callee::Expr(callee)
+                    if matches!(strip(callee), Expr::Member(m)
+                        if matches!(strip(&m.obj), Expr::Ident(o) if &*o.sym == "Object")
+                            && matches!(member_prop(&m.prop).as_deref(), Some("entries" | "keys" | "values"))));
+                object_method && call.args.len() == 1 && self.is_few(&call.args[0].expr)
+            }
+            other => is_small_literal(other),
+        }
+    }
+
+    /// A loop over groups of items: `for (const chunk of chunks)`, `chunk(ids, 100)`,
+    /// `_.chunk(rows, 500)`, `batches.forEach(async (batch) => …)`.
+    fn is_groups(&self, iterable: &Expr, binding: Option<String>) -> bool {
+        if binding.as_deref().is_some_and(is_group_name) {
+            return true;
+        }
+        match strip(iterable) {
+            Expr::Ident(ident) => is_group_name(&ident.sym),
+            Expr::Call(call) => chain(&Expr::Call(call.clone()))
+                .iter()
+                .any(|seg| seg.call && is_group_name(&seg.name)),
+            _ => false,
         }
     }
 
@@ -713,6 +923,17 @@ impl Visitor<'_, '_> {
         }
     }
 
+    /// A call on the variable of a loop over connections: `db.query(..)` in
+    /// `for (const db of databases)`.
+    fn on_loop_connection(&self, chain: &Chain) -> bool {
+        let Some(root) = chain.first() else {
+            return false;
+        };
+        self.frames
+            .iter()
+            .any(|frame| frame.per_connection.as_deref() == Some(root.name.as_str()))
+    }
+
     /// The loop a call in the current position repeats in, if any.
     fn current_site(&self) -> Option<&LoopSite> {
         self.frames
@@ -730,6 +951,9 @@ impl Visitor<'_, '_> {
             return;
         }
         let chain = chain(unwrap_observable(expr));
+        if self.on_loop_connection(&chain) {
+            return;
+        }
         let finding = if let Some((entry, len)) = self.rule.data_access(Lang::Js, &chain, true) {
             let seg = &chain[len - 1];
             if pages(&chain, len, self.ctx.file) {
@@ -832,13 +1056,15 @@ impl Visit for Visitor<'_, '_> {
         stmt.left.visit_with(self);
         stmt.right.visit_with(self);
         let header = self.header(stmt.span, &stmt.body);
-        let bounded = matches!(strip(&stmt.right), Expr::Array(array) if (array.elems.len() as f64) <= SMALL_BOUND);
+        let binding = loop_binding(&stmt.left);
+        let bounded = self.is_few(&stmt.right) || self.is_groups(&stmt.right, binding.clone());
         let kind = if stmt.is_await {
             "`for await` loop"
         } else {
             "`for…of` loop"
         };
-        let frame = self.loop_frame(header, kind, &stmt.body, bounded, false);
+        let mut frame = self.loop_frame(header, kind, &stmt.body, bounded, false);
+        frame.per_connection = binding.filter(|name| is_connection_name(name));
         self.in_loop(frame, &stmt.body);
     }
 
@@ -846,7 +1072,7 @@ impl Visit for Visitor<'_, '_> {
         stmt.left.visit_with(self);
         stmt.right.visit_with(self);
         let header = self.header(stmt.span, &stmt.body);
-        let bounded = matches!(strip(&stmt.right), Expr::Object(object) if (object.props.len() as f64) <= SMALL_BOUND);
+        let bounded = self.is_few(&stmt.right);
         let frame = self.loop_frame(header, "`for…in` loop", &stmt.body, bounded, false);
         self.in_loop(frame, &stmt.body);
     }
@@ -856,7 +1082,14 @@ impl Visit for Visitor<'_, '_> {
         stmt.test.visit_with(self);
         stmt.update.visit_with(self);
         let header = self.header(stmt.span, &stmt.body);
-        let bounded = stmt.test.as_deref().is_some_and(has_small_bound);
+        let bounded = stmt
+            .test
+            .as_deref()
+            .is_some_and(|test| has_small_bound(test, self.small_consts))
+            || stmt
+                .update
+                .as_deref()
+                .is_some_and(steps_over_groups_or_walks);
         let infinite = stmt.test.as_deref().is_none_or(is_true);
         let frame = self.loop_frame(header, "`for` loop", &stmt.body, bounded, infinite);
         self.in_loop(frame, &stmt.body);
@@ -865,7 +1098,8 @@ impl Visit for Visitor<'_, '_> {
     fn visit_while_stmt(&mut self, stmt: &WhileStmt) {
         stmt.test.visit_with(self);
         let header = self.header(stmt.span, &stmt.body);
-        let quiet = has_small_bound(&stmt.test) || is_result_driven(&stmt.test, &stmt.body);
+        let quiet = has_small_bound(&stmt.test, self.small_consts)
+            || is_result_driven(&stmt.test, &stmt.body);
         let frame = self.loop_frame(
             header,
             "`while` loop",
@@ -880,7 +1114,8 @@ impl Visit for Visitor<'_, '_> {
         let start = span(stmt.span).start;
         let header = Span::new(start, start + 2);
         let test_text = self.ctx.file.slice(span(stmt.test.span()));
-        let quiet = has_small_bound(&stmt.test) || is_result_driven(&stmt.test, &stmt.body);
+        let quiet = has_small_bound(&stmt.test, self.small_consts)
+            || is_result_driven(&stmt.test, &stmt.body);
         let mut frame = self.loop_frame(
             header,
             "`do…while` loop",
@@ -943,7 +1178,10 @@ impl Visit for Visitor<'_, '_> {
                                 kind: format!("`{method}` callback"),
                                 unawaited_callback: method == "forEach",
                             },
-                            silent: matches!(strip(&member.obj), Expr::Array(array) if (array.elems.len() as f64) <= SMALL_BOUND),
+                            silent: self.is_few(&member.obj)
+                                || self.is_groups(&member.obj, callback_param(callback)),
+                            per_connection: callback_param(callback)
+                                .filter(|name| is_connection_name(name)),
                         });
                         self.callback_scope(frame, batch, callback);
                         for arg in &call.args[1..] {

@@ -151,6 +151,7 @@ struct Options {
     calls: Vec<CallOption>,
     ignore: Vec<String>,
     suggest_batching: bool,
+    check_one_off_scripts: bool,
 }
 
 pub struct NPlusOne {
@@ -158,6 +159,8 @@ pub struct NPlusOne {
     extra: Vec<Entry>,
     ignore: Vec<Pattern>,
     suggest_batching: bool,
+    /// Also check seed data, migrations and scripts that run once.
+    check_one_off_scripts: bool,
 }
 
 impl NPlusOne {
@@ -195,6 +198,7 @@ impl NPlusOne {
             extra,
             ignore,
             suggest_batching: parsed.suggest_batching,
+            check_one_off_scripts: parsed.check_one_off_scripts,
         }))
     }
 
@@ -225,30 +229,78 @@ impl Rule for NPlusOne {
     }
 
     fn check_rust(&self, ctx: &RustContext<'_>, out: &mut Vec<Diagnostic>) {
-        if ctx.is_test_file || ctx.is_tooling_file || is_one_off_script(&ctx.file.display) {
+        if ctx.is_test_file || ctx.is_tooling_file || self.skips(&ctx.file.display) {
             return;
         }
         rust::check(self, ctx, out);
     }
 
     fn check_js(&self, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
-        if ctx.is_test_file || ctx.is_tooling_file || is_one_off_script(&ctx.file.display) {
+        if ctx.is_test_file || ctx.is_tooling_file || self.skips(&ctx.file.display) {
             return;
         }
         js::check(self, ctx, out);
     }
 }
 
-/// Seed data and data migrations run once, by hand or at deploy time: a loop of queries
-/// there costs nothing worth a warning.
+impl NPlusOne {
+    fn skips(&self, path: &str) -> bool {
+        !self.check_one_off_scripts && is_one_off_script(path)
+    }
+}
+
+/// Seed data, data migrations, fixtures and one-off scripts run once, by hand or at
+/// deploy time: a loop of queries there costs nothing worth a warning. `prisma/seed.ts`,
+/// `src/migrations/1700-backfill.ts`, `users.seed.ts`, `sql_migrations.rs`,
+/// `packages/dev/scripts/import.ts`, `bin/backfill.js` (but not Rust's `src/bin/`, which
+/// holds the program's own binaries).
 fn is_one_off_script(path: &str) -> bool {
-    let mut components = path.split('/');
-    let file_name = components.next_back().unwrap_or("");
+    let mut components = path.split('/').filter(|c| !c.is_empty() && *c != ".");
+    let file_name = components.next_back().unwrap_or("").to_ascii_lowercase();
+    let dirs: Vec<String> = components.map(|dir| dir.to_ascii_lowercase()).collect();
+    let in_dir = dirs.iter().enumerate().any(|(i, dir)| {
+        dir.starts_with("seed")
+            || dir.starts_with("migration")
+            || matches!(dir.as_str(), "migrate" | "scripts" | "script" | "fixtures")
+            || (dir == "bin" && (i == 0 || dirs[i - 1] != "src"))
+    });
     let stem = file_name.split('.').next().unwrap_or("");
-    components.any(|dir| {
-        let dir = dir.to_ascii_lowercase();
-        dir.starts_with("seed") || dir.starts_with("migration") || dir == "migrate"
-    }) || matches!(stem, "seed" | "seeds" | "seeder")
+    let infixes = file_name.split('.').skip(1);
+    in_dir
+        || stem.starts_with("seed")
+        || split_words(stem)
+            .iter()
+            .any(|word| word.starts_with("migration"))
+        || infixes
+            .take_while(|part| !matches!(*part, "ts" | "js" | "mjs" | "cjs" | "mts" | "cts"))
+            .any(|part| matches!(part, "seed" | "seeds" | "seeder" | "migration" | "fixture"))
+}
+
+/// A name that holds a group of items rather than one: `chunk`, `batches`, `idChunk`,
+/// `chunked_ids`. A loop over those makes one call per group: it already batches.
+fn is_group_name(name: &str) -> bool {
+    split_words(name)
+        .iter()
+        .any(|word| word.starts_with("chunk") || word.starts_with("batch"))
+}
+
+/// A name for a connection or a database: `for (const db of
+/// databases) await db.query(..)` runs once per database, and they cannot share a query.
+fn is_connection_name(name: &str) -> bool {
+    split_words(name).iter().any(|word| {
+        matches!(
+            word.as_str(),
+            "conn"
+                | "connection"
+                | "db"
+                | "database"
+                | "datasource"
+                | "pool"
+                | "shard"
+                | "replica"
+                | "cluster"
+        )
+    })
 }
 
 /// Where a segment of a call chain is: the expression ending there, its arguments, and

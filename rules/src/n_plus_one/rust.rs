@@ -5,10 +5,10 @@ use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList, HasLoopBody, HasName};
 use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxNode};
 use prodlint_rust::{is_in_test_code, span};
 
-use super::catalogue::{Args, Lang, Seg};
+use super::catalogue::{self, Args, Lang, Seg};
 use super::{
-    diagnostic, is_drain_call, is_pacing_call, is_retry_or_paging_header, pages, render_chain,
-    Access, At, Chain, Finding, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
+    diagnostic, is_drain_call, is_group_name, is_pacing_call, is_retry_or_paging_header, pages,
+    render_chain, Access, At, Chain, Finding, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
 };
 use crate::RustContext;
 
@@ -505,6 +505,36 @@ fn is_small_iterable(expr: &ast::Expr) -> bool {
     }
 }
 
+/// Adapters that yield groups of items: a loop over them makes one call per group.
+const GROUPING_ADAPTERS: &[&str] = &[
+    "chunks",
+    "chunks_exact",
+    "array_chunks",
+    "chunk",
+    "chunks_timeout",
+    "ready_chunks",
+    "step_by",
+];
+
+/// `ids.chunks(100)`, `rows.iter().chunks(500)`, `(0..n).step_by(BATCH)`, `batches`.
+fn is_groups(iterable: &ast::Expr) -> bool {
+    chain(iterable).iter().any(|seg| {
+        let name = seg.name.rsplit("::").next().unwrap_or(&seg.name);
+        (seg.call && GROUPING_ADAPTERS.contains(&name)) || (!seg.call && is_group_name(name))
+    })
+}
+
+/// The database and client crates a file names (`use sea_orm::…`, `tokio_postgres::Client`).
+fn named_crates(tree: &ast::SourceFile) -> HashSet<String> {
+    tree.syntax()
+        .descendants()
+        .filter_map(ast::Path::cast)
+        .filter(|path| path.qualifier().is_none())
+        .filter_map(|path| path.segment()?.name_ref().map(|n| n.text().to_string()))
+        .filter(|name| catalogue::library_of_crate(name).is_some())
+        .collect()
+}
+
 struct Checker<'a, 'c> {
     ctx: &'a RustContext<'c>,
 }
@@ -549,7 +579,11 @@ impl Checker<'_, '_> {
                         .unwrap_or(start + 3);
                     let header = Span::new(start, end);
                     let small = for_expr.iterable().is_some_and(|i| is_small_iterable(&i));
-                    if !small && !self.is_quiet(header, &child, false) {
+                    let groups = for_expr.iterable().is_some_and(|i| is_groups(&i))
+                        || for_expr.pat().is_some_and(|pat| {
+                            pattern_names(&pat).any(|name| is_group_name(&name))
+                        });
+                    if !small && !groups && !self.is_quiet(header, &child, false) {
                         return Some(self.site(start, end, "`for` loop"));
                     }
                 }
@@ -650,7 +684,7 @@ impl Checker<'_, '_> {
             seg.call
                 && COLLECTION_SOURCES.contains(&seg.name.rsplit("::").next().unwrap_or(&seg.name))
         }) || matches!(receiver, ast::Expr::ParenExpr(_));
-        if !over_collection || is_small_iterable(&receiver) {
+        if !over_collection || is_small_iterable(&receiver) || is_groups(&receiver) {
             return None;
         }
         let range = name_ref.syntax().text_range();
@@ -676,6 +710,7 @@ fn primary(ctx: &RustContext<'_>, at: At) -> Span {
 pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagnostic>) {
     let checker = Checker { ctx };
     let helpers = helpers(rule, ctx.tree);
+    let crates = named_crates(ctx.tree);
     let mut reported = HashSet::new();
     for node in ctx.tree.syntax().descendants() {
         let (expr, awaited) = if let Some(await_expr) = ast::AwaitExpr::cast(node.clone()) {
@@ -727,11 +762,12 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
                 if pages(&chain, len, ctx.file) {
                     continue;
                 }
+                let (library, help) = catalogue::rust_library_in_file(entry, &crates);
                 Finding {
                     span: primary(ctx, seg.at),
                     call: render_chain(&chain[..len]),
-                    library: entry.library.clone(),
-                    help: entry.help.clone(),
+                    library,
+                    help,
                     site: Some(site),
                     helper: None,
                     batched: None,
