@@ -14,6 +14,7 @@ use swc_ecma_ast::Program;
 use swc_ecma_parser::{EsSyntax, Parser, Syntax, TsSyntax};
 
 pub mod auto_imports;
+pub mod call_summary;
 pub mod graph;
 mod module_info;
 pub mod resolve;

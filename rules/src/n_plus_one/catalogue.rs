@@ -286,6 +286,14 @@ pub const CATALOGUE: &[EntryDef] = &[
         help: "send the commands in one round trip: `mget`/`hmget`, or a `pipeline()`/`multi()` executed once after the loop",
         blocking: false,
     },
+    // ---- GraphQL (a client known by its type) ----------------------------------------
+    EntryDef {
+        lang: Lang::Js,
+        library: "GraphQL",
+        pattern: "**.graphqlClient.query|mutate|request|rawRequest()",
+        help: "ask for all the items in one query (`nodes(ids: $ids)` or a list field with an `in` filter), or batch the requests with a DataLoader",
+        blocking: false,
+    },
     // ---- HTTP -------------------------------------------------------------------------
     EntryDef {
         lang: Lang::Js,
@@ -490,6 +498,8 @@ pub struct Args {
     pub conn: bool,
     /// The second argument is a parameter slice `&[..]`.
     pub params: bool,
+    /// Some argument is an array literal of one element (`findByIds([id])`).
+    pub array_of_one: bool,
 }
 
 /// One segment of a call chain.

@@ -1,27 +1,22 @@
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use prodlint_core::{Diagnostic, Span};
 use prodlint_js::ast::*;
 use prodlint_js::span;
 use prodlint_js::visit::{Visit, VisitWith};
 
-use super::catalogue::{Args, Lang, Seg};
+use prodlint_js::call_summary::{member_prop, strip, unwrap_observable, CallChain, CallSummaries};
+use swc_common::Spanned;
+
+use super::catalogue::{Args, Seg};
+use super::reach::{Reach, Resolution};
 use super::{
     diagnostic, is_connection_name, is_drain_call, is_group_name, is_pacing_call,
-    is_retry_or_paging_header, pages, render_chain, Access, At, Chain, Finding, LoopSite, NPlusOne,
-    ViaHelper, SMALL_BOUND,
+    is_retry_or_paging_header, render_chain, At, Chain, Finding, LoopSite, NPlusOne, ViaHelper,
+    SMALL_BOUND,
 };
 use crate::JsContext;
-
-impl At {
-    fn new(expr: Span, args: Span) -> At {
-        At {
-            expr,
-            args,
-            name: expr.start,
-        }
-    }
-}
 
 /// Array methods whose async callback runs once per element.
 const ARRAY_METHODS: &[&str] = &[
@@ -61,264 +56,38 @@ fn is_batch_callee(callee: &Callee) -> bool {
     }
 }
 
-fn member_prop(prop: &MemberProp) -> Option<String> {
-    match prop {
-        MemberProp::Ident(ident) => Some(ident.sym.to_string()),
-        MemberProp::Computed(computed) => match &*computed.expr {
-            Expr::Lit(Lit::Str(s)) => Some(s.value.to_atom_lossy().to_string()),
-            _ => None,
-        },
-        MemberProp::PrivateName(private) => Some(format!("#{}", private.name)),
-    }
+/// A call chain of the front end, in the catalogue's terms.
+pub(super) fn to_chain(chain: &CallChain) -> Chain {
+    chain
+        .iter()
+        .map(|seg| Seg {
+            name: seg.name.clone(),
+            call: seg.call,
+            args: Args {
+                first_is_str: seg.args.first_is_str,
+                first_is_sql: seg.args.first_is_sql,
+                array_of_one: seg.args.array_of_one,
+                ..Args::default()
+            },
+            at: At {
+                expr: seg.expr,
+                args: seg.args_span,
+                name: seg.name_start,
+            },
+        })
+        .collect()
 }
 
-fn strip(expr: &Expr) -> &Expr {
-    match expr {
-        Expr::Paren(paren) => strip(&paren.expr),
-        Expr::TsNonNull(e) => strip(&e.expr),
-        Expr::TsAs(e) => strip(&e.expr),
-        Expr::TsSatisfies(e) => strip(&e.expr),
-        Expr::TsTypeAssertion(e) => strip(&e.expr),
-        Expr::TsConstAssertion(e) => strip(&e.expr),
-        _ => expr,
-    }
-}
-
-fn args_of(args: &[ExprOrSpread], call_span: Span, callee_end: u32) -> (Args, Span) {
-    let first = args.first().map(|arg| strip(&arg.expr));
-    let info = Args {
-        first_is_str: matches!(first, Some(Expr::Lit(Lit::Str(_)) | Expr::Tpl(_))),
-        first_is_sql: first.is_some_and(|e| {
-            !matches!(
-                e,
-                Expr::Object(_) | Expr::Array(_) | Expr::Arrow(_) | Expr::Fn(_)
-            )
-        }),
-        ..Args::default()
-    };
-    (
-        info,
-        Span::new(callee_end.min(call_span.end), call_span.end),
-    )
-}
-
-/// `a.b` and `a?.b`: the chain of `a`, then `b`.
-fn member_chain(member: &MemberExpr) -> Chain {
-    let mut out = chain(&member.obj);
-    out.push(Seg {
-        name: member_prop(&member.prop).unwrap_or_else(|| "[]".into()),
-        call: false,
-        args: Args::default(),
-        at: At {
-            expr: span(member.span),
-            args: span(member.span),
-            name: span(member.prop.span()).start,
-        },
-    });
-    out
-}
-
-/// The chain of an expression: `this.prisma.task.create(…)` → `this`, `prisma`, `task`,
-/// `create()`.
-fn chain(expr: &Expr) -> Chain {
-    let expr = strip(expr);
-    let plain = |name: String, at: Span| Seg {
-        name,
-        call: false,
-        args: Args::default(),
-        at: At::new(at, at),
-    };
-    match expr {
-        Expr::Ident(ident) => vec![plain(ident.sym.to_string(), span(ident.span))],
-        Expr::This(this) => vec![plain("this".into(), span(this.span))],
-        Expr::Member(member) => member_chain(member),
-        Expr::Call(call) => call_chain(&call.callee, &call.args, span(call.span)),
-        Expr::OptChain(opt) => match &*opt.base {
-            OptChainBase::Member(member) => member_chain(member),
-            OptChainBase::Call(call) => {
-                let mut out = chain(&call.callee);
-                let (args, args_span) =
-                    args_of(&call.args, span(call.span), span(call.callee.span()).end);
-                mark_call(&mut out, args, span(call.span), args_span);
-                out
-            }
-        },
-        Expr::TaggedTpl(tagged) => {
-            let mut out = chain(&tagged.tag);
-            let at = span(tagged.span);
-            mark_call(
-                &mut out,
-                Args {
-                    first_is_str: true,
-                    first_is_sql: true,
-                    ..Args::default()
-                },
-                at,
-                span(tagged.tpl.span),
-            );
-            out
-        }
-        Expr::Await(await_expr) => chain(&await_expr.arg),
-        _ => vec![plain("?".into(), span(expr.span()))],
-    }
-}
-
-fn call_chain(callee: &Callee, args: &[ExprOrSpread], call_span: Span) -> Chain {
-    let Callee::Expr(callee) = callee else {
-        return vec![Seg {
-            name: "?".into(),
-            call: true,
-            args: Args::default(),
-            at: At::new(call_span, call_span),
-        }];
-    };
-    let mut out = chain(callee);
-    let (info, args_span) = args_of(args, call_span, span(callee.span()).end);
-    mark_call(&mut out, info, call_span, args_span);
-    out
-}
-
-fn mark_call(chain: &mut Chain, args: Args, call_span: Span, args_span: Span) {
-    if let Some(last) = chain.last_mut() {
-        if last.call {
-            // `f()()`: a call of a call's result.
-            chain.push(Seg {
-                name: "?".into(),
-                call: true,
-                args,
-                at: At::new(call_span, args_span),
-            });
-            return;
-        }
-        last.call = true;
-        last.args = args;
-        last.at = At {
-            expr: call_span,
-            args: args_span,
-            name: last.at.name,
-        };
-    }
-}
-
-use swc_common::Spanned;
-
-/// `firstValueFrom(this.http.get(url))`: the observable inside is what runs.
-fn unwrap_observable(expr: &Expr) -> &Expr {
-    if let Expr::Call(call) = strip(expr) {
-        if let Callee::Expr(callee) = &call.callee {
-            if let Expr::Ident(ident) = &**callee {
-                if matches!(&*ident.sym, "firstValueFrom" | "lastValueFrom") {
-                    if let Some(arg) = call.args.first() {
-                        return strip(&arg.expr);
-                    }
-                }
-            }
-        }
-    }
-    strip(expr)
-}
-
-/// Functions and methods of the file that make a data-access call themselves.
+/// Collects the names of arrays that are handed to `Promise.all`, and small constants.
 #[derive(Default)]
-struct Helpers {
-    /// By function name; `None` when two functions share the name.
-    functions: HashMap<String, Option<Access>>,
-    /// By the class's span start, then method name.
-    methods: HashMap<u32, HashMap<String, Access>>,
-}
-
-/// Finds the data-access calls a function body makes directly: awaited, returned, or the
-/// body of an arrow function. Nested functions are their own.
-struct AccessFinder<'a> {
-    rule: &'a NPlusOne,
-    found: Option<Access>,
-}
-
-impl AccessFinder<'_> {
-    fn consider(&mut self, expr: &Expr) {
-        if self.found.is_some() {
-            return;
-        }
-        let chain = chain(unwrap_observable(expr));
-        if let Some((entry, len)) = self.rule.data_access(Lang::Js, &chain, true) {
-            self.found = Some(Access {
-                span: chain[len - 1].at.expr,
-                call: render_chain(&chain[..len]),
-                library: entry.library.clone(),
-                help: entry.help.clone(),
-            });
-        }
-    }
-
-    fn body(rule: &NPlusOne, params: &[Pat], body: &ArrowFunctionBody) -> Option<Access> {
-        let mut finder = AccessFinder { rule, found: None };
-        params.visit_with(&mut finder);
-        match body {
-            ArrowFunctionBody::FunctionBody(block) => block.visit_with(&mut finder),
-            ArrowFunctionBody::Expr(expr) => {
-                finder.consider(expr);
-                expr.visit_with(&mut finder);
-            }
-        }
-        finder.found
-    }
-
-    fn function(rule: &NPlusOne, function: &Function) -> Option<Access> {
-        let mut finder = AccessFinder { rule, found: None };
-        function.body.visit_with(&mut finder);
-        finder.found
-    }
-}
-
-impl Visit for AccessFinder<'_> {
-    fn visit_function(&mut self, _: &Function) {}
-    fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
-    fn visit_class(&mut self, _: &Class) {}
-
-    fn visit_await_expr(&mut self, expr: &AwaitExpr) {
-        self.consider(&expr.arg);
-        expr.visit_children_with(self);
-    }
-
-    fn visit_return_stmt(&mut self, stmt: &ReturnStmt) {
-        if let Some(arg) = &stmt.arg {
-            self.consider(arg);
-        }
-        stmt.visit_children_with(self);
-    }
-}
-
-/// Collects the helpers, and the names of arrays that are handed to `Promise.all`.
-struct Collector<'a> {
-    rule: &'a NPlusOne,
-    helpers: Helpers,
+struct Collector {
     batched_names: HashSet<String>,
     /// `const` names bound to a few items written in the code (`const KINDS = ["a",
     /// "b"]`, `const DEFAULTS = { .. }`) or to a small number (`const MAX_TRIES = 3`).
     small_consts: HashSet<String>,
 }
 
-impl Collector<'_> {
-    fn add_function(&mut self, name: String, access: Option<Access>) {
-        use std::collections::hash_map::Entry;
-        match self.helpers.functions.entry(name) {
-            Entry::Occupied(mut slot) => {
-                slot.insert(None);
-            }
-            Entry::Vacant(slot) => {
-                slot.insert(access);
-            }
-        }
-    }
-}
-
-impl Visit for Collector<'_> {
-    fn visit_fn_decl(&mut self, decl: &FnDecl) {
-        let access = AccessFinder::function(self.rule, &decl.function);
-        self.add_function(decl.ident.sym.to_string(), access);
-        decl.visit_children_with(self);
-    }
-
+impl Visit for Collector {
     fn visit_var_decl(&mut self, decl: &VarDecl) {
         if decl.kind == VarDeclKind::Const {
             for declarator in &decl.decls {
@@ -330,60 +99,6 @@ impl Visit for Collector<'_> {
             }
         }
         decl.visit_children_with(self);
-    }
-
-    fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
-        if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) {
-            let access = match strip(init) {
-                Expr::Arrow(arrow) => {
-                    Some(AccessFinder::body(self.rule, &arrow.params, &arrow.body))
-                }
-                Expr::Fn(function) => Some(AccessFinder::function(self.rule, &function.function)),
-                _ => None,
-            };
-            if let Some(access) = access {
-                self.add_function(name.id.sym.to_string(), access);
-            }
-        }
-        declarator.visit_children_with(self);
-    }
-
-    fn visit_class(&mut self, class: &Class) {
-        let mut methods = HashMap::new();
-        for member in &class.body {
-            let (name, access) = match member {
-                ClassMember::Method(method) => {
-                    let name = match &method.key {
-                        PropName::Ident(ident) => ident.sym.to_string(),
-                        _ => continue,
-                    };
-                    (name, AccessFinder::function(self.rule, &method.function))
-                }
-                ClassMember::PrivateMethod(method) => (
-                    format!("#{}", method.key.name),
-                    AccessFinder::function(self.rule, &method.function),
-                ),
-                ClassMember::ClassProp(prop) => {
-                    let name = match &prop.key {
-                        PropName::Ident(ident) => ident.sym.to_string(),
-                        _ => continue,
-                    };
-                    match prop.value.as_deref().map(strip) {
-                        Some(Expr::Arrow(arrow)) => (
-                            name,
-                            AccessFinder::body(self.rule, &arrow.params, &arrow.body),
-                        ),
-                        _ => continue,
-                    }
-                }
-                _ => continue,
-            };
-            if let Some(access) = access {
-                methods.insert(name, access);
-            }
-        }
-        self.helpers.methods.insert(span(class.span).start, methods);
-        class.visit_children_with(self);
     }
 
     fn visit_call_expr(&mut self, call: &CallExpr) {
@@ -413,7 +128,10 @@ struct Visitor<'a, 'c> {
     rule: &'a NPlusOne,
     ctx: &'a JsContext<'c>,
     out: &'a mut Vec<Diagnostic>,
-    helpers: &'a Helpers,
+    reach: &'a Reach<'a>,
+    summaries: &'a Arc<CallSummaries>,
+    /// Class names by where their body starts.
+    class_names: &'a HashMap<u32, String>,
     batched_names: &'a HashSet<String>,
     small_consts: &'a HashSet<String>,
     /// The loops around the code being visited, in this function.
@@ -422,26 +140,33 @@ struct Visitor<'a, 'c> {
     batched: Option<Span>,
     /// The returns of the function being visited are what a per-item callback yields.
     returns_count: bool,
-    /// The classes around, by their span start.
-    classes: Vec<u32>,
+    /// The classes around, by name (`None`: a class without one).
+    classes: Vec<Option<String>>,
     /// Set just before visiting a `.map(..)` call that a batch collects.
     batch_call: Option<(Span, Span)>,
     reported: HashSet<Span>,
 }
 
 pub(super) fn check(rule: &NPlusOne, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
-    let mut collector = Collector {
-        rule,
-        helpers: Helpers::default(),
-        batched_names: HashSet::new(),
-        small_consts: HashSet::new(),
-    };
+    let mut collector = Collector::default();
     ctx.parsed.program.visit_with(&mut collector);
+    let summaries = Arc::new(CallSummaries::of_program(
+        Arc::clone(ctx.file),
+        &ctx.parsed.program,
+    ));
+    let class_names: HashMap<u32, String> = summaries
+        .classes
+        .values()
+        .map(|class| (class.span.start, class.name.clone()))
+        .collect();
+    let reach = Reach::new(rule, ctx.project);
     let mut visitor = Visitor {
         rule,
         ctx,
         out,
-        helpers: &collector.helpers,
+        reach: &reach,
+        summaries: &summaries,
+        class_names: &class_names,
         batched_names: &collector.batched_names,
         small_consts: &collector.small_consts,
         frames: Vec::new(),
@@ -858,7 +583,7 @@ impl Visitor<'_, '_> {
         }
         match strip(iterable) {
             Expr::Ident(ident) => is_group_name(&ident.sym),
-            Expr::Call(call) => chain(&Expr::Call(call.clone()))
+            Expr::Call(call) => prodlint_js::call_summary::chain(&Expr::Call(call.clone()))
                 .iter()
                 .any(|seg| seg.call && is_group_name(&seg.name)),
             _ => false,
@@ -950,61 +675,66 @@ impl Visitor<'_, '_> {
         if site.is_none() && (batched.is_none() || !self.rule.suggest_batching) {
             return;
         }
-        let chain = chain(unwrap_observable(expr));
-        if self.on_loop_connection(&chain) {
+        let call_chain = prodlint_js::call_summary::chain(unwrap_observable(expr));
+        let chain = to_chain(&call_chain);
+        if self.on_loop_connection(&chain) || !chain.last().is_some_and(|seg| seg.call) {
             return;
         }
-        let finding = if let Some((entry, len)) = self.rule.data_access(Lang::Js, &chain, true) {
-            let seg = &chain[len - 1];
-            if pages(&chain, len, self.ctx.file) {
+        let batched = if site.is_some() { None } else { batched };
+        let class = self.classes.last().cloned().flatten();
+        let resolution = self
+            .reach
+            .resolve(self.summaries, class.as_deref(), &call_chain);
+        // A call of the project's own function or method: what it reaches decides. A
+        // receiver of a known client type: its catalogue entry. Otherwise the names.
+        let direct = match &resolution {
+            Resolution::Target(target) => {
+                let Some(trip) = self.reach.round_trip(target) else {
+                    return;
+                };
+                let seg = chain.last().expect("a call has a segment");
+                let finding = Finding {
+                    span: self.primary(seg.at),
+                    call: render_chain(&chain),
+                    library: trip.library,
+                    help: trip.help,
+                    site,
+                    helper: Some(ViaHelper {
+                        call: trip.call,
+                        hops: trip.hops,
+                    }),
+                    batched,
+                    array_of_one: seg.args.array_of_one,
+                };
+                self.report(finding);
                 return;
             }
-            Finding {
-                span: self.primary(seg.at),
-                call: render_chain(&chain[..len]),
-                library: entry.library.clone(),
-                help: entry.help.clone(),
-                site: site.clone(),
-                helper: None,
-                batched: if site.is_some() { None } else { batched },
-            }
-        } else if let Some((name, access)) = self.helper(&chain) {
-            let seg = chain.last().expect("a helper call has a segment");
-            Finding {
-                span: self.primary(seg.at),
-                call: render_chain(&chain),
-                library: access.library.clone(),
-                help: access.help.clone(),
-                site: site.clone(),
-                helper: Some(ViaHelper {
-                    name,
-                    span: access.span,
-                    call: access.call.clone(),
-                }),
-                batched: if site.is_some() { None } else { batched },
-            }
-        } else {
+            Resolution::Rewritten(rewritten) => self
+                .reach
+                .direct(self.summaries, rewritten)
+                .map(|(trip, len)| (trip, len + chain.len() - rewritten.len())),
+            Resolution::Unknown => self.reach.direct(self.summaries, &call_chain),
+        };
+        let Some((trip, len)) = direct else {
             return;
         };
-        if self.reported.insert(finding.span) {
-            self.out.push(diagnostic(self.ctx.file, &finding));
-        }
+        let seg = &chain[len - 1];
+        let finding = Finding {
+            span: self.primary(seg.at),
+            call: render_chain(&chain[..len]),
+            library: trip.library,
+            help: trip.help,
+            site,
+            helper: None,
+            batched,
+            array_of_one: seg.args.array_of_one,
+        };
+        self.report(finding);
     }
 
-    /// `this.saveTask(t)` in a class whose `saveTask` makes a data-access call, or
-    /// `saveTask(t)` for a function of the file.
-    fn helper(&self, chain: &Chain) -> Option<(String, &Access)> {
-        match chain.as_slice() {
-            [this, method] if this.name == "this" && method.call => {
-                let class = self.classes.last()?;
-                let access = self.helpers.methods.get(class)?.get(&method.name)?;
-                Some((format!("this.{}", method.name), access))
-            }
-            [function] if function.call => {
-                let access = self.helpers.functions.get(&function.name)?.as_ref()?;
-                Some((function.name.clone(), access))
-            }
-            _ => None,
+    fn report(&mut self, finding: Finding) {
+        if self.reported.insert(finding.span) {
+            self.out.push(diagnostic(self.ctx.file, &finding));
         }
     }
 }
@@ -1031,7 +761,8 @@ impl Visit for Visitor<'_, '_> {
     }
 
     fn visit_class(&mut self, class: &Class) {
-        self.classes.push(span(class.span).start);
+        self.classes
+            .push(self.class_names.get(&span(class.span).start).cloned());
         class.visit_children_with(self);
         self.classes.pop();
     }

@@ -7,6 +7,7 @@ use crate::{JsContext, Rule, RustContext};
 
 pub mod catalogue;
 mod js;
+mod reach;
 mod rust;
 
 use catalogue::{Entry, Lang, Pattern, Seg};
@@ -334,13 +335,24 @@ struct LoopSite {
     unawaited_callback: bool,
 }
 
-/// A data-access call made by a helper that the loop calls.
+/// A data-access call made by a function or method that the loop calls, directly or
+/// through other calls.
 #[derive(Debug, Clone)]
 struct ViaHelper {
-    name: String,
-    /// The data-access call inside the helper.
-    span: Span,
+    /// The round trip, as shown: `this.repo.findOne`.
     call: String,
+    /// From the loop's callee to the round trip: each call on the way, the last one the
+    /// round trip itself (in whichever file they are).
+    hops: Vec<Hop>,
+}
+
+/// One call on the way from a loop to its round trip.
+#[derive(Debug, Clone)]
+struct Hop {
+    file: Arc<SourceFile>,
+    span: Span,
+    /// `` `UsersService.load` calls `this.repo.findOne` here ``.
+    message: String,
 }
 
 /// One finding, in either language.
@@ -356,6 +368,8 @@ struct Finding {
     /// Inside `Promise.all`/`$transaction`/`join_all`: already concurrent; an `info`
     /// suggestion to make it one query.
     batched: Option<Span>,
+    /// The call takes an array and is given one element per iteration.
+    array_of_one: bool,
 }
 
 /// A chain as shown in a message: `this.prisma.task.create`, `knex(…).where(…).first`.
@@ -414,6 +428,7 @@ fn diagnostic(file: &Arc<SourceFile>, finding: &Finding) -> Diagnostic {
         site,
         helper,
         batched,
+        array_of_one,
     } = finding;
     let (what, whats) = what(library);
     if let Some(all) = batched {
@@ -426,6 +441,12 @@ fn diagnostic(file: &Arc<SourceFile>, finding: &Finding) -> Diagnostic {
     }
     let site = site.as_ref().expect("a finding outside a batch has a loop");
     let message = match helper {
+        Some(via) if via.hops.len() > 1 => format!(
+            "`{call}` makes {what} (`{}`, {} calls down) on every iteration of the {}: N+1 {whats}",
+            via.call,
+            via.hops.len(),
+            site.kind
+        ),
         Some(via) => format!(
             "`{call}` makes {what} (`{}`) on every iteration of the {}: N+1 {whats}",
             via.call, site.kind
@@ -435,7 +456,16 @@ fn diagnostic(file: &Arc<SourceFile>, finding: &Finding) -> Diagnostic {
             site.kind
         ),
     };
-    let mut help = help.clone();
+    let message = if *array_of_one {
+        format!("{message}; it takes an array and is given one item each time")
+    } else {
+        message
+    };
+    let mut help = if *array_of_one {
+        format!("pass the whole array to one `{call}` call before the loop; {help}")
+    } else {
+        help.clone()
+    };
     if site.unawaited_callback {
         help.push_str("; also, `forEach` does not wait for an async callback, so its errors go unhandled and the calls finish in any order: use `for…of` or `Promise.all`");
     }
@@ -443,11 +473,9 @@ fn diagnostic(file: &Arc<SourceFile>, finding: &Finding) -> Diagnostic {
         .with_help(help)
         .with_label(file, site.header, "for each item of this loop");
     if let Some(via) = helper {
-        diagnostic = diagnostic.with_label(
-            file,
-            via.span,
-            format!("`{}` calls `{}` here", via.name, via.call),
-        );
+        for hop in &via.hops {
+            diagnostic = diagnostic.with_label(&hop.file, hop.span, hop.message.clone());
+        }
     }
     diagnostic
 }

@@ -8,7 +8,7 @@ use prodlint_rust::{is_in_test_code, span};
 use super::catalogue::{self, Args, Lang, Seg};
 use super::{
     diagnostic, is_drain_call, is_group_name, is_pacing_call, is_retry_or_paging_header, pages,
-    render_chain, Access, At, Chain, Finding, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
+    render_chain, Access, At, Chain, Finding, Hop, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
 };
 use crate::RustContext;
 
@@ -151,6 +151,13 @@ fn args_of(list: Option<ast::ArgList>, fallback: Span) -> (Args, Span) {
             )
         }),
         conn: args.len() == 1 && is_conn_like(&args[0].syntax().text().to_string()),
+        array_of_one: args.iter().any(|arg| {
+            let inner = match arg {
+                ast::Expr::RefExpr(reference) => reference.expr(),
+                other => Some(other.clone()),
+            };
+            matches!(inner, Some(ast::Expr::ArrayExpr(array)) if array.exprs().count() == 1 && array.semicolon_token().is_none())
+        }),
         params: args.get(1).is_some_and(|second| {
             let text = prodlint_rust::compact_text(second.syntax());
             text.starts_with("&[")
@@ -771,6 +778,7 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
                     site: Some(site),
                     helper: None,
                     batched: None,
+                    array_of_one: seg.args.array_of_one,
                 }
             }
             (None, Some((shown, access))) => {
@@ -782,11 +790,15 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
                     help: access.help.clone(),
                     site: Some(site),
                     helper: Some(ViaHelper {
-                        name: shown,
-                        span: access.span,
                         call: access.call.clone(),
+                        hops: vec![Hop {
+                            file: ctx.file.clone(),
+                            span: access.span,
+                            message: format!("`{shown}` calls `{}` here", access.call),
+                        }],
                     }),
                     batched: None,
+                    array_of_one: seg.args.array_of_one,
                 }
             }
             (None, None) => continue,
