@@ -152,3 +152,30 @@ fn an_array_of_one_item_per_iteration_says_to_pass_the_whole_array() {
     let plain = at(&found, 24);
     assert!(!plain["help"].as_str().unwrap().contains("whole array"));
 }
+
+#[test]
+fn a_rust_method_of_a_field_in_another_file_is_followed_to_its_round_trip() {
+    let found = diagnostics("rust-services", ".");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let load = &found[0];
+    assert_eq!(load["path"], "src/handler.rs");
+    assert_eq!(
+        load["message"],
+        "`self.store.load` makes a sea-orm query (`user::Entity::find_by_id(…).one`, 2 calls down) on every iteration of the `for` loop: N+1 queries"
+    );
+    assert_eq!(
+        labels(load)[1..],
+        [
+            (
+                "src/store/mod.rs".to_string(),
+                14,
+                "`UserStore::load` calls `self.find` here".to_string()
+            ),
+            (
+                "src/store/mod.rs".to_string(),
+                18,
+                "`UserStore::find` calls `user::Entity::find_by_id(…).one` here".to_string()
+            ),
+        ]
+    );
+}

@@ -9,6 +9,7 @@ pub mod catalogue;
 mod js;
 mod reach;
 mod rust;
+mod rust_reach;
 
 use catalogue::{Entry, Lang, Pattern, Seg};
 

@@ -6,6 +6,7 @@ use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxNode};
 use prodlint_rust::{is_in_test_code, span};
 
 use super::catalogue::{self, Args, Lang, Seg};
+use super::rust_reach::RustReach;
 use super::{
     diagnostic, is_drain_call, is_group_name, is_pacing_call, is_retry_or_paging_header, pages,
     render_chain, Access, At, Chain, Finding, Hop, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
@@ -181,7 +182,7 @@ fn plain(name: String, at: Span) -> Seg<At> {
 
 /// The chain of an expression: `sqlx::query(..).bind(x).fetch_one(&pool)` →
 /// `sqlx::query()`, `bind()`, `fetch_one()`.
-fn chain(expr: &ast::Expr) -> Chain {
+pub(super) fn chain(expr: &ast::Expr) -> Chain {
     let at = span(expr.syntax().text_range());
     match expr {
         ast::Expr::MethodCallExpr(call) => {
@@ -282,7 +283,7 @@ fn chain(expr: &ast::Expr) -> Chain {
 }
 
 /// The data-access call a function body makes, awaited or blocking.
-fn access_in(rule: &NPlusOne, body: &SyntaxNode) -> Option<Access> {
+pub(super) fn access_in(rule: &NPlusOne, body: &SyntaxNode) -> Option<Access> {
     for node in body.descendants() {
         let (expr, awaited) = if let Some(await_expr) = ast::AwaitExpr::cast(node.clone()) {
             match await_expr.expr() {
@@ -718,6 +719,7 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
     let checker = Checker { ctx };
     let helpers = helpers(rule, ctx.tree);
     let crates = named_crates(ctx.tree);
+    let reach = std::cell::OnceCell::new();
     let mut reported = HashSet::new();
     for node in ctx.tree.syntax().descendants() {
         let (expr, awaited) = if let Some(await_expr) = ast::AwaitExpr::cast(node.clone()) {
@@ -754,7 +756,25 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
         let helper = if matched.is_none() {
             match find_helper(&helpers, &chain, awaited) {
                 // A blocking helper call, or an awaited one.
-                Some(found) => Some(found),
+                Some((shown, access)) => Some((
+                    shown.clone(),
+                    access.clone(),
+                    vec![Hop {
+                        file: ctx.file.clone(),
+                        span: access.span,
+                        message: format!("`{shown}` calls `{}` here", access.call),
+                    }],
+                )),
+                None if chain.first().is_some_and(|seg| seg.name == "self") => {
+                    let reach = reach.get_or_init(|| {
+                        let path = prodlint_core::normalize(&ctx.project.cwd, &ctx.file.path);
+                        RustReach::new(rule, ctx.project, &path, ctx.tree)
+                    });
+                    match reach.call(&node, &chain, awaited) {
+                        Some((access, hops)) => Some((render_chain(&chain), access, hops)),
+                        None => continue,
+                    }
+                }
                 None => continue,
             }
         } else {
@@ -781,7 +801,7 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
                     array_of_one: seg.args.array_of_one,
                 }
             }
-            (None, Some((shown, access))) => {
+            (None, Some((shown, access, hops))) => {
                 let seg = chain.last().expect("a helper call has a segment");
                 Finding {
                     span: primary(ctx, seg.at),
@@ -791,11 +811,7 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
                     site: Some(site),
                     helper: Some(ViaHelper {
                         call: access.call.clone(),
-                        hops: vec![Hop {
-                            file: ctx.file.clone(),
-                            span: access.span,
-                            message: format!("`{shown}` calls `{}` here", access.call),
-                        }],
+                        hops,
                     }),
                     batched: None,
                     array_of_one: seg.args.array_of_one,
