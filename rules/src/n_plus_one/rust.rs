@@ -715,6 +715,27 @@ fn primary(ctx: &RustContext<'_>, at: At) -> Span {
     }
 }
 
+/// The call a node makes and whether it is awaited: an `.await`'s operand, or a method
+/// call (and, with `functions`, a function call) that is not awaited.
+pub(super) fn call_at(node: &SyntaxNode, functions: bool) -> Option<(ast::Expr, bool)> {
+    if let Some(await_expr) = ast::AwaitExpr::cast(node.clone()) {
+        return await_expr.expr().map(|inner| (inner, true));
+    }
+    if node
+        .parent()
+        .is_some_and(|p| ast::AwaitExpr::can_cast(p.kind()))
+    {
+        return None;
+    }
+    if let Some(call) = ast::MethodCallExpr::cast(node.clone()) {
+        return Some((ast::Expr::MethodCallExpr(call), false));
+    }
+    match ast::CallExpr::cast(node.clone()) {
+        Some(call) if functions => Some((ast::Expr::CallExpr(call), false)),
+        _ => None,
+    }
+}
+
 pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagnostic>) {
     let checker = Checker { ctx };
     let helpers = helpers(rule, ctx.tree);
@@ -722,28 +743,7 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
     let reach = std::cell::OnceCell::new();
     let mut reported = HashSet::new();
     for node in ctx.tree.syntax().descendants() {
-        let (expr, awaited) = if let Some(await_expr) = ast::AwaitExpr::cast(node.clone()) {
-            match await_expr.expr() {
-                Some(inner) => (inner, true),
-                None => continue,
-            }
-        } else if let Some(call) = ast::MethodCallExpr::cast(node.clone()) {
-            if node
-                .parent()
-                .is_some_and(|p| ast::AwaitExpr::can_cast(p.kind()))
-            {
-                continue;
-            }
-            (ast::Expr::MethodCallExpr(call), false)
-        } else if let Some(call) = ast::CallExpr::cast(node.clone()) {
-            if node
-                .parent()
-                .is_some_and(|p| ast::AwaitExpr::can_cast(p.kind()))
-            {
-                continue;
-            }
-            (ast::Expr::CallExpr(call), false)
-        } else {
+        let Some((expr, awaited)) = call_at(&node, true) else {
             continue;
         };
         // Most calls are in no loop: find the loop first, it is cheaper than matching the

@@ -14,7 +14,7 @@ use prodlint_rust::ra_ap_syntax::ast;
 use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxNode};
 use prodlint_rust::types::{PathTy, Scope, Ty};
 
-use super::rust::{access_in, chain};
+use super::rust::{access_in, call_at, chain};
 use super::{render_chain, Access, Hop, NPlusOne};
 
 const MAX_DEPTH: usize = 5;
@@ -148,20 +148,7 @@ impl<'a> RustReach<'a> {
         path.push(key);
         let mut found = None;
         for node in body.descendants() {
-            let (expr, awaited) = if let Some(await_expr) = ast::AwaitExpr::cast(node.clone()) {
-                match await_expr.expr() {
-                    Some(inner) => (inner, true),
-                    None => continue,
-                }
-            } else if let Some(call) = ast::MethodCallExpr::cast(node.clone()) {
-                if node
-                    .parent()
-                    .is_some_and(|p| ast::AwaitExpr::can_cast(p.kind()))
-                {
-                    continue;
-                }
-                (ast::Expr::MethodCallExpr(call), false)
-            } else {
+            let Some((expr, awaited)) = call_at(&node, false) else {
                 continue;
             };
             let inner = chain(&expr);
