@@ -690,6 +690,14 @@ impl Visitor<'_, '_> {
         let direct = match &resolution {
             Resolution::Target(target) => {
                 let Some(trip) = self.reach.round_trip(target) else {
+                    if self.reach.is_opaque(target) {
+                        self.report_direct(
+                            self.reach.direct(self.summaries, &call_chain),
+                            &chain,
+                            site,
+                            batched,
+                        );
+                    }
                     return;
                 };
                 let seg = chain.last().expect("a call has a segment");
@@ -715,6 +723,17 @@ impl Visitor<'_, '_> {
                 .map(|(trip, len)| (trip, len + chain.len() - rewritten.len())),
             Resolution::Unknown => self.reach.direct(self.summaries, &call_chain),
         };
+        self.report_direct(direct, &chain, site, batched);
+    }
+
+    /// A data-access call matched by the catalogue, `len` segments of `chain`.
+    fn report_direct(
+        &mut self,
+        direct: Option<(super::reach::Trip, usize)>,
+        chain: &Chain,
+        site: Option<LoopSite>,
+        batched: Option<Span>,
+    ) {
         let Some((trip, len)) = direct else {
             return;
         };

@@ -252,7 +252,8 @@ impl NPlusOne {
 }
 
 /// Seed data, data migrations, fixtures and one-off scripts run once, by hand or at
-/// deploy time: a loop of queries there costs nothing worth a warning. `prisma/seed.ts`,
+/// deploy time, and test support code (`testing/`, `test_utils.rs`) runs in tests: a
+/// loop of queries there costs nothing worth a warning. `prisma/seed.ts`,
 /// `src/migrations/1700-backfill.ts`, `users.seed.ts`, `sql_migrations.rs`,
 /// `packages/dev/scripts/import.ts`, `bin/backfill.js` (but not Rust's `src/bin/`, which
 /// holds the program's own binaries).
@@ -263,12 +264,32 @@ fn is_one_off_script(path: &str) -> bool {
     let in_dir = dirs.iter().enumerate().any(|(i, dir)| {
         dir.starts_with("seed")
             || dir.starts_with("migration")
-            || matches!(dir.as_str(), "migrate" | "scripts" | "script" | "fixtures")
+            || matches!(
+                dir.as_str(),
+                "migrate"
+                    | "scripts"
+                    | "script"
+                    | "fixtures"
+                    | "testing"
+                    | "test-utils"
+                    | "test_utils"
+            )
             || (dir == "bin" && (i == 0 || dirs[i - 1] != "src"))
     });
     let stem = file_name.split('.').next().unwrap_or("");
     let infixes = file_name.split('.').skip(1);
+    // Test support outside test directories: `test_utils.rs`, `test-helpers.ts`.
+    let test_support = [
+        "test_util",
+        "test-util",
+        "testutil",
+        "test_helper",
+        "test-helper",
+    ]
+    .iter()
+    .any(|prefix| stem.starts_with(prefix));
     in_dir
+        || test_support
         || stem.starts_with("seed")
         || split_words(stem)
             .iter()

@@ -290,6 +290,32 @@ impl<'a> Reach<'a> {
         }
     }
 
+    /// Whether a function hands its work to a client the catalogue does not know: a call
+    /// on a field whose type comes from a package without a catalogue entry
+    /// (`this.cache.get(key)` with `cache: Cache` from `cache-manager`). Then the call of
+    /// the function is judged by its own names, as if it were not followed.
+    pub fn is_opaque(&self, target: &Target) -> bool {
+        let summaries = &target.summaries;
+        let Some(class) = target.class.as_ref().and_then(|c| summaries.classes.get(c)) else {
+            return false;
+        };
+        let Some(function) = class.methods.get(&target.name) else {
+            return false;
+        };
+        function.calls.iter().any(|call| match call.as_slice() {
+            [this, field, _, ..] if this.name == "this" && !field.call => {
+                match class.fields.get(&field.name) {
+                    Some(FieldKind::Type(ty)) => matches!(
+                        self.class_of(summaries, &ty.name),
+                        Some(Err(specifier)) if canonical_receiver(&specifier, &ty.name).is_none()
+                    ),
+                    _ => false,
+                }
+            }
+            _ => false,
+        })
+    }
+
     /// The round trip a chain makes by itself: a catalogue call that does not page.
     pub fn direct(&self, summaries: &CallSummaries, chain: &CallChain) -> Option<(Trip, usize)> {
         let converted = to_chain(chain);
