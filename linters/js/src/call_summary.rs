@@ -91,6 +91,86 @@ pub fn unwrap_observable(expr: &Expr) -> &Expr {
     strip(expr)
 }
 
+/// A synchronous lookup in a collection held in memory: `this.facetMap.get(name)`,
+/// `cache.has(key)` (not awaited: a `Map`, not a client).
+pub fn is_sync_lookup(expr: &Expr) -> bool {
+    match strip(expr) {
+        Expr::Call(call) => matches!(&call.callee, Callee::Expr(callee)
+            if matches!(strip(callee), Expr::Member(member)
+                if matches!(member_prop(&member.prop).as_deref(), Some("get" | "has")))),
+        _ => false,
+    }
+}
+
+/// What an `if` test says of a lookup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LookupTest {
+    /// `if (cached)`, `if (map.has(key))`: the consequent is the hit.
+    Found,
+    /// `if (!cached)`, `if (cached === undefined)`: the consequent is the miss.
+    Missing,
+}
+
+/// Whether an `if` test checks a synchronous lookup (directly or through a name bound
+/// to one, in `lookups`): the branch taken on a miss fills a memo, so a round trip there
+/// runs once per distinct key, not once per item.
+pub fn lookup_test(test: &Expr, lookups: &std::collections::HashSet<String>) -> Option<LookupTest> {
+    let is_lookup = |e: &Expr| {
+        is_sync_lookup(e) || matches!(strip(e), Expr::Ident(ident) if lookups.contains(&*ident.sym))
+    };
+    match strip(test) {
+        Expr::Unary(unary) if unary.op == UnaryOp::Bang => {
+            match lookup_test(&unary.arg, lookups)? {
+                LookupTest::Found => Some(LookupTest::Missing),
+                LookupTest::Missing => Some(LookupTest::Found),
+            }
+        }
+        Expr::Bin(bin)
+            if matches!(
+                bin.op,
+                BinaryOp::EqEq | BinaryOp::EqEqEq | BinaryOp::NotEq | BinaryOp::NotEqEq
+            ) =>
+        {
+            let nullish = |e: &Expr| {
+                matches!(strip(e), Expr::Lit(Lit::Null(_)))
+                    || matches!(strip(e), Expr::Ident(i) if &*i.sym == "undefined")
+            };
+            let compares = (is_lookup(&bin.left) && nullish(&bin.right))
+                || (is_lookup(&bin.right) && nullish(&bin.left));
+            if !compares {
+                return None;
+            }
+            Some(if matches!(bin.op, BinaryOp::EqEq | BinaryOp::EqEqEq) {
+                LookupTest::Missing
+            } else {
+                LookupTest::Found
+            })
+        }
+        other if is_lookup(other) => Some(LookupTest::Found),
+        _ => None,
+    }
+}
+
+/// `if (cached) return cached;`, `if (seen.has(id)) { continue; }`: a lookup hit that
+/// leaves, so the statements after it run only on a miss.
+pub fn is_hit_that_leaves(stmt: &Stmt, lookups: &std::collections::HashSet<String>) -> bool {
+    let Stmt::If(if_stmt) = stmt else {
+        return false;
+    };
+    if_stmt.alt.is_none()
+        && lookup_test(&if_stmt.test, lookups) == Some(LookupTest::Found)
+        && ends_flow(&if_stmt.cons)
+}
+
+/// A statement that always returns, throws, breaks or continues.
+fn ends_flow(stmt: &Stmt) -> bool {
+    match stmt {
+        Stmt::Return(_) | Stmt::Throw(_) | Stmt::Break(_) | Stmt::Continue(_) => true,
+        Stmt::Block(block) => block.stmts.last().is_some_and(ends_flow),
+        _ => false,
+    }
+}
+
 fn arg_shape(args: &[ExprOrSpread]) -> ArgShape {
     let first = args.first().map(|arg| strip(&arg.expr));
     ArgShape {
@@ -584,10 +664,12 @@ impl Visit for ConstructorAssignments {
     }
 }
 
-/// The calls a function body waits for or hands back.
+/// The calls a function body waits for or hands back, but not those made only when a
+/// lookup in memory missed (see [`lookup_test`]).
 #[derive(Default)]
 struct Calls {
     calls: Vec<CallChain>,
+    lookups: std::collections::HashSet<String>,
 }
 
 impl Calls {
@@ -613,6 +695,37 @@ impl Calls {
 
 impl Visit for Calls {
     fn visit_class(&mut self, _: &Class) {}
+
+    fn visit_stmts(&mut self, stmts: &[Stmt]) {
+        for stmt in stmts {
+            stmt.visit_with(self);
+            if is_hit_that_leaves(stmt, &self.lookups) {
+                // The rest runs on a miss only.
+                return;
+            }
+        }
+    }
+
+    fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
+        if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) {
+            if is_sync_lookup(init) {
+                self.lookups.insert(name.id.sym.to_string());
+            }
+        }
+        declarator.visit_children_with(self);
+    }
+
+    fn visit_if_stmt(&mut self, stmt: &IfStmt) {
+        stmt.test.visit_with(self);
+        match lookup_test(&stmt.test, &self.lookups) {
+            Some(LookupTest::Found) => stmt.cons.visit_with(self),
+            Some(LookupTest::Missing) => stmt.alt.visit_with(self),
+            None => {
+                stmt.cons.visit_with(self);
+                stmt.alt.visit_with(self);
+            }
+        }
+    }
 
     fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
         if let ArrowFunctionBody::Expr(expr) = &*arrow.body {

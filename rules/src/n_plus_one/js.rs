@@ -6,7 +6,10 @@ use prodlint_js::ast::*;
 use prodlint_js::span;
 use prodlint_js::visit::{Visit, VisitWith};
 
-use prodlint_js::call_summary::{member_prop, strip, unwrap_observable, CallChain, CallSummaries};
+use prodlint_js::call_summary::{
+    is_hit_that_leaves, is_sync_lookup, lookup_test, member_prop, strip, unwrap_observable,
+    CallChain, CallSummaries, LookupTest,
+};
 use swc_common::Spanned;
 
 use super::catalogue::{Args, Seg};
@@ -145,6 +148,11 @@ struct Visitor<'a, 'c> {
     /// Set just before visiting a `.map(..)` call that a batch collects.
     batch_call: Option<(Span, Span)>,
     reported: HashSet<Span>,
+    /// Names bound to a synchronous lookup (`const cached = this.map.get(key)`).
+    lookups: HashSet<String>,
+    /// Inside the branch taken when such a lookup missed: the round trip there runs only
+    /// on a miss, the loop is memoized.
+    cache_misses: usize,
 }
 
 pub(super) fn check(rule: &NPlusOne, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -175,6 +183,8 @@ pub(super) fn check(rule: &NPlusOne, ctx: &JsContext<'_>, out: &mut Vec<Diagnost
         classes: Vec::new(),
         batch_call: None,
         reported: HashSet::new(),
+        lookups: HashSet::new(),
+        cache_misses: 0,
     };
     ctx.parsed.program.visit_with(&mut visitor);
 }
@@ -670,6 +680,9 @@ impl Visitor<'_, '_> {
 
     /// An expression whose promise the loop waits for (or a batch collects).
     fn candidate(&mut self, expr: &Expr) {
+        if self.cache_misses > 0 {
+            return;
+        }
         let site = self.current_site().cloned();
         let batched = self.batched;
         if site.is_none() && (batched.is_none() || !self.rule.suggest_batching) {
@@ -878,7 +891,45 @@ impl Visit for Visitor<'_, '_> {
         stmt.test.visit_with(self);
     }
 
+    fn visit_stmts(&mut self, stmts: &[Stmt]) {
+        let before = self.cache_misses;
+        for stmt in stmts {
+            stmt.visit_with(self);
+            if is_hit_that_leaves(stmt, &self.lookups) {
+                // The rest runs on a miss only.
+                self.cache_misses += 1;
+            }
+        }
+        self.cache_misses = before;
+    }
+
+    fn visit_if_stmt(&mut self, stmt: &IfStmt) {
+        stmt.test.visit_with(self);
+        let (hit, miss) = match lookup_test(&stmt.test, &self.lookups) {
+            Some(LookupTest::Found) => (Some(&*stmt.cons), stmt.alt.as_deref()),
+            Some(LookupTest::Missing) => (stmt.alt.as_deref(), Some(&*stmt.cons)),
+            None => {
+                stmt.cons.visit_with(self);
+                stmt.alt.visit_with(self);
+                return;
+            }
+        };
+        if let Some(hit) = hit {
+            hit.visit_with(self);
+        }
+        self.cache_misses += 1;
+        if let Some(miss) = miss {
+            miss.visit_with(self);
+        }
+        self.cache_misses -= 1;
+    }
+
     fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
+        if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) {
+            if is_sync_lookup(init) {
+                self.lookups.insert(name.id.sym.to_string());
+            }
+        }
         // `const writes = tasks.map(async (t) => …); await Promise.all(writes);`
         if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) {
             if self.batched_names.contains(&*name.id.sym) {
@@ -894,10 +945,22 @@ impl Visit for Visitor<'_, '_> {
         if is_batch_callee(&call.callee) {
             call.callee.visit_with(self);
             for arg in &call.args {
-                if let Expr::Call(inner) = strip(&arg.expr) {
-                    self.batch_call = Some((span(inner.span), span(call.span)));
+                match strip(&arg.expr) {
+                    // `Promise.all([...a.map(async …), ...b.map(async …)])`
+                    Expr::Array(array) => {
+                        for element in array.elems.iter().flatten() {
+                            if let Expr::Call(inner) = strip(&element.expr) {
+                                self.batch_call = Some((span(inner.span), span(call.span)));
+                            }
+                            element.visit_with(self);
+                        }
+                    }
+                    Expr::Call(inner) => {
+                        self.batch_call = Some((span(inner.span), span(call.span)));
+                        arg.visit_with(self);
+                    }
+                    _ => arg.visit_with(self),
                 }
-                arg.visit_with(self);
             }
             return;
         }

@@ -251,9 +251,10 @@ impl NPlusOne {
     }
 }
 
-/// Seed data, data migrations, fixtures and one-off scripts run once, by hand or at
-/// deploy time, and test support code (`testing/`, `test_utils.rs`) runs in tests: a
-/// loop of queries there costs nothing worth a warning. `prisma/seed.ts`,
+/// Seed data (`seed/`, `populate/`, `populator.ts`), data migrations, fixtures and
+/// one-off scripts run once, by hand or at deploy time; test support code (`testing/`,
+/// `test_utils.rs`) runs in tests and examples (`examples/`, `example-plugins/`) are not
+/// the product: a loop of queries there costs nothing worth a warning. `prisma/seed.ts`,
 /// `src/migrations/1700-backfill.ts`, `users.seed.ts`, `sql_migrations.rs`,
 /// `packages/dev/scripts/import.ts`, `bin/backfill.js` (but not Rust's `src/bin/`, which
 /// holds the program's own binaries).
@@ -263,6 +264,8 @@ fn is_one_off_script(path: &str) -> bool {
     let dirs: Vec<String> = components.map(|dir| dir.to_ascii_lowercase()).collect();
     let in_dir = dirs.iter().enumerate().any(|(i, dir)| {
         dir.starts_with("seed")
+            || dir.starts_with("populat")
+            || dir.starts_with("example")
             || dir.starts_with("migration")
             || matches!(
                 dir.as_str(),
@@ -291,6 +294,7 @@ fn is_one_off_script(path: &str) -> bool {
     in_dir
         || test_support
         || stem.starts_with("seed")
+        || stem.starts_with("populat")
         || split_words(stem)
             .iter()
             .any(|word| word.starts_with("migration"))
