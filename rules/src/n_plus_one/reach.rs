@@ -318,11 +318,19 @@ impl<'a> Reach<'a> {
 
     /// The round trip a chain makes by itself: a catalogue call that does not page.
     pub fn direct(&self, summaries: &CallSummaries, chain: &CallChain) -> Option<(Trip, usize)> {
-        let converted = to_chain(chain);
-        let (entry, len) = self.rule.data_access(Lang::Js, &converted, true)?;
-        if pages(&converted, len, &summaries.file) {
+        let found = self.inner(chain)?;
+        if pages(&to_chain(chain), found.1, &summaries.file) {
             return None;
         }
+        Some(found)
+    }
+
+    /// [`Reach::direct`] for a call inside a function the loop calls: arguments that
+    /// mention `skip` or `cursor` there are passed through (`findMany({ skip, take,
+    /// where })` with what the caller gave, often nothing), so they do not make a page.
+    fn inner(&self, chain: &CallChain) -> Option<(Trip, usize)> {
+        let converted = to_chain(chain);
+        let (entry, len) = self.rule.data_access(Lang::Js, &converted, true)?;
         let call = render_chain(&converted[..len]);
         Some((
             Trip {
@@ -388,13 +396,11 @@ impl<'a> Reach<'a> {
                         trip
                     })
                 }
-                Resolution::Rewritten(rewritten) => {
-                    self.direct(summaries, rewritten).map(|(mut trip, _)| {
-                        trip.call = shown.clone();
-                        trip
-                    })
-                }
-                Resolution::Unknown => self.direct(summaries, call).map(|(trip, _)| trip),
+                Resolution::Rewritten(rewritten) => self.inner(rewritten).map(|(mut trip, _)| {
+                    trip.call = shown.clone();
+                    trip
+                }),
+                Resolution::Unknown => self.inner(call).map(|(trip, _)| trip),
             };
             let trip = trip.map(|mut trip| {
                 if trip.hops.is_empty() {
