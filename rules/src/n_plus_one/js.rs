@@ -16,8 +16,8 @@ use super::catalogue::{Args, Seg};
 use super::reach::{Reach, Resolution};
 use super::{
     diagnostic, is_connection_name, is_drain_call, is_group_name, is_pacing_call,
-    is_retry_or_paging_header, render_chain, At, Chain, Finding, LoopSite, NPlusOne, ViaHelper,
-    SMALL_BOUND,
+    is_retry_or_paging_header, pages, render_chain, At, Chain, Finding, LoopSite, NPlusOne,
+    ViaHelper, SMALL_BOUND,
 };
 use crate::JsContext;
 
@@ -702,6 +702,10 @@ impl Visitor<'_, '_> {
         // receiver of a known client type: its catalogue entry. Otherwise the names.
         let direct = match &resolution {
             Resolution::Target(target) => {
+                // `this.loadPage(ctx, { skip: i * SIZE, take: SIZE })`: the loop pages.
+                if pages(&chain, chain.len(), self.ctx.file) {
+                    return;
+                }
                 let Some(trip) = self.reach.round_trip(target) else {
                     if self.reach.is_opaque(target) {
                         self.report_direct(
