@@ -558,7 +558,10 @@ impl Collector {
                         }
                     }
                 }
-                ClassMember::Method(method) if method.kind == MethodKind::Method => {
+                // Overload signatures have no body: the implementation is the method.
+                ClassMember::Method(method)
+                    if method.kind == MethodKind::Method && method.function.body.is_some() =>
+                {
                     let Some(name) = prop_key(&method.key) else {
                         continue;
                     };
@@ -613,6 +616,10 @@ impl Visit for Collector {
     }
 
     fn visit_fn_decl(&mut self, decl: &FnDecl) {
+        if decl.function.body.is_none() {
+            // An overload signature (or `declare function`): the implementation counts.
+            return;
+        }
         let summary = FunctionSummary {
             name_span: span(decl.ident.span),
             calls: Calls::of_function(&decl.function),
@@ -820,6 +827,22 @@ mod tests {
         assert_eq!(calls, ["Promise.all()", "db.user.findUnique()"]);
         let calls: Vec<_> = s.functions["c"].calls.iter().map(shown).collect();
         assert_eq!(calls, ["fetch()"]);
+    }
+
+    #[test]
+    fn overload_signatures_give_way_to_the_implementation() {
+        let s = summaries(
+            "export function f(a: string): void;\nexport function f(a: number): void;\nexport async function f(a) { await db.user.findMany(); }\n\
+             class C { async set(a: string): Promise<void>;\n async set(a) { await this.repo.save(a); } }\n",
+        );
+        let calls: Vec<_> = s.functions["f"].calls.iter().map(shown).collect();
+        assert_eq!(calls, ["db.user.findMany()"]);
+        let calls: Vec<_> = s.classes["C"].methods["set"]
+            .calls
+            .iter()
+            .map(shown)
+            .collect();
+        assert_eq!(calls, ["this.repo.save()"]);
     }
 
     #[test]
