@@ -498,6 +498,24 @@ fn loop_binding(left: &ForHead) -> Option<String> {
     }
 }
 
+/// `i < batches`, `i < chunkCount`, `i < chunks.length`: a `for` loop that counts groups.
+fn counts_groups(test: &Expr) -> bool {
+    match strip(test) {
+        Expr::Bin(bin) if matches!(bin.op, BinaryOp::Lt | BinaryOp::LtEq) => {
+            match strip(&bin.right) {
+                Expr::Ident(ident) => is_group_name(&ident.sym),
+                // `i < chunks.length`, not `i < batch.length` (the items of one batch).
+                Expr::Member(member) => matches!(strip(&member.obj), Expr::Ident(ident)
+                    if super::split_words(&ident.sym)
+                        .iter()
+                        .any(|word| word == "chunks" || word == "batches")),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
 /// `i += BATCH_SIZE`, `offset += chunk.length`: a `for` loop that steps over groups.
 /// `dir = path.dirname(dir)`, `node = node.parent`: a loop that walks, each step from the
 /// one before.
@@ -856,7 +874,8 @@ impl Visit for Visitor<'_, '_> {
             || stmt
                 .update
                 .as_deref()
-                .is_some_and(steps_over_groups_or_walks);
+                .is_some_and(steps_over_groups_or_walks)
+            || stmt.test.as_deref().is_some_and(counts_groups);
         let infinite = stmt.test.as_deref().is_none_or(is_true);
         let frame = self.loop_frame(header, "`for` loop", &stmt.body, bounded, infinite);
         self.in_loop(frame, &stmt.body);
