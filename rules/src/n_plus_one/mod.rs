@@ -35,20 +35,43 @@ crate::declare_rule! {
     ///   connection), sea-orm (`one`, `all`, `exec`, `insert`, … on a connection),
     ///   tokio-postgres (`client.query(&stmt, &[..])`), redis, reqwest.
     ///
-    /// A call to a function or method of the same file (or the same class or `impl`) that
-    /// itself makes such a call is reported too, at the loop's call, with a label in the
-    /// helper: `for (const t of tasks) await this.saveTask(t)`.
+    /// A call of the project's own code is followed to the round trip it reaches, in any
+    /// file, through call summaries built once per module: `this.m()` to the method of
+    /// the class, `this.users.load(id)` to the method of the class that `users` is
+    /// declared, injected (NestJS constructor parameter properties) or constructed as,
+    /// through imports and tsconfig paths, `this.store.model.post.update()` through the
+    /// fields of a class of the project, imported functions, and in Rust
+    /// `self.store.load(id)` to the method of the struct that the field `store` is (from
+    /// the crate index). The finding is at the loop's call, with a label at each call on
+    /// the way and at the round trip: `for (const o of orders) await this.users.touch(o.id)`.
+    ///
+    /// What a call is comes from its receiver, not from its method's name alone: a class
+    /// of the project decides by what its method does (a `*Repository` class over Kysely
+    /// makes Kysely queries; one over an in-memory `Map` makes none); a field typed from a
+    /// client package (`Repository<User>` from `typeorm`, `PrismaClient`, `Redis` from
+    /// `ioredis`, `pg`, Apollo and other GraphQL clients) is that client; a Rust file that
+    /// names one database crate (`sea_orm`) gets that crate's help. A data-access call
+    /// given an array of one element per iteration (`findByIds([id])`, `mget([key])`)
+    /// says to pass the whole array once.
     ///
     /// It stays silent on awaits that are not data access (timers, unknown callees); loops
-    /// bounded by a small literal (`for (let i = 0; i < 3; i++)`, `for (const k of ["a",
-    /// "b"])`, `for i in 0..3`, `while (i < 3 && !found)`); retry and polling loops (a
-    /// header that counts attempts or pages, a body that sleeps); reads that page
-    /// (`skip`, `cursor`, `offset`, `page` in the arguments); `while` loops driven by what
-    /// the query returned, where each query needs the previous one (keyset batches,
-    /// `deleted = await …` until done, walking `parentId` up a tree); infinite loops
-    /// (`while (true)`, `loop`) unless they drain a collection (`queue.shift()`,
-    /// `stack.pop()`); seed data and migrations (`seed/`, `migrations/`, `seed.ts`);
-    /// calls collected into one `Promise.all`,
+    /// that already batch (over chunks: `i += BATCH`, `i < batchCount`, `chunk(ids, 100)`,
+    /// `_.chunk`, `ids.chunks(500)`, a `chunk`/`batch` loop variable); loops bounded by a
+    /// few items written in the code, directly or through a `const` (`for (let i = 0; i <
+    /// 3; i++)`, `for (const k of KINDS)`, `Object.entries(DEFAULTS)`, `for i in 0..3`,
+    /// `while (i < MAX_TRIES && !found)`); retry and polling loops (a header that counts
+    /// attempts or pages, a body that sleeps); loops that stop at the first hit (`if
+    /// (user) return user;`, `if (res.ok) break;`) or walk (`dir = parentOf(dir)`); calls
+    /// on each of a few connections (`for (const db of databases) db.query(..)`); round
+    /// trips made only when a lookup in memory missed (`if (cached) … else await …`, `if
+    /// (seen.has(k)) continue;`); reads that page (`skip`, `cursor`, `offset`, `page` in
+    /// the loop's own call); `while` loops driven by what the query returned, where each
+    /// query needs the previous one (keyset batches, `deleted = await …` until done,
+    /// walking `parentId` up a tree); infinite loops (`while (true)`, `loop`) unless they
+    /// drain a collection (`queue.shift()`, `stack.pop()`); code that runs once or is not
+    /// the product (seed data, `populate/`, migrations, `scripts/`, `bin/`, `*.seed.ts`,
+    /// `*_migrations.rs`, test support such as `testing/` and `test_utils.rs`, examples;
+    /// see Options); calls collected into one `Promise.all` (also spread into one array),
     /// `$transaction([...])`, `join_all` or `buffer_unordered` (these can get an `info`
     /// suggestion, see Options); channel and stream consumption (`while let Some(x) =
     /// rx.recv().await`); test code; and lines with a suppression comment.
@@ -112,6 +135,8 @@ crate::declare_rule! {
     /// # Report calls that are already collected into one `Promise.all` or `$transaction`
     /// # (N concurrent queries) as `info` suggestions to batch them into one query.
     /// suggest-batching = false
+    /// # Also check code that runs once: seed data, migrations, one-off scripts.
+    /// check-one-off-scripts = false
     /// ```
     /// A call pattern matches a call's receiver chain from its root, one segment per `.`:
     /// `this.prisma.task.create()` is `this . prisma . task . create()`. A segment is a name
