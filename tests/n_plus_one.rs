@@ -54,7 +54,7 @@ fn labels(diagnostic: &Value) -> Vec<(String, u64, String)> {
 #[test]
 fn a_round_trip_two_calls_down_in_another_file_is_labelled_at_each_call() {
     let found = diagnostics("nest-services", "src/orders/orders.service.ts");
-    let touch = at(&found, 26);
+    let touch = at(&found, 28);
     assert_eq!(
         touch["message"],
         "`this.users.touch` makes a TypeORM query (`this.repo.findOne`, 2 calls down) on every iteration of the `for…of` loop: N+1 queries"
@@ -64,7 +64,7 @@ fn a_round_trip_two_calls_down_in_another_file_is_labelled_at_each_call() {
         [
             (
                 "src/orders/orders.service.ts".to_string(),
-                25,
+                27,
                 "for each item of this loop".to_string()
             ),
             (
@@ -79,7 +79,7 @@ fn a_round_trip_two_calls_down_in_another_file_is_labelled_at_each_call() {
             ),
         ]
     );
-    let push = at(&found, 29);
+    let push = at(&found, 31);
     assert_eq!(
         labels(push)[1..],
         [
@@ -102,7 +102,7 @@ fn the_library_comes_from_the_receiver() {
     let found = diagnostics("nest-services", "src/orders/orders.service.ts");
     // A repository class of the project over Kysely is Kysely, though `update` on a
     // `*Repository` reads as TypeORM by its name.
-    let kysely = at(&found, 30);
+    let kysely = at(&found, 32);
     assert!(
         kysely["message"]
             .as_str()
@@ -112,13 +112,13 @@ fn the_library_comes_from_the_receiver() {
     );
     assert!(kysely["help"].as_str().unwrap().contains("'in', ids"));
     // A field typed `PrismaClient`, behind a class of the project and a tsconfig alias.
-    let prisma = at(&found, 27);
+    let prisma = at(&found, 29);
     assert!(prisma["message"]
         .as_str()
         .unwrap()
         .contains("makes a Prisma query"));
     // A field typed with Apollo's client: GraphQL, not SQL.
-    let graphql = at(&found, 33);
+    let graphql = at(&found, 35);
     assert!(graphql["message"]
         .as_str()
         .unwrap()
@@ -140,7 +140,7 @@ fn the_library_comes_from_the_receiver() {
 #[test]
 fn an_array_of_one_item_per_iteration_says_to_pass_the_whole_array() {
     let found = diagnostics("nest-services", "src/orders/orders.service.ts");
-    let by_ids = at(&found, 31);
+    let by_ids = at(&found, 33);
     assert!(by_ids["message"]
         .as_str()
         .unwrap()
@@ -149,8 +149,15 @@ fn an_array_of_one_item_per_iteration_says_to_pass_the_whole_array() {
         .as_str()
         .unwrap()
         .starts_with("pass the whole array to one `this.users.findByIds` call before the loop"));
-    let plain = at(&found, 26);
+    let plain = at(&found, 28);
     assert!(!plain["help"].as_str().unwrap().contains("whole array"));
+    // SQL parameters are an array too, but not of the items.
+    let sql = at(&found, 41);
+    assert!(
+        sql["message"].as_str().unwrap().contains("SQL client"),
+        "{sql:#}"
+    );
+    assert!(!sql["help"].as_str().unwrap().contains("whole array"));
 }
 
 #[test]

@@ -30,7 +30,7 @@ pub struct ArgShape {
     pub first_is_str: bool,
     /// There is a first argument and it is not an object, array or function literal.
     pub first_is_sql: bool,
-    /// Some argument is an array literal of exactly one element (`findByIds([id])`).
+    /// The first argument is an array literal of exactly one element (`findByIds([id])`).
     pub array_of_one: bool,
 }
 
@@ -181,11 +181,10 @@ fn arg_shape(args: &[ExprOrSpread]) -> ArgShape {
                 Expr::Object(_) | Expr::Array(_) | Expr::Arrow(_) | Expr::Fn(_)
             )
         }),
-        array_of_one: args.iter().any(|arg| {
-            matches!(strip(&arg.expr), Expr::Array(array)
-                if array.elems.len() == 1
-                    && array.elems[0].as_ref().is_some_and(|e| e.spread.is_none()))
-        }),
+        // The first argument only: `query(sql, [id])` passes SQL parameters.
+        array_of_one: matches!(first, Some(Expr::Array(array))
+            if array.elems.len() == 1
+                && array.elems[0].as_ref().is_some_and(|e| e.spread.is_none())),
     }
 }
 

@@ -498,7 +498,7 @@ pub struct Args {
     pub conn: bool,
     /// The second argument is a parameter slice `&[..]`.
     pub params: bool,
-    /// Some argument is an array literal of one element (`findByIds([id])`).
+    /// TS/JS: the first argument is an array literal of one element (`findByIds([id])`).
     pub array_of_one: bool,
 }
 

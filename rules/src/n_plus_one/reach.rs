@@ -40,6 +40,9 @@ pub(super) struct Trip {
     pub hops: Vec<Hop>,
 }
 
+/// A function or method by its file, class and name.
+type TargetKey = (PathBuf, Option<String>, String);
+
 /// A function or method of some module.
 #[derive(Clone)]
 pub(super) struct Target {
@@ -49,7 +52,7 @@ pub(super) struct Target {
 }
 
 impl Target {
-    fn key(&self) -> (PathBuf, Option<String>, String) {
+    fn key(&self) -> TargetKey {
         (
             self.summaries.file.path.clone(),
             self.class.clone(),
@@ -110,7 +113,7 @@ pub(super) struct Reach<'a> {
     rule: &'a NPlusOne,
     project: &'a Project,
     resolvers: std::cell::OnceCell<Arc<Resolvers>>,
-    memo: RefCell<HashMap<(PathBuf, Option<String>, String), Option<Trip>>>,
+    memo: RefCell<HashMap<TargetKey, Option<Trip>>>,
 }
 
 impl<'a> Reach<'a> {
@@ -350,11 +353,7 @@ impl<'a> Reach<'a> {
     }
 
     /// The trip, and whether the search was cut short by a cycle.
-    fn round_trip_at(
-        &self,
-        target: &Target,
-        path: &mut Vec<(PathBuf, Option<String>, String)>,
-    ) -> (Option<Trip>, bool) {
+    fn round_trip_at(&self, target: &Target, path: &mut Vec<TargetKey>) -> (Option<Trip>, bool) {
         let key = target.key();
         if let Some(known) = self.memo.borrow().get(&key) {
             return (known.clone(), false);

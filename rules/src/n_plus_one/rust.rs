@@ -152,13 +152,8 @@ fn args_of(list: Option<ast::ArgList>, fallback: Span) -> (Args, Span) {
             )
         }),
         conn: args.len() == 1 && is_conn_like(&args[0].syntax().text().to_string()),
-        array_of_one: args.iter().any(|arg| {
-            let inner = match arg {
-                ast::Expr::RefExpr(reference) => reference.expr(),
-                other => Some(other.clone()),
-            };
-            matches!(inner, Some(ast::Expr::ArrayExpr(array)) if array.exprs().count() == 1 && array.semicolon_token().is_none())
-        }),
+        // Not said in Rust: `&[id]` is as often a parameter list (`query(&stmt, &[id])`).
+        array_of_one: false,
         params: args.get(1).is_some_and(|second| {
             let text = prodlint_rust::compact_text(second.syntax());
             text.starts_with("&[")
@@ -798,7 +793,7 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
                     site: Some(site),
                     helper: None,
                     batched: None,
-                    array_of_one: seg.args.array_of_one,
+                    array_of_one: false,
                 }
             }
             (None, Some((shown, access, hops))) => {
@@ -814,7 +809,7 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
                         hops,
                     }),
                     batched: None,
-                    array_of_one: seg.args.array_of_one,
+                    array_of_one: false,
                 }
             }
             (None, None) => continue,
