@@ -276,8 +276,8 @@ impl NPlusOne {
     }
 }
 
-/// Seed data (`seed/`, `populate/`, `populator.ts`), data migrations, fixtures and
-/// one-off scripts run once, by hand or at deploy time; test support code (`testing/`,
+/// Seed data (`seed/`, `populate/`, `populator.ts`), data migrations and one-off scripts
+/// run once, by hand or at deploy time; test support code (`testing/`,
 /// `test_utils.rs`) runs in tests and examples (`examples/`, `example-plugins/`) are not
 /// the product: a loop of queries there costs nothing worth a warning. `prisma/seed.ts`,
 /// `src/migrations/1700-backfill.ts`, `users.seed.ts`, `sql_migrations.rs`,
@@ -294,13 +294,7 @@ fn is_one_off_script(path: &str) -> bool {
             || dir.starts_with("migration")
             || matches!(
                 dir.as_str(),
-                "migrate"
-                    | "scripts"
-                    | "script"
-                    | "fixtures"
-                    | "testing"
-                    | "test-utils"
-                    | "test_utils"
+                "migrate" | "scripts" | "script" | "testing" | "test-utils" | "test_utils"
             )
             || (dir == "bin" && (i == 0 || dirs[i - 1] != "src"))
     });
