@@ -17,6 +17,7 @@ use swc_ecma_parser::{EsSyntax, Parser, Syntax, TsSyntax};
 pub mod ambient_modules;
 pub mod auto_imports;
 pub mod binding_use;
+pub mod call_summary;
 pub mod graph;
 mod module_info;
 pub mod resolve;

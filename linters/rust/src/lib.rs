@@ -10,6 +10,7 @@ pub use ra_ap_syntax;
 pub mod auto_traits;
 pub mod crate_index;
 pub mod deps;
+pub mod method_bodies;
 pub mod std_api;
 pub mod types;
 

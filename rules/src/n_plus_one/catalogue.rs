@@ -113,7 +113,7 @@ const SETS: &[(&str, &str)] = &[
     ),
     (
         "redis_op",
-        "get|set|setex|setnx|del|exists|expire|ttl|incr|incrby|decr|hget|hset|hgetall|hmget|hmset|hdel|hincrby|sadd|srem|smembers|sismember|zadd|zrem|zscore|zrange|zrangebyscore|lpush|rpush|lpop|rpop|lrange|getdel|getex|sendCommand",
+        "get|set|setex|setnx|psetex|del|unlink|exists|expire|pexpire|ttl|incr|incrby|decr|hget|hset|hgetall|hmget|hmset|hdel|hincrby|hkeys|hvals|hlen|hexists|sadd|srem|smembers|sismember|scard|zadd|zrem|zscore|zincrby|zrank|zcard|zcount|zrange|zrevrange|zrangebyscore|zrevrangebyscore|lpush|rpush|lpop|rpop|lrange|llen|lindex|lrem|getdel|getex|mget|mset|sendCommand",
     ),
     ("http_verb", "get|post|put|patch|delete|head|options|request"),
     (
@@ -286,6 +286,14 @@ pub const CATALOGUE: &[EntryDef] = &[
         help: "send the commands in one round trip: `mget`/`hmget`, or a `pipeline()`/`multi()` executed once after the loop",
         blocking: false,
     },
+    // ---- GraphQL (a client known by its type) ----------------------------------------
+    EntryDef {
+        lang: Lang::Js,
+        library: "GraphQL",
+        pattern: "**.graphqlClient.query|mutate|request|rawRequest()",
+        help: "ask for all the items in one query (`nodes(ids: $ids)` or a list field with an `in` filter), or batch the requests with a DataLoader",
+        blocking: false,
+    },
     // ---- HTTP -------------------------------------------------------------------------
     EntryDef {
         lang: Lang::Js,
@@ -386,6 +394,52 @@ pub const CATALOGUE: &[EntryDef] = &[
     },
 ];
 
+/// The Rust libraries of the catalogue by the crates that provide them, with the help
+/// for a raw statement sent through them.
+const RUST_CRATES: &[(&str, &str, &str)] = &[
+    ("sqlx", "sqlx", "one query for all the keys: `WHERE id = ANY($1)` with `.bind(&ids)` (a slice binds as a Postgres array); for inserts, `UNNEST($1::int[], $2::text[])` or `QueryBuilder::push_values`"),
+    ("sea_orm", "sea-orm", "one statement for all the keys: `Statement::from_sql_and_values` with `WHERE id = ANY($1)` (or `.filter(Column::Id.is_in(ids))` on the entity), and `Entity::insert_many(models)` for inserts"),
+    ("diesel", "diesel", "one query for all the keys: `.filter(id.eq_any(&ids))`, or `insert_into(table).values(&rows)` with a slice"),
+    ("diesel_async", "diesel", "one query for all the keys: `.filter(id.eq_any(&ids))`, or `insert_into(table).values(&rows)` with a slice"),
+    ("tokio_postgres", "tokio-postgres", "one statement for all the keys: `WHERE id = ANY($1)` with `&[&ids]` as the parameters"),
+    ("postgres", "tokio-postgres", "one statement for all the keys: `WHERE id = ANY($1)` with `&[&ids]` as the parameters"),
+    ("deadpool_postgres", "tokio-postgres", "one statement for all the keys: `WHERE id = ANY($1)` with `&[&ids]` as the parameters"),
+    ("bb8_postgres", "tokio-postgres", "one statement for all the keys: `WHERE id = ANY($1)` with `&[&ids]` as the parameters"),
+];
+
+/// The catalogue library a crate provides (`sea_orm` → sea-orm).
+pub fn library_of_crate(name: &str) -> Option<&'static str> {
+    RUST_CRATES
+        .iter()
+        .find(|(krate, _, _)| *krate == name)
+        .map(|(_, library, _)| *library)
+}
+
+/// The library a Rust data-access call belongs to, from the crates its file names: the
+/// call shapes overlap (`execute` on a connection is tokio-postgres, sqlx, diesel and
+/// sea-orm alike), so a file that names exactly one database crate, and not the one the
+/// call's shape suggests, is that crate's call. Returns the library and its help.
+pub fn rust_library_in_file(
+    entry: &Entry,
+    crates: &std::collections::HashSet<String>,
+) -> (String, String) {
+    let named: std::collections::BTreeSet<&str> = crates
+        .iter()
+        .filter_map(|name| library_of_crate(name))
+        .collect();
+    let is_database = |library: &str| RUST_CRATES.iter().any(|(_, l, _)| *l == library);
+    if is_database(&entry.library) && !named.contains(entry.library.as_str()) && named.len() == 1 {
+        let library = *named.iter().next().expect("one library");
+        let help = RUST_CRATES
+            .iter()
+            .find(|(_, l, _)| *l == library)
+            .map(|(_, _, help)| *help)
+            .expect("a library of the table");
+        return (library.to_string(), help.to_string());
+    }
+    (entry.library.clone(), entry.help.clone())
+}
+
 /// Names that look like models but are JavaScript or Rust built-ins.
 const BUILTINS: &[&str] = &[
     "Object",
@@ -444,6 +498,8 @@ pub struct Args {
     pub conn: bool,
     /// The second argument is a parameter slice `&[..]`.
     pub params: bool,
+    /// TS/JS: the first argument is an array literal of one element (`findByIds([id])`).
+    pub array_of_one: bool,
 }
 
 /// One segment of a call chain.

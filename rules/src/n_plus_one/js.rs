@@ -1,26 +1,25 @@
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use prodlint_core::{Diagnostic, Span};
 use prodlint_js::ast::*;
 use prodlint_js::span;
 use prodlint_js::visit::{Visit, VisitWith};
 
-use super::catalogue::{Args, Lang, Seg};
+use prodlint_js::call_summary::{
+    is_hit_that_leaves, is_sync_lookup, lookup_test, member_prop, strip, unwrap_observable,
+    CallChain, CallSummaries, LookupTest,
+};
+use swc_common::Spanned;
+
+use super::catalogue::{Args, Seg};
+use super::reach::{Reach, Resolution};
 use super::{
-    diagnostic, is_drain_call, is_pacing_call, is_retry_or_paging_header, pages, render_chain,
-    Access, At, Chain, Finding, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
+    diagnostic, is_connection_name, is_drain_call, is_group_name, is_pacing_call,
+    is_retry_or_paging_header, pages, render_chain, At, Chain, Finding, LoopSite, NPlusOne,
+    ViaHelper, SMALL_BOUND,
 };
 use crate::JsContext;
-
-impl At {
-    fn new(expr: Span, args: Span) -> At {
-        At {
-            expr,
-            args,
-            name: expr.start,
-        }
-    }
-}
 
 /// Array methods whose async callback runs once per element.
 const ARRAY_METHODS: &[&str] = &[
@@ -60,313 +59,49 @@ fn is_batch_callee(callee: &Callee) -> bool {
     }
 }
 
-fn member_prop(prop: &MemberProp) -> Option<String> {
-    match prop {
-        MemberProp::Ident(ident) => Some(ident.sym.to_string()),
-        MemberProp::Computed(computed) => match &*computed.expr {
-            Expr::Lit(Lit::Str(s)) => Some(s.value.to_atom_lossy().to_string()),
-            _ => None,
-        },
-        MemberProp::PrivateName(private) => Some(format!("#{}", private.name)),
-    }
+/// A call chain of the front end, in the catalogue's terms.
+pub(super) fn to_chain(chain: &CallChain) -> Chain {
+    chain
+        .iter()
+        .map(|seg| Seg {
+            name: seg.name.clone(),
+            call: seg.call,
+            args: Args {
+                first_is_str: seg.args.first_is_str,
+                first_is_sql: seg.args.first_is_sql,
+                array_of_one: seg.args.array_of_one,
+                ..Args::default()
+            },
+            at: At {
+                expr: seg.expr,
+                args: seg.args_span,
+                name: seg.name_start,
+            },
+        })
+        .collect()
 }
 
-fn strip(expr: &Expr) -> &Expr {
-    match expr {
-        Expr::Paren(paren) => strip(&paren.expr),
-        Expr::TsNonNull(e) => strip(&e.expr),
-        Expr::TsAs(e) => strip(&e.expr),
-        Expr::TsSatisfies(e) => strip(&e.expr),
-        Expr::TsTypeAssertion(e) => strip(&e.expr),
-        Expr::TsConstAssertion(e) => strip(&e.expr),
-        _ => expr,
-    }
-}
-
-fn args_of(args: &[ExprOrSpread], call_span: Span, callee_end: u32) -> (Args, Span) {
-    let first = args.first().map(|arg| strip(&arg.expr));
-    let info = Args {
-        first_is_str: matches!(first, Some(Expr::Lit(Lit::Str(_)) | Expr::Tpl(_))),
-        first_is_sql: first.is_some_and(|e| {
-            !matches!(
-                e,
-                Expr::Object(_) | Expr::Array(_) | Expr::Arrow(_) | Expr::Fn(_)
-            )
-        }),
-        ..Args::default()
-    };
-    (
-        info,
-        Span::new(callee_end.min(call_span.end), call_span.end),
-    )
-}
-
-/// `a.b` and `a?.b`: the chain of `a`, then `b`.
-fn member_chain(member: &MemberExpr) -> Chain {
-    let mut out = chain(&member.obj);
-    out.push(Seg {
-        name: member_prop(&member.prop).unwrap_or_else(|| "[]".into()),
-        call: false,
-        args: Args::default(),
-        at: At {
-            expr: span(member.span),
-            args: span(member.span),
-            name: span(member.prop.span()).start,
-        },
-    });
-    out
-}
-
-/// The chain of an expression: `this.prisma.task.create(…)` → `this`, `prisma`, `task`,
-/// `create()`.
-fn chain(expr: &Expr) -> Chain {
-    let expr = strip(expr);
-    let plain = |name: String, at: Span| Seg {
-        name,
-        call: false,
-        args: Args::default(),
-        at: At::new(at, at),
-    };
-    match expr {
-        Expr::Ident(ident) => vec![plain(ident.sym.to_string(), span(ident.span))],
-        Expr::This(this) => vec![plain("this".into(), span(this.span))],
-        Expr::Member(member) => member_chain(member),
-        Expr::Call(call) => call_chain(&call.callee, &call.args, span(call.span)),
-        Expr::OptChain(opt) => match &*opt.base {
-            OptChainBase::Member(member) => member_chain(member),
-            OptChainBase::Call(call) => {
-                let mut out = chain(&call.callee);
-                let (args, args_span) =
-                    args_of(&call.args, span(call.span), span(call.callee.span()).end);
-                mark_call(&mut out, args, span(call.span), args_span);
-                out
-            }
-        },
-        Expr::TaggedTpl(tagged) => {
-            let mut out = chain(&tagged.tag);
-            let at = span(tagged.span);
-            mark_call(
-                &mut out,
-                Args {
-                    first_is_str: true,
-                    first_is_sql: true,
-                    ..Args::default()
-                },
-                at,
-                span(tagged.tpl.span),
-            );
-            out
-        }
-        Expr::Await(await_expr) => chain(&await_expr.arg),
-        _ => vec![plain("?".into(), span(expr.span()))],
-    }
-}
-
-fn call_chain(callee: &Callee, args: &[ExprOrSpread], call_span: Span) -> Chain {
-    let Callee::Expr(callee) = callee else {
-        return vec![Seg {
-            name: "?".into(),
-            call: true,
-            args: Args::default(),
-            at: At::new(call_span, call_span),
-        }];
-    };
-    let mut out = chain(callee);
-    let (info, args_span) = args_of(args, call_span, span(callee.span()).end);
-    mark_call(&mut out, info, call_span, args_span);
-    out
-}
-
-fn mark_call(chain: &mut Chain, args: Args, call_span: Span, args_span: Span) {
-    if let Some(last) = chain.last_mut() {
-        if last.call {
-            // `f()()`: a call of a call's result.
-            chain.push(Seg {
-                name: "?".into(),
-                call: true,
-                args,
-                at: At::new(call_span, args_span),
-            });
-            return;
-        }
-        last.call = true;
-        last.args = args;
-        last.at = At {
-            expr: call_span,
-            args: args_span,
-            name: last.at.name,
-        };
-    }
-}
-
-use swc_common::Spanned;
-
-/// `firstValueFrom(this.http.get(url))`: the observable inside is what runs.
-fn unwrap_observable(expr: &Expr) -> &Expr {
-    if let Expr::Call(call) = strip(expr) {
-        if let Callee::Expr(callee) = &call.callee {
-            if let Expr::Ident(ident) = &**callee {
-                if matches!(&*ident.sym, "firstValueFrom" | "lastValueFrom") {
-                    if let Some(arg) = call.args.first() {
-                        return strip(&arg.expr);
-                    }
-                }
-            }
-        }
-    }
-    strip(expr)
-}
-
-/// Functions and methods of the file that make a data-access call themselves.
+/// Collects the names of arrays that are handed to `Promise.all`, and small constants.
 #[derive(Default)]
-struct Helpers {
-    /// By function name; `None` when two functions share the name.
-    functions: HashMap<String, Option<Access>>,
-    /// By the class's span start, then method name.
-    methods: HashMap<u32, HashMap<String, Access>>,
-}
-
-/// Finds the data-access calls a function body makes directly: awaited, returned, or the
-/// body of an arrow function. Nested functions are their own.
-struct AccessFinder<'a> {
-    rule: &'a NPlusOne,
-    found: Option<Access>,
-}
-
-impl AccessFinder<'_> {
-    fn consider(&mut self, expr: &Expr) {
-        if self.found.is_some() {
-            return;
-        }
-        let chain = chain(unwrap_observable(expr));
-        if let Some((entry, len)) = self.rule.data_access(Lang::Js, &chain, true) {
-            self.found = Some(Access {
-                span: chain[len - 1].at.expr,
-                call: render_chain(&chain[..len]),
-                library: entry.library.clone(),
-                help: entry.help.clone(),
-            });
-        }
-    }
-
-    fn body(rule: &NPlusOne, params: &[Pat], body: &ArrowFunctionBody) -> Option<Access> {
-        let mut finder = AccessFinder { rule, found: None };
-        params.visit_with(&mut finder);
-        match body {
-            ArrowFunctionBody::FunctionBody(block) => block.visit_with(&mut finder),
-            ArrowFunctionBody::Expr(expr) => {
-                finder.consider(expr);
-                expr.visit_with(&mut finder);
-            }
-        }
-        finder.found
-    }
-
-    fn function(rule: &NPlusOne, function: &Function) -> Option<Access> {
-        let mut finder = AccessFinder { rule, found: None };
-        function.body.visit_with(&mut finder);
-        finder.found
-    }
-}
-
-impl Visit for AccessFinder<'_> {
-    fn visit_function(&mut self, _: &Function) {}
-    fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
-    fn visit_class(&mut self, _: &Class) {}
-
-    fn visit_await_expr(&mut self, expr: &AwaitExpr) {
-        self.consider(&expr.arg);
-        expr.visit_children_with(self);
-    }
-
-    fn visit_return_stmt(&mut self, stmt: &ReturnStmt) {
-        if let Some(arg) = &stmt.arg {
-            self.consider(arg);
-        }
-        stmt.visit_children_with(self);
-    }
-}
-
-/// Collects the helpers, and the names of arrays that are handed to `Promise.all`.
-struct Collector<'a> {
-    rule: &'a NPlusOne,
-    helpers: Helpers,
+struct Collector {
     batched_names: HashSet<String>,
+    /// `const` names bound to a few items written in the code (`const KINDS = ["a",
+    /// "b"]`, `const DEFAULTS = { .. }`) or to a small number (`const MAX_TRIES = 3`).
+    small_consts: HashSet<String>,
 }
 
-impl Collector<'_> {
-    fn add_function(&mut self, name: String, access: Option<Access>) {
-        use std::collections::hash_map::Entry;
-        match self.helpers.functions.entry(name) {
-            Entry::Occupied(mut slot) => {
-                slot.insert(None);
-            }
-            Entry::Vacant(slot) => {
-                slot.insert(access);
-            }
-        }
-    }
-}
-
-impl Visit for Collector<'_> {
-    fn visit_fn_decl(&mut self, decl: &FnDecl) {
-        let access = AccessFinder::function(self.rule, &decl.function);
-        self.add_function(decl.ident.sym.to_string(), access);
-        decl.visit_children_with(self);
-    }
-
-    fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
-        if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) {
-            let access = match strip(init) {
-                Expr::Arrow(arrow) => {
-                    Some(AccessFinder::body(self.rule, &arrow.params, &arrow.body))
-                }
-                Expr::Fn(function) => Some(AccessFinder::function(self.rule, &function.function)),
-                _ => None,
-            };
-            if let Some(access) = access {
-                self.add_function(name.id.sym.to_string(), access);
-            }
-        }
-        declarator.visit_children_with(self);
-    }
-
-    fn visit_class(&mut self, class: &Class) {
-        let mut methods = HashMap::new();
-        for member in &class.body {
-            let (name, access) = match member {
-                ClassMember::Method(method) => {
-                    let name = match &method.key {
-                        PropName::Ident(ident) => ident.sym.to_string(),
-                        _ => continue,
-                    };
-                    (name, AccessFinder::function(self.rule, &method.function))
-                }
-                ClassMember::PrivateMethod(method) => (
-                    format!("#{}", method.key.name),
-                    AccessFinder::function(self.rule, &method.function),
-                ),
-                ClassMember::ClassProp(prop) => {
-                    let name = match &prop.key {
-                        PropName::Ident(ident) => ident.sym.to_string(),
-                        _ => continue,
-                    };
-                    match prop.value.as_deref().map(strip) {
-                        Some(Expr::Arrow(arrow)) => (
-                            name,
-                            AccessFinder::body(self.rule, &arrow.params, &arrow.body),
-                        ),
-                        _ => continue,
+impl Visit for Collector {
+    fn visit_var_decl(&mut self, decl: &VarDecl) {
+        if decl.kind == VarDeclKind::Const {
+            for declarator in &decl.decls {
+                if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) {
+                    if is_small_literal(init) {
+                        self.small_consts.insert(name.id.sym.to_string());
                     }
                 }
-                _ => continue,
-            };
-            if let Some(access) = access {
-                methods.insert(name, access);
             }
         }
-        self.helpers.methods.insert(span(class.span).start, methods);
-        class.visit_children_with(self);
+        decl.visit_children_with(self);
     }
 
     fn visit_call_expr(&mut self, call: &CallExpr) {
@@ -387,46 +122,69 @@ struct Frame {
     site: LoopSite,
     /// Bounded by a small literal, a retry, polling or paging loop, or paced on purpose.
     silent: bool,
+    /// The loop's variable when it is a connection or database (`for (const db of
+    /// databases)`): calls on it go to a different server each time.
+    per_connection: Option<String>,
 }
 
 struct Visitor<'a, 'c> {
     rule: &'a NPlusOne,
     ctx: &'a JsContext<'c>,
     out: &'a mut Vec<Diagnostic>,
-    helpers: &'a Helpers,
+    reach: &'a Reach<'a>,
+    summaries: &'a Arc<CallSummaries>,
+    /// Class names by where their body starts.
+    class_names: &'a HashMap<u32, String>,
     batched_names: &'a HashSet<String>,
+    small_consts: &'a HashSet<String>,
     /// The loops around the code being visited, in this function.
     frames: Vec<Frame>,
     /// Inside a callback whose calls are collected by `Promise.all` or `$transaction`.
     batched: Option<Span>,
     /// The returns of the function being visited are what a per-item callback yields.
     returns_count: bool,
-    /// The classes around, by their span start.
-    classes: Vec<u32>,
+    /// The classes around, by name (`None`: a class without one).
+    classes: Vec<Option<String>>,
     /// Set just before visiting a `.map(..)` call that a batch collects.
     batch_call: Option<(Span, Span)>,
     reported: HashSet<Span>,
+    /// Names bound to a synchronous lookup (`const cached = this.map.get(key)`).
+    lookups: HashSet<String>,
+    /// Inside the branch taken when such a lookup missed: the round trip there runs only
+    /// on a miss, the loop is memoized.
+    cache_misses: usize,
 }
 
 pub(super) fn check(rule: &NPlusOne, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
-    let mut collector = Collector {
-        rule,
-        helpers: Helpers::default(),
-        batched_names: HashSet::new(),
-    };
+    let mut collector = Collector::default();
     ctx.parsed.program.visit_with(&mut collector);
+    let summaries = Arc::new(CallSummaries::of_program(
+        Arc::clone(ctx.file),
+        &ctx.parsed.program,
+    ));
+    let class_names: HashMap<u32, String> = summaries
+        .classes
+        .values()
+        .map(|class| (class.span.start, class.name.clone()))
+        .collect();
+    let reach = Reach::new(rule, ctx.project);
     let mut visitor = Visitor {
         rule,
         ctx,
         out,
-        helpers: &collector.helpers,
+        reach: &reach,
+        summaries: &summaries,
+        class_names: &class_names,
         batched_names: &collector.batched_names,
+        small_consts: &collector.small_consts,
         frames: Vec::new(),
         batched: None,
         returns_count: false,
         classes: Vec::new(),
         batch_call: None,
         reported: HashSet::new(),
+        lookups: HashSet::new(),
+        cache_misses: 0,
     };
     ctx.parsed.program.visit_with(&mut visitor);
 }
@@ -497,6 +255,9 @@ struct Dependence {
     tests: HashSet<String>,
     tainted: HashSet<String>,
     dependent: bool,
+    /// The body returns or breaks when what it awaited says so (`if (found) return
+    /// found;`): a search or fail-over that stops at the first hit.
+    stops_on_hit: bool,
 }
 
 impl Dependence {
@@ -518,6 +279,18 @@ impl Dependence {
 }
 
 impl Visit for Dependence {
+    fn visit_if_stmt(&mut self, stmt: &IfStmt) {
+        stmt.test.visit_with(self);
+        if !is_negative_test(&stmt.test)
+            && self.is_tainted(&names(&*stmt.test))
+            && leaves_loop(&stmt.cons)
+        {
+            self.stops_on_hit = true;
+        }
+        stmt.cons.visit_with(self);
+        stmt.alt.visit_with(self);
+    }
+
     fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
         declarator.visit_children_with(self);
         if let Some(init) = &declarator.init {
@@ -580,24 +353,182 @@ impl Visit for Dependence {
 
 /// See [`Dependence`].
 fn is_result_driven(test: &Expr, body: &Stmt) -> bool {
-    let mut dependence = Dependence {
-        tests: names(test).names,
-        tainted: HashSet::new(),
-        dependent: false,
-    };
-    body.visit_with(&mut dependence);
-    dependence.dependent
+    let dependence = dependence(names(test).names, body);
+    dependence.dependent || dependence.stops_on_hit
 }
 
-/// `i < 3`, `attempt <= 5 && !done`: a condition with a small literal bound.
-fn has_small_bound(test: &Expr) -> bool {
+fn dependence(tests: HashSet<String>, body: &Stmt) -> Dependence {
+    let mut dependence = Dependence {
+        tests,
+        tainted: HashSet::new(),
+        dependent: false,
+        stops_on_hit: false,
+    };
+    body.visit_with(&mut dependence);
+    dependence
+}
+
+/// A loop over items that stops at the first one whose query succeeds (see
+/// [`Dependence::stops_on_hit`]).
+fn stops_on_hit(body: &Stmt) -> bool {
+    dependence(HashSet::new(), body).stops_on_hit
+}
+
+/// `!found`, `x == null`, `x === undefined`: a test for a miss, not a hit.
+fn is_negative_test(test: &Expr) -> bool {
+    match strip(test) {
+        Expr::Unary(unary) => unary.op == UnaryOp::Bang,
+        Expr::Bin(bin) => {
+            let nullish = |e: &Expr| {
+                matches!(strip(e), Expr::Lit(Lit::Null(_)))
+                    || matches!(strip(e), Expr::Ident(i) if &*i.sym == "undefined")
+            };
+            matches!(bin.op, BinaryOp::EqEq | BinaryOp::EqEqEq)
+                && (nullish(&bin.left) || nullish(&bin.right))
+                || bin.op == BinaryOp::LogicalOr
+                    && (is_negative_test(&bin.left) || is_negative_test(&bin.right))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a statement returns or breaks out of the loop (not out of a nested loop or
+/// function).
+fn leaves_loop(stmt: &Stmt) -> bool {
+    struct Leaves(bool);
+    impl Visit for Leaves {
+        fn visit_function(&mut self, _: &Function) {}
+        fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+        fn visit_for_stmt(&mut self, _: &ForStmt) {}
+        fn visit_for_of_stmt(&mut self, _: &ForOfStmt) {}
+        fn visit_for_in_stmt(&mut self, _: &ForInStmt) {}
+        fn visit_while_stmt(&mut self, _: &WhileStmt) {}
+        fn visit_do_while_stmt(&mut self, _: &DoWhileStmt) {}
+        fn visit_switch_stmt(&mut self, stmt: &SwitchStmt) {
+            // `break` there leaves the switch; a `return` still leaves the loop.
+            struct Returns(bool);
+            impl Visit for Returns {
+                fn visit_function(&mut self, _: &Function) {}
+                fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+                fn visit_return_stmt(&mut self, _: &ReturnStmt) {
+                    self.0 = true;
+                }
+            }
+            let mut returns = Returns(false);
+            stmt.visit_with(&mut returns);
+            self.0 |= returns.0;
+        }
+        fn visit_return_stmt(&mut self, _: &ReturnStmt) {
+            self.0 = true;
+        }
+        fn visit_break_stmt(&mut self, _: &BreakStmt) {
+            self.0 = true;
+        }
+    }
+    let mut leaves = Leaves(false);
+    stmt.visit_with(&mut leaves);
+    leaves.0
+}
+
+/// `i < 3`, `attempt <= MAX_TRIES && !done`: a condition with a small bound written in
+/// the code.
+fn has_small_bound(test: &Expr, consts: &HashSet<String>) -> bool {
+    let small = |e: &Expr| {
+        small_number(e) || matches!(strip(e), Expr::Ident(i) if consts.contains(&*i.sym))
+    };
     match strip(test) {
         Expr::Bin(bin) => match bin.op {
-            BinaryOp::Lt | BinaryOp::LtEq => small_number(&bin.right),
-            BinaryOp::Gt | BinaryOp::GtEq => small_number(&bin.left),
-            BinaryOp::LogicalAnd => has_small_bound(&bin.left) || has_small_bound(&bin.right),
+            BinaryOp::Lt | BinaryOp::LtEq => small(&bin.right),
+            BinaryOp::Gt | BinaryOp::GtEq => small(&bin.left),
+            BinaryOp::LogicalAnd => {
+                has_small_bound(&bin.left, consts) || has_small_bound(&bin.right, consts)
+            }
             _ => false,
         },
+        _ => false,
+    }
+}
+
+/// A few items or a small number written in the code: `["a", "b"]`, `{ a: 1, b: 2 }`, `3`.
+fn is_small_literal(expr: &Expr) -> bool {
+    match strip(expr) {
+        Expr::Array(array) => {
+            (array.elems.len() as f64) <= SMALL_BOUND
+                && array.elems.iter().flatten().all(|e| e.spread.is_none())
+        }
+        Expr::Object(object) => {
+            (object.props.len() as f64) <= SMALL_BOUND
+                && object
+                    .props
+                    .iter()
+                    .all(|p| matches!(p, PropOrSpread::Prop(_)))
+        }
+        other => small_number(other),
+    }
+}
+
+/// The name of a callback's first parameter: `(chunk) => …`, `async function (db) {…}`.
+fn callback_param(callback: &Expr) -> Option<String> {
+    let pat = match strip(callback) {
+        Expr::Arrow(arrow) => arrow.params.first(),
+        Expr::Fn(function) => function.function.params.first().map(|p| &p.pat),
+        _ => None,
+    }?;
+    match pat {
+        Pat::Ident(ident) => Some(ident.id.sym.to_string()),
+        _ => None,
+    }
+}
+
+/// The single name a `for…of`/`for…in` declares: `const chunk` in `for (const chunk of …)`.
+fn loop_binding(left: &ForHead) -> Option<String> {
+    match left {
+        ForHead::VarDecl(decl) => match decl.decls.as_slice() {
+            [declarator] => match &declarator.name {
+                Pat::Ident(ident) => Some(ident.id.sym.to_string()),
+                _ => None,
+            },
+            _ => None,
+        },
+        ForHead::Pat(pat) => match &**pat {
+            Pat::Ident(ident) => Some(ident.id.sym.to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `i < batches`, `i < chunkCount`, `i < chunks.length`: a `for` loop that counts groups.
+fn counts_groups(test: &Expr) -> bool {
+    match strip(test) {
+        Expr::Bin(bin) if matches!(bin.op, BinaryOp::Lt | BinaryOp::LtEq) => {
+            match strip(&bin.right) {
+                Expr::Ident(ident) => is_group_name(&ident.sym),
+                // `i < chunks.length`, not `i < batch.length` (the items of one batch).
+                Expr::Member(member) => matches!(strip(&member.obj), Expr::Ident(ident)
+                    if super::split_words(&ident.sym)
+                        .iter()
+                        .any(|word| word == "chunks" || word == "batches")),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// `i += BATCH_SIZE`, `offset += chunk.length`: a `for` loop that steps over groups.
+/// `dir = path.dirname(dir)`, `node = node.parent`: a loop that walks, each step from the
+/// one before.
+fn steps_over_groups_or_walks(update: &Expr) -> bool {
+    match strip(update) {
+        Expr::Assign(assign) => match assign.op {
+            AssignOp::Assign => true,
+            AssignOp::AddAssign | AssignOp::SubAssign => {
+                !matches!(strip(&assign.right), Expr::Lit(Lit::Num(n)) if n.value == 1.0)
+            }
+            _ => false,
+        },
+        Expr::Seq(seq) => seq.exprs.iter().any(|e| steps_over_groups_or_walks(e)),
         _ => false,
     }
 }
@@ -651,7 +582,39 @@ impl Visitor<'_, '_> {
                 kind: kind.to_string(),
                 unawaited_callback: false,
             },
-            silent,
+            silent: silent || stops_on_hit(body),
+            per_connection: None,
+        }
+    }
+
+    /// A few items written in the code, directly or through a `const`: `["a", "b"]`,
+    /// `KINDS`, `Object.entries(DEFAULTS)`, `Object.keys({ a, b })`.
+    fn is_few(&self, expr: &Expr) -> bool {
+        match strip(expr) {
+            Expr::Ident(ident) => self.small_consts.contains(&*ident.sym),
+            Expr::Call(call) => {
+                let object_method = matches!(&call.callee, Callee::Expr(callee)
+                    if matches!(strip(callee), Expr::Member(m)
+                        if matches!(strip(&m.obj), Expr::Ident(o) if &*o.sym == "Object")
+                            && matches!(member_prop(&m.prop).as_deref(), Some("entries" | "keys" | "values"))));
+                object_method && call.args.len() == 1 && self.is_few(&call.args[0].expr)
+            }
+            other => is_small_literal(other),
+        }
+    }
+
+    /// A loop over groups of items: `for (const chunk of chunks)`, `chunk(ids, 100)`,
+    /// `_.chunk(rows, 500)`, `batches.forEach(async (batch) => …)`.
+    fn is_groups(&self, iterable: &Expr, binding: Option<String>) -> bool {
+        if binding.as_deref().is_some_and(is_group_name) {
+            return true;
+        }
+        match strip(iterable) {
+            Expr::Ident(ident) => is_group_name(&ident.sym),
+            Expr::Call(call) => prodlint_js::call_summary::chain(&Expr::Call(call.clone()))
+                .iter()
+                .any(|seg| seg.call && is_group_name(&seg.name)),
+            _ => false,
         }
     }
 
@@ -713,6 +676,17 @@ impl Visitor<'_, '_> {
         }
     }
 
+    /// A call on the variable of a loop over connections: `db.query(..)` in
+    /// `for (const db of databases)`.
+    fn on_loop_connection(&self, chain: &Chain) -> bool {
+        let Some(root) = chain.first() else {
+            return false;
+        };
+        self.frames
+            .iter()
+            .any(|frame| frame.per_connection.as_deref() == Some(root.name.as_str()))
+    }
+
     /// The loop a call in the current position repeats in, if any.
     fn current_site(&self) -> Option<&LoopSite> {
         self.frames
@@ -724,63 +698,97 @@ impl Visitor<'_, '_> {
 
     /// An expression whose promise the loop waits for (or a batch collects).
     fn candidate(&mut self, expr: &Expr) {
+        if self.cache_misses > 0 {
+            return;
+        }
         let site = self.current_site().cloned();
         let batched = self.batched;
         if site.is_none() && (batched.is_none() || !self.rule.suggest_batching) {
             return;
         }
-        let chain = chain(unwrap_observable(expr));
-        let finding = if let Some((entry, len)) = self.rule.data_access(Lang::Js, &chain, true) {
-            let seg = &chain[len - 1];
-            if pages(&chain, len, self.ctx.file) {
+        let call_chain = prodlint_js::call_summary::chain(unwrap_observable(expr));
+        let chain = to_chain(&call_chain);
+        if self.on_loop_connection(&chain) || !chain.last().is_some_and(|seg| seg.call) {
+            return;
+        }
+        let batched = if site.is_some() { None } else { batched };
+        let class = self.classes.last().cloned().flatten();
+        let resolution = self
+            .reach
+            .resolve(self.summaries, class.as_deref(), &call_chain);
+        // A call of the project's own function or method: what it reaches decides. A
+        // receiver of a known client type: its catalogue entry. Otherwise the names.
+        let direct = match &resolution {
+            Resolution::Target(target) => {
+                // `this.loadPage(ctx, { skip: i * SIZE, take: SIZE })`: the loop pages.
+                if pages(&chain, chain.len(), self.ctx.file) {
+                    return;
+                }
+                let Some(trip) = self.reach.round_trip(target) else {
+                    if self.reach.is_opaque(target) {
+                        self.report_direct(
+                            self.reach.direct(self.summaries, &call_chain),
+                            &chain,
+                            site,
+                            batched,
+                        );
+                    }
+                    return;
+                };
+                let seg = chain.last().expect("a call has a segment");
+                let finding = Finding {
+                    span: self.primary(seg.at),
+                    call: render_chain(&chain),
+                    library: trip.library,
+                    help: trip.help,
+                    site,
+                    helper: Some(ViaHelper {
+                        call: trip.call,
+                        hops: trip.hops,
+                    }),
+                    batched,
+                    array_of_one: seg.args.array_of_one,
+                };
+                self.report(finding);
                 return;
             }
-            Finding {
-                span: self.primary(seg.at),
-                call: render_chain(&chain[..len]),
-                library: entry.library.clone(),
-                help: entry.help.clone(),
-                site: site.clone(),
-                helper: None,
-                batched: if site.is_some() { None } else { batched },
-            }
-        } else if let Some((name, access)) = self.helper(&chain) {
-            let seg = chain.last().expect("a helper call has a segment");
-            Finding {
-                span: self.primary(seg.at),
-                call: render_chain(&chain),
-                library: access.library.clone(),
-                help: access.help.clone(),
-                site: site.clone(),
-                helper: Some(ViaHelper {
-                    name,
-                    span: access.span,
-                    call: access.call.clone(),
-                }),
-                batched: if site.is_some() { None } else { batched },
-            }
-        } else {
-            return;
+            Resolution::Rewritten(rewritten) => self
+                .reach
+                .direct(self.summaries, rewritten)
+                .map(|(trip, len)| (trip, len + chain.len() - rewritten.len())),
+            Resolution::Unknown => self.reach.direct(self.summaries, &call_chain),
         };
-        if self.reported.insert(finding.span) {
-            self.out.push(diagnostic(self.ctx.file, &finding));
-        }
+        self.report_direct(direct, &chain, site, batched);
     }
 
-    /// `this.saveTask(t)` in a class whose `saveTask` makes a data-access call, or
-    /// `saveTask(t)` for a function of the file.
-    fn helper(&self, chain: &Chain) -> Option<(String, &Access)> {
-        match chain.as_slice() {
-            [this, method] if this.name == "this" && method.call => {
-                let class = self.classes.last()?;
-                let access = self.helpers.methods.get(class)?.get(&method.name)?;
-                Some((format!("this.{}", method.name), access))
-            }
-            [function] if function.call => {
-                let access = self.helpers.functions.get(&function.name)?.as_ref()?;
-                Some((function.name.clone(), access))
-            }
-            _ => None,
+    /// A data-access call matched by the catalogue, `len` segments of `chain`.
+    fn report_direct(
+        &mut self,
+        direct: Option<(super::reach::Trip, usize)>,
+        chain: &Chain,
+        site: Option<LoopSite>,
+        batched: Option<Span>,
+    ) {
+        let Some((trip, len)) = direct else {
+            return;
+        };
+        let seg = &chain[len - 1];
+        let finding = Finding {
+            span: self.primary(seg.at),
+            call: render_chain(&chain[..len]),
+            library: trip.library,
+            help: trip.help,
+            site,
+            helper: None,
+            batched,
+            array_of_one: seg.args.array_of_one,
+        };
+        self.report(finding);
+    }
+
+    fn report(&mut self, finding: Finding) {
+        if self.reported.insert(finding.span) {
+            self.out.push(diagnostic(self.ctx.file, &finding));
         }
     }
 }
@@ -807,7 +815,8 @@ impl Visit for Visitor<'_, '_> {
     }
 
     fn visit_class(&mut self, class: &Class) {
-        self.classes.push(span(class.span).start);
+        self.classes
+            .push(self.class_names.get(&span(class.span).start).cloned());
         class.visit_children_with(self);
         self.classes.pop();
     }
@@ -832,13 +841,15 @@ impl Visit for Visitor<'_, '_> {
         stmt.left.visit_with(self);
         stmt.right.visit_with(self);
         let header = self.header(stmt.span, &stmt.body);
-        let bounded = matches!(strip(&stmt.right), Expr::Array(array) if (array.elems.len() as f64) <= SMALL_BOUND);
+        let binding = loop_binding(&stmt.left);
+        let bounded = self.is_few(&stmt.right) || self.is_groups(&stmt.right, binding.clone());
         let kind = if stmt.is_await {
             "`for await` loop"
         } else {
             "`for…of` loop"
         };
-        let frame = self.loop_frame(header, kind, &stmt.body, bounded, false);
+        let mut frame = self.loop_frame(header, kind, &stmt.body, bounded, false);
+        frame.per_connection = binding.filter(|name| is_connection_name(name));
         self.in_loop(frame, &stmt.body);
     }
 
@@ -846,7 +857,7 @@ impl Visit for Visitor<'_, '_> {
         stmt.left.visit_with(self);
         stmt.right.visit_with(self);
         let header = self.header(stmt.span, &stmt.body);
-        let bounded = matches!(strip(&stmt.right), Expr::Object(object) if (object.props.len() as f64) <= SMALL_BOUND);
+        let bounded = self.is_few(&stmt.right);
         let frame = self.loop_frame(header, "`for…in` loop", &stmt.body, bounded, false);
         self.in_loop(frame, &stmt.body);
     }
@@ -856,7 +867,15 @@ impl Visit for Visitor<'_, '_> {
         stmt.test.visit_with(self);
         stmt.update.visit_with(self);
         let header = self.header(stmt.span, &stmt.body);
-        let bounded = stmt.test.as_deref().is_some_and(has_small_bound);
+        let bounded = stmt
+            .test
+            .as_deref()
+            .is_some_and(|test| has_small_bound(test, self.small_consts))
+            || stmt
+                .update
+                .as_deref()
+                .is_some_and(steps_over_groups_or_walks)
+            || stmt.test.as_deref().is_some_and(counts_groups);
         let infinite = stmt.test.as_deref().is_none_or(is_true);
         let frame = self.loop_frame(header, "`for` loop", &stmt.body, bounded, infinite);
         self.in_loop(frame, &stmt.body);
@@ -865,7 +884,8 @@ impl Visit for Visitor<'_, '_> {
     fn visit_while_stmt(&mut self, stmt: &WhileStmt) {
         stmt.test.visit_with(self);
         let header = self.header(stmt.span, &stmt.body);
-        let quiet = has_small_bound(&stmt.test) || is_result_driven(&stmt.test, &stmt.body);
+        let quiet = has_small_bound(&stmt.test, self.small_consts)
+            || is_result_driven(&stmt.test, &stmt.body);
         let frame = self.loop_frame(
             header,
             "`while` loop",
@@ -880,7 +900,8 @@ impl Visit for Visitor<'_, '_> {
         let start = span(stmt.span).start;
         let header = Span::new(start, start + 2);
         let test_text = self.ctx.file.slice(span(stmt.test.span()));
-        let quiet = has_small_bound(&stmt.test) || is_result_driven(&stmt.test, &stmt.body);
+        let quiet = has_small_bound(&stmt.test, self.small_consts)
+            || is_result_driven(&stmt.test, &stmt.body);
         let mut frame = self.loop_frame(
             header,
             "`do…while` loop",
@@ -893,7 +914,45 @@ impl Visit for Visitor<'_, '_> {
         stmt.test.visit_with(self);
     }
 
+    fn visit_stmts(&mut self, stmts: &[Stmt]) {
+        let before = self.cache_misses;
+        for stmt in stmts {
+            stmt.visit_with(self);
+            if is_hit_that_leaves(stmt, &self.lookups) {
+                // The rest runs on a miss only.
+                self.cache_misses += 1;
+            }
+        }
+        self.cache_misses = before;
+    }
+
+    fn visit_if_stmt(&mut self, stmt: &IfStmt) {
+        stmt.test.visit_with(self);
+        let (hit, miss) = match lookup_test(&stmt.test, &self.lookups) {
+            Some(LookupTest::Found) => (Some(&*stmt.cons), stmt.alt.as_deref()),
+            Some(LookupTest::Missing) => (stmt.alt.as_deref(), Some(&*stmt.cons)),
+            None => {
+                stmt.cons.visit_with(self);
+                stmt.alt.visit_with(self);
+                return;
+            }
+        };
+        if let Some(hit) = hit {
+            hit.visit_with(self);
+        }
+        self.cache_misses += 1;
+        if let Some(miss) = miss {
+            miss.visit_with(self);
+        }
+        self.cache_misses -= 1;
+    }
+
     fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
+        if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) {
+            if is_sync_lookup(init) {
+                self.lookups.insert(name.id.sym.to_string());
+            }
+        }
         // `const writes = tasks.map(async (t) => …); await Promise.all(writes);`
         if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) {
             if self.batched_names.contains(&*name.id.sym) {
@@ -909,10 +968,22 @@ impl Visit for Visitor<'_, '_> {
         if is_batch_callee(&call.callee) {
             call.callee.visit_with(self);
             for arg in &call.args {
-                if let Expr::Call(inner) = strip(&arg.expr) {
-                    self.batch_call = Some((span(inner.span), span(call.span)));
+                match strip(&arg.expr) {
+                    // `Promise.all([...a.map(async …), ...b.map(async …)])`
+                    Expr::Array(array) => {
+                        for element in array.elems.iter().flatten() {
+                            if let Expr::Call(inner) = strip(&element.expr) {
+                                self.batch_call = Some((span(inner.span), span(call.span)));
+                            }
+                            element.visit_with(self);
+                        }
+                    }
+                    Expr::Call(inner) => {
+                        self.batch_call = Some((span(inner.span), span(call.span)));
+                        arg.visit_with(self);
+                    }
+                    _ => arg.visit_with(self),
                 }
-                arg.visit_with(self);
             }
             return;
         }
@@ -943,7 +1014,10 @@ impl Visit for Visitor<'_, '_> {
                                 kind: format!("`{method}` callback"),
                                 unawaited_callback: method == "forEach",
                             },
-                            silent: matches!(strip(&member.obj), Expr::Array(array) if (array.elems.len() as f64) <= SMALL_BOUND),
+                            silent: self.is_few(&member.obj)
+                                || self.is_groups(&member.obj, callback_param(callback)),
+                            per_connection: callback_param(callback)
+                                .filter(|name| is_connection_name(name)),
                         });
                         self.callback_scope(frame, batch, callback);
                         for arg in &call.args[1..] {

@@ -7,7 +7,9 @@ use crate::{JsContext, Rule, RustContext};
 
 pub mod catalogue;
 mod js;
+mod reach;
 mod rust;
+mod rust_reach;
 
 use catalogue::{Entry, Lang, Pattern, Seg};
 
@@ -33,20 +35,43 @@ crate::declare_rule! {
     ///   connection), sea-orm (`one`, `all`, `exec`, `insert`, … on a connection),
     ///   tokio-postgres (`client.query(&stmt, &[..])`), redis, reqwest.
     ///
-    /// A call to a function or method of the same file (or the same class or `impl`) that
-    /// itself makes such a call is reported too, at the loop's call, with a label in the
-    /// helper: `for (const t of tasks) await this.saveTask(t)`.
+    /// A call of the project's own code is followed to the round trip it reaches, in any
+    /// file, through call summaries built once per module: `this.m()` to the method of
+    /// the class, `this.users.load(id)` to the method of the class that `users` is
+    /// declared, injected (NestJS constructor parameter properties) or constructed as,
+    /// through imports and tsconfig paths, `this.store.model.post.update()` through the
+    /// fields of a class of the project, imported functions, and in Rust
+    /// `self.store.load(id)` to the method of the struct that the field `store` is (from
+    /// the crate index). The finding is at the loop's call, with a label at each call on
+    /// the way and at the round trip: `for (const o of orders) await this.users.touch(o.id)`.
+    ///
+    /// What a call is comes from its receiver, not from its method's name alone: a class
+    /// of the project decides by what its method does (a `*Repository` class over Kysely
+    /// makes Kysely queries; one over an in-memory `Map` makes none); a field typed from a
+    /// client package (`Repository<User>` from `typeorm`, `PrismaClient`, `Redis` from
+    /// `ioredis`, `pg`, Apollo and other GraphQL clients) is that client; a Rust file that
+    /// names one database crate (`sea_orm`) gets that crate's help. A data-access call
+    /// given an array of one element per iteration (`findByIds([id])`, `mget([key])`)
+    /// says to pass the whole array once.
     ///
     /// It stays silent on awaits that are not data access (timers, unknown callees); loops
-    /// bounded by a small literal (`for (let i = 0; i < 3; i++)`, `for (const k of ["a",
-    /// "b"])`, `for i in 0..3`, `while (i < 3 && !found)`); retry and polling loops (a
-    /// header that counts attempts or pages, a body that sleeps); reads that page
-    /// (`skip`, `cursor`, `offset`, `page` in the arguments); `while` loops driven by what
-    /// the query returned, where each query needs the previous one (keyset batches,
-    /// `deleted = await …` until done, walking `parentId` up a tree); infinite loops
-    /// (`while (true)`, `loop`) unless they drain a collection (`queue.shift()`,
-    /// `stack.pop()`); seed data and migrations (`seed/`, `migrations/`, `seed.ts`);
-    /// calls collected into one `Promise.all`,
+    /// that already batch (over chunks: `i += BATCH`, `i < batchCount`, `chunk(ids, 100)`,
+    /// `_.chunk`, `ids.chunks(500)`, a `chunk`/`batch` loop variable); loops bounded by a
+    /// few items written in the code, directly or through a `const` (`for (let i = 0; i <
+    /// 3; i++)`, `for (const k of KINDS)`, `Object.entries(DEFAULTS)`, `for i in 0..3`,
+    /// `while (i < MAX_TRIES && !found)`); retry and polling loops (a header that counts
+    /// attempts or pages, a body that sleeps); loops that stop at the first hit (`if
+    /// (user) return user;`, `if (res.ok) break;`) or walk (`dir = parentOf(dir)`); calls
+    /// on each of a few connections (`for (const db of databases) db.query(..)`); round
+    /// trips made only when a lookup in memory missed (`if (cached) … else await …`, `if
+    /// (seen.has(k)) continue;`); reads that page (`skip`, `cursor`, `offset`, `page` in
+    /// the loop's own call); `while` loops driven by what the query returned, where each
+    /// query needs the previous one (keyset batches, `deleted = await …` until done,
+    /// walking `parentId` up a tree); infinite loops (`while (true)`, `loop`) unless they
+    /// drain a collection (`queue.shift()`, `stack.pop()`); code that runs once or is not
+    /// the product (seed data, `populate/`, migrations, `scripts/`, `bin/`, `*.seed.ts`,
+    /// `*_migrations.rs`, test support such as `testing/` and `test_utils.rs`, examples;
+    /// see Options); calls collected into one `Promise.all` (also spread into one array),
     /// `$transaction([...])`, `join_all` or `buffer_unordered` (these can get an `info`
     /// suggestion, see Options); channel and stream consumption (`while let Some(x) =
     /// rx.recv().await`); test code; and lines with a suppression comment.
@@ -110,6 +135,8 @@ crate::declare_rule! {
     /// # Report calls that are already collected into one `Promise.all` or `$transaction`
     /// # (N concurrent queries) as `info` suggestions to batch them into one query.
     /// suggest-batching = false
+    /// # Also check code that runs once: seed data, migrations, one-off scripts.
+    /// check-one-off-scripts = false
     /// ```
     /// A call pattern matches a call's receiver chain from its root, one segment per `.`:
     /// `this.prisma.task.create()` is `this . prisma . task . create()`. A segment is a name
@@ -151,6 +178,7 @@ struct Options {
     calls: Vec<CallOption>,
     ignore: Vec<String>,
     suggest_batching: bool,
+    check_one_off_scripts: bool,
 }
 
 pub struct NPlusOne {
@@ -158,6 +186,8 @@ pub struct NPlusOne {
     extra: Vec<Entry>,
     ignore: Vec<Pattern>,
     suggest_batching: bool,
+    /// Also check seed data, migrations and scripts that run once.
+    check_one_off_scripts: bool,
 }
 
 impl NPlusOne {
@@ -195,6 +225,7 @@ impl NPlusOne {
             extra,
             ignore,
             suggest_batching: parsed.suggest_batching,
+            check_one_off_scripts: parsed.check_one_off_scripts,
         }))
     }
 
@@ -225,30 +256,97 @@ impl Rule for NPlusOne {
     }
 
     fn check_rust(&self, ctx: &RustContext<'_>, out: &mut Vec<Diagnostic>) {
-        if ctx.is_test_file || ctx.is_tooling_file || is_one_off_script(&ctx.file.display) {
+        if ctx.is_test_file || ctx.is_tooling_file || self.skips(&ctx.file.display) {
             return;
         }
         rust::check(self, ctx, out);
     }
 
     fn check_js(&self, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
-        if ctx.is_test_file || ctx.is_tooling_file || is_one_off_script(&ctx.file.display) {
+        if ctx.is_test_file || ctx.is_tooling_file || self.skips(&ctx.file.display) {
             return;
         }
         js::check(self, ctx, out);
     }
 }
 
-/// Seed data and data migrations run once, by hand or at deploy time: a loop of queries
-/// there costs nothing worth a warning.
+impl NPlusOne {
+    fn skips(&self, path: &str) -> bool {
+        !self.check_one_off_scripts && is_one_off_script(path)
+    }
+}
+
+/// Seed data (`seed/`, `populate/`, `populator.ts`), data migrations and one-off scripts
+/// run once, by hand or at deploy time; test support code (`testing/`,
+/// `test_utils.rs`) runs in tests and examples (`examples/`, `example-plugins/`) are not
+/// the product: a loop of queries there costs nothing worth a warning. `prisma/seed.ts`,
+/// `src/migrations/1700-backfill.ts`, `users.seed.ts`, `sql_migrations.rs`,
+/// `packages/dev/scripts/import.ts`, `bin/backfill.js` (but not Rust's `src/bin/`, which
+/// holds the program's own binaries).
 fn is_one_off_script(path: &str) -> bool {
-    let mut components = path.split('/');
-    let file_name = components.next_back().unwrap_or("");
+    let mut components = path.split('/').filter(|c| !c.is_empty() && *c != ".");
+    let file_name = components.next_back().unwrap_or("").to_ascii_lowercase();
+    let dirs: Vec<String> = components.map(|dir| dir.to_ascii_lowercase()).collect();
+    let in_dir = dirs.iter().enumerate().any(|(i, dir)| {
+        dir.starts_with("seed")
+            || dir.starts_with("populat")
+            || dir.starts_with("example")
+            || dir.starts_with("migration")
+            || matches!(
+                dir.as_str(),
+                "migrate" | "scripts" | "script" | "testing" | "test-utils" | "test_utils"
+            )
+            || (dir == "bin" && (i == 0 || dirs[i - 1] != "src"))
+    });
     let stem = file_name.split('.').next().unwrap_or("");
-    components.any(|dir| {
-        let dir = dir.to_ascii_lowercase();
-        dir.starts_with("seed") || dir.starts_with("migration") || dir == "migrate"
-    }) || matches!(stem, "seed" | "seeds" | "seeder")
+    let infixes = file_name.split('.').skip(1);
+    // Test support outside test directories: `test_utils.rs`, `test-helpers.ts`.
+    let test_support = [
+        "test_util",
+        "test-util",
+        "testutil",
+        "test_helper",
+        "test-helper",
+    ]
+    .iter()
+    .any(|prefix| stem.starts_with(prefix));
+    in_dir
+        || test_support
+        || stem.starts_with("seed")
+        || stem.starts_with("populat")
+        || split_words(stem)
+            .iter()
+            .any(|word| word.starts_with("migration"))
+        || infixes
+            .take_while(|part| !matches!(*part, "ts" | "js" | "mjs" | "cjs" | "mts" | "cts"))
+            .any(|part| matches!(part, "seed" | "seeds" | "seeder" | "migration" | "fixture"))
+}
+
+/// A name that holds a group of items rather than one: `chunk`, `batches`, `idChunk`,
+/// `chunked_ids`. A loop over those makes one call per group: it already batches.
+fn is_group_name(name: &str) -> bool {
+    split_words(name)
+        .iter()
+        .any(|word| word.starts_with("chunk") || word.starts_with("batch"))
+}
+
+/// A name for a connection or a database: `for (const db of
+/// databases) await db.query(..)` runs once per database, and they cannot share a query.
+fn is_connection_name(name: &str) -> bool {
+    split_words(name).iter().any(|word| {
+        matches!(
+            word.as_str(),
+            "conn"
+                | "connection"
+                | "db"
+                | "database"
+                | "datasource"
+                | "pool"
+                | "shard"
+                | "replica"
+                | "cluster"
+        )
+    })
 }
 
 /// Where a segment of a call chain is: the expression ending there, its arguments, and
@@ -282,13 +380,24 @@ struct LoopSite {
     unawaited_callback: bool,
 }
 
-/// A data-access call made by a helper that the loop calls.
+/// A data-access call made by a function or method that the loop calls, directly or
+/// through other calls.
 #[derive(Debug, Clone)]
 struct ViaHelper {
-    name: String,
-    /// The data-access call inside the helper.
-    span: Span,
+    /// The round trip, as shown: `this.repo.findOne`.
     call: String,
+    /// From the loop's callee to the round trip: each call on the way, the last one the
+    /// round trip itself (in whichever file they are).
+    hops: Vec<Hop>,
+}
+
+/// One call on the way from a loop to its round trip.
+#[derive(Debug, Clone)]
+struct Hop {
+    file: Arc<SourceFile>,
+    span: Span,
+    /// `` `UsersService.load` calls `this.repo.findOne` here ``.
+    message: String,
 }
 
 /// One finding, in either language.
@@ -304,6 +413,8 @@ struct Finding {
     /// Inside `Promise.all`/`$transaction`/`join_all`: already concurrent; an `info`
     /// suggestion to make it one query.
     batched: Option<Span>,
+    /// The call takes an array and is given one element per iteration.
+    array_of_one: bool,
 }
 
 /// A chain as shown in a message: `this.prisma.task.create`, `knex(…).where(…).first`.
@@ -362,6 +473,7 @@ fn diagnostic(file: &Arc<SourceFile>, finding: &Finding) -> Diagnostic {
         site,
         helper,
         batched,
+        array_of_one,
     } = finding;
     let (what, whats) = what(library);
     if let Some(all) = batched {
@@ -374,6 +486,12 @@ fn diagnostic(file: &Arc<SourceFile>, finding: &Finding) -> Diagnostic {
     }
     let site = site.as_ref().expect("a finding outside a batch has a loop");
     let message = match helper {
+        Some(via) if via.hops.len() > 1 => format!(
+            "`{call}` makes {what} (`{}`, {} calls down) on every iteration of the {}: N+1 {whats}",
+            via.call,
+            via.hops.len(),
+            site.kind
+        ),
         Some(via) => format!(
             "`{call}` makes {what} (`{}`) on every iteration of the {}: N+1 {whats}",
             via.call, site.kind
@@ -383,7 +501,16 @@ fn diagnostic(file: &Arc<SourceFile>, finding: &Finding) -> Diagnostic {
             site.kind
         ),
     };
-    let mut help = help.clone();
+    let message = if *array_of_one {
+        format!("{message}; it takes an array and is given one item each time")
+    } else {
+        message
+    };
+    let mut help = if *array_of_one {
+        format!("pass the whole array to one `{call}` call before the loop; {help}")
+    } else {
+        help.clone()
+    };
     if site.unawaited_callback {
         help.push_str("; also, `forEach` does not wait for an async callback, so its errors go unhandled and the calls finish in any order: use `for…of` or `Promise.all`");
     }
@@ -391,11 +518,9 @@ fn diagnostic(file: &Arc<SourceFile>, finding: &Finding) -> Diagnostic {
         .with_help(help)
         .with_label(file, site.header, "for each item of this loop");
     if let Some(via) = helper {
-        diagnostic = diagnostic.with_label(
-            file,
-            via.span,
-            format!("`{}` calls `{}` here", via.name, via.call),
-        );
+        for hop in &via.hops {
+            diagnostic = diagnostic.with_label(&hop.file, hop.span, hop.message.clone());
+        }
     }
     diagnostic
 }

@@ -5,10 +5,11 @@ use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList, HasLoopBody, HasName};
 use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxNode};
 use prodlint_rust::{is_in_test_code, span};
 
-use super::catalogue::{Args, Lang, Seg};
+use super::catalogue::{self, Args, Lang, Seg};
+use super::rust_reach::RustReach;
 use super::{
-    diagnostic, is_drain_call, is_pacing_call, is_retry_or_paging_header, pages, render_chain,
-    Access, At, Chain, Finding, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
+    diagnostic, is_drain_call, is_group_name, is_pacing_call, is_retry_or_paging_header, pages,
+    render_chain, Access, At, Chain, Finding, Hop, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
 };
 use crate::RustContext;
 
@@ -151,6 +152,8 @@ fn args_of(list: Option<ast::ArgList>, fallback: Span) -> (Args, Span) {
             )
         }),
         conn: args.len() == 1 && is_conn_like(&args[0].syntax().text().to_string()),
+        // Not said in Rust: `&[id]` is as often a parameter list (`query(&stmt, &[id])`).
+        array_of_one: false,
         params: args.get(1).is_some_and(|second| {
             let text = prodlint_rust::compact_text(second.syntax());
             text.starts_with("&[")
@@ -174,7 +177,7 @@ fn plain(name: String, at: Span) -> Seg<At> {
 
 /// The chain of an expression: `sqlx::query(..).bind(x).fetch_one(&pool)` →
 /// `sqlx::query()`, `bind()`, `fetch_one()`.
-fn chain(expr: &ast::Expr) -> Chain {
+pub(super) fn chain(expr: &ast::Expr) -> Chain {
     let at = span(expr.syntax().text_range());
     match expr {
         ast::Expr::MethodCallExpr(call) => {
@@ -275,7 +278,7 @@ fn chain(expr: &ast::Expr) -> Chain {
 }
 
 /// The data-access call a function body makes, awaited or blocking.
-fn access_in(rule: &NPlusOne, body: &SyntaxNode) -> Option<Access> {
+pub(super) fn access_in(rule: &NPlusOne, body: &SyntaxNode) -> Option<Access> {
     for node in body.descendants() {
         let (expr, awaited) = if let Some(await_expr) = ast::AwaitExpr::cast(node.clone()) {
             match await_expr.expr() {
@@ -505,6 +508,36 @@ fn is_small_iterable(expr: &ast::Expr) -> bool {
     }
 }
 
+/// Adapters that yield groups of items: a loop over them makes one call per group.
+const GROUPING_ADAPTERS: &[&str] = &[
+    "chunks",
+    "chunks_exact",
+    "array_chunks",
+    "chunk",
+    "chunks_timeout",
+    "ready_chunks",
+    "step_by",
+];
+
+/// `ids.chunks(100)`, `rows.iter().chunks(500)`, `(0..n).step_by(BATCH)`, `batches`.
+fn is_groups(iterable: &ast::Expr) -> bool {
+    chain(iterable).iter().any(|seg| {
+        let name = seg.name.rsplit("::").next().unwrap_or(&seg.name);
+        (seg.call && GROUPING_ADAPTERS.contains(&name)) || (!seg.call && is_group_name(name))
+    })
+}
+
+/// The database and client crates a file names (`use sea_orm::…`, `tokio_postgres::Client`).
+fn named_crates(tree: &ast::SourceFile) -> HashSet<String> {
+    tree.syntax()
+        .descendants()
+        .filter_map(ast::Path::cast)
+        .filter(|path| path.qualifier().is_none())
+        .filter_map(|path| path.segment()?.name_ref().map(|n| n.text().to_string()))
+        .filter(|name| catalogue::library_of_crate(name).is_some())
+        .collect()
+}
+
 struct Checker<'a, 'c> {
     ctx: &'a RustContext<'c>,
 }
@@ -549,7 +582,11 @@ impl Checker<'_, '_> {
                         .unwrap_or(start + 3);
                     let header = Span::new(start, end);
                     let small = for_expr.iterable().is_some_and(|i| is_small_iterable(&i));
-                    if !small && !self.is_quiet(header, &child, false) {
+                    let groups = for_expr.iterable().is_some_and(|i| is_groups(&i))
+                        || for_expr.pat().is_some_and(|pat| {
+                            pattern_names(&pat).any(|name| is_group_name(&name))
+                        });
+                    if !small && !groups && !self.is_quiet(header, &child, false) {
                         return Some(self.site(start, end, "`for` loop"));
                     }
                 }
@@ -650,7 +687,7 @@ impl Checker<'_, '_> {
             seg.call
                 && COLLECTION_SOURCES.contains(&seg.name.rsplit("::").next().unwrap_or(&seg.name))
         }) || matches!(receiver, ast::Expr::ParenExpr(_));
-        if !over_collection || is_small_iterable(&receiver) {
+        if !over_collection || is_small_iterable(&receiver) || is_groups(&receiver) {
             return None;
         }
         let range = name_ref.syntax().text_range();
@@ -673,33 +710,35 @@ fn primary(ctx: &RustContext<'_>, at: At) -> Span {
     }
 }
 
+/// The call a node makes and whether it is awaited: an `.await`'s operand, or a method
+/// call (and, with `functions`, a function call) that is not awaited.
+pub(super) fn call_at(node: &SyntaxNode, functions: bool) -> Option<(ast::Expr, bool)> {
+    if let Some(await_expr) = ast::AwaitExpr::cast(node.clone()) {
+        return await_expr.expr().map(|inner| (inner, true));
+    }
+    if node
+        .parent()
+        .is_some_and(|p| ast::AwaitExpr::can_cast(p.kind()))
+    {
+        return None;
+    }
+    if let Some(call) = ast::MethodCallExpr::cast(node.clone()) {
+        return Some((ast::Expr::MethodCallExpr(call), false));
+    }
+    match ast::CallExpr::cast(node.clone()) {
+        Some(call) if functions => Some((ast::Expr::CallExpr(call), false)),
+        _ => None,
+    }
+}
+
 pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagnostic>) {
     let checker = Checker { ctx };
     let helpers = helpers(rule, ctx.tree);
+    let crates = named_crates(ctx.tree);
+    let reach = std::cell::OnceCell::new();
     let mut reported = HashSet::new();
     for node in ctx.tree.syntax().descendants() {
-        let (expr, awaited) = if let Some(await_expr) = ast::AwaitExpr::cast(node.clone()) {
-            match await_expr.expr() {
-                Some(inner) => (inner, true),
-                None => continue,
-            }
-        } else if let Some(call) = ast::MethodCallExpr::cast(node.clone()) {
-            if node
-                .parent()
-                .is_some_and(|p| ast::AwaitExpr::can_cast(p.kind()))
-            {
-                continue;
-            }
-            (ast::Expr::MethodCallExpr(call), false)
-        } else if let Some(call) = ast::CallExpr::cast(node.clone()) {
-            if node
-                .parent()
-                .is_some_and(|p| ast::AwaitExpr::can_cast(p.kind()))
-            {
-                continue;
-            }
-            (ast::Expr::CallExpr(call), false)
-        } else {
+        let Some((expr, awaited)) = call_at(&node, true) else {
             continue;
         };
         // Most calls are in no loop: find the loop first, it is cheaper than matching the
@@ -712,7 +751,25 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
         let helper = if matched.is_none() {
             match find_helper(&helpers, &chain, awaited) {
                 // A blocking helper call, or an awaited one.
-                Some(found) => Some(found),
+                Some((shown, access)) => Some((
+                    shown.clone(),
+                    access.clone(),
+                    vec![Hop {
+                        file: ctx.file.clone(),
+                        span: access.span,
+                        message: format!("`{shown}` calls `{}` here", access.call),
+                    }],
+                )),
+                None if chain.first().is_some_and(|seg| seg.name == "self") => {
+                    let reach = reach.get_or_init(|| {
+                        let path = prodlint_core::normalize(&ctx.project.cwd, &ctx.file.path);
+                        RustReach::new(rule, ctx.project, &path, ctx.tree)
+                    });
+                    match reach.call(&node, &chain, awaited) {
+                        Some((access, hops)) => Some((render_chain(&chain), access, hops)),
+                        None => continue,
+                    }
+                }
                 None => continue,
             }
         } else {
@@ -727,17 +784,19 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
                 if pages(&chain, len, ctx.file) {
                     continue;
                 }
+                let (library, help) = catalogue::rust_library_in_file(entry, &crates);
                 Finding {
                     span: primary(ctx, seg.at),
                     call: render_chain(&chain[..len]),
-                    library: entry.library.clone(),
-                    help: entry.help.clone(),
+                    library,
+                    help,
                     site: Some(site),
                     helper: None,
                     batched: None,
+                    array_of_one: false,
                 }
             }
-            (None, Some((shown, access))) => {
+            (None, Some((shown, access, hops))) => {
                 let seg = chain.last().expect("a helper call has a segment");
                 Finding {
                     span: primary(ctx, seg.at),
@@ -746,11 +805,11 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
                     help: access.help.clone(),
                     site: Some(site),
                     helper: Some(ViaHelper {
-                        name: shown,
-                        span: access.span,
                         call: access.call.clone(),
+                        hops,
                     }),
                     batched: None,
+                    array_of_one: false,
                 }
             }
             (None, None) => continue,

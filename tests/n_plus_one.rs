@@ -1,0 +1,188 @@
+//! What `n-plus-one` says beyond where: the library it names, the help, and the labels
+//! along the calls from a loop to a round trip in another file. The fixture runner checks
+//! the lines; this checks the words and the labels on some of them.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn diagnostics(project: &str, file: &str) -> Vec<Value> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/n-plus-one")
+        .join(project);
+    let output = Command::new(env!("CARGO_BIN_EXE_prodlint"))
+        .args([
+            "check",
+            file,
+            "--select",
+            "n-plus-one",
+            "--format",
+            "json",
+            "--no-cache",
+        ])
+        .current_dir(&dir)
+        .output()
+        .expect("prodlint runs");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON output");
+    report["diagnostics"].as_array().unwrap().clone()
+}
+
+fn at(diagnostics: &[Value], line: u64) -> &Value {
+    diagnostics
+        .iter()
+        .find(|d| d["line"] == line)
+        .unwrap_or_else(|| panic!("no finding on line {line}: {diagnostics:#?}"))
+}
+
+/// `(path, line, message)` of each label.
+fn labels(diagnostic: &Value) -> Vec<(String, u64, String)> {
+    diagnostic["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["path"].as_str().unwrap().to_string(),
+                l["line"].as_u64().unwrap(),
+                l["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_round_trip_two_calls_down_in_another_file_is_labelled_at_each_call() {
+    let found = diagnostics("nest-services", "src/orders/orders.service.ts");
+    let touch = at(&found, 28);
+    assert_eq!(
+        touch["message"],
+        "`this.users.touch` makes a TypeORM query (`this.repo.findOne`, 2 calls down) on every iteration of the `for…of` loop: N+1 queries"
+    );
+    assert_eq!(
+        labels(touch),
+        [
+            (
+                "src/orders/orders.service.ts".to_string(),
+                27,
+                "for each item of this loop".to_string()
+            ),
+            (
+                "src/users/users.service.ts".to_string(),
+                15,
+                "`UsersService.touch` calls `this.load` here".to_string()
+            ),
+            (
+                "src/users/users.service.ts".to_string(),
+                20,
+                "`UsersService.load` calls `this.repo.findOne` here".to_string()
+            ),
+        ]
+    );
+    let push = at(&found, 31);
+    assert_eq!(
+        labels(push)[1..],
+        [
+            (
+                "src/common/sync.ts".to_string(),
+                2,
+                "`pushOne` calls `post` here".to_string()
+            ),
+            (
+                "src/common/sync.ts".to_string(),
+                6,
+                "`post` calls `fetch` here".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn the_library_comes_from_the_receiver() {
+    let found = diagnostics("nest-services", "src/orders/orders.service.ts");
+    // A repository class of the project over Kysely is Kysely, though `update` on a
+    // `*Repository` reads as TypeORM by its name.
+    let kysely = at(&found, 32);
+    assert!(
+        kysely["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("`this.assetRepository.update` makes a Kysely query"),
+        "{kysely:#}"
+    );
+    assert!(kysely["help"].as_str().unwrap().contains("'in', ids"));
+    // A field typed `PrismaClient`, behind a class of the project and a tsconfig alias.
+    let prisma = at(&found, 29);
+    assert!(prisma["message"]
+        .as_str()
+        .unwrap()
+        .contains("makes a Prisma query"));
+    // A field typed with Apollo's client: GraphQL, not SQL.
+    let graphql = at(&found, 35);
+    assert!(graphql["message"]
+        .as_str()
+        .unwrap()
+        .contains("makes a GraphQL query"));
+    assert!(graphql["help"].as_str().unwrap().contains("DataLoader"));
+
+    let rust = diagnostics("rust-sqlx", "src/sea_raw.rs");
+    let sea = at(&rust, 6);
+    assert!(
+        sea["message"]
+            .as_str()
+            .unwrap()
+            .contains("makes a sea-orm query"),
+        "{sea:#}"
+    );
+    assert!(sea["help"].as_str().unwrap().contains("insert_many"));
+}
+
+#[test]
+fn an_array_of_one_item_per_iteration_says_to_pass_the_whole_array() {
+    let found = diagnostics("nest-services", "src/orders/orders.service.ts");
+    let by_ids = at(&found, 33);
+    assert!(by_ids["message"]
+        .as_str()
+        .unwrap()
+        .ends_with("it takes an array and is given one item each time"));
+    assert!(by_ids["help"]
+        .as_str()
+        .unwrap()
+        .starts_with("pass the whole array to one `this.users.findByIds` call before the loop"));
+    let plain = at(&found, 28);
+    assert!(!plain["help"].as_str().unwrap().contains("whole array"));
+    // SQL parameters are an array too, but not of the items.
+    let sql = at(&found, 41);
+    assert!(
+        sql["message"].as_str().unwrap().contains("SQL client"),
+        "{sql:#}"
+    );
+    assert!(!sql["help"].as_str().unwrap().contains("whole array"));
+}
+
+#[test]
+fn a_rust_method_of_a_field_in_another_file_is_followed_to_its_round_trip() {
+    let found = diagnostics("rust-services", ".");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let load = &found[0];
+    assert_eq!(load["path"], "src/handler.rs");
+    assert_eq!(
+        load["message"],
+        "`self.store.load` makes a sea-orm query (`user::Entity::find_by_id(…).one`, 2 calls down) on every iteration of the `for` loop: N+1 queries"
+    );
+    assert_eq!(
+        labels(load)[1..],
+        [
+            (
+                "src/store/mod.rs".to_string(),
+                14,
+                "`UserStore::load` calls `self.find` here".to_string()
+            ),
+            (
+                "src/store/mod.rs".to_string(),
+                18,
+                "`UserStore::find` calls `user::Entity::find_by_id(…).one` here".to_string()
+            ),
+        ]
+    );
+}
