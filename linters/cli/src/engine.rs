@@ -160,7 +160,9 @@ fn lint_file(
         .any(|e| e.message.starts_with("internal error"));
     if !failed_rule {
         let mut dependencies = recording.dependencies();
-        dependencies.direct.remove(&Dependency::File(own_path.clone()));
+        dependencies
+            .direct
+            .remove(&Dependency::File(own_path.clone()));
         dependencies.direct.extend(
             config_files
                 .iter()

@@ -21,8 +21,8 @@ pub mod call_summary;
 pub mod graph;
 mod module_info;
 pub mod resolve;
-pub mod sfc;
 pub mod runtime;
+pub mod sfc;
 
 pub use binding_use::{BindingUse, BindingUses};
 pub use module_info::{
