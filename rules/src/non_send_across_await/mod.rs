@@ -3,8 +3,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use prodlint_core::{ConfigError, Diagnostic, RuleMeta, RuleOptions, SourceFile, Span};
-use prodlint_rust::auto_traits::{GuardKind, KnownTypes, Reasoner, Why};
-use prodlint_rust::crate_index::CrateIndex;
+use prodlint_rust::auto_traits::{AutoTraitFacts, GuardKind, Why};
+use prodlint_rust::crate_index::crate_key;
 use serde::Deserialize;
 
 use crate::{Rule, RustContext};
@@ -111,7 +111,9 @@ struct Options {
 }
 
 pub struct NonSendAcrossAwait {
-    known: KnownTypes,
+    /// The user's `not_send` and `not_sync` entries, which the knowledge table adds.
+    not_send: Vec<String>,
+    not_sync: Vec<String>,
     every_async_fn: bool,
 }
 
@@ -130,7 +132,8 @@ impl NonSendAcrossAwait {
             }
         }
         Ok(Box::new(NonSendAcrossAwait {
-            known: KnownTypes::with_user(&parsed.not_send, &parsed.not_sync),
+            not_send: parsed.not_send,
+            not_sync: parsed.not_sync,
             every_async_fn: parsed.every_async_fn,
         }))
     }
@@ -150,10 +153,15 @@ impl Rule for NonSendAcrossAwait {
             return;
         }
         let path = prodlint_core::normalize(&ctx.project.cwd, &ctx.file.path);
-        let index = CrateIndex::for_file(ctx.project, &path);
+        let key = (
+            crate_key(ctx.project, &path),
+            self.not_send.clone(),
+            self.not_sync.clone(),
+        );
+        let facts = ctx.project.index::<AutoTraitFacts>(&key);
+        let index = &facts.index;
         let scope = index.file_scope(&path, ctx.tree);
-        let reasoner = Reasoner::new(&index, &self.known);
-        let mut analysis = Analysis::new(&index, reasoner);
+        let mut analysis = Analysis::new(index, facts.reasoner());
         analysis.every_async_fn = self.every_async_fn;
         analysis.run(ctx.tree, &scope);
         let mut files = Files {
