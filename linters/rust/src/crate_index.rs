@@ -361,28 +361,61 @@ impl CrateIndex {
     }
 }
 
+/// A directory's `Cargo.toml`, parsed (`None` when there is none or it does not parse): an
+/// index, so that each manifest is read and parsed once per run however many files ask
+/// which crate they belong to.
+pub struct Manifest(Option<toml::Table>);
+
+impl ProjectIndex for Manifest {
+    type Key = PathBuf;
+
+    fn build(project: &Project, dir: &PathBuf) -> Manifest {
+        let text = project.read(&dir.join("Cargo.toml")).ok();
+        Manifest(text.and_then(|t| t.parse::<toml::Table>().ok()))
+    }
+}
+
+/// The member directories of the workspace whose manifest is in the key directory, sorted:
+/// built once per run (a workspace of thousands of crates lists `crates/*` once, not once
+/// per file).
+pub struct WorkspaceMembers(Vec<PathBuf>);
+
+impl ProjectIndex for WorkspaceMembers {
+    type Key = PathBuf;
+
+    fn build(project: &Project, root: &PathBuf) -> WorkspaceMembers {
+        let manifest = project.index::<Manifest>(root);
+        let members = match manifest.0.as_ref().and_then(|m| m.get("workspace")) {
+            Some(workspace) => workspace_members(project, root, workspace),
+            None => Vec::new(),
+        };
+        WorkspaceMembers(members)
+    }
+}
+
+impl WorkspaceMembers {
+    pub fn contains(&self, dir: &Path) -> bool {
+        self.0.binary_search_by(|m| m.as_path().cmp(dir)).is_ok()
+    }
+}
+
 /// The key of the index a file belongs to: the root of its Cargo workspace if the
 /// workspace lists its package, else its package root, else the file itself.
 pub fn crate_key(project: &Project, file: &Path) -> PathBuf {
     let file = prodlint_core::normalize(&project.cwd, file);
     let mut package: Option<PathBuf> = None;
     for dir in file.ancestors().skip(1) {
-        let manifest = dir.join("Cargo.toml");
-        let Ok(text) = project.read(&manifest) else {
+        let manifest = project.index::<Manifest>(&dir.to_path_buf());
+        let Some(value) = manifest.0.as_ref() else {
             continue;
         };
-        let Ok(value) = text.parse::<toml::Table>() else {
-            continue;
-        };
-        if let Some(workspace) = value.get("workspace") {
+        if value.contains_key("workspace") {
             match &package {
                 None if value.contains_key("package") => return dir.to_path_buf(),
                 None => {}
                 Some(package_dir) => {
-                    if workspace_members(dir, workspace)
-                        .iter()
-                        .any(|m| m == package_dir)
-                    {
+                    let members = project.index::<WorkspaceMembers>(&dir.to_path_buf());
+                    if members.contains(package_dir) {
                         return dir.to_path_buf();
                     }
                     return package_dir.clone();
@@ -397,8 +430,8 @@ pub fn crate_key(project: &Project, file: &Path) -> PathBuf {
 }
 
 /// The member directories of a `[workspace]` table (`members`, with `*` globs, minus
-/// `exclude`).
-fn workspace_members(root: &Path, workspace: &toml::Value) -> Vec<PathBuf> {
+/// `exclude`), sorted.
+fn workspace_members(project: &Project, root: &Path, workspace: &toml::Value) -> Vec<PathBuf> {
     let strings = |key: &str| -> Vec<String> {
         workspace
             .get(key)
@@ -419,15 +452,13 @@ fn workspace_members(root: &Path, workspace: &toml::Value) -> Vec<PathBuf> {
             for dir in dirs {
                 if part.contains('*') {
                     let (prefix, suffix) = part.split_once('*').unwrap_or((part, ""));
-                    if let Ok(entries) = std::fs::read_dir(&dir) {
-                        for entry in entries.flatten() {
-                            let name = entry.file_name().to_string_lossy().to_string();
-                            if entry.path().is_dir()
-                                && name.starts_with(prefix)
-                                && name.ends_with(suffix)
-                            {
-                                next.push(entry.path());
-                            }
+                    for (entry, is_dir) in project.read_dir(&dir).unwrap_or_default() {
+                        let name = entry
+                            .file_name()
+                            .map(|n| n.to_string_lossy().to_string())
+                            .unwrap_or_default();
+                        if is_dir && name.starts_with(prefix) && name.ends_with(suffix) {
+                            next.push(entry);
                         }
                     }
                 } else {
@@ -439,6 +470,7 @@ fn workspace_members(root: &Path, workspace: &toml::Value) -> Vec<PathBuf> {
         out.extend(dirs.into_iter().filter(|d| !excluded.contains(d)));
     }
     out.sort();
+    out.dedup();
     out
 }
 
@@ -464,27 +496,29 @@ fn discover(project: &Project, key: &Path) -> Vec<(PathBuf, FileInfo)> {
         };
         return vec![(key.to_path_buf(), info)];
     }
-    let Some(manifest) = read_manifest(project, key) else {
+    let root = project.index::<Manifest>(&key.to_path_buf());
+    let Some(manifest) = root.0.as_ref() else {
         return Vec::new();
     };
     let mut packages = Vec::new();
     if manifest.contains_key("package") {
-        packages.push((key.to_path_buf(), manifest.clone()));
+        packages.push((key.to_path_buf(), Arc::clone(&root)));
     }
-    if let Some(workspace) = manifest.get("workspace") {
-        for member in workspace_members(key, workspace) {
+    if manifest.contains_key("workspace") {
+        for member in &project.index::<WorkspaceMembers>(&key.to_path_buf()).0 {
             if member == key {
                 continue;
             }
-            if let Some(m) = read_manifest(project, &member) {
-                packages.push((member, m));
+            let m = project.index::<Manifest>(member);
+            if m.0.is_some() {
+                packages.push((member.clone(), m));
             }
         }
     }
-    let package_dirs: Vec<PathBuf> = packages.iter().map(|(d, _)| d.clone()).collect();
+    let package_dirs: HashSet<PathBuf> = packages.iter().map(|(d, _)| d.clone()).collect();
     let mut out = Vec::new();
     for (dir, manifest) in &packages {
-        let Some(name) = crate_name(manifest) else {
+        let Some(name) = manifest.0.as_ref().and_then(crate_name) else {
             continue;
         };
         let mut files = Vec::new();
@@ -504,14 +538,6 @@ fn discover(project: &Project, key: &Path) -> Vec<(PathBuf, FileInfo)> {
     out
 }
 
-fn read_manifest(project: &Project, dir: &Path) -> Option<toml::Table> {
-    project
-        .read(&dir.join("Cargo.toml"))
-        .ok()?
-        .parse::<toml::Table>()
-        .ok()
-}
-
 /// `.rs` files under `dir`, skipping `target/`, hidden directories and other packages.
 ///
 /// The listing goes through the project, so that a file added to the crate invalidates what
@@ -520,7 +546,7 @@ fn walk(
     project: &Project,
     package: &Path,
     dir: &Path,
-    packages: &[PathBuf],
+    packages: &HashSet<PathBuf>,
     out: &mut Vec<PathBuf>,
 ) {
     let Ok(entries) = project.read_dir(dir) else {
