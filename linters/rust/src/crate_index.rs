@@ -17,7 +17,7 @@ use ra_ap_syntax::AstNode;
 use rayon::prelude::*;
 
 use crate::types::{async_trait_attr, generic_params, PathTy, Scope, Ty};
-use crate::{span, RustFile};
+use crate::{span, RustFile, SharedParse};
 
 /// A struct, enum or union.
 #[derive(Debug, Clone)]
@@ -113,6 +113,11 @@ pub struct CrateIndex {
     pub fns: HashMap<String, Vec<FnSig>>,
     /// Methods and associated functions (of impls and trait declarations) by name.
     pub methods: HashMap<String, Vec<FnSig>>,
+    /// The methods of impls whose self type is a type definition of the index, by that
+    /// definition's path and the method's name: positions in `methods[name]`. So that a
+    /// call finds its candidates without looking at every method of that name in the
+    /// workspace (`new` is defined by a thousand crates of a large one).
+    methods_by_type: HashMap<(String, String), Vec<usize>>,
     /// Last path segment → full paths, for names re-exported or glob-imported.
     by_name: HashMap<String, Vec<String>>,
     pub build_time: Duration,
@@ -137,12 +142,11 @@ impl ProjectIndex for ParsedFile {
     type Key = (PathBuf, FileInfo);
 
     fn build(project: &Project, (path, info): &(PathBuf, FileInfo)) -> ParsedFile {
-        ParsedFile(
-            project
-                .read(path)
-                .ok()
-                .map(|text| file_facts(path, info, &text)),
-        )
+        let Ok(text) = project.read(path) else {
+            return ParsedFile(None);
+        };
+        let parsed = project.index::<SharedParse>(path).get(&text);
+        ParsedFile(Some(file_facts(path, info, &parsed)))
     }
 }
 
@@ -184,7 +188,7 @@ impl CrateIndex {
         let parsed: Vec<(PathBuf, FileInfo, Arc<ParsedFile>)> = files
             .into_par_iter()
             .map(|(path, info, text)| {
-                let facts = file_facts(&path, &info, &text);
+                let facts = file_facts(&path, &info, &RustFile::parse(&text));
                 (path, info, Arc::new(ParsedFile(Some(facts))))
             })
             .collect();
@@ -249,21 +253,38 @@ impl CrateIndex {
             index.adts.remove(path);
             index.aliases.remove(path);
         }
-        let names = index
-            .adts
-            .keys()
-            .chain(index.aliases.keys())
-            .chain(index.traits.keys());
-        for path in names {
-            let name = path.rsplit("::").next().unwrap_or(path).to_string();
-            index.by_name.entry(name).or_default().push(path.clone());
+        index.by_name = names_of(&index);
+        let mut methods_by_type: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        for (name, sigs) in &index.methods {
+            for (at, sig) in sigs.iter().enumerate() {
+                if let Some(owner) = index.definition_of(sig.self_ty.as_ref()) {
+                    let key = (owner.to_string(), name.clone());
+                    methods_by_type.entry(key).or_default().push(at);
+                }
+            }
         }
-        for paths in index.by_name.values_mut() {
-            paths.sort();
-            paths.dedup();
-        }
+        index.methods_by_type = methods_by_type;
         index
     }
+}
+
+/// Last path segment → full paths of the index's types, aliases and traits.
+fn names_of(index: &CrateIndex) -> HashMap<String, Vec<String>> {
+    let mut by_name: HashMap<String, Vec<String>> = HashMap::new();
+    let names = index
+        .adts
+        .keys()
+        .chain(index.aliases.keys())
+        .chain(index.traits.keys());
+    for path in names {
+        let name = path.rsplit("::").next().unwrap_or(path).to_string();
+        by_name.entry(name).or_default().push(path.clone());
+    }
+    for paths in by_name.values_mut() {
+        paths.sort();
+        paths.dedup();
+    }
+    by_name
 }
 
 /// What a resolved path names in the index.
@@ -311,6 +332,30 @@ impl CrateIndex {
             return Some(Item::Adt(adt));
         }
         self.aliases.get(path).map(Item::Alias)
+    }
+
+    /// The path of the type definition a type names, if it names one of the index.
+    pub fn definition_of(&self, ty: Option<&Ty>) -> Option<&str> {
+        let Some(Ty::Path(p)) = ty else { return None };
+        match self.item(p)? {
+            Item::Adt(adt) => Some(&adt.path),
+            Item::Alias(_) => None,
+        }
+    }
+
+    /// The methods and associated functions named `name` of impls of the type definition
+    /// at `type_path`.
+    pub fn methods_of<'a>(
+        &'a self,
+        type_path: &str,
+        name: &str,
+    ) -> impl Iterator<Item = &'a FnSig> + 'a {
+        let sigs = self.methods.get(name);
+        self.methods_by_type
+            .get(&(type_path.to_string(), name.to_string()))
+            .into_iter()
+            .flatten()
+            .filter_map(move |&at| sigs?.get(at))
     }
 
     pub fn trait_info(&self, ty: &PathTy) -> Option<&TraitInfo> {
@@ -598,9 +643,8 @@ fn module_path(crate_name: &str, package: &Path, file: &Path) -> String {
     out.join("::")
 }
 
-/// Parses one file and records its definitions.
-fn file_facts(path: &Path, info: &FileInfo, text: &str) -> FileFacts {
-    let parsed = RustFile::parse(text);
+/// Records the definitions of one parsed file.
+fn file_facts(path: &Path, info: &FileInfo, parsed: &RustFile) -> FileFacts {
     let tree = parsed.tree();
     let mut scope = Scope::new(&info.crate_name, &info.module);
     let mut facts = FileFacts::default();
@@ -882,6 +926,18 @@ mod tests {
         let index = CrateIndex::for_file(&project, &file);
         assert!(index.adts.contains_key("my_app::net::Peer"));
         assert!(index.adts.contains_key("my_app::Root"));
+        // The index parsed the file through the shared parse, which the check of the file
+        // then reuses; once released, it is parsed again.
+        let shared = project.index::<SharedParse>(&file);
+        let kept = shared
+            .held()
+            .expect("the crate index's parse is kept for the check");
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(Arc::ptr_eq(&kept, &shared.get(&text)));
+        assert!(!Arc::ptr_eq(&kept, &shared.get("pub struct Other;\n")));
+        shared.release();
+        assert!(shared.held().is_none());
+        assert!(!Arc::ptr_eq(&kept, &shared.get(&text)));
         std::fs::remove_dir_all(dir).unwrap();
     }
 

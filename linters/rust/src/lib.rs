@@ -1,7 +1,10 @@
 //! The Rust front end: parses with ra_ap_syntax, which is error-tolerant and lossless, so a
 //! half-typed file in an editor still yields a full tree and every rule can run on it.
 
-use prodlint_core::{Comment, Span};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use prodlint_core::{Comment, Project, ProjectIndex, Span};
 use ra_ap_syntax::ast::{self, HasAttrs};
 use ra_ap_syntax::{AstNode, Edition, Parse, SyntaxKind, SyntaxNode, TextRange};
 
@@ -59,6 +62,63 @@ impl RustFile {
                 }
             })
             .collect()
+    }
+}
+
+/// A Rust file's parse, shared by whoever needs it first in a run: the engine that checks
+/// the file and the crate index that collects its definitions (usually first, for every
+/// file of the crate at once), so that each file is parsed once. The engine lets go of it
+/// once the file is checked ([`SharedParse::release`]), so that a run does not keep every
+/// tree of a large workspace alive; asked again after that, it parses again.
+pub struct SharedParse {
+    /// The text parsed, and its parse (`None` once released, or when unreadable).
+    slot: Mutex<Option<(Arc<str>, Arc<RustFile>)>>,
+}
+
+impl ProjectIndex for SharedParse {
+    type Key = PathBuf;
+
+    fn build(project: &Project, path: &PathBuf) -> SharedParse {
+        let slot = project
+            .read(path)
+            .ok()
+            .map(|text| (Arc::clone(&text), Arc::new(RustFile::parse(&text))));
+        SharedParse {
+            slot: Mutex::new(slot),
+        }
+    }
+}
+
+impl SharedParse {
+    /// The parse of `text`: the shared one if it was made from the same text, else a new
+    /// one (kept for the next asker if nothing is kept).
+    pub fn get(&self, text: &str) -> Arc<RustFile> {
+        let mut slot = self.slot.lock().unwrap();
+        if let Some((parsed_text, parse)) = slot.as_ref() {
+            if **parsed_text == *text {
+                return Arc::clone(parse);
+            }
+        }
+        let parse = Arc::new(RustFile::parse(text));
+        if slot.is_none() {
+            *slot = Some((Arc::from(text), Arc::clone(&parse)));
+        }
+        parse
+    }
+
+    /// The parse kept for the next asker, if any.
+    #[cfg(test)]
+    pub(crate) fn held(&self) -> Option<Arc<RustFile>> {
+        self.slot
+            .lock()
+            .unwrap()
+            .as_ref()
+            .map(|(_, p)| Arc::clone(p))
+    }
+
+    /// Drops the shared parse: its last user is done with it.
+    pub fn release(&self) {
+        self.slot.lock().unwrap().take();
     }
 }
 
