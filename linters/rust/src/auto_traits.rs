@@ -13,7 +13,8 @@ use std::sync::{Arc, OnceLock, RwLock};
 
 use prodlint_core::{Project, ProjectIndex, Span};
 
-use crate::crate_index::{CrateIndex, Item};
+use crate::crate_index::{Adt, AutoImpls, CrateIndex, Item};
+use crate::deps::{DepKey, DepTypes, LockedCrates};
 use crate::types::{normalize_std, PathTy, Ty};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -207,6 +208,25 @@ impl Why {
     }
 }
 
+/// The definition a dependency's path names among those of its name: the one at that path,
+/// else the only one (the path goes through a re-export: `rand::rngs::ThreadRng` is
+/// defined in `rand::rngs::thread`). Several (alternative `#[cfg]`s, or types of one name
+/// in different modules) and none are unknown.
+fn dep_item<'a>(found: &'a DepTypes, p: &PathTy) -> Option<Item<'a>> {
+    let written = |path: &String| *path == p.path || p.relative.as_ref() == Some(path);
+    if let Some(adt) = found.adts.iter().find(|a| written(&a.path)) {
+        return Some(Item::Adt(adt));
+    }
+    if let Some(alias) = found.aliases.iter().find(|a| written(&a.path)) {
+        return Some(Item::Alias(alias));
+    }
+    match (found.adts.as_slice(), found.aliases.as_slice()) {
+        ([adt], []) => Some(Item::Adt(adt)),
+        ([], [alias]) => Some(Item::Alias(alias)),
+        _ => None,
+    }
+}
+
 /// Traits of std that do not imply `Send` or `Sync`: `dyn Fn()` alone is neither.
 const PLAIN_STD_TRAITS: &[&str] = &[
     "std::ops::Fn",
@@ -251,30 +271,48 @@ pub struct AutoTraitFacts {
     pub index: Arc<CrateIndex>,
     pub known: KnownTypes,
     memo: Memo,
+    /// The lock file's key and its registry crates, when there is a `Cargo.lock`.
+    deps: Option<(DepKey, Arc<LockedCrates>)>,
 }
 
-/// The crate index root, and the user's `not_send` and `not_sync` entries.
-pub type AutoTraitKey = (PathBuf, Vec<String>, Vec<String>);
+/// The crate index root, the user's `not_send` and `not_sync` entries, and the Cargo home
+/// whose registry has the dependencies' sources.
+pub type AutoTraitKey = (PathBuf, Vec<String>, Vec<String>, PathBuf);
 
 impl ProjectIndex for AutoTraitFacts {
     type Key = AutoTraitKey;
 
-    fn build(project: &Project, (root, not_send, not_sync): &AutoTraitKey) -> AutoTraitFacts {
+    fn build(
+        project: &Project,
+        (root, not_send, not_sync, cargo_home): &AutoTraitKey,
+    ) -> AutoTraitFacts {
+        let deps = DepKey::for_root(project, root, cargo_home).map(|key| {
+            let locked = project.index::<LockedCrates>(&key);
+            (key, locked)
+        });
         AutoTraitFacts {
             index: project.index::<CrateIndex>(root),
             known: KnownTypes::with_user(not_send, not_sync),
             memo: Memo::default(),
+            deps,
         }
     }
 }
 
 impl AutoTraitFacts {
-    pub fn reasoner(&self) -> Reasoner<'_> {
+    /// A reasoner over these facts for one file's check (`project` is that check's view,
+    /// so that what it reads of the dependencies is recorded).
+    pub fn reasoner<'a>(&'a self, project: &'a Project) -> Reasoner<'a> {
         Reasoner {
             index: &self.index,
             known: &self.known,
             memo: MemoRef::Shared(&self.memo),
             search: RefCell::default(),
+            deps: self.deps.as_ref().map(|(key, locked)| DepSources {
+                project,
+                key: key.clone(),
+                locked: Arc::clone(locked),
+            }),
         }
     }
 }
@@ -329,6 +367,15 @@ pub struct Reasoner<'a> {
     pub known: &'a KnownTypes,
     memo: MemoRef<'a>,
     search: RefCell<Search>,
+    /// Where dependency types are read from, when the workspace has a `Cargo.lock`.
+    deps: Option<DepSources<'a>>,
+}
+
+/// The locked dependencies' sources, for the types the workspace does not define.
+pub struct DepSources<'a> {
+    pub project: &'a Project,
+    pub key: DepKey,
+    pub locked: Arc<LockedCrates>,
 }
 
 /// How many type definitions and alias expansions deep the search goes, at most.
@@ -347,7 +394,14 @@ impl<'a> Reasoner<'a> {
             known,
             memo: MemoRef::Own(Memo::default()),
             search: RefCell::default(),
+            deps: None,
         }
+    }
+
+    /// Reads the types the crate index does not define from the locked dependencies.
+    pub fn with_deps(mut self, deps: DepSources<'a>) -> Reasoner<'a> {
+        self.deps = Some(deps);
+        self
     }
 
     /// How many type definitions (with their arguments) were examined field by field: at
@@ -552,34 +606,79 @@ impl<'a> Reasoner<'a> {
                 }
             };
         }
-        match self.index.item(p)? {
+        if let Some(item) = self.index.item(p) {
+            return match item {
+                Item::Alias(alias) => {
+                    let expanded = alias.ty.substitute(&alias.generics, &p.args);
+                    self.lacks_inner(&expanded, t, depth + 1)
+                }
+                Item::Adt(adt) => {
+                    let promised = self.index.auto_impl(&adt.path);
+                    self.lacks_adt(ty, adt, promised, p, t, depth)
+                }
+            };
+        }
+        let found = self.dep_types(p)?;
+        match dep_item(&found, p)? {
             Item::Alias(alias) => {
                 let expanded = alias.ty.substitute(&alias.generics, &p.args);
                 self.lacks_inner(&expanded, t, depth + 1)
             }
             Item::Adt(adt) => {
-                let promised = self.index.auto_impl(&adt.path);
-                let promised = match t {
-                    AutoTrait::Send => promised.send,
-                    AutoTrait::Sync => promised.sync,
-                };
-                if promised == Some(true) {
-                    return None;
-                }
-                let key = MemoKey {
-                    path: adt.path.clone(),
-                    args: p.args.clone(),
-                    question: Some(t),
-                };
-                let holds = |a: &Answer| matches!(a, Answer::Lacks(None));
-                let answer = self.memoised(key, Answer::Lacks(None), holds, || {
-                    Answer::Lacks(self.lacks_fields(ty, adt, p, t, depth))
-                });
-                match answer {
-                    Answer::Lacks(why) => why,
-                    Answer::NeedsDrop(_) => None,
-                }
+                let promised = found.auto_impls.get(&adt.path).copied();
+                self.lacks_adt(ty, adt, promised.unwrap_or_default(), p, t, depth)
             }
+        }
+    }
+
+    /// The definitions of a dependency's type of this name, when the path names a locked
+    /// registry crate (not std, not a crate of the workspace) whose sources are present.
+    fn dep_types(&self, p: &PathTy) -> Option<Arc<DepTypes>> {
+        let deps = self.deps.as_ref()?;
+        // Inside a dependency's sources, `ffi::TSNode` is written relative to its module:
+        // either form may start with the crate's name.
+        let lib = [Some(&p.path), p.relative.as_ref()]
+            .into_iter()
+            .flatten()
+            .filter_map(|path| path.split_once("::").map(|(first, _)| first))
+            .find(|lib| {
+                *lib != "std"
+                    && !self.index.crate_names.iter().any(|c| c == lib)
+                    && deps.locked.is_locked(lib)
+            })?;
+        let name = p.path.rsplit("::").next()?;
+        let key = (deps.key.clone(), lib.to_string(), name.to_string());
+        Some(deps.project.index::<DepTypes>(&key))
+    }
+
+    fn lacks_adt(
+        &self,
+        ty: &Ty,
+        adt: &Adt,
+        promised: AutoImpls,
+        p: &PathTy,
+        t: AutoTrait,
+        depth: usize,
+    ) -> Option<Why> {
+        let promised = match t {
+            AutoTrait::Send => promised.send,
+            AutoTrait::Sync => promised.sync,
+        };
+        if promised == Some(true) {
+            return None;
+        }
+        let key = MemoKey {
+            path: adt.path.clone(),
+            args: p.args.clone(),
+            question: Some(t),
+        };
+        let holds = |a: &Answer| matches!(a, Answer::Lacks(None));
+        let answer = self.memoised(key, Answer::Lacks(None), holds, || {
+            Answer::Lacks(self.lacks_fields(ty, adt, p, t, depth))
+        });
+        match answer {
+            Answer::Lacks(why) => why,
+            Answer::NeedsDrop(_) => None,
         }
     }
 
@@ -587,7 +686,7 @@ impl<'a> Reasoner<'a> {
     fn lacks_fields(
         &self,
         ty: &Ty,
-        adt: &crate::crate_index::Adt,
+        adt: &Adt,
         p: &PathTy,
         t: AutoTrait,
         depth: usize,

@@ -125,10 +125,11 @@ pub struct CrateIndex {
 
 /// What one file contributes; built on a worker thread.
 #[derive(Default)]
-struct FileFacts {
-    adts: Vec<Adt>,
-    aliases: Vec<Alias>,
-    auto_impls: Vec<(String, bool, bool)>,
+pub(crate) struct FileFacts {
+    pub(crate) adts: Vec<Adt>,
+    pub(crate) aliases: Vec<Alias>,
+    /// `(type path, Send, Sync)` of each `unsafe impl Send/Sync`.
+    pub(crate) auto_impls: Vec<(String, bool, bool)>,
     traits: Vec<TraitInfo>,
     fns: Vec<FnSig>,
 }
@@ -618,7 +619,7 @@ fn walk(
 
 /// `src/lib.rs` → `my_crate`, `src/a/mod.rs` → `my_crate::a`, `src/a/b.rs` →
 /// `my_crate::a::b`; files outside `src/` get a module of their own.
-fn module_path(crate_name: &str, package: &Path, file: &Path) -> String {
+pub(crate) fn module_path(crate_name: &str, package: &Path, file: &Path) -> String {
     let relative = file.strip_prefix(package).unwrap_or(file);
     let mut parts: Vec<String> = relative
         .components()
@@ -644,7 +645,7 @@ fn module_path(crate_name: &str, package: &Path, file: &Path) -> String {
 }
 
 /// Records the definitions of one parsed file.
-fn file_facts(path: &Path, info: &FileInfo, parsed: &RustFile) -> FileFacts {
+pub(crate) fn file_facts(path: &Path, info: &FileInfo, parsed: &RustFile) -> FileFacts {
     let tree = parsed.tree();
     let mut scope = Scope::new(&info.crate_name, &info.module);
     let mut facts = FileFacts::default();
