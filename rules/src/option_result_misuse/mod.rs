@@ -385,7 +385,7 @@ const LOG_MACROS: &[&str] = &[
 fn logs_error(call: &ast::MethodCallExpr) -> bool {
     if !call
         .name_ref()
-        .is_some_and(|n| matches!(&*n.text(), "map_err" | "inspect_err"))
+        .is_some_and(|n| matches!(n.text(), "map_err" | "inspect_err"))
     {
         return false;
     }
@@ -400,7 +400,7 @@ fn logs_error(call: &ast::MethodCallExpr) -> bool {
         .descendants()
         .filter_map(ast::MacroCall::cast)
         .filter_map(|m| m.path()?.segment()?.name_ref())
-        .any(|name| LOG_MACROS.contains(&&*name.text()))
+        .any(|name| LOG_MACROS.contains(&name.text()))
 }
 
 /// Inside `impl Drop`: there is no caller to give an error to.
