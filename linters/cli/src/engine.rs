@@ -235,7 +235,9 @@ fn check_file(
     };
 
     let comments = if file.display.ends_with(".rs") {
-        let parsed = prodlint_rust::RustFile::parse(&file.text);
+        let normalized = prodlint_core::normalize(&project.cwd, &file.path);
+        let shared = project.index::<prodlint_rust::SharedParse>(&normalized);
+        let parsed = shared.get(&file.text);
         push_syntax_errors(parsed.syntax_errors(), &mut errors);
         let tree = parsed.tree();
         let ctx = RustContext {
@@ -251,6 +253,7 @@ fn check_file(
                 rule.check_rust(&ctx, out)
             });
         }
+        shared.release();
         parsed.comments()
     } else {
         match prodlint_js::parse(&file.display, &file.text) {

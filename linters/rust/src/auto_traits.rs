@@ -5,14 +5,16 @@
 //!
 //! Unknown types are assumed `Send + Sync`: a finding must come from something known.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock, RwLock};
 
-use prodlint_core::Span;
+use prodlint_core::{Project, ProjectIndex, Span};
 
-use crate::crate_index::{CrateIndex, Item};
+use crate::crate_index::{Adt, AutoImpls, CrateIndex, Item};
+use crate::deps::{DepKey, DepTypes, LockedCrates};
 use crate::types::{normalize_std, PathTy, Ty};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -206,6 +208,25 @@ impl Why {
     }
 }
 
+/// The definition a dependency's path names among those of its name: the one at that path,
+/// else the only one (the path goes through a re-export: `rand::rngs::ThreadRng` is
+/// defined in `rand::rngs::thread`). Several (alternative `#[cfg]`s, or types of one name
+/// in different modules) and none are unknown.
+fn dep_item<'a>(found: &'a DepTypes, p: &PathTy) -> Option<Item<'a>> {
+    let written = |path: &String| *path == p.path || p.relative.as_ref() == Some(path);
+    if let Some(adt) = found.adts.iter().find(|a| written(&a.path)) {
+        return Some(Item::Adt(adt));
+    }
+    if let Some(alias) = found.aliases.iter().find(|a| written(&a.path)) {
+        return Some(Item::Alias(alias));
+    }
+    match (found.adts.as_slice(), found.aliases.as_slice()) {
+        ([adt], []) => Some(Item::Adt(adt)),
+        ([], [alias]) => Some(Item::Alias(alias)),
+        _ => None,
+    }
+}
+
 /// Traits of std that do not imply `Send` or `Sync`: `dyn Fn()` alone is neither.
 const PLAIN_STD_TRAITS: &[&str] = &[
     "std::ops::Fn",
@@ -221,30 +242,259 @@ const PLAIN_STD_TRAITS: &[&str] = &[
     "std::io::Write",
 ];
 
+/// What a memoised answer is about: a resolved type definition with its type arguments,
+/// and the question (an auto trait, or `None` for "dropping it runs code").
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct MemoKey {
+    path: String,
+    args: Vec<Ty>,
+    question: Option<AutoTrait>,
+}
+
+#[derive(Debug, Clone)]
+enum Answer {
+    Lacks(Option<Why>),
+    NeedsDrop(bool),
+}
+
+/// Settled answers per type definition and arguments, shared by every [`Reasoner`] over the
+/// same crate index and knowledge table (so a workspace's types are each visited once per
+/// run, not once per file that reaches them).
+#[derive(Debug, Default)]
+pub struct Memo {
+    settled: RwLock<HashMap<MemoKey, Answer>>,
+}
+
+/// A crate index, the knowledge table the rule is configured with, and the answers given so
+/// far: built once per crate index and table, and shared by the files checked against it.
+pub struct AutoTraitFacts {
+    pub index: Arc<CrateIndex>,
+    pub known: KnownTypes,
+    memo: Memo,
+    /// The lock file's key and its registry crates, when there is a `Cargo.lock`.
+    deps: Option<(DepKey, Arc<LockedCrates>)>,
+}
+
+/// The crate index root, the user's `not_send` and `not_sync` entries, and the Cargo home
+/// whose registry has the dependencies' sources.
+pub type AutoTraitKey = (PathBuf, Vec<String>, Vec<String>, PathBuf);
+
+impl ProjectIndex for AutoTraitFacts {
+    type Key = AutoTraitKey;
+
+    fn build(
+        project: &Project,
+        (root, not_send, not_sync, cargo_home): &AutoTraitKey,
+    ) -> AutoTraitFacts {
+        let deps = DepKey::for_root(project, root, cargo_home).map(|key| {
+            let locked = project.index::<LockedCrates>(&key);
+            (key, locked)
+        });
+        AutoTraitFacts {
+            index: project.index::<CrateIndex>(root),
+            known: KnownTypes::with_user(not_send, not_sync),
+            memo: Memo::default(),
+            deps,
+        }
+    }
+}
+
+impl AutoTraitFacts {
+    /// A reasoner over these facts for one file's check (`project` is that check's view,
+    /// so that what it reads of the dependencies is recorded).
+    pub fn reasoner<'a>(&'a self, project: &'a Project) -> Reasoner<'a> {
+        Reasoner {
+            index: &self.index,
+            known: &self.known,
+            memo: MemoRef::Shared(&self.memo),
+            search: RefCell::default(),
+            deps: self.deps.as_ref().map(|(key, locked)| DepSources {
+                project,
+                key: key.clone(),
+                locked: Arc::clone(locked),
+            }),
+        }
+    }
+}
+
+enum MemoRef<'a> {
+    Shared(&'a Memo),
+    Own(Memo),
+}
+
+impl MemoRef<'_> {
+    fn get(&self) -> &Memo {
+        match self {
+            MemoRef::Shared(memo) => memo,
+            MemoRef::Own(memo) => memo,
+        }
+    }
+}
+
+/// The state of one search through the type graph.
+///
+/// Auto traits are coinductive (a type that reaches itself through its fields has the trait
+/// if nothing else denies it) and "needs drop" is inductive the other way round: either
+/// way, a type met again while it is still being examined is assumed to have the answer
+/// that does not stop the search (`Send`; no drop). An answer that relied on such an
+/// assumption about a type lower on the stack is provisional: it is reused while that type
+/// is examined, and settled or thrown away with that type's own answer (kept when the
+/// assumption held, since then every type below it was examined under a true assumption).
+/// So each distinct type is examined once, whatever the shape of the graph.
+///
+/// Answers that relied on no assumption at all are the same whoever asks first, and go to
+/// the shared [`Memo`]; those settled through a cycle depend, in the field they name, on
+/// where the search entered the cycle, and stay with this reasoner (one file's check, in a
+/// fixed order), so that the output does not depend on which thread asked first.
+#[derive(Default)]
+struct Search {
+    stack: Vec<MemoKey>,
+    /// The lowest stack position an answer being computed relied on.
+    lowest: usize,
+    /// Whether the answer being computed was cut short (polymorphic recursion, or nesting
+    /// beyond [`MAX_DEPTH`]): then it depends on where the search started, and is not kept.
+    cut: bool,
+    /// Answers that rely on types still on the stack, with the lowest position relied on.
+    provisional: Vec<(MemoKey, Answer, usize)>,
+    /// Answers settled through a cycle.
+    settled_here: HashMap<MemoKey, Answer>,
+    /// How many type definitions this reasoner examined field by field.
+    examined: usize,
+}
+
 pub struct Reasoner<'a> {
     pub index: &'a CrateIndex,
     pub known: &'a KnownTypes,
+    memo: MemoRef<'a>,
+    search: RefCell<Search>,
+    /// Where dependency types are read from, when the workspace has a `Cargo.lock`.
+    deps: Option<DepSources<'a>>,
 }
 
+/// The locked dependencies' sources, for the types the workspace does not define.
+pub struct DepSources<'a> {
+    pub project: &'a Project,
+    pub key: DepKey,
+    pub locked: Arc<LockedCrates>,
+}
+
+/// How many type definitions and alias expansions deep the search goes, at most.
+const MAX_DEPTH: usize = 128;
+
+/// How often one type definition may be on the stack with different arguments before the
+/// search stops there: substitution can grow types without end
+/// (`struct S<T>(Box<S<Vec<T>>>)`).
+const MAX_INSTANCES: usize = 4;
+
 impl<'a> Reasoner<'a> {
+    /// A reasoner with answers of its own (see [`AutoTraitFacts::reasoner`] for shared ones).
     pub fn new(index: &'a CrateIndex, known: &'a KnownTypes) -> Reasoner<'a> {
-        Reasoner { index, known }
+        Reasoner {
+            index,
+            known,
+            memo: MemoRef::Own(Memo::default()),
+            search: RefCell::default(),
+            deps: None,
+        }
+    }
+
+    /// Reads the types the crate index does not define from the locked dependencies.
+    pub fn with_deps(mut self, deps: DepSources<'a>) -> Reasoner<'a> {
+        self.deps = Some(deps);
+        self
+    }
+
+    /// How many type definitions (with their arguments) were examined field by field: at
+    /// most one per distinct definition, question and arguments.
+    pub fn examined(&self) -> usize {
+        self.search.borrow().examined
     }
 
     /// `None` when `ty` has the trait or nothing is known against it.
     pub fn lacks(&self, ty: &Ty, t: AutoTrait) -> Option<Why> {
-        let mut stack = Vec::new();
-        self.lacks_inner(ty, t, &mut stack, 0)
+        self.lacks_inner(ty, t, 0)
     }
 
-    fn lacks_inner(
+    /// The answer for a type definition: settled, provisional, assumed (it is being
+    /// examined), or computed by `compute` and recorded.
+    fn memoised(
         &self,
-        ty: &Ty,
-        t: AutoTrait,
-        stack: &mut Vec<(String, AutoTrait)>,
-        depth: usize,
-    ) -> Option<Why> {
-        if depth > 48 {
+        key: MemoKey,
+        assumed: Answer,
+        holds: fn(&Answer) -> bool,
+        compute: impl FnOnce() -> Answer,
+    ) -> Answer {
+        if let Some(answer) = self.memo.get().settled.read().unwrap().get(&key) {
+            return answer.clone();
+        }
+        let position = {
+            let mut search = self.search.borrow_mut();
+            if let Some(answer) = search.settled_here.get(&key) {
+                return answer.clone();
+            }
+            if let Some(at) = search.stack.iter().position(|k| *k == key) {
+                search.lowest = search.lowest.min(at);
+                return assumed;
+            }
+            let instances = search.stack.iter().filter(|k| k.path == key.path).count();
+            if instances >= MAX_INSTANCES {
+                search.cut = true;
+                return assumed;
+            }
+            if let Some((_, answer, relies_on)) =
+                search.provisional.iter().find(|(k, _, _)| *k == key)
+            {
+                let (answer, relies_on) = (answer.clone(), *relies_on);
+                search.lowest = search.lowest.min(relies_on);
+                return answer;
+            }
+            search.stack.push(key.clone());
+            search.examined += 1;
+            search.stack.len() - 1
+        };
+        let (outer_lowest, outer_cut, provisional_from) = {
+            let mut search = self.search.borrow_mut();
+            let saved = (search.lowest, search.cut, search.provisional.len());
+            search.lowest = usize::MAX;
+            search.cut = false;
+            saved
+        };
+        let answer = compute();
+        let mut search = self.search.borrow_mut();
+        search.stack.pop();
+        let (lowest, cut) = (search.lowest, search.cut);
+        search.lowest = outer_lowest.min(lowest);
+        search.cut = outer_cut || cut;
+        if cut {
+            return answer;
+        }
+        if lowest == usize::MAX {
+            // Relied on no assumption (nor did anything below it).
+            let mut settled = self.memo.get().settled.write().unwrap();
+            settled.entry(key).or_insert_with(|| answer.clone());
+        } else if lowest >= position {
+            // Relied on nothing below itself: settled, and so is what relied only on it
+            // if its assumption held.
+            let below: Vec<(MemoKey, Answer, usize)> =
+                search.provisional.drain(provisional_from..).collect();
+            if holds(&answer) {
+                for (k, a, _) in below {
+                    search.settled_here.entry(k).or_insert(a);
+                }
+            }
+            search.settled_here.insert(key, answer.clone());
+        } else {
+            for entry in &mut search.provisional[provisional_from..] {
+                entry.2 = entry.2.min(lowest);
+            }
+            search.provisional.push((key, answer.clone(), lowest));
+        }
+        answer
+    }
+
+    fn lacks_inner(&self, ty: &Ty, t: AutoTrait, depth: usize) -> Option<Why> {
+        if depth > MAX_DEPTH {
+            self.search.borrow_mut().cut = true;
             return None;
         }
         let culprit = |ty: &Ty, t: AutoTrait| Why {
@@ -261,7 +511,7 @@ impl<'a> Reasoner<'a> {
                 } else {
                     AutoTrait::Sync
                 };
-                let mut why = self.lacks_inner(inner, need, stack, depth + 1)?;
+                let mut why = self.lacks_inner(inner, need, depth)?;
                 if t == AutoTrait::Send && !*mutable && why.note.is_none() {
                     why.note = Some("`&T` is `Send` only if `T: Sync`".to_string());
                 }
@@ -269,8 +519,8 @@ impl<'a> Reasoner<'a> {
             }
             Ty::Tuple(items) => items
                 .iter()
-                .find_map(|item| self.lacks_inner(item, t, stack, depth + 1)),
-            Ty::Array(inner) => self.lacks_inner(inner, t, stack, depth + 1),
+                .find_map(|item| self.lacks_inner(item, t, depth)),
+            Ty::Array(inner) => self.lacks_inner(inner, t, depth),
             Ty::Dyn(d) => {
                 let written = match t {
                     AutoTrait::Send => d.send,
@@ -304,18 +554,11 @@ impl<'a> Reasoner<'a> {
                 }
             }
             Ty::Param(_) | Ty::Opaque => None,
-            Ty::Path(p) => self.lacks_path(ty, p, t, stack, depth),
+            Ty::Path(p) => self.lacks_path(ty, p, t, depth),
         }
     }
 
-    fn lacks_path(
-        &self,
-        ty: &Ty,
-        p: &PathTy,
-        t: AutoTrait,
-        stack: &mut Vec<(String, AutoTrait)>,
-        depth: usize,
-    ) -> Option<Why> {
+    fn lacks_path(&self, ty: &Ty, p: &PathTy, t: AutoTrait, depth: usize) -> Option<Why> {
         if let Some(known) = self.known.lookup(p) {
             let need = match t {
                 AutoTrait::Send => known.send,
@@ -332,7 +575,7 @@ impl<'a> Reasoner<'a> {
                 Need::All => p
                     .args
                     .iter()
-                    .find_map(|arg| self.lacks_inner(arg, t, stack, depth + 1)),
+                    .find_map(|arg| self.lacks_inner(arg, t, depth)),
                 Need::Arg { send, sync } => {
                     let arg = p.args.first()?;
                     let wrapper = ty.last_segment().unwrap_or("");
@@ -340,17 +583,17 @@ impl<'a> Reasoner<'a> {
                         (true, true) => "Send + Sync",
                         (true, false) => "Send",
                         (false, true) => "Sync",
-                        (false, false) => return self.lacks_inner(arg, t, stack, depth + 1),
+                        (false, false) => return self.lacks_inner(arg, t, depth),
                     };
                     let note = format!("`{wrapper}<T>` is `{t}` only if `T: {rule}`");
                     let found = if send {
-                        self.lacks_inner(arg, AutoTrait::Send, stack, depth + 1)
+                        self.lacks_inner(arg, AutoTrait::Send, depth)
                     } else {
                         None
                     };
                     let found = found.or_else(|| {
                         if sync {
-                            self.lacks_inner(arg, AutoTrait::Sync, stack, depth + 1)
+                            self.lacks_inner(arg, AutoTrait::Sync, depth)
                         } else {
                             None
                         }
@@ -363,47 +606,108 @@ impl<'a> Reasoner<'a> {
                 }
             };
         }
-        match self.index.item(p)? {
+        if let Some(item) = self.index.item(p) {
+            return match item {
+                Item::Alias(alias) => {
+                    let expanded = alias.ty.substitute(&alias.generics, &p.args);
+                    self.lacks_inner(&expanded, t, depth + 1)
+                }
+                Item::Adt(adt) => {
+                    let promised = self.index.auto_impl(&adt.path);
+                    self.lacks_adt(ty, adt, promised, p, t, depth)
+                }
+            };
+        }
+        let found = self.dep_types(p)?;
+        match dep_item(&found, p)? {
             Item::Alias(alias) => {
                 let expanded = alias.ty.substitute(&alias.generics, &p.args);
-                self.lacks_inner(&expanded, t, stack, depth + 1)
+                self.lacks_inner(&expanded, t, depth + 1)
             }
             Item::Adt(adt) => {
-                let promised = self.index.auto_impl(&adt.path);
-                let promised = match t {
-                    AutoTrait::Send => promised.send,
-                    AutoTrait::Sync => promised.sync,
-                };
-                if promised == Some(true) {
-                    return None;
-                }
-                let key = (adt.path.clone(), t);
-                if stack.contains(&key) {
-                    return None;
-                }
-                stack.push(key);
-                let mut result = None;
-                for field in &adt.fields {
-                    let field_ty = field.ty.substitute(&adt.generics, &p.args);
-                    if let Some(mut why) = self.lacks_inner(&field_ty, t, stack, depth + 1) {
-                        why.chain.insert(
-                            0,
-                            Step {
-                                owner: ty.display(),
-                                field: field.name.clone(),
-                                file: adt.file.clone(),
-                                span: field.span,
-                                field_ty: field.ty.display(),
-                            },
-                        );
-                        result = Some(why);
-                        break;
-                    }
-                }
-                stack.pop();
-                result
+                let promised = found.auto_impls.get(&adt.path).copied();
+                self.lacks_adt(ty, adt, promised.unwrap_or_default(), p, t, depth)
             }
         }
+    }
+
+    /// The definitions of a dependency's type of this name, when the path names a locked
+    /// registry crate (not std, not a crate of the workspace) whose sources are present.
+    fn dep_types(&self, p: &PathTy) -> Option<Arc<DepTypes>> {
+        let deps = self.deps.as_ref()?;
+        // Inside a dependency's sources, `ffi::TSNode` is written relative to its module:
+        // either form may start with the crate's name.
+        let lib = [Some(&p.path), p.relative.as_ref()]
+            .into_iter()
+            .flatten()
+            .filter_map(|path| path.split_once("::").map(|(first, _)| first))
+            .find(|lib| {
+                *lib != "std"
+                    && !self.index.crate_names.iter().any(|c| c == lib)
+                    && deps.locked.is_locked(lib)
+            })?;
+        let name = p.path.rsplit("::").next()?;
+        let key = (deps.key.clone(), lib.to_string(), name.to_string());
+        Some(deps.project.index::<DepTypes>(&key))
+    }
+
+    fn lacks_adt(
+        &self,
+        ty: &Ty,
+        adt: &Adt,
+        promised: AutoImpls,
+        p: &PathTy,
+        t: AutoTrait,
+        depth: usize,
+    ) -> Option<Why> {
+        let promised = match t {
+            AutoTrait::Send => promised.send,
+            AutoTrait::Sync => promised.sync,
+        };
+        if promised == Some(true) {
+            return None;
+        }
+        let key = MemoKey {
+            path: adt.path.clone(),
+            args: p.args.clone(),
+            question: Some(t),
+        };
+        let holds = |a: &Answer| matches!(a, Answer::Lacks(None));
+        let answer = self.memoised(key, Answer::Lacks(None), holds, || {
+            Answer::Lacks(self.lacks_fields(ty, adt, p, t, depth))
+        });
+        match answer {
+            Answer::Lacks(why) => why,
+            Answer::NeedsDrop(_) => None,
+        }
+    }
+
+    /// The first field of a type definition that lacks the trait, with the way to it.
+    fn lacks_fields(
+        &self,
+        ty: &Ty,
+        adt: &Adt,
+        p: &PathTy,
+        t: AutoTrait,
+        depth: usize,
+    ) -> Option<Why> {
+        for field in &adt.fields {
+            let field_ty = field.ty.substitute(&adt.generics, &p.args);
+            if let Some(mut why) = self.lacks_inner(&field_ty, t, depth + 1) {
+                why.chain.insert(
+                    0,
+                    Step {
+                        owner: ty.display(),
+                        field: field.name.clone(),
+                        file: adt.file.clone(),
+                        span: field.span,
+                        field_ty: field.ty.display(),
+                    },
+                );
+                return Some(why);
+            }
+        }
+        None
     }
 
     /// Whether dropping a value of this type runs code (so it lives to the end of its
@@ -413,21 +717,33 @@ impl<'a> Reasoner<'a> {
     }
 
     fn needs_drop_inner(&self, ty: &Ty, depth: usize) -> bool {
-        if depth > 32 {
+        if depth > MAX_DEPTH {
+            self.search.borrow_mut().cut = true;
             return false;
         }
         match ty {
-            Ty::Tuple(items) => items.iter().any(|i| self.needs_drop_inner(i, depth + 1)),
-            Ty::Array(inner) => self.needs_drop_inner(inner, depth + 1),
+            Ty::Tuple(items) => items.iter().any(|i| self.needs_drop_inner(i, depth)),
+            Ty::Array(inner) => self.needs_drop_inner(inner, depth),
             Ty::Path(p) => {
                 if let Some(known) = self.known.lookup(p) {
-                    return known.drop
-                        || p.args.iter().any(|a| self.needs_drop_inner(a, depth + 1));
+                    return known.drop || p.args.iter().any(|a| self.needs_drop_inner(a, depth));
                 }
                 match self.index.item(p) {
-                    Some(Item::Adt(adt)) => adt.fields.iter().any(|f| {
-                        self.needs_drop_inner(&f.ty.substitute(&adt.generics, &p.args), depth + 1)
-                    }),
+                    Some(Item::Adt(adt)) => {
+                        let key = MemoKey {
+                            path: adt.path.clone(),
+                            args: p.args.clone(),
+                            question: None,
+                        };
+                        let holds = |a: &Answer| matches!(a, Answer::NeedsDrop(false));
+                        let answer = self.memoised(key, Answer::NeedsDrop(false), holds, || {
+                            Answer::NeedsDrop(adt.fields.iter().any(|f| {
+                                let field_ty = f.ty.substitute(&adt.generics, &p.args);
+                                self.needs_drop_inner(&field_ty, depth + 1)
+                            }))
+                        });
+                        matches!(answer, Answer::NeedsDrop(true))
+                    }
                     Some(Item::Alias(alias)) => self.needs_drop_inner(
                         &alias.ty.substitute(&alias.generics, &p.args),
                         depth + 1,

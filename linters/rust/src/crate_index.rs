@@ -17,7 +17,7 @@ use ra_ap_syntax::AstNode;
 use rayon::prelude::*;
 
 use crate::types::{async_trait_attr, generic_params, PathTy, Scope, Ty};
-use crate::{span, RustFile};
+use crate::{span, RustFile, SharedParse};
 
 /// A struct, enum or union.
 #[derive(Debug, Clone)]
@@ -113,6 +113,11 @@ pub struct CrateIndex {
     pub fns: HashMap<String, Vec<FnSig>>,
     /// Methods and associated functions (of impls and trait declarations) by name.
     pub methods: HashMap<String, Vec<FnSig>>,
+    /// The methods of impls whose self type is a type definition of the index, by that
+    /// definition's path and the method's name: positions in `methods[name]`. So that a
+    /// call finds its candidates without looking at every method of that name in the
+    /// workspace (`new` is defined by a thousand crates of a large one).
+    methods_by_type: HashMap<(String, String), Vec<usize>>,
     /// Last path segment → full paths, for names re-exported or glob-imported.
     by_name: HashMap<String, Vec<String>>,
     pub build_time: Duration,
@@ -120,10 +125,11 @@ pub struct CrateIndex {
 
 /// What one file contributes; built on a worker thread.
 #[derive(Default)]
-struct FileFacts {
-    adts: Vec<Adt>,
-    aliases: Vec<Alias>,
-    auto_impls: Vec<(String, bool, bool)>,
+pub(crate) struct FileFacts {
+    pub(crate) adts: Vec<Adt>,
+    pub(crate) aliases: Vec<Alias>,
+    /// `(type path, Send, Sync)` of each `unsafe impl Send/Sync`.
+    pub(crate) auto_impls: Vec<(String, bool, bool)>,
     traits: Vec<TraitInfo>,
     fns: Vec<FnSig>,
 }
@@ -137,12 +143,11 @@ impl ProjectIndex for ParsedFile {
     type Key = (PathBuf, FileInfo);
 
     fn build(project: &Project, (path, info): &(PathBuf, FileInfo)) -> ParsedFile {
-        ParsedFile(
-            project
-                .read(path)
-                .ok()
-                .map(|text| file_facts(path, info, &text)),
-        )
+        let Ok(text) = project.read(path) else {
+            return ParsedFile(None);
+        };
+        let parsed = project.index::<SharedParse>(path).get(&text);
+        ParsedFile(Some(file_facts(path, info, &parsed)))
     }
 }
 
@@ -184,7 +189,7 @@ impl CrateIndex {
         let parsed: Vec<(PathBuf, FileInfo, Arc<ParsedFile>)> = files
             .into_par_iter()
             .map(|(path, info, text)| {
-                let facts = file_facts(&path, &info, &text);
+                let facts = file_facts(&path, &info, &RustFile::parse(&text));
                 (path, info, Arc::new(ParsedFile(Some(facts))))
             })
             .collect();
@@ -249,21 +254,38 @@ impl CrateIndex {
             index.adts.remove(path);
             index.aliases.remove(path);
         }
-        let names = index
-            .adts
-            .keys()
-            .chain(index.aliases.keys())
-            .chain(index.traits.keys());
-        for path in names {
-            let name = path.rsplit("::").next().unwrap_or(path).to_string();
-            index.by_name.entry(name).or_default().push(path.clone());
+        index.by_name = names_of(&index);
+        let mut methods_by_type: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        for (name, sigs) in &index.methods {
+            for (at, sig) in sigs.iter().enumerate() {
+                if let Some(owner) = index.definition_of(sig.self_ty.as_ref()) {
+                    let key = (owner.to_string(), name.clone());
+                    methods_by_type.entry(key).or_default().push(at);
+                }
+            }
         }
-        for paths in index.by_name.values_mut() {
-            paths.sort();
-            paths.dedup();
-        }
+        index.methods_by_type = methods_by_type;
         index
     }
+}
+
+/// Last path segment → full paths of the index's types, aliases and traits.
+fn names_of(index: &CrateIndex) -> HashMap<String, Vec<String>> {
+    let mut by_name: HashMap<String, Vec<String>> = HashMap::new();
+    let names = index
+        .adts
+        .keys()
+        .chain(index.aliases.keys())
+        .chain(index.traits.keys());
+    for path in names {
+        let name = path.rsplit("::").next().unwrap_or(path).to_string();
+        by_name.entry(name).or_default().push(path.clone());
+    }
+    for paths in by_name.values_mut() {
+        paths.sort();
+        paths.dedup();
+    }
+    by_name
 }
 
 /// What a resolved path names in the index.
@@ -311,6 +333,30 @@ impl CrateIndex {
             return Some(Item::Adt(adt));
         }
         self.aliases.get(path).map(Item::Alias)
+    }
+
+    /// The path of the type definition a type names, if it names one of the index.
+    pub fn definition_of(&self, ty: Option<&Ty>) -> Option<&str> {
+        let Some(Ty::Path(p)) = ty else { return None };
+        match self.item(p)? {
+            Item::Adt(adt) => Some(&adt.path),
+            Item::Alias(_) => None,
+        }
+    }
+
+    /// The methods and associated functions named `name` of impls of the type definition
+    /// at `type_path`.
+    pub fn methods_of<'a>(
+        &'a self,
+        type_path: &str,
+        name: &str,
+    ) -> impl Iterator<Item = &'a FnSig> + 'a {
+        let sigs = self.methods.get(name);
+        self.methods_by_type
+            .get(&(type_path.to_string(), name.to_string()))
+            .into_iter()
+            .flatten()
+            .filter_map(move |&at| sigs?.get(at))
     }
 
     pub fn trait_info(&self, ty: &PathTy) -> Option<&TraitInfo> {
@@ -361,28 +407,61 @@ impl CrateIndex {
     }
 }
 
+/// A directory's `Cargo.toml`, parsed (`None` when there is none or it does not parse): an
+/// index, so that each manifest is read and parsed once per run however many files ask
+/// which crate they belong to.
+pub struct Manifest(Option<toml::Table>);
+
+impl ProjectIndex for Manifest {
+    type Key = PathBuf;
+
+    fn build(project: &Project, dir: &PathBuf) -> Manifest {
+        let text = project.read(&dir.join("Cargo.toml")).ok();
+        Manifest(text.and_then(|t| t.parse::<toml::Table>().ok()))
+    }
+}
+
+/// The member directories of the workspace whose manifest is in the key directory, sorted:
+/// built once per run (a workspace of thousands of crates lists `crates/*` once, not once
+/// per file).
+pub struct WorkspaceMembers(Vec<PathBuf>);
+
+impl ProjectIndex for WorkspaceMembers {
+    type Key = PathBuf;
+
+    fn build(project: &Project, root: &PathBuf) -> WorkspaceMembers {
+        let manifest = project.index::<Manifest>(root);
+        let members = match manifest.0.as_ref().and_then(|m| m.get("workspace")) {
+            Some(workspace) => workspace_members(project, root, workspace),
+            None => Vec::new(),
+        };
+        WorkspaceMembers(members)
+    }
+}
+
+impl WorkspaceMembers {
+    pub fn contains(&self, dir: &Path) -> bool {
+        self.0.binary_search_by(|m| m.as_path().cmp(dir)).is_ok()
+    }
+}
+
 /// The key of the index a file belongs to: the root of its Cargo workspace if the
 /// workspace lists its package, else its package root, else the file itself.
 pub fn crate_key(project: &Project, file: &Path) -> PathBuf {
     let file = prodlint_core::normalize(&project.cwd, file);
     let mut package: Option<PathBuf> = None;
     for dir in file.ancestors().skip(1) {
-        let manifest = dir.join("Cargo.toml");
-        let Ok(text) = project.read(&manifest) else {
+        let manifest = project.index::<Manifest>(&dir.to_path_buf());
+        let Some(value) = manifest.0.as_ref() else {
             continue;
         };
-        let Ok(value) = text.parse::<toml::Table>() else {
-            continue;
-        };
-        if let Some(workspace) = value.get("workspace") {
+        if value.contains_key("workspace") {
             match &package {
                 None if value.contains_key("package") => return dir.to_path_buf(),
                 None => {}
                 Some(package_dir) => {
-                    if workspace_members(dir, workspace)
-                        .iter()
-                        .any(|m| m == package_dir)
-                    {
+                    let members = project.index::<WorkspaceMembers>(&dir.to_path_buf());
+                    if members.contains(package_dir) {
                         return dir.to_path_buf();
                     }
                     return package_dir.clone();
@@ -397,8 +476,8 @@ pub fn crate_key(project: &Project, file: &Path) -> PathBuf {
 }
 
 /// The member directories of a `[workspace]` table (`members`, with `*` globs, minus
-/// `exclude`).
-fn workspace_members(root: &Path, workspace: &toml::Value) -> Vec<PathBuf> {
+/// `exclude`), sorted.
+fn workspace_members(project: &Project, root: &Path, workspace: &toml::Value) -> Vec<PathBuf> {
     let strings = |key: &str| -> Vec<String> {
         workspace
             .get(key)
@@ -419,15 +498,13 @@ fn workspace_members(root: &Path, workspace: &toml::Value) -> Vec<PathBuf> {
             for dir in dirs {
                 if part.contains('*') {
                     let (prefix, suffix) = part.split_once('*').unwrap_or((part, ""));
-                    if let Ok(entries) = std::fs::read_dir(&dir) {
-                        for entry in entries.flatten() {
-                            let name = entry.file_name().to_string_lossy().to_string();
-                            if entry.path().is_dir()
-                                && name.starts_with(prefix)
-                                && name.ends_with(suffix)
-                            {
-                                next.push(entry.path());
-                            }
+                    for (entry, is_dir) in project.read_dir(&dir).unwrap_or_default() {
+                        let name = entry
+                            .file_name()
+                            .map(|n| n.to_string_lossy().to_string())
+                            .unwrap_or_default();
+                        if is_dir && name.starts_with(prefix) && name.ends_with(suffix) {
+                            next.push(entry);
                         }
                     }
                 } else {
@@ -439,6 +516,7 @@ fn workspace_members(root: &Path, workspace: &toml::Value) -> Vec<PathBuf> {
         out.extend(dirs.into_iter().filter(|d| !excluded.contains(d)));
     }
     out.sort();
+    out.dedup();
     out
 }
 
@@ -464,27 +542,29 @@ fn discover(project: &Project, key: &Path) -> Vec<(PathBuf, FileInfo)> {
         };
         return vec![(key.to_path_buf(), info)];
     }
-    let Some(manifest) = read_manifest(project, key) else {
+    let root = project.index::<Manifest>(&key.to_path_buf());
+    let Some(manifest) = root.0.as_ref() else {
         return Vec::new();
     };
     let mut packages = Vec::new();
     if manifest.contains_key("package") {
-        packages.push((key.to_path_buf(), manifest.clone()));
+        packages.push((key.to_path_buf(), Arc::clone(&root)));
     }
-    if let Some(workspace) = manifest.get("workspace") {
-        for member in workspace_members(key, workspace) {
+    if manifest.contains_key("workspace") {
+        for member in &project.index::<WorkspaceMembers>(&key.to_path_buf()).0 {
             if member == key {
                 continue;
             }
-            if let Some(m) = read_manifest(project, &member) {
-                packages.push((member, m));
+            let m = project.index::<Manifest>(member);
+            if m.0.is_some() {
+                packages.push((member.clone(), m));
             }
         }
     }
-    let package_dirs: Vec<PathBuf> = packages.iter().map(|(d, _)| d.clone()).collect();
+    let package_dirs: HashSet<PathBuf> = packages.iter().map(|(d, _)| d.clone()).collect();
     let mut out = Vec::new();
     for (dir, manifest) in &packages {
-        let Some(name) = crate_name(manifest) else {
+        let Some(name) = manifest.0.as_ref().and_then(crate_name) else {
             continue;
         };
         let mut files = Vec::new();
@@ -504,14 +584,6 @@ fn discover(project: &Project, key: &Path) -> Vec<(PathBuf, FileInfo)> {
     out
 }
 
-fn read_manifest(project: &Project, dir: &Path) -> Option<toml::Table> {
-    project
-        .read(&dir.join("Cargo.toml"))
-        .ok()?
-        .parse::<toml::Table>()
-        .ok()
-}
-
 /// `.rs` files under `dir`, skipping `target/`, hidden directories and other packages.
 ///
 /// The listing goes through the project, so that a file added to the crate invalidates what
@@ -520,7 +592,7 @@ fn walk(
     project: &Project,
     package: &Path,
     dir: &Path,
-    packages: &[PathBuf],
+    packages: &HashSet<PathBuf>,
     out: &mut Vec<PathBuf>,
 ) {
     let Ok(entries) = project.read_dir(dir) else {
@@ -547,7 +619,7 @@ fn walk(
 
 /// `src/lib.rs` → `my_crate`, `src/a/mod.rs` → `my_crate::a`, `src/a/b.rs` →
 /// `my_crate::a::b`; files outside `src/` get a module of their own.
-fn module_path(crate_name: &str, package: &Path, file: &Path) -> String {
+pub(crate) fn module_path(crate_name: &str, package: &Path, file: &Path) -> String {
     let relative = file.strip_prefix(package).unwrap_or(file);
     let mut parts: Vec<String> = relative
         .components()
@@ -572,9 +644,8 @@ fn module_path(crate_name: &str, package: &Path, file: &Path) -> String {
     out.join("::")
 }
 
-/// Parses one file and records its definitions.
-fn file_facts(path: &Path, info: &FileInfo, text: &str) -> FileFacts {
-    let parsed = RustFile::parse(text);
+/// Records the definitions of one parsed file.
+pub(crate) fn file_facts(path: &Path, info: &FileInfo, parsed: &RustFile) -> FileFacts {
     let tree = parsed.tree();
     let mut scope = Scope::new(&info.crate_name, &info.module);
     let mut facts = FileFacts::default();
@@ -856,6 +927,18 @@ mod tests {
         let index = CrateIndex::for_file(&project, &file);
         assert!(index.adts.contains_key("my_app::net::Peer"));
         assert!(index.adts.contains_key("my_app::Root"));
+        // The index parsed the file through the shared parse, which the check of the file
+        // then reuses; once released, it is parsed again.
+        let shared = project.index::<SharedParse>(&file);
+        let kept = shared
+            .held()
+            .expect("the crate index's parse is kept for the check");
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(Arc::ptr_eq(&kept, &shared.get(&text)));
+        assert!(!Arc::ptr_eq(&kept, &shared.get("pub struct Other;\n")));
+        shared.release();
+        assert!(shared.held().is_none());
+        assert!(!Arc::ptr_eq(&kept, &shared.get(&text)));
         std::fs::remove_dir_all(dir).unwrap();
     }
 

@@ -74,6 +74,25 @@ fn is_identifier(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
+/// A rule's `cargo-home` option, relative to the directory of the config file that set it
+/// (`config_dir`, itself relative to `cwd`), else [`default_cargo_home`].
+pub fn configured_cargo_home(
+    option: Option<&str>,
+    config_dir: Option<&Path>,
+    cwd: &Path,
+) -> PathBuf {
+    match option {
+        Some(home) => {
+            let base = match config_dir {
+                Some(dir) => prodlint_core::normalize(cwd, dir),
+                None => cwd.to_path_buf(),
+            };
+            prodlint_core::normalize(&base, Path::new(home))
+        }
+        None => default_cargo_home(),
+    }
+}
+
 /// `CARGO_HOME`, else `~/.cargo`.
 pub fn default_cargo_home() -> PathBuf {
     if let Some(home) = std::env::var_os("CARGO_HOME") {
@@ -683,6 +702,77 @@ fn dep_ret(ty: &ast::Type, generics: &[String], self_ty: &str) -> DepRet {
         ast::Type::TupleType(t) if t.fields().next().is_none() => DepRet::Unit,
         _ => DepRet::Unknown,
     }
+}
+
+/// The type definitions of one name in one locked crate, from its sources: what the
+/// auto-trait reasoning needs of a dependency's type (its fields, its `unsafe impl Send` or
+/// `Sync`), found like signatures are, lazily: a text search for the name's definition
+/// among the crate's library files, then a parse of just the files that have one.
+#[derive(Debug, Default)]
+pub struct DepTypes {
+    pub adts: Vec<crate::crate_index::Adt>,
+    pub aliases: Vec<crate::crate_index::Alias>,
+    /// `unsafe impl Send/Sync for` any type of that name in those files, by type path.
+    pub auto_impls: HashMap<String, crate::crate_index::AutoImpls>,
+}
+
+impl ProjectIndex for DepTypes {
+    /// The lock and registry, the library name, the type's name.
+    type Key = (DepKey, String, String);
+    // The registry's sources are read directly, as for signatures.
+    const READS_DISK_DIRECTLY: bool = true;
+
+    fn build(project: &Project, (key, lib, name): &(DepKey, String, String)) -> DepTypes {
+        let crates = project.index::<LockedCrates>(key);
+        let mut out = DepTypes::default();
+        for c in crates.by_lib(lib) {
+            let Some(dir) = &c.dir else { continue };
+            let mut files = Vec::new();
+            walk(dir, dir, &mut files);
+            files.sort();
+            for file in files {
+                let Ok(text) = std::fs::read_to_string(&file) else {
+                    continue;
+                };
+                if !defines_type(&text, name) {
+                    continue;
+                }
+                let info = crate::crate_index::FileInfo {
+                    crate_name: lib.clone(),
+                    module: crate::crate_index::module_path(lib, dir, &file),
+                };
+                let facts = crate::crate_index::file_facts(&file, &info, &RustFile::parse(&text));
+                let named = |path: &str| path.rsplit("::").next() == Some(name.as_str());
+                out.adts
+                    .extend(facts.adts.into_iter().filter(|a| named(&a.path)));
+                out.aliases
+                    .extend(facts.aliases.into_iter().filter(|a| named(&a.path)));
+                for (path, send, sync) in facts.auto_impls {
+                    if named(&path) {
+                        let entry = out.auto_impls.entry(path).or_default();
+                        entry.send = entry.send.or(send.then_some(true));
+                        entry.sync = entry.sync.or(sync.then_some(true));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Whether a text may define a type of this name (`struct Name`, `enum Name`, `union
+/// Name`, `type Name`), found without parsing; the parse decides.
+fn defines_type(text: &str, name: &str) -> bool {
+    ["struct ", "enum ", "union ", "type "]
+        .iter()
+        .any(|keyword| {
+            text.match_indices(keyword).any(|(at, _)| {
+                let rest = &text[at + keyword.len()..];
+                rest.strip_prefix(name).is_some_and(|after| {
+                    !after.starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                })
+            })
+        })
 }
 
 #[cfg(test)]

@@ -1,7 +1,11 @@
 //! The Rust front end: parses with ra_ap_syntax, which is error-tolerant and lossless, so a
 //! half-typed file in an editor still yields a full tree and every rule can run on it.
 
-use prodlint_core::{Comment, Span};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use prodlint_core::{Comment, Project, ProjectIndex, Span};
 use ra_ap_syntax::ast::{self, HasAttrs};
 use ra_ap_syntax::{AstNode, Edition, Parse, SyntaxKind, SyntaxNode, TextRange};
 
@@ -64,6 +68,104 @@ impl RustFile {
                 }
             })
             .collect()
+    }
+}
+
+/// A Rust file's parse, shared by whoever needs it first in a run: the engine that checks
+/// the file and the crate index that collects its definitions (usually first, for every
+/// file of the crate at once), so that each file is parsed once. The engine lets go of it
+/// once the file is checked ([`SharedParse::release`]); asked again after that, it parses
+/// again.
+///
+/// Parses kept for a later asker hold about ten times their text in memory, so they are
+/// kept only while the texts kept add up to at most [`PARSE_BUDGET`] bytes: in a workspace
+/// larger than that, the files the crate index reaches first are parsed once and the rest
+/// twice, and memory stays bounded.
+pub struct SharedParse {
+    /// The text parsed, and its parse (`None` once released, or when unreadable).
+    slot: Mutex<Option<(Arc<str>, Arc<RustFile>)>>,
+    budget: Arc<ParseBudget>,
+}
+
+/// The bytes of text whose parses are kept, at most.
+pub const PARSE_BUDGET: usize = 16 << 20;
+
+/// How many bytes of text the kept parses of a project stand for.
+#[derive(Default)]
+pub struct ParseBudget(AtomicUsize);
+
+impl ProjectIndex for ParseBudget {
+    type Key = ();
+
+    fn build(_: &Project, _: &()) -> ParseBudget {
+        ParseBudget::default()
+    }
+}
+
+impl ParseBudget {
+    /// Takes `bytes` from the budget if they fit.
+    fn take(&self, bytes: usize) -> bool {
+        self.0
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |used| {
+                (used + bytes <= PARSE_BUDGET).then_some(used + bytes)
+            })
+            .is_ok()
+    }
+
+    fn give_back(&self, bytes: usize) {
+        self.0.fetch_sub(bytes, Ordering::AcqRel);
+    }
+}
+
+impl ProjectIndex for SharedParse {
+    type Key = PathBuf;
+
+    fn build(project: &Project, _: &PathBuf) -> SharedParse {
+        SharedParse {
+            slot: Mutex::new(None),
+            budget: project.index::<ParseBudget>(&()),
+        }
+    }
+}
+
+impl SharedParse {
+    /// The parse of `text`: the shared one if it was made from the same text, else a new
+    /// one (kept for the next asker if nothing is kept and the budget allows).
+    pub fn get(&self, text: &str) -> Arc<RustFile> {
+        let mut slot = self.slot.lock().unwrap();
+        if let Some((parsed_text, parse)) = slot.as_ref() {
+            if **parsed_text == *text {
+                return Arc::clone(parse);
+            }
+        }
+        let parse = Arc::new(RustFile::parse(text));
+        if slot.is_none() && self.budget.take(text.len()) {
+            *slot = Some((Arc::from(text), Arc::clone(&parse)));
+        }
+        parse
+    }
+
+    /// The parse kept for the next asker, if any.
+    #[cfg(test)]
+    pub(crate) fn held(&self) -> Option<Arc<RustFile>> {
+        self.slot
+            .lock()
+            .unwrap()
+            .as_ref()
+            .map(|(_, p)| Arc::clone(p))
+    }
+
+    /// Drops the shared parse: its last user is done with it.
+    pub fn release(&self) {
+        if let Some((text, _)) = self.slot.lock().unwrap().take() {
+            self.budget.give_back(text.len());
+        }
+    }
+}
+
+impl Drop for SharedParse {
+    fn drop(&mut self) {
+        self.release();
     }
 }
 
@@ -221,6 +323,25 @@ mod tests {
             .map(|(a, b)| (format!("\"{a}\""), *b))
             .collect();
         assert_eq!(debug, expected);
+    }
+
+    #[test]
+    fn shared_parses_are_kept_within_the_budget() {
+        let project = Project::new(std::env::temp_dir());
+        let budget = project.index::<ParseBudget>(&());
+        let shared = project.index::<SharedParse>(&PathBuf::from("/x/a.rs"));
+        let text = "fn a() {}\n";
+        let first = shared.get(text);
+        assert!(shared.held().is_some_and(|kept| Arc::ptr_eq(&kept, &first)));
+        shared.release();
+        assert_eq!(budget.0.load(Ordering::Acquire), 0);
+        // With the budget spent, a parse is handed out but not kept.
+        assert!(budget.take(PARSE_BUDGET - 4));
+        let _ = shared.get(text);
+        assert!(shared.held().is_none());
+        budget.give_back(PARSE_BUDGET - 4);
+        let _ = shared.get(text);
+        assert!(shared.held().is_some());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use ra_ap_syntax::ast::{self, HasGenericArgs, HasName};
 use ra_ap_syntax::AstNode;
 
 /// A type as written, with its paths made absolute where the file says how.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Ty {
     Path(PathTy),
     Ref {
@@ -27,7 +27,7 @@ pub enum Ty {
     Opaque,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PathTy {
     /// The resolved path, `::`-joined, with `core::`/`alloc::` normalised to `std::`.
     pub path: String,
@@ -40,7 +40,7 @@ pub struct PathTy {
     pub args: Vec<Ty>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DynTy {
     pub traits: Vec<PathTy>,
     pub send: bool,

@@ -277,6 +277,71 @@ pub(super) fn chain(expr: &ast::Expr) -> Chain {
     }
 }
 
+/// Whether a call is the receiver (or callee) of a call that continues its chain, through
+/// `?`, parentheses and fields but not `.await`: then that call's chain has this one's as a
+/// prefix, with the same `awaited`. Evaluating only the last call of a chain keeps a
+/// chain of n calls linear (each prefix's chain would cost n, and n prefixes n²).
+fn continued_without_await(node: &SyntaxNode) -> bool {
+    let mut child = node.clone();
+    while let Some(parent) = child.parent() {
+        if let Some(call) = ast::MethodCallExpr::cast(parent.clone()) {
+            return call.receiver().is_some_and(|r| *r.syntax() == child);
+        }
+        if let Some(call) = ast::CallExpr::cast(parent.clone()) {
+            return call.expr().is_some_and(|e| *e.syntax() == child);
+        }
+        let passes = ast::TryExpr::can_cast(parent.kind())
+            || ast::ParenExpr::can_cast(parent.kind())
+            || ast::FieldExpr::cast(parent.clone())
+                .and_then(|f| f.expr())
+                .is_some_and(|e| *e.syntax() == child);
+        if !passes {
+            return false;
+        }
+        child = parent;
+    }
+    false
+}
+
+/// Whether [`chain`] of `expr` has at most `limit` segments, found without building it.
+fn within_segments(expr: &ast::Expr, limit: usize) -> bool {
+    let mut count = 0;
+    let mut current = Some(expr.clone());
+    while let Some(expr) = current {
+        current = match expr {
+            ast::Expr::MethodCallExpr(call) => {
+                count += 1;
+                call.receiver()
+            }
+            ast::Expr::FieldExpr(field) => {
+                count += 1;
+                field.expr()
+            }
+            ast::Expr::CallExpr(call) => match call.expr() {
+                Some(ast::Expr::PathExpr(_)) | None => {
+                    count += 1;
+                    None
+                }
+                Some(callee) => {
+                    count += 1;
+                    Some(callee)
+                }
+            },
+            ast::Expr::AwaitExpr(inner) => inner.expr(),
+            ast::Expr::TryExpr(inner) => inner.expr(),
+            ast::Expr::ParenExpr(inner) => inner.expr(),
+            _ => {
+                count += 1;
+                None
+            }
+        };
+        if count > limit {
+            return false;
+        }
+    }
+    true
+}
+
 /// The data-access call a function body makes, awaited or blocking.
 pub(super) fn access_in(rule: &NPlusOne, body: &SyntaxNode) -> Option<Access> {
     for node in body.descendants() {
@@ -286,6 +351,10 @@ pub(super) fn access_in(rule: &NPlusOne, body: &SyntaxNode) -> Option<Access> {
                 None => continue,
             }
         } else if let Some(call) = ast::MethodCallExpr::cast(node.clone()) {
+            if continued_without_await(&node) {
+                // Visited after the call that continues the chain, which matched first.
+                continue;
+            }
             (ast::Expr::MethodCallExpr(call), false)
         } else {
             continue;
@@ -741,6 +810,12 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
         let Some((expr, awaited)) = call_at(&node, true) else {
             continue;
         };
+        if !awaited && continued_without_await(&node) && !within_segments(&expr, 2) {
+            // The call that continues the chain sees this one's data access (the first
+            // match of a chain is the first of each of its prefixes), and helpers are
+            // called by chains of at most two segments.
+            continue;
+        }
         // Most calls are in no loop: find the loop first, it is cheaper than matching the
         // call against the catalogue.
         let Some(site) = checker.enclosing_loop(&node, awaited) else {

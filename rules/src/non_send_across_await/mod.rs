@@ -1,10 +1,11 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use prodlint_core::{ConfigError, Diagnostic, RuleMeta, RuleOptions, SourceFile, Span};
-use prodlint_rust::auto_traits::{GuardKind, KnownTypes, Reasoner, Why};
-use prodlint_rust::crate_index::CrateIndex;
+use prodlint_rust::auto_traits::{AutoTraitFacts, GuardKind, Why};
+use prodlint_rust::crate_index::crate_key;
+use prodlint_rust::deps::configured_cargo_home;
 use serde::Deserialize;
 
 use crate::{Rule, RustContext};
@@ -33,7 +34,11 @@ crate::declare_rule! {
     /// `T: Send`, `RwLock<T>` is `Sync` iff `T: Send + Sync`, `&T` is `Send` iff `T: Sync`)
     /// and a table of types that are not `Send` or not `Sync` (`Rc`, `RefCell`, `Cell`,
     /// std and parking_lot guards, raw pointers, `dyn Trait` without `+ Send`,
-    /// `libp2p::Swarm`, `tokio::task::LocalSet`, …). Unknown types are assumed `Send + Sync`.
+    /// `libp2p::Swarm`, `tokio::task::LocalSet`, …). A dependency's type that the table does
+    /// not list is read from its sources at the version of `Cargo.lock`
+    /// (`$CARGO_HOME/registry/src`): its fields, `unsafe impl Send/Sync` and re-exports
+    /// (`tree_sitter::Node` holds a raw pointer, `rand::rngs::ThreadRng` an `Rc`). Each
+    /// distinct type is examined once per run. Unknown types are assumed `Send + Sync`.
     ///
     /// A binding is held across an `.await` when its type has drop glue (guards, `Rc`) and
     /// its scope contains the await, or when it is used after the await; temporaries live
@@ -92,6 +97,9 @@ crate::declare_rule! {
     /// # Check every async fn as if its future had to be Send, like clippy's
     /// # `future_not_send` (for crates whose futures all go to a multi-threaded runtime).
     /// every_async_fn = false
+    /// # Where the Cargo registry is (relative to this file), instead of $CARGO_HOME or
+    /// # ~/.cargo. Dependency types come from `<cargo-home>/registry/src`.
+    /// cargo-home = "/opt/cargo"
     /// ```
     pub static META = {
         id: "non-send-across-await",
@@ -108,11 +116,21 @@ struct Options {
     not_send: Vec<String>,
     not_sync: Vec<String>,
     every_async_fn: bool,
+    #[serde(rename = "cargo-home")]
+    cargo_home: Option<String>,
 }
 
 pub struct NonSendAcrossAwait {
-    known: KnownTypes,
+    /// The user's `not_send` and `not_sync` entries, which the knowledge table adds.
+    not_send: Vec<String>,
+    not_sync: Vec<String>,
     every_async_fn: bool,
+    cargo_home: Option<String>,
+    /// The directory of the config file the options come from: what `cargo_home` is
+    /// relative to.
+    config_dir: Option<PathBuf>,
+    /// `cargo_home` resolved on first use.
+    resolved_cargo_home: OnceLock<PathBuf>,
 }
 
 impl NonSendAcrossAwait {
@@ -130,7 +148,11 @@ impl NonSendAcrossAwait {
             }
         }
         Ok(Box::new(NonSendAcrossAwait {
-            known: KnownTypes::with_user(&parsed.not_send, &parsed.not_sync),
+            not_send: parsed.not_send,
+            not_sync: parsed.not_sync,
+            cargo_home: parsed.cargo_home,
+            config_dir: options.config_dir(),
+            resolved_cargo_home: OnceLock::new(),
             every_async_fn: parsed.every_async_fn,
         }))
     }
@@ -150,10 +172,23 @@ impl Rule for NonSendAcrossAwait {
             return;
         }
         let path = prodlint_core::normalize(&ctx.project.cwd, &ctx.file.path);
-        let index = CrateIndex::for_file(ctx.project, &path);
+        let cargo_home = self.resolved_cargo_home.get_or_init(|| {
+            configured_cargo_home(
+                self.cargo_home.as_deref(),
+                self.config_dir.as_deref(),
+                &ctx.project.cwd,
+            )
+        });
+        let key = (
+            crate_key(ctx.project, &path),
+            self.not_send.clone(),
+            self.not_sync.clone(),
+            cargo_home.clone(),
+        );
+        let facts = ctx.project.index::<AutoTraitFacts>(&key);
+        let index = &facts.index;
         let scope = index.file_scope(&path, ctx.tree);
-        let reasoner = Reasoner::new(&index, &self.known);
-        let mut analysis = Analysis::new(&index, reasoner);
+        let mut analysis = Analysis::new(index, facts.reasoner(ctx.project));
         analysis.every_async_fn = self.every_async_fn;
         analysis.run(ctx.tree, &scope);
         let mut files = Files {

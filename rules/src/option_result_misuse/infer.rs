@@ -575,12 +575,7 @@ impl Env<'_> {
                 let target = self.canonical(ty.as_ref()?)?;
                 let sigs: Vec<&FnSig> = self
                     .index
-                    .methods
-                    .get(method)?
-                    .iter()
-                    .filter(|s| {
-                        s.self_ty.as_ref().and_then(|t| self.canonical(t)) == Some(target.clone())
-                    })
+                    .methods_of(&target, method)
                     .filter(|s| s.has_self || !has_self)
                     .collect();
                 // Inherent methods win over trait methods of the same name.

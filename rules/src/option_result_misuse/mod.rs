@@ -6,7 +6,7 @@ use prodlint_core::{
     Span,
 };
 use prodlint_rust::crate_index::{crate_key, CrateIndex};
-use prodlint_rust::deps::{default_cargo_home, DepKey, LockedCrates};
+use prodlint_rust::deps::{configured_cargo_home, DepKey, LockedCrates};
 use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList, HasName};
 use prodlint_rust::ra_ap_syntax::{AstNode, TextRange};
 use prodlint_rust::std_api::StdApi;
@@ -32,8 +32,10 @@ crate::declare_rule! {
     /// It also warns where a `Result` is known and its error is silently discarded
     /// (`let _ = fallible();`, a `fallible().ok();` statement; not channel sends, waits on a
     /// tokio `watch` channel, `OnceCell::set` and process-wide defaults such as rustls'
-    /// `install_default` or a logger's `try_init`, cleanup such as `remove_file`, nor inside
-    /// `impl Drop`, where ignoring is the idiom), and where `.unwrap()` is called on a known
+    /// `install_default` or a logger's `try_init`, cleanup such as `remove_file`, a
+    /// transaction's `rollback`, `dotenv()`, an error logged in `.map_err(..)` or
+    /// `.inspect_err(..)` before it is dropped, nor inside `impl Drop`, where ignoring is the
+    /// idiom), and where `.unwrap()` is called on a known
     /// `Result` in production code (not tests, benches, examples, `build.rs` or `fn main`;
     /// `.expect("why")` documents an invariant and is not reported). Left alone, because
     /// the input cannot cause their error: a lock's poisoning, building the tokio runtime,
@@ -134,17 +136,13 @@ impl OptionResultMisuse {
     /// The configured `cargo-home`, relative to the `prodlint.toml` that sets it, else the
     /// environment's.
     fn cargo_home(&self, cwd: &Path) -> &Path {
-        self.cargo_home
-            .get_or_init(|| match &self.options.cargo_home {
-                Some(home) => {
-                    let base = match &self.config_dir {
-                        Some(dir) => prodlint_core::normalize(cwd, dir),
-                        None => cwd.to_path_buf(),
-                    };
-                    prodlint_core::normalize(&base, Path::new(home))
-                }
-                None => default_cargo_home(),
-            })
+        self.cargo_home.get_or_init(|| {
+            configured_cargo_home(
+                self.options.cargo_home.as_deref(),
+                self.config_dir.as_deref(),
+                cwd,
+            )
+        })
     }
 }
 
@@ -328,8 +326,12 @@ impl Rule for OptionResultMisuse {
 /// (rustls' `install_default`, a logger's or tracing subscriber's `try_init`,
 /// `set_global_default`, `set_logger`) only when one is already set, which libraries and
 /// helpers called more than once rely on, cleanup (`remove_file`, `disable_raw_mode`) when
-/// there is nothing left to clean.
+/// there is nothing left to clean, a transaction's `rollback` (called on the way out of a
+/// failure that is already being reported; the database rolls back a dropped transaction
+/// anyway), and `dotenv()`, whose error is the usual case where no `.env` file is deployed.
 const BEST_EFFORT: &[&str] = &[
+    "rollback",
+    "dotenv",
     "send",
     "try_send",
     "blocking_send",
@@ -356,6 +358,9 @@ fn best_effort(expr: &ast::Expr) -> bool {
             ast::Expr::AwaitExpr(a) => a.expr(),
             ast::Expr::ParenExpr(p) => p.expr(),
             ast::Expr::MethodCallExpr(m) => {
+                if logs_error(m) {
+                    return true;
+                }
                 return m
                     .name_ref()
                     .is_some_and(|n| BEST_EFFORT.contains(&n.text()));
@@ -377,6 +382,34 @@ fn best_effort(expr: &ast::Expr) -> bool {
             None => return false,
         }
     }
+}
+
+/// Macros that report an error where someone will see it.
+const LOG_MACROS: &[&str] = &[
+    "error", "warn", "info", "debug", "trace", "event", "eprintln", "println", "log",
+];
+
+/// `.map_err(|e| { warn!(..); e })` or `.inspect_err(|e| error!(..))`: the error is logged
+/// before it is dropped, which is handling it.
+fn logs_error(call: &ast::MethodCallExpr) -> bool {
+    if !call
+        .name_ref()
+        .is_some_and(|n| matches!(n.text(), "map_err" | "inspect_err"))
+    {
+        return false;
+    }
+    let Some(ast::Expr::ClosureExpr(closure)) = call.arg_list().and_then(|a| a.args().next())
+    else {
+        return false;
+    };
+    let Some(body) = closure.body() else {
+        return false;
+    };
+    body.syntax()
+        .descendants()
+        .filter_map(ast::MacroCall::cast)
+        .filter_map(|m| m.path()?.segment()?.name_ref())
+        .any(|name| LOG_MACROS.contains(&name.text()))
 }
 
 /// Inside `impl Drop`: there is no caller to give an error to.

@@ -170,3 +170,97 @@ fn supertraits_decide_dyn_and_half_typed_code_is_fine() {
     assert!(send && sync);
     assert!(KnownTypes::parse("a::B never\n").is_err());
 }
+
+/// Twenty levels of types, each with three fields of the next level: 3^20 paths through
+/// the fields, 21 distinct types.
+#[test]
+fn each_distinct_type_is_examined_once() {
+    let mut text = String::from("pub struct L20 { n: u8 }\n");
+    for level in (0..20).rev() {
+        let next = level + 1;
+        text.push_str(&format!(
+            "pub struct L{level} {{ a: std::sync::Arc<L{next}>, b: Option<L{next}>, c: Vec<L{next}> }}\n"
+        ));
+    }
+    let idx = index(&[("/x/src/lib.rs", "app", &text)]);
+    let reasoner = Reasoner::new(&idx, KnownTypes::builtin());
+    let ty = probe("type Probe = L0;");
+    assert!(reasoner.lacks(&ty, AutoTrait::Send).is_none());
+    // `Arc<T>: Send` asks `T: Send` and `T: Sync`: two questions per level.
+    assert!(reasoner.examined() <= 2 * 21, "{}", reasoner.examined());
+    assert!(reasoner.needs_drop(&probe("type Probe = L10;")));
+    assert!(reasoner.examined() <= 3 * 21, "{}", reasoner.examined());
+}
+
+/// A cycle through a type that turns out not `Send`: what was concluded about the types on
+/// the cycle while it was assumed `Send` is not kept.
+#[test]
+fn answers_that_relied_on_a_refuted_assumption_are_dropped() {
+    let idx = index(&[(
+        "/x/src/lib.rs",
+        "app",
+        "pub struct A { b: B, rc: std::rc::Rc<u8> }\npub struct B { a: Box<A> }\npub struct C { b: B }\n",
+    )]);
+    let reasoner = Reasoner::new(&idx, KnownTypes::builtin());
+    let why_a = reasoner.lacks(&probe("type Probe = A;"), AutoTrait::Send);
+    assert_eq!(
+        why_a.map(|w| w.chain[0].field.clone()).as_deref(),
+        Some("rc")
+    );
+    let why_b = reasoner
+        .lacks(&probe("type Probe = B;"), AutoTrait::Send)
+        .unwrap();
+    let fields: Vec<&str> = why_b.chain.iter().map(|s| s.field.as_str()).collect();
+    assert_eq!(fields, ["a", "rc"]);
+    assert!(reasoner
+        .lacks(&probe("type Probe = C;"), AutoTrait::Send)
+        .is_some());
+    // Asked in the other order, the same verdicts and the same culprit (the way to it
+    // enters the cycle where the search did).
+    let fresh = Reasoner::new(&idx, KnownTypes::builtin());
+    let why_b = fresh
+        .lacks(&probe("type Probe = B;"), AutoTrait::Send)
+        .unwrap();
+    let fields: Vec<&str> = why_b.chain.iter().map(|s| s.field.as_str()).collect();
+    assert_eq!(fields, ["a", "rc"]);
+    let why_a = fresh
+        .lacks(&probe("type Probe = A;"), AutoTrait::Send)
+        .unwrap();
+    assert_eq!(why_a.chain.last().unwrap().field, "rc");
+    assert!(why_a.culprit.starts_with("Rc<"), "{}", why_a.culprit);
+}
+
+/// A type that grows with each step (`S<T>` holds `S<Vec<T>>`) ends the search, silently.
+#[test]
+fn polymorphic_recursion_terminates() {
+    let idx = index(&[(
+        "/x/src/lib.rs",
+        "app",
+        "pub struct S<T> { next: Option<Box<S<Vec<T>>>>, value: T }
+",
+    )]);
+    assert_eq!(verdict(&idx, "type Probe = S<u8>;"), (true, true));
+    assert_eq!(
+        verdict(&idx, "type Probe = S<std::rc::Rc<u8>>;"),
+        (false, false)
+    );
+}
+
+/// A cycle whose types all have the trait: settled as such.
+#[test]
+fn cycles_of_send_types_are_send() {
+    let idx = index(&[(
+        "/x/src/lib.rs",
+        "app",
+        "pub struct A { b: Option<Box<B>>, n: u8 }\npub struct B { a: Vec<A>, s: String }\npub struct P { a: &'static A, n: u8 }\n",
+    )]);
+    let reasoner = Reasoner::new(&idx, KnownTypes::builtin());
+    assert!(reasoner
+        .lacks(&probe("type Probe = A;"), AutoTrait::Send)
+        .is_none());
+    assert!(reasoner
+        .lacks(&probe("type Probe = B;"), AutoTrait::Sync)
+        .is_none());
+    assert!(reasoner.needs_drop(&probe("type Probe = B;")));
+    assert!(!reasoner.needs_drop(&probe("type Probe = P;")));
+}
