@@ -739,3 +739,64 @@ fn the_summary_line_counts_in_words() {
         "{stderr}"
     );
 }
+
+const VUE_WITH_COFFEE: &str = "<template><p>hi</p></template>\n<script lang=\"coffee\">\nx = 1\n</script>\n<script setup lang=\"ts\">\nexport const apiUrl = 'http://localhost:3000';\n</script>\n";
+
+#[test]
+fn a_skipped_script_block_is_noted_in_every_format_and_through_the_cache() {
+    let dir = project(&[]);
+    let root = dir.path();
+    write_aged(root, "src/App.vue", VUE_WITH_COFFEE, 60);
+
+    let (code, report) = json(root, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        findings(&report),
+        [("src/App.vue".into(), 6, "hardcoded-url".into())]
+    );
+    let notes = report["notes"].as_array().expect("a notes array");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0]["path"], "src/App.vue");
+    assert_eq!(notes[0]["line"], 2);
+    assert!(notes[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("lang=\"coffee\""));
+
+    // From the cache (the stored note edited), the note is still there.
+    let cache_file = cache_file(root);
+    let cached = std::fs::read_to_string(&cache_file).unwrap();
+    assert!(cached.contains("is not checked"), "{cached}");
+    std::fs::write(&cache_file, cached.replace("is not checked", "CACHED")).unwrap();
+    let (_, report) = json(root, &[]);
+    assert!(
+        report["notes"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("CACHED"),
+        "{report}"
+    );
+
+    let output = prodlint(root, &["check", "--no-cache", "--format", "compact"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "prodlint: note: src/App.vue:2:23: a <script lang=\"coffee\"> block is not checked"
+        ),
+        "{stderr}"
+    );
+
+    let output = prodlint(root, &["check", "--no-cache", "--format", "sarif"]);
+    let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let notifications = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notifications.len(), 1, "{notifications:?}");
+    assert_eq!(notifications[0]["level"], "note");
+    assert_eq!(notifications[0]["descriptor"]["id"], "skipped-block");
+
+    // A file without such a block has no note.
+    let plain = project(&[("src/api.ts", LOCAL_ADDRESS)]);
+    let (_, report) = json(plain.path(), &["--no-cache"]);
+    assert_eq!(report["notes"], serde_json::json!([]));
+}

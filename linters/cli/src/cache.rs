@@ -33,10 +33,10 @@ use prodlint_core::{
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::report::FileError;
+use crate::report::{FileError, Note};
 
 /// Bump when the format changes (3: stamps with the inode and its change time).
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// Files modified this recently are not cached: a second edit within the file system's
 /// timestamp granularity could leave size and time unchanged ("racy" stamps, as git calls
@@ -116,6 +116,8 @@ struct Entry {
     groups: Vec<String>,
     diagnostics: Vec<CachedDiagnostic>,
     errors: Vec<CachedError>,
+    /// Notes (blocks not checked), shaped as errors are.
+    notes: Vec<CachedError>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -125,6 +127,13 @@ struct CacheFile {
     /// The dependency set of an index, by a hash of its paths: stored once however many
     /// files used it.
     groups: HashMap<String, Vec<DependencyState>>,
+}
+
+/// What a cache entry says about a file that is still valid.
+pub struct CachedOutcome {
+    pub diagnostics: Vec<Diagnostic>,
+    pub errors: Vec<FileError>,
+    pub notes: Vec<Note>,
 }
 
 /// The cache of one run. Lookups and stores come from the worker threads.
@@ -302,7 +311,7 @@ impl Cache {
         path: &Path,
         display: &str,
         known_rules: &[&'static str],
-    ) -> Option<(Vec<Diagnostic>, Vec<FileError>)> {
+    ) -> Option<CachedOutcome> {
         if !self.reuse {
             return None;
         }
@@ -398,6 +407,16 @@ impl Cache {
                 message: e.message.clone(),
             })
             .collect();
+        let notes = entry
+            .notes
+            .iter()
+            .map(|n| Note {
+                path: display.to_string(),
+                line: n.line,
+                column: n.column,
+                message: n.message.clone(),
+            })
+            .collect();
         let mut kept = entry.clone();
         if freshness.contains(&Freshness::SameContent) {
             // A fresh checkout or a touched file: same content, new stamps. Take them,
@@ -412,7 +431,11 @@ impl Cache {
             }
         }
         self.new.lock().unwrap().insert(display.to_string(), kept);
-        Some((diagnostics, errors))
+        Some(CachedOutcome {
+            diagnostics,
+            errors,
+            notes,
+        })
     }
 
     /// Records a file's findings and what its check depended on. The file's stamp was
@@ -427,6 +450,7 @@ impl Cache {
         dependencies: &Dependencies,
         diagnostics: &[Diagnostic],
         errors: &[FileError],
+        notes: &[Note],
     ) {
         let Some(file) = FileState::of(path, true) else {
             return;
@@ -525,6 +549,14 @@ impl Cache {
                     line: e.line,
                     column: e.column,
                     message: e.message.clone(),
+                })
+                .collect(),
+            notes: notes
+                .iter()
+                .map(|n| CachedError {
+                    line: n.line,
+                    column: n.column,
+                    message: n.message.clone(),
                 })
                 .collect(),
         };

@@ -401,6 +401,13 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         .map_err(|error| format!("cannot write the report: {error}"))?;
     out.flush()
         .map_err(|error| format!("cannot write the report: {error}"))?;
+    // JSON and SARIF carry the notes in the document; the other formats have no place for
+    // them, so they go to standard error.
+    if !matches!(format, Format::Json | Format::Sarif) {
+        for note in &report.notes {
+            eprintln!("prodlint: note: {}", note.located());
+        }
+    }
     if matches!(format, Format::Pretty | Format::Compact) {
         let unparsed = match report.files_with_errors() {
             0 => String::new(),

@@ -16,7 +16,7 @@ use prodlint_core::{normalize, Applicability, Diagnostic, Severity, SourceFile, 
 use serde_json::json;
 
 use super::uri;
-use crate::report::FileError;
+use crate::report::{FileError, Note};
 
 /// The `source` of every diagnostic the server publishes.
 pub const SOURCE: &str = "prodlint";
@@ -163,6 +163,19 @@ pub fn file_error(error: &FileError, file: &SourceFile) -> Finding {
         rule: None,
         fix: None,
     }
+}
+
+/// A note (a block not checked) as an information diagnostic at its place.
+pub fn note(note: &Note, file: &SourceFile) -> Finding {
+    let error = FileError {
+        path: note.path.clone(),
+        line: note.line,
+        column: note.column,
+        message: note.message.clone(),
+    };
+    let mut finding = file_error(&error, file);
+    finding.diagnostic.severity = Some(DiagnosticSeverity::INFORMATION);
+    finding
 }
 
 /// The edit that puts `// prodlint-ignore RULE: explain why` on its own line above `line`

@@ -63,6 +63,12 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             "column": error.column,
             "message": error.message,
         })).collect::<Vec<_>>(),
+        "notes": report.notes.iter().map(|note| json!({
+            "path": note.path,
+            "line": note.line,
+            "column": note.column,
+            "message": note.message,
+        })).collect::<Vec<_>>(),
         "summary": {
             "files": report.files,
             "errors": report.count(Severity::Error),

@@ -42,6 +42,29 @@ impl FileError {
     }
 }
 
+/// Something the user should know about a file that is neither a finding nor an error: a
+/// part of it that was not checked (a `<script lang="coffee">` block), and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Note {
+    pub path: String,
+    /// 1-based, where the note has a place.
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub message: String,
+}
+
+impl Note {
+    /// `path:line:column: message`, as the terminal shows it.
+    pub fn located(&self) -> String {
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => {
+                format!("{}:{line}:{column}: {}", self.path, self.message)
+            }
+            _ => format!("{}: {}", self.path, self.message),
+        }
+    }
+}
+
 /// 32 hex digits of a SHA-256 over the parts, each followed by a NUL so that no two lists
 /// of parts hash alike.
 pub(crate) fn fingerprint(parts: &[&str]) -> String {
@@ -67,6 +90,8 @@ fn plural(count: usize, one: &str, many: &str) -> String {
 pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub errors: Vec<FileError>,
+    /// Notes about parts of files that were not checked, sorted.
+    pub notes: Vec<Note>,
     /// Files checked.
     pub files: usize,
     pub elapsed_ms: u128,

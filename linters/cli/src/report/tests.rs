@@ -25,6 +25,7 @@ fn report(diagnostics: Vec<Diagnostic>, errors: Vec<FileError>) -> Report {
     Report {
         diagnostics,
         errors,
+        notes: Vec::new(),
         files: 2,
         elapsed_ms: 0,
         rules: prodlint_rules::REGISTRY.iter().map(|e| e.meta).collect(),
