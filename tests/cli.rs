@@ -800,3 +800,113 @@ fn a_skipped_script_block_is_noted_in_every_format_and_through_the_cache() {
     let (_, report) = json(plain.path(), &["--no-cache"]);
     assert_eq!(report["notes"], serde_json::json!([]));
 }
+
+#[test]
+fn exit_zero_exits_0_with_errors_but_not_on_usage_errors() {
+    let dir = project(&[("src/broken.ts", "export const = ;\n")]);
+    let (code, report) = json(dir.path(), &["--no-cache"]);
+    assert_eq!(code, 1);
+    assert_eq!(report["errors"].as_array().unwrap().len(), 1);
+    let (code, report) = json(dir.path(), &["--no-cache", "--exit-zero"]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(
+        report["errors"].as_array().unwrap().len(),
+        1,
+        "still reported"
+    );
+    let output = prodlint(
+        dir.path(),
+        &["check", "--exit-zero", "--select", "no-such-rule"],
+    );
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn max_warnings_fails_the_run_beyond_n() {
+    let dir = project(&[("src/a.ts", LOCAL_ADDRESS), ("src/b.ts", LOCAL_ADDRESS)]);
+    let (code, _) = json(dir.path(), &["--no-cache"]);
+    assert_eq!(code, 0, "warnings alone pass");
+    let (code, _) = json(dir.path(), &["--no-cache", "--max-warnings", "2"]);
+    assert_eq!(code, 0, "two warnings are not more than 2");
+    let output = prodlint(
+        dir.path(),
+        &[
+            "check",
+            "--no-cache",
+            "--format",
+            "compact",
+            "--max-warnings",
+            "1",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("2 warnings (more than --max-warnings 1)"),
+        "{stderr}"
+    );
+    let (code, _) = json(
+        dir.path(),
+        &["--no-cache", "--max-warnings", "0", "--exit-zero"],
+    );
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn quiet_reports_errors_only() {
+    let dir = project(&[
+        ("src/a.ts", LOCAL_ADDRESS),
+        // The nearest configuration makes this one an error.
+        ("strict/b.ts", LOCAL_ADDRESS),
+        (
+            "strict/prodlint.toml",
+            "[rules.hardcoded-url]\nseverity = \"error\"\n",
+        ),
+    ]);
+    let (_, report) = json(dir.path(), &["--no-cache"]);
+    let severities: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["severity"].as_str().unwrap())
+        .collect();
+    assert!(severities.contains(&"warning"), "{report}");
+    assert!(severities.contains(&"error"), "{report}");
+    let (code, report) = json(dir.path(), &["--no-cache", "--quiet"]);
+    assert_eq!(code, 1);
+    let severities: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["severity"].as_str().unwrap())
+        .collect();
+    assert!(
+        !severities.is_empty() && severities.iter().all(|s| *s == "error"),
+        "{report}"
+    );
+}
+
+#[test]
+fn select_and_ignore_accept_spaces_after_commas() {
+    let dir = project(&[("src/a.ts", LOCAL_ADDRESS)]);
+    let (code, report) = json(
+        dir.path(),
+        &[
+            "--no-cache",
+            "--select",
+            "invalid-suppression, hardcoded-url",
+        ],
+    );
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(findings(&report).len(), 1);
+    let (code, report) = json(
+        dir.path(),
+        &[
+            "--no-cache",
+            "--ignore",
+            "invalid-suppression, hardcoded-url",
+        ],
+    );
+    assert_eq!(code, 0, "{report}");
+    assert!(findings(&report).is_empty());
+}

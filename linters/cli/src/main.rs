@@ -97,6 +97,26 @@ struct CheckArgs {
     /// Also print, on standard error, the import specifiers that could not be resolved.
     #[arg(long)]
     verbose: bool,
+    /// Exit with status 0 even when there are error-severity findings or files that could
+    /// not be checked (usage and configuration errors still exit 2).
+    #[arg(long)]
+    exit_zero: bool,
+    /// Exit with status 1 when there are more than N warnings.
+    #[arg(long, value_name = "N")]
+    max_warnings: Option<usize>,
+    /// Report only error-severity findings (and files that could not be checked).
+    #[arg(long, short = 'q')]
+    quiet: bool,
+}
+
+/// The rule ids of `--select`/`--ignore`, white space around each one removed, so that
+/// `--select "a, b"` means `a` and `b`.
+fn rule_list(ids: &[String]) -> Vec<String> {
+    ids.iter()
+        .map(|id| id.trim())
+        .filter(|id| !id.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Exit status: no error-severity finding.
@@ -252,7 +272,9 @@ fn new_project(cwd: &Path, cache_dir: Option<&Path>) -> prodlint_core::Project {
     }
 }
 
-fn check(args: CheckArgs) -> Result<u8, String> {
+fn check(mut args: CheckArgs) -> Result<u8, String> {
+    args.select = rule_list(&args.select);
+    args.ignore = rule_list(&args.ignore);
     let cwd = std::env::current_dir()
         .map_err(|error| format!("cannot read the working directory: {error}"))?;
     validate_rule_ids(&args.select, "--select")?;
@@ -395,6 +417,11 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         Some(path) => Some(baseline::apply(path, &mut report)?),
         None => None,
     };
+    // Counted before `--quiet` hides them: hiding warnings does not let more through.
+    let warnings = report.count(Severity::Warning);
+    if args.quiet {
+        report.diagnostics.retain(|d| d.severity == Severity::Error);
+    }
     let format = args.format.unwrap_or_else(default_format);
     let mut out = std::io::stdout().lock();
     report::write(format, &report, &mut out)
@@ -403,7 +430,7 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         .map_err(|error| format!("cannot write the report: {error}"))?;
     // JSON and SARIF carry the notes in the document; the other formats have no place for
     // them, so they go to standard error.
-    if !matches!(format, Format::Json | Format::Sarif) {
+    if !args.quiet && !matches!(format, Format::Json | Format::Sarif) {
         for note in &report.notes {
             eprintln!("prodlint: note: {}", note.located());
         }
@@ -439,15 +466,23 @@ fn check(args: CheckArgs) -> Result<u8, String> {
             eprintln!("  {count:>5}  {specifier}");
         }
     }
+    let too_many_warnings = args.max_warnings.filter(|&max| warnings > max);
+    if let Some(max) = too_many_warnings {
+        eprintln!(
+            "prodlint: {} (more than --max-warnings {max})",
+            counted(warnings, "warning")
+        );
+    }
     // A file that could not be read or parsed fails the run, as in ESLint, ruff and oxlint:
     // a hook must not let a broken file through unchecked.
-    Ok(
-        if report.count(Severity::Error) > 0 || !report.errors.is_empty() {
-            EXIT_FINDINGS
-        } else {
-            EXIT_CLEAN
-        },
-    )
+    let failed = report.count(Severity::Error) > 0
+        || !report.errors.is_empty()
+        || too_many_warnings.is_some();
+    Ok(if failed && !args.exit_zero {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
 }
 
 /// Each input with the rules of its configuration, one rule set per config file.
