@@ -910,3 +910,160 @@ fn select_and_ignore_accept_spaces_after_commas() {
     assert_eq!(code, 0, "{report}");
     assert!(findings(&report).is_empty());
 }
+
+/// Runs the binary in `dir` with `input` on standard input and `env` set.
+fn prodlint_with(
+    dir: &Path,
+    args: &[&str],
+    input: &str,
+    env: &[(&str, &str)],
+) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_prodlint"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("NO_COLOR")
+        .env_remove("FORCE_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_dash_is_standard_input() {
+    let dir = project(&[("src/api.ts", "export const clean = 1;\n")]);
+    let output = prodlint_with(
+        dir.path(),
+        &["check", "--format", "json", "-"],
+        LOCAL_FALLBACK,
+        &[],
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        findings(&report),
+        [("stdin.ts".into(), 1, "hardcoded-url".into())],
+        "{report}"
+    );
+    assert_eq!(report["summary"]["files"], 1, "src/ is not walked");
+
+    let output = prodlint_with(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "src/api.ts",
+            "-",
+        ],
+        LOCAL_FALLBACK,
+        &[],
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        findings(&report),
+        [("src/api.ts".into(), 1, "hardcoded-url".into())]
+    );
+
+    let output = prodlint_with(dir.path(), &["check", "-", "src"], "", &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot be checked with other paths"));
+}
+
+#[test]
+fn statistics_count_findings_per_rule() {
+    let dir = project(&[
+        ("src/a.ts", LOCAL_ADDRESS),
+        ("src/b.ts", LOCAL_ADDRESS),
+        (
+            "src/c.ts",
+            "// prodlint-ignore no-such-rule: because\nexport const x = 1;\n",
+        ),
+        ("src/broken.ts", "export const = ;\n"),
+    ]);
+    let output = prodlint(dir.path(), &["check", "--no-cache", "--statistics"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<Vec<&str>> = stdout
+        .lines()
+        .map(|line| line.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            vec!["2", "hardcoded-url", "warning"],
+            vec!["1", "invalid-suppression", "warning"],
+            vec!["1", "syntax-error", "error"],
+        ],
+        "{stdout}"
+    );
+    let (_, rows) = json(dir.path(), &["--no-cache", "--statistics"]);
+    assert_eq!(rows[0]["rule"], "hardcoded-url");
+    assert_eq!(rows[0]["count"], 2);
+    assert_eq!(rows.as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn output_file_takes_the_report_and_the_terminal_gets_a_summary() {
+    let dir = project(&[("src/a.ts", LOCAL_ADDRESS)]);
+    let output = prodlint(
+        dir.path(),
+        &[
+            "check",
+            "--no-cache",
+            "--format",
+            "json",
+            "--output-file",
+            "out/report.json",
+        ],
+    );
+    assert!(
+        output.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/report.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        findings(&report),
+        [("src/a.ts".into(), 1, "hardcoded-url".into())]
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("1 warning") && stderr.contains("report written to out/report.json"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn color_follows_the_flag_and_the_environment() {
+    let dir = project(&[("src/a.ts", LOCAL_ADDRESS)]);
+    let colored = |args: &[&str], env: &[(&str, &str)]| {
+        let mut all = vec!["check", "--no-cache", "--format", "pretty"];
+        all.extend_from_slice(args);
+        let output = prodlint_with(dir.path(), &all, "", env);
+        assert_eq!(output.status.code(), Some(0));
+        output.stdout.contains(&0x1b)
+    };
+    assert!(!colored(&[], &[]), "off a terminal: plain");
+    assert!(colored(&["--color", "always"], &[]));
+    assert!(colored(&[], &[("FORCE_COLOR", "1")]));
+    assert!(colored(&[], &[("CLICOLOR_FORCE", "1")]));
+    assert!(!colored(&[], &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]));
+    assert!(!colored(&["--color", "never"], &[("FORCE_COLOR", "1")]));
+    assert!(colored(&["--color", "always"], &[("NO_COLOR", "1")]));
+}

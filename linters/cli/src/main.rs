@@ -52,7 +52,8 @@ enum Command {
 #[derive(clap::Args)]
 struct CheckArgs {
     /// Files and directories to check. Directories are walked honouring .gitignore;
-    /// files are checked as named.
+    /// files are checked as named; `-` is standard input (named by --stdin-filename, else
+    /// read as TypeScript, which also reads plain JavaScript).
     paths: Vec<PathBuf>,
     /// Output format [default: pretty on a terminal, github under GitHub Actions, else compact].
     #[arg(long, value_enum)]
@@ -107,7 +108,22 @@ struct CheckArgs {
     /// Report only error-severity findings (and files that could not be checked).
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Print how many findings each rule made instead of the findings (JSON with
+    /// --format json).
+    #[arg(long)]
+    statistics: bool,
+    /// Write the report to FILE instead of standard output (a summary still goes to the
+    /// terminal).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output_file: Option<PathBuf>,
+    /// Colours in pretty output [default: auto: on a terminal, unless NO_COLOR is set;
+    /// FORCE_COLOR or CLICOLOR_FORCE turn them on, TERM=dumb off].
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t)]
+    color: report::color::ColorChoice,
 }
+
+/// The name standard input is checked under when `-` is given without --stdin-filename.
+const STDIN_DEFAULT_NAME: &str = "stdin.ts";
 
 /// The rule ids of `--select`/`--ignore`, white space around each one removed, so that
 /// `--select "a, b"` means `a` and `b`.
@@ -275,6 +291,17 @@ fn new_project(cwd: &Path, cache_dir: Option<&Path>) -> prodlint_core::Project {
 fn check(mut args: CheckArgs) -> Result<u8, String> {
     args.select = rule_list(&args.select);
     args.ignore = rule_list(&args.ignore);
+    if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        if args.paths.len() > 1 {
+            return Err("`-` (standard input) cannot be checked with other paths".into());
+        }
+        if args.fix {
+            return Err("--fix cannot write to standard input; use --diff".into());
+        }
+        args.paths.clear();
+        args.stdin_filename
+            .get_or_insert_with(|| PathBuf::from(STDIN_DEFAULT_NAME));
+    }
     let cwd = std::env::current_dir()
         .map_err(|error| format!("cannot read the working directory: {error}"))?;
     validate_rule_ids(&args.select, "--select")?;
@@ -422,27 +449,71 @@ fn check(mut args: CheckArgs) -> Result<u8, String> {
     if args.quiet {
         report.diagnostics.retain(|d| d.severity == Severity::Error);
     }
-    let format = args.format.unwrap_or_else(default_format);
-    let mut out = std::io::stdout().lock();
-    report::write(format, &report, &mut out)
-        .map_err(|error| format!("cannot write the report: {error}"))?;
-    out.flush()
-        .map_err(|error| format!("cannot write the report: {error}"))?;
+    let format = match (args.format, &args.output_file) {
+        (Some(format), _) => format,
+        (None, Some(_)) => Format::Compact,
+        (None, None) => default_format(),
+    };
+    let env = |name: &str| std::env::var_os(name);
+    let to_terminal = args.output_file.is_none() && std::io::stdout().is_terminal();
+    let color = report::color::enabled(args.color, to_terminal, &env);
+    let pretty = if args.output_file.is_some() {
+        report::PrettyOptions {
+            color,
+            ..report::PrettyOptions::plain()
+        }
+    } else {
+        report::PrettyOptions::for_stdout(color)
+    };
+    let mut document = Vec::new();
+    let written = if args.statistics && format == Format::Json {
+        report::statistics::write_json(&report, &mut document)
+    } else if args.statistics {
+        report::statistics::write_text(&report, &mut document)
+    } else {
+        report::write(format, &report, &mut document, &pretty)
+    };
+    written.map_err(|error| format!("cannot write the report: {error}"))?;
+    match &args.output_file {
+        Some(path) => {
+            // As ESLint does, the file's directory is created if it is missing.
+            let target = cwd.join(path);
+            target
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| prodlint_core::write_atomically(&target, &document))
+                .map_err(|error| format!("cannot write {}: {error}", path.display()))?
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&document)
+                .and_then(|()| out.flush())
+                .map_err(|error| format!("cannot write the report: {error}"))?;
+        }
+    }
     // JSON and SARIF carry the notes in the document; the other formats have no place for
     // them, so they go to standard error.
-    if !args.quiet && !matches!(format, Format::Json | Format::Sarif) {
+    let notes_in_document = matches!(format, Format::Json | Format::Sarif) && !args.statistics;
+    if !args.quiet && !notes_in_document {
         for note in &report.notes {
             eprintln!("prodlint: note: {}", note.located());
         }
     }
-    if matches!(format, Format::Pretty | Format::Compact) {
+    // The summary goes to the terminal for the formats people read, and whenever the
+    // report went to a file.
+    if matches!(format, Format::Pretty | Format::Compact) || args.output_file.is_some() {
         let unparsed = match report.files_with_errors() {
             0 => String::new(),
             1 => "; 1 file could not be fully parsed".to_string(),
             n => format!("; {n} files could not be fully parsed"),
         };
+        let written_to = args
+            .output_file
+            .as_ref()
+            .map(|path| format!("; report written to {}", path.display()))
+            .unwrap_or_default();
         eprintln!(
-            "{}, {}, {} in {} ({} ms){unparsed}",
+            "{}, {}, {} in {} ({} ms){unparsed}{written_to}",
             counted(report.count(Severity::Error), "error"),
             counted(report.count(Severity::Warning), "warning"),
             counted(report.count(Severity::Info), "info"),

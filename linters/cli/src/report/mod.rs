@@ -7,6 +7,7 @@ use prodlint_core::{Diagnostic, RuleMeta, Severity};
 use sha2::{Digest, Sha256};
 
 mod checkstyle;
+pub mod color;
 mod compact;
 mod github;
 mod gitlab;
@@ -14,6 +15,7 @@ mod json;
 mod junit;
 mod pretty;
 mod sarif;
+pub mod statistics;
 #[cfg(test)]
 mod tests;
 mod xml;
@@ -170,11 +172,18 @@ pub enum Format {
     Gitlab,
 }
 
-pub fn write(format: Format, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub use pretty::Options as PrettyOptions;
+
+pub fn write(
+    format: Format,
+    report: &Report,
+    out: &mut dyn Write,
+    pretty: &PrettyOptions,
+) -> io::Result<()> {
     match format {
         Format::Compact => compact::write(report, out),
         Format::Json => json::write(report, out),
-        Format::Pretty => pretty::write(report, out, &pretty::Options::for_stdout()),
+        Format::Pretty => pretty::write(report, out, pretty),
         Format::Sarif => sarif::write(report, out),
         Format::Github => github::write(report, out),
         Format::Checkstyle => checkstyle::write(report, out),
