@@ -1067,3 +1067,36 @@ fn color_follows_the_flag_and_the_environment() {
     assert!(!colored(&["--color", "never"], &[("FORCE_COLOR", "1")]));
     assert!(colored(&["--color", "always"], &[("NO_COLOR", "1")]));
 }
+
+#[test]
+fn a_rule_severity_can_be_given_alone() {
+    let dir = project(&[
+        ("src/a.ts", LOCAL_ADDRESS),
+        ("prodlint.toml", "[rules]\nhardcoded-url = \"error\"\n"),
+    ]);
+    let (code, report) = json(dir.path(), &["--no-cache"]);
+    assert_eq!(code, 1);
+    assert_eq!(report["diagnostics"][0]["severity"], "error");
+
+    std::fs::write(
+        dir.path().join("prodlint.toml"),
+        "[rules]\nhardcoded-url = \"off\"\n",
+    )
+    .unwrap();
+    let (code, report) = json(dir.path(), &["--no-cache"]);
+    assert_eq!(code, 0);
+    assert!(findings(&report).is_empty());
+
+    std::fs::write(
+        dir.path().join("prodlint.toml"),
+        "[rules]\n\nhardcoded-url = \"loud\"\n",
+    )
+    .unwrap();
+    let output = prodlint(dir.path(), &["check", "--no-cache"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("prodlint.toml:3: `rules.hardcoded-url`: expected \"error\""),
+        "{stderr}"
+    );
+}
