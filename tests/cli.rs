@@ -734,7 +734,7 @@ fn the_summary_line_counts_in_words() {
     let output = prodlint(dir.path(), &["check", "--format", "compact", "--no-cache"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("0 errors, 1 warning, 0 infos in 2 files (")
+        stderr.contains("0 errors, 1 warning, 0 info in 2 files (")
             && stderr.contains("; 1 file could not be fully parsed"),
         "{stderr}"
     );
@@ -1099,4 +1099,49 @@ fn a_rule_severity_can_be_given_alone() {
         stderr.contains("prodlint.toml:3: `rules.hardcoded-url`: expected \"error\""),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_parse_error_has_one_id_in_every_format_and_explain_knows_it() {
+    let dir = project(&[("src/broken.ts", "export const = ;\n")]);
+    for format in [
+        "pretty",
+        "compact",
+        "json",
+        "sarif",
+        "github",
+        "checkstyle",
+        "junit",
+        "gitlab",
+    ] {
+        let output = prodlint(dir.path(), &["check", "--no-cache", "--format", format]);
+        assert_eq!(output.status.code(), Some(1), "{format}");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains("syntax-error"), "{format}: {stdout}");
+        assert!(!stdout.contains("[parse]"), "{format}: {stdout}");
+    }
+    let (_, report) = json(dir.path(), &["--no-cache"]);
+    assert_eq!(report["errors"][0]["rule"], "syntax-error");
+    for id in ["syntax-error", "file-error", "skipped-block"] {
+        let output = prodlint(dir.path(), &["explain", id]);
+        assert_eq!(output.status.code(), Some(0), "{id}");
+        assert!(
+            String::from_utf8_lossy(&output.stdout).starts_with(&format!("# {id}\n")),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn fix_counts_are_singular_or_plural() {
+    let dir = project(&[(
+        "src/b.rs",
+        "fn f() {} // prodlint-ignore hardcoded-url: stale\n",
+    )]);
+    let output = prodlint(dir.path(), &["check", "--no-cache", "--diff"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("1 fix in 1 file"), "{stderr}");
+    let output = prodlint(dir.path(), &["check", "--no-cache", "--fix"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("applied 1 fix in 1 file\n"), "{stderr}");
 }

@@ -187,10 +187,22 @@ fn list_rules() -> Result<u8, String> {
 }
 
 fn explain(id: &str) -> Result<u8, String> {
+    if let Some((_, page)) = report::FILE_PROBLEM_PAGES
+        .iter()
+        .find(|(known, _)| *known == id)
+    {
+        print!("{page}");
+        return Ok(EXIT_CLEAN);
+    }
     let entry = prodlint_rules::find(id).ok_or_else(|| {
+        let others: Vec<&str> = report::FILE_PROBLEM_PAGES
+            .iter()
+            .map(|(id, _)| *id)
+            .collect();
         format!(
-            "unknown rule `{id}`; the rules are: {}",
-            prodlint_rules::rule_ids().join(", ")
+            "unknown rule `{id}`; the rules are: {} (and, for files, {})",
+            prodlint_rules::rule_ids().join(", "),
+            others.join(", ")
         )
     })?;
     print!("{}", prodlint_rules::markdown(entry.meta));
@@ -400,8 +412,8 @@ fn check(mut args: CheckArgs) -> Result<u8, String> {
         let plan = fix::plan(&report.diagnostics, &|display| checked.contains(display));
         if plan.unchecked > 0 {
             eprintln!(
-                "prodlint: {} fixes edit files this run did not check; left alone",
-                plan.unchecked
+                "prodlint: {} files this run did not check; left alone",
+                counted_as(plan.unchecked, "fix edits", "fixes edit")
             );
         }
         for display in &plan.rejected {
@@ -409,14 +421,19 @@ fn check(mut args: CheckArgs) -> Result<u8, String> {
         }
         if plan.overlapping > 0 {
             eprintln!(
-                "{} fixes overlap others and are left for the next run",
-                plan.overlapping
+                "{} others and {} left for the next run",
+                counted_as(plan.overlapping, "fix overlaps", "fixes overlap"),
+                if plan.overlapping == 1 { "is" } else { "are" }
             );
         }
         if args.diff {
             print!("{}", fix::diff(&plan));
             let count: usize = plan.files.iter().map(|f| f.fixes).sum();
-            eprintln!("{count} fixes in {} files", plan.files.len());
+            eprintln!(
+                "{} in {}",
+                counted_as(count, "fix", "fixes"),
+                counted(plan.files.len(), "file")
+            );
             return Ok(if plan.files.is_empty() {
                 EXIT_CLEAN
             } else {
@@ -427,7 +444,11 @@ fn check(mut args: CheckArgs) -> Result<u8, String> {
         for error in &applied.errors {
             eprintln!("prodlint: {error}");
         }
-        eprintln!("applied {} fixes in {} files", applied.fixes, applied.files);
+        eprintln!(
+            "applied {} in {}",
+            counted_as(applied.fixes, "fix", "fixes"),
+            counted(applied.files, "file")
+        );
         if applied.files > 0 {
             // Report what remains after the fixes, from the files as they are now.
             let project = new_project(&cwd, cache_dir.as_deref());
@@ -437,7 +458,11 @@ fn check(mut args: CheckArgs) -> Result<u8, String> {
     }
     if let Some(path) = &args.write_baseline {
         let count = baseline::write(path, &report)?;
-        eprintln!("wrote {count} findings to the baseline {}", path.display());
+        eprintln!(
+            "wrote {} to the baseline {}",
+            counted(count, "finding"),
+            path.display()
+        );
         return Ok(EXIT_CLEAN);
     }
     let unmatched = match &args.baseline {
@@ -516,13 +541,22 @@ fn check(mut args: CheckArgs) -> Result<u8, String> {
             "{}, {}, {} in {} ({} ms){unparsed}{written_to}",
             counted(report.count(Severity::Error), "error"),
             counted(report.count(Severity::Warning), "warning"),
-            counted(report.count(Severity::Info), "info"),
+            // "info" is the severity's name; it does not take a plural.
+            format!("{} info", report.count(Severity::Info)),
             counted(report.files, "file"),
             report.elapsed_ms,
         );
     }
     if let Some(unmatched) = unmatched.filter(|&n| n > 0) {
-        eprintln!("{unmatched} baseline entries no longer match a finding: rewrite the baseline with --write-baseline to prune them");
+        eprintln!(
+            "{} a finding: rewrite the baseline with --write-baseline to prune {}",
+            counted_as(
+                unmatched,
+                "baseline entry no longer matches",
+                "baseline entries no longer match"
+            ),
+            if unmatched == 1 { "it" } else { "them" }
+        );
     }
     if args.verbose {
         let unresolved = project
@@ -530,8 +564,10 @@ fn check(mut args: CheckArgs) -> Result<u8, String> {
             .counts();
         let imports: usize = unresolved.iter().map(|(_, n)| n).sum();
         eprintln!(
-            "import-mismatch: {} specifiers in {imports} imports could not be resolved and were not checked",
-            unresolved.len()
+            "import-mismatch: {} in {} could not be resolved and {} not checked",
+            counted(unresolved.len(), "specifier"),
+            counted(imports, "import"),
+            if unresolved.len() == 1 { "was" } else { "were" }
         );
         for (specifier, count) in unresolved {
             eprintln!("  {count:>5}  {specifier}");
@@ -602,9 +638,10 @@ fn check_named_path(path: &Path) -> Result<(), String> {
 
 /// `1 error`, `2 errors`.
 fn counted(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
+    counted_as(n, noun, &format!("{noun}s"))
+}
+
+/// `1 fix`, `2 fixes`: the count with the singular or the plural given.
+fn counted_as(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -58,6 +58,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "version": 1,
         "diagnostics": report.diagnostics.iter().map(diagnostic_json).collect::<Vec<_>>(),
         "errors": report.errors.iter().map(|error| json!({
+            "rule": error.kind(),
             "path": error.path,
             "line": error.line,
             "column": error.column,

@@ -44,6 +44,33 @@ impl FileError {
     }
 }
 
+/// The id of a [`Note`] where a format needs one.
+pub const SKIPPED_BLOCK: &str = "skipped-block";
+
+/// The ids that are not rules but name what a report can say about a file, with the page
+/// `prodlint explain ID` prints for each.
+pub const FILE_PROBLEM_PAGES: &[(&str, &str)] = &[
+    (
+        "syntax-error",
+        "# syntax-error\n\nA file that does not parse. The report gives the first error the parser met (the \
+         others usually follow from it), at its line and column.\n\nRust files are still checked with \
+         what the parser recovered; a TS/JS file that swc cannot parse at all is not checked. Either \
+         way the run exits with status 1, so a pre-commit hook does not let a broken file through.\n",
+    ),
+    (
+        "file-error",
+        "# file-error\n\nA file that could not be checked: it could not be read (the operating \
+         system's reason is given), it is not valid UTF-8, or a rule failed on it (an internal error). \
+         The run goes on with the other files and exits with status 1.\n",
+    ),
+    (
+        SKIPPED_BLOCK,
+        "# skipped-block\n\nA note, not a finding: a `<script>` block of a `.vue` or `.svelte` file \
+         in a language prodlint does not read (`lang=\"coffee\"`), so it was not checked. The rest of \
+         the file is checked. The note does not change the exit status.\n",
+    ),
+];
+
 /// Something the user should know about a file that is neither a finding nor an error: a
 /// part of it that was not checked (a `<script lang="coffee">` block), and why.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

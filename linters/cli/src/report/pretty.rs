@@ -104,6 +104,10 @@ impl miette::Diagnostic for FileErrorReport<'_> {
     fn severity(&self) -> Option<miette::Severity> {
         Some(miette::Severity::Error)
     }
+
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.0.kind()))
+    }
 }
 
 pub fn write(report: &Report, out: &mut dyn Write, options: &Options) -> io::Result<()> {

@@ -211,7 +211,7 @@ fn notification(error: &FileError) -> Value {
 fn note_notification(note: &Note) -> Value {
     located_notification(
         "note",
-        "skipped-block",
+        super::SKIPPED_BLOCK,
         &note.path,
         note.line,
         note.column,
