@@ -1145,3 +1145,17 @@ fn fix_counts_are_singular_or_plural() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("applied 1 fix in 1 file\n"), "{stderr}");
 }
+
+#[test]
+fn rust_syntax_errors_name_tokens_in_words() {
+    let dir = project(&[(
+        "src/lib.rs",
+        "pub fn f() -> u8 {\n    let x = 1\n    x\n}\n",
+    )]);
+    let (code, report) = json(dir.path(), &["--no-cache"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        report["errors"][0]["message"], "syntax error: expected `;`",
+        "{report}"
+    );
+}
