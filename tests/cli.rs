@@ -1159,3 +1159,21 @@ fn rust_syntax_errors_name_tokens_in_words() {
         "{report}"
     );
 }
+
+#[test]
+fn a_run_that_checks_nothing_says_so() {
+    let dir = project(&[
+        ("README.md", "# nothing to check\n"),
+        ("src/a.py", "x = 1\n"),
+    ]);
+    let output = prodlint(dir.path(), &["check", "--no-cache", "--format", "compact"]);
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("prodlint: note: no files matched: prodlint checks .rs, .ts, .tsx,"),
+        "{stderr}"
+    );
+    let checked = project(&[("src/a.ts", "export const a = 1;\n")]);
+    let output = prodlint(checked.path(), &["check", "--no-cache"]);
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("no files matched"));
+}

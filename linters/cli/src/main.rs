@@ -391,6 +391,14 @@ fn check(mut args: CheckArgs) -> Result<u8, String> {
         }
     };
 
+    if inputs.is_empty() && walk_errors.is_empty() && args.shard.is_none() && !args.quiet {
+        // An empty run is almost always a mistake (a wrong path, everything excluded):
+        // say so rather than report a clean project.
+        eprintln!(
+            "prodlint: note: no files matched: prodlint checks {} files (not excluded, not ignored by git)",
+            discover::supported_extensions()
+        );
+    }
     let jobs = jobs(inputs, &configs, &args, &cwd)?;
     let checked: std::collections::HashSet<String> = jobs
         .iter()
