@@ -1177,3 +1177,67 @@ fn a_run_that_checks_nothing_says_so() {
     let output = prodlint(checked.path(), &["check", "--no-cache"]);
     assert!(!String::from_utf8_lossy(&output.stderr).contains("no files matched"));
 }
+
+#[test]
+fn completions_are_printed_for_each_shell() {
+    let dir = project(&[]);
+    for (shell, marker) in [
+        ("bash", "_prodlint()"),
+        ("zsh", "#compdef prodlint"),
+        ("fish", "complete -c prodlint"),
+        ("powershell", "Register-ArgumentCompleter"),
+        ("elvish", "edit:completion:arg-completer[prodlint]"),
+    ] {
+        let output = prodlint(dir.path(), &["completions", shell]);
+        assert_eq!(output.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8_lossy(&output.stdout);
+        assert!(script.contains(marker), "{shell}: {script}");
+        assert!(
+            script.contains("max-warnings"),
+            "{shell}: the check options"
+        );
+    }
+    let output = prodlint(dir.path(), &["completions", "tcsh"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn init_writes_a_commented_config_for_what_the_project_is() {
+    let dir = project(&[
+        ("package.json", "{\"dependencies\": {\"nuxt\": \"^3.0.0\"}}"),
+        ("Cargo.toml", "[package]\nname = \"a\"\n"),
+        ("Cargo.lock", "version = 3\n"),
+        ("generated/x.ts", "export const a = 1;\n"),
+    ]);
+    let output = prodlint(dir.path(), &["init"]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let text = std::fs::read_to_string(dir.path().join("prodlint.toml")).unwrap();
+    assert!(text.contains("# Found: Rust and TS/JS."), "{text}");
+    assert!(text.contains("# Frameworks: Nuxt."), "{text}");
+    assert!(text.contains("node_modules is missing here"), "{text}");
+    assert!(text.contains("duplicate-auto-import"), "{text}");
+    assert!(text.contains("# exclude = [\"generated\"]"), "{text}");
+    assert!(text.contains("the crates in Cargo.lock"), "{text}");
+    // The file is valid and changes nothing: the same findings as without it.
+    let (code, _) = json(dir.path(), &["--no-cache"]);
+    assert_eq!(code, 0);
+
+    // It is never overwritten.
+    std::fs::write(dir.path().join("prodlint.toml"), "# mine\n").unwrap();
+    let output = prodlint(dir.path(), &["init"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("already exists"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("prodlint.toml")).unwrap(),
+        "# mine\n"
+    );
+
+    let installed = project(&[("package.json", "{}"), ("node_modules/.keep", "")]);
+    prodlint(installed.path(), &["init"]);
+    let text = std::fs::read_to_string(installed.path().join("prodlint.toml")).unwrap();
+    assert!(
+        text.contains("reads the installed packages in node_modules"),
+        "{text}"
+    );
+    assert!(!text.contains("Cargo"), "{text}");
+}

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use prodlint_core::{Config, Configs, Severity};
 
 mod baseline;
@@ -15,6 +15,7 @@ mod discover;
 mod engine;
 mod fix;
 mod fs;
+mod init;
 mod lsp;
 mod report;
 mod shard;
@@ -47,6 +48,15 @@ enum Command {
     },
     /// Serve the Language Server Protocol on standard input and output, for editors.
     Lsp,
+    /// Print a shell completion script (e.g. `prodlint completions bash >
+    /// ~/.local/share/bash-completion/completions/prodlint`).
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write a commented prodlint.toml for the project in the working directory.
+    Init,
 }
 
 #[derive(clap::Args)]
@@ -160,6 +170,16 @@ fn main() -> ExitCode {
         Command::Rules => list_rules(),
         Command::Explain { rule } => explain(&rule),
         Command::Lsp => lsp::run(),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "prodlint",
+                &mut std::io::stdout(),
+            );
+            Ok(EXIT_CLEAN)
+        }
+        Command::Init => init_config(),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -168,6 +188,30 @@ fn main() -> ExitCode {
             ExitCode::from(EXIT_FAILURE)
         }
     }
+}
+
+fn init_config() -> Result<u8, String> {
+    let cwd = std::env::current_dir()
+        .map_err(|error| format!("cannot read the working directory: {error}"))?;
+    let survey = init::run(&cwd)?;
+    let mut found = Vec::new();
+    if survey.rust {
+        found.push("Rust");
+    }
+    if survey.package_json {
+        found.push("TS/JS");
+    }
+    found.extend(&survey.frameworks);
+    let found = if found.is_empty() {
+        String::new()
+    } else {
+        format!(" for {}", found.join(", "))
+    };
+    eprintln!(
+        "wrote {}{found}; every setting in it is commented out",
+        prodlint_core::CONFIG_FILE_NAME
+    );
+    Ok(EXIT_CLEAN)
 }
 
 fn list_rules() -> Result<u8, String> {
