@@ -136,6 +136,13 @@ pub struct CachedOutcome {
     pub notes: Vec<Note>,
 }
 
+/// What a check of a file found, to store.
+pub struct Found<'a> {
+    pub diagnostics: &'a [Diagnostic],
+    pub errors: &'a [FileError],
+    pub notes: &'a [Note],
+}
+
 /// The cache of one run. Lookups and stores come from the worker threads.
 pub struct Cache {
     file: PathBuf,
@@ -448,10 +455,13 @@ impl Cache {
         display: &str,
         stamp_before: Option<Stamp>,
         dependencies: &Dependencies,
-        diagnostics: &[Diagnostic],
-        errors: &[FileError],
-        notes: &[Note],
+        found: Found<'_>,
     ) {
+        let Found {
+            diagnostics,
+            errors,
+            notes,
+        } = found;
         let Some(file) = FileState::of(path, true) else {
             return;
         };

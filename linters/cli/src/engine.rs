@@ -15,7 +15,7 @@ use prodlint_core::{
 use prodlint_rules::{invalid_suppression, JsContext, Rule, RustContext, REGISTRY};
 use rayon::prelude::*;
 
-use crate::cache::Cache;
+use crate::cache::{Cache, Found};
 use crate::discover::Candidate;
 use crate::report::{FileError, Note, Report};
 
@@ -170,9 +170,11 @@ fn lint_file(
             &display,
             stamp,
             &dependencies,
-            &outcome.diagnostics,
-            &outcome.errors,
-            &outcome.notes,
+            Found {
+                diagnostics: &outcome.diagnostics,
+                errors: &outcome.errors,
+                notes: &outcome.notes,
+            },
         );
     }
     outcome

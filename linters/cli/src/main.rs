@@ -589,12 +589,12 @@ fn check(mut args: CheckArgs) -> Result<u8, String> {
             .as_ref()
             .map(|path| format!("; report written to {}", path.display()))
             .unwrap_or_default();
+        // "info" is the severity's name; it does not take a plural.
+        let infos = report.count(Severity::Info);
         eprintln!(
-            "{}, {}, {} in {} ({} ms){unparsed}{written_to}",
+            "{}, {}, {infos} info in {} ({} ms){unparsed}{written_to}",
             counted(report.count(Severity::Error), "error"),
             counted(report.count(Severity::Warning), "warning"),
-            // "info" is the severity's name; it does not take a plural.
-            format!("{} info", report.count(Severity::Info)),
             counted(report.files, "file"),
             report.elapsed_ms,
         );
