@@ -486,7 +486,8 @@ fn a_baseline_hides_known_findings_and_counts_stale_entries() {
         &["check", "--baseline", "prodlint-baseline.json"],
     );
     assert!(
-        String::from_utf8_lossy(&output.stderr).contains("1 baseline entries no longer match"),
+        String::from_utf8_lossy(&output.stderr)
+            .contains("1 baseline entry no longer matches a finding"),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
