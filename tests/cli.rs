@@ -1242,3 +1242,66 @@ fn init_writes_a_commented_config_for_what_the_project_is() {
     );
     assert!(!text.contains("Cargo"), "{text}");
 }
+
+#[test]
+fn watch_checks_again_when_a_file_changes() {
+    use std::io::BufRead;
+    let dir = project(&[("src/a.ts", "export const a = 1;\n")]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_prodlint"))
+        .args(["check", "--watch", "--format", "compact", "src"])
+        .current_dir(dir.path())
+        .env_remove("GITHUB_ACTIONS")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (lines, received) = std::sync::mpsc::channel::<String>();
+    let out_lines = lines.clone();
+    let stdout = child.stdout.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = out_lines.send(line);
+        }
+    });
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = lines.send(line);
+        }
+    });
+    // Waits (a minute at most, for a loaded machine) for a line containing `wanted`.
+    let wait_for = |wanted: &str| -> Vec<String> {
+        let mut seen = Vec::new();
+        while let Ok(line) = received.recv_timeout(std::time::Duration::from_secs(60)) {
+            let found = line.contains(wanted);
+            seen.push(line);
+            if found {
+                return seen;
+            }
+        }
+        panic!("no line with {wanted:?} in {seen:?}");
+    };
+    let first = wait_for("watching for changes");
+    assert!(first.iter().any(|l| l.contains("0 warnings")), "{first:?}");
+    assert!(
+        !first.iter().any(|l| l.contains("hardcoded-url")),
+        "{first:?}"
+    );
+
+    std::fs::write(dir.path().join("src/a.ts"), LOCAL_ADDRESS).unwrap();
+    let second = wait_for("watching for changes");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        second
+            .iter()
+            .any(|l| l.starts_with("src/a.ts:1:") && l.contains("[hardcoded-url]")),
+        "{second:?}"
+    );
+}

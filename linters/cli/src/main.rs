@@ -19,6 +19,7 @@ mod init;
 mod lsp;
 mod report;
 mod shard;
+mod watch;
 
 use discover::{discover, display_path, Candidate};
 use engine::{Input, RuleSet};
@@ -130,6 +131,10 @@ struct CheckArgs {
     /// FORCE_COLOR or CLICOLOR_FORCE turn them on, TERM=dumb off].
     #[arg(long, value_enum, value_name = "WHEN", default_value_t)]
     color: report::color::ColorChoice,
+    /// Check again each time a source or configuration file changes (with the cache, only
+    /// what changed is checked again).
+    #[arg(long, conflicts_with_all = ["fix", "diff", "write_baseline", "stdin_filename", "no_cache"])]
+    watch: bool,
 }
 
 /// The name standard input is checked under when `-` is given without --stdin-filename.
@@ -166,6 +171,24 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Check(args) if args.watch => {
+            let paths = if args.paths.is_empty() {
+                vec![PathBuf::from(".")]
+            } else {
+                args.paths.clone()
+            };
+            if paths.iter().any(|p| p.as_os_str() == "-") {
+                eprintln!("prodlint: --watch cannot watch standard input");
+                return ExitCode::from(EXIT_FAILURE);
+            }
+            // The same arguments, less --watch, for each run.
+            let check_args: Vec<std::ffi::OsString> = std::env::args_os()
+                .skip_while(|arg| arg != "check")
+                .skip(1)
+                .filter(|arg| arg != "--watch")
+                .collect();
+            watch::run(check_args, &paths)
+        }
         Command::Check(args) => check(*args),
         Command::Rules => list_rules(),
         Command::Explain { rule } => explain(&rule),
