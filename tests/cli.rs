@@ -486,7 +486,8 @@ fn a_baseline_hides_known_findings_and_counts_stale_entries() {
         &["check", "--baseline", "prodlint-baseline.json"],
     );
     assert!(
-        String::from_utf8_lossy(&output.stderr).contains("1 baseline entries no longer match"),
+        String::from_utf8_lossy(&output.stderr)
+            .contains("1 baseline entry no longer matches a finding"),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
@@ -734,7 +735,7 @@ fn the_summary_line_counts_in_words() {
     let output = prodlint(dir.path(), &["check", "--format", "compact", "--no-cache"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("0 errors, 1 warning, 0 infos in 2 files (")
+        stderr.contains("0 errors, 1 warning, 0 info in 2 files (")
             && stderr.contains("; 1 file could not be fully parsed"),
         "{stderr}"
     );
@@ -781,4 +782,569 @@ fn package_imports_not_checked_are_counted_the_same_with_a_warm_cache() {
         );
     }
     assert!(root.join(".prodlint_cache").exists());
+}
+
+const VUE_WITH_COFFEE: &str = "<template><p>hi</p></template>\n<script lang=\"coffee\">\nx = 1\n</script>\n<script setup lang=\"ts\">\nexport const apiUrl = 'http://localhost:3000';\n</script>\n";
+
+#[test]
+fn a_skipped_script_block_is_noted_in_every_format_and_through_the_cache() {
+    let dir = project(&[]);
+    let root = dir.path();
+    write_aged(root, "src/App.vue", VUE_WITH_COFFEE, 60);
+
+    let (code, report) = json(root, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        findings(&report),
+        [("src/App.vue".into(), 6, "hardcoded-url".into())]
+    );
+    let notes = report["notes"].as_array().expect("a notes array");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0]["path"], "src/App.vue");
+    assert_eq!(notes[0]["line"], 2);
+    assert!(notes[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("lang=\"coffee\""));
+
+    // From the cache (the stored note edited), the note is still there.
+    let cache_file = cache_file(root);
+    let cached = std::fs::read_to_string(&cache_file).unwrap();
+    assert!(cached.contains("is not checked"), "{cached}");
+    std::fs::write(&cache_file, cached.replace("is not checked", "CACHED")).unwrap();
+    let (_, report) = json(root, &[]);
+    assert!(
+        report["notes"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("CACHED"),
+        "{report}"
+    );
+
+    let output = prodlint(root, &["check", "--no-cache", "--format", "compact"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "prodlint: note: src/App.vue:2:23: a <script lang=\"coffee\"> block is not checked"
+        ),
+        "{stderr}"
+    );
+
+    let output = prodlint(root, &["check", "--no-cache", "--format", "sarif"]);
+    let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let notifications = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notifications.len(), 1, "{notifications:?}");
+    assert_eq!(notifications[0]["level"], "note");
+    assert_eq!(notifications[0]["descriptor"]["id"], "skipped-block");
+
+    // A file without such a block has no note.
+    let plain = project(&[("src/api.ts", LOCAL_ADDRESS)]);
+    let (_, report) = json(plain.path(), &["--no-cache"]);
+    assert_eq!(report["notes"], serde_json::json!([]));
+}
+
+#[test]
+fn exit_zero_exits_0_with_errors_but_not_on_usage_errors() {
+    let dir = project(&[("src/broken.ts", "export const = ;\n")]);
+    let (code, report) = json(dir.path(), &["--no-cache"]);
+    assert_eq!(code, 1);
+    assert_eq!(report["errors"].as_array().unwrap().len(), 1);
+    let (code, report) = json(dir.path(), &["--no-cache", "--exit-zero"]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(
+        report["errors"].as_array().unwrap().len(),
+        1,
+        "still reported"
+    );
+    let output = prodlint(
+        dir.path(),
+        &["check", "--exit-zero", "--select", "no-such-rule"],
+    );
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn max_warnings_fails_the_run_beyond_n() {
+    let dir = project(&[("src/a.ts", LOCAL_ADDRESS), ("src/b.ts", LOCAL_ADDRESS)]);
+    let (code, _) = json(dir.path(), &["--no-cache"]);
+    assert_eq!(code, 0, "warnings alone pass");
+    let (code, _) = json(dir.path(), &["--no-cache", "--max-warnings", "2"]);
+    assert_eq!(code, 0, "two warnings are not more than 2");
+    let output = prodlint(
+        dir.path(),
+        &[
+            "check",
+            "--no-cache",
+            "--format",
+            "compact",
+            "--max-warnings",
+            "1",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("2 warnings (more than --max-warnings 1)"),
+        "{stderr}"
+    );
+    let (code, _) = json(
+        dir.path(),
+        &["--no-cache", "--max-warnings", "0", "--exit-zero"],
+    );
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn quiet_reports_errors_only() {
+    let dir = project(&[
+        ("src/a.ts", LOCAL_ADDRESS),
+        // The nearest configuration makes this one an error.
+        ("strict/b.ts", LOCAL_ADDRESS),
+        (
+            "strict/prodlint.toml",
+            "[rules.hardcoded-url]\nseverity = \"error\"\n",
+        ),
+    ]);
+    let (_, report) = json(dir.path(), &["--no-cache"]);
+    let severities: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["severity"].as_str().unwrap())
+        .collect();
+    assert!(severities.contains(&"warning"), "{report}");
+    assert!(severities.contains(&"error"), "{report}");
+    let (code, report) = json(dir.path(), &["--no-cache", "--quiet"]);
+    assert_eq!(code, 1);
+    let severities: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["severity"].as_str().unwrap())
+        .collect();
+    assert!(
+        !severities.is_empty() && severities.iter().all(|s| *s == "error"),
+        "{report}"
+    );
+}
+
+#[test]
+fn select_and_ignore_accept_spaces_after_commas() {
+    let dir = project(&[("src/a.ts", LOCAL_ADDRESS)]);
+    let (code, report) = json(
+        dir.path(),
+        &[
+            "--no-cache",
+            "--select",
+            "invalid-suppression, hardcoded-url",
+        ],
+    );
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(findings(&report).len(), 1);
+    let (code, report) = json(
+        dir.path(),
+        &[
+            "--no-cache",
+            "--ignore",
+            "invalid-suppression, hardcoded-url",
+        ],
+    );
+    assert_eq!(code, 0, "{report}");
+    assert!(findings(&report).is_empty());
+}
+
+/// Runs the binary in `dir` with `input` on standard input and `env` set.
+fn prodlint_with(
+    dir: &Path,
+    args: &[&str],
+    input: &str,
+    env: &[(&str, &str)],
+) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_prodlint"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("NO_COLOR")
+        .env_remove("FORCE_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_dash_is_standard_input() {
+    let dir = project(&[("src/api.ts", "export const clean = 1;\n")]);
+    let output = prodlint_with(
+        dir.path(),
+        &["check", "--format", "json", "-"],
+        LOCAL_FALLBACK,
+        &[],
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        findings(&report),
+        [("stdin.ts".into(), 1, "hardcoded-url".into())],
+        "{report}"
+    );
+    assert_eq!(report["summary"]["files"], 1, "src/ is not walked");
+
+    let output = prodlint_with(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "src/api.ts",
+            "-",
+        ],
+        LOCAL_FALLBACK,
+        &[],
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        findings(&report),
+        [("src/api.ts".into(), 1, "hardcoded-url".into())]
+    );
+
+    let output = prodlint_with(dir.path(), &["check", "-", "src"], "", &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot be checked with other paths"));
+}
+
+#[test]
+fn statistics_count_findings_per_rule() {
+    let dir = project(&[
+        ("src/a.ts", LOCAL_ADDRESS),
+        ("src/b.ts", LOCAL_ADDRESS),
+        (
+            "src/c.ts",
+            "// prodlint-ignore no-such-rule: because\nexport const x = 1;\n",
+        ),
+        ("src/broken.ts", "export const = ;\n"),
+    ]);
+    let output = prodlint(dir.path(), &["check", "--no-cache", "--statistics"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<Vec<&str>> = stdout
+        .lines()
+        .map(|line| line.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            vec!["2", "hardcoded-url", "warning"],
+            vec!["1", "invalid-suppression", "warning"],
+            vec!["1", "syntax-error", "error"],
+        ],
+        "{stdout}"
+    );
+    let (_, rows) = json(dir.path(), &["--no-cache", "--statistics"]);
+    assert_eq!(rows[0]["rule"], "hardcoded-url");
+    assert_eq!(rows[0]["count"], 2);
+    assert_eq!(rows.as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn output_file_takes_the_report_and_the_terminal_gets_a_summary() {
+    let dir = project(&[("src/a.ts", LOCAL_ADDRESS)]);
+    let output = prodlint(
+        dir.path(),
+        &[
+            "check",
+            "--no-cache",
+            "--format",
+            "json",
+            "--output-file",
+            "out/report.json",
+        ],
+    );
+    assert!(
+        output.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/report.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        findings(&report),
+        [("src/a.ts".into(), 1, "hardcoded-url".into())]
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("1 warning") && stderr.contains("report written to out/report.json"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn color_follows_the_flag_and_the_environment() {
+    let dir = project(&[("src/a.ts", LOCAL_ADDRESS)]);
+    let colored = |args: &[&str], env: &[(&str, &str)]| {
+        let mut all = vec!["check", "--no-cache", "--format", "pretty"];
+        all.extend_from_slice(args);
+        let output = prodlint_with(dir.path(), &all, "", env);
+        assert_eq!(output.status.code(), Some(0));
+        output.stdout.contains(&0x1b)
+    };
+    assert!(!colored(&[], &[]), "off a terminal: plain");
+    assert!(colored(&["--color", "always"], &[]));
+    assert!(colored(&[], &[("FORCE_COLOR", "1")]));
+    assert!(colored(&[], &[("CLICOLOR_FORCE", "1")]));
+    assert!(!colored(&[], &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]));
+    assert!(!colored(&["--color", "never"], &[("FORCE_COLOR", "1")]));
+    assert!(colored(&["--color", "always"], &[("NO_COLOR", "1")]));
+}
+
+#[test]
+fn a_rule_severity_can_be_given_alone() {
+    let dir = project(&[
+        ("src/a.ts", LOCAL_ADDRESS),
+        ("prodlint.toml", "[rules]\nhardcoded-url = \"error\"\n"),
+    ]);
+    let (code, report) = json(dir.path(), &["--no-cache"]);
+    assert_eq!(code, 1);
+    assert_eq!(report["diagnostics"][0]["severity"], "error");
+
+    std::fs::write(
+        dir.path().join("prodlint.toml"),
+        "[rules]\nhardcoded-url = \"off\"\n",
+    )
+    .unwrap();
+    let (code, report) = json(dir.path(), &["--no-cache"]);
+    assert_eq!(code, 0);
+    assert!(findings(&report).is_empty());
+
+    std::fs::write(
+        dir.path().join("prodlint.toml"),
+        "[rules]\n\nhardcoded-url = \"loud\"\n",
+    )
+    .unwrap();
+    let output = prodlint(dir.path(), &["check", "--no-cache"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("prodlint.toml:3: `rules.hardcoded-url`: expected \"error\""),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_parse_error_has_one_id_in_every_format_and_explain_knows_it() {
+    let dir = project(&[("src/broken.ts", "export const = ;\n")]);
+    for format in [
+        "pretty",
+        "compact",
+        "json",
+        "sarif",
+        "github",
+        "checkstyle",
+        "junit",
+        "gitlab",
+    ] {
+        let output = prodlint(dir.path(), &["check", "--no-cache", "--format", format]);
+        assert_eq!(output.status.code(), Some(1), "{format}");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains("syntax-error"), "{format}: {stdout}");
+        assert!(!stdout.contains("[parse]"), "{format}: {stdout}");
+    }
+    let (_, report) = json(dir.path(), &["--no-cache"]);
+    assert_eq!(report["errors"][0]["rule"], "syntax-error");
+    for id in ["syntax-error", "file-error", "skipped-block"] {
+        let output = prodlint(dir.path(), &["explain", id]);
+        assert_eq!(output.status.code(), Some(0), "{id}");
+        assert!(
+            String::from_utf8_lossy(&output.stdout).starts_with(&format!("# {id}\n")),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn fix_counts_are_singular_or_plural() {
+    let dir = project(&[(
+        "src/b.rs",
+        "fn f() {} // prodlint-ignore hardcoded-url: stale\n",
+    )]);
+    let output = prodlint(dir.path(), &["check", "--no-cache", "--diff"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("1 fix in 1 file"), "{stderr}");
+    let output = prodlint(dir.path(), &["check", "--no-cache", "--fix"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("applied 1 fix in 1 file\n"), "{stderr}");
+}
+
+#[test]
+fn rust_syntax_errors_name_tokens_in_words() {
+    let dir = project(&[(
+        "src/lib.rs",
+        "pub fn f() -> u8 {\n    let x = 1\n    x\n}\n",
+    )]);
+    let (code, report) = json(dir.path(), &["--no-cache"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        report["errors"][0]["message"], "syntax error: expected `;`",
+        "{report}"
+    );
+}
+
+#[test]
+fn a_run_that_checks_nothing_says_so() {
+    let dir = project(&[
+        ("README.md", "# nothing to check\n"),
+        ("src/a.py", "x = 1\n"),
+    ]);
+    let output = prodlint(dir.path(), &["check", "--no-cache", "--format", "compact"]);
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("prodlint: note: no files matched: prodlint checks .rs, .ts, .tsx,"),
+        "{stderr}"
+    );
+    let checked = project(&[("src/a.ts", "export const a = 1;\n")]);
+    let output = prodlint(checked.path(), &["check", "--no-cache"]);
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("no files matched"));
+}
+
+#[test]
+fn completions_are_printed_for_each_shell() {
+    let dir = project(&[]);
+    for (shell, marker) in [
+        ("bash", "_prodlint()"),
+        ("zsh", "#compdef prodlint"),
+        ("fish", "complete -c prodlint"),
+        ("powershell", "Register-ArgumentCompleter"),
+        ("elvish", "edit:completion:arg-completer[prodlint]"),
+    ] {
+        let output = prodlint(dir.path(), &["completions", shell]);
+        assert_eq!(output.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8_lossy(&output.stdout);
+        assert!(script.contains(marker), "{shell}: {script}");
+        assert!(
+            script.contains("max-warnings"),
+            "{shell}: the check options"
+        );
+    }
+    let output = prodlint(dir.path(), &["completions", "tcsh"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn init_writes_a_commented_config_for_what_the_project_is() {
+    let dir = project(&[
+        ("package.json", "{\"dependencies\": {\"nuxt\": \"^3.0.0\"}}"),
+        ("Cargo.toml", "[package]\nname = \"a\"\n"),
+        ("Cargo.lock", "version = 3\n"),
+        ("generated/x.ts", "export const a = 1;\n"),
+    ]);
+    let output = prodlint(dir.path(), &["init"]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let text = std::fs::read_to_string(dir.path().join("prodlint.toml")).unwrap();
+    assert!(text.contains("# Found: Rust and TS/JS."), "{text}");
+    assert!(text.contains("# Frameworks: Nuxt."), "{text}");
+    assert!(text.contains("node_modules is missing here"), "{text}");
+    assert!(text.contains("duplicate-auto-import"), "{text}");
+    assert!(text.contains("# exclude = [\"generated\"]"), "{text}");
+    assert!(text.contains("the crates in Cargo.lock"), "{text}");
+    // The file is valid and changes nothing: the same findings as without it.
+    let (code, _) = json(dir.path(), &["--no-cache"]);
+    assert_eq!(code, 0);
+
+    // It is never overwritten.
+    std::fs::write(dir.path().join("prodlint.toml"), "# mine\n").unwrap();
+    let output = prodlint(dir.path(), &["init"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("already exists"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("prodlint.toml")).unwrap(),
+        "# mine\n"
+    );
+
+    let installed = project(&[("package.json", "{}"), ("node_modules/.keep", "")]);
+    prodlint(installed.path(), &["init"]);
+    let text = std::fs::read_to_string(installed.path().join("prodlint.toml")).unwrap();
+    assert!(
+        text.contains("reads the installed packages in node_modules"),
+        "{text}"
+    );
+    assert!(!text.contains("Cargo"), "{text}");
+}
+
+#[test]
+fn watch_checks_again_when_a_file_changes() {
+    use std::io::BufRead;
+    let dir = project(&[("src/a.ts", "export const a = 1;\n")]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_prodlint"))
+        .args(["check", "--watch", "--format", "compact", "src"])
+        .current_dir(dir.path())
+        .env_remove("GITHUB_ACTIONS")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (lines, received) = std::sync::mpsc::channel::<String>();
+    let out_lines = lines.clone();
+    let stdout = child.stdout.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = out_lines.send(line);
+        }
+    });
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = lines.send(line);
+        }
+    });
+    // Waits (a minute at most, for a loaded machine) for a line containing `wanted`.
+    let wait_for = |wanted: &str| -> Vec<String> {
+        let mut seen = Vec::new();
+        while let Ok(line) = received.recv_timeout(std::time::Duration::from_secs(60)) {
+            let found = line.contains(wanted);
+            seen.push(line);
+            if found {
+                return seen;
+            }
+        }
+        panic!("no line with {wanted:?} in {seen:?}");
+    };
+    let first = wait_for("watching for changes");
+    assert!(first.iter().any(|l| l.contains("0 warnings")), "{first:?}");
+    assert!(
+        !first.iter().any(|l| l.contains("hardcoded-url")),
+        "{first:?}"
+    );
+
+    std::fs::write(dir.path().join("src/a.ts"), LOCAL_ADDRESS).unwrap();
+    let second = wait_for("watching for changes");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        second
+            .iter()
+            .any(|l| l.starts_with("src/a.ts:1:") && l.contains("[hardcoded-url]")),
+        "{second:?}"
+    );
 }

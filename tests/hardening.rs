@@ -41,7 +41,7 @@ fn fix_does_not_write_through_a_planted_symbolic_link() {
         stderr.contains("src/b.ts: not fixed: is a symbolic link"),
         "{stderr}"
     );
-    assert!(stderr.contains("applied 1 fixes in 1 files"), "{stderr}");
+    assert!(stderr.contains("applied 1 fix in 1 file"), "{stderr}");
     assert_eq!(
         std::fs::read_to_string(outside.path().join("victim.ts")).unwrap(),
         FIXABLE,

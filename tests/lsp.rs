@@ -321,7 +321,7 @@ fn a_buffer_that_does_not_parse_keeps_its_last_findings() {
     let diagnostics = server.diagnostics(&file);
     assert_eq!(
         rules(&diagnostics),
-        ["hardcoded-url", "(none)"],
+        ["hardcoded-url", "syntax-error"],
         "{diagnostics:?}"
     );
     let syntax = &diagnostics[1];
@@ -469,5 +469,26 @@ fn findings_follow_other_files_in_buffers_and_on_disk() {
     server.change(&app, 2, &format!("{app_text}\n"));
     assert_eq!(rules(&server.diagnostics(&app)), ["import-mismatch"]);
 
+    assert_eq!(server.stop(), 0);
+}
+
+#[test]
+fn a_skipped_script_block_is_an_information_diagnostic() {
+    let dir = project(&[]);
+    let root = dir.path().canonicalize().unwrap();
+    let file = uri(&root, "src/App.vue");
+    let mut server = Server::start(&root, &[]);
+    server.open(
+        &file,
+        "<script lang=\"coffee\">\nx = 1\n</script>\n<script setup lang=\"ts\">\nexport const a = 1;\n</script>\n",
+    );
+    let diagnostics = server.diagnostics(&file);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["severity"], 3, "information");
+    assert_eq!(diagnostics[0]["range"]["start"]["line"], 0);
+    assert!(diagnostics[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("lang=\"coffee\""));
     assert_eq!(server.stop(), 0);
 }

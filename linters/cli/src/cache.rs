@@ -34,10 +34,11 @@ use prodlint_js::resolve::Unresolved;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::report::FileError;
+use crate::report::{FileError, Note};
 
-/// Bump when the format changes (3: stamps with the inode and its change time).
-const FORMAT: u32 = 3;
+/// Bump when the format changes (4: stamps with the inode and its change time, unresolved
+/// imports and notes).
+const FORMAT: u32 = 4;
 
 /// Files modified this recently are not cached: a second edit within the file system's
 /// timestamp granularity could leave size and time unchanged ("racy" stamps, as git calls
@@ -119,6 +120,8 @@ struct Entry {
     errors: Vec<CachedError>,
     /// The imports the check could not resolve, for the summary and `--verbose`.
     unresolved: Vec<CachedUnresolved>,
+    /// Notes (blocks not checked), shaped as errors are.
+    notes: Vec<CachedError>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -133,6 +136,7 @@ pub struct Results<'a> {
     pub diagnostics: &'a [Diagnostic],
     pub errors: &'a [FileError],
     pub unresolved: &'a [(u32, Unresolved)],
+    pub notes: &'a [Note],
 }
 
 /// A file's results as the cache gives them back.
@@ -140,6 +144,7 @@ pub struct CachedOutcome {
     pub diagnostics: Vec<Diagnostic>,
     pub errors: Vec<FileError>,
     pub unresolved: Vec<(u32, Unresolved)>,
+    pub notes: Vec<Note>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -422,6 +427,16 @@ impl Cache {
                 message: e.message.clone(),
             })
             .collect();
+        let notes = entry
+            .notes
+            .iter()
+            .map(|n| Note {
+                path: display.to_string(),
+                line: n.line,
+                column: n.column,
+                message: n.message.clone(),
+            })
+            .collect();
         let mut kept = entry.clone();
         if freshness.contains(&Freshness::SameContent) {
             // A fresh checkout or a touched file: same content, new stamps. Take them,
@@ -451,6 +466,7 @@ impl Cache {
             diagnostics,
             errors,
             unresolved,
+            notes,
         })
     }
 
@@ -470,6 +486,7 @@ impl Cache {
             diagnostics,
             errors,
             unresolved,
+            notes,
         } = results;
         let Some(file) = FileState::of(path, true) else {
             return;
@@ -576,6 +593,14 @@ impl Cache {
                     offset: *offset,
                     specifier: u.specifier.clone(),
                     package_missing: u.package_missing,
+                })
+                .collect(),
+            notes: notes
+                .iter()
+                .map(|n| CachedError {
+                    line: n.line,
+                    column: n.column,
+                    message: n.message.clone(),
                 })
                 .collect(),
         };

@@ -47,6 +47,16 @@ pub fn is_supported(path: &Path) -> bool {
     RUST_EXTENSIONS.contains(&extension) || prodlint_js::EXTENSIONS.contains(&extension)
 }
 
+/// The extensions prodlint checks, as a user reads them: `.rs, .ts, .tsx, …`.
+pub fn supported_extensions() -> String {
+    RUST_EXTENSIONS
+        .iter()
+        .chain(prodlint_js::EXTENSIONS)
+        .map(|extension| format!(".{extension}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `/`-separated text of a path, without a leading `./`.
 pub fn slash_path(path: &Path) -> String {
     let text = path.to_string_lossy().replace('\\', "/");

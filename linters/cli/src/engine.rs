@@ -18,7 +18,7 @@ use rayon::prelude::*;
 
 use crate::cache::{Cache, Results};
 use crate::discover::Candidate;
-use crate::report::{FileError, Report};
+use crate::report::{FileError, Note, Report};
 
 /// A rule that will run, with the severity the configuration gives it (if any).
 pub struct ActiveRule {
@@ -75,6 +75,7 @@ pub struct Input {
 struct FileOutcome {
     diagnostics: Vec<Diagnostic>,
     errors: Vec<FileError>,
+    notes: Vec<Note>,
 }
 
 fn position(file: &SourceFile, offset: u32) -> (Option<u32>, Option<u32>) {
@@ -146,6 +147,7 @@ fn lint_file(
         return FileOutcome {
             diagnostics: cached.diagnostics,
             errors: cached.errors,
+            notes: cached.notes,
         };
     }
     // Stamp first, then read: an edit during the run makes the stamp stale, never the text.
@@ -177,6 +179,7 @@ fn lint_file(
                 diagnostics: &outcome.diagnostics,
                 errors: &outcome.errors,
                 unresolved: &unresolved.of_file(&own_path),
+                notes: &outcome.notes,
             },
         );
     }
@@ -212,10 +215,12 @@ fn check_file(
             return FileOutcome {
                 diagnostics: Vec::new(),
                 errors,
+                notes: Vec::new(),
             };
         }
     };
     let mut errors = Vec::new();
+    let mut notes = Vec::new();
     let file = Arc::new(SourceFile::new(path, display, text));
     let is_test_file = is_test_path(&project_path);
     let is_tooling_file = is_tooling_config(&project_path);
@@ -259,6 +264,15 @@ fn check_file(
         match prodlint_js::parse(&file.display, &file.text) {
             Ok(parsed) => {
                 push_syntax_errors(parsed.recovered_errors.clone(), &mut errors);
+                for (span, why) in &parsed.skipped_blocks {
+                    let (line, column) = position(&file, span.start);
+                    notes.push(Note {
+                        path: file.display.clone(),
+                        line,
+                        column,
+                        message: why.clone(),
+                    });
+                }
                 let ctx = JsContext {
                     file: &file,
                     parsed: &parsed,
@@ -278,6 +292,7 @@ fn check_file(
                 return FileOutcome {
                     diagnostics,
                     errors,
+                    notes,
                 };
             }
         }
@@ -303,6 +318,7 @@ fn check_file(
     FileOutcome {
         diagnostics,
         errors,
+        notes,
     }
 }
 
@@ -368,9 +384,11 @@ fn lint_jobs(
         .collect();
     let mut diagnostics = Vec::new();
     let mut errors = Vec::new();
+    let mut notes = Vec::new();
     for outcome in outcomes {
         diagnostics.extend(outcome.diagnostics);
         errors.extend(outcome.errors);
+        notes.extend(outcome.notes);
     }
     diagnostics.sort_by(|a, b| {
         let (a_start, b_start) = (a.file.line_col(a.span.start), b.file.line_col(b.span.start));
@@ -383,9 +401,11 @@ fn lint_jobs(
         ))
     });
     errors.sort();
+    notes.sort();
     Report {
         diagnostics,
         errors,
+        notes,
         files,
         elapsed_ms: started.elapsed().as_millis(),
         unchecked_package_imports: project

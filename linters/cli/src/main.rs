@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use prodlint_core::{Config, Configs, Severity};
 
 mod baseline;
@@ -15,9 +15,11 @@ mod discover;
 mod engine;
 mod fix;
 mod fs;
+mod init;
 mod lsp;
 mod report;
 mod shard;
+mod watch;
 
 use discover::{discover, display_path, Candidate};
 use engine::{Input, RuleSet};
@@ -47,12 +49,22 @@ enum Command {
     },
     /// Serve the Language Server Protocol on standard input and output, for editors.
     Lsp,
+    /// Print a shell completion script (e.g. `prodlint completions bash >
+    /// ~/.local/share/bash-completion/completions/prodlint`).
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write a commented prodlint.toml for the project in the working directory.
+    Init,
 }
 
 #[derive(clap::Args)]
 struct CheckArgs {
     /// Files and directories to check. Directories are walked honouring .gitignore;
-    /// files are checked as named.
+    /// files are checked as named; `-` is standard input (named by --stdin-filename, else
+    /// read as TypeScript, which also reads plain JavaScript).
     paths: Vec<PathBuf>,
     /// Output format [default: pretty on a terminal, github under GitHub Actions, else compact].
     #[arg(long, value_enum)]
@@ -97,6 +109,45 @@ struct CheckArgs {
     /// Also print, on standard error, the import specifiers that could not be resolved.
     #[arg(long)]
     verbose: bool,
+    /// Exit with status 0 even when there are error-severity findings or files that could
+    /// not be checked (usage and configuration errors still exit 2).
+    #[arg(long)]
+    exit_zero: bool,
+    /// Exit with status 1 when there are more than N warnings.
+    #[arg(long, value_name = "N")]
+    max_warnings: Option<usize>,
+    /// Report only error-severity findings (and files that could not be checked).
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    /// Print how many findings each rule made instead of the findings (JSON with
+    /// --format json).
+    #[arg(long)]
+    statistics: bool,
+    /// Write the report to FILE instead of standard output (a summary still goes to the
+    /// terminal).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output_file: Option<PathBuf>,
+    /// Colours in pretty output [default: auto: on a terminal, unless NO_COLOR is set;
+    /// FORCE_COLOR or CLICOLOR_FORCE turn them on, TERM=dumb off].
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t)]
+    color: report::color::ColorChoice,
+    /// Check again each time a source or configuration file changes (with the cache, only
+    /// what changed is checked again).
+    #[arg(long, conflicts_with_all = ["fix", "diff", "write_baseline", "stdin_filename", "no_cache"])]
+    watch: bool,
+}
+
+/// The name standard input is checked under when `-` is given without --stdin-filename.
+const STDIN_DEFAULT_NAME: &str = "stdin.ts";
+
+/// The rule ids of `--select`/`--ignore`, white space around each one removed, so that
+/// `--select "a, b"` means `a` and `b`.
+fn rule_list(ids: &[String]) -> Vec<String> {
+    ids.iter()
+        .map(|id| id.trim())
+        .filter(|id| !id.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Exit status: no error-severity finding.
@@ -120,10 +171,38 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Check(args) if args.watch => {
+            let paths = if args.paths.is_empty() {
+                vec![PathBuf::from(".")]
+            } else {
+                args.paths.clone()
+            };
+            if paths.iter().any(|p| p.as_os_str() == "-") {
+                eprintln!("prodlint: --watch cannot watch standard input");
+                return ExitCode::from(EXIT_FAILURE);
+            }
+            // The same arguments, less --watch, for each run.
+            let check_args: Vec<std::ffi::OsString> = std::env::args_os()
+                .skip_while(|arg| arg != "check")
+                .skip(1)
+                .filter(|arg| arg != "--watch")
+                .collect();
+            watch::run(check_args, &paths)
+        }
         Command::Check(args) => check(*args),
         Command::Rules => list_rules(),
         Command::Explain { rule } => explain(&rule),
         Command::Lsp => lsp::run(),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "prodlint",
+                &mut std::io::stdout(),
+            );
+            Ok(EXIT_CLEAN)
+        }
+        Command::Init => init_config(),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -132,6 +211,30 @@ fn main() -> ExitCode {
             ExitCode::from(EXIT_FAILURE)
         }
     }
+}
+
+fn init_config() -> Result<u8, String> {
+    let cwd = std::env::current_dir()
+        .map_err(|error| format!("cannot read the working directory: {error}"))?;
+    let survey = init::run(&cwd)?;
+    let mut found = Vec::new();
+    if survey.rust {
+        found.push("Rust");
+    }
+    if survey.package_json {
+        found.push("TS/JS");
+    }
+    found.extend(&survey.frameworks);
+    let found = if found.is_empty() {
+        String::new()
+    } else {
+        format!(" for {}", found.join(", "))
+    };
+    eprintln!(
+        "wrote {}{found}; every setting in it is commented out",
+        prodlint_core::CONFIG_FILE_NAME
+    );
+    Ok(EXIT_CLEAN)
 }
 
 fn list_rules() -> Result<u8, String> {
@@ -151,10 +254,22 @@ fn list_rules() -> Result<u8, String> {
 }
 
 fn explain(id: &str) -> Result<u8, String> {
+    if let Some((_, page)) = report::FILE_PROBLEM_PAGES
+        .iter()
+        .find(|(known, _)| *known == id)
+    {
+        print!("{page}");
+        return Ok(EXIT_CLEAN);
+    }
     let entry = prodlint_rules::find(id).ok_or_else(|| {
+        let others: Vec<&str> = report::FILE_PROBLEM_PAGES
+            .iter()
+            .map(|(id, _)| *id)
+            .collect();
         format!(
-            "unknown rule `{id}`; the rules are: {}",
-            prodlint_rules::rule_ids().join(", ")
+            "unknown rule `{id}`; the rules are: {} (and, for files, {})",
+            prodlint_rules::rule_ids().join(", "),
+            others.join(", ")
         )
     })?;
     print!("{}", prodlint_rules::markdown(entry.meta));
@@ -252,7 +367,20 @@ fn new_project(cwd: &Path, cache_dir: Option<&Path>) -> prodlint_core::Project {
     }
 }
 
-fn check(args: CheckArgs) -> Result<u8, String> {
+fn check(mut args: CheckArgs) -> Result<u8, String> {
+    args.select = rule_list(&args.select);
+    args.ignore = rule_list(&args.ignore);
+    if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        if args.paths.len() > 1 {
+            return Err("`-` (standard input) cannot be checked with other paths".into());
+        }
+        if args.fix {
+            return Err("--fix cannot write to standard input; use --diff".into());
+        }
+        args.paths.clear();
+        args.stdin_filename
+            .get_or_insert_with(|| PathBuf::from(STDIN_DEFAULT_NAME));
+    }
     let cwd = std::env::current_dir()
         .map_err(|error| format!("cannot read the working directory: {error}"))?;
     validate_rule_ids(&args.select, "--select")?;
@@ -330,6 +458,14 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         }
     };
 
+    if inputs.is_empty() && walk_errors.is_empty() && args.shard.is_none() && !args.quiet {
+        // An empty run is almost always a mistake (a wrong path, everything excluded):
+        // say so rather than report a clean project.
+        eprintln!(
+            "prodlint: note: no files matched: prodlint checks {} files (not excluded, not ignored by git)",
+            discover::supported_extensions()
+        );
+    }
     let jobs = jobs(inputs, &configs, &args, &cwd)?;
     let checked: std::collections::HashSet<String> = jobs
         .iter()
@@ -351,8 +487,8 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         let plan = fix::plan(&report.diagnostics, &|display| checked.contains(display));
         if plan.unchecked > 0 {
             eprintln!(
-                "prodlint: {} fixes edit files this run did not check; left alone",
-                plan.unchecked
+                "prodlint: {} files this run did not check; left alone",
+                counted_as(plan.unchecked, "fix edits", "fixes edit")
             );
         }
         for display in &plan.rejected {
@@ -360,14 +496,19 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         }
         if plan.overlapping > 0 {
             eprintln!(
-                "{} fixes overlap others and are left for the next run",
-                plan.overlapping
+                "{} others and {} left for the next run",
+                counted_as(plan.overlapping, "fix overlaps", "fixes overlap"),
+                if plan.overlapping == 1 { "is" } else { "are" }
             );
         }
         if args.diff {
             print!("{}", fix::diff(&plan));
             let count: usize = plan.files.iter().map(|f| f.fixes).sum();
-            eprintln!("{count} fixes in {} files", plan.files.len());
+            eprintln!(
+                "{} in {}",
+                counted_as(count, "fix", "fixes"),
+                counted(plan.files.len(), "file")
+            );
             return Ok(if plan.files.is_empty() {
                 EXIT_CLEAN
             } else {
@@ -378,7 +519,11 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         for error in &applied.errors {
             eprintln!("prodlint: {error}");
         }
-        eprintln!("applied {} fixes in {} files", applied.fixes, applied.files);
+        eprintln!(
+            "applied {} in {}",
+            counted_as(applied.fixes, "fix", "fixes"),
+            counted(applied.files, "file")
+        );
         if applied.files > 0 {
             // Report what remains after the fixes, from the files as they are now.
             let project = new_project(&cwd, cache_dir.as_deref());
@@ -388,30 +533,91 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     }
     if let Some(path) = &args.write_baseline {
         let count = baseline::write(path, &report)?;
-        eprintln!("wrote {count} findings to the baseline {}", path.display());
+        eprintln!(
+            "wrote {} to the baseline {}",
+            counted(count, "finding"),
+            path.display()
+        );
         return Ok(EXIT_CLEAN);
     }
     let unmatched = match &args.baseline {
         Some(path) => Some(baseline::apply(path, &mut report)?),
         None => None,
     };
-    let format = args.format.unwrap_or_else(default_format);
-    let mut out = std::io::stdout().lock();
-    report::write(format, &report, &mut out)
-        .map_err(|error| format!("cannot write the report: {error}"))?;
-    out.flush()
-        .map_err(|error| format!("cannot write the report: {error}"))?;
-    if matches!(format, Format::Pretty | Format::Compact) {
+    // Counted before `--quiet` hides them: hiding warnings does not let more through.
+    let warnings = report.count(Severity::Warning);
+    if args.quiet {
+        report.diagnostics.retain(|d| d.severity == Severity::Error);
+    }
+    let format = match (args.format, &args.output_file) {
+        (Some(format), _) => format,
+        (None, Some(_)) => Format::Compact,
+        (None, None) => default_format(),
+    };
+    let env = |name: &str| std::env::var_os(name);
+    let to_terminal = args.output_file.is_none() && std::io::stdout().is_terminal();
+    let color = report::color::enabled(args.color, to_terminal, &env);
+    let pretty = if args.output_file.is_some() {
+        report::PrettyOptions {
+            color,
+            ..report::PrettyOptions::plain()
+        }
+    } else {
+        report::PrettyOptions::for_stdout(color)
+    };
+    let mut document = Vec::new();
+    let written = if args.statistics && format == Format::Json {
+        report::statistics::write_json(&report, &mut document)
+    } else if args.statistics {
+        report::statistics::write_text(&report, &mut document)
+    } else {
+        report::write(format, &report, &mut document, &pretty)
+    };
+    written.map_err(|error| format!("cannot write the report: {error}"))?;
+    match &args.output_file {
+        Some(path) => {
+            // As ESLint does, the file's directory is created if it is missing.
+            let target = cwd.join(path);
+            target
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| prodlint_core::write_atomically(&target, &document))
+                .map_err(|error| format!("cannot write {}: {error}", path.display()))?
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&document)
+                .and_then(|()| out.flush())
+                .map_err(|error| format!("cannot write the report: {error}"))?;
+        }
+    }
+    // JSON and SARIF carry the notes in the document; the other formats have no place for
+    // them, so they go to standard error.
+    let notes_in_document = matches!(format, Format::Json | Format::Sarif) && !args.statistics;
+    if !args.quiet && !notes_in_document {
+        for note in &report.notes {
+            eprintln!("prodlint: note: {}", note.located());
+        }
+    }
+    // The summary goes to the terminal for the formats people read, and whenever the
+    // report went to a file.
+    if matches!(format, Format::Pretty | Format::Compact) || args.output_file.is_some() {
         let unparsed = match report.files_with_errors() {
             0 => String::new(),
             1 => "; 1 file could not be fully parsed".to_string(),
             n => format!("; {n} files could not be fully parsed"),
         };
+        let written_to = args
+            .output_file
+            .as_ref()
+            .map(|path| format!("; report written to {}", path.display()))
+            .unwrap_or_default();
+        // "info" is the severity's name; it does not take a plural.
+        let infos = report.count(Severity::Info);
         eprintln!(
-            "{}, {}, {} in {} ({} ms){unparsed}",
+            "{}, {}, {infos} info in {} ({} ms){unparsed}{written_to}",
             counted(report.count(Severity::Error), "error"),
             counted(report.count(Severity::Warning), "warning"),
-            counted(report.count(Severity::Info), "info"),
             counted(report.files, "file"),
             report.elapsed_ms,
         );
@@ -430,7 +636,15 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         );
     }
     if let Some(unmatched) = unmatched.filter(|&n| n > 0) {
-        eprintln!("{unmatched} baseline entries no longer match a finding: rewrite the baseline with --write-baseline to prune them");
+        eprintln!(
+            "{} a finding: rewrite the baseline with --write-baseline to prune {}",
+            counted_as(
+                unmatched,
+                "baseline entry no longer matches",
+                "baseline entries no longer match"
+            ),
+            if unmatched == 1 { "it" } else { "them" }
+        );
     }
     if args.verbose {
         let unresolved = project
@@ -438,22 +652,32 @@ fn check(args: CheckArgs) -> Result<u8, String> {
             .counts();
         let imports: usize = unresolved.iter().map(|(_, n)| n).sum();
         eprintln!(
-            "import-mismatch: {} specifiers in {imports} imports could not be resolved and were not checked",
-            unresolved.len()
+            "import-mismatch: {} in {} could not be resolved and {} not checked",
+            counted(unresolved.len(), "specifier"),
+            counted(imports, "import"),
+            if unresolved.len() == 1 { "was" } else { "were" }
         );
         for (specifier, count) in unresolved {
             eprintln!("  {count:>5}  {specifier}");
         }
     }
+    let too_many_warnings = args.max_warnings.filter(|&max| warnings > max);
+    if let Some(max) = too_many_warnings {
+        eprintln!(
+            "prodlint: {} (more than --max-warnings {max})",
+            counted(warnings, "warning")
+        );
+    }
     // A file that could not be read or parsed fails the run, as in ESLint, ruff and oxlint:
     // a hook must not let a broken file through unchecked.
-    Ok(
-        if report.count(Severity::Error) > 0 || !report.errors.is_empty() {
-            EXIT_FINDINGS
-        } else {
-            EXIT_CLEAN
-        },
-    )
+    let failed = report.count(Severity::Error) > 0
+        || !report.errors.is_empty()
+        || too_many_warnings.is_some();
+    Ok(if failed && !args.exit_zero {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
 }
 
 /// Each input with the rules of its configuration, one rule set per config file.
@@ -500,13 +724,6 @@ fn check_named_path(path: &Path) -> Result<(), String> {
     }
 }
 
-fn counted_as(n: usize, one: &str, many: &str) -> String {
-    match n {
-        1 => format!("1 {one}"),
-        n => format!("{n} {many}"),
-    }
-}
-
 /// The install command of the package manager whose lock file is nearest to `cwd`.
 fn install_command(cwd: &std::path::Path) -> &'static str {
     const LOCKS: &[(&str, &str)] = &[
@@ -528,9 +745,10 @@ fn install_command(cwd: &std::path::Path) -> &'static str {
 
 /// `1 error`, `2 errors`.
 fn counted(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
+    counted_as(n, noun, &format!("{noun}s"))
+}
+
+/// `1 fix`, `2 fixes`: the count with the singular or the plural given.
+fn counted_as(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

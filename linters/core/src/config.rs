@@ -4,8 +4,15 @@
 //! exclude = ["generated/**", "legacy"]
 //!
 //! [rules.hardcoded-url]
-//! severity = "error"          # error | warning | info | off
+//! severity = "error"          # error | warning | info | off ("warn" for warning)
 //! allow = ["https://api.stripe.com/**"]
+//! ```
+//!
+//! A rule with only a severity can say so in one line, as in ESLint and Biome:
+//!
+//! ```toml
+//! [rules]
+//! n-plus-one = "warn"
 //! ```
 //!
 //! Every error names the file, the line and the key, because a user fixing a config file
@@ -63,8 +70,73 @@ struct RawConfig {
     #[serde(default)]
     exclude: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
-    rules: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
+    rules: BTreeMap<Spanned<String>, Spanned<RawRule>>,
 }
+
+/// A rule's entry under `[rules]`: a severity alone (`id = "warn"`) or a table.
+enum RawRule {
+    Severity(String),
+    Table(Vec<(Spanned<String>, Spanned<toml::Value>)>),
+    /// Anything else, as written (reported with the rule's key and line).
+    Other(String),
+}
+
+impl<'de> Deserialize<'de> for RawRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<RawRule, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawRule;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a severity (\"error\", \"warn\", \"info\" or \"off\") or a table")
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<RawRule, E> {
+                Ok(RawRule::Severity(value.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<RawRule, E> {
+                Ok(RawRule::Other(value.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<RawRule, E> {
+                Ok(RawRule::Other(value.to_string()))
+            }
+            fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<RawRule, E> {
+                Ok(RawRule::Other(value.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<RawRule, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(RawRule::Other("an array".into()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawRule, A::Error> {
+                // Entry by entry from the TOML deserializer itself, so keys keep their spans.
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    entries.push((key, map.next_value::<Spanned<toml::Value>>()?));
+                }
+                Ok(RawRule::Table(entries))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// A severity as written in a config file; `None` inside for `off`.
+fn parse_severity(value: &str) -> Option<Option<Severity>> {
+    match value {
+        "error" => Some(Some(Severity::Error)),
+        "warning" | "warn" => Some(Some(Severity::Warning)),
+        "info" => Some(Some(Severity::Info)),
+        "off" => Some(None),
+        _ => None,
+    }
+}
+
+const SEVERITY_EXPECTED: &str =
+    "expected \"error\", \"warning\" (or \"warn\"), \"info\" or \"off\"";
 
 /// A rule's options as written in its `[rules.ID]` table (without `severity`), with the line
 /// of each key so that a rule's own validation can point at it.
@@ -246,7 +318,7 @@ impl Config {
             .map_err(|error| error_at(None, Some("exclude".into()), error.to_string()))?;
 
         let mut rules = BTreeMap::new();
-        for (id, table) in raw.rules {
+        for (id, entry) in raw.rules {
             let id_span = id.span();
             let id = id.into_inner();
             if !known_rules.contains(&id.as_str()) {
@@ -266,27 +338,41 @@ impl Config {
                     ..RuleOptions::default()
                 },
             };
+            let entry_span = entry.span();
+            let table = match entry.into_inner() {
+                RawRule::Severity(value) => {
+                    let severity = parse_severity(&value).ok_or_else(|| {
+                        error_at(
+                            Some(entry_span),
+                            Some(format!("rules.{id}")),
+                            format!("{SEVERITY_EXPECTED}, found \"{value}\""),
+                        )
+                    })?;
+                    settings.severity = Some(severity);
+                    Vec::new()
+                }
+                RawRule::Table(table) => table,
+                RawRule::Other(value) => {
+                    return Err(error_at(
+                        Some(entry_span),
+                        Some(format!("rules.{id}")),
+                        format!("{SEVERITY_EXPECTED} or a table, found {value}"),
+                    ))
+                }
+            };
             for (key, value) in table {
                 let line = line_of(text, key.span().start);
                 let key = key.into_inner();
                 let value_span = value.span();
                 let value = value.into_inner();
                 if key == "severity" {
-                    let severity = match value.as_str() {
-                        Some("error") => Some(Severity::Error),
-                        Some("warning") => Some(Severity::Warning),
-                        Some("info") => Some(Severity::Info),
-                        Some("off") => None,
-                        _ => {
-                            return Err(error_at(
-                                Some(value_span),
-                                Some(format!("rules.{id}.severity")),
-                                format!(
-                                    "expected \"error\", \"warning\", \"info\" or \"off\", found {value}"
-                                ),
-                            ))
-                        }
-                    };
+                    let severity = value.as_str().and_then(parse_severity).ok_or_else(|| {
+                        error_at(
+                            Some(value_span),
+                            Some(format!("rules.{id}.severity")),
+                            format!("{SEVERITY_EXPECTED}, found {value}"),
+                        )
+                    })?;
                     settings.severity = Some(severity);
                 } else {
                     settings.options.lines.insert(key.clone(), line);
@@ -446,6 +532,80 @@ mod tests {
         }
         let options: Options = config.rule("hardcoded-url").options.parse().unwrap();
         assert_eq!(options.allow, ["https://a.test/**"]);
+    }
+
+    #[test]
+    fn a_severity_alone_is_the_short_form() {
+        let config = Config::parse(
+            "[rules]\nhardcoded-url = \"warn\"\nn-plus-one = \"off\"\n",
+            "p.toml",
+            RULES,
+        )
+        .unwrap();
+        assert_eq!(
+            config.rule("hardcoded-url").severity,
+            Some(Some(Severity::Warning))
+        );
+        assert_eq!(config.rule("n-plus-one").severity, Some(None));
+        for (written, severity) in [
+            ("error", Some(Severity::Error)),
+            ("warning", Some(Severity::Warning)),
+            ("info", Some(Severity::Info)),
+        ] {
+            let text = format!("[rules]\nhardcoded-url = \"{written}\"\n");
+            let config = Config::parse(&text, "p.toml", RULES).unwrap();
+            assert_eq!(config.rule("hardcoded-url").severity, Some(severity));
+        }
+        // "warn" in the table form too.
+        let config = Config::parse(
+            "[rules.hardcoded-url]\nseverity = \"warn\"\n",
+            "p.toml",
+            RULES,
+        )
+        .unwrap();
+        assert_eq!(
+            config.rule("hardcoded-url").severity,
+            Some(Some(Severity::Warning))
+        );
+        // Short and table forms side by side, options kept with their lines.
+        let config = Config::parse(
+            "[rules]\nn-plus-one = \"error\"\n[rules.hardcoded-url]\nallow = \"x\"\n",
+            "p.toml",
+            RULES,
+        )
+        .unwrap();
+        assert_eq!(
+            config.rule("n-plus-one").severity,
+            Some(Some(Severity::Error))
+        );
+        assert_eq!(
+            config
+                .rule("hardcoded-url")
+                .options
+                .error("allow", "m")
+                .line,
+            Some(4)
+        );
+
+        let error =
+            Config::parse("[rules]\n\nhardcoded-url = \"loud\"\n", "p.toml", RULES).unwrap_err();
+        assert_eq!(
+            (error.line, error.key.as_deref()),
+            (Some(3), Some("rules.hardcoded-url"))
+        );
+        assert!(error.message.contains("found \"loud\""), "{error}");
+        let error =
+            Config::parse("[rules]\nhardcoded-ur = \"warn\"\n", "p.toml", RULES).unwrap_err();
+        assert_eq!(
+            (error.line, error.key.as_deref()),
+            (Some(2), Some("rules.hardcoded-ur"))
+        );
+        let error = Config::parse("[rules]\nhardcoded-url = 3\n", "p.toml", RULES).unwrap_err();
+        assert_eq!(
+            (error.line, error.key.as_deref()),
+            (Some(2), Some("rules.hardcoded-url")),
+            "{error}"
+        );
     }
 
     #[test]

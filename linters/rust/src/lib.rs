@@ -44,7 +44,7 @@ impl RustFile {
         self.parse
             .errors()
             .into_iter()
-            .map(|error| (span(error.range()), error.to_string()))
+            .map(|error| (span(error.range()), in_words(&error.to_string())))
             .collect()
     }
 
@@ -255,11 +255,72 @@ pub fn is_in_test_code(node: &SyntaxNode) -> bool {
     })
 }
 
+/// The token a syntax kind's name stands for (`SEMICOLON` → `;`, `FN_KW` → `fn`), for the
+/// kinds that are one token; the parser names kinds in its messages.
+fn token_text(name: &str) -> Option<&'static str> {
+    static TEXTS: std::sync::OnceLock<std::collections::HashMap<String, &'static str>> =
+        std::sync::OnceLock::new();
+    TEXTS
+        .get_or_init(|| {
+            (0..SyntaxKind::__LAST as u16)
+                .map(SyntaxKind::from)
+                .map(|kind| (format!("{kind:?}"), kind))
+                // Only punctuation and keywords have a text (`text` panics for the rest).
+                .filter(|(name, kind)| kind.is_punct() || name.ends_with("_KW"))
+                .map(|(name, kind)| (name, kind.text()))
+                .collect()
+        })
+        .get(name)
+        .copied()
+}
+
+/// A parser message in words: `expected SEMICOLON` → ``expected `;` ``, `expected IDENT` →
+/// `expected a name`. Words that are not kind names are kept.
+pub fn in_words(message: &str) -> String {
+    message
+        .split(' ')
+        .map(|word| {
+            let (name, rest) = match word.strip_suffix(',') {
+                Some(name) => (name, ","),
+                None => (word, ""),
+            };
+            let is_kind_name =
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase() || c == '_');
+            if !is_kind_name {
+                return word.to_string();
+            }
+            match (token_text(name), name) {
+                (Some(text), _) => format!("`{text}`{rest}"),
+                (None, "IDENT") => format!("a name{rest}"),
+                (None, "LIFETIME_IDENT") => format!("a lifetime{rest}"),
+                (None, "INT_NUMBER") => format!("a number{rest}"),
+                (None, "STRING") => format!("a string{rest}"),
+                (None, "EOF") => format!("the end of the file{rest}"),
+                _ => format!("{}{rest}", name.to_lowercase().replace('_', " ")),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use ra_ap_syntax::ast::HasName;
 
     use super::*;
+
+    #[test]
+    fn parser_messages_name_tokens_in_words() {
+        assert_eq!(in_words("expected SEMICOLON"), "expected `;`");
+        assert_eq!(in_words("expected R_PAREN"), "expected `)`");
+        assert_eq!(in_words("expected FN_KW"), "expected `fn`");
+        assert_eq!(in_words("expected COMMA, got EQ"), "expected `,`, got `=`");
+        assert_eq!(in_words("expected IDENT"), "expected a name");
+        assert_eq!(in_words("expected an item"), "expected an item");
+        let parsed = RustFile::parse("fn f() { let x = 1 }\n");
+        let messages: Vec<String> = parsed.syntax_errors().into_iter().map(|(_, m)| m).collect();
+        assert_eq!(messages, ["expected `;`"]);
+    }
 
     #[test]
     fn half_typed_code_still_has_a_tree_and_errors() {

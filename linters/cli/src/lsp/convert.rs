@@ -16,7 +16,7 @@ use prodlint_core::{normalize, Applicability, Diagnostic, Severity, SourceFile, 
 use serde_json::json;
 
 use super::uri;
-use crate::report::FileError;
+use crate::report::{FileError, Note, SKIPPED_BLOCK};
 
 /// The `source` of every diagnostic the server publishes.
 pub const SOURCE: &str = "prodlint";
@@ -156,6 +156,7 @@ pub fn file_error(error: &FileError, file: &SourceFile) -> Finding {
         diagnostic: LspDiagnostic {
             range: Range::new(position, position),
             severity: Some(DiagnosticSeverity::ERROR),
+            code: Some(NumberOrString::String(error.kind().to_string())),
             source: Some(SOURCE.to_string()),
             message: error.message.clone(),
             ..LspDiagnostic::default()
@@ -163,6 +164,20 @@ pub fn file_error(error: &FileError, file: &SourceFile) -> Finding {
         rule: None,
         fix: None,
     }
+}
+
+/// A note (a block not checked) as an information diagnostic at its place.
+pub fn note(note: &Note, file: &SourceFile) -> Finding {
+    let error = FileError {
+        path: note.path.clone(),
+        line: note.line,
+        column: note.column,
+        message: note.message.clone(),
+    };
+    let mut finding = file_error(&error, file);
+    finding.diagnostic.severity = Some(DiagnosticSeverity::INFORMATION);
+    finding.diagnostic.code = Some(NumberOrString::String(SKIPPED_BLOCK.to_string()));
+    finding
 }
 
 /// The edit that puts `// prodlint-ignore RULE: explain why` on its own line above `line`

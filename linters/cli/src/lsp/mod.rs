@@ -771,9 +771,15 @@ impl<'a> Server<'a> {
             } else {
                 fresh
             };
-            if !errors.is_empty() {
+            let notes: Vec<_> = report
+                .notes
+                .iter()
+                .filter(|n| n.path == doc.display)
+                .collect();
+            if !errors.is_empty() || !notes.is_empty() {
                 let file = SourceFile::new(doc.path.clone(), doc.display.clone(), doc.text.clone());
                 findings.extend(errors.iter().map(|e| convert::file_error(e, &file)));
+                findings.extend(notes.iter().map(|n| convert::note(n, &file)));
             }
             updates.push((key.clone(), findings));
         }

@@ -21,10 +21,18 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         match (error.line, error.column) {
             (Some(line), Some(column)) => writeln!(
                 out,
-                "{}:{line}:{column}: error [parse] {}",
-                error.path, error.message
+                "{}:{line}:{column}: error [{}] {}",
+                error.path,
+                error.kind(),
+                error.message
             )?,
-            _ => writeln!(out, "{}: error [read] {}", error.path, error.message)?,
+            _ => writeln!(
+                out,
+                "{}: error [{}] {}",
+                error.path,
+                error.kind(),
+                error.message
+            )?,
         }
     }
     Ok(())

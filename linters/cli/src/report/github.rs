@@ -60,17 +60,21 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 properties.push_str(&format!(",col={column}"));
             }
         }
+        properties.push_str(&format!(
+            ",title={}",
+            escape_property(&format!("prodlint ({})", error.kind()))
+        ));
         writeln!(out, "::error {properties}::{}", escape_data(&error.message))?;
     }
 
     let errors = report.count(Severity::Error);
     let warnings = report.count(Severity::Warning);
-    let notices = report.count(Severity::Info);
+    let infos = report.count(Severity::Info);
     let mut summary = format!(
         "prodlint: {}, {}, {} in {}",
         plural(errors, "error", "errors"),
         plural(warnings, "warning", "warnings"),
-        plural(notices, "notice", "notices"),
+        plural(infos, "info", "info"),
         plural(report.files, "file", "files"),
     );
     let unchecked: BTreeSet<&str> = report.errors.iter().map(|e| e.path.as_str()).collect();
@@ -95,7 +99,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let over: Vec<String> = [
         (errors + report.errors.len(), "error annotations"),
         (warnings, "warning annotations"),
-        (notices, "notice annotations"),
+        (infos, "notice annotations"),
     ]
     .into_iter()
     .filter(|(count, _)| *count > ANNOTATION_LIMIT)

@@ -58,10 +58,17 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "version": 1,
         "diagnostics": report.diagnostics.iter().map(diagnostic_json).collect::<Vec<_>>(),
         "errors": report.errors.iter().map(|error| json!({
+            "rule": error.kind(),
             "path": error.path,
             "line": error.line,
             "column": error.column,
             "message": error.message,
+        })).collect::<Vec<_>>(),
+        "notes": report.notes.iter().map(|note| json!({
+            "path": note.path,
+            "line": note.line,
+            "column": note.column,
+            "message": note.message,
         })).collect::<Vec<_>>(),
         "summary": {
             "files": report.files,

@@ -7,6 +7,7 @@ use prodlint_core::{Diagnostic, RuleMeta, Severity};
 use sha2::{Digest, Sha256};
 
 mod checkstyle;
+pub mod color;
 mod compact;
 mod github;
 mod gitlab;
@@ -14,6 +15,7 @@ mod json;
 mod junit;
 mod pretty;
 mod sarif;
+pub mod statistics;
 #[cfg(test)]
 mod tests;
 mod xml;
@@ -38,6 +40,56 @@ impl FileError {
             "syntax-error"
         } else {
             "file-error"
+        }
+    }
+}
+
+/// The id of a [`Note`] where a format needs one.
+pub const SKIPPED_BLOCK: &str = "skipped-block";
+
+/// The ids that are not rules but name what a report can say about a file, with the page
+/// `prodlint explain ID` prints for each.
+pub const FILE_PROBLEM_PAGES: &[(&str, &str)] = &[
+    (
+        "syntax-error",
+        "# syntax-error\n\nA file that does not parse. The report gives the first error the parser met (the \
+         others usually follow from it), at its line and column.\n\nRust files are still checked with \
+         what the parser recovered; a TS/JS file that swc cannot parse at all is not checked. Either \
+         way the run exits with status 1, so a pre-commit hook does not let a broken file through.\n",
+    ),
+    (
+        "file-error",
+        "# file-error\n\nA file that could not be checked: it could not be read (the operating \
+         system's reason is given), it is not valid UTF-8, or a rule failed on it (an internal error). \
+         The run goes on with the other files and exits with status 1.\n",
+    ),
+    (
+        SKIPPED_BLOCK,
+        "# skipped-block\n\nA note, not a finding: a `<script>` block of a `.vue` or `.svelte` file \
+         in a language prodlint does not read (`lang=\"coffee\"`), so it was not checked. The rest of \
+         the file is checked. The note does not change the exit status.\n",
+    ),
+];
+
+/// Something the user should know about a file that is neither a finding nor an error: a
+/// part of it that was not checked (a `<script lang="coffee">` block), and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Note {
+    pub path: String,
+    /// 1-based, where the note has a place.
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub message: String,
+}
+
+impl Note {
+    /// `path:line:column: message`, as the terminal shows it.
+    pub fn located(&self) -> String {
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => {
+                format!("{}:{line}:{column}: {}", self.path, self.message)
+            }
+            _ => format!("{}: {}", self.path, self.message),
         }
     }
 }
@@ -67,6 +119,8 @@ fn plural(count: usize, one: &str, many: &str) -> String {
 pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub errors: Vec<FileError>,
+    /// Notes about parts of files that were not checked, sorted.
+    pub notes: Vec<Note>,
     /// Files checked.
     pub files: usize,
     pub elapsed_ms: u128,
@@ -147,11 +201,18 @@ pub enum Format {
     Gitlab,
 }
 
-pub fn write(format: Format, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub use pretty::Options as PrettyOptions;
+
+pub fn write(
+    format: Format,
+    report: &Report,
+    out: &mut dyn Write,
+    pretty: &PrettyOptions,
+) -> io::Result<()> {
     match format {
         Format::Compact => compact::write(report, out),
         Format::Json => json::write(report, out),
-        Format::Pretty => pretty::write(report, out, &pretty::Options::for_stdout()),
+        Format::Pretty => pretty::write(report, out, pretty),
         Format::Sarif => sarif::write(report, out),
         Format::Github => github::write(report, out),
         Format::Checkstyle => checkstyle::write(report, out),

@@ -36,16 +36,18 @@ impl Options {
         }
     }
 
-    /// Colours, links and the terminal's width only when standard output is a terminal;
-    /// `NO_COLOR` (set and not empty) turns colours off.
-    pub fn for_stdout() -> Options {
+    /// Links and the terminal's width only when standard output is a terminal; colours as
+    /// decided by `--color` and the environment ([`super::color::enabled`]).
+    pub fn for_stdout(color: bool) -> Options {
         let stdout = io::stdout();
         if !stdout.is_terminal() {
-            return Options::plain();
+            return Options {
+                color,
+                ..Options::plain()
+            };
         }
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Options {
-            color: !no_color,
+            color,
             unicode: true,
             hyperlinks: supports_hyperlinks::on(supports_hyperlinks::Stream::Stdout),
             width: terminal_size::terminal_size_of(&stdout)
@@ -101,6 +103,10 @@ impl std::error::Error for FileErrorReport<'_> {}
 impl miette::Diagnostic for FileErrorReport<'_> {
     fn severity(&self) -> Option<miette::Severity> {
         Some(miette::Severity::Error)
+    }
+
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.0.kind()))
     }
 }
 

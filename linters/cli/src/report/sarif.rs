@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use prodlint_core::{RuleMeta, Severity, SourceFile, Span};
 use serde_json::{json, Map, Value};
 
-use super::{FileError, Report};
+use super::{FileError, Note, Report};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/prodlint/prodlint";
@@ -197,20 +197,50 @@ fn rule_json(meta: &RuleMeta) -> Value {
 }
 
 fn notification(error: &FileError) -> Value {
+    located_notification(
+        "error",
+        error.kind(),
+        &error.path,
+        error.line,
+        error.column,
+        &error.message,
+    )
+}
+
+/// A note (a block not checked) as a notification at the level SARIF calls `note`.
+fn note_notification(note: &Note) -> Value {
+    located_notification(
+        "note",
+        super::SKIPPED_BLOCK,
+        &note.path,
+        note.line,
+        note.column,
+        &note.message,
+    )
+}
+
+fn located_notification(
+    level: &str,
+    id: &str,
+    path: &str,
+    line: Option<u32>,
+    column: Option<u32>,
+    message: &str,
+) -> Value {
     let mut artifact = Map::new();
-    artifact.insert("artifactLocation".into(), artifact_location(&error.path));
-    if let Some(line) = error.line {
+    artifact.insert("artifactLocation".into(), artifact_location(path));
+    if let Some(line) = line {
         let mut region = Map::new();
         region.insert("startLine".into(), line.into());
-        if let Some(column) = error.column {
+        if let Some(column) = column {
             region.insert("startColumn".into(), column.into());
         }
         artifact.insert("region".into(), region.into());
     }
     json!({
-        "level": "error",
-        "descriptor": { "id": error.kind() },
-        "message": { "text": sentence(&format!("{}: {}", error.path, error.message)) },
+        "level": level,
+        "descriptor": { "id": id },
+        "message": { "text": sentence(&format!("{path}: {message}")) },
         "locations": [{ "physicalLocation": artifact }],
     })
 }
@@ -277,7 +307,12 @@ pub fn document(report: &Report) -> Value {
             },
             "invocations": [{
                 "executionSuccessful": true,
-                "toolExecutionNotifications": report.errors.iter().map(notification).collect::<Vec<_>>(),
+                "toolExecutionNotifications": report
+                    .errors
+                    .iter()
+                    .map(notification)
+                    .chain(report.notes.iter().map(note_notification))
+                    .collect::<Vec<_>>(),
             }],
             "originalUriBaseIds": {
                 SRCROOT: {

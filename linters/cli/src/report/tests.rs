@@ -25,6 +25,7 @@ fn report(diagnostics: Vec<Diagnostic>, errors: Vec<FileError>) -> Report {
     Report {
         diagnostics,
         errors,
+        notes: Vec::new(),
         files: 2,
         elapsed_ms: 0,
         unchecked_package_imports: 0,
@@ -79,11 +80,11 @@ fn github_escapes_data_and_properties() {
     );
     assert_eq!(
         lines[1],
-        format!("::error file=src/<&>.ts,line=3,col=7::{data}")
+        format!("::error file=src/<&>.ts,line=3,col=7,title=prodlint (syntax-error)::{data}")
     );
     assert_eq!(
         lines[2],
-        "prodlint: 1 error, 0 warnings, 0 notices in 2 files; 1 file could not be fully checked"
+        "prodlint: 1 error, 0 warnings, 0 info in 2 files; 1 file could not be fully checked"
     );
     assert_eq!(lines.len(), 3, "{out}");
 }
@@ -112,10 +113,7 @@ fn github_says_when_annotations_exceed_the_limit() {
     );
     let summary = report(vec![], vec![]);
     let out = render(|r, o| github::write(r, o), &summary);
-    assert_eq!(
-        out,
-        "prodlint: 0 errors, 0 warnings, 0 notices in 2 files\n"
-    );
+    assert_eq!(out, "prodlint: 0 errors, 0 warnings, 0 info in 2 files\n");
 }
 
 /// The text of an XML document's elements and attributes must give back what was escaped.
