@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use prodlint_core::nesting::STACK_SIZE;
 use prodlint_core::{Config, Severity};
 
 mod baseline;
@@ -105,6 +106,13 @@ const EXIT_FINDINGS: u8 = 1;
 const EXIT_FAILURE: u8 = 2;
 
 fn main() -> ExitCode {
+    // Threads that libraries start get the same stack as ours: ra_ap_syntax drops every
+    // parse tree on a thread of its own, and dropping a tree recurses once per level (a
+    // tree beyond the depth limit is dropped as soon as it is measured). Set before any
+    // thread exists, and only if the user has not chosen a size.
+    if std::env::var_os("RUST_MIN_STACK").is_none() {
+        std::env::set_var("RUST_MIN_STACK", STACK_SIZE.to_string());
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
@@ -116,11 +124,22 @@ fn main() -> ExitCode {
             });
         }
     };
-    let result = match cli.command {
-        Command::Check(args) => check(*args),
-        Command::Rules => list_rules(),
-        Command::Explain { rule } => explain(&rule),
-        Command::Lsp => lsp::run(),
+    // Files are parsed and checked on this thread too (a single file is not handed to the
+    // pool), and the LSP server's main loop parses: every such thread gets a stack sized
+    // for the depth limits.
+    let command = std::thread::Builder::new()
+        .name("prodlint".into())
+        .stack_size(STACK_SIZE)
+        .spawn(move || match cli.command {
+            Command::Check(args) => check(*args),
+            Command::Rules => list_rules(),
+            Command::Explain { rule } => explain(&rule),
+            Command::Lsp => start_pool(0).and_then(|()| lsp::run()),
+        });
+    let result = match command.map(|thread| thread.join()) {
+        Ok(Ok(result)) => result,
+        Ok(Err(_)) => Err("internal error: the run panicked".to_string()),
+        Err(error) => Err(format!("cannot start a thread: {error}")),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -232,12 +251,7 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     let rules = RuleSet::build(&config, &args.select, &args.ignore)
         .map_err(|error| format!("invalid configuration: {error}"))?;
     let threads = args.threads.unwrap_or(0);
-    if threads > 0 {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build_global()
-            .map_err(|error| format!("cannot start {threads} threads: {error}"))?;
-    }
+    start_pool(threads)?;
     let walker_threads = if threads > 0 {
         threads
     } else {
@@ -387,6 +401,16 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     } else {
         EXIT_CLEAN
     })
+}
+
+/// Starts rayon's pool (`threads` workers, 0: one per core) with stacks sized for the
+/// depth limits.
+fn start_pool(threads: usize) -> Result<(), String> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(STACK_SIZE)
+        .build_global()
+        .map_err(|error| format!("cannot start {threads} threads: {error}"))
 }
 
 /// `1 error`, `2 errors`.

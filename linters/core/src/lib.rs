@@ -7,6 +7,7 @@
 mod config;
 mod dependency;
 mod diagnostic;
+pub mod nesting;
 mod paths;
 mod project;
 mod rule;

@@ -6,6 +6,7 @@
 //! parsed with everything outside its script blocks blanked to spaces, which keeps every
 //! offset, line and column of the original file.
 
+use prodlint_core::nesting::{self, Dialect, TooDeep};
 use prodlint_core::{Comment, Span};
 use swc_common::comments::SingleThreadedComments;
 use swc_common::input::StringInput;
@@ -14,6 +15,7 @@ use swc_ecma_ast::Program;
 use swc_ecma_parser::{EsSyntax, Parser, Syntax, TsSyntax};
 
 pub mod auto_imports;
+mod depth;
 pub mod graph;
 mod module_info;
 pub mod resolve;
@@ -41,6 +43,19 @@ pub struct JsFile {
 pub struct ParseError {
     pub span: Span,
     pub message: String,
+    /// The file nests beyond prodlint's depth limits (`prodlint_core::nesting`): it may be
+    /// valid code, but is not parsed or checked.
+    pub too_deep: bool,
+}
+
+impl ParseError {
+    fn too_deep(too_deep: TooDeep) -> ParseError {
+        ParseError {
+            span: too_deep.span,
+            message: too_deep.message(),
+            too_deep: true,
+        }
+    }
 }
 
 const START: u32 = 1;
@@ -115,7 +130,9 @@ pub fn vue_script_text(text: &str) -> (String, bool) {
     (String::from_utf8(out).expect("blanking keeps UTF-8"), is_ts)
 }
 
-/// Parses one file; `path` decides the dialect (TypeScript, TSX, JSX, Vue).
+/// Parses one file; `path` decides the dialect (TypeScript, TSX, JSX, Vue). A file nested
+/// beyond the depth limits is an error (`too_deep`), found before the parser recurses
+/// into it, or in the tree it built.
 pub fn parse(path: &str, text: &str) -> Result<JsFile, ParseError> {
     let (vue_text, vue_ts);
     let (source, syntax) = if path.ends_with(".vue") {
@@ -124,6 +141,9 @@ pub fn parse(path: &str, text: &str) -> Result<JsFile, ParseError> {
     } else {
         (text, syntax_for(path, false))
     };
+    if let Some(too_deep) = nesting::scan(source, Dialect::Js) {
+        return Err(ParseError::too_deep(too_deep));
+    }
     let end = START + source.len() as u32;
     let comments = SingleThreadedComments::default();
     let input = StringInput::new(source, BytePos(START), BytePos(end));
@@ -142,7 +162,11 @@ pub fn parse(path: &str, text: &str) -> Result<JsFile, ParseError> {
     let program = result.map_err(|error| ParseError {
         span: span(swc_common::Spanned::span(&error)),
         message: error.kind().msg().into_owned(),
+        too_deep: false,
     })?;
+    if let Some(too_deep) = depth::too_deep(&program) {
+        return Err(ParseError::too_deep(too_deep));
+    }
     let (leading, trailing) = comments.take_all();
     let mut all: Vec<Comment> = leading
         .borrow()

@@ -1,6 +1,7 @@
 //! The Rust front end: parses with ra_ap_syntax, which is error-tolerant and lossless, so a
 //! half-typed file in an editor still yields a full tree and every rule can run on it.
 
+use prodlint_core::nesting::{self, Dialect, TooDeep, MAX_TREE_DEPTH};
 use prodlint_core::{Comment, Span};
 use ra_ap_syntax::ast::{self, HasAttrs};
 use ra_ap_syntax::{AstNode, Edition, Parse, SyntaxKind, SyntaxNode, TextRange};
@@ -17,13 +18,37 @@ pub mod types;
 /// [`RustFile::tree`] on the thread that walks it.
 pub struct RustFile {
     parse: Parse<ast::SourceFile>,
+    too_deep: Option<TooDeep>,
 }
 
 impl RustFile {
+    /// Parses `text`. A file nested beyond the depth limits (`prodlint_core::nesting`) is
+    /// not parsed, or its tree not kept: the file reads as empty and [`RustFile::too_deep`]
+    /// says where the limit was crossed.
     pub fn parse(text: &str) -> RustFile {
-        RustFile {
-            parse: ast::SourceFile::parse(text, Edition::Edition2021),
+        if let Some(too_deep) = nesting::scan(text, Dialect::Rust) {
+            return RustFile::empty(too_deep);
         }
+        let parse = ast::SourceFile::parse(text, Edition::Edition2021);
+        if let Some(too_deep) = tree_too_deep(&parse.syntax_node()) {
+            return RustFile::empty(too_deep);
+        }
+        RustFile {
+            parse,
+            too_deep: None,
+        }
+    }
+
+    fn empty(too_deep: TooDeep) -> RustFile {
+        RustFile {
+            parse: ast::SourceFile::parse("", Edition::Edition2021),
+            too_deep: Some(too_deep),
+        }
+    }
+
+    /// Where the file nests beyond the depth limits, if it does.
+    pub fn too_deep(&self) -> Option<TooDeep> {
+        self.too_deep
     }
 
     pub fn tree(&self) -> ast::SourceFile {
@@ -112,6 +137,26 @@ pub fn is_in_test_code(node: &SyntaxNode) -> bool {
     node.ancestors().any(|ancestor| {
         ast::AnyHasAttrs::cast(ancestor).is_some_and(|item| item.attrs().any(|a| is_test_attr(&a)))
     })
+}
+
+/// The first node nested deeper than [`MAX_TREE_DEPTH`] (rowan's preorder walk does not
+/// recurse, so this is safe at any depth).
+fn tree_too_deep(root: &SyntaxNode) -> Option<TooDeep> {
+    let mut depth = 0u32;
+    for event in root.preorder() {
+        match event {
+            ra_ap_syntax::WalkEvent::Enter(node) => {
+                depth += 1;
+                if depth > MAX_TREE_DEPTH {
+                    return Some(TooDeep {
+                        span: span(node.text_range()),
+                    });
+                }
+            }
+            ra_ap_syntax::WalkEvent::Leave(_) => depth -= 1,
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -85,6 +85,8 @@ pub fn run() -> Result<u8, String> {
     let (result_sender, results) = crossbeam_channel::unbounded();
     let worker = std::thread::Builder::new()
         .name("prodlint-lint".into())
+        // It parses and checks: a stack sized for the depth limits, like the pool's.
+        .stack_size(prodlint_core::nesting::STACK_SIZE)
         .spawn(move || worker::work(job_receiver, result_sender))
         .map_err(|error| format!("cannot start the lint thread: {error}"))?;
     let mut server = Server::new(&connection, &params, jobs);
