@@ -147,10 +147,26 @@ pub fn parse(path: &str, text: &str) -> Result<JsFile, ParseError> {
     let end = START + source.len() as u32;
     let comments = SingleThreadedComments::default();
     let input = StringInput::new(source, BytePos(START), BytePos(end));
-    let mut parser = Parser::new(syntax, input, Some(&comments));
-    let result = parser.parse_program();
-    let recovered_errors: Vec<(Span, String)> = parser
-        .take_errors()
+    // swc asserts on some malformed input (an import attribute list that is not an
+    // object): a failed assertion there is this file's parse error, not the run's end.
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut parser = Parser::new(syntax, input, Some(&comments));
+        let result = parser.parse_program();
+        (result, parser.take_errors())
+    }));
+    let (result, recovered) = parsed.map_err(|panic| ParseError {
+        span: Span::new(0, 0),
+        message: format!(
+            "the parser failed: {}",
+            panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default()
+        ),
+        too_deep: false,
+    })?;
+    let recovered_errors: Vec<(Span, String)> = recovered
         .into_iter()
         .map(|error| {
             (
@@ -206,6 +222,14 @@ mod tests {
         ] {
             assert!(parse(path, text).is_ok(), "{path}: {text}");
         }
+    }
+
+    #[test]
+    fn a_parser_assertion_is_a_parse_error() {
+        let error = parse("a.ts", "import c from './d.json' with n\" };\n")
+            .err()
+            .unwrap();
+        assert!(error.message.starts_with("the parser failed"), "{error:?}");
     }
 
     #[test]
