@@ -295,11 +295,18 @@ fn diagnostics_follow_the_buffer_and_a_code_action_suppresses() {
         }])
     );
 
-    // The buffer with the edit applied: the finding is suppressed, the comment is valid.
+    // The buffer with the edit applied: the finding is suppressed, but the placeholder is
+    // not a reason.
     server.change(
         &file,
         4,
         &format!("// prodlint-ignore hardcoded-url: explain why\n{LOCAL_FALLBACK}"),
+    );
+    assert_eq!(rules(&server.diagnostics(&file)), ["invalid-suppression"]);
+    server.change(
+        &file,
+        5,
+        &format!("// prodlint-ignore hardcoded-url: a fallback for local runs\n{LOCAL_FALLBACK}"),
     );
     assert_eq!(server.diagnostics(&file), Vec::<Value>::new());
 

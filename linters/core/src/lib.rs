@@ -21,4 +21,4 @@ pub use paths::{is_test_path, is_tooling_config};
 pub use project::{normalize, Dependencies, Project, ProjectIndex};
 pub use rule::{FixAvailability, Language, RuleMeta, DOCS_BASE_URL};
 pub use source::{Comment, LineCol, SourceFile, Span};
-pub use suppress::{SuppressionProblem, Suppressions};
+pub use suppress::{SuppressionProblem, Suppressions, REASON_PLACEHOLDER};

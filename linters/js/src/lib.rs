@@ -17,9 +17,11 @@ use swc_ecma_parser::{EsSyntax, Parser, Syntax, TsSyntax};
 pub mod auto_imports;
 mod depth;
 pub mod graph;
+mod jsx;
 mod module_info;
 pub mod resolve;
 
+pub use jsx::is_jsx_text;
 pub use module_info::{
     module_info, AmbientModule, CommonJsExports, Export, Import, ImportBinding, ImportKind,
     Imported, ModuleInfo, ReExportSource, StarExport,

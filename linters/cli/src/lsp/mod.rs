@@ -324,6 +324,7 @@ impl<'a> Server<'a> {
             }
         }
         let overlaps = |a: &Range, b: &Range| a.start <= b.end && b.start <= a.end;
+        let file = SourceFile::new(doc.path.clone(), doc.display.clone(), doc.text.clone());
         let mut actions = Vec::new();
         let mut suppressed: BTreeSet<(&str, u32)> = BTreeSet::new();
         for finding in &doc.findings {
@@ -356,7 +357,7 @@ impl<'a> Server<'a> {
                     title: format!("Suppress {rule} on this line (prodlint-ignore comment)"),
                     kind: Some(CodeActionKind::QUICKFIX),
                     diagnostics: Some(vec![diagnostic.clone()]),
-                    edit: Some(convert::suppression_edit(&doc.uri, &doc.text, line, rule)),
+                    edit: Some(convert::suppression_edit(&doc.uri, &file, line, rule)),
                     ..CodeAction::default()
                 }));
             }
@@ -828,14 +829,33 @@ fn apply_change(text: &mut String, change: TextDocumentContentChangeEvent) {
         return;
     };
     let file = SourceFile::new(PathBuf::new(), String::new(), std::mem::take(text));
-    let offset = |p: Position| {
-        file.offset_of_utf16(p.line, p.character)
-            .map_or(file.text.len(), |o| o as usize)
-    };
-    let (start, end) = (offset(range.start), offset(range.end));
+    let (start, end) = (
+        clamped_offset(&file, range.start),
+        clamped_offset(&file, range.end),
+    );
     let mut updated = file.text.clone();
     updated.replace_range(start..end.max(start), &change.text);
     *text = updated;
+}
+
+/// The byte offset of an LSP position, clamped as the specification asks: a character
+/// past the end of its line is the end of the line, a line past the end of the text is
+/// the end of the text, and a position inside a surrogate pair (the middle of a
+/// character outside the BMP) is the start of that character.
+fn clamped_offset(file: &SourceFile, position: Position) -> usize {
+    let Some(line_start) = file.line_start(position.line + 1) else {
+        return file.text.len();
+    };
+    let line_start = line_start as usize;
+    let line = file.line_text(position.line + 1);
+    let mut units = 0u32;
+    for (at, c) in line.char_indices() {
+        units += c.len_utf16() as u32;
+        if units > position.character {
+            return line_start + at;
+        }
+    }
+    line_start + line.len()
 }
 
 #[cfg(test)]
@@ -858,5 +878,28 @@ mod tests {
         assert_eq!(text, "a😀B\nd\n");
         apply_change(&mut text, change(None, "new"));
         assert_eq!(text, "new");
+    }
+
+    #[test]
+    fn positions_are_clamped_as_the_specification_says() {
+        let change = |range: Range, text: &str| TextDocumentContentChangeEvent {
+            range: Some(range),
+            range_length: None,
+            text: text.into(),
+        };
+        let at = |line, character| Position::new(line, character);
+        // Past the end of a line: its end, before the line break.
+        let mut text = String::from("ab\ncd\n");
+        apply_change(&mut text, change(Range::new(at(0, 9), at(0, 40)), "X"));
+        assert_eq!(text, "abX\ncd\n");
+        // Past the last line: the end of the text.
+        apply_change(&mut text, change(Range::new(at(7, 0), at(9, 3)), "Y"));
+        assert_eq!(text, "abX\ncd\nY");
+        // Inside the surrogate pair of 😀: the start of the character, never a split one.
+        let mut text = String::from("a😀b");
+        apply_change(&mut text, change(Range::new(at(0, 2), at(0, 2)), "Z"));
+        assert_eq!(text, "aZ😀b");
+        apply_change(&mut text, change(Range::new(at(0, 3), at(0, 4)), ""));
+        assert_eq!(text, "aZb");
     }
 }
