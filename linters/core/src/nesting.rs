@@ -520,8 +520,8 @@ mod tests {
         let texts = [
             format!("x = {}1;", "1 + ".repeat(n)),
             format!("x = [{}];", "!a, ".repeat(n)),
-            format!("{}", "if (a) { b = 1; } else { b = 2 }\n".repeat(n)),
-            format!("{}", "a = 1;\n".repeat(n)),
+            "if (a) { b = 1; } else { b = 2 }\n".repeat(n),
+            "a = 1;\n".repeat(n),
             format!("x = {}1;", "!a && ".repeat(n)),
         ];
         for text in &texts {

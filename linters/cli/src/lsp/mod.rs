@@ -1,7 +1,10 @@
 //! `prodlint lsp`: the Language Server Protocol on standard input and output.
 //!
-//! Built on `lsp-server` (the synchronous transport rust-analyzer uses) and `lsp-types`:
-//! a main loop owns all state and answers the client; one worker thread lints. Each
+//! Built on `lsp-server`'s message types and `lsp-types`, with a framing layer of its own
+//! ([`transport`]: bounded reads, JSON-RPC errors for bad messages, resynchronisation):
+//! a main loop owns all state and answers the client; one worker thread lints. Before a
+//! valid `initialize` requests get `ServerNotInitialized`; after `shutdown`,
+//! `InvalidRequest`, and the end of the input ends the server as `exit` would. Each
 //! document the client opens is linted with the CLI's own code path ([`engine::lint`]
 //! with a [`RuleSet`] built from the same `prodlint.toml`), its unsaved text given as
 //! the input's text, so the editor shows what `prodlint check` would print for it.
@@ -22,6 +25,7 @@
 //!   sent as a `window/logMessage`; the server keeps serving.
 
 mod convert;
+mod transport;
 mod uri;
 mod worker;
 
@@ -34,9 +38,12 @@ use crossbeam_channel::{Receiver, Sender};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
-    DidSaveTextDocument, Exit, LogMessage, Notification as _, PublishDiagnostics, ShowMessage,
+    DidSaveTextDocument, Exit, Initialized, LogMessage, Notification as _, PublishDiagnostics,
+    ShowMessage,
 };
-use lsp_types::request::{CodeActionRequest, RegisterCapability, Request as _};
+use lsp_types::request::{
+    CodeActionRequest, Initialize, RegisterCapability, Request as _, Shutdown,
+};
 use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
     CodeActionProviderCapability, Diagnostic as LspDiagnostic, DiagnosticSeverity,
@@ -67,19 +74,12 @@ const WATCHED: &[&str] = &[
 ];
 
 pub fn run() -> Result<u8, String> {
-    let (connection, io_threads) = Connection::stdio();
-    let (id, params) = connection
-        .initialize_start()
-        .map_err(|error| format!("LSP initialization failed: {error}"))?;
-    let params: InitializeParams = serde_json::from_value(params)
-        .map_err(|error| format!("invalid initialize parameters: {error}"))?;
-    let result = serde_json::json!({
-        "capabilities": capabilities(),
-        "serverInfo": { "name": "prodlint", "version": env!("CARGO_PKG_VERSION") },
-    });
-    connection
-        .initialize_finish(id, result)
-        .map_err(|error| format!("LSP initialization failed: {error}"))?;
+    let (connection, transport) = transport::stdio();
+    let Some(params) = initialize(&connection) else {
+        drop(connection);
+        transport.join();
+        return Ok(1);
+    };
 
     let (jobs, job_receiver) = crossbeam_channel::unbounded();
     let (result_sender, results) = crossbeam_channel::unbounded();
@@ -90,18 +90,62 @@ pub fn run() -> Result<u8, String> {
         .spawn(move || worker::work(job_receiver, result_sender))
         .map_err(|error| format!("cannot start the lint thread: {error}"))?;
     let mut server = Server::new(&connection, &params, jobs);
-    // `initialize_finish` has waited for `initialized`: the client now takes requests.
-    server.register_watchers();
     let code = server.main_loop(&results);
     drop(server);
     let _ = worker.join();
     drop(connection);
-    if code.is_ok() {
-        io_threads
-            .join()
-            .map_err(|error| format!("LSP transport failed: {error}"))?;
-    }
+    transport.join();
     code
+}
+
+/// The `initialize` handshake: until a valid `initialize` request, other requests are
+/// answered with `ServerNotInitialized` and notifications dropped, but `exit`; an
+/// `initialize` whose params do not parse gets an `InvalidParams` error and the client
+/// may try again. `None` when the client exits or goes away first.
+fn initialize(connection: &Connection) -> Option<InitializeParams> {
+    for message in &connection.receiver {
+        match message {
+            Message::Request(request) if request.method == Initialize::METHOD => {
+                match serde_json::from_value::<InitializeParams>(request.params) {
+                    Ok(params) => {
+                        let result = serde_json::json!({
+                            "capabilities": capabilities(),
+                            "serverInfo": { "name": "prodlint", "version": env!("CARGO_PKG_VERSION") },
+                        });
+                        let _ = connection
+                            .sender
+                            .send(Response::new_ok(request.id, result).into());
+                        return Some(params);
+                    }
+                    Err(error) => {
+                        let _ = connection.sender.send(
+                            Response::new_err(
+                                request.id,
+                                ErrorCode::InvalidParams as i32,
+                                format!("invalid initialize parameters: {error}"),
+                            )
+                            .into(),
+                        );
+                    }
+                }
+            }
+            Message::Request(request) => {
+                let _ = connection.sender.send(
+                    Response::new_err(
+                        request.id,
+                        ErrorCode::ServerNotInitialized as i32,
+                        "the server is not initialized yet".into(),
+                    )
+                    .into(),
+                );
+            }
+            Message::Notification(notification) if notification.method == Exit::METHOD => {
+                return None;
+            }
+            Message::Notification(_) | Message::Response(_) => {}
+        }
+    }
+    None
 }
 
 fn capabilities() -> ServerCapabilities {
@@ -220,8 +264,13 @@ impl<'a> Server<'a> {
     }
 
     /// Serves until `exit`: 0 after a `shutdown`, 1 without one (as LSP asks).
+    ///
+    /// After `shutdown`, requests are answered with `InvalidRequest`; the end of the input
+    /// then ends the server as `exit` would.
     fn main_loop(&mut self, results: &Receiver<Linted>) -> Result<u8, String> {
         let conn = self.conn;
+        let mut shut_down = false;
+        let status = |shut_down: bool| Ok(if shut_down { 0 } else { 1 });
         loop {
             let timer = match self.deadline {
                 Some(deadline) => crossbeam_channel::at(deadline),
@@ -229,21 +278,31 @@ impl<'a> Server<'a> {
             };
             crossbeam_channel::select! {
                 recv(conn.receiver) -> message => {
-                    let Ok(message) = message else { return Ok(1) };
+                    let Ok(message) = message else { return status(shut_down) };
                     match message {
-                        Message::Request(request) => {
-                            match conn.handle_shutdown(&request) {
-                                Ok(true) => return Ok(0),
-                                Ok(false) => self.on_request(request),
-                                Err(error) => {
-                                    eprintln!("prodlint lsp: {error}");
-                                    return Ok(1);
-                                }
-                            }
+                        Message::Request(request) if shut_down => {
+                            self.send(Response::new_err(
+                                request.id,
+                                ErrorCode::InvalidRequest as i32,
+                                "the server is shut down".into(),
+                            ));
                         }
+                        Message::Request(request) if request.method == Shutdown::METHOD => {
+                            shut_down = true;
+                            self.send(Response::new_ok(request.id, ()));
+                        }
+                        Message::Request(request) => self.on_request(request),
                         Message::Notification(notification) => {
                             if notification.method == Exit::METHOD {
-                                return Ok(1);
+                                return status(shut_down);
+                            }
+                            if shut_down {
+                                continue;
+                            }
+                            if notification.method == Initialized::METHOD {
+                                // The client takes requests now.
+                                self.register_watchers();
+                                continue;
                             }
                             self.on_notification(notification);
                         }
