@@ -382,8 +382,26 @@ fn a_buffer_that_does_not_parse_keeps_its_last_findings() {
         .unwrap()
         .starts_with("syntax error"));
 
+    // Lines added above while it still does not parse: the kept finding moves with them.
+    let shifted = format!("// one\n// two\n{half_typed}");
+    server.change(&file, 3, &shifted);
+    let diagnostics = server.diagnostics(&file);
+    assert_eq!(
+        rules(&diagnostics),
+        ["hardcoded-url", "(none)"],
+        "{diagnostics:?}"
+    );
+    assert_eq!(
+        diagnostics[0]["range"]["start"]["line"], 2,
+        "{diagnostics:?}"
+    );
+    // Its own line edited: it may no longer hold, and is withdrawn.
+    let edited = shifted.replace("localhost:3000", "localhost:4000");
+    server.change(&file, 4, &edited);
+    assert_eq!(rules(&server.diagnostics(&file)), ["(none)"]);
+
     let fixed = format!("{LOCAL_FALLBACK}export function f(x: number) {{ return x + 1; }}\n");
-    server.change(&file, 3, &fixed);
+    server.change(&file, 5, &fixed);
     assert_eq!(rules(&server.diagnostics(&file)), ["hardcoded-url"]);
     assert_eq!(server.stop(), 0);
 }

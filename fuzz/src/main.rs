@@ -666,9 +666,9 @@ fn main() {
                 }
             }
             failed => {
-                let round_reason = match failed {
-                    Outcome::Crashed(reason) => reason,
-                    _ => "timed out".to_string(),
+                let round_reason = match &failed {
+                    Outcome::Crashed(reason) => Some(reason.clone()),
+                    _ => None,
                 };
                 // Which inputs crash, or hang, alone?
                 let mut found = false;
@@ -696,16 +696,22 @@ fn main() {
                     }
                 }
                 if !found {
-                    // Only together: keep the whole round.
-                    let round_dir = options.crashes.join(format!("round-{rounds}"));
+                    // Only together: keep the whole round, as a crash or as slow.
+                    let (dir, what) = match &round_reason {
+                        Some(_) => (&options.crashes, "crash"),
+                        None => (&options.slow, "slow"),
+                    };
+                    let round_dir = dir.join(format!("round-{rounds}"));
                     for input in &batch {
                         let _ = save(&round_dir, input);
                     }
-                    println!(
-                        "crash of a whole round: {} ({round_reason})",
-                        round_dir.display()
-                    );
-                    crashes.push((round_dir, round_reason));
+                    let reason = round_reason.unwrap_or_else(|| "timed out".into());
+                    println!("{what}: the whole round {} ({reason})", round_dir.display());
+                    if what == "crash" {
+                        crashes.push((round_dir, reason));
+                    } else {
+                        slow += 1;
+                    }
                 }
             }
         }

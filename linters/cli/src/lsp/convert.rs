@@ -198,6 +198,63 @@ pub fn suppression_edit(uri: &Uri, file: &SourceFile, line: u32, rule: &str) -> 
     }
 }
 
+/// Moves findings made on `old` onto `new`, the text as edited since: a finding whose
+/// lines are unchanged moves with them, one on a line that changed is withdrawn (it may
+/// no longer hold, and would otherwise sit on the wrong line). Their fixes are dropped.
+pub fn moved_findings<'f>(
+    findings: impl Iterator<Item = &'f Finding>,
+    uri: &Uri,
+    old: &str,
+    new: &str,
+) -> Vec<Finding> {
+    let mut lines: HashMap<u32, u32> = HashMap::new();
+    for op in similar::TextDiff::from_lines(old, new).ops() {
+        if let similar::DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } = *op
+        {
+            for i in 0..len {
+                lines.insert((old_index + i) as u32, (new_index + i) as u32);
+            }
+        }
+    }
+    let moved = |range: Range| -> Option<Range> {
+        let start = *lines.get(&range.start.line)?;
+        let end = *lines.get(&range.end.line)?;
+        Some(Range::new(
+            Position::new(start, range.start.character),
+            Position::new(end, range.end.character),
+        ))
+    };
+    findings
+        .filter_map(|finding| {
+            let mut diagnostic = finding.diagnostic.clone();
+            diagnostic.range = moved(diagnostic.range)?;
+            if let Some(related) = diagnostic.related_information.as_mut() {
+                related.retain_mut(|info| {
+                    if info.location.uri != *uri {
+                        return true;
+                    }
+                    match moved(info.location.range) {
+                        Some(range) => {
+                            info.location.range = range;
+                            true
+                        }
+                        None => false,
+                    }
+                });
+            }
+            Some(Finding {
+                diagnostic,
+                rule: finding.rule,
+                fix: None,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;

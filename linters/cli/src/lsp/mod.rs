@@ -17,7 +17,8 @@
 //!   [`DEBOUNCE`]. Each change bumps the document's generation; a result for an older
 //!   generation is dropped, and queued jobs are merged before they run.
 //! - A file that does not parse (swc gives no tree for typical half-typed TS) keeps the
-//!   findings of its last version that did, next to the syntax error.
+//!   findings of its last version that did, next to the syntax error, moved with the
+//!   edits made since (those on lines that changed are withdrawn).
 //! - Code actions: each finding's fix as a quick fix, and a `prodlint-ignore` comment.
 //! - `prodlint.toml` is reloaded when it changes or is saved; an invalid one is shown on
 //!   the file and the last good rules go on.
@@ -179,6 +180,8 @@ struct Document {
     text: String,
     generation: u64,
     findings: Vec<Finding>,
+    /// The text `findings` were made on.
+    findings_text: String,
     published: Option<(i32, Vec<LspDiagnostic>)>,
 }
 
@@ -506,6 +509,7 @@ impl<'a> Server<'a> {
             text: document.text,
             generation: self.generation,
             findings: Vec::new(),
+            findings_text: String::new(),
             published: None,
         };
         self.docs.insert(document.uri.as_str().to_string(), doc);
@@ -823,13 +827,14 @@ impl<'a> Server<'a> {
                 .filter(|e| e.path == doc.display && !e.message.starts_with("internal error"))
                 .collect();
             let mut findings = if does_not_parse(doc, &errors) {
-                // Keep what the last version that parsed showed; its fixes no longer fit.
-                doc.findings
-                    .iter()
-                    .filter(|f| f.rule.is_some())
-                    .cloned()
-                    .map(|f| Finding { fix: None, ..f })
-                    .collect()
+                // Keep what the last version that parsed showed, moved with the edits made
+                // since; its fixes no longer fit.
+                convert::moved_findings(
+                    doc.findings.iter().filter(|f| f.rule.is_some()),
+                    &doc.uri,
+                    &doc.findings_text,
+                    &doc.text,
+                )
             } else {
                 fresh
             };
@@ -850,6 +855,7 @@ impl<'a> Server<'a> {
             return;
         };
         doc.findings = findings;
+        doc.findings_text.clone_from(&doc.text);
         let diagnostics: Vec<LspDiagnostic> =
             doc.findings.iter().map(|f| f.diagnostic.clone()).collect();
         let current = Some((doc.version, diagnostics));
