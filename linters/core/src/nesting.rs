@@ -58,6 +58,9 @@ struct Level {
     prefix_run: u32,
     /// Right-nested operators since the last `;` or `,` (`=`, `?`, `=>`, `**`, `else`).
     chain: u32,
+    /// Unclosed type arguments since the last `;` or `,` (`Array<Array<…`, JS only): swc reads
+    /// each by trying a type, then an expression, which is quadratic in their number.
+    angle: u32,
     /// The level was opened by `${` in a template literal: its `}` resumes the template.
     template: bool,
 }
@@ -101,13 +104,18 @@ pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
                 i = skip_block_comment(bytes, i, dialect == Dialect::Rust);
                 continue;
             }
+            b'"' if dialect == Dialect::Js => {
+                i = skip_js_string(bytes, i + 1, b'"');
+                operand(level, &mut prev);
+                continue;
+            }
             b'"' => {
                 i = skip_quoted(bytes, i + 1, b'"');
                 operand(level, &mut prev);
                 continue;
             }
             b'\'' if dialect == Dialect::Js => {
-                i = skip_quoted(bytes, i + 1, b'\'');
+                i = skip_js_string(bytes, i + 1, b'\'');
                 operand(level, &mut prev);
                 continue;
             }
@@ -128,7 +136,7 @@ pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
                 continue;
             }
             b'(' | b'[' | b'{' => {
-                let depth_inside = depth + level.prefix_run + level.chain;
+                let depth_inside = depth + level.prefix_run + level.chain + level.angle;
                 level.prefix_run = 0;
                 levels.push(Level::default());
                 i += 1;
@@ -155,6 +163,7 @@ pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
             b';' | b',' => {
                 level.chain = 0;
                 level.prefix_run = 0;
+                level.angle = 0;
                 prev = Prev::Other;
                 i += 1;
                 continue;
@@ -201,6 +210,20 @@ pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
             operand(level, &mut prev);
         } else {
             let (len, kind) = operator(&bytes[i..], dialect);
+            if dialect == Dialect::Js && len == 1 {
+                // `Name<Name`: type arguments (a comparison is mostly written with
+                // spaces, and its count ends at the next `;` or `,` anyway).
+                let before = i.checked_sub(1).map(|j| bytes[j]);
+                let after = bytes.get(i + 1).copied();
+                if b == b'<'
+                    && before.is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_')
+                    && after.is_some_and(is_ident_start)
+                {
+                    level.angle += 1;
+                } else if b == b'>' {
+                    level.angle = level.angle.saturating_sub(1);
+                }
+            }
             i += len;
             prev = Prev::Other;
             match kind {
@@ -213,7 +236,7 @@ pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
             }
         }
         let level = levels.last().expect("the outermost level is never popped");
-        if levels.len() as u32 + level.prefix_run + level.chain > MAX_NESTING {
+        if levels.len() as u32 + level.prefix_run + level.chain + level.angle > MAX_NESTING {
             return Some(too_deep(start, i));
         }
     }
@@ -370,11 +393,22 @@ fn skip_block_comment(bytes: &[u8], mut i: usize, nests: bool) -> usize {
 }
 
 /// Skips to after the closing `quote` (backslash escapes honoured); unclosed: the end.
-fn skip_quoted(bytes: &[u8], mut i: usize, quote: u8) -> usize {
+fn skip_quoted(bytes: &[u8], i: usize, quote: u8) -> usize {
+    skip_quoted_until(bytes, i, quote, false)
+}
+
+/// Skips a JS string literal: as `skip_quoted`, but a line break ends an unclosed one,
+/// as it ends it for the parser (which goes on reading code after it).
+fn skip_js_string(bytes: &[u8], i: usize, quote: u8) -> usize {
+    skip_quoted_until(bytes, i, quote, true)
+}
+
+fn skip_quoted_until(bytes: &[u8], mut i: usize, quote: u8, line_ends: bool) -> usize {
     while i < bytes.len() {
         match bytes[i] {
             b'\\' => i += 2,
             b if b == quote => return i + 1,
+            b'\n' | b'\r' if line_ends => return i,
             _ => i += 1,
         }
     }
@@ -478,7 +512,9 @@ mod tests {
         let n = MAX_NESTING as usize - 1;
         let within = format!("x = {}1{};", "(".repeat(n - 1), ")".repeat(n - 1));
         assert!(depth_ok(&within, Dialect::Js));
-        for open in ["(", "[", "{", "!", "- ", "typeof ", "a = ", "a ? b : "] {
+        for open in [
+            "(", "[", "{", "!", "- ", "typeof ", "a = ", "a ? b : ", "Array<",
+        ] {
             let deep = format!("x = {}1;", open.repeat(n + 2));
             let found = scan(&deep, Dialect::Js).unwrap_or_else(|| panic!("{open:?}"));
             assert!(found.span.start > 0, "{open:?}");
@@ -523,6 +559,8 @@ mod tests {
             "if (a) { b = 1; } else { b = 2 }\n".repeat(n),
             "a = 1;\n".repeat(n),
             format!("x = {}1;", "!a && ".repeat(n)),
+            format!("let x: {};", "Map<K, Array<V>> | ".repeat(n)),
+            "for (let i=0; i<n; i++) {}\n".repeat(n),
         ];
         for text in &texts {
             assert!(depth_ok(text, Dialect::Js), "{}", &text[..20]);
@@ -535,6 +573,17 @@ mod tests {
         for text in &rust {
             assert!(depth_ok(text, Dialect::Rust), "{}", &text[..20]);
         }
+    }
+
+    #[test]
+    fn an_unclosed_string_ends_at_the_end_of_its_line() {
+        // As for swc, which reads the brackets after it as code.
+        let n = MAX_NESTING as usize + 2;
+        assert!(scan(&format!("x = \"a\n{}1;", "(".repeat(n)), Dialect::Js).is_some());
+        assert!(depth_ok(
+            &format!("x = \"a\\\n{}\";", "(".repeat(n)),
+            Dialect::Js
+        ));
     }
 
     #[test]
