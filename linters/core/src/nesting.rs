@@ -24,8 +24,8 @@ pub const MAX_NESTING: u32 = 1000;
 pub const MAX_TREE_DEPTH: u32 = 4 * MAX_NESTING;
 
 /// The stack of every thread that parses or checks files: enough for the parsers and
-/// every rule's walk at the limits above (about a tenth of it is used there, in a debug
-/// build), with room for what the limits cannot see (deeply nested JSX or generics).
+/// every rule's walk at the limits above (in a debug build too), with room for what the
+/// limits cannot see (deeply nested JSX or generics).
 /// Only the pages a thread touches are ever committed.
 pub const STACK_SIZE: usize = 256 * 1024 * 1024;
 
