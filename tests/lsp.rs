@@ -50,6 +50,13 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
 
 impl Server {
     fn start(root: &Path, env: &[(&str, &str)]) -> Server {
+        let mut server = Server::spawn(root, env);
+        server.initialize(root);
+        server
+    }
+
+    /// The server, not yet initialized.
+    fn spawn(root: &Path, env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_prodlint"))
             .arg("lsp")
             .current_dir(root)
@@ -69,13 +76,17 @@ impl Server {
                 }
             }
         });
-        let mut server = Server {
+        Server {
             child,
             stdin,
             messages,
             unread: VecDeque::new(),
             next_id: 1,
-        };
+        }
+    }
+
+    fn initialize(&mut self, root: &Path) {
+        let server = self;
         let root_uri = uri(root, "");
         let result = server.request(
             "initialize",
@@ -93,7 +104,39 @@ impl Server {
             "{result}"
         );
         server.notify("initialized", json!({}));
-        server
+    }
+
+    /// Bytes as they are, framing and all.
+    fn raw(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    /// The response (result or error) to a request with this `id`.
+    fn response(&mut self, id: Value) -> Value {
+        self.wait_for(&format!("the response to {id}"), |m| {
+            m["id"] == id && m.get("method").is_none()
+        })
+    }
+
+    /// A request's whole response, error or not.
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        self.response(json!(id))
+    }
+
+    /// The exit status, once the server has exited by itself.
+    fn exit_status(&mut self) -> i32 {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code().expect("exited, not killed");
+            }
+            assert!(Instant::now() < deadline, "the server did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     fn send(&mut self, message: Value) {
@@ -295,11 +338,18 @@ fn diagnostics_follow_the_buffer_and_a_code_action_suppresses() {
         }])
     );
 
-    // The buffer with the edit applied: the finding is suppressed, the comment is valid.
+    // The buffer with the edit applied: the finding is suppressed, but the placeholder is
+    // not a reason.
     server.change(
         &file,
         4,
         &format!("// prodlint-ignore hardcoded-url: explain why\n{LOCAL_FALLBACK}"),
+    );
+    assert_eq!(rules(&server.diagnostics(&file)), ["invalid-suppression"]);
+    server.change(
+        &file,
+        5,
+        &format!("// prodlint-ignore hardcoded-url: a fallback for local runs\n{LOCAL_FALLBACK}"),
     );
     assert_eq!(server.diagnostics(&file), Vec::<Value>::new());
 
@@ -332,8 +382,26 @@ fn a_buffer_that_does_not_parse_keeps_its_last_findings() {
         .unwrap()
         .starts_with("syntax error"));
 
+    // Lines added above while it still does not parse: the kept finding moves with them.
+    let shifted = format!("// one\n// two\n{half_typed}");
+    server.change(&file, 3, &shifted);
+    let diagnostics = server.diagnostics(&file);
+    assert_eq!(
+        rules(&diagnostics),
+        ["hardcoded-url", "(none)"],
+        "{diagnostics:?}"
+    );
+    assert_eq!(
+        diagnostics[0]["range"]["start"]["line"], 2,
+        "{diagnostics:?}"
+    );
+    // Its own line edited: it may no longer hold, and is withdrawn.
+    let edited = shifted.replace("localhost:3000", "localhost:4000");
+    server.change(&file, 4, &edited);
+    assert_eq!(rules(&server.diagnostics(&file)), ["(none)"]);
+
     let fixed = format!("{LOCAL_FALLBACK}export function f(x: number) {{ return x + 1; }}\n");
-    server.change(&file, 3, &fixed);
+    server.change(&file, 5, &fixed);
     assert_eq!(rules(&server.diagnostics(&file)), ["hardcoded-url"]);
     assert_eq!(server.stop(), 0);
 }
@@ -490,5 +558,106 @@ fn a_skipped_script_block_is_an_information_diagnostic() {
         .as_str()
         .unwrap()
         .contains("lang=\"coffee\""));
+    assert_eq!(server.stop(), 0);
+}
+
+fn framed(body: &str) -> Vec<u8> {
+    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+#[test]
+fn bad_messages_get_json_rpc_errors_and_the_server_goes_on() {
+    let dir = project(&[]);
+    let root = dir.path().canonicalize().unwrap();
+    let mut server = Server::start(&root, &[]);
+    server.raw(&framed("{\"jsonrpc\": \"2.0\", \"id\": 1"));
+    let error = server.response(Value::Null);
+    assert_eq!(error["error"]["code"], -32700, "{error}");
+    server.raw(&framed("[1, 2, 3]"));
+    assert_eq!(server.response(Value::Null)["error"]["code"], -32600);
+    server.raw(&framed("{\"jsonrpc\": \"2.0\", \"id\": 77}"));
+    assert_eq!(server.response(json!(77))["error"]["code"], -32600);
+    // No Content-Length, then a line that is no header: skipped up to the next message.
+    server.raw(
+        b"Content-Type: application/json\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":78,\"method\":\"x\"}",
+    );
+    server.raw(b"\r\nnot a header\r\n");
+    let answer = server.call("textDocument/hover", json!({}));
+    assert_eq!(answer["error"]["code"], -32601, "{answer}");
+    assert_eq!(server.stop(), 0);
+}
+
+#[test]
+fn a_length_beyond_the_limit_ends_the_server_without_allocating_it() {
+    let dir = project(&[]);
+    let root = dir.path().canonicalize().unwrap();
+    let mut server = Server::start(&root, &[]);
+    server.raw(b"Content-Length: 999999999999999\r\n\r\n{}");
+    assert_eq!(server.exit_status(), 1);
+}
+
+#[test]
+fn initialize_with_invalid_params_is_an_error_and_may_be_retried() {
+    let dir = project(&[]);
+    let root = dir.path().canonicalize().unwrap();
+    let mut server = Server::spawn(&root, &[]);
+    let early = server.call("textDocument/hover", json!({}));
+    assert_eq!(early["error"]["code"], -32002, "{early}");
+    let invalid = server.call(
+        "initialize",
+        json!({ "processId": "not a number", "capabilities": 7 }),
+    );
+    assert_eq!(invalid["error"]["code"], -32602, "{invalid}");
+    server.initialize(&root);
+    assert_eq!(server.stop(), 0);
+}
+
+#[test]
+fn after_shutdown_requests_are_invalid_and_the_end_of_input_exits() {
+    let dir = project(&[]);
+    let root = dir.path().canonicalize().unwrap();
+    let mut server = Server::start(&root, &[]);
+    assert_eq!(server.request("shutdown", Value::Null), Value::Null);
+    let after = server.call("textDocument/codeAction", json!({}));
+    assert_eq!(after["error"]["code"], -32600, "{after}");
+    // No `exit`: the client closes its end of the pipe (ours is swapped for another
+    // process's, so that the server's is dropped).
+    let mut other = Command::new("true").stdin(Stdio::piped()).spawn().unwrap();
+    let replacement = other.stdin.take().unwrap();
+    drop(std::mem::replace(&mut server.stdin, replacement));
+    let _ = other.wait();
+    assert_eq!(server.exit_status(), 0);
+}
+
+#[test]
+fn a_deeply_nested_buffer_is_reported_and_the_server_goes_on() {
+    let dir = project(&[]);
+    let root = dir.path().canonicalize().unwrap();
+    let deep = uri(&root, "src/deep.ts");
+    let rust = uri(&root, "src/deep.rs");
+    let file = uri(&root, "src/api.ts");
+    let mut server = Server::start(&root, &[]);
+    let n = 50_000;
+    server.open(
+        &deep,
+        &format!("export const x = {}1{};\n", "(".repeat(n), ")".repeat(n)),
+    );
+    let diagnostics = server.diagnostics(&deep);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert!(diagnostics[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("levels deep"));
+    server.open(
+        &rust,
+        &format!("fn f() {{ let x = {}1; }}\n", "1 + ".repeat(100_000)),
+    );
+    let diagnostics = server.diagnostics(&rust);
+    assert!(diagnostics[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("levels deep"));
+    server.open(&file, LOCAL_FALLBACK);
+    assert_eq!(rules(&server.diagnostics(&file)), ["hardcoded-url"]);
     assert_eq!(server.stop(), 0);
 }

@@ -186,6 +186,18 @@ fn lint_file(
     outcome
 }
 
+/// A file nested beyond the depth limits: reported where the limit was crossed, and not
+/// checked.
+fn too_deep_error(file: &SourceFile, span: prodlint_core::Span, message: String) -> FileError {
+    let (line, column) = position(file, span.start);
+    FileError {
+        path: file.display.clone(),
+        line,
+        column,
+        message,
+    }
+}
+
 /// Reads, parses and checks one file.
 fn check_file(
     candidate: Candidate,
@@ -243,6 +255,14 @@ fn check_file(
         let normalized = prodlint_core::normalize(&project.cwd, &file.path);
         let shared = project.index::<prodlint_rust::SharedParse>(&normalized);
         let parsed = shared.get(&file.text);
+        if let Some(too_deep) = parsed.too_deep() {
+            errors.push(too_deep_error(&file, too_deep.span, too_deep.message()));
+            return FileOutcome {
+                diagnostics,
+                errors,
+                notes: Vec::new(),
+            };
+        }
         push_syntax_errors(parsed.syntax_errors(), &mut errors);
         let tree = parsed.tree();
         let ctx = RustContext {
@@ -286,6 +306,14 @@ fn check_file(
                     });
                 }
                 parsed.comments
+            }
+            Err(error) if error.too_deep => {
+                errors.push(too_deep_error(&file, error.span, error.message));
+                return FileOutcome {
+                    diagnostics,
+                    errors,
+                    notes,
+                };
             }
             Err(error) => {
                 push_syntax_errors(vec![(error.span, error.message)], &mut errors);

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{CommandFactory, Parser, Subcommand};
+use prodlint_core::nesting::STACK_SIZE;
 use prodlint_core::{Config, Configs, Severity};
 
 mod baseline;
@@ -159,6 +160,13 @@ const EXIT_FINDINGS: u8 = 1;
 const EXIT_FAILURE: u8 = 2;
 
 fn main() -> ExitCode {
+    // Threads that libraries start get the same stack as ours: ra_ap_syntax drops every
+    // parse tree on a thread of its own, and dropping a tree recurses once per level (a
+    // tree beyond the depth limit is dropped as soon as it is measured). Set before any
+    // thread exists, and only if the user has not chosen a size.
+    if std::env::var_os("RUST_MIN_STACK").is_none() {
+        std::env::set_var("RUST_MIN_STACK", STACK_SIZE.to_string());
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
@@ -170,39 +178,49 @@ fn main() -> ExitCode {
             });
         }
     };
-    let result = match cli.command {
-        Command::Check(args) if args.watch => {
-            let paths = if args.paths.is_empty() {
-                vec![PathBuf::from(".")]
-            } else {
-                args.paths.clone()
-            };
-            if paths.iter().any(|p| p.as_os_str() == "-") {
-                eprintln!("prodlint: --watch cannot watch standard input");
-                return ExitCode::from(EXIT_FAILURE);
+    // Files are parsed and checked on this thread too (a single file is not handed to the
+    // pool), and the LSP server's main loop parses: every such thread gets a stack sized
+    // for the depth limits.
+    let command = std::thread::Builder::new()
+        .name("prodlint".into())
+        .stack_size(STACK_SIZE)
+        .spawn(move || match cli.command {
+            Command::Check(args) if args.watch => {
+                let paths = if args.paths.is_empty() {
+                    vec![PathBuf::from(".")]
+                } else {
+                    args.paths.clone()
+                };
+                if paths.iter().any(|p| p.as_os_str() == "-") {
+                    return Err("--watch cannot watch standard input".to_string());
+                }
+                // The same arguments, less --watch, for each run.
+                let check_args: Vec<std::ffi::OsString> = std::env::args_os()
+                    .skip_while(|arg| arg != "check")
+                    .skip(1)
+                    .filter(|arg| arg != "--watch")
+                    .collect();
+                watch::run(check_args, &paths)
             }
-            // The same arguments, less --watch, for each run.
-            let check_args: Vec<std::ffi::OsString> = std::env::args_os()
-                .skip_while(|arg| arg != "check")
-                .skip(1)
-                .filter(|arg| arg != "--watch")
-                .collect();
-            watch::run(check_args, &paths)
-        }
-        Command::Check(args) => check(*args),
-        Command::Rules => list_rules(),
-        Command::Explain { rule } => explain(&rule),
-        Command::Lsp => lsp::run(),
-        Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "prodlint",
-                &mut std::io::stdout(),
-            );
-            Ok(EXIT_CLEAN)
-        }
-        Command::Init => init_config(),
+            Command::Check(args) => check(*args),
+            Command::Rules => list_rules(),
+            Command::Explain { rule } => explain(&rule),
+            Command::Lsp => start_pool(0).and_then(|()| lsp::run()),
+            Command::Completions { shell } => {
+                clap_complete::generate(
+                    shell,
+                    &mut Cli::command(),
+                    "prodlint",
+                    &mut std::io::stdout(),
+                );
+                Ok(EXIT_CLEAN)
+            }
+            Command::Init => init_config(),
+        });
+    let result = match command.map(|thread| thread.join()) {
+        Ok(Ok(result)) => result,
+        Ok(Err(_)) => Err("internal error: the run panicked".to_string()),
+        Err(error) => Err(format!("cannot start a thread: {error}")),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -393,12 +411,7 @@ fn check(mut args: CheckArgs) -> Result<u8, String> {
         None => Configs::nearest(&prodlint_rules::rule_ids()),
     };
     let threads = args.threads.unwrap_or(0);
-    if threads > 0 {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build_global()
-            .map_err(|error| format!("cannot start {threads} threads: {error}"))?;
-    }
+    start_pool(threads)?;
     let walker_threads = if threads > 0 {
         threads
     } else {
@@ -722,6 +735,16 @@ fn check_named_path(path: &Path) -> Result<(), String> {
         }
         Err(error) => Err(format!("cannot read {}: {error}", path.display())),
     }
+}
+
+/// Starts rayon's pool (`threads` workers, 0: one per core) with stacks sized for the
+/// depth limits.
+fn start_pool(threads: usize) -> Result<(), String> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(STACK_SIZE)
+        .build_global()
+        .map_err(|error| format!("cannot start {threads} threads: {error}"))
 }
 
 /// The install command of the package manager whose lock file is nearest to `cwd`.

@@ -49,6 +49,23 @@ pub struct Suppressions {
     problems: Vec<SuppressionProblem>,
 }
 
+/// Whether a comment stands on a line of its own: nothing else before it, or it is the
+/// whole of a JSX expression container (`{/* prodlint-ignore … */}`), the only way to write
+/// a comment between JSX children.
+fn is_own_line(file: &SourceFile, span: Span) -> bool {
+    if file.starts_line(span.start) {
+        return true;
+    }
+    let text = file.text.as_str();
+    let (start, end) = (span.start as usize, (span.end as usize).min(text.len()));
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    text[line_start..start].trim() == "{" && text[end..line_end].trim() == "}"
+}
+
+/// The reason an editor's suppress action writes until the user gives one: not a reason.
+pub const REASON_PLACEHOLDER: &str = "explain why";
+
 /// Splits `RULE, RULE: reason` into the rules and the reason.
 fn parse_directive(rest: &str) -> (Vec<String>, &str) {
     let (rules, reason) = rest.split_once(':').unwrap_or((rest, ""));
@@ -94,7 +111,7 @@ impl Suppressions {
                     });
                 }
             }
-            if reason.is_empty() {
+            if reason.is_empty() || reason == REASON_PLACEHOLDER {
                 suppressions
                     .problems
                     .push(SuppressionProblem::NoReason { span });
@@ -103,7 +120,7 @@ impl Suppressions {
                 None
             } else {
                 let comment_line = file.line_of(span.start);
-                if file.starts_line(span.start) {
+                if is_own_line(file, span) {
                     own_line_targets.push(comment_line);
                     Some(comment_line + 1)
                 } else {
@@ -255,5 +272,19 @@ mod tests {
             .iter()
             .any(|p| matches!(p, SuppressionProblem::Unused { rule, .. } if rule == "nope")));
         assert_eq!(problems.len(), 4, "{problems:?}");
+    }
+
+    #[test]
+    fn a_jsx_comment_alone_on_its_line_suppresses_the_next_line() {
+        let text = "<p>\n  {/* prodlint-ignore r1: because */}\n  <a/>\n</p>\n";
+        let start = text.find("/*").unwrap();
+        let end = text.find("*/").unwrap() + 2;
+        let comments = vec![Comment {
+            span: Span::new(start as u32, end as u32),
+            text: text[start + 2..end - 2].to_string(),
+        }];
+        let file = SourceFile::new("a.tsx".into(), "a.tsx".into(), text.into());
+        let s = Suppressions::parse(&file, &comments, &["r1"]);
+        assert_eq!(s.entries[0].line, Some(3));
     }
 }

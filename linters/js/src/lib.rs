@@ -7,6 +7,7 @@
 //! parsed with everything outside its script blocks blanked to spaces ([`sfc`]), which
 //! keeps every offset, line and column of the original file.
 
+use prodlint_core::nesting::{self, Dialect, TooDeep};
 use prodlint_core::{Comment, Span};
 use swc_common::comments::SingleThreadedComments;
 use swc_common::input::StringInput;
@@ -18,13 +19,16 @@ pub mod ambient_modules;
 pub mod auto_imports;
 pub mod binding_use;
 pub mod call_summary;
+mod depth;
 pub mod graph;
+mod jsx;
 mod module_info;
 pub mod resolve;
 pub mod runtime;
 pub mod sfc;
 
 pub use binding_use::{BindingUse, BindingUses};
+pub use jsx::is_jsx_text;
 pub use module_info::{
     module_info, AmbientModule, CommonJsExports, Export, Import, ImportBinding, ImportKind,
     Imported, ModuleInfo, ReExportSource, StarExport,
@@ -52,6 +56,19 @@ pub struct JsFile {
 pub struct ParseError {
     pub span: Span,
     pub message: String,
+    /// The file nests beyond prodlint's depth limits (`prodlint_core::nesting`): it may be
+    /// valid code, but is not parsed or checked.
+    pub too_deep: bool,
+}
+
+impl ParseError {
+    fn too_deep(too_deep: TooDeep) -> ParseError {
+        ParseError {
+            span: too_deep.span,
+            message: too_deep.message(),
+            too_deep: true,
+        }
+    }
 }
 
 const START: u32 = 1;
@@ -108,20 +125,13 @@ pub fn vue_script_text(text: &str) -> (String, bool) {
 }
 
 /// Parses one file; `path` decides the dialect (TypeScript, TSX, JSX, a component's blocks).
+/// A file nested beyond the depth limits is an error (`too_deep`), found before the parser
+/// recurses into it, or in the tree it built.
 ///
 /// swc's parser asserts on some inputs rather than returning an error (a parameter
 /// pattern its `.d.ts` mode does not expect, for one): such a panic is this file's parse
 /// error, never the end of the run.
 pub fn parse(path: &str, text: &str) -> Result<JsFile, ParseError> {
-    std::panic::catch_unwind(|| parse_unguarded(path, text)).unwrap_or_else(|_| {
-        Err(ParseError {
-            span: Span::new(0, 0),
-            message: "the parser failed on this file (an internal error of swc)".into(),
-        })
-    })
-}
-
-fn parse_unguarded(path: &str, text: &str) -> Result<JsFile, ParseError> {
     let script_text;
     let mut skipped_blocks = Vec::new();
     let (source, syntax) = if sfc::is_component(path) {
@@ -135,13 +145,32 @@ fn parse_unguarded(path: &str, text: &str) -> Result<JsFile, ParseError> {
     } else {
         (text, syntax_for(path, None))
     };
+    if let Some(too_deep) = nesting::scan(source, Dialect::Js) {
+        return Err(ParseError::too_deep(too_deep));
+    }
     let end = START + source.len() as u32;
     let comments = SingleThreadedComments::default();
     let input = StringInput::new(source, BytePos(START), BytePos(end));
-    let mut parser = Parser::new(syntax, input, Some(&comments));
-    let result = parser.parse_program();
-    let recovered_errors: Vec<(Span, String)> = parser
-        .take_errors()
+    // swc asserts on some malformed input (an import attribute list that is not an
+    // object): a failed assertion there is this file's parse error, not the run's end.
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut parser = Parser::new(syntax, input, Some(&comments));
+        let result = parser.parse_program();
+        (result, parser.take_errors())
+    }));
+    let (result, recovered) = parsed.map_err(|panic| ParseError {
+        span: Span::new(0, 0),
+        message: format!(
+            "the parser failed: {}",
+            panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default()
+        ),
+        too_deep: false,
+    })?;
+    let recovered_errors: Vec<(Span, String)> = recovered
         .into_iter()
         .map(|error| {
             (
@@ -153,7 +182,11 @@ fn parse_unguarded(path: &str, text: &str) -> Result<JsFile, ParseError> {
     let program = result.map_err(|error| ParseError {
         span: span(swc_common::Spanned::span(&error)),
         message: error.kind().msg().into_owned(),
+        too_deep: false,
     })?;
+    if let Some(too_deep) = depth::too_deep(&program) {
+        return Err(ParseError::too_deep(too_deep));
+    }
     let (leading, trailing) = comments.take_all();
     let mut all: Vec<Comment> = leading
         .borrow()
@@ -194,6 +227,14 @@ mod tests {
         ] {
             assert!(parse(path, text).is_ok(), "{path}: {text}");
         }
+    }
+
+    #[test]
+    fn a_parser_assertion_is_a_parse_error() {
+        let error = parse("a.ts", "import c from './d.json' with n\" };\n")
+            .err()
+            .unwrap();
+        assert!(error.message.starts_with("the parser failed"), "{error:?}");
     }
 
     #[test]

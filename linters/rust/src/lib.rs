@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use prodlint_core::nesting::{self, Dialect, TooDeep, MAX_TREE_DEPTH};
 use prodlint_core::{Comment, Project, ProjectIndex, Span};
 use ra_ap_syntax::ast::{self, HasAttrs};
 use ra_ap_syntax::{AstNode, Edition, Parse, SyntaxKind, SyntaxNode, TextRange};
@@ -22,17 +23,42 @@ pub mod types;
 /// [`RustFile::tree`] on the thread that walks it.
 pub struct RustFile {
     parse: Parse<ast::SourceFile>,
+    too_deep: Option<TooDeep>,
 }
 
 impl RustFile {
     /// Parses a file's text. A leading byte order mark (which rustc skips) is parsed as
-    /// three spaces, so that the tree's offsets stay those of the text.
+    /// three spaces, so that the tree's offsets stay those of the text. A file nested
+    /// beyond the depth limits (`prodlint_core::nesting`) is not parsed, or its tree not
+    /// kept: the file reads as empty and [`RustFile::too_deep`] says where the limit was
+    /// crossed.
     pub fn parse(text: &str) -> RustFile {
+        if let Some(too_deep) = nesting::scan(text, Dialect::Rust) {
+            return RustFile::empty(too_deep);
+        }
         let parse = match text.strip_prefix('\u{feff}') {
             Some(rest) => ast::SourceFile::parse(&format!("   {rest}"), Edition::Edition2021),
             None => ast::SourceFile::parse(text, Edition::Edition2021),
         };
-        RustFile { parse }
+        if let Some(too_deep) = tree_too_deep(&parse.syntax_node()) {
+            return RustFile::empty(too_deep);
+        }
+        RustFile {
+            parse,
+            too_deep: None,
+        }
+    }
+
+    fn empty(too_deep: TooDeep) -> RustFile {
+        RustFile {
+            parse: ast::SourceFile::parse("", Edition::Edition2021),
+            too_deep: Some(too_deep),
+        }
+    }
+
+    /// Where the file nests beyond the depth limits, if it does.
+    pub fn too_deep(&self) -> Option<TooDeep> {
+        self.too_deep
     }
 
     pub fn tree(&self) -> ast::SourceFile {
@@ -301,6 +327,26 @@ pub fn in_words(message: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The first node nested deeper than [`MAX_TREE_DEPTH`] (rowan's preorder walk does not
+/// recurse, so this is safe at any depth).
+fn tree_too_deep(root: &SyntaxNode) -> Option<TooDeep> {
+    let mut depth = 0u32;
+    for event in root.preorder() {
+        match event {
+            ra_ap_syntax::WalkEvent::Enter(node) => {
+                depth += 1;
+                if depth > MAX_TREE_DEPTH {
+                    return Some(TooDeep {
+                        span: span(node.text_range()),
+                    });
+                }
+            }
+            ra_ap_syntax::WalkEvent::Leave(_) => depth -= 1,
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -21,8 +21,7 @@ use crate::report::{FileError, Note, SKIPPED_BLOCK};
 /// The `source` of every diagnostic the server publishes.
 pub const SOURCE: &str = "prodlint";
 
-/// What the text of a suppression comment says until the user edits it.
-pub const REASON_PLACEHOLDER: &str = "explain why";
+use prodlint_core::REASON_PLACEHOLDER;
 
 /// A fix, ready to offer as a quick fix.
 #[derive(Debug, Clone, PartialEq)]
@@ -181,14 +180,29 @@ pub fn note(note: &Note, file: &SourceFile) -> Finding {
 }
 
 /// The edit that puts `// prodlint-ignore RULE: explain why` on its own line above `line`
-/// (0-based), indented like it. The reason is a placeholder the user must replace.
-pub fn suppression_edit(uri: &Uri, text: &str, line: u32, rule: &str) -> WorkspaceEdit {
-    let line_text = text.lines().nth(line as usize).unwrap_or("");
+/// (0-based), indented like it; among JSX children, where `//` would be text, it is
+/// `{/* prodlint-ignore RULE: explain why */}`. The reason is a placeholder the user must
+/// replace (invalid-suppression does not take it for one).
+pub fn suppression_edit(uri: &Uri, file: &SourceFile, line: u32, rule: &str) -> WorkspaceEdit {
+    let line_text = file.line_text(line + 1);
     let indent: String = line_text
         .chars()
         .take_while(|c| *c == ' ' || *c == '\t')
         .collect();
-    let comment = format!("{indent}// prodlint-ignore {rule}: {REASON_PLACEHOLDER}\n");
+    let is_jsx_text = file.line_start(line + 1).is_some_and(|start| {
+        let is_js = prodlint_js::EXTENSIONS
+            .iter()
+            .any(|e| file.display.ends_with(&format!(".{e}")));
+        is_js
+            && prodlint_js::parse(&file.display, &file.text).is_ok_and(|parsed| {
+                prodlint_js::is_jsx_text(&parsed.program, start + indent.len() as u32)
+            })
+    });
+    let comment = if is_jsx_text {
+        format!("{indent}{{/* prodlint-ignore {rule}: {REASON_PLACEHOLDER} */}}\n")
+    } else {
+        format!("{indent}// prodlint-ignore {rule}: {REASON_PLACEHOLDER}\n")
+    };
     let at = Position::new(line, 0);
     WorkspaceEdit {
         changes: Some(HashMap::from([(
@@ -197,6 +211,63 @@ pub fn suppression_edit(uri: &Uri, text: &str, line: u32, rule: &str) -> Workspa
         )])),
         ..WorkspaceEdit::default()
     }
+}
+
+/// Moves findings made on `old` onto `new`, the text as edited since: a finding whose
+/// lines are unchanged moves with them, one on a line that changed is withdrawn (it may
+/// no longer hold, and would otherwise sit on the wrong line). Their fixes are dropped.
+pub fn moved_findings<'f>(
+    findings: impl Iterator<Item = &'f Finding>,
+    uri: &Uri,
+    old: &str,
+    new: &str,
+) -> Vec<Finding> {
+    let mut lines: HashMap<u32, u32> = HashMap::new();
+    for op in similar::TextDiff::from_lines(old, new).ops() {
+        if let similar::DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } = *op
+        {
+            for i in 0..len {
+                lines.insert((old_index + i) as u32, (new_index + i) as u32);
+            }
+        }
+    }
+    let moved = |range: Range| -> Option<Range> {
+        let start = *lines.get(&range.start.line)?;
+        let end = *lines.get(&range.end.line)?;
+        Some(Range::new(
+            Position::new(start, range.start.character),
+            Position::new(end, range.end.character),
+        ))
+    };
+    findings
+        .filter_map(|finding| {
+            let mut diagnostic = finding.diagnostic.clone();
+            diagnostic.range = moved(diagnostic.range)?;
+            if let Some(related) = diagnostic.related_information.as_mut() {
+                related.retain_mut(|info| {
+                    if info.location.uri != *uri {
+                        return true;
+                    }
+                    match moved(info.location.range) {
+                        Some(range) => {
+                            info.location.range = range;
+                            true
+                        }
+                        None => false,
+                    }
+                });
+            }
+            Some(Finding {
+                diagnostic,
+                rule: finding.rule,
+                fix: None,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -267,12 +338,33 @@ mod tests {
     #[test]
     fn the_suppression_comment_keeps_the_indentation() {
         let uri: Uri = "file:///p/a.ts".parse().unwrap();
-        let edit = suppression_edit(&uri, "f(() => {\n    x();\n});\n", 1, "hardcoded-url");
+        let file = SourceFile::new(
+            PathBuf::from("/p/a.ts"),
+            "a.ts".into(),
+            "f(() => {\n    x();\n});\n".into(),
+        );
+        let edit = suppression_edit(&uri, &file, 1, "hardcoded-url");
         let edits = &edit.changes.unwrap()[&uri];
         assert_eq!(
             edits[0].new_text,
             "    // prodlint-ignore hardcoded-url: explain why\n"
         );
         assert_eq!(edits[0].range.start, Position::new(1, 0));
+    }
+
+    #[test]
+    fn among_jsx_children_the_suppression_is_a_jsx_comment() {
+        let uri: Uri = "file:///p/a.tsx".parse().unwrap();
+        let text = "export const A = () => (\n  <p>\n    <a href=\"http://localhost:3000\">x</a>\n  </p>\n);\n";
+        let file = SourceFile::new(PathBuf::from("/p/a.tsx"), "a.tsx".into(), text.into());
+        let edit = suppression_edit(&uri, &file, 2, "hardcoded-url");
+        let edits = &edit.changes.unwrap()[&uri];
+        assert_eq!(
+            edits[0].new_text,
+            "    {/* prodlint-ignore hardcoded-url: explain why */}\n"
+        );
+        // Outside JSX children, in the same file: a line comment.
+        let edit = suppression_edit(&uri, &file, 0, "hardcoded-url");
+        assert!(edit.changes.unwrap()[&uri][0].new_text.starts_with("// "));
     }
 }

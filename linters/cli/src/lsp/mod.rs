@@ -1,7 +1,10 @@
 //! `prodlint lsp`: the Language Server Protocol on standard input and output.
 //!
-//! Built on `lsp-server` (the synchronous transport rust-analyzer uses) and `lsp-types`:
-//! a main loop owns all state and answers the client; one worker thread lints. Each
+//! Built on `lsp-server`'s message types and `lsp-types`, with a framing layer of its own
+//! ([`transport`]: bounded reads, JSON-RPC errors for bad messages, resynchronisation):
+//! a main loop owns all state and answers the client; one worker thread lints. Before a
+//! valid `initialize` requests get `ServerNotInitialized`; after `shutdown`,
+//! `InvalidRequest`, and the end of the input ends the server as `exit` would. Each
 //! document the client opens is linted with the CLI's own code path ([`engine::lint`]
 //! with a [`RuleSet`] built from the same `prodlint.toml`), its unsaved text given as
 //! the input's text, so the editor shows what `prodlint check` would print for it.
@@ -14,7 +17,8 @@
 //!   [`DEBOUNCE`]. Each change bumps the document's generation; a result for an older
 //!   generation is dropped, and queued jobs are merged before they run.
 //! - A file that does not parse (swc gives no tree for typical half-typed TS) keeps the
-//!   findings of its last version that did, next to the syntax error.
+//!   findings of its last version that did, next to the syntax error, moved with the
+//!   edits made since (those on lines that changed are withdrawn).
 //! - Code actions: each finding's fix as a quick fix, and a `prodlint-ignore` comment.
 //! - `prodlint.toml` is reloaded when it changes or is saved; an invalid one is shown on
 //!   the file and the last good rules go on.
@@ -22,6 +26,7 @@
 //!   sent as a `window/logMessage`; the server keeps serving.
 
 mod convert;
+mod transport;
 mod uri;
 mod worker;
 
@@ -34,9 +39,12 @@ use crossbeam_channel::{Receiver, Sender};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
-    DidSaveTextDocument, Exit, LogMessage, Notification as _, PublishDiagnostics, ShowMessage,
+    DidSaveTextDocument, Exit, Initialized, LogMessage, Notification as _, PublishDiagnostics,
+    ShowMessage,
 };
-use lsp_types::request::{CodeActionRequest, RegisterCapability, Request as _};
+use lsp_types::request::{
+    CodeActionRequest, Initialize, RegisterCapability, Request as _, Shutdown,
+};
 use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
     CodeActionProviderCapability, Diagnostic as LspDiagnostic, DiagnosticSeverity,
@@ -67,39 +75,78 @@ const WATCHED: &[&str] = &[
 ];
 
 pub fn run() -> Result<u8, String> {
-    let (connection, io_threads) = Connection::stdio();
-    let (id, params) = connection
-        .initialize_start()
-        .map_err(|error| format!("LSP initialization failed: {error}"))?;
-    let params: InitializeParams = serde_json::from_value(params)
-        .map_err(|error| format!("invalid initialize parameters: {error}"))?;
-    let result = serde_json::json!({
-        "capabilities": capabilities(),
-        "serverInfo": { "name": "prodlint", "version": env!("CARGO_PKG_VERSION") },
-    });
-    connection
-        .initialize_finish(id, result)
-        .map_err(|error| format!("LSP initialization failed: {error}"))?;
+    let (connection, transport) = transport::stdio();
+    let Some(params) = initialize(&connection) else {
+        drop(connection);
+        transport.join();
+        return Ok(1);
+    };
 
     let (jobs, job_receiver) = crossbeam_channel::unbounded();
     let (result_sender, results) = crossbeam_channel::unbounded();
     let worker = std::thread::Builder::new()
         .name("prodlint-lint".into())
+        // It parses and checks: a stack sized for the depth limits, like the pool's.
+        .stack_size(prodlint_core::nesting::STACK_SIZE)
         .spawn(move || worker::work(job_receiver, result_sender))
         .map_err(|error| format!("cannot start the lint thread: {error}"))?;
     let mut server = Server::new(&connection, &params, jobs);
-    // `initialize_finish` has waited for `initialized`: the client now takes requests.
-    server.register_watchers();
     let code = server.main_loop(&results);
     drop(server);
     let _ = worker.join();
     drop(connection);
-    if code.is_ok() {
-        io_threads
-            .join()
-            .map_err(|error| format!("LSP transport failed: {error}"))?;
-    }
+    transport.join();
     code
+}
+
+/// The `initialize` handshake: until a valid `initialize` request, other requests are
+/// answered with `ServerNotInitialized` and notifications dropped, but `exit`; an
+/// `initialize` whose params do not parse gets an `InvalidParams` error and the client
+/// may try again. `None` when the client exits or goes away first.
+fn initialize(connection: &Connection) -> Option<InitializeParams> {
+    for message in &connection.receiver {
+        match message {
+            Message::Request(request) if request.method == Initialize::METHOD => {
+                match serde_json::from_value::<InitializeParams>(request.params) {
+                    Ok(params) => {
+                        let result = serde_json::json!({
+                            "capabilities": capabilities(),
+                            "serverInfo": { "name": "prodlint", "version": env!("CARGO_PKG_VERSION") },
+                        });
+                        let _ = connection
+                            .sender
+                            .send(Response::new_ok(request.id, result).into());
+                        return Some(params);
+                    }
+                    Err(error) => {
+                        let _ = connection.sender.send(
+                            Response::new_err(
+                                request.id,
+                                ErrorCode::InvalidParams as i32,
+                                format!("invalid initialize parameters: {error}"),
+                            )
+                            .into(),
+                        );
+                    }
+                }
+            }
+            Message::Request(request) => {
+                let _ = connection.sender.send(
+                    Response::new_err(
+                        request.id,
+                        ErrorCode::ServerNotInitialized as i32,
+                        "the server is not initialized yet".into(),
+                    )
+                    .into(),
+                );
+            }
+            Message::Notification(notification) if notification.method == Exit::METHOD => {
+                return None;
+            }
+            Message::Notification(_) | Message::Response(_) => {}
+        }
+    }
+    None
 }
 
 fn capabilities() -> ServerCapabilities {
@@ -133,6 +180,8 @@ struct Document {
     text: String,
     generation: u64,
     findings: Vec<Finding>,
+    /// The text `findings` were made on.
+    findings_text: String,
     published: Option<(i32, Vec<LspDiagnostic>)>,
 }
 
@@ -218,8 +267,13 @@ impl<'a> Server<'a> {
     }
 
     /// Serves until `exit`: 0 after a `shutdown`, 1 without one (as LSP asks).
+    ///
+    /// After `shutdown`, requests are answered with `InvalidRequest`; the end of the input
+    /// then ends the server as `exit` would.
     fn main_loop(&mut self, results: &Receiver<Linted>) -> Result<u8, String> {
         let conn = self.conn;
+        let mut shut_down = false;
+        let status = |shut_down: bool| Ok(if shut_down { 0 } else { 1 });
         loop {
             let timer = match self.deadline {
                 Some(deadline) => crossbeam_channel::at(deadline),
@@ -227,21 +281,31 @@ impl<'a> Server<'a> {
             };
             crossbeam_channel::select! {
                 recv(conn.receiver) -> message => {
-                    let Ok(message) = message else { return Ok(1) };
+                    let Ok(message) = message else { return status(shut_down) };
                     match message {
-                        Message::Request(request) => {
-                            match conn.handle_shutdown(&request) {
-                                Ok(true) => return Ok(0),
-                                Ok(false) => self.on_request(request),
-                                Err(error) => {
-                                    eprintln!("prodlint lsp: {error}");
-                                    return Ok(1);
-                                }
-                            }
+                        Message::Request(request) if shut_down => {
+                            self.send(Response::new_err(
+                                request.id,
+                                ErrorCode::InvalidRequest as i32,
+                                "the server is shut down".into(),
+                            ));
                         }
+                        Message::Request(request) if request.method == Shutdown::METHOD => {
+                            shut_down = true;
+                            self.send(Response::new_ok(request.id, ()));
+                        }
+                        Message::Request(request) => self.on_request(request),
                         Message::Notification(notification) => {
                             if notification.method == Exit::METHOD {
-                                return Ok(1);
+                                return status(shut_down);
+                            }
+                            if shut_down {
+                                continue;
+                            }
+                            if notification.method == Initialized::METHOD {
+                                // The client takes requests now.
+                                self.register_watchers();
+                                continue;
                             }
                             self.on_notification(notification);
                         }
@@ -322,6 +386,7 @@ impl<'a> Server<'a> {
             }
         }
         let overlaps = |a: &Range, b: &Range| a.start <= b.end && b.start <= a.end;
+        let file = SourceFile::new(doc.path.clone(), doc.display.clone(), doc.text.clone());
         let mut actions = Vec::new();
         let mut suppressed: BTreeSet<(&str, u32)> = BTreeSet::new();
         for finding in &doc.findings {
@@ -354,7 +419,7 @@ impl<'a> Server<'a> {
                     title: format!("Suppress {rule} on this line (prodlint-ignore comment)"),
                     kind: Some(CodeActionKind::QUICKFIX),
                     diagnostics: Some(vec![diagnostic.clone()]),
-                    edit: Some(convert::suppression_edit(&doc.uri, &doc.text, line, rule)),
+                    edit: Some(convert::suppression_edit(&doc.uri, &file, line, rule)),
                     ..CodeAction::default()
                 }));
             }
@@ -444,6 +509,7 @@ impl<'a> Server<'a> {
             text: document.text,
             generation: self.generation,
             findings: Vec::new(),
+            findings_text: String::new(),
             published: None,
         };
         self.docs.insert(document.uri.as_str().to_string(), doc);
@@ -761,13 +827,14 @@ impl<'a> Server<'a> {
                 .filter(|e| e.path == doc.display && !e.message.starts_with("internal error"))
                 .collect();
             let mut findings = if does_not_parse(doc, &errors) {
-                // Keep what the last version that parsed showed; its fixes no longer fit.
-                doc.findings
-                    .iter()
-                    .filter(|f| f.rule.is_some())
-                    .cloned()
-                    .map(|f| Finding { fix: None, ..f })
-                    .collect()
+                // Keep what the last version that parsed showed, moved with the edits made
+                // since; its fixes no longer fit.
+                convert::moved_findings(
+                    doc.findings.iter().filter(|f| f.rule.is_some()),
+                    &doc.uri,
+                    &doc.findings_text,
+                    &doc.text,
+                )
             } else {
                 fresh
             };
@@ -794,6 +861,7 @@ impl<'a> Server<'a> {
             return;
         };
         doc.findings = findings;
+        doc.findings_text.clone_from(&doc.text);
         let diagnostics: Vec<LspDiagnostic> =
             doc.findings.iter().map(|f| f.diagnostic.clone()).collect();
         let current = Some((doc.version, diagnostics));
@@ -832,14 +900,33 @@ fn apply_change(text: &mut String, change: TextDocumentContentChangeEvent) {
         return;
     };
     let file = SourceFile::new(PathBuf::new(), String::new(), std::mem::take(text));
-    let offset = |p: Position| {
-        file.offset_of_utf16(p.line, p.character)
-            .map_or(file.text.len(), |o| o as usize)
-    };
-    let (start, end) = (offset(range.start), offset(range.end));
+    let (start, end) = (
+        clamped_offset(&file, range.start),
+        clamped_offset(&file, range.end),
+    );
     let mut updated = file.text.clone();
     updated.replace_range(start..end.max(start), &change.text);
     *text = updated;
+}
+
+/// The byte offset of an LSP position, clamped as the specification asks: a character
+/// past the end of its line is the end of the line, a line past the end of the text is
+/// the end of the text, and a position inside a surrogate pair (the middle of a
+/// character outside the BMP) is the start of that character.
+fn clamped_offset(file: &SourceFile, position: Position) -> usize {
+    let Some(line_start) = file.line_start(position.line + 1) else {
+        return file.text.len();
+    };
+    let line_start = line_start as usize;
+    let line = file.line_text(position.line + 1);
+    let mut units = 0u32;
+    for (at, c) in line.char_indices() {
+        units += c.len_utf16() as u32;
+        if units > position.character {
+            return line_start + at;
+        }
+    }
+    line_start + line.len()
 }
 
 #[cfg(test)]
@@ -862,5 +949,28 @@ mod tests {
         assert_eq!(text, "a😀B\nd\n");
         apply_change(&mut text, change(None, "new"));
         assert_eq!(text, "new");
+    }
+
+    #[test]
+    fn positions_are_clamped_as_the_specification_says() {
+        let change = |range: Range, text: &str| TextDocumentContentChangeEvent {
+            range: Some(range),
+            range_length: None,
+            text: text.into(),
+        };
+        let at = |line, character| Position::new(line, character);
+        // Past the end of a line: its end, before the line break.
+        let mut text = String::from("ab\ncd\n");
+        apply_change(&mut text, change(Range::new(at(0, 9), at(0, 40)), "X"));
+        assert_eq!(text, "abX\ncd\n");
+        // Past the last line: the end of the text.
+        apply_change(&mut text, change(Range::new(at(7, 0), at(9, 3)), "Y"));
+        assert_eq!(text, "abX\ncd\nY");
+        // Inside the surrogate pair of 😀: the start of the character, never a split one.
+        let mut text = String::from("a😀b");
+        apply_change(&mut text, change(Range::new(at(0, 2), at(0, 2)), "Z"));
+        assert_eq!(text, "aZ😀b");
+        apply_change(&mut text, change(Range::new(at(0, 3), at(0, 4)), ""));
+        assert_eq!(text, "aZb");
     }
 }
