@@ -140,83 +140,85 @@ fn a_single_deep_file_is_reported() {
 /// Nested as deeply as the limits allow, with a finding at the bottom.
 fn within_limits() -> Vec<(String, String)> {
     let n = LIMIT - 10;
-    let url = "'http://localhost:3000'";
-    let rs_url = "\"http://localhost:3000\"";
+    // Fallbacks to a local address: what hardcoded-url reports wherever they stand. One
+    // level a line, as people write it (a line of thousands of characters reads as minified).
+    let url = "process.env.A || 'http://localhost:3000'";
+    let rs_url = "option_env!(\"A\").unwrap_or(\"http://localhost:3000\")";
     let chain = 3900;
     vec![
         (
             "parens.ts",
             format!(
                 "export const x = {}{url}{};\n",
-                "(".repeat(n),
-                ")".repeat(n)
+                "(\n".repeat(n),
+                ")\n".repeat(n)
             ),
         ),
         (
             "arrays.ts",
             format!(
                 "export const x = {}{url}{};\n",
-                "[".repeat(n),
-                "]".repeat(n)
+                "[\n".repeat(n),
+                "]\n".repeat(n)
             ),
         ),
         (
             "objects.ts",
             format!(
                 "export const x = {}{url}{};\n",
-                "{a:".repeat(n),
-                "}".repeat(n)
+                "{a:\n".repeat(n),
+                "}\n".repeat(n)
             ),
         ),
         (
             "closures.ts",
             format!(
                 "export const x = {}{url}{};\n",
-                "() => (".repeat(n / 2),
-                ")".repeat(n / 2)
+                "() => (\n".repeat(n / 2),
+                ")\n".repeat(n / 2)
             ),
         ),
         (
             "chain.ts",
-            format!("export const x = {}{url};\n", "a + ".repeat(chain)),
+            format!("export const x = {}{url};\n", "a + \n".repeat(chain)),
         ),
         (
             "calls.ts",
             format!(
                 "export const x = {}{url}{};\n",
-                "f(".repeat(n),
-                ")".repeat(n)
+                "f(\n".repeat(n),
+                ")\n".repeat(n)
             ),
         ),
         (
             "parens.rs",
             format!(
                 "fn f() -> &'static str {{ {}{rs_url}{} }}\n",
-                "(".repeat(n),
-                ")".repeat(n)
+                "(\n".repeat(n),
+                ")\n".repeat(n)
             ),
         ),
         (
             "blocks.rs",
             format!(
                 "fn f() -> &'static str {{ {}{rs_url}{} }}\n",
-                "{".repeat(n / 2),
-                "}".repeat(n / 2)
+                "{\n".repeat(n / 2),
+                "}\n".repeat(n / 2)
             ),
         ),
         (
             "calls.rs",
             format!(
                 "fn f() -> String {{ {}{rs_url}.into(){} }}\n",
-                "g(".repeat(n / 2),
-                ")".repeat(n / 2)
+                "g(\n".repeat(n / 2),
+                ")\n".repeat(n / 2)
             ),
         ),
         (
             "chain.rs",
             format!(
                 "fn f() -> String {{ let a = 1; {}{rs_url}.into() }}\n",
-                "a + ".repeat(chain / 2)
+                "a + \n".repeat(chain / 2)
             ),
         ),
     ]
