@@ -12,6 +12,7 @@ mod declare;
 pub mod duplicate_auto_import;
 pub mod hardcoded_url;
 pub mod import_mismatch;
+pub mod instrument_unknown_param;
 pub mod invalid_suppression;
 pub mod n_plus_one;
 pub mod non_send_across_await;
@@ -73,6 +74,7 @@ macro_rules! entry {
 pub static REGISTRY: &[RuleEntry] = &[
     entry!(non_send_across_await, NonSendAcrossAwait),
     entry!(option_result_misuse, OptionResultMisuse),
+    entry!(instrument_unknown_param, InstrumentUnknownParam),
     entry!(import_mismatch, ImportMismatch),
     entry!(duplicate_auto_import, DuplicateAutoImport),
     entry!(n_plus_one, NPlusOne),
