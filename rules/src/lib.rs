@@ -17,6 +17,7 @@ pub mod invalid_suppression;
 pub mod n_plus_one;
 pub mod non_send_across_await;
 pub mod option_result_misuse;
+pub mod ws_broadcast_to_sender;
 
 /// What a rule sees of a Rust file.
 pub struct RustContext<'a> {
@@ -79,6 +80,7 @@ pub static REGISTRY: &[RuleEntry] = &[
     entry!(duplicate_auto_import, DuplicateAutoImport),
     entry!(n_plus_one, NPlusOne),
     entry!(hardcoded_url, HardcodedUrl),
+    entry!(ws_broadcast_to_sender, WsBroadcastToSender),
     entry!(invalid_suppression, InvalidSuppression),
 ];
 
