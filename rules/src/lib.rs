@@ -17,6 +17,7 @@ pub mod invalid_suppression;
 pub mod n_plus_one;
 pub mod non_send_across_await;
 pub mod option_result_misuse;
+pub mod stale_dependency_api;
 pub mod ws_broadcast_to_sender;
 
 /// What a rule sees of a Rust file.
@@ -75,6 +76,7 @@ macro_rules! entry {
 pub static REGISTRY: &[RuleEntry] = &[
     entry!(non_send_across_await, NonSendAcrossAwait),
     entry!(option_result_misuse, OptionResultMisuse),
+    entry!(stale_dependency_api, StaleDependencyApi),
     entry!(instrument_unknown_param, InstrumentUnknownParam),
     entry!(import_mismatch, ImportMismatch),
     entry!(duplicate_auto_import, DuplicateAutoImport),

@@ -282,6 +282,154 @@ fn expr_root(expr: &syn::Expr) -> Option<&syn::Ident> {
     }
 }
 
+/// `#[deprecated]`, `#[deprecated = "note"]`, `#[deprecated(since = "..", note = "..")]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Deprecation {
+    pub since: Option<String>,
+    pub note: Option<String>,
+}
+
+/// The deprecation an attribute declares, if it is `#[deprecated..]`.
+pub fn deprecation(attr: &ast::Attr) -> Option<Deprecation> {
+    read_meta(attr, |meta, _| {
+        if !meta.path().is_ident("deprecated") {
+            return Err(syn::Error::new(
+                proc_macro2::Span::call_site(),
+                "not deprecated",
+            ));
+        }
+        let mut out = Deprecation::default();
+        match meta {
+            syn::Meta::Path(_) => {}
+            syn::Meta::NameValue(value) => out.note = Some(lit_str(&value.value)?),
+            syn::Meta::List(list) => list.parse_nested_meta(|arg| {
+                let value: syn::Expr = arg.value()?.parse()?;
+                if arg.path.is_ident("since") {
+                    out.since = Some(lit_str(&value)?);
+                } else if arg.path.is_ident("note") {
+                    out.note = Some(lit_str(&value)?);
+                }
+                Ok(())
+            })?,
+        }
+        Ok(out)
+    })
+}
+
+/// The string of a `#[key = "value"]` attribute (`#[path = "imp/unix.rs"]`).
+pub fn string_value(attr: &ast::Attr, key: &str) -> Option<String> {
+    read_meta(attr, |meta, _| match meta {
+        syn::Meta::NameValue(value) if value.path.is_ident(key) => lit_str(&value.value),
+        _ => Err(syn::Error::new(
+            proc_macro2::Span::call_site(),
+            "another attribute",
+        )),
+    })
+}
+
+fn lit_str(expr: &syn::Expr) -> syn::Result<String> {
+    match expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Ok(s.value()),
+        _ => Err(syn::Error::new(
+            proc_macro2::Span::call_site(),
+            "not a string",
+        )),
+    }
+}
+
+/// A `#[cfg(..)]` predicate, as far as Cargo features decide it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cfg {
+    Feature(String),
+    All(Vec<Cfg>),
+    Any(Vec<Cfg>),
+    Not(Box<Cfg>),
+    /// Anything else (`unix`, `docsrs`, `test`, `target_os = ".."`): unknown here.
+    Other,
+}
+
+impl Cfg {
+    /// Whether the predicate holds with these features on; `None` when it depends on
+    /// something else than features.
+    pub fn eval(&self, enabled: &dyn Fn(&str) -> bool) -> Option<bool> {
+        match self {
+            Cfg::Feature(name) => Some(enabled(name)),
+            Cfg::Not(inner) => inner.eval(enabled).map(|b| !b),
+            Cfg::All(all) => {
+                let values: Vec<Option<bool>> = all.iter().map(|c| c.eval(enabled)).collect();
+                if values.contains(&Some(false)) {
+                    Some(false)
+                } else if values.iter().all(|v| *v == Some(true)) {
+                    Some(true)
+                } else {
+                    None
+                }
+            }
+            Cfg::Any(any) => {
+                let values: Vec<Option<bool>> = any.iter().map(|c| c.eval(enabled)).collect();
+                if values.contains(&Some(true)) {
+                    Some(true)
+                } else if values.iter().all(|v| *v == Some(false)) {
+                    Some(false)
+                } else {
+                    None
+                }
+            }
+            Cfg::Other => None,
+        }
+    }
+
+    /// The features the predicate names, in order.
+    pub fn features(&self) -> Vec<&str> {
+        match self {
+            Cfg::Feature(name) => vec![name.as_str()],
+            Cfg::Not(inner) => inner.features(),
+            Cfg::All(list) | Cfg::Any(list) => list.iter().flat_map(|c| c.features()).collect(),
+            Cfg::Other => Vec::new(),
+        }
+    }
+}
+
+/// The predicate of a `#[cfg(..)]` attribute; `None` for other attributes.
+pub fn cfg(attr: &ast::Attr) -> Option<Cfg> {
+    read_meta(attr, |meta, _| {
+        let list = meta.require_list()?;
+        if !list.path.is_ident("cfg") {
+            return Err(syn::Error::new(proc_macro2::Span::call_site(), "not cfg"));
+        }
+        let predicate: syn::Meta = syn::parse2(list.tokens.clone())?;
+        Ok(cfg_predicate(&predicate))
+    })
+}
+
+fn cfg_predicate(meta: &syn::Meta) -> Cfg {
+    match meta {
+        syn::Meta::NameValue(value) if value.path.is_ident("feature") => {
+            lit_str(&value.value).map_or(Cfg::Other, Cfg::Feature)
+        }
+        syn::Meta::List(list) => {
+            let parse = Punctuated::<syn::Meta, Token![,]>::parse_terminated;
+            let Ok(inner) = parse.parse2(list.tokens.clone()) else {
+                return Cfg::Other;
+            };
+            let inner: Vec<Cfg> = inner.iter().map(cfg_predicate).collect();
+            if list.path.is_ident("all") {
+                Cfg::All(inner)
+            } else if list.path.is_ident("any") {
+                Cfg::Any(inner)
+            } else if list.path.is_ident("not") && inner.len() == 1 {
+                Cfg::Not(Box::new(inner.into_iter().next().unwrap_or(Cfg::Other)))
+            } else {
+                Cfg::Other
+            }
+        }
+        _ => Cfg::Other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -392,5 +540,57 @@ mod tests {
             )),
             Some(Span::new(3, 4))
         );
+    }
+
+    #[test]
+    fn deprecations_and_cfg_predicates() {
+        let dep = |text: &str| deprecation(&first_attr(text));
+        assert_eq!(
+            dep("#[deprecated(since = \"0.21.0\", note = \"Use Engine::encode\")]\nfn f() {}"),
+            Some(Deprecation {
+                since: Some("0.21.0".into()),
+                note: Some("Use Engine::encode".into())
+            })
+        );
+        assert_eq!(
+            dep("#[deprecated = \"gone\"]\nfn f() {}")
+                .unwrap()
+                .note
+                .as_deref(),
+            Some("gone")
+        );
+        assert_eq!(
+            dep("#[deprecated]\nfn f() {}"),
+            Some(Deprecation::default())
+        );
+        assert_eq!(dep("#[doc = \"x\"]\nfn f() {}"), None);
+        assert_eq!(dep("#[deprecated(since = 1)]\nfn f() {}"), None);
+
+        let cfg_of = |text: &str| cfg(&first_attr(text)).unwrap();
+        let on = |f: &str| f == "tokio";
+        let gated = cfg_of("#[cfg(all(feature = \"tokio\", any(feature = \"http1\", feature = \"http2\")))]\nfn f() {}");
+        assert_eq!(gated.eval(&on), Some(false));
+        assert_eq!(gated.features(), ["tokio", "http1", "http2"]);
+        assert_eq!(
+            cfg_of("#[cfg(feature = \"tokio\")]\nfn f() {}").eval(&on),
+            Some(true)
+        );
+        assert_eq!(
+            cfg_of("#[cfg(not(feature = \"tokio\"))]\nfn f() {}").eval(&on),
+            Some(false)
+        );
+        assert_eq!(
+            cfg_of("#[cfg(all(unix, feature = \"tokio\"))]\nfn f() {}").eval(&on),
+            None
+        );
+        assert_eq!(
+            cfg_of("#[cfg(all(unix, feature = \"x\"))]\nfn f() {}").eval(&on),
+            Some(false)
+        );
+        assert_eq!(cfg_of("#[cfg(docsrs)]\nfn f() {}"), Cfg::Other);
+        assert!(cfg(&first_attr(
+            "#[cfg_attr(docsrs, doc(cfg(feature = \"x\")))]\nfn f() {}"
+        ))
+        .is_none());
     }
 }

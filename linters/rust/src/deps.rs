@@ -19,6 +19,9 @@ use std::time::{Duration, Instant};
 
 use crate::RustFile;
 use prodlint_core::{Project, ProjectIndex};
+
+pub mod api;
+pub mod manifest;
 use ra_ap_syntax::ast::{self, HasGenericArgs, HasGenericParams, HasName};
 use ra_ap_syntax::AstNode;
 
@@ -47,6 +50,20 @@ impl DepKey {
             root: crate_root.to_path_buf(),
             cargo_home: cargo_home.to_path_buf(),
         })
+    }
+}
+
+/// A rule's `cargo-home` option, relative to the nearest `prodlint.toml` above `cwd`;
+/// without one, the environment's ([`default_cargo_home`]).
+pub fn configured_cargo_home(cwd: &Path, option: Option<&str>) -> PathBuf {
+    match option {
+        Some(home) => {
+            let base = prodlint_core::Config::find(cwd)
+                .and_then(|c| c.parent().map(Path::to_path_buf))
+                .unwrap_or_else(|| cwd.to_path_buf());
+            prodlint_core::normalize(&base, Path::new(home))
+        }
+        None => default_cargo_home(),
     }
 }
 

@@ -2,11 +2,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use prodlint_core::{
-    Applicability, Config, ConfigError, Diagnostic, Edit, Fix, RuleMeta, RuleOptions, Severity,
-    SourceFile, Span,
+    Applicability, ConfigError, Diagnostic, Edit, Fix, RuleMeta, RuleOptions, Severity, SourceFile,
+    Span,
 };
 use prodlint_rust::crate_index::{crate_key, CrateIndex};
-use prodlint_rust::deps::{default_cargo_home, DepKey, LockedCrates};
+use prodlint_rust::deps::{configured_cargo_home, DepKey, LockedCrates};
 use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList, HasName};
 use prodlint_rust::ra_ap_syntax::{AstNode, TextRange};
 use prodlint_rust::std_api::StdApi;
@@ -131,15 +131,7 @@ impl OptionResultMisuse {
     /// environment's.
     fn cargo_home(&self, cwd: &Path) -> &Path {
         self.cargo_home
-            .get_or_init(|| match &self.options.cargo_home {
-                Some(home) => {
-                    let base = Config::find(cwd)
-                        .and_then(|c| c.parent().map(Path::to_path_buf))
-                        .unwrap_or_else(|| cwd.to_path_buf());
-                    prodlint_core::normalize(&base, Path::new(home))
-                }
-                None => default_cargo_home(),
-            })
+            .get_or_init(|| configured_cargo_home(cwd, self.options.cargo_home.as_deref()))
     }
 }
 
