@@ -116,6 +116,9 @@ struct Use {
     segments: Vec<String>,
     range: TextRange,
     ns: Namespace,
+    /// The `use` item the path is a leaf of (its start), else the path's own start: one
+    /// missing module is reported once per `use {a::X, a::Y}`.
+    group: u32,
 }
 
 impl Rule for StaleDependencyApi {
@@ -159,6 +162,7 @@ impl Rule for StaleDependencyApi {
         };
         let mut features: HashMap<String, Option<BTreeSet<String>>> = HashMap::new();
         let mut seen: HashMap<(String, Vec<String>), Lookup> = HashMap::new();
+        let mut reported: HashSet<(String, u32)> = HashSet::new();
         for used in uses {
             let Some(dep) = declared.deps.get(&used.segments[0]) else {
                 continue;
@@ -183,7 +187,9 @@ impl Rule for StaleDependencyApi {
                         Some(i) => used.segments[..i + 2].join("::"),
                         None => written,
                     };
-                    out.push(missing(ctx.file, at, &written, &krate, &module, &name));
+                    if reported.insert((written.clone(), used.group)) {
+                        out.push(missing(ctx.file, at, &written, &krate, &module, &name));
+                    }
                 }
                 Lookup::Found(alternatives) => {
                     let on = features
@@ -236,6 +242,7 @@ fn dependency_paths(tree: &ast::SourceFile, declared: &PackageDeps) -> Vec<Use> 
                         segments,
                         range,
                         ns: Namespace::Item,
+                        group: item.syntax().text_range().start().into(),
                     });
                 }
             }
@@ -265,6 +272,7 @@ fn dependency_paths(tree: &ast::SourceFile, declared: &PackageDeps) -> Vec<Use> 
                 segments,
                 range: path.syntax().text_range(),
                 ns,
+                group: path.syntax().text_range().start().into(),
             });
         }
     }

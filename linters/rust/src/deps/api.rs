@@ -114,6 +114,11 @@ fn collect(
     file: &mut ApiFile,
 ) {
     for item in items {
+        // An attribute macro (`#[wasm_bindgen]`, `#[function_component(Name)]`) may write
+        // items of any name.
+        if item.attrs().any(|a| is_attribute_macro(&a)) {
+            module.opaque = true;
+        }
         let cfg: Vec<Cfg> = item.attrs().filter_map(|a| attr::cfg(&a)).collect();
         let deprecated = item.attrs().find_map(|a| attr::deprecation(&a));
         let public = |v: Option<ast::Visibility>| {
@@ -152,7 +157,49 @@ fn collect(
                 );
             }
             ast::Item::MacroDef(i) => push(i.name(), ItemKind::Macro, public(i.visibility())),
-            ast::Item::MacroCall(_) => module.opaque = true,
+            ast::Item::MacroCall(call) => {
+                // `cfg_feature! { #![feature = "server"] pub mod server; }` (hyper),
+                // `cfg_rt! { pub mod runtime; }` (tokio): by convention the items as they
+                // are, under a condition this reader does not evaluate.
+                let name = call
+                    .path()
+                    .and_then(|p| p.segment())
+                    .and_then(|s| s.name_ref())
+                    .map(|n| n.text().to_string())
+                    .unwrap_or_default();
+                match call.token_tree() {
+                    // `cfg_if! { if #[cfg(unix)] { .. } else { .. } }` is not a list of items.
+                    Some(tree) if name.starts_with("cfg_") && name != "cfg_if" => {
+                        let inner = tree.syntax().text().to_string();
+                        let inner = inner.get(1..inner.len().saturating_sub(1)).unwrap_or("");
+                        let parsed = RustFile::parse(inner);
+                        if !parsed.syntax_errors().is_empty() {
+                            module.opaque = true;
+                            continue;
+                        }
+                        let mut wrapped = ApiModule::default();
+                        collect(
+                            inner,
+                            parsed.tree().items(),
+                            base,
+                            inline,
+                            &mut wrapped,
+                            file,
+                        );
+                        for mut item in wrapped.items {
+                            item.cfg.push(Cfg::Other);
+                            module.items.push(item);
+                        }
+                        for (path, public, mut cfg) in wrapped.globs {
+                            cfg.push(Cfg::Other);
+                            module.globs.push((path, public, cfg));
+                        }
+                        module.opaque |= wrapped.opaque;
+                    }
+                    _ => module.opaque = true,
+                }
+            }
+            ast::Item::ExternBlock(_) => module.opaque = true,
             ast::Item::Module(m) => {
                 let Some(name) = m.name() else { continue };
                 let name_text = name.text().trim_start_matches("r#").to_string();
@@ -193,6 +240,54 @@ fn collect(
             _ => {}
         }
     }
+}
+
+/// Whether an outer attribute may be a procedural macro: not one of the built-in ones.
+fn is_attribute_macro(attr: &ast::Attr) -> bool {
+    if attr.excl_token().is_some() {
+        return false;
+    }
+    let Some(path) = attr.path() else {
+        return false;
+    };
+    let text = path.syntax().text().to_string();
+    !matches!(
+        text.as_str(),
+        "cfg"
+            | "cfg_attr"
+            | "doc"
+            | "allow"
+            | "warn"
+            | "deny"
+            | "expect"
+            | "forbid"
+            | "deprecated"
+            | "derive"
+            | "inline"
+            | "cold"
+            | "must_use"
+            | "repr"
+            | "non_exhaustive"
+            | "macro_export"
+            | "macro_use"
+            | "path"
+            | "track_caller"
+            | "automatically_derived"
+            | "rustfmt::skip"
+            | "clippy::all"
+            | "no_mangle"
+            | "export_name"
+            | "link"
+            | "link_name"
+            | "target_feature"
+            | "used"
+            | "unsafe"
+            | "diagnostic::on_unimplemented"
+            | "doc_cfg"
+            | "rustversion::since"
+            | "rustversion::before"
+    ) && !text.starts_with("clippy::")
+        && !text.starts_with("rustfmt::")
 }
 
 /// The file of `mod name;`: `#[path = ".."]`, `name.rs` or `name/mod.rs`.
@@ -274,6 +369,41 @@ pub fn path_segments(path: &ast::Path) -> Option<Vec<String>> {
         out.push(text);
     }
     Some(out)
+}
+
+/// The names of every `macro_rules!` in a crate's sources, found without parsing:
+/// `#[macro_export]` ones live at the crate's root wherever they are written.
+#[derive(Debug, Default)]
+pub struct MacroNames {
+    pub names: std::collections::HashSet<String>,
+}
+
+impl ProjectIndex for MacroNames {
+    /// The crate's directory.
+    type Key = PathBuf;
+    const READS_DISK_DIRECTLY: bool = true;
+
+    fn build(_: &Project, dir: &PathBuf) -> MacroNames {
+        let mut files = Vec::new();
+        super::walk(dir, dir, &mut files);
+        let mut names = std::collections::HashSet::new();
+        for file in files {
+            let Ok(text) = std::fs::read_to_string(&file) else {
+                continue;
+            };
+            for (at, _) in text.match_indices("macro_rules!") {
+                let rest = text[at + "macro_rules!".len()..].trim_start();
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    names.insert(name);
+                }
+            }
+        }
+        MacroNames { names }
+    }
 }
 
 /// A locked crate, for lookups.
@@ -432,6 +562,20 @@ impl Resolver<'_> {
                 _ => true,
             })
             .collect();
+        // A path that goes on needs a module: where one has this name, a `use` of the same
+        // name (`pub use crate::encode::encode`) is a function in the value namespace.
+        let candidates: Vec<&ApiItem> = if !last
+            && candidates
+                .iter()
+                .any(|i| matches!(i.kind, ItemKind::Module(_)))
+        {
+            candidates
+                .into_iter()
+                .filter(|i| matches!(i.kind, ItemKind::Module(_)))
+                .collect()
+        } else {
+            candidates
+        };
         if candidates.iter().any(|i| !i.public) && !inside {
             // Private here, but maybe also public under a `cfg`: not sure.
             if candidates.iter().all(|i| !i.public) {
@@ -494,6 +638,13 @@ impl Resolver<'_> {
         // export; but one whose target cannot be read leaves the answer open.
         if unknown || (ns == Namespace::Macro && loc.chain.len() == 1) {
             return Lookup::Unknown;
+        }
+        // `#[macro_export]` puts a macro at the crate's root from any module.
+        if loc.chain.len() == 1 {
+            let macros = self.project.index::<MacroNames>(&loc.krate.dir);
+            if macros.names.contains(name) {
+                return Lookup::Unknown;
+            }
         }
         Lookup::Missing {
             module: module_path(loc),

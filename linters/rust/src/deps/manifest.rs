@@ -185,6 +185,19 @@ impl ProjectIndex for PackageDeps {
                 }
             }
         }
+        // `[features] tpm = ["kanidm-hsm-crypto/tpm"]`: the package's own features may turn
+        // on its dependencies' features; any of them may be on.
+        if let Some(features) = manifest.get("features").and_then(|f| f.as_table()) {
+            for implied in features.values().filter_map(|v| v.as_array()).flatten() {
+                let Some((dep, feature)) = implied.as_str().and_then(|f| f.split_once('/')) else {
+                    continue;
+                };
+                let dep = dep.trim_end_matches('?').replace('-', "_");
+                if let Some(known) = out.deps.get_mut(&dep) {
+                    known.features.push(feature.to_string());
+                }
+            }
+        }
         out
     }
 }
