@@ -3,6 +3,7 @@ use std::sync::Arc;
 
 use prodlint_core::{ConfigError, Diagnostic, RuleMeta, RuleOptions, Severity, SourceFile, Span};
 use prodlint_js::ast::*;
+use prodlint_js::socket_clients::SocketClients;
 use prodlint_js::span;
 use prodlint_js::visit::{Visit, VisitWith};
 use swc_common::Spanned;
@@ -35,6 +36,13 @@ crate::declare_rule! {
     /// chat whose clients draw only what the server confirms: not reported. A loop with
     /// any comparison between the client (or its key) and something else than a ready
     /// state (`client !== ws`, `id !== senderId`) is taken to exclude the sender.
+    ///
+    /// The project's own clients settle the rest (files under the working directory
+    /// that open a `new WebSocket(..)`, an rxjs `webSocket(..)` or a `socket.io-client`
+    /// connection): when every one of them only consumes what it receives, the sender's
+    /// copy is how its author sees the message, an echo by design, and nothing is
+    /// reported; when one sends again from its message handler, the help says that the
+    /// echo loops. Without a client in the project, the server's code is judged alone.
     ///
     /// ## Why is this bad?
     /// The sender gets its own message back. In a relay between clients that re-send
@@ -98,13 +106,39 @@ impl Rule for WsBroadcastToSender {
             ..FileFacts::default()
         };
         ctx.parsed.program.visit_with(&mut facts);
+        let mut found = Vec::new();
         let mut handlers = Handlers {
             facts: &facts,
             file: ctx.file,
             connections: Vec::new(),
-            out,
+            out: &mut found,
         };
         ctx.parsed.program.visit_with(&mut handlers);
+        if found.is_empty() {
+            return;
+        }
+        // The project's own clients tell the design: clients that draw what they receive
+        // and send nothing back rely on the server's copy; a client that sends again
+        // what it receives makes the echo a loop.
+        let clients = ctx.project.index::<SocketClients>(&ctx.project.cwd);
+        let resending = clients.clients.iter().find(|c| c.resends);
+        if !clients.clients.is_empty() && resending.is_none() {
+            return;
+        }
+        for mut diagnostic in found {
+            if let Some(client) = resending {
+                let shown = client
+                    .path
+                    .strip_prefix(&ctx.project.cwd)
+                    .unwrap_or(&client.path);
+                let help = diagnostic.help.take().unwrap_or_default();
+                diagnostic.help = Some(format!(
+                    "{help}; the client in {} sends again what it receives, so each message loops",
+                    shown.display()
+                ));
+            }
+            out.push(diagnostic);
+        }
     }
 }
 

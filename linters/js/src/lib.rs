@@ -17,6 +17,7 @@ pub mod auto_imports;
 pub mod graph;
 mod module_info;
 pub mod resolve;
+pub mod socket_clients;
 
 pub use module_info::{
     module_info, AmbientModule, CommonJsExports, Export, Import, ImportBinding, ImportKind,
