@@ -1348,3 +1348,40 @@ fn watch_checks_again_when_a_file_changes() {
         "{second:?}"
     );
 }
+
+#[test]
+fn instrument_fixes_drop_unknown_skip_names_and_leave_renames_to_the_editor() {
+    let source = "use tracing::instrument;\n\
+        pub struct Registry;\n\
+        impl Registry {\n\
+        \x20   pub async fn run(&self) {\n\
+        \x20       #[instrument(skip(self))]\n\
+        \x20       async fn inner(registry: &Registry) {}\n\
+        \x20       inner(self).await\n\
+        \x20   }\n\
+        }\n\
+        #[instrument(skip(conn, body, payload), err)]\n\
+        pub fn send(body: &[u8]) {}\n\
+        #[instrument(level = \"debug\", skip(db))]\n\
+        pub fn load(id: u64) {}\n\
+        #[instrument(skip(db))]\n\
+        pub fn only(id: u64) {}\n";
+    let dir = project(&[("src/lib.rs", source)]);
+    // Overlapping removals in one list are left for the next run.
+    prodlint(dir.path(), &["check", "--fix"]);
+    prodlint(dir.path(), &["check", "--fix"]);
+    let fixed = std::fs::read_to_string(dir.path().join("src/lib.rs")).unwrap();
+    for line in [
+        "        #[instrument(skip(self))]\n",
+        "#[instrument(skip(body), err)]\n",
+        "#[instrument(level = \"debug\")]\n",
+        "#[instrument]\npub fn only",
+    ] {
+        assert!(fixed.contains(line), "{line:?} in:\n{fixed}");
+    }
+    let (_, report) = json(dir.path(), &["--no-cache"]);
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1, "{report}");
+    assert_eq!(diagnostics[0]["fix"]["message"], "skip `registry` instead");
+    assert_eq!(diagnostics[0]["fix"]["edits"][0]["replacement"], "registry");
+}

@@ -12,10 +12,13 @@ mod declare;
 pub mod duplicate_auto_import;
 pub mod hardcoded_url;
 pub mod import_mismatch;
+pub mod instrument_unknown_param;
 pub mod invalid_suppression;
 pub mod n_plus_one;
 pub mod non_send_across_await;
 pub mod option_result_misuse;
+pub mod stale_dependency_api;
+pub mod ws_broadcast_to_sender;
 
 /// What a rule sees of a Rust file.
 pub struct RustContext<'a> {
@@ -73,10 +76,13 @@ macro_rules! entry {
 pub static REGISTRY: &[RuleEntry] = &[
     entry!(non_send_across_await, NonSendAcrossAwait),
     entry!(option_result_misuse, OptionResultMisuse),
+    entry!(stale_dependency_api, StaleDependencyApi),
+    entry!(instrument_unknown_param, InstrumentUnknownParam),
     entry!(import_mismatch, ImportMismatch),
     entry!(duplicate_auto_import, DuplicateAutoImport),
     entry!(n_plus_one, NPlusOne),
     entry!(hardcoded_url, HardcodedUrl),
+    entry!(ws_broadcast_to_sender, WsBroadcastToSender),
     entry!(invalid_suppression, InvalidSuppression),
 ];
 

@@ -26,6 +26,7 @@ mod module_info;
 pub mod resolve;
 pub mod runtime;
 pub mod sfc;
+pub mod socket_clients;
 
 pub use binding_use::{BindingUse, BindingUses};
 pub use jsx::is_jsx_text;

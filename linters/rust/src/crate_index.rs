@@ -477,7 +477,7 @@ pub fn crate_key(project: &Project, file: &Path) -> PathBuf {
 
 /// The member directories of a `[workspace]` table (`members`, with `*` globs, minus
 /// `exclude`), sorted.
-fn workspace_members(project: &Project, root: &Path, workspace: &toml::Value) -> Vec<PathBuf> {
+pub fn workspace_members(project: &Project, root: &Path, workspace: &toml::Value) -> Vec<PathBuf> {
     let strings = |key: &str| -> Vec<String> {
         workspace
             .get(key)

@@ -19,6 +19,9 @@ use std::time::{Duration, Instant};
 
 use crate::RustFile;
 use prodlint_core::{Project, ProjectIndex};
+
+pub mod api;
+pub mod manifest;
 use ra_ap_syntax::ast::{self, HasGenericArgs, HasGenericParams, HasName};
 use ra_ap_syntax::AstNode;
 

@@ -12,6 +12,7 @@ use ra_ap_syntax::{AstNode, Edition, Parse, SyntaxKind, SyntaxNode, TextRange};
 
 pub use ra_ap_syntax;
 
+pub mod attr;
 pub mod auto_traits;
 pub mod crate_index;
 pub mod deps;
