@@ -761,3 +761,50 @@ fn paths_in_rule_options_are_relative_to_the_config_that_sets_them() {
         .collect();
     assert_eq!(from_above, from_inside, "{stderr}");
 }
+
+#[test]
+fn a_tsconfig_cannot_extend_a_config_outside_the_project() {
+    // The same `paths` mapping, once from a base config inside the package and once from
+    // one outside it: only the first is read.
+    let paths = |to: &str| {
+        format!("{{\"compilerOptions\": {{\"paths\": {{\"@lib/*\": [\"{to}/lib/*\"]}}}}}}\n")
+    };
+    let root = project(&[
+        ("outside/tsconfig.json", &paths("../app/web")),
+        (
+            "app/package.json",
+            "{\"name\": \"app\", \"type\": \"module\"}\n",
+        ),
+        ("app/base.json", &paths("./inside")),
+        (
+            "app/inside/tsconfig.json",
+            "{\"extends\": \"../base.json\"}\n",
+        ),
+        ("app/inside/lib/thing.ts", "export const other = 1;\n"),
+        (
+            "app/inside/a.ts",
+            "import { missing } from '@lib/thing';\nexport const y = missing;\n",
+        ),
+        (
+            "app/web/tsconfig.json",
+            "{\"extends\": \"../../outside/tsconfig.json\"}\n",
+        ),
+        ("app/web/lib/thing.ts", "export const other = 1;\n"),
+        (
+            "app/web/a.ts",
+            "import { missing } from '@lib/thing';\nexport const y = missing;\n",
+        ),
+    ]);
+    let (_, report, stderr) = json(&root.path().join("app"), &["--no-cache"]);
+    let found: Vec<(&str, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["rule"].as_str().unwrap(), d["path"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        [("import-mismatch", "inside/a.ts")],
+        "{report:#}\n{stderr}"
+    );
+}

@@ -65,19 +65,55 @@ pub enum Resolved {
 
 /// The operating system's file system for the resolver, but reading only regular files,
 /// without blocking: a FIFO named `package.json` or `tsconfig.json` would otherwise hang
-/// the run.
-struct RegularFiles;
+/// the run. A tsconfig's `extends` (or `references`) is the repository's text too: a
+/// config it names outside the project is absent, as a missing one is.
+struct RegularFiles {
+    /// The working directory of the run.
+    cwd: PathBuf,
+}
+
+thread_local! {
+    /// The first tsconfig read while resolving the current specifier: the one found above
+    /// the importing file, which starts the chain of `extends`. What the chain names must
+    /// stay where a `paths` target may (see [`within_project`]), judged from this config,
+    /// which makes the verdict the same whichever file first loads the chain.
+    static TSCONFIG_CHAIN_START: std::cell::RefCell<Option<PathBuf>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Called where a lookup that may load a tsconfig begins.
+fn start_tsconfig_chain() {
+    TSCONFIG_CHAIN_START.with(|start| start.borrow_mut().take());
+}
 
 impl FileSystem for RegularFiles {
     fn new() -> Self {
-        RegularFiles
+        RegularFiles {
+            cwd: std::env::current_dir().unwrap_or_default(),
+        }
     }
 
     fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
         prodlint_core::read_regular(path)
     }
 
+    // oxc_resolver reads tsconfig files (and only them) as text; package.json files go
+    // through `read`.
     fn read_to_string(&self, path: &Path) -> std::io::Result<String> {
+        let start = TSCONFIG_CHAIN_START.with(|start| {
+            start
+                .borrow_mut()
+                .get_or_insert_with(|| path.to_path_buf())
+                .clone()
+        });
+        if start != path {
+            let contained = path
+                .canonicalize()
+                .is_ok_and(|real| within_project(&self.cwd, &start, &real, |file| file.is_file()));
+            if !contained {
+                return Err(std::io::ErrorKind::NotFound.into());
+            }
+        }
         prodlint_core::read_regular_to_string(path)
     }
 
@@ -127,16 +163,28 @@ fn stays_inside(project: &Project, from: &Path, specifier: &str, target: &Path) 
                     .all(|(component, part)| *component == std::ffi::OsStr::new(part))
         });
     }
+    within_project(&project.cwd, from, target, |manifest| {
+        project.exists(manifest)
+    })
+}
+
+/// Whether `target` (a real path) lies in the working directory, the package of `from`
+/// (the nearest directory above it with a package.json, as `has_file` tells) or its git
+/// repository (a monorepo's sibling package, mapped by tsconfig `paths`).
+fn within_project(
+    cwd: &Path,
+    from: &Path,
+    target: &Path,
+    has_file: impl Fn(&Path) -> bool,
+) -> bool {
     let real = |dir: &Path| dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-    if target.starts_with(real(&project.cwd)) {
+    if target.starts_with(real(cwd)) {
         return true;
     }
-    // The importing file's package (the nearest directory above it with a package.json),
-    // or its repository (a monorepo's sibling package, mapped by tsconfig `paths`).
     let package = from
         .ancestors()
         .skip(1)
-        .find(|dir| project.exists(&dir.join("package.json")));
+        .find(|dir| has_file(&dir.join("package.json")));
     let repository = from
         .ancestors()
         .skip(1)
@@ -242,9 +290,12 @@ impl ProjectIndex for Resolvers {
     // oxc_resolver reads package.json files and directories itself, and caches them.
     const READS_DISK_DIRECTLY: bool = true;
 
-    fn build(_project: &Project, _key: &()) -> Resolvers {
+    fn build(project: &Project, _key: &()) -> Resolvers {
         // Clones share the base resolver's file-system cache.
-        let base = Resolver::new_with_file_system(RegularFiles, options(View::NodeImport));
+        let files = RegularFiles {
+            cwd: project.cwd.clone(),
+        };
+        let base = Resolver::new_with_file_system(files, options(View::NodeImport));
         Resolvers {
             with_tsconfig: ViewResolvers::new(&base, true, &[]),
             without_tsconfig: ViewResolvers::new(&base, false, &[]),
@@ -258,6 +309,7 @@ impl Resolvers {
     /// Resolves `specifier` as written in the file `from` (an absolute path). The project
     /// gives the framework aliases of the file's app, for specifiers nothing else resolves.
     pub fn resolve(&self, project: &Project, from: &Path, specifier: &str, view: View) -> Resolved {
+        start_tsconfig_chain();
         let result = match self.with_tsconfig.resolve(from, specifier, view) {
             Err(
                 ResolveError::TsconfigNotFound(_)
@@ -426,6 +478,7 @@ impl Resolvers {
     /// Whether the nearest tsconfig.json of `file` (with its `extends`) compiles to
     /// CommonJS (`"module": "commonjs"`): its `import` statements become `require()` calls.
     pub fn compiles_to_commonjs(&self, file: &Path) -> bool {
+        start_tsconfig_chain();
         let Ok(Some(tsconfig)) = self.with_tsconfig.node_import.find_tsconfig(file) else {
             return false;
         };
