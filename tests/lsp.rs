@@ -461,6 +461,40 @@ fn the_config_is_reloaded_when_it_changes() {
     assert_eq!(server.stop(), 0);
 }
 
+#[test]
+fn each_buffer_uses_the_nearest_config_above_it() {
+    let dir = project(&[
+        ("prodlint.toml", ""),
+        (
+            "pkg/prodlint.toml",
+            "[rules.hardcoded-url]\nseverity = \"off\"\n",
+        ),
+    ]);
+    let root = dir.path().canonicalize().unwrap();
+    let top = uri(&root, "src/api.ts");
+    let nested = uri(&root, "pkg/src/api.ts");
+    let mut server = Server::start(&root, &[]);
+    server.open(&top, LOCAL_FALLBACK);
+    server.open(&nested, LOCAL_FALLBACK);
+    assert_eq!(rules(&server.diagnostics(&top)), ["hardcoded-url"]);
+    assert_eq!(rules(&server.diagnostics(&nested)), Vec::<&str>::new());
+
+    // Editing the sub-package's config changes its files' findings, and only theirs.
+    std::fs::write(
+        root.join("pkg/prodlint.toml"),
+        "[rules.hardcoded-url]\nseverity = \"info\"\n",
+    )
+    .unwrap();
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&root, "pkg/prodlint.toml"), "type": 2 }] }),
+    );
+    let found = server.diagnostics(&nested);
+    assert_eq!(rules(&found), ["hardcoded-url"]);
+    assert_eq!(found[0]["severity"], 3);
+    assert_eq!(server.stop(), 0);
+}
+
 // The panic is a test hook of debug builds (see linters/cli/src/lsp/worker.rs).
 #[cfg(debug_assertions)]
 #[test]

@@ -350,25 +350,12 @@ fn check_file(
     }
 }
 
-/// Lints the inputs and returns the sorted report. The order of the inputs and the number
-/// of threads do not change the result.
+/// Lints each file with the rules of its own configuration ([`Job`]) and returns the
+/// sorted report. The order of the jobs and the number of threads do not change the
+/// result.
 ///
 /// With a cache, files whose results are still valid are not read at all (but for those
 /// with findings, to show them).
-pub fn lint(
-    inputs: Vec<Input>,
-    rules: &RuleSet,
-    project: &Project,
-    cache: Option<&Cache>,
-) -> Report {
-    let jobs = inputs
-        .into_iter()
-        .map(|input| (input, rules, &[][..]))
-        .collect();
-    lint_jobs(jobs, project, cache)
-}
-
-/// Lints each file with the rules of its own configuration ([`Job`]).
 pub fn lint_each(jobs: &[Job], project: &Project, cache: Option<&Cache>) -> Report {
     let jobs = jobs
         .iter()

@@ -5,9 +5,10 @@
 //! a main loop owns all state and answers the client; one worker thread lints. Before a
 //! valid `initialize` requests get `ServerNotInitialized`; after `shutdown`,
 //! `InvalidRequest`, and the end of the input ends the server as `exit` would. Each
-//! document the client opens is linted with the CLI's own code path ([`engine::lint`]
-//! with a [`RuleSet`] built from the same `prodlint.toml`), its unsaved text given as
-//! the input's text, so the editor shows what `prodlint check` would print for it.
+//! document the client opens is linted with the CLI's own code path
+//! ([`engine::lint_each`], each file with the [`RuleSet`] of the nearest `prodlint.toml`
+//! above it, as [`Configs`] finds it for `prodlint check`), its unsaved text given as the
+//! input's text, so the editor shows what `prodlint check` would print for it.
 //!
 //! - One [`Project`] per workspace root: open buffers are its overrides (they win over
 //!   the disk), and every lint job rebuilds its indexes, so facts from other files stay
@@ -20,8 +21,10 @@
 //!   findings of its last version that did, next to the syntax error, moved with the
 //!   edits made since (those on lines that changed are withdrawn).
 //! - Code actions: each finding's fix as a quick fix, and a `prodlint-ignore` comment.
-//! - `prodlint.toml` is reloaded when it changes or is saved; an invalid one is shown on
-//!   the file and the last good rules go on.
+//! - A `prodlint.toml` is reloaded when it changes or is saved (every config file under
+//!   the workspace is found and loaded again); an invalid one at the workspace root is
+//!   shown on the file and the last good rules go on; a file under an invalid nested one
+//!   is linted with the root's rules, and the error is logged.
 //! - A panic while linting is caught (per rule by the engine, per job by the worker) and
 //!   sent as a `window/logMessage`; the server keeps serving.
 
@@ -56,7 +59,7 @@ use lsp_types::{
     TextDocumentContentChangeEvent, TextDocumentSyncCapability, TextDocumentSyncKind,
     TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
-use prodlint_core::{Config, ConfigError, Project, SourceFile, CONFIG_FILE_NAME};
+use prodlint_core::{Config, ConfigError, Configs, Project, SourceFile, CONFIG_FILE_NAME};
 
 use crate::discover::{self, display_path, Candidate};
 use crate::engine::RuleSet;
@@ -187,8 +190,15 @@ struct Document {
 
 struct Workspace {
     project: Arc<Project>,
+    /// The configuration of the workspace root (its excludes), and its rules: what a
+    /// file uses when its own config cannot be loaded.
     config: Config,
     rules: Arc<RuleSet>,
+    /// The configuration of each file: the nearest `prodlint.toml` above it, found as
+    /// `prodlint check` finds it. Made afresh when a config file changes.
+    configs: Configs,
+    /// The rules of each config file (`None`: the defaults), built once.
+    rule_sets: HashMap<Option<PathBuf>, Arc<RuleSet>>,
     /// The config file whose error is on display, to clear it once the file is fixed.
     config_error: Option<Uri>,
     /// The config file as last loaded, to notice a change that no client reported.
@@ -233,6 +243,21 @@ struct Server<'a> {
     pending: BTreeSet<PathBuf>,
     deadline: Option<Instant>,
     can_watch_files: bool,
+}
+
+impl Workspace {
+    /// The rules of the file at `path`: those of its nearest config file, built as
+    /// `prodlint check` builds them, once per config file.
+    fn rules_for(&mut self, path: &Path) -> Result<Arc<RuleSet>, ConfigError> {
+        let config = self.configs.for_file(path)?;
+        if let Some(rules) = self.rule_sets.get(&config.path) {
+            return Ok(Arc::clone(rules));
+        }
+        let rules = Arc::new(RuleSet::build(&config, &[], &[])?);
+        self.rule_sets
+            .insert(config.path.clone(), Arc::clone(&rules));
+        Ok(rules)
+    }
 }
 
 impl<'a> Server<'a> {
@@ -606,6 +631,8 @@ impl<'a> Server<'a> {
                     project: Arc::new(Project::long_lived(root.clone())),
                     config,
                     rules: Arc::new(rules),
+                    configs: Configs::nearest(&prodlint_rules::rule_ids()),
+                    rule_sets: HashMap::new(),
                     config_error: None,
                     config_stamp,
                     closed: Vec::new(),
@@ -634,6 +661,9 @@ impl<'a> Server<'a> {
             return;
         };
         workspace.config_stamp = stamp;
+        // Any config file under the root may have changed: find and load them again.
+        workspace.configs = Configs::nearest(&prodlint_rules::rule_ids());
+        workspace.rule_sets.clear();
         match loaded {
             Ok((config, rules)) => {
                 workspace.config = config;
@@ -727,6 +757,7 @@ impl<'a> Server<'a> {
         for root in stale {
             self.reload_config(&root);
         }
+        let mut config_errors = Vec::new();
         for root in std::mem::take(&mut self.pending) {
             let Some(workspace) = self.workspaces.get_mut(&root) else {
                 continue;
@@ -740,7 +771,19 @@ impl<'a> Server<'a> {
                     excluded.push(key.clone());
                     continue;
                 }
+                let rules = match workspace.rules_for(&doc.path) {
+                    Ok(rules) => rules,
+                    Err(error) => {
+                        config_errors.push(format!(
+                            "prodlint: invalid configuration for {}: {error}; linting it with the rules of {}",
+                            doc.path.display(),
+                            root.display()
+                        ));
+                        Arc::clone(&workspace.rules)
+                    }
+                };
                 docs.push(JobDoc {
+                    rules,
                     key: key.clone(),
                     generation: doc.generation,
                     candidate: Candidate {
@@ -754,7 +797,6 @@ impl<'a> Server<'a> {
             let job = Job {
                 root: root.clone(),
                 project: Arc::clone(&workspace.project),
-                rules: Arc::clone(&workspace.rules),
                 docs,
                 closed,
                 disk_changed,
@@ -765,6 +807,9 @@ impl<'a> Server<'a> {
             for key in excluded {
                 self.set_findings(&key, Vec::new());
             }
+        }
+        for error in config_errors {
+            self.log(MessageType::ERROR, error);
         }
     }
 

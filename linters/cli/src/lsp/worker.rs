@@ -1,5 +1,6 @@
 //! The linting thread. The main loop sends it jobs (every open document of one workspace,
-//! with its text); it runs them through [`engine::lint`], the CLI's own code path, and
+//! with its text and rules); it runs them through [`engine::lint_each`], the CLI's own
+//! code path, and
 //! sends the reports back. Jobs that queued up while it was busy are merged, so that only
 //! the newest text of each workspace is linted; the main loop then drops any result whose
 //! document changed since the job was made. A panic that escapes the engine's per-rule
@@ -25,12 +26,13 @@ pub struct JobDoc {
     pub generation: u64,
     pub candidate: Candidate,
     pub text: String,
+    /// The rules of the document's nearest config file.
+    pub rules: Arc<RuleSet>,
 }
 
 pub struct Job {
     pub root: PathBuf,
     pub project: Arc<Project>,
-    pub rules: Arc<RuleSet>,
     pub docs: Vec<JobDoc>,
     /// Documents closed since the last job: their text is the disk's again.
     pub closed: Vec<PathBuf>,
@@ -106,13 +108,18 @@ fn run(job: Job) -> Linted {
                 edited.insert(normalize(&project.cwd, path));
             }
             // The buffer is the project's override now: the engine reads it from there.
-            inputs.push(Input {
-                candidate: doc.candidate,
-                text: None,
+            inputs.push(engine::Job {
+                input: Input {
+                    candidate: doc.candidate,
+                    text: None,
+                },
+                rules: doc.rules,
+                // Results are not cached: no config file to watch for them.
+                config_files: Vec::new(),
             });
         }
         project.refresh(&edited, job.disk_changed);
-        engine::lint(inputs, &job.rules, &job.project, None)
+        engine::lint_each(&inputs, &job.project, None)
     }))
     .map_err(|panic| panic_message(&*panic));
     Linted {
