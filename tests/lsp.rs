@@ -492,6 +492,24 @@ fn each_buffer_uses_the_nearest_config_above_it() {
     let found = server.diagnostics(&nested);
     assert_eq!(rules(&found), ["hardcoded-url"]);
     assert_eq!(found[0]["severity"], 3);
+
+    // A client that watches no files: a nested config that changes, or appears, is
+    // noticed at the next edit.
+    std::fs::write(
+        root.join("pkg/prodlint.toml"),
+        "[rules.hardcoded-url]\nseverity = \"warning\"\n",
+    )
+    .unwrap();
+    server.change(&nested, 2, &format!("// edited\n{LOCAL_FALLBACK}"));
+    assert_eq!(server.diagnostics(&nested)[0]["severity"], 2);
+    std::fs::create_dir(root.join("src")).unwrap();
+    std::fs::write(
+        root.join("src/prodlint.toml"),
+        "[rules.hardcoded-url]\nseverity = \"off\"\n",
+    )
+    .unwrap();
+    server.change(&top, 2, &format!("// edited\n{LOCAL_FALLBACK}"));
+    assert_eq!(server.diagnostics(&top), Vec::<Value>::new());
     assert_eq!(server.stop(), 0);
 }
 

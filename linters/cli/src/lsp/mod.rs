@@ -203,6 +203,10 @@ struct Workspace {
     config_error: Option<Uri>,
     /// The config file as last loaded, to notice a change that no client reported.
     config_stamp: ConfigStamp,
+    /// Each place a config file of an open document was looked for (as
+    /// [`Configs::looked_at`] lists them), with what was there when its rules were taken:
+    /// a nested config that appears, goes or changes unreported is noticed too.
+    config_places: Vec<(PathBuf, FileStamp)>,
     /// Paths closed since the last job.
     closed: Vec<PathBuf>,
     /// Whether files on disk may have changed since the last job (a save, a watched file).
@@ -211,6 +215,15 @@ struct Workspace {
 
 /// What tells that a workspace's config file changed: its path, modification time and size.
 type ConfigStamp = Option<(PathBuf, Option<SystemTime>, u64)>;
+
+/// What tells that a file changed: `None` when it is not there, else its modification
+/// time and size.
+type FileStamp = Option<(Option<SystemTime>, u64)>;
+
+fn file_stamp(path: &Path) -> FileStamp {
+    let metadata = std::fs::metadata(path).ok()?;
+    Some((metadata.modified().ok(), metadata.len()))
+}
 
 fn config_stamp(root: &Path) -> ConfigStamp {
     let path = Config::find(root)?;
@@ -635,6 +648,7 @@ impl<'a> Server<'a> {
                     rule_sets: HashMap::new(),
                     config_error: None,
                     config_stamp,
+                    config_places: Vec::new(),
                     closed: Vec::new(),
                     disk_changed: false,
                 },
@@ -664,6 +678,9 @@ impl<'a> Server<'a> {
         // Any config file under the root may have changed: find and load them again.
         workspace.configs = Configs::nearest(&prodlint_rules::rule_ids());
         workspace.rule_sets.clear();
+        for (place, stamp) in &mut workspace.config_places {
+            *stamp = file_stamp(place);
+        }
         match loaded {
             Ok((config, rules)) => {
                 workspace.config = config;
@@ -748,9 +765,12 @@ impl<'a> Server<'a> {
             .pending
             .iter()
             .filter(|root| {
-                self.workspaces
-                    .get(*root)
-                    .is_some_and(|w| w.config_stamp != config_stamp(root))
+                self.workspaces.get(*root).is_some_and(|w| {
+                    w.config_stamp != config_stamp(root)
+                        || w.config_places
+                            .iter()
+                            .any(|(place, stamp)| file_stamp(place) != *stamp)
+                })
             })
             .cloned()
             .collect();
@@ -766,11 +786,13 @@ impl<'a> Server<'a> {
             let disk_changed = std::mem::take(&mut workspace.disk_changed);
             let mut docs = Vec::new();
             let mut excluded = Vec::new();
+            let mut places = BTreeSet::new();
             for (key, doc) in self.docs.iter().filter(|(_, d)| d.root == root) {
                 if discover::is_excluded(&workspace.config, &doc.path, &root) {
                     excluded.push(key.clone());
                     continue;
                 }
+                places.extend(workspace.configs.looked_at(&doc.path));
                 let rules = match workspace.rules_for(&doc.path) {
                     Ok(rules) => rules,
                     Err(error) => {
@@ -794,6 +816,13 @@ impl<'a> Server<'a> {
                     text: doc.text.clone(),
                 });
             }
+            workspace.config_places = places
+                .into_iter()
+                .map(|place| {
+                    let stamp = file_stamp(&place);
+                    (place, stamp)
+                })
+                .collect();
             let job = Job {
                 root: root.clone(),
                 project: Arc::clone(&workspace.project),
