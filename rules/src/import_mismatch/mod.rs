@@ -41,8 +41,9 @@ crate::declare_rule! {
     ///
     /// **Two views of every module.** The *type view* is what TypeScript reads: the
     /// `types` condition of `exports`, `types`/`typings`, `@types/*`, `.d.ts` files and
-    /// their `export *` and `import { X } from "./chunk"; export { X }` chains. The *runtime
-    /// view* is the JavaScript file that Node or the bundler loads. An import binding that
+    /// their `export *` and `import { X } from "./chunk"; export { X }` chains, merged with
+    /// the project's own `declare module "x" { … }` blocks (declarations written for an
+    /// untyped package, or augmentations of a typed one). The *runtime view* is the JavaScript file that Node or the bundler loads. An import binding that
     /// a TypeScript file uses only in type positions (annotations, `implements`, an
     /// interface's `extends`, generic arguments, `as` and `satisfies`, `typeof x` in a type,
     /// ambient declarations), or not at all, is erased before anything runs and is not
