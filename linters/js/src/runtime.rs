@@ -158,3 +158,93 @@ pub fn in_module_package(project: &Project, file: &Path) -> bool {
     }
     false
 }
+
+/// Dependencies that make tsconfig `paths` work at run time: a loader hook that reads
+/// them (`tsconfig-paths`, `tsx`, `@swc-node/register`), a build step that rewrites them
+/// (`tsc-alias`, `typescript-transform-paths`, Nest's CLI), or an alias table of its own
+/// (`module-alias`).
+const PATHS_AT_RUN_TIME_DEPENDENCIES: &[&str] = &[
+    "tsconfig-paths",
+    "tsx",
+    "@swc-node/register",
+    "tsc-alias",
+    "typescript-transform-paths",
+    "@nestjs/cli",
+    "module-alias",
+];
+const JEST_CONFIGS: &[&str] = &[
+    "jest.config.js",
+    "jest.config.ts",
+    "jest.config.mjs",
+    "jest.config.cjs",
+    "jest.config.json",
+];
+
+/// Whether one package directory shows that its imports are mapped at run time the way
+/// tsconfig `paths` maps them for the compiler.
+struct PathsAtRunTime(bool);
+
+impl ProjectIndex for PathsAtRunTime {
+    type Key = PathBuf;
+
+    fn build(project: &Project, dir: &PathBuf) -> PathsAtRunTime {
+        let manifest = project
+            .read(&dir.join("package.json"))
+            .ok()
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
+        let jest_maps = JEST_CONFIGS.iter().any(|name| {
+            project
+                .read(&dir.join(name))
+                .is_ok_and(|text| text.contains("moduleNameMapper"))
+        });
+        let Some(manifest) = manifest else {
+            return PathsAtRunTime(jest_maps);
+        };
+        let depends = ["dependencies", "devDependencies"].iter().any(|field| {
+            manifest
+                .get(*field)
+                .and_then(|d| d.as_object())
+                .is_some_and(|deps| {
+                    PATHS_AT_RUN_TIME_DEPENDENCIES
+                        .iter()
+                        .any(|name| deps.contains_key(*name))
+                })
+        });
+        // `node -r tsconfig-paths/register`, `tsx watch src/main.ts`, `nest start`.
+        let scripts_map = manifest
+            .get("scripts")
+            .and_then(|s| s.as_object())
+            .is_some_and(|scripts| {
+                scripts.values().filter_map(|s| s.as_str()).any(|command| {
+                    command.contains("tsconfig-paths")
+                        || command.contains("module-alias")
+                        || command
+                            .split_whitespace()
+                            .any(|word| word == "tsx" || word == "nest")
+                })
+            });
+        let own_maps = ["_moduleAliases", "imports"]
+            .iter()
+            .any(|field| manifest.get(*field).is_some())
+            || manifest
+                .get("jest")
+                .is_some_and(|jest| jest.get("moduleNameMapper").is_some());
+        PathsAtRunTime(jest_maps || depends || scripts_map || own_maps)
+    }
+}
+
+/// Whether tsconfig `paths` (and `baseUrl`) decide what a bare import of `file` loads at
+/// run time. Node alone ignores them: an import that resolves only through them does not
+/// load. Bundlers and frameworks read them, so does anything told to (see
+/// [`PATHS_AT_RUN_TIME_DEPENDENCIES`]); where the runtime is not told, or a package
+/// between `file` and the working directory shows such a sign, they are taken to apply.
+pub fn honours_tsconfig_paths(project: &Project, file: &Path) -> bool {
+    if runtime_of(project, file) != Runtime::Node {
+        return true;
+    }
+    file.ancestors()
+        .skip(1)
+        .take_while(|dir| dir.starts_with(&project.cwd) || project.cwd.starts_with(dir))
+        .filter(|dir| project.exists(&dir.join("package.json")))
+        .any(|dir| project.index::<PathsAtRunTime>(&dir.to_path_buf()).0)
+}

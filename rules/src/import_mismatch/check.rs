@@ -151,8 +151,10 @@ pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>, type_view: b
                 Resolved::File(path) if is_declaration(&path) => {
                     targets.push((View::Types, path));
                 }
-                Resolved::File(_) | Resolved::Builtin => continue,
-                Resolved::NotFound => {
+                Resolved::Builtin => continue,
+                // Only TypeScript finds it (a tsconfig `paths` entry Node does not read):
+                // the runtime view is unresolved.
+                Resolved::File(_) | Resolved::NotFound => {
                     ctx.project.index::<UnresolvedSpecifiers>(&()).record(
                         &from,
                         import.specifier_span.start,
