@@ -66,6 +66,23 @@ const BUNDLER_DEPENDENCIES: &[&str] = &[
 ];
 const NODE_COMMANDS: &[&str] = &["node", "ts-node", "tsx", "nodemon", "nest"];
 
+fn read_manifest(project: &Project, dir: &Path) -> Option<serde_json::Value> {
+    project
+        .read(&dir.join("package.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+}
+
+/// Whether the manifest lists one of `names` in `dependencies` or `devDependencies`.
+fn depends_on_any(manifest: &serde_json::Value, names: &[&str]) -> bool {
+    ["dependencies", "devDependencies"].iter().any(|field| {
+        manifest
+            .get(*field)
+            .and_then(|d| d.as_object())
+            .is_some_and(|deps| names.iter().any(|name| deps.contains_key(*name)))
+    })
+}
+
 /// The runtime of one package directory (one that holds a package.json).
 pub struct PackageRuntime(pub Runtime);
 
@@ -73,10 +90,7 @@ impl ProjectIndex for PackageRuntime {
     type Key = PathBuf;
 
     fn build(project: &Project, dir: &PathBuf) -> PackageRuntime {
-        let manifest = project
-            .read(&dir.join("package.json"))
-            .ok()
-            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
+        let manifest = read_manifest(project, dir);
         let has_config = |names: &[&str]| {
             names.iter().any(|name| {
                 CONFIG_EXTENSIONS
@@ -85,15 +99,9 @@ impl ProjectIndex for PackageRuntime {
             })
         };
         let depends_on = |names: &[&str]| {
-            let Some(manifest) = &manifest else {
-                return false;
-            };
-            ["dependencies", "devDependencies"].iter().any(|field| {
-                manifest
-                    .get(*field)
-                    .and_then(|d| d.as_object())
-                    .is_some_and(|deps| names.iter().any(|b| deps.contains_key(*b)))
-            })
+            manifest
+                .as_ref()
+                .is_some_and(|manifest| depends_on_any(manifest, names))
         };
         if has_config(SERVER_RENDERING_CONFIGS) || depends_on(SERVER_RENDERING_DEPENDENCIES) {
             return PackageRuntime(Runtime::Undecided);
@@ -188,10 +196,7 @@ impl ProjectIndex for PathsAtRunTime {
     type Key = PathBuf;
 
     fn build(project: &Project, dir: &PathBuf) -> PathsAtRunTime {
-        let manifest = project
-            .read(&dir.join("package.json"))
-            .ok()
-            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
+        let manifest = read_manifest(project, dir);
         let jest_maps = JEST_CONFIGS.iter().any(|name| {
             project
                 .read(&dir.join(name))
@@ -200,16 +205,7 @@ impl ProjectIndex for PathsAtRunTime {
         let Some(manifest) = manifest else {
             return PathsAtRunTime(jest_maps);
         };
-        let depends = ["dependencies", "devDependencies"].iter().any(|field| {
-            manifest
-                .get(*field)
-                .and_then(|d| d.as_object())
-                .is_some_and(|deps| {
-                    PATHS_AT_RUN_TIME_DEPENDENCIES
-                        .iter()
-                        .any(|name| deps.contains_key(*name))
-                })
-        });
+        let depends = depends_on_any(&manifest, PATHS_AT_RUN_TIME_DEPENDENCIES);
         // `node -r tsconfig-paths/register`, `tsx watch src/main.ts`, `nest start`.
         let scripts_map = manifest
             .get("scripts")
