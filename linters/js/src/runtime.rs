@@ -244,3 +244,65 @@ pub fn honours_tsconfig_paths(project: &Project, file: &Path) -> bool {
         .filter(|dir| project.exists(&dir.join("package.json")))
         .any(|dir| project.index::<PathsAtRunTime>(&dir.to_path_buf()).0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether `src/main.ts` of a Node server with these extra files honours `paths`.
+    fn honours(files: &[(&str, &str)]) -> bool {
+        honours_in(files, "src/main.ts")
+    }
+
+    fn honours_in(files: &[(&str, &str)], file: &str) -> bool {
+        let dir = tempfile::tempdir().unwrap();
+        let server = r#"{"scripts": {"start": "node dist/main.js"}}"#;
+        for (name, text) in [("package.json", server), ("src/main.ts", "")]
+            .iter()
+            .chain(files)
+        {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let cwd = dir.path().canonicalize().unwrap();
+        let project = Project::new(cwd.clone());
+        honours_tsconfig_paths(&project, &cwd.join(file))
+    }
+
+    #[test]
+    fn node_alone_ignores_paths_and_each_sign_restores_them() {
+        assert!(!honours(&[]));
+        let signs = [
+            r#"{"scripts": {"start": "node -r tsconfig-paths/register dist/main.js"}}"#,
+            r#"{"scripts": {"start": "node dist/main.js"}, "devDependencies": {"tsc-alias": "1"}}"#,
+            r#"{"scripts": {"start": "node dist/main.js", "dev": "tsx watch src/main.ts"}}"#,
+            r##"{"scripts": {"start": "node dist/main.js"}, "imports": {"#app/*": "./dist/*"}}"##,
+            r#"{"scripts": {"start": "node dist/main.js"}, "_moduleAliases": {"@app": "dist"}}"#,
+            r#"{"scripts": {"start": "node dist/main.js"}, "jest": {"moduleNameMapper": {}}}"#,
+        ];
+        for manifest in signs {
+            assert!(honours(&[("package.json", manifest)]), "{manifest}");
+        }
+        assert!(honours(&[(
+            "jest.config.js",
+            "module.exports = { moduleNameMapper: {} };"
+        )]));
+        // A sign in the workspace root above the server's own package.
+        let server = (
+            "server/package.json",
+            r#"{"scripts": {"start": "node main.js"}}"#,
+        );
+        let root = (
+            "package.json",
+            r#"{"devDependencies": {"tsconfig-paths": "4"}}"#,
+        );
+        assert!(!honours_in(&[server], "server/src/main.ts"));
+        assert!(honours_in(&[server, root], "server/src/main.ts"));
+        // A bundled app reads `paths` whatever its dependencies.
+        assert!(honours(&[(
+            "package.json",
+            r#"{"devDependencies": {"vite": "5"}}"#
+        )]));
+    }
+}
