@@ -1385,3 +1385,36 @@ fn instrument_fixes_drop_unknown_skip_names_and_leave_renames_to_the_editor() {
     assert_eq!(diagnostics[0]["fix"]["message"], "skip `registry` instead");
     assert_eq!(diagnostics[0]["fix"]["edits"][0]["replacement"], "registry");
 }
+
+/// A project's `declare module "x" { … }` is part of the type view: a name it declares as
+/// a value that the JavaScript lacks is the error that says the types promise it.
+#[test]
+fn a_projects_module_declaration_is_the_type_view_of_its_package() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/import-mismatch/project-declared-module");
+    let (_, report) = json(&dir, &[]);
+    let helps: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["message"].as_str().unwrap().to_string(),
+                d["help"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(helps.len(), 2, "{helps:#?}");
+    for ((message, help), (name, declaration)) in helps.iter().zip([
+        ("promised", "src/types/untyped-lib.d.ts"),
+        ("reconnect", "src/types/typed-lib.d.ts"),
+    ]) {
+        assert!(message.contains(&format!("`{name}`")), "{message}");
+        assert!(
+            help.contains(&format!(
+                "its types, `{declaration}`, promise `{name}`, but the JavaScript that runs does not have it"
+            )),
+            "{help}"
+        );
+    }
+}

@@ -6,12 +6,23 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use prodlint_core::{Project, ProjectIndex};
+use prodlint_core::{Project, ProjectIndex, SourceFile, Span};
+
+use crate::ModuleFacts;
 
 /// The specifiers of the project's `declare module "…"` blocks (patterns such as `*.svg`
-/// included as written).
-pub struct AmbientModuleNames(pub BTreeSet<String>);
+/// included as written), and the files that hold them.
+pub struct AmbientModuleNames(pub BTreeSet<String>, pub Vec<PathBuf>);
+
+/// A name a project's `declare module "x" { … }` exports.
+pub struct DeclaredExport {
+    pub file: Arc<SourceFile>,
+    pub span: Span,
+    /// An interface, a type alias or `export type`: erased before anything runs.
+    pub type_only: bool,
+}
 
 const EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts", "vue"];
 /// Directories and files visited at most: a bound on a project that is not one.
@@ -23,6 +34,7 @@ impl ProjectIndex for AmbientModuleNames {
 
     fn build(project: &Project, root: &PathBuf) -> AmbientModuleNames {
         let mut names = BTreeSet::new();
+        let mut files = Vec::new();
         let mut pending = vec![root.clone()];
         let mut visited = 0;
         while let Some(dir) = pending.pop() {
@@ -32,7 +44,8 @@ impl ProjectIndex for AmbientModuleNames {
             for (path, is_dir) in entries {
                 visited += 1;
                 if visited > MAX_ENTRIES {
-                    return AmbientModuleNames(names);
+                    files.sort();
+                    return AmbientModuleNames(names, files);
                 }
                 let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
                 if is_dir {
@@ -41,12 +54,15 @@ impl ProjectIndex for AmbientModuleNames {
                     }
                 } else if has_extension(&path) {
                     if let Ok(text) = project.read(&path) {
-                        declared_modules(&text, &mut names);
+                        if declared_modules(&text, &mut names) {
+                            files.push(path);
+                        }
                     }
                 }
             }
         }
-        AmbientModuleNames(names)
+        files.sort();
+        AmbientModuleNames(names, files)
     }
 }
 
@@ -56,8 +72,9 @@ fn has_extension(path: &Path) -> bool {
         .is_some_and(|e| EXTENSIONS.contains(&e))
 }
 
-/// The quoted names after each `declare module` in `text`.
-fn declared_modules(text: &str, names: &mut BTreeSet<String>) {
+/// The quoted names after each `declare module` in `text`; whether there was one.
+fn declared_modules(text: &str, names: &mut BTreeSet<String>) -> bool {
+    let mut found = false;
     for (at, _) in text.match_indices("declare module") {
         let rest = text[at + "declare module".len()..].trim_start();
         let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
@@ -65,8 +82,10 @@ fn declared_modules(text: &str, names: &mut BTreeSet<String>) {
         };
         if let Some(end) = rest[1..].find(quote) {
             names.insert(rest[1..1 + end].to_string());
+            found = true;
         }
     }
+    found
 }
 
 impl AmbientModuleNames {
@@ -75,6 +94,36 @@ impl AmbientModuleNames {
         self.0.iter().any(|name| match name.split_once('*') {
             Some((prefix, suffix)) => specifier.starts_with(prefix) && specifier.ends_with(suffix),
             None => name == specifier,
+        })
+    }
+
+    /// The export `name` of the project's `declare module "specifier" { … }` blocks (named
+    /// exactly, not through a wildcard), in the first file that declares it. Where a value
+    /// and a type share the name, the value.
+    pub fn declared_export(
+        &self,
+        project: &Project,
+        specifier: &str,
+        name: &str,
+    ) -> Option<DeclaredExport> {
+        if !self.0.contains(specifier) {
+            return None;
+        }
+        self.1.iter().find_map(|path| {
+            let facts = project.index::<ModuleFacts>(path);
+            let export = facts
+                .info
+                .as_ref()?
+                .ambient_modules
+                .iter()
+                .filter(|module| module.name == specifier)
+                .filter_map(|module| module.info.export(name))
+                .min_by_key(|export| export.type_only)?;
+            Some(DeclaredExport {
+                file: Arc::clone(&facts.file),
+                span: export.span,
+                type_only: export.type_only,
+            })
         })
     }
 }
@@ -90,7 +139,7 @@ mod tests {
             "declare module 'vue' {\n  interface X {}\n}\ndeclare module \"*.svg\";\ndeclare module Foo {}\n",
             &mut names,
         );
-        let names = AmbientModuleNames(names);
+        let names = AmbientModuleNames(names, Vec::new());
         assert!(names.covers("vue"));
         assert!(names.covers("./icons/a.svg"));
         assert!(!names.covers("Foo") && !names.covers("vue-router"));

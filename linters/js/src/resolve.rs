@@ -310,7 +310,16 @@ impl Resolvers {
     /// gives the framework aliases of the file's app, for specifiers nothing else resolves.
     pub fn resolve(&self, project: &Project, from: &Path, specifier: &str, view: View) -> Resolved {
         start_tsconfig_chain();
-        let result = match self.with_tsconfig.resolve(from, specifier, view) {
+        // Node ignores tsconfig `paths` and `baseUrl`: unless something maps them at run
+        // time, what a bare import loads there is what node_modules gives, or nothing.
+        let tsconfig_applies = !matches!(view, View::NodeImport | View::Require)
+            || specifier.starts_with(['.', '/'])
+            || crate::runtime::honours_tsconfig_paths(project, from);
+        let first = match tsconfig_applies {
+            true => self.with_tsconfig.resolve(from, specifier, view),
+            false => self.without_tsconfig.resolve(from, specifier, view),
+        };
+        let result = match first {
             Err(
                 ResolveError::TsconfigNotFound(_)
                 | ResolveError::TsconfigLoadFailed { .. }

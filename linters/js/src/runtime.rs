@@ -66,6 +66,23 @@ const BUNDLER_DEPENDENCIES: &[&str] = &[
 ];
 const NODE_COMMANDS: &[&str] = &["node", "ts-node", "tsx", "nodemon", "nest"];
 
+fn read_manifest(project: &Project, dir: &Path) -> Option<serde_json::Value> {
+    project
+        .read(&dir.join("package.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+}
+
+/// Whether the manifest lists one of `names` in `dependencies` or `devDependencies`.
+fn depends_on_any(manifest: &serde_json::Value, names: &[&str]) -> bool {
+    ["dependencies", "devDependencies"].iter().any(|field| {
+        manifest
+            .get(*field)
+            .and_then(|d| d.as_object())
+            .is_some_and(|deps| names.iter().any(|name| deps.contains_key(*name)))
+    })
+}
+
 /// The runtime of one package directory (one that holds a package.json).
 pub struct PackageRuntime(pub Runtime);
 
@@ -73,10 +90,7 @@ impl ProjectIndex for PackageRuntime {
     type Key = PathBuf;
 
     fn build(project: &Project, dir: &PathBuf) -> PackageRuntime {
-        let manifest = project
-            .read(&dir.join("package.json"))
-            .ok()
-            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
+        let manifest = read_manifest(project, dir);
         let has_config = |names: &[&str]| {
             names.iter().any(|name| {
                 CONFIG_EXTENSIONS
@@ -85,15 +99,9 @@ impl ProjectIndex for PackageRuntime {
             })
         };
         let depends_on = |names: &[&str]| {
-            let Some(manifest) = &manifest else {
-                return false;
-            };
-            ["dependencies", "devDependencies"].iter().any(|field| {
-                manifest
-                    .get(*field)
-                    .and_then(|d| d.as_object())
-                    .is_some_and(|deps| names.iter().any(|b| deps.contains_key(*b)))
-            })
+            manifest
+                .as_ref()
+                .is_some_and(|manifest| depends_on_any(manifest, names))
         };
         if has_config(SERVER_RENDERING_CONFIGS) || depends_on(SERVER_RENDERING_DEPENDENCIES) {
             return PackageRuntime(Runtime::Undecided);
@@ -157,4 +165,144 @@ pub fn in_module_package(project: &Project, file: &Path) -> bool {
         dir = candidate.parent();
     }
     false
+}
+
+/// Dependencies that make tsconfig `paths` work at run time: a loader hook that reads
+/// them (`tsconfig-paths`, `tsx`, `@swc-node/register`), a build step that rewrites them
+/// (`tsc-alias`, `typescript-transform-paths`, Nest's CLI), or an alias table of its own
+/// (`module-alias`).
+const PATHS_AT_RUN_TIME_DEPENDENCIES: &[&str] = &[
+    "tsconfig-paths",
+    "tsx",
+    "@swc-node/register",
+    "tsc-alias",
+    "typescript-transform-paths",
+    "@nestjs/cli",
+    "module-alias",
+];
+const JEST_CONFIGS: &[&str] = &[
+    "jest.config.js",
+    "jest.config.ts",
+    "jest.config.mjs",
+    "jest.config.cjs",
+    "jest.config.json",
+];
+
+/// Whether one package directory shows that its imports are mapped at run time the way
+/// tsconfig `paths` maps them for the compiler.
+struct PathsAtRunTime(bool);
+
+impl ProjectIndex for PathsAtRunTime {
+    type Key = PathBuf;
+
+    fn build(project: &Project, dir: &PathBuf) -> PathsAtRunTime {
+        let manifest = read_manifest(project, dir);
+        let jest_maps = JEST_CONFIGS.iter().any(|name| {
+            project
+                .read(&dir.join(name))
+                .is_ok_and(|text| text.contains("moduleNameMapper"))
+        });
+        let Some(manifest) = manifest else {
+            return PathsAtRunTime(jest_maps);
+        };
+        let depends = depends_on_any(&manifest, PATHS_AT_RUN_TIME_DEPENDENCIES);
+        // `node -r tsconfig-paths/register`, `tsx watch src/main.ts`, `nest start`.
+        let scripts_map = manifest
+            .get("scripts")
+            .and_then(|s| s.as_object())
+            .is_some_and(|scripts| {
+                scripts.values().filter_map(|s| s.as_str()).any(|command| {
+                    command.contains("tsconfig-paths")
+                        || command.contains("module-alias")
+                        || command
+                            .split_whitespace()
+                            .any(|word| word == "tsx" || word == "nest")
+                })
+            });
+        let own_maps = ["_moduleAliases", "imports"]
+            .iter()
+            .any(|field| manifest.get(*field).is_some())
+            || manifest
+                .get("jest")
+                .is_some_and(|jest| jest.get("moduleNameMapper").is_some());
+        PathsAtRunTime(jest_maps || depends || scripts_map || own_maps)
+    }
+}
+
+/// Whether tsconfig `paths` (and `baseUrl`) decide what a bare import of `file` loads at
+/// run time. Node alone ignores them: an import that resolves only through them does not
+/// load. Bundlers and frameworks read them, so does anything told to (see
+/// [`PATHS_AT_RUN_TIME_DEPENDENCIES`]); where the runtime is not told, or a package
+/// between `file` and the working directory shows such a sign, they are taken to apply.
+pub fn honours_tsconfig_paths(project: &Project, file: &Path) -> bool {
+    if runtime_of(project, file) != Runtime::Node {
+        return true;
+    }
+    file.ancestors()
+        .skip(1)
+        .take_while(|dir| dir.starts_with(&project.cwd) || project.cwd.starts_with(dir))
+        .filter(|dir| project.exists(&dir.join("package.json")))
+        .any(|dir| project.index::<PathsAtRunTime>(&dir.to_path_buf()).0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether `src/main.ts` of a Node server with these extra files honours `paths`.
+    fn honours(files: &[(&str, &str)]) -> bool {
+        honours_in(files, "src/main.ts")
+    }
+
+    fn honours_in(files: &[(&str, &str)], file: &str) -> bool {
+        let dir = tempfile::tempdir().unwrap();
+        let server = r#"{"scripts": {"start": "node dist/main.js"}}"#;
+        for (name, text) in [("package.json", server), ("src/main.ts", "")]
+            .iter()
+            .chain(files)
+        {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let cwd = dir.path().canonicalize().unwrap();
+        let project = Project::new(cwd.clone());
+        honours_tsconfig_paths(&project, &cwd.join(file))
+    }
+
+    #[test]
+    fn node_alone_ignores_paths_and_each_sign_restores_them() {
+        assert!(!honours(&[]));
+        let signs = [
+            r#"{"scripts": {"start": "node -r tsconfig-paths/register dist/main.js"}}"#,
+            r#"{"scripts": {"start": "node dist/main.js"}, "devDependencies": {"tsc-alias": "1"}}"#,
+            r#"{"scripts": {"start": "node dist/main.js", "dev": "tsx watch src/main.ts"}}"#,
+            r##"{"scripts": {"start": "node dist/main.js"}, "imports": {"#app/*": "./dist/*"}}"##,
+            r#"{"scripts": {"start": "node dist/main.js"}, "_moduleAliases": {"@app": "dist"}}"#,
+            r#"{"scripts": {"start": "node dist/main.js"}, "jest": {"moduleNameMapper": {}}}"#,
+        ];
+        for manifest in signs {
+            assert!(honours(&[("package.json", manifest)]), "{manifest}");
+        }
+        assert!(honours(&[(
+            "jest.config.js",
+            "module.exports = { moduleNameMapper: {} };"
+        )]));
+        // A sign in the workspace root above the server's own package.
+        let server = (
+            "server/package.json",
+            r#"{"scripts": {"start": "node main.js"}}"#,
+        );
+        let root = (
+            "package.json",
+            r#"{"devDependencies": {"tsconfig-paths": "4"}}"#,
+        );
+        assert!(!honours_in(&[server], "server/src/main.ts"));
+        assert!(honours_in(&[server, root], "server/src/main.ts"));
+        // A bundled app reads `paths` whatever its dependencies.
+        assert!(honours(&[(
+            "package.json",
+            r#"{"devDependencies": {"vite": "5"}}"#
+        )]));
+    }
 }

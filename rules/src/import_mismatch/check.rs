@@ -151,8 +151,10 @@ pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>, type_view: b
                 Resolved::File(path) if is_declaration(&path) => {
                     targets.push((View::Types, path));
                 }
-                Resolved::File(_) | Resolved::Builtin => continue,
-                Resolved::NotFound => {
+                Resolved::Builtin => continue,
+                // Only TypeScript finds it (a tsconfig `paths` entry Node does not read):
+                // the runtime view is unresolved.
+                Resolved::File(_) | Resolved::NotFound => {
                     ctx.project.index::<UnresolvedSpecifiers>(&()).record(
                         &from,
                         import.specifier_span.start,
@@ -403,9 +405,35 @@ impl Checker<'_, '_> {
         }
     }
 
-    /// How the type view of the specifier (its declarations, or the TypeScript source)
-    /// gives `name`; `None` when it is not known (no declarations, unlistable exports).
+    /// How the type view of the specifier (its declarations, or the TypeScript source,
+    /// merged with the project's `declare module "x" { … }`) gives `name`; `None` when it
+    /// is not known (no declarations, unlistable exports).
     fn type_view(&self, name: &str) -> Option<TypeView> {
+        let package = self.package_type_view(name);
+        if let Some(TypeView::Value(_) | TypeView::TypeOnly(_)) = package {
+            return package;
+        }
+        let project = self.project();
+        let declared = project
+            .index::<AmbientModuleNames>(&project.cwd.clone())
+            .declared_export(project, &self.import.specifier, name);
+        match declared {
+            Some(export) => {
+                let anchor = Anchor {
+                    file: export.file,
+                    span: export.span,
+                };
+                Some(match export.type_only {
+                    true => TypeView::TypeOnly(anchor),
+                    false => TypeView::Value(anchor),
+                })
+            }
+            None => package,
+        }
+    }
+
+    /// How the package's own declarations (or TypeScript source) give `name`.
+    fn package_type_view(&self, name: &str) -> Option<TypeView> {
         let Resolved::File(path) = self.resolvers.resolve(
             self.ctx.project,
             self.from,

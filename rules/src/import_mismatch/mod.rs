@@ -41,8 +41,9 @@ crate::declare_rule! {
     ///
     /// **Two views of every module.** The *type view* is what TypeScript reads: the
     /// `types` condition of `exports`, `types`/`typings`, `@types/*`, `.d.ts` files and
-    /// their `export *` and `import { X } from "./chunk"; export { X }` chains. The *runtime
-    /// view* is the JavaScript file that Node or the bundler loads. An import binding that
+    /// their `export *` and `import { X } from "./chunk"; export { X }` chains, merged with
+    /// the project's own `declare module "x" { … }` blocks (declarations written for an
+    /// untyped package, or augmentations of a typed one). The *runtime view* is the JavaScript file that Node or the bundler loads. An import binding that
     /// a TypeScript file uses only in type positions (annotations, `implements`, an
     /// interface's `extends`, generic arguments, `as` and `satisfies`, `typeof x` in a type,
     /// ambient declarations), or not at all, is erased before anything runs and is not
@@ -71,7 +72,14 @@ crate::declare_rule! {
     ///
     /// A bare specifier of an installed or declared dependency resolves into
     /// node_modules even when tsconfig `baseUrl` would reach a local folder of that name;
-    /// an explicit `paths` entry for it is honoured.
+    /// an explicit `paths` entry for it is honoured. Node itself reads neither `paths` nor
+    /// `baseUrl`: in a Node program (as decided above) whose package shows no sign of
+    /// mapping them at run time (`tsconfig-paths`, `tsx`, `@swc-node/register`,
+    /// `tsc-alias`, `typescript-transform-paths`, Nest's CLI or `module-alias` among its
+    /// dependencies or scripts, a jest `moduleNameMapper`, or an `imports` or
+    /// `_moduleAliases` field in package.json, in its package.json or one above it), an
+    /// import that resolves only through them does not load: it is counted as unresolved
+    /// and not checked, rather than checked against the aliased file.
     ///
     /// A default import of a CommonJS module is fine (`module.exports` is the default), as
     /// is one of a TypeScript `export =` module, a `.vue` component or JSON. Packages that
