@@ -325,6 +325,35 @@ fn a_package_manifest_cannot_lead_resolution_out_of_the_project() {
     assert_eq!(report["diagnostics"][0]["line"], 2);
 }
 
+#[test]
+fn a_relative_import_cannot_lead_resolution_out_of_the_project() {
+    let root = project(&[
+        ("outside/lib.js", "export const secret = 1;\n"),
+        (
+            "app/package.json",
+            "{\"name\": \"app\", \"type\": \"module\"}\n",
+        ),
+        (
+            "app/src/a.js",
+            "import { missing } from '../../outside/lib.js';\nimport { other } from './b.js';\n",
+        ),
+        ("app/src/b.js", "export const fine = 1;\n"),
+    ]);
+    let (_, report, stderr) = json(&root.path().join("app"), &["--no-cache"]);
+    assert!(
+        !report.to_string().contains("outside"),
+        "{report:#}\n{stderr}"
+    );
+    // The look-alike inside the project is resolved and checked.
+    let places: Vec<(&str, u64)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["rule"].as_str().unwrap(), d["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(places, [("import-mismatch", 2)], "{report:#}");
+}
+
 /// Runs prodlint, failing the test (rather than hanging it) if the run does not end.
 #[cfg(unix)]
 fn run_to_end(dir: &Path, args: &[&str]) -> Output {

@@ -358,6 +358,15 @@ impl Resolvers {
                 if bare && !stays_inside(project, from, specifier, &target) {
                     return Resolved::NotFound;
                 }
+                // `import x from "../../../../home/user/.config/x.js"`: a relative path is
+                // the repository's text too, and may only lead to what the project holds.
+                if !bare
+                    && !within_project(&project.cwd, from, &target, |manifest| {
+                        project.exists(manifest)
+                    })
+                {
+                    return Resolved::NotFound;
+                }
                 Resolved::File(target)
             }
             // `./x.svg?raw`: a loader decides what it exports.
