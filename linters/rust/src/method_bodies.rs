@@ -1,6 +1,6 @@
 //! The functions and methods of one Rust file with their bodies, for rules that follow a
 //! call into another file (`self.store.load(id)` to the `load` of the struct that the
-//! field `store` is): the parsed file (kept, `Parse` is `Send + Sync`) and, per function,
+//! field `store` is): the file's parse (the run's shared one, [`crate::SharedParse`]) and, per function,
 //! the type its `impl` is for, its name and where its body is. A rule walks a body with
 //! its own checks; [`MethodBodies::body`] hands it the node on the calling thread.
 //!
@@ -13,9 +13,9 @@ use std::sync::Arc;
 
 use prodlint_core::{Project, ProjectIndex, SourceFile, Span};
 use ra_ap_syntax::ast::{self, HasName};
-use ra_ap_syntax::{AstNode, Edition, Parse, SyntaxNode, TextRange};
+use ra_ap_syntax::{AstNode, SyntaxNode, TextRange};
 
-use crate::span;
+use crate::{span, RustFile, SharedParse};
 
 /// One function of the file.
 #[derive(Debug, Clone)]
@@ -31,13 +31,12 @@ pub struct FnBody {
 
 pub struct MethodBodies {
     pub file: Arc<SourceFile>,
-    parse: Option<Parse<ast::SourceFile>>,
+    parse: Option<Arc<RustFile>>,
     pub fns: Vec<FnBody>,
 }
 
 impl MethodBodies {
-    fn of(file: Arc<SourceFile>) -> MethodBodies {
-        let parse = ast::SourceFile::parse(&file.text, Edition::Edition2021);
+    fn of(file: Arc<SourceFile>, parse: Arc<RustFile>) -> MethodBodies {
         let mut fns = Vec::new();
         for function in parse
             .tree()
@@ -82,7 +81,7 @@ impl MethodBodies {
 
     /// The body of a function of this file, as a node of a tree made on this thread.
     pub fn body(&self, function: &FnBody) -> Option<SyntaxNode> {
-        let tree = self.parse.as_ref()?.syntax_node();
+        let tree = self.parse.as_ref()?.tree().syntax().clone();
         tree.descendants().find(|node| {
             node.text_range() == function.body && ast::BlockExpr::can_cast(node.kind())
         })
@@ -99,11 +98,12 @@ impl ProjectIndex for MethodBodies {
             Err(_) => path.to_string_lossy().replace('\\', "/"),
         };
         match project.read(path) {
-            Ok(text) => MethodBodies::of(Arc::new(SourceFile::new(
-                path.clone(),
-                display,
-                text.to_string(),
-            ))),
+            // The engine's parse of the file when it is still kept, so a file is parsed
+            // once per run (and within the depth limits).
+            Ok(text) => MethodBodies::of(
+                Arc::new(SourceFile::new(path.clone(), display, text.to_string())),
+                project.index::<SharedParse>(path).get(&text),
+            ),
             Err(_) => MethodBodies {
                 file: Arc::new(SourceFile::new(path.clone(), display, String::new())),
                 parse: None,
@@ -121,7 +121,7 @@ mod tests {
     fn methods_are_found_by_their_impl_and_name_with_their_bodies() {
         let text = "struct S;\nimpl S { async fn load(&self) -> u8 { 1 } }\nimpl Tr for S { fn other(&self) {} }\nfn free() { let x = 2; }\n";
         let file = Arc::new(SourceFile::new("a.rs".into(), "a.rs".into(), text.into()));
-        let bodies = MethodBodies::of(file);
+        let bodies = MethodBodies::of(file, Arc::new(RustFile::parse(text)));
         let load = bodies.method("S", "load").unwrap();
         assert!(load.is_async);
         assert_eq!(bodies.body(load).unwrap().text().to_string(), "{ 1 }");
