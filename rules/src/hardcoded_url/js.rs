@@ -20,6 +20,10 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diag
         url_bases: bases.names,
         returns: Flow::Plain,
         is_svelte: ctx.file.display.ends_with(".svelte"),
+        in_command_line_program: prodlint_js::runtime::in_command_line_program(
+            ctx.project,
+            &prodlint_core::normalize(&ctx.project.cwd, &ctx.file.path),
+        ),
     };
     ctx.parsed.program.visit_with(&mut visitor);
 }
@@ -45,6 +49,10 @@ struct Visitor<'a, 'c> {
     returns: Flow,
     /// A Svelte component, whose `export let` declarations are its props.
     is_svelte: bool,
+    /// The file belongs to a command-line program, run on its user's machine: a local
+    /// address there (`ollama` on `localhost:11434`, the `.env` a setup command writes for
+    /// a local install) is the user's own service, by design.
+    in_command_line_program: bool,
 }
 
 /// Collects the names passed as the base of `new URL(path, base)`: such a variable only
@@ -579,6 +587,9 @@ impl Visitor<'_, '_> {
         let Some(mut address) = found else {
             return;
         };
+        if address.local && self.in_command_line_program {
+            return;
+        }
         let Some(severity) = self.rule.severity(&address, &self.flow) else {
             return;
         };
