@@ -51,11 +51,14 @@ crate::declare_rule! {
     /// docs, help, terms or privacy page, data sets written as literals, `window.open`);
     /// identifiers that look like URLs (OAuth scopes, XML and JSON-schema namespaces,
     /// `$schema`, JSON-LD objects, link relations); CSP directives and allow-lists; loopback
-    /// OAuth redirects of native apps (`redirect_uri`, RFC 8252); tests, mocks and stories
-    /// (`*.test.*`, `*.mock.*`, `mocks/`, `__mocks__/`, `*.stories.*`, `fixtures/`,
-    /// `playwright/`); build tooling; generated, vendored and minified files recognised by
-    /// content (`@generated`, "DO NOT EDIT", an `/* eslint-disable */` header, a `/*!`
-    /// licence banner, long lines); development-only code (`if (process.env.NODE_ENV !==
+    /// OAuth redirects of native apps (`redirect_uri`, RFC 8252); local addresses in a
+    /// command-line program (a package.json with a `bin` and no web-server or application
+    /// framework among its dependencies), which runs on its user's machine, where localhost
+    /// is the user's own service; tests, mocks and stories (`*.test.*`, `*.mock.*`, `mocks/`,
+    /// `__mocks__/`, `*.stories.*`, `fixtures/`, `playwright/`); build tooling and developer
+    /// scripts (`scripts/` at the top or beside a package's manifest); generated, vendored
+    /// and minified files recognised by content (`@generated`, "DO NOT EDIT", an
+    /// `/* eslint-disable */` header, a `/*!` licence banner, long lines); development-only code (`if (process.env.NODE_ENV !==
     /// "production")`, `import.meta.env.DEV`, `cfg!(debug_assertions)`,
     /// `#[cfg(debug_assertions)]`); comments, log and panic messages, module specifiers,
     /// types, the base of `new URL(path, base)`, RFC 2606 example domains and cloud metadata
@@ -95,6 +98,7 @@ crate::declare_rule! {
         id: "hardcoded-url",
         languages: [Rust, JavaScript],
         severity: Warning,
+        severity_by_finding: "error for a local address as a setting's fallback or default or in a client's options; warning for a local CORS origin, client base or endpoint name; info for public endpoints, requests and listen defaults",
         summary: "Addresses a deployment would need to change, reported by where they go: fallbacks and defaults to localhost first",
         fix: None,
     }
