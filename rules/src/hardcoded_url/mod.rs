@@ -161,7 +161,7 @@ impl HardcodedUrl {
 
     /// How an address that goes where `flow` says is reported, or `None` for not at all.
     fn severity(&self, address: &UrlMatch, flow: &Flow) -> Option<Severity> {
-        if self.is_allowed(address) {
+        if self.is_allowed(address) || address.is_telemetry_agent() {
             return None;
         }
         if address.is_listen_address() {
