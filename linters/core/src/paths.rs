@@ -15,6 +15,10 @@ const TEST_DIRS: &[&str] = &[
     "playwright",
     "benches",
     "examples",
+    // A module's or a library's demo app (`playground/` beside a Nuxt module, a
+    // monorepo's `playground/nextjs`): an example by another name.
+    "playground",
+    "playgrounds",
     "testdata",
     "test-data",
     "test_data",
@@ -27,6 +31,8 @@ const TEST_INFIXES: &[&str] = &[
     ".test.",
     ".spec.",
     ".e2e.",
+    // NestJS's end-to-end tests: `app.e2e-spec.ts`.
+    ".e2e-",
     ".stories.",
     ".story.",
     ".mock.",
@@ -163,6 +169,9 @@ mod tests {
             "libs/ui/src/lib/mocks/logo.service.ts",
             "src/user.service.mock.ts",
             "playwright/global-utils.ts",
+            "playground/nextjs/src/utils/config.ts",
+            "test/app.e2e-spec.ts",
+            "apps/api/src/billing/checkout.e2e-ee.ts",
         ] {
             assert!(is_test_path(path), "{path} is test code");
         }

@@ -451,7 +451,10 @@ fn is_mode_read(expr: &Expr) -> bool {
     let is_node_env = |name: &str| matches!(name, "NODE_ENV" | "nodeEnv" | "node_env");
     match expr {
         Expr::Member(member) => match member_prop_name(&member.prop).as_deref() {
-            Some("MODE") => is_env_object(&member.obj),
+            // `process.env.ENVIRONMENT === "production"`, `APP_ENV`: a deployment's stage.
+            Some("MODE" | "ENVIRONMENT" | "APP_ENV" | "NEXT_PUBLIC_APP_ENV") => {
+                is_env_object(&member.obj)
+            }
             Some(name) => is_node_env(name),
             None => false,
         },
@@ -489,6 +492,8 @@ fn dev_only(expr: &Expr) -> Option<bool> {
             "__DEV__" | "isDev" | "isDevelopment" | "IS_DEV" | "IS_DEVELOPMENT" | "dev" => {
                 Some(true)
             }
+            // Set by a test runner: values for a test run.
+            "isPlaywright" | "isCypress" | "Cypress" => Some(true),
             "isProd" | "isProduction" | "IS_PROD" | "IS_PRODUCTION" => Some(false),
             _ => None,
         },
@@ -499,6 +504,13 @@ fn dev_only(expr: &Expr) -> Option<bool> {
                 _ => None,
             }
         }
+        // `window.Cypress`, `(window as any).isPlaywright`: set only in a browser a test
+        // runner drives.
+        Expr::Member(member) => match member_prop_name(&member.prop).as_deref() {
+            Some("Cypress" | "isPlaywright" | "isCypress") => Some(true),
+            _ => None,
+        },
+        Expr::TsAs(ts_as) => dev_only(&ts_as.expr),
         Expr::Bin(bin) => {
             let equal = match bin.op {
                 BinaryOp::EqEq | BinaryOp::EqEqEq => true,
