@@ -387,7 +387,7 @@ fn rules_explain_and_version() {
     assert!(
         text.lines().any(|l| l.starts_with("hardcoded-url")
             && l.contains("Rust, TS/JS")
-            && l.contains("warning")),
+            && l.contains("varies")),
         "{text}"
     );
 

@@ -104,7 +104,10 @@ pub fn markdown(meta: &RuleMeta) -> String {
         meta.id,
         meta.summary,
         meta.languages_text(),
-        meta.default_severity,
+        match meta.severity_by_finding {
+            Some(by_finding) => format!("by finding: {by_finding}"),
+            None => meta.default_severity.to_string(),
+        },
         fix,
         meta.docs()
     )

@@ -264,7 +264,7 @@ fn list_rules() -> Result<u8, String> {
             "{:<24} {:<10} {:<8} {}",
             meta.id,
             meta.languages_text(),
-            meta.default_severity.as_str(),
+            meta.severity_label(),
             meta.summary
         );
     }

@@ -15,6 +15,10 @@ const TEST_DIRS: &[&str] = &[
     "playwright",
     "benches",
     "examples",
+    // A module's or a library's demo app (`playground/` beside a Nuxt module, a
+    // monorepo's `playground/nextjs`): an example by another name.
+    "playground",
+    "playgrounds",
     "testdata",
     "test-data",
     "test_data",
@@ -27,6 +31,8 @@ const TEST_INFIXES: &[&str] = &[
     ".test.",
     ".spec.",
     ".e2e.",
+    // NestJS's end-to-end tests: `app.e2e-spec.ts`.
+    ".e2e-",
     ".stories.",
     ".story.",
     ".mock.",
@@ -83,12 +89,39 @@ const TOOL_CONFIG_STEMS: &[&str] = &[
     "turbo",
 ];
 
+/// Folders whose sub-folders are the application's code, whatever their names.
+const SOURCE_FOLDERS: &[&str] = &[
+    "src",
+    "lib",
+    "app",
+    "server",
+    "client",
+    "utils",
+    "public",
+    "static",
+    "assets",
+    "components",
+    "pages",
+    "routes",
+];
+
 /// Whether `path` is build or dev-tool configuration (`vite.config.ts`, `jest.config.js`,
 /// `build.rs`, `scripts/`): it runs on a developer's machine or in CI, not in production.
 pub fn is_tooling_config(path: &str) -> bool {
     // Top-level folders of developer scripts: `scripts/release.ts`, `tools/gen.rs`, `xtask/`.
     let top = path.split('/').next().unwrap_or("");
     if path.contains('/') && matches!(top, "scripts" | "script" | "tools" | "xtask") {
+        return true;
+    }
+    // A package's own `scripts/` folder (`apps/web/scripts/seed.ts`, beside its
+    // package.json), not one inside its sources (`src/scripts/`, `public/scripts/`,
+    // `utils/scripts/`), where it may hold code the application loads.
+    let dirs: Vec<&str> = path.split('/').collect();
+    let dirs = &dirs[..dirs.len().saturating_sub(1)];
+    if dirs
+        .windows(2)
+        .any(|pair| matches!(pair[1], "scripts" | "script") && !SOURCE_FOLDERS.contains(&pair[0]))
+    {
         return true;
     }
     let file_name = path.rsplit('/').next().unwrap_or(path);
@@ -136,6 +169,9 @@ mod tests {
             "libs/ui/src/lib/mocks/logo.service.ts",
             "src/user.service.mock.ts",
             "playwright/global-utils.ts",
+            "playground/nextjs/src/utils/config.ts",
+            "test/app.e2e-spec.ts",
+            "apps/api/src/billing/checkout.e2e-ee.ts",
         ] {
             assert!(is_test_path(path), "{path} is test code");
         }
@@ -171,6 +207,17 @@ mod tests {
         assert!(is_tooling_config("jest.config.js"));
         assert!(is_tooling_config("tools/release/build.ts"));
         assert!(is_tooling_config("scripts/seed.js"));
+        assert!(is_tooling_config("apps/web/scripts/emulate-seed.ts"));
+        assert!(is_tooling_config("packages/db/script/migrate.ts"));
+        for path in [
+            "src/scripts/menu.ts",
+            "apps/site/src/scripts/theme.js",
+            "apps/client/public/scripts/widget.js",
+            "apps/web/utils/scripts/lemon.tsx",
+            "apps/web/app/scripts/page.tsx",
+        ] {
+            assert!(!is_tooling_config(path), "{path} is application code");
+        }
         assert!(
             !is_tooling_config("cli/tools/upgrade.rs"),
             "only the top-level folder is tooling"

@@ -38,6 +38,10 @@ pub struct RuleMeta {
     pub id: &'static str,
     pub languages: &'static [Language],
     pub default_severity: Severity,
+    /// For a rule whose findings carry the severity of what they find (`hardcoded-url`:
+    /// error, warning or info by where an address goes): which gets which. The
+    /// `default_severity` is then only the level SARIF declares for the rule.
+    pub severity_by_finding: Option<&'static str>,
     /// One line: what the rule finds.
     pub summary: &'static str,
     /// The doc comment of the declaration, each line as written after `///`.
@@ -58,6 +62,15 @@ impl RuleMeta {
 
     pub fn docs_url(&self) -> String {
         format!("{DOCS_BASE_URL}{}.md", self.id)
+    }
+
+    /// The default severity as `prodlint rules` shows it: `varies` where each finding
+    /// carries its own.
+    pub fn severity_label(&self) -> &'static str {
+        match self.severity_by_finding {
+            Some(_) => "varies",
+            None => self.default_severity.as_str(),
+        }
     }
 
     pub fn languages_text(&self) -> String {

@@ -147,6 +147,50 @@ pub fn runtime_of(project: &Project, file: &Path) -> Runtime {
     Runtime::Undecided
 }
 
+/// Web-server and application frameworks: a package that depends on one serves or renders
+/// for others, even when it also has a `bin`.
+const SERVER_DEPENDENCIES: &[&str] = &[
+    "express",
+    "fastify",
+    "koa",
+    "hono",
+    "@hapi/hapi",
+    "@nestjs/core",
+    "next",
+    "nuxt",
+    "@sveltejs/kit",
+    "@remix-run/node",
+    "astro",
+    "socket.io",
+    "ws",
+    "electron",
+];
+
+/// Whether one package directory is a command-line program: its package.json has a `bin`
+/// and no web-server or application framework among its dependencies.
+pub struct CommandLineProgram(pub bool);
+
+impl ProjectIndex for CommandLineProgram {
+    type Key = PathBuf;
+
+    fn build(project: &Project, dir: &PathBuf) -> CommandLineProgram {
+        CommandLineProgram(read_manifest(project, dir).is_some_and(|manifest| {
+            manifest.get("bin").is_some() && !depends_on_any(&manifest, SERVER_DEPENDENCIES)
+        }))
+    }
+}
+
+/// Whether `file` belongs to a command-line program (see [`CommandLineProgram`]), which
+/// runs on its user's own machine: a local address there is the user's own service.
+pub fn in_command_line_program(project: &Project, file: &Path) -> bool {
+    file.ancestors()
+        .skip(1)
+        .take_while(|dir| dir.file_name().is_none_or(|n| n != "node_modules"))
+        .take_while(|dir| dir.starts_with(&project.cwd))
+        .find(|dir| project.exists(&dir.join("package.json")))
+        .is_some_and(|dir| project.index::<CommandLineProgram>(&dir.to_path_buf()).0)
+}
+
 /// Whether the nearest package.json of `file` says `"type": "module"`: Node then loads a
 /// `.js` file as an ES module, whatever its syntax.
 pub fn in_module_package(project: &Project, file: &Path) -> bool {

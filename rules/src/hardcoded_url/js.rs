@@ -20,6 +20,10 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diag
         url_bases: bases.names,
         returns: Flow::Plain,
         is_svelte: ctx.file.display.ends_with(".svelte"),
+        in_command_line_program: prodlint_js::runtime::in_command_line_program(
+            ctx.project,
+            &prodlint_core::normalize(&ctx.project.cwd, &ctx.file.path),
+        ),
     };
     ctx.parsed.program.visit_with(&mut visitor);
 }
@@ -45,6 +49,10 @@ struct Visitor<'a, 'c> {
     returns: Flow,
     /// A Svelte component, whose `export let` declarations are its props.
     is_svelte: bool,
+    /// The file belongs to a command-line program, run on its user's machine: a local
+    /// address there (`ollama` on `localhost:11434`, the `.env` a setup command writes for
+    /// a local install) is the user's own service, by design.
+    in_command_line_program: bool,
 }
 
 /// Collects the names passed as the base of `new URL(path, base)`: such a variable only
@@ -410,6 +418,26 @@ fn value_name(expr: &Expr) -> Option<String> {
     }
 }
 
+/// `http://localhost:${process.env.PORT}…`: a loopback address whose port is the one the
+/// process itself is told to listen on.
+fn is_call_to_own_port(tpl: &Tpl) -> bool {
+    let (Some(first), Some(port)) = (tpl.quasis.first(), tpl.exprs.first()) else {
+        return false;
+    };
+    let text = first.raw.to_ascii_lowercase();
+    let host = text
+        .split_once("://")
+        .map_or(text.as_str(), |(_, rest)| rest);
+    let loopback = matches!(host, "localhost:" | "127.0.0.1:" | "[::1]:");
+    let own_port = match &**port {
+        Expr::Member(member) => {
+            is_env_object(&member.obj) && member_prop_name(&member.prop).as_deref() == Some("PORT")
+        }
+        _ => false,
+    };
+    loopback && own_port
+}
+
 fn pat_name(pat: &Pat) -> Option<String> {
     match pat {
         Pat::Ident(ident) => Some(ident.id.sym.to_string()),
@@ -417,17 +445,39 @@ fn pat_name(pat: &Pat) -> Option<String> {
     }
 }
 
-/// `NODE_ENV` and Vite's `MODE` compared with a mode name.
+/// `NODE_ENV` and Vite's `MODE` compared with a mode name; also `NODE_ENV` once read into
+/// a configuration (`config.nodeEnv`, `const nodeEnv = …`, `config().nodeEnv`).
 fn is_mode_read(expr: &Expr) -> bool {
+    let is_node_env = |name: &str| matches!(name, "NODE_ENV" | "nodeEnv" | "node_env");
     match expr {
-        Expr::Member(member) => {
-            matches!(
-                member_prop_name(&member.prop).as_deref(),
-                Some("NODE_ENV" | "MODE")
-            ) && is_env_object(&member.obj)
-        }
+        Expr::Member(member) => match member_prop_name(&member.prop).as_deref() {
+            // `process.env.ENVIRONMENT === "production"`, `APP_ENV`: a deployment's stage.
+            Some("MODE" | "ENVIRONMENT" | "APP_ENV" | "NEXT_PUBLIC_APP_ENV") => {
+                is_env_object(&member.obj)
+            }
+            Some(name) => is_node_env(name),
+            None => false,
+        },
+        Expr::Ident(ident) => is_node_env(&ident.sym),
         Expr::Paren(paren) => is_mode_read(&paren.expr),
         _ => false,
+    }
+}
+
+/// The mode a mode read is compared with: `"development"`, or an enum member named for
+/// one (`NodeEnvEnum.Development`). `Some(true)` for a development mode, `Some(false)` for
+/// production.
+fn mode_value(expr: &Expr) -> Option<bool> {
+    let mode = match expr {
+        Expr::Lit(Lit::Str(s)) => atom_text(&s.value),
+        Expr::Member(member) => member_prop_name(&member.prop)?.to_ascii_lowercase(),
+        Expr::Paren(paren) => return mode_value(&paren.expr),
+        _ => return None,
+    };
+    match mode.as_str() {
+        "development" | "dev" | "test" | "local" => Some(true),
+        "production" | "prod" => Some(false),
+        _ => None,
     }
 }
 
@@ -442,6 +492,8 @@ fn dev_only(expr: &Expr) -> Option<bool> {
             "__DEV__" | "isDev" | "isDevelopment" | "IS_DEV" | "IS_DEVELOPMENT" | "dev" => {
                 Some(true)
             }
+            // Set by a test runner: values for a test run.
+            "isPlaywright" | "isCypress" | "Cypress" => Some(true),
             "isProd" | "isProduction" | "IS_PROD" | "IS_PRODUCTION" => Some(false),
             _ => None,
         },
@@ -452,6 +504,13 @@ fn dev_only(expr: &Expr) -> Option<bool> {
                 _ => None,
             }
         }
+        // `window.Cypress`, `(window as any).isPlaywright`: set only in a browser a test
+        // runner drives.
+        Expr::Member(member) => match member_prop_name(&member.prop).as_deref() {
+            Some("Cypress" | "isPlaywright" | "isCypress") => Some(true),
+            _ => None,
+        },
+        Expr::TsAs(ts_as) => dev_only(&ts_as.expr),
         Expr::Bin(bin) => {
             let equal = match bin.op {
                 BinaryOp::EqEq | BinaryOp::EqEqEq => true,
@@ -464,19 +523,13 @@ fn dev_only(expr: &Expr) -> Option<bool> {
                 }
                 _ => return None,
             };
-            let mode = match (&*bin.left, &*bin.right) {
-                (read, Expr::Lit(Lit::Str(s))) | (Expr::Lit(Lit::Str(s)), read)
-                    if is_mode_read(read) =>
-                {
-                    atom_text(&s.value)
-                }
-                _ => return None,
-            };
-            let is_dev_mode = match mode.as_str() {
-                "development" | "dev" | "test" | "local" => true,
-                "production" | "prod" => false,
-                _ => return None,
-            };
+            let is_dev_mode = if is_mode_read(&bin.left) {
+                mode_value(&bin.right)
+            } else if is_mode_read(&bin.right) {
+                mode_value(&bin.left)
+            } else {
+                None
+            }?;
             Some(is_dev_mode == equal)
         }
         _ => None,
@@ -579,6 +632,9 @@ impl Visitor<'_, '_> {
         let Some(mut address) = found else {
             return;
         };
+        if address.local && self.in_command_line_program {
+            return;
+        }
         let Some(severity) = self.rule.severity(&address, &self.flow) else {
             return;
         };
@@ -624,6 +680,11 @@ impl Visit for Visitor<'_, '_> {
     }
 
     fn visit_tpl(&mut self, tpl: &Tpl) {
+        if is_call_to_own_port(tpl) {
+            // `http://localhost:${process.env.PORT}/api`: the server calling itself on the
+            // port it listens on, right in every deployment.
+            return tpl.exprs.iter().for_each(|expr| expr.visit_with(self));
+        }
         if let Some(first) = tpl.quasis.first() {
             let text = first
                 .cooked
@@ -691,6 +752,20 @@ impl Visit for Visitor<'_, '_> {
         self.branch(&stmt.cons, !dev);
         if let Some(alt) = &stmt.alt {
             self.branch(alt, dev);
+        }
+    }
+
+    // `switch (config.nodeEnv) { case "development": … }`: a development case's body is
+    // development code.
+    fn visit_switch_stmt(&mut self, switch: &SwitchStmt) {
+        if !is_mode_read(&switch.discriminant) {
+            return switch.visit_children_with(self);
+        }
+        switch.discriminant.visit_with(self);
+        for case in &switch.cases {
+            let dev = case.test.as_deref().and_then(mode_value) == Some(true);
+            case.test.visit_with(self);
+            self.branch(&case.cons, !dev);
         }
     }
 

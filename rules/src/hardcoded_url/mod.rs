@@ -51,12 +51,22 @@ crate::declare_rule! {
     /// docs, help, terms or privacy page, data sets written as literals, `window.open`);
     /// identifiers that look like URLs (OAuth scopes, XML and JSON-schema namespaces,
     /// `$schema`, JSON-LD objects, link relations); CSP directives and allow-lists; loopback
-    /// OAuth redirects of native apps (`redirect_uri`, RFC 8252); tests, mocks and stories
-    /// (`*.test.*`, `*.mock.*`, `mocks/`, `__mocks__/`, `*.stories.*`, `fixtures/`,
-    /// `playwright/`); build tooling; generated, vendored and minified files recognised by
-    /// content (`@generated`, "DO NOT EDIT", an `/* eslint-disable */` header, a `/*!`
-    /// licence banner, long lines); development-only code (`if (process.env.NODE_ENV !==
-    /// "production")`, `import.meta.env.DEV`, `cfg!(debug_assertions)`,
+    /// OAuth redirects of native apps (`redirect_uri`, RFC 8252); local addresses in a
+    /// command-line program (a package.json with a `bin` and no web-server or application
+    /// framework among its dependencies), which runs on its user's machine, where localhost
+    /// is the user's own service; a server calling itself on the port it listens on
+    /// (`http://localhost:${process.env.PORT}`); a telemetry agent on the loopback interface
+    /// at its standard port (OTLP `localhost:4317`/`4318`, Jaeger 6831/6832, StatsD 8125,
+    /// Datadog 8126), which runs beside the program in production too; tests, mocks, stories
+    /// and example apps (`*.test.*`, `*.e2e-spec.*`, `*.mock.*`, `mocks/`, `__mocks__/`,
+    /// `*.stories.*`, `fixtures/`, `playwright/`, `playground/`); build tooling and developer
+    /// scripts (`scripts/` at the top or beside a package's manifest); generated, vendored
+    /// and minified files recognised by content (`@generated`, "DO NOT EDIT", an
+    /// `/* eslint-disable */` header, a `/*!` licence banner, long lines); development and
+    /// test-run code (`if (process.env.NODE_ENV !== "production")`, the same mode once read
+    /// into configuration, `config.nodeEnv === "development" ? … : …`, `switch` cases on it,
+    /// `process.env.ENVIRONMENT`/`APP_ENV` compared with a stage, `import.meta.env.DEV`, a test
+    /// runner's `isPlaywright` or `window.Cypress`, `cfg!(debug_assertions)`,
     /// `#[cfg(debug_assertions)]`); comments, log and panic messages, module specifiers,
     /// types, the base of `new URL(path, base)`, RFC 2606 example domains and cloud metadata
     /// addresses.
@@ -95,6 +105,7 @@ crate::declare_rule! {
         id: "hardcoded-url",
         languages: [Rust, JavaScript],
         severity: Warning,
+        severity_by_finding: "error for a local address as a setting's fallback or default or in a client's options; warning for a local CORS origin, client base or endpoint name; info for public endpoints, requests and listen defaults",
         summary: "Addresses a deployment would need to change, reported by where they go: fallbacks and defaults to localhost first",
         fix: None,
     }
@@ -157,7 +168,7 @@ impl HardcodedUrl {
 
     /// How an address that goes where `flow` says is reported, or `None` for not at all.
     fn severity(&self, address: &UrlMatch, flow: &Flow) -> Option<Severity> {
-        if self.is_allowed(address) {
+        if self.is_allowed(address) || address.is_telemetry_agent() {
             return None;
         }
         if address.is_listen_address() {

@@ -89,6 +89,31 @@ impl UrlMatch {
     pub fn is_listen_address(&self) -> bool {
         matches!(self.host.as_str(), "0.0.0.0" | "[::]" | "::")
     }
+
+    /// A telemetry agent on the loopback interface, at its protocol's standard port: the
+    /// OpenTelemetry Protocol's default endpoint (`localhost:4317` for gRPC, `:4318` for
+    /// HTTP, as its specification defines), the Jaeger agent (6831, 6832), StatsD (8125)
+    /// and the Datadog agent (8126). These agents run beside the program in production
+    /// too, as a sidecar or one per host.
+    pub fn is_telemetry_agent(&self) -> bool {
+        let loopback = matches!(self.host.as_str(), "localhost" | "::1" | "[::1]")
+            || self.host.starts_with("127.");
+        let port = self
+            .text
+            .split_once(&self.host)
+            .map(|(_, rest)| rest)
+            .and_then(|rest| rest.strip_prefix(':'))
+            .map(|rest| {
+                rest.split(|c: char| !c.is_ascii_digit())
+                    .next()
+                    .unwrap_or("")
+            });
+        loopback
+            && matches!(
+                port,
+                Some("4317" | "4318" | "6831" | "6832" | "8125" | "8126")
+            )
+    }
 }
 
 /// Reserved for documentation and testing (RFC 2606, RFC 6761): never a real endpoint.
@@ -300,10 +325,15 @@ pub fn find_local_host(value: &str) -> Option<UrlMatch> {
     let value = value.trim();
     let host = value.to_ascii_lowercase();
     let is_ip = host.split('.').count() == 4 && host.split('.').all(|o| o.parse::<u8>().is_ok());
-    let is_name = host == "localhost"
-        || host == "host.docker.internal"
-        || host.ends_with(".localhost")
-        || (host.ends_with(".local") && host.len() > ".local".len());
+    // `.env.development.local` is a file name: every label of a host has a character.
+    let labels_valid = host.split('.').all(|label| {
+        !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    });
+    let is_name = labels_valid
+        && (host == "localhost"
+            || host == "host.docker.internal"
+            || host.ends_with(".localhost")
+            || host.ends_with(".local"));
     let is_ipv6 = matches!(host.as_str(), "::1" | "[::1]" | "::" | "[::]");
     if !(is_ip || is_name || is_ipv6) || !is_local(&host) {
         return None;
@@ -321,6 +351,30 @@ mod tests {
 
     fn host(value: &str) -> Option<(String, bool)> {
         find_address(value, false).map(|m| (m.host, m.local))
+    }
+
+    #[test]
+    fn local_hosts_are_host_names() {
+        assert!(find_local_host("printer.local").is_some());
+        assert!(find_local_host("localhost").is_some());
+        assert!(find_local_host(".env.development.local").is_none());
+        assert!(find_local_host(".local").is_none());
+        assert!(find_local_host("my_file.local").is_none());
+    }
+
+    #[test]
+    fn telemetry_agents() {
+        let agent =
+            |value: &str| find_address(value, false).is_some_and(|m| m.is_telemetry_agent());
+        assert!(agent("http://localhost:4317"));
+        assert!(agent("http://127.0.0.1:4318/v1/traces"));
+        assert!(agent("localhost:8125"));
+        assert!(!agent("http://localhost:43170"));
+        assert!(!agent("http://localhost:3000"));
+        assert!(
+            !agent("http://10.0.0.5:4317"),
+            "another machine's collector"
+        );
     }
 
     #[test]
