@@ -7,6 +7,7 @@ use crate::{JsContext, Rule, RustContext};
 
 pub mod catalogue;
 mod js;
+mod js_items;
 mod reach;
 mod rust;
 mod rust_reach;
@@ -297,6 +298,7 @@ fn is_one_off_script(path: &str) -> bool {
                 "migrate" | "scripts" | "script" | "testing" | "test-utils" | "test_utils"
             )
             || (dir == "bin" && (i == 0 || dirs[i - 1] != "src"))
+            || is_test_support_dir(dir)
     });
     let stem = file_name.split('.').next().unwrap_or("");
     let infixes = file_name.split('.').skip(1);
@@ -320,6 +322,18 @@ fn is_one_off_script(path: &str) -> bool {
         || infixes
             .take_while(|part| !matches!(*part, "ts" | "js" | "mjs" | "cjs" | "mts" | "cts"))
             .any(|part| matches!(part, "seed" | "seeds" | "seeder" | "migration" | "fixture"))
+}
+
+/// A directory of test support or mocks named by its words: `crates_io_test_db`,
+/// `test-fixtures`, `__mocks__`, `api-msw` (a mock service worker's handlers), but not
+/// `latest` or `contest`.
+fn is_test_support_dir(dir: &str) -> bool {
+    dir.split(['_', '-', '.']).any(|word| {
+        matches!(
+            word,
+            "test" | "tests" | "testing" | "mock" | "mocks" | "msw"
+        )
+    })
 }
 
 /// A name that holds a group of items rather than one: `chunk`, `batches`, `idChunk`,
@@ -685,6 +699,15 @@ mod tests {
             .unwrap();
         assert_eq!(error.line, Some(3));
         assert!(error.message.contains("must end in a call"), "{error}");
+    }
+
+    #[test]
+    fn test_support_and_mock_directories() {
+        assert!(is_one_off_script("crates/crates_io_test_db/src/lib.rs"));
+        assert!(is_one_off_script("packages/api-msw/handlers/owners.ts"));
+        assert!(is_one_off_script("src/__mocks__/db.ts"));
+        assert!(!is_one_off_script("src/latest/contest.ts"));
+        assert!(!is_one_off_script("src/attestation/service.ts"));
     }
 
     #[test]
