@@ -539,8 +539,9 @@ fn diagnostic(file: &Arc<SourceFile>, finding: &Finding) -> Diagnostic {
     diagnostic
 }
 
-/// Words in a loop header that mark retries, polling or pages rather than items:
-/// `attempt`, `maxRetries`, `hasNextPage`, `cursor`, but not `Object.entries`.
+/// Words in a loop header that mark retries, polling, pages or redirect hops rather than
+/// items: `attempt`, `maxRetries`, `hasNextPage`, `cursor`, `redirectCount`, but not
+/// `Object.entries`.
 fn is_retry_or_paging_header(header: &str) -> bool {
     const WORDS: &[&str] = &[
         "retry",
@@ -555,6 +556,10 @@ fn is_retry_or_paging_header(header: &str) -> bool {
         "cursor",
         "offset",
         "continuation",
+        "redirect",
+        "redirects",
+        "hop",
+        "hops",
     ];
     const COMPOUNDS: &[&str] = &["hasmore", "hasnext", "nexttoken", "nextpage", "nextcursor"];
     header
@@ -719,6 +724,10 @@ mod tests {
         assert!(!is_retry_or_paging_header("for (const task of tasks)"));
         assert!(is_retry_or_paging_header("for attempt in 0..MAX_RETRIES"));
         assert!(is_retry_or_paging_header("while (nextCursor)"));
+        assert!(is_retry_or_paging_header(
+            "for (let redirectCount = 0; redirectCount <= maxRedirects; redirectCount++)"
+        ));
+        assert!(!is_retry_or_paging_header("for (const shop of shops)"));
         assert!(!is_retry_or_paging_header(
             "for (const [k, v] of Object.entries(DEFAULTS))"
         ));
