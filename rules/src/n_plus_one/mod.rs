@@ -52,16 +52,22 @@ crate::declare_rule! {
     /// client package (`Repository<User>` from `typeorm`, `PrismaClient`, `Redis` from
     /// `ioredis`, `pg`, Apollo and other GraphQL clients) is that client; a Rust file that
     /// names one database crate (`sea_orm`) gets that crate's help. A data-access call
-    /// given an array of one element per iteration (`findByIds([id])`, `mget([key])`)
-    /// says to pass the whole array once.
+    /// given an array of one element per iteration (`findByIds([id])`, `mget([key])`,
+    /// in Rust `find_by_ids(&[id])`, `load(vec![id])`) says to pass the whole array once.
     ///
     /// It stays silent on awaits that are not data access (timers, unknown callees); loops
     /// that already batch (over chunks: `i += BATCH`, `i < batchCount`, `chunk(ids, 100)`,
-    /// `_.chunk`, `ids.chunks(500)`, a `chunk`/`batch` loop variable); loops bounded by a
+    /// `_.chunk`, `ids.chunks(500)`, a `chunk`/`batch` loop variable, a `for…in` over the
+    /// groups of a `groupBy` that takes each whole group); loops bounded by a
     /// few items written in the code, directly or through a `const` (`for (let i = 0; i <
     /// 3; i++)`, `for (const k of KINDS)`, `Object.entries(DEFAULTS)`, `for i in 0..3`,
-    /// `while (i < MAX_TRIES && !found)`); retry and polling loops (a header that counts
-    /// attempts or pages, a body that sleeps); loops that stop at the first hit (`if
+    /// `while (i < MAX_TRIES && !found)`); retry, polling and redirect loops (a header
+    /// that counts attempts, pages or redirect hops, a body that sleeps); a download or
+    /// upload of the item's own address (`fetch(item.path)`, `fetch(upload.url, {
+    /// method: "PUT" })` with `upload` from the item, `` axios.get(`${entry.host}/x`) ``:
+    /// each item is another file, often on another host; a `POST` to it, such as a
+    /// webhook, stays a finding); a raw statement that is the item (`for (const sql of
+    /// statements) await db.$executeRawUnsafe(sql)`); loops that stop at the first hit (`if
     /// (user) return user;`, `if (res.ok) break;`) or walk (`dir = parentOf(dir)`); calls
     /// on each of a few connections (`for (const db of databases) db.query(..)`); round
     /// trips made only when a lookup in memory missed (`if (cached) … else await …`, `if
@@ -71,7 +77,8 @@ crate::declare_rule! {
     /// walking `parentId` up a tree); infinite loops (`while (true)`, `loop`) unless they
     /// drain a collection (`queue.shift()`, `stack.pop()`); code that runs once or is not
     /// the product (seed data, `populate/`, migrations, `scripts/`, `bin/`, `*.seed.ts`,
-    /// `*_migrations.rs`, test support such as `testing/` and `test_utils.rs`, examples;
+    /// `*_migrations.rs`, test support and mocks such as `testing/`, `test_utils.rs`,
+    /// `crates/app_test_db/`, `__mocks__/` and a mock service worker's `api-msw/`, examples;
     /// see Options); calls collected into one `Promise.all` (also spread into one array),
     /// `$transaction([...])`, `join_all` or `buffer_unordered` (these can get an `info`
     /// suggestion, see Options); channel and stream consumption (`while let Some(x) =
