@@ -29,12 +29,16 @@ crate::declare_rule! {
     ///   `db.x.findMany`, `$queryRaw`), TypeORM and MikroORM repositories, managers and query
     ///   builders, Sequelize and Mongoose models, MongoDB collections, Knex, Drizzle, Kysely,
     ///   node-postgres and mysql2 (`pool.query`), postgres.js (`` sql`…` ``), Redis clients;
-    /// - HTTP: `fetch`, `axios`, `got`, `ky`, `$fetch`, NestJS `HttpService`, and API
-    ///   clients called with a URL (`api.get(`/users/${id}`)`);
+    /// - HTTP, only with `check-http = true` (see Options): `fetch`, `axios`, `got`, `ky`,
+    ///   `$fetch`, NestJS `HttpService`, API clients called with a URL
+    ///   (`api.get(`/users/${id}`)`), GraphQL clients and, in Rust, reqwest. Off by
+    ///   default because whether an API takes many items in one request is not known from
+    ///   the call: on the back ends measured, most per-item requests went to third-party
+    ///   APIs with no batched form (docs/accuracy.md);
     /// - Rust: sqlx (`query*(…)…fetch_one/fetch_all/fetch_optional/execute`, also the
     ///   macros), diesel and diesel-async (`load`, `first`, `get_result(s)`, `execute` on a
     ///   connection), sea-orm (`one`, `all`, `exec`, `insert`, … on a connection),
-    ///   tokio-postgres (`client.query(&stmt, &[..])`), redis, reqwest.
+    ///   tokio-postgres (`client.query(&stmt, &[..])`), redis.
     ///
     /// A call of the project's own code is followed to the round trip it reaches, in any
     /// file, through call summaries built once per module: `this.m()` to the method of
@@ -45,6 +49,9 @@ crate::declare_rule! {
     /// `self.store.load(id)` to the method of the struct that the field `store` is (from
     /// the crate index). The finding is at the loop's call, with a label at each call on
     /// the way and at the round trip: `for (const o of orders) await this.users.touch(o.id)`.
+    /// Calls are followed two functions deep at most (the loop's call, then one call in
+    /// its body): a round trip further down sits under a unit of work (a schema change per
+    /// field, deleting a whole account), not under a lookup one batched call would replace.
     ///
     /// What a call is comes from its receiver, not from its method's name alone: a class
     /// of the project decides by what its method does (a `*Repository` class over Kysely
@@ -124,7 +131,7 @@ crate::declare_rule! {
     /// Each diagnostic's help names the batched form for the library it found:
     /// `createMany`, `findMany({ where: { id: { in: ids } } })`, `updateMany`/`deleteMany`,
     /// `$transaction([...])`, `In(ids)`, `bulkCreate`, `insertMany`/`bulkWrite`, `whereIn`,
-    /// `inArray`, `= ANY($1)`, `eq_any`, `is_in`, a Redis pipeline, or bounded concurrency
+    /// `inArray`, `= ANY($1)`, `eq_any`, `is_in`, a Redis pipeline, or (with `check-http`) bounded concurrency
     /// for HTTP.
     ///
     /// ## Options
@@ -145,6 +152,10 @@ crate::declare_rule! {
     /// suggest-batching = false
     /// # Also check code that runs once: seed data, migrations, one-off scripts.
     /// check-one-off-scripts = false
+    /// # Also report HTTP and GraphQL requests (`fetch`, `axios`, `got`, `ky`, NestJS
+    /// # `HttpService`, API clients, GraphQL clients, `reqwest`): off by default, because
+    /// # whether an API can take many items in one request is not known from the call.
+    /// check-http = false
     /// ```
     /// A call pattern matches a call's receiver chain from its root, one segment per `.`:
     /// `this.prisma.task.create()` is `this . prisma . task . create()`. A segment is a name
@@ -159,7 +170,7 @@ crate::declare_rule! {
         id: "n-plus-one",
         languages: [Rust, JavaScript],
         severity: Warning,
-        summary: "Database queries and HTTP requests made once per loop iteration where one batched call would do",
+        summary: "Database and key-value round trips (and, with `check-http`, HTTP requests) made once per loop iteration where one batched call would do",
         fix: None,
     }
 }
@@ -187,6 +198,7 @@ struct Options {
     ignore: Vec<String>,
     suggest_batching: bool,
     check_one_off_scripts: bool,
+    check_http: bool,
 }
 
 pub struct NPlusOne {
@@ -196,6 +208,8 @@ pub struct NPlusOne {
     suggest_batching: bool,
     /// Also check seed data, migrations and scripts that run once.
     check_one_off_scripts: bool,
+    /// Also report requests to remote APIs (the catalogue's HTTP and GraphQL calls).
+    check_http: bool,
 }
 
 impl NPlusOne {
@@ -222,6 +236,7 @@ impl NPlusOne {
                     "fetch or write all the items with one batched call before or after the loop, or run the calls concurrently with a limit".to_string()
                 }),
                 blocking,
+                remote_api: false,
             });
         }
         let ignore = parsed
@@ -234,6 +249,7 @@ impl NPlusOne {
             ignore,
             suggest_batching: parsed.suggest_batching,
             check_one_off_scripts: parsed.check_one_off_scripts,
+            check_http: parsed.check_http,
         }))
     }
 
@@ -247,6 +263,13 @@ impl NPlusOne {
     ) -> Option<(&Entry, usize)> {
         let entries = self.extra.iter().chain(catalogue::BUILT_IN.iter());
         let (entry, len) = catalogue::find_match(entries, lang, chain, awaited)?;
+        // An HTTP or GraphQL request per item is an N+1 worth fixing only when the API
+        // takes many items in one request, which the call does not tell: on real back ends
+        // most such loops post to third-party APIs without a batched form. Unknown means
+        // silent, unless the project asks for them.
+        if entry.remote_api && !self.check_http {
+            return None;
+        }
         if self
             .ignore
             .iter()
