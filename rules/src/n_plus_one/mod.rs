@@ -16,8 +16,9 @@ use catalogue::{Entry, Lang, Pattern, Seg};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Finds a database query or HTTP request made once per item of a loop, one round trip
-    /// after another, where one batched call would do: the *N+1* pattern.
+    /// Finds a database query or key-value command (and, with `check-http = true`, an HTTP
+    /// request) made once per item of a loop, one round trip after another, where one
+    /// batched call would do: the *N+1* pattern.
     ///
     /// A **loop** is a `for`, `for…of`, `for…in`, `for await`, `while` or `do…while` body,
     /// an async callback of `forEach`, `map`, `flatMap`, `reduce`, `filter`, `some` or
