@@ -770,6 +770,9 @@ pub struct Entry {
     pub pattern: Pattern,
     pub help: String,
     pub blocking: bool,
+    /// A request to a remote API (HTTP, GraphQL) rather than a database or key-value
+    /// store: whether that API has a batched form is not known from the call.
+    pub remote_api: bool,
 }
 
 pub static BUILT_IN: LazyLock<Vec<Entry>> = LazyLock::new(|| {
@@ -782,6 +785,7 @@ pub static BUILT_IN: LazyLock<Vec<Entry>> = LazyLock::new(|| {
                 .unwrap_or_else(|error| panic!("catalogue pattern: {error}")),
             help: def.help.to_string(),
             blocking: def.blocking,
+            remote_api: matches!(def.library, "HTTP" | "GraphQL"),
         })
         .collect()
 });

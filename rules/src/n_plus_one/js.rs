@@ -13,6 +13,7 @@ use prodlint_js::call_summary::{
 use swc_common::Spanned;
 
 use super::catalogue::{Args, Seg};
+use super::js_items::{self, ItemNames, Items};
 use super::reach::{Reach, Resolution};
 use super::{
     diagnostic, is_connection_name, is_drain_call, is_group_name, is_pacing_call,
@@ -88,6 +89,8 @@ struct Collector {
     /// `const` names bound to a few items written in the code (`const KINDS = ["a",
     /// "b"]`, `const DEFAULTS = { .. }`) or to a small number (`const MAX_TRIES = 3`).
     small_consts: HashSet<String>,
+    /// `const` names bound to the groups of a `groupBy` (`const byKind = groupBy(rows, ..)`).
+    grouped: HashSet<String>,
 }
 
 impl Visit for Collector {
@@ -97,6 +100,9 @@ impl Visit for Collector {
                 if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) {
                     if is_small_literal(init) {
                         self.small_consts.insert(name.id.sym.to_string());
+                    }
+                    if is_group_by(init) {
+                        self.grouped.insert(name.id.sym.to_string());
                     }
                 }
             }
@@ -125,6 +131,8 @@ struct Frame {
     /// The loop's variable when it is a connection or database (`for (const db of
     /// databases)`): calls on it go to a different server each time.
     per_connection: Option<String>,
+    /// The loop's item and the values made from it.
+    items: ItemNames,
 }
 
 struct Visitor<'a, 'c> {
@@ -137,6 +145,7 @@ struct Visitor<'a, 'c> {
     class_names: &'a HashMap<u32, String>,
     batched_names: &'a HashSet<String>,
     small_consts: &'a HashSet<String>,
+    grouped: &'a HashSet<String>,
     /// The loops around the code being visited, in this function.
     frames: Vec<Frame>,
     /// Inside a callback whose calls are collected by `Promise.all` or `$transaction`.
@@ -177,6 +186,7 @@ pub(super) fn check(rule: &NPlusOne, ctx: &JsContext<'_>, out: &mut Vec<Diagnost
         class_names: &class_names,
         batched_names: &collector.batched_names,
         small_consts: &collector.small_consts,
+        grouped: &collector.grouped,
         frames: Vec::new(),
         batched: None,
         returns_count: false,
@@ -480,6 +490,23 @@ fn callback_param(callback: &Expr) -> Option<String> {
     }
 }
 
+/// `groupBy(rows, ..)`, `_.groupBy(..)`, `Object.groupBy(..)`.
+fn is_group_by(init: &Expr) -> bool {
+    matches!(strip(init), Expr::Call(_))
+        && prodlint_js::call_summary::chain(init)
+            .last()
+            .is_some_and(|seg| seg.call && seg.name == "groupBy")
+}
+
+/// The parameters of a per-item callback, as the loop's items.
+fn callback_items(callback: &Expr) -> ItemNames {
+    match strip(callback) {
+        Expr::Arrow(arrow) => ItemNames::of_params(arrow.params.iter()),
+        Expr::Fn(function) => ItemNames::of_params(function.function.params.iter().map(|p| &p.pat)),
+        _ => ItemNames::default(),
+    }
+}
+
 /// The single name a `for…of`/`for…in` declares: `const chunk` in `for (const chunk of …)`.
 fn loop_binding(left: &ForHead) -> Option<String> {
     match left {
@@ -584,6 +611,7 @@ impl Visitor<'_, '_> {
             },
             silent: silent || stops_on_hit(body),
             per_connection: None,
+            items: ItemNames::default(),
         }
     }
 
@@ -616,6 +644,43 @@ impl Visitor<'_, '_> {
                 .any(|seg| seg.call && is_group_name(&seg.name)),
             _ => false,
         }
+    }
+
+    /// `for (const key in byKind)` over the groups of a `groupBy` whose body only takes
+    /// each whole group (`byKind[key]`): one call per group, already batched. A body that
+    /// uses the key itself (`findUnique({ where: { id: key } })`) makes a call per key.
+    fn walks_groups(&self, iterable: &Expr, key: &str, body: &Stmt) -> bool {
+        let Expr::Ident(groups) = strip(iterable) else {
+            return false;
+        };
+        if !self.grouped.contains(&*groups.sym) {
+            return false;
+        }
+        struct KeyUses<'k> {
+            groups: &'k str,
+            key: &'k str,
+            alone: bool,
+        }
+        impl Visit for KeyUses<'_> {
+            fn visit_member_expr(&mut self, member: &MemberExpr) {
+                let indexes_groups = matches!(strip(&member.obj), Expr::Ident(o) if &*o.sym == self.groups)
+                    && matches!(&member.prop, MemberProp::Computed(c)
+                        if matches!(strip(&c.expr), Expr::Ident(k) if &*k.sym == self.key));
+                if !indexes_groups {
+                    member.visit_children_with(self);
+                }
+            }
+            fn visit_ident(&mut self, ident: &Ident) {
+                self.alone |= &*ident.sym == self.key;
+            }
+        }
+        let mut uses = KeyUses {
+            groups: &groups.sym,
+            key,
+            alone: false,
+        };
+        body.visit_with(&mut uses);
+        !uses.alone
     }
 
     /// Visits a function as a new scope: its own loops, no batch.
@@ -728,6 +793,7 @@ impl Visitor<'_, '_> {
                     if self.reach.is_opaque(target) {
                         self.report_direct(
                             self.reach.direct(self.summaries, &call_chain),
+                            expr,
                             &chain,
                             site,
                             batched,
@@ -758,13 +824,14 @@ impl Visitor<'_, '_> {
                 .map(|(trip, len)| (trip, len + chain.len() - rewritten.len())),
             Resolution::Unknown => self.reach.direct(self.summaries, &call_chain),
         };
-        self.report_direct(direct, &chain, site, batched);
+        self.report_direct(direct, expr, &chain, site, batched);
     }
 
     /// A data-access call matched by the catalogue, `len` segments of `chain`.
     fn report_direct(
         &mut self,
         direct: Option<(super::reach::Trip, usize)>,
+        expr: &Expr,
         chain: &Chain,
         site: Option<LoopSite>,
         batched: Option<Span>,
@@ -773,6 +840,9 @@ impl Visitor<'_, '_> {
             return;
         };
         let seg = &chain[len - 1];
+        if site.is_some() && self.is_per_item_resource(expr, seg, &trip.library) {
+            return;
+        }
         let finding = Finding {
             span: self.primary(seg.at),
             call: render_chain(&chain[..len]),
@@ -784,6 +854,34 @@ impl Visitor<'_, '_> {
             array_of_one: seg.args.array_of_one,
         };
         self.report(finding);
+    }
+
+    /// The loop's names for its items, innermost loop last.
+    fn items(&self) -> Items<'_> {
+        Items {
+            loops: self.frames.iter().map(|frame| &frame.items).collect(),
+        }
+    }
+
+    /// A call given the item's own resource: a download or upload of the item's own
+    /// address (each item is another file, often on another host: the bytes are the cost,
+    /// not the round trip) or a statement that is the item (each iteration runs another
+    /// statement). There is nothing to batch. A `POST` to an item's address (a webhook)
+    /// stays a finding: those can run concurrently.
+    fn is_per_item_resource(&self, expr: &Expr, seg: &Seg<At>, library: &str) -> bool {
+        let Some(first) = js_items::args_at(unwrap_observable(expr), seg.at.expr)
+            .and_then(|args| args.first())
+            .filter(|arg| arg.spread.is_none())
+        else {
+            return false;
+        };
+        let items = self.items();
+        if library == "HTTP" {
+            let args = js_items::args_at(unwrap_observable(expr), seg.at.expr).unwrap_or_default();
+            js_items::transfers_resource(&seg.name, args) && items.is_item_target(&first.expr)
+        } else {
+            js_items::runs_statement_text(&seg.name) && items.is_item_statement(&first.expr)
+        }
     }
 
     fn report(&mut self, finding: Finding) {
@@ -850,6 +948,7 @@ impl Visit for Visitor<'_, '_> {
         };
         let mut frame = self.loop_frame(header, kind, &stmt.body, bounded, false);
         frame.per_connection = binding.filter(|name| is_connection_name(name));
+        frame.items = ItemNames::of_head(&stmt.left);
         self.in_loop(frame, &stmt.body);
     }
 
@@ -857,8 +956,11 @@ impl Visit for Visitor<'_, '_> {
         stmt.left.visit_with(self);
         stmt.right.visit_with(self);
         let header = self.header(stmt.span, &stmt.body);
-        let bounded = self.is_few(&stmt.right);
-        let frame = self.loop_frame(header, "`for…in` loop", &stmt.body, bounded, false);
+        let bounded = self.is_few(&stmt.right)
+            || loop_binding(&stmt.left)
+                .is_some_and(|key| self.walks_groups(&stmt.right, &key, &stmt.body));
+        let mut frame = self.loop_frame(header, "`for…in` loop", &stmt.body, bounded, false);
+        frame.items = ItemNames::of_head(&stmt.left);
         self.in_loop(frame, &stmt.body);
     }
 
@@ -877,7 +979,10 @@ impl Visit for Visitor<'_, '_> {
                 .is_some_and(steps_over_groups_or_walks)
             || stmt.test.as_deref().is_some_and(counts_groups);
         let infinite = stmt.test.as_deref().is_none_or(is_true);
-        let frame = self.loop_frame(header, "`for` loop", &stmt.body, bounded, infinite);
+        let mut frame = self.loop_frame(header, "`for` loop", &stmt.body, bounded, infinite);
+        if let Some(VarDeclOrExpr::VarDecl(decl)) = &stmt.init {
+            frame.items = ItemNames::of_decls(decl);
+        }
         self.in_loop(frame, &stmt.body);
     }
 
@@ -949,6 +1054,15 @@ impl Visit for Visitor<'_, '_> {
 
     fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
         if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) {
+            // What a name declared in a loop body holds: the item's address, a value made
+            // from the item.
+            if !self.frames.is_empty() {
+                let mut declared = ItemNames::default();
+                js_items::declare(&mut declared, &self.items(), &name.id.sym, init);
+                let items = &mut self.frames.last_mut().expect("a loop").items;
+                items.per_item.extend(declared.per_item);
+                items.targets.extend(declared.targets);
+            }
             if is_sync_lookup(init) {
                 self.lookups.insert(name.id.sym.to_string());
             }
@@ -1018,6 +1132,7 @@ impl Visit for Visitor<'_, '_> {
                                 || self.is_groups(&member.obj, callback_param(callback)),
                             per_connection: callback_param(callback)
                                 .filter(|name| is_connection_name(name)),
+                            items: callback_items(callback),
                         });
                         self.callback_scope(frame, batch, callback);
                         for arg in &call.args[1..] {

@@ -7,6 +7,7 @@ use crate::{JsContext, Rule, RustContext};
 
 pub mod catalogue;
 mod js;
+mod js_items;
 mod reach;
 mod rust;
 mod rust_reach;
@@ -15,8 +16,9 @@ use catalogue::{Entry, Lang, Pattern, Seg};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Finds a database query or HTTP request made once per item of a loop, one round trip
-    /// after another, where one batched call would do: the *N+1* pattern.
+    /// Finds a database query or key-value command (and, with `check-http = true`, an HTTP
+    /// request) made once per item of a loop, one round trip after another, where one
+    /// batched call would do: the *N+1* pattern.
     ///
     /// A **loop** is a `for`, `for…of`, `for…in`, `for await`, `while` or `do…while` body,
     /// an async callback of `forEach`, `map`, `flatMap`, `reduce`, `filter`, `some` or
@@ -28,12 +30,16 @@ crate::declare_rule! {
     ///   `db.x.findMany`, `$queryRaw`), TypeORM and MikroORM repositories, managers and query
     ///   builders, Sequelize and Mongoose models, MongoDB collections, Knex, Drizzle, Kysely,
     ///   node-postgres and mysql2 (`pool.query`), postgres.js (`` sql`…` ``), Redis clients;
-    /// - HTTP: `fetch`, `axios`, `got`, `ky`, `$fetch`, NestJS `HttpService`, and API
-    ///   clients called with a URL (`api.get(`/users/${id}`)`);
+    /// - HTTP, only with `check-http = true` (see Options): `fetch`, `axios`, `got`, `ky`,
+    ///   `$fetch`, NestJS `HttpService`, API clients called with a URL
+    ///   (`api.get(`/users/${id}`)`), GraphQL clients and, in Rust, reqwest. Off by
+    ///   default because whether an API takes many items in one request is not known from
+    ///   the call: on the back ends measured, most per-item requests went to third-party
+    ///   APIs with no batched form (docs/accuracy.md);
     /// - Rust: sqlx (`query*(…)…fetch_one/fetch_all/fetch_optional/execute`, also the
     ///   macros), diesel and diesel-async (`load`, `first`, `get_result(s)`, `execute` on a
     ///   connection), sea-orm (`one`, `all`, `exec`, `insert`, … on a connection),
-    ///   tokio-postgres (`client.query(&stmt, &[..])`), redis, reqwest.
+    ///   tokio-postgres (`client.query(&stmt, &[..])`), redis.
     ///
     /// A call of the project's own code is followed to the round trip it reaches, in any
     /// file, through call summaries built once per module: `this.m()` to the method of
@@ -44,6 +50,9 @@ crate::declare_rule! {
     /// `self.store.load(id)` to the method of the struct that the field `store` is (from
     /// the crate index). The finding is at the loop's call, with a label at each call on
     /// the way and at the round trip: `for (const o of orders) await this.users.touch(o.id)`.
+    /// Calls are followed two functions deep at most (the loop's call, then one call in
+    /// its body): a round trip further down sits under a unit of work (a schema change per
+    /// field, deleting a whole account), not under a lookup one batched call would replace.
     ///
     /// What a call is comes from its receiver, not from its method's name alone: a class
     /// of the project decides by what its method does (a `*Repository` class over Kysely
@@ -51,16 +60,22 @@ crate::declare_rule! {
     /// client package (`Repository<User>` from `typeorm`, `PrismaClient`, `Redis` from
     /// `ioredis`, `pg`, Apollo and other GraphQL clients) is that client; a Rust file that
     /// names one database crate (`sea_orm`) gets that crate's help. A data-access call
-    /// given an array of one element per iteration (`findByIds([id])`, `mget([key])`)
-    /// says to pass the whole array once.
+    /// given an array of one element per iteration (`findByIds([id])`, `mget([key])`,
+    /// in Rust `find_by_ids(&[id])`, `load(vec![id])`) says to pass the whole array once.
     ///
     /// It stays silent on awaits that are not data access (timers, unknown callees); loops
     /// that already batch (over chunks: `i += BATCH`, `i < batchCount`, `chunk(ids, 100)`,
-    /// `_.chunk`, `ids.chunks(500)`, a `chunk`/`batch` loop variable); loops bounded by a
+    /// `_.chunk`, `ids.chunks(500)`, a `chunk`/`batch` loop variable, a `for…in` over the
+    /// groups of a `groupBy` that takes each whole group); loops bounded by a
     /// few items written in the code, directly or through a `const` (`for (let i = 0; i <
     /// 3; i++)`, `for (const k of KINDS)`, `Object.entries(DEFAULTS)`, `for i in 0..3`,
-    /// `while (i < MAX_TRIES && !found)`); retry and polling loops (a header that counts
-    /// attempts or pages, a body that sleeps); loops that stop at the first hit (`if
+    /// `while (i < MAX_TRIES && !found)`); retry, polling and redirect loops (a header
+    /// that counts attempts, pages or redirect hops, a body that sleeps); a download or
+    /// upload of the item's own address (`fetch(item.path)`, `fetch(upload.url, {
+    /// method: "PUT" })` with `upload` from the item, `` axios.get(`${entry.host}/x`) ``:
+    /// each item is another file, often on another host; a `POST` to it, such as a
+    /// webhook, stays a finding); a raw statement that is the item (`for (const sql of
+    /// statements) await db.$executeRawUnsafe(sql)`); loops that stop at the first hit (`if
     /// (user) return user;`, `if (res.ok) break;`) or walk (`dir = parentOf(dir)`); calls
     /// on each of a few connections (`for (const db of databases) db.query(..)`); round
     /// trips made only when a lookup in memory missed (`if (cached) … else await …`, `if
@@ -70,7 +85,8 @@ crate::declare_rule! {
     /// walking `parentId` up a tree); infinite loops (`while (true)`, `loop`) unless they
     /// drain a collection (`queue.shift()`, `stack.pop()`); code that runs once or is not
     /// the product (seed data, `populate/`, migrations, `scripts/`, `bin/`, `*.seed.ts`,
-    /// `*_migrations.rs`, test support such as `testing/` and `test_utils.rs`, examples;
+    /// `*_migrations.rs`, test support and mocks such as `testing/`, `test_utils.rs`,
+    /// `crates/app_test_db/`, `__mocks__/` and a mock service worker's `api-msw/`, examples;
     /// see Options); calls collected into one `Promise.all` (also spread into one array),
     /// `$transaction([...])`, `join_all` or `buffer_unordered` (these can get an `info`
     /// suggestion, see Options); channel and stream consumption (`while let Some(x) =
@@ -116,7 +132,7 @@ crate::declare_rule! {
     /// Each diagnostic's help names the batched form for the library it found:
     /// `createMany`, `findMany({ where: { id: { in: ids } } })`, `updateMany`/`deleteMany`,
     /// `$transaction([...])`, `In(ids)`, `bulkCreate`, `insertMany`/`bulkWrite`, `whereIn`,
-    /// `inArray`, `= ANY($1)`, `eq_any`, `is_in`, a Redis pipeline, or bounded concurrency
+    /// `inArray`, `= ANY($1)`, `eq_any`, `is_in`, a Redis pipeline, or (with `check-http`) bounded concurrency
     /// for HTTP.
     ///
     /// ## Options
@@ -137,6 +153,10 @@ crate::declare_rule! {
     /// suggest-batching = false
     /// # Also check code that runs once: seed data, migrations, one-off scripts.
     /// check-one-off-scripts = false
+    /// # Also report HTTP and GraphQL requests (`fetch`, `axios`, `got`, `ky`, NestJS
+    /// # `HttpService`, API clients, GraphQL clients, `reqwest`): off by default, because
+    /// # whether an API can take many items in one request is not known from the call.
+    /// check-http = false
     /// ```
     /// A call pattern matches a call's receiver chain from its root, one segment per `.`:
     /// `this.prisma.task.create()` is `this . prisma . task . create()`. A segment is a name
@@ -151,7 +171,7 @@ crate::declare_rule! {
         id: "n-plus-one",
         languages: [Rust, JavaScript],
         severity: Warning,
-        summary: "Database queries and HTTP requests made once per loop iteration where one batched call would do",
+        summary: "Database and key-value round trips (and, with `check-http`, HTTP requests) made once per loop iteration where one batched call would do",
         fix: None,
     }
 }
@@ -179,6 +199,7 @@ struct Options {
     ignore: Vec<String>,
     suggest_batching: bool,
     check_one_off_scripts: bool,
+    check_http: bool,
 }
 
 pub struct NPlusOne {
@@ -188,6 +209,8 @@ pub struct NPlusOne {
     suggest_batching: bool,
     /// Also check seed data, migrations and scripts that run once.
     check_one_off_scripts: bool,
+    /// Also report requests to remote APIs (the catalogue's HTTP and GraphQL calls).
+    check_http: bool,
 }
 
 impl NPlusOne {
@@ -214,6 +237,7 @@ impl NPlusOne {
                     "fetch or write all the items with one batched call before or after the loop, or run the calls concurrently with a limit".to_string()
                 }),
                 blocking,
+                remote_api: false,
             });
         }
         let ignore = parsed
@@ -226,6 +250,7 @@ impl NPlusOne {
             ignore,
             suggest_batching: parsed.suggest_batching,
             check_one_off_scripts: parsed.check_one_off_scripts,
+            check_http: parsed.check_http,
         }))
     }
 
@@ -239,6 +264,13 @@ impl NPlusOne {
     ) -> Option<(&Entry, usize)> {
         let entries = self.extra.iter().chain(catalogue::BUILT_IN.iter());
         let (entry, len) = catalogue::find_match(entries, lang, chain, awaited)?;
+        // An HTTP or GraphQL request per item is an N+1 worth fixing only when the API
+        // takes many items in one request, which the call does not tell: on real back ends
+        // most such loops post to third-party APIs without a batched form. Unknown means
+        // silent, unless the project asks for them.
+        if entry.remote_api && !self.check_http {
+            return None;
+        }
         if self
             .ignore
             .iter()
@@ -297,6 +329,7 @@ fn is_one_off_script(path: &str) -> bool {
                 "migrate" | "scripts" | "script" | "testing" | "test-utils" | "test_utils"
             )
             || (dir == "bin" && (i == 0 || dirs[i - 1] != "src"))
+            || is_test_support_dir(dir)
     });
     let stem = file_name.split('.').next().unwrap_or("");
     let infixes = file_name.split('.').skip(1);
@@ -320,6 +353,18 @@ fn is_one_off_script(path: &str) -> bool {
         || infixes
             .take_while(|part| !matches!(*part, "ts" | "js" | "mjs" | "cjs" | "mts" | "cts"))
             .any(|part| matches!(part, "seed" | "seeds" | "seeder" | "migration" | "fixture"))
+}
+
+/// A directory of test support or mocks named by its words: `crates_io_test_db`,
+/// `test-fixtures`, `__mocks__`, `api-msw` (a mock service worker's handlers), but not
+/// `latest` or `contest`.
+fn is_test_support_dir(dir: &str) -> bool {
+    dir.split(['_', '-', '.']).any(|word| {
+        matches!(
+            word,
+            "test" | "tests" | "testing" | "mock" | "mocks" | "msw"
+        )
+    })
 }
 
 /// A name that holds a group of items rather than one: `chunk`, `batches`, `idChunk`,
@@ -525,8 +570,9 @@ fn diagnostic(file: &Arc<SourceFile>, finding: &Finding) -> Diagnostic {
     diagnostic
 }
 
-/// Words in a loop header that mark retries, polling or pages rather than items:
-/// `attempt`, `maxRetries`, `hasNextPage`, `cursor`, but not `Object.entries`.
+/// Words in a loop header that mark retries, polling, pages or redirect hops rather than
+/// items: `attempt`, `maxRetries`, `hasNextPage`, `cursor`, `redirectCount`, but not
+/// `Object.entries`.
 fn is_retry_or_paging_header(header: &str) -> bool {
     const WORDS: &[&str] = &[
         "retry",
@@ -541,6 +587,10 @@ fn is_retry_or_paging_header(header: &str) -> bool {
         "cursor",
         "offset",
         "continuation",
+        "redirect",
+        "redirects",
+        "hop",
+        "hops",
     ];
     const COMPOUNDS: &[&str] = &["hasmore", "hasnext", "nexttoken", "nextpage", "nextcursor"];
     header
@@ -688,6 +738,15 @@ mod tests {
     }
 
     #[test]
+    fn test_support_and_mock_directories() {
+        assert!(is_one_off_script("crates/crates_io_test_db/src/lib.rs"));
+        assert!(is_one_off_script("packages/api-msw/handlers/owners.ts"));
+        assert!(is_one_off_script("src/__mocks__/db.ts"));
+        assert!(!is_one_off_script("src/latest/contest.ts"));
+        assert!(!is_one_off_script("src/attestation/service.ts"));
+    }
+
+    #[test]
     fn headers_and_arguments() {
         assert!(is_retry_or_paging_header(
             "for (let attempt = 0; attempt < max; attempt++)"
@@ -696,6 +755,10 @@ mod tests {
         assert!(!is_retry_or_paging_header("for (const task of tasks)"));
         assert!(is_retry_or_paging_header("for attempt in 0..MAX_RETRIES"));
         assert!(is_retry_or_paging_header("while (nextCursor)"));
+        assert!(is_retry_or_paging_header(
+            "for (let redirectCount = 0; redirectCount <= maxRedirects; redirectCount++)"
+        ));
+        assert!(!is_retry_or_paging_header("for (const shop of shops)"));
         assert!(!is_retry_or_paging_header(
             "for (const [k, v] of Object.entries(DEFAULTS))"
         ));

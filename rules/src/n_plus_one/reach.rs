@@ -26,8 +26,14 @@ use super::catalogue::Lang;
 use super::js::to_chain;
 use super::{pages, render_chain, Hop, NPlusOne};
 
-/// How many calls deep a round trip is looked for.
-const MAX_DEPTH: usize = 6;
+/// How many functions of the project a round trip is looked for in, counting the one the
+/// loop calls: two hops (the loop's call → a function → a function whose body makes the
+/// round trip). A query found deeper sits under a unit of work (a schema change per field,
+/// deleting a whole base), not a lookup a maintainer would batch, so it stays silent.
+pub(super) const MAX_CALL_HOPS: usize = 2;
+
+/// How many fields deep a receiver is followed: `this.store.model.post.update()`.
+const MAX_FIELD_DEPTH: usize = 6;
 
 /// A round trip that a call reaches.
 #[derive(Debug, Clone)]
@@ -113,7 +119,8 @@ pub(super) struct Reach<'a> {
     rule: &'a NPlusOne,
     project: &'a Project,
     resolvers: std::cell::OnceCell<Arc<Resolvers>>,
-    memo: RefCell<HashMap<TargetKey, Option<Trip>>>,
+    /// By function and by how many hops were left when it was searched.
+    memo: RefCell<HashMap<(TargetKey, usize), Option<Trip>>>,
 }
 
 impl<'a> Reach<'a> {
@@ -271,7 +278,9 @@ impl<'a> Reach<'a> {
                             name: method.name.clone(),
                         })
                     }
-                    [next, more @ ..] if !next.call && !more.is_empty() && depth < MAX_DEPTH => {
+                    [next, more @ ..]
+                        if !next.call && !more.is_empty() && depth < MAX_FIELD_DEPTH =>
+                    {
                         self.through_field(&module, class, next, more, depth + 1)
                     }
                     _ => Resolution::Unknown,
@@ -355,10 +364,14 @@ impl<'a> Reach<'a> {
     /// The trip, and whether the search was cut short by a cycle.
     fn round_trip_at(&self, target: &Target, path: &mut Vec<TargetKey>) -> (Option<Trip>, bool) {
         let key = target.key();
-        if let Some(known) = self.memo.borrow().get(&key) {
+        if path.len() >= MAX_CALL_HOPS {
+            return (None, false);
+        }
+        let hops_left = MAX_CALL_HOPS - path.len();
+        if let Some(known) = self.memo.borrow().get(&(key.clone(), hops_left)) {
             return (known.clone(), false);
         }
-        if path.contains(&key) || path.len() >= MAX_DEPTH {
+        if path.contains(&key) {
             return (None, true);
         }
         let summaries = &target.summaries;
@@ -418,7 +431,9 @@ impl<'a> Reach<'a> {
         }
         path.pop();
         if found.is_some() || !cut {
-            self.memo.borrow_mut().insert(key, found.clone());
+            self.memo
+                .borrow_mut()
+                .insert((key, hops_left), found.clone());
         }
         (found, cut)
     }

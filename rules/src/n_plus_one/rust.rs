@@ -152,14 +152,39 @@ fn args_of(list: Option<ast::ArgList>, fallback: Span) -> (Args, Span) {
             )
         }),
         conn: args.len() == 1 && is_conn_like(&args[0].syntax().text().to_string()),
-        // Not said in Rust: `&[id]` is as often a parameter list (`query(&stmt, &[id])`).
-        array_of_one: false,
+        // The first argument only: a second `&[id]` is a parameter list
+        // (`query(&stmt, &[id])`).
+        array_of_one: first
+            .is_some_and(|e| is_array_of_one(&prodlint_rust::compact_text(e.syntax()))),
         params: args.get(1).is_some_and(|second| {
             let text = prodlint_rust::compact_text(second.syntax());
             text.starts_with("&[")
         }),
     };
     (info, span(list.syntax().text_range()))
+}
+
+/// `&[id]`, `[id]`, `vec![id]`, `&vec![id.clone()]`: an array of exactly one element (not
+/// `[0; n]`).
+fn is_array_of_one(text: &str) -> bool {
+    let text = text.trim_start_matches('&');
+    let text = text.strip_prefix("vec!").unwrap_or(text);
+    let Some(inner) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) else {
+        return false;
+    };
+    if inner.trim().is_empty() {
+        return false;
+    }
+    let mut depth = 0i32;
+    for c in inner.chars() {
+        match c {
+            '(' | '[' | '{' | '<' => depth += 1,
+            ')' | ']' | '}' | '>' => depth -= 1,
+            ',' | ';' if depth == 0 => return false,
+            _ => {}
+        }
+    }
+    true
 }
 
 fn plain(name: String, at: Span) -> Seg<At> {
@@ -868,7 +893,7 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
                     site: Some(site),
                     helper: None,
                     batched: None,
-                    array_of_one: false,
+                    array_of_one: seg.args.array_of_one,
                 }
             }
             (None, Some((shown, access, hops))) => {
@@ -884,7 +909,7 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
                         hops,
                     }),
                     batched: None,
-                    array_of_one: false,
+                    array_of_one: seg.args.array_of_one,
                 }
             }
             (None, None) => continue,
@@ -892,5 +917,21 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
         if reported.insert(finding.span) {
             out.push(diagnostic(ctx.file, &finding));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_array_of_one;
+
+    #[test]
+    fn arrays_of_one() {
+        assert!(is_array_of_one("&[id]"));
+        assert!(is_array_of_one("vec![id.clone()]"));
+        assert!(is_array_of_one("&vec![f(a, b)]"));
+        assert!(!is_array_of_one("&[a, b]"));
+        assert!(!is_array_of_one("[0; 8]"));
+        assert!(!is_array_of_one("&[]"));
+        assert!(!is_array_of_one("ids"));
     }
 }

@@ -14,10 +14,9 @@ use prodlint_rust::ra_ap_syntax::ast;
 use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxNode};
 use prodlint_rust::types::{PathTy, Scope, Ty};
 
+use super::reach::MAX_CALL_HOPS;
 use super::rust::{access_in, call_at, chain};
 use super::{render_chain, Access, Hop, NPlusOne};
-
-const MAX_DEPTH: usize = 5;
 
 /// Wrappers whose methods are the inner type's: `Arc<Store>`, `Box<dyn ..>` (not a
 /// struct: unknown), `&'a Store`.
@@ -111,7 +110,7 @@ impl<'a> RustReach<'a> {
             _ => return None,
         };
         let key = (owner.path.clone(), method.clone());
-        if path.contains(&key) || path.len() >= MAX_DEPTH {
+        if path.contains(&key) || path.len() >= MAX_CALL_HOPS {
             return None;
         }
         let owner_name = owner.path.rsplit("::").next().unwrap_or(&owner.path);
