@@ -46,7 +46,15 @@ if [[ ! $target =~ ^[a-z0-9_]+(-[a-z0-9_]+){2,3}$ ]]; then
 fi
 [[ -n $version ]] || version=$("$here/version.sh")
 
-py=$(command -v python3 || command -v python || true)
+# The first Python 3 that runs: on Windows `python3` can be a placeholder that only
+# offers to install Python from the Store.
+py=""
+for candidate in python3 python; do
+  if "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 8))' 2>/dev/null; then
+    py=$candidate
+    break
+  fi
+done
 if [[ -z $py ]]; then
   echo "$0: needs Python 3 (python3 or python on PATH)" >&2
   exit 2
