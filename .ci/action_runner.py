@@ -13,7 +13,7 @@ What a runner does and this does too:
   outputs is replaced with the value of `inputs.*` (the given inputs, else the action's
   defaults), `github.*`, `runner.*` or `steps.<id>.outputs.*`; a composite action's inputs
   reach its scripts only through such expressions (GitHub sets no INPUT_* variables for
-  composite actions), so none are set here either;
+  composite actions: actions/runner#665), so none are set here either;
 - the environment a runner gives: GITHUB_ACTIONS, CI, GITHUB_WORKSPACE, GITHUB_ACTION_PATH,
   RUNNER_OS, RUNNER_ARCH, RUNNER_TEMP, and fresh GITHUB_OUTPUT, GITHUB_ENV, GITHUB_PATH and
   GITHUB_STEP_SUMMARY files per step, whose contents are applied as the runner applies them
