@@ -162,6 +162,15 @@ impl ProjectIndex for CrateFns {
 }
 
 impl CrateFns {
+    /// The files (relative to the crate's directory) that define a function of this name.
+    pub fn files_defining<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a str> + 'a {
+        self.names
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|&i| self.files[i as usize].as_str())
+    }
+
     pub fn defines(&self, name: &str) -> bool {
         self.names.contains_key(name)
     }
