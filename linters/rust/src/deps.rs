@@ -290,6 +290,17 @@ impl LockedCrates {
         self.by_lib.contains_key(lib)
     }
 
+    /// A crate's directory in the on-disk cache, if the run keeps one and its sources are
+    /// present.
+    pub fn cache_of(&self, c: &LockedCrate) -> Option<PathBuf> {
+        crate_cache(
+            self.cache_dir.as_deref(),
+            c.dir.as_deref()?,
+            &c.name,
+            &c.version,
+        )
+    }
+
     /// The key of a crate's name table, if its sources are present.
     pub fn crate_key(&self, c: &LockedCrate) -> Option<CrateKey> {
         Some(CrateKey {

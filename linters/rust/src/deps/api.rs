@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use prodlint_core::{Project, ProjectIndex};
 use ra_ap_syntax::ast::{self, HasAttrs, HasGenericParams, HasModuleItem, HasName, HasVisibility};
 use ra_ap_syntax::AstNode;
+use serde::{Deserialize, Serialize};
 
 use super::manifest::{LockGraph, LockPackage};
 use super::LockedCrates;
@@ -21,7 +22,7 @@ use crate::attr::{self, Cfg, Deprecation};
 use crate::RustFile;
 
 /// A name a module declares.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ApiItem {
     pub name: String,
     pub kind: ItemKind,
@@ -32,7 +33,7 @@ pub struct ApiItem {
     pub line: u32,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum ItemKind {
     /// A module: an inline one of the same file (by its path in the file), or a file
     /// (`None` when it cannot be found).
@@ -46,7 +47,7 @@ pub enum ItemKind {
 }
 
 /// What a type definition itself says about the names `Type::name` may take.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct TypeShape {
     /// An enum's variants.
     pub variants: Vec<String>,
@@ -56,7 +57,7 @@ pub struct TypeShape {
 
 /// An `impl` block: of a type (by its last segment) or a blanket one (`impl<T> Tr for T`,
 /// `self_ty` empty).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ApiImpl {
     pub self_ty: String,
     /// The trait implemented, by its last segment; `None` for an inherent impl.
@@ -68,14 +69,14 @@ pub struct ApiImpl {
 }
 
 /// A trait's declaration: its items with their default deprecations.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ApiTrait {
     pub name: String,
     pub items: Vec<ApiAssoc>,
 }
 
 /// An associated function, constant or type.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ApiAssoc {
     pub name: String,
     pub cfg: Vec<Cfg>,
@@ -83,14 +84,14 @@ pub struct ApiAssoc {
     pub line: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ModuleAt {
     Inline(Vec<String>),
     File(Option<PathBuf>),
 }
 
 /// One module's declarations.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct ApiModule {
     pub items: Vec<ApiItem>,
     /// `use path::*` (public or not) with its predicates.
@@ -105,21 +106,89 @@ pub struct ApiModule {
 
 /// The modules of one source file of a locked crate (the file's own and its inline
 /// modules, by their path in the file).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct ApiFile {
+    #[serde(with = "module_list")]
     pub modules: HashMap<Vec<String>, ApiModule>,
     /// The identifiers inside item-level macro calls that are not read as items: a type
     /// named there may get impls nobody can see.
     pub macro_words: HashSet<String>,
 }
 
+/// The modules of a file as a list in JSON (whose map keys are strings), by path.
+mod module_list {
+    use super::ApiModule;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::collections::HashMap;
+
+    pub fn serialize<S: Serializer>(
+        modules: &HashMap<Vec<String>, ApiModule>,
+        to: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut list: Vec<_> = modules.iter().collect();
+        list.sort_by(|a, b| a.0.cmp(b.0));
+        list.serialize(to)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        from: D,
+    ) -> Result<HashMap<Vec<String>, ApiModule>, D::Error> {
+        Ok(Vec::<(Vec<String>, ApiModule)>::deserialize(from)?
+            .into_iter()
+            .collect())
+    }
+}
+
+/// Bump when [`ApiFile`]'s serialized form changes.
+const API_CACHE: &str = "api-v1";
+
+/// A source file of a locked crate, read from the cache when the run has one and a
+/// previous run wrote it.
+pub fn api_file(project: &Project, krate: &ApiCrate, file: &Path) -> std::sync::Arc<ApiFile> {
+    // Only paths inside the crate's directory become cache paths (`#[path = "../x.rs"]`
+    // does not lead the cache elsewhere).
+    let cache = krate.cache.as_ref().and_then(|dir| {
+        let relative = file.strip_prefix(&krate.dir).ok()?;
+        relative
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+            .then(|| {
+                let mut name = dir.join(API_CACHE).join(relative).into_os_string();
+                name.push(".json");
+                PathBuf::from(name)
+            })
+    });
+    project.index::<ApiFile>(&(file.to_path_buf(), cache))
+}
+
 impl ProjectIndex for ApiFile {
-    type Key = PathBuf;
+    /// The source file, and its cache file.
+    type Key = (PathBuf, Option<PathBuf>);
     // Registry sources, read directly (see `LockedCrates`).
     const READS_DISK_DIRECTLY: bool = true;
 
-    fn build(_: &Project, file: &PathBuf) -> ApiFile {
-        let Ok(text) = std::fs::read_to_string(file) else {
+    fn build(_: &Project, (file, cache): &(PathBuf, Option<PathBuf>)) -> ApiFile {
+        if let Some(text) = cache
+            .as_deref()
+            .and_then(|c| prodlint_core::read_regular_to_string(c).ok())
+        {
+            if let Ok(api) = serde_json::from_str::<ApiFile>(&text) {
+                return api;
+            }
+        }
+        let api = ApiFile::read(file);
+        if let Some(cache) = cache {
+            if let Ok(text) = serde_json::to_string(&api) {
+                crate::write_cache_file(cache, &text);
+            }
+        }
+        api
+    }
+}
+
+impl ApiFile {
+    fn read(file: &Path) -> ApiFile {
+        let Ok(text) = prodlint_core::read_regular_to_string(file) else {
             return ApiFile::default();
         };
         let parsed = RustFile::parse(&text);
@@ -630,6 +699,8 @@ pub struct ApiCrate {
     pub name: String,
     pub version: String,
     pub dir: PathBuf,
+    /// Its directory in the on-disk cache, if the run keeps one.
+    pub cache: Option<PathBuf>,
 }
 
 /// What a path resolves to.
@@ -707,6 +778,7 @@ impl Resolver<'_> {
         Some(ApiCrate {
             name: found.name.clone(),
             version: found.version.clone(),
+            cache: self.locked.cache_of(found),
             dir: found.dir.clone()?,
         })
     }
@@ -747,7 +819,7 @@ impl Resolver<'_> {
         let Some((file, inline)) = loc.chain.last() else {
             return Lookup::Unknown;
         };
-        let api = self.project.index::<ApiFile>(file);
+        let api = api_file(self.project, &loc.krate, file);
         let Some(module) = api.modules.get(inline) else {
             return Lookup::Unknown;
         };
@@ -933,7 +1005,7 @@ impl Resolver<'_> {
             Some(last) => last,
             None => return Lookup::Unknown,
         };
-        let api = self.project.index::<ApiFile>(file);
+        let api = api_file(self.project, &loc.krate, file);
         let local = api
             .modules
             .get(inline)
@@ -1053,7 +1125,7 @@ impl ProjectIndex for ExportedMacros {
             if depth > MAX_DEPTH || !seen.insert((file.clone(), inline.clone())) {
                 continue;
             }
-            let api = project.index::<ApiFile>(&file);
+            let api = api_file(project, krate, &file);
             let Some(module) = api.modules.get(&inline) else {
                 out.incomplete = true;
                 continue;
@@ -1131,7 +1203,7 @@ impl ProjectIndex for TypeFacts {
             if !mentions(&text, name) {
                 continue;
             }
-            let api = project.index::<ApiFile>(&file);
+            let api = api_file(project, krate, &file);
             out.in_macro |= api.macro_words.contains(name);
             let mut modules: Vec<_> = api.modules.iter().collect();
             modules.sort_by(|a, b| a.0.cmp(b.0));
@@ -1290,7 +1362,7 @@ impl Resolver<'_> {
         let mut provided = Vec::new();
         for relative in crate_fns.files_defining(name) {
             let file = krate.dir.join(relative);
-            let api = self.project.index::<ApiFile>(&file);
+            let api = api_file(self.project, krate, &file);
             let mut modules: Vec<_> = api.modules.iter().collect();
             modules.sort_by(|a, b| a.0.cmp(b.0));
             for (_, module) in modules {
