@@ -153,6 +153,9 @@ struct Use {
     /// The `use` item the path is a leaf of (its start), else the path's own start: one
     /// missing module is reported once per `use {a::X, a::Y}`.
     group: u32,
+    /// For a path that starts with a name a `use` imports, how many segments that `use`
+    /// wrote: what is wrong with them is reported at the `use`, once.
+    imported: Option<usize>,
 }
 
 impl Rule for StaleDependencyApi {
@@ -195,7 +198,16 @@ impl Rule for StaleDependencyApi {
             graph: &graph,
         };
         let mut features: HashMap<String, Option<BTreeSet<String>>> = HashMap::new();
-        let mut seen: HashMap<(String, Vec<String>), Lookup> = HashMap::new();
+        let mut features_on = |package: &LockPackage, krate: &ApiCrate| {
+            features
+                .entry(package.name.clone())
+                .or_insert_with(|| {
+                    let declarations = declarations_of(project, &root, &package.name);
+                    enabled_features(project, &graph, package, &declarations, &krate.dir)
+                })
+                .clone()
+        };
+        let mut seen: HashMap<(String, Vec<String>, Namespace), Lookup> = HashMap::new();
         let mut reported: HashSet<(String, u32)> = HashSet::new();
         for used in uses {
             let Some(dep) = declared.deps.get(&used.segments[0]) else {
@@ -207,8 +219,24 @@ impl Rule for StaleDependencyApi {
             let Some(krate) = resolver.krate(package) else {
                 continue;
             };
+            if let Some(prefix) = used.imported {
+                // Checked further only where the imported item itself is fine.
+                let import = &used.segments[..prefix];
+                let lookup = seen
+                    .entry((package.version.clone(), import.to_vec(), Namespace::Any))
+                    .or_insert_with(|| resolver.resolve(&krate, &import[1..], Namespace::Any))
+                    .clone();
+                let Lookup::Found(alternatives) = lookup else {
+                    continue;
+                };
+                let on = features_on(package, &krate);
+                let at = span(used.range);
+                if judge(ctx.file, at, "", &krate, package, &alternatives, on).is_some() {
+                    continue;
+                }
+            }
             let lookup = seen
-                .entry((package.version.clone(), used.segments.clone()))
+                .entry((package.version.clone(), used.segments.clone(), used.ns))
                 .or_insert_with(|| resolver.resolve(&krate, &used.segments[1..], used.ns))
                 .clone();
             let written = used.segments.join("::");
@@ -231,13 +259,7 @@ impl Rule for StaleDependencyApi {
                     }
                 }
                 Lookup::Found(alternatives) => {
-                    let on = features
-                        .entry(package.name.clone())
-                        .or_insert_with(|| {
-                            let declarations = declarations_of(project, &root, &package.name);
-                            enabled_features(project, &graph, package, &declarations, &krate.dir)
-                        })
-                        .clone();
+                    let on = features_on(package, &krate);
                     if let Some(diagnostic) =
                         judge(ctx.file, at, &written, &krate, package, &alternatives, on)
                     {
@@ -383,6 +405,7 @@ fn dependency_paths(tree: &ast::SourceFile, declared: &PackageDeps) -> (Vec<Use>
                         range,
                         ns: Namespace::Any,
                         group: item.syntax().text_range().start().into(),
+                        imported: None,
                     });
                 }
             }
@@ -454,10 +477,11 @@ fn dependency_paths(tree: &ast::SourceFile, declared: &PackageDeps) -> (Vec<Use>
         if written.len() < 2 {
             continue;
         }
-        let segments = if declared.deps.contains_key(&written[0]) {
-            written
+        let (segments, imported) = if declared.deps.contains_key(&written[0]) {
+            (written, None)
         } else if let Some(full) = expand(&written) {
-            full
+            let prefix = full.len() + 1 - written.len();
+            (full, Some(prefix))
         } else {
             continue;
         };
@@ -471,6 +495,7 @@ fn dependency_paths(tree: &ast::SourceFile, declared: &PackageDeps) -> (Vec<Use>
             range: path.syntax().text_range(),
             ns,
             group: path.syntax().text_range().start().into(),
+            imported,
         });
     }
     out.retain(|u| !shadowed.contains(&u.segments[0]));

@@ -733,7 +733,7 @@ pub struct Found {
 }
 
 /// Which namespace the last segment is looked up in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Namespace {
     /// Types, values and modules.
     Item,
