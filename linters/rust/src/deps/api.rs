@@ -199,7 +199,14 @@ impl ApiFile {
             ..ApiModule::default()
         };
         let base = module_dir(file);
-        collect(&text, tree.items(), &base, &[], &mut root, &mut out);
+        collect(
+            &Lines::new(&text),
+            tree.items(),
+            &base,
+            &[],
+            &mut root,
+            &mut out,
+        );
         out.modules.insert(Vec::new(), root);
         out
     }
@@ -214,13 +221,23 @@ fn module_dir(file: &Path) -> PathBuf {
     }
 }
 
-fn line_of(text: &str, node: &impl AstNode) -> u32 {
+/// Where a text's lines start: a node's line by binary search, not by counting the
+/// newlines before it (quadratic in a file of many items).
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        Lines(text.match_indices('\n').map(|(at, _)| at).collect())
+    }
+}
+
+fn line_of(lines: &Lines, node: &impl AstNode) -> u32 {
     let offset: usize = node.syntax().text_range().start().into();
-    text[..offset].matches('\n').count() as u32 + 1
+    lines.0.partition_point(|&at| at < offset) as u32 + 1
 }
 
 fn collect(
-    text: &str,
+    text: &Lines,
     items: impl Iterator<Item = ast::Item>,
     base: &Path,
     inline: &[String],
@@ -364,7 +381,7 @@ fn collect(
                         }
                         let mut wrapped = ApiModule::default();
                         collect(
-                            inner,
+                            &Lines::new(inner),
                             parsed.tree().items(),
                             base,
                             inline,
@@ -486,7 +503,7 @@ fn shape(item: &ast::Item, variants: Vec<String>) -> TypeShape {
 }
 
 /// The items of an impl or trait body, and whether a macro call may add more.
-fn assoc_items(text: &str, list: Option<ast::AssocItemList>) -> (Vec<ApiAssoc>, bool) {
+fn assoc_items(text: &Lines, list: Option<ast::AssocItemList>) -> (Vec<ApiAssoc>, bool) {
     let mut out = Vec::new();
     let mut opaque = false;
     for item in list.into_iter().flat_map(|l| l.assoc_items()) {
