@@ -289,6 +289,66 @@ fn no_cache_writes_nothing_and_cache_dir_holds_the_dependency_signatures() {
     assert!(tables[0].ends_with("minidb-0.3.1/names"), "{tables:?}");
 }
 
+/// The stale-dependency-api fixture's workspace: `app` locks codec 0.2.0 from the fake
+/// registry beside it.
+fn workspace_with_locked_sources() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/stale-dependency-api/workspace");
+    copy_tree(&fixture, dir.path());
+    dir
+}
+
+fn stale_findings(report: &Value) -> Vec<(String, u64)> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "stale-dependency-api")
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_module_facts_of_locked_sources_are_kept_in_the_cache_dir_and_read_back() {
+    let dir = workspace_with_locked_sources();
+    let args = ["--select", "stale-dependency-api"];
+    let (_, uncached, _) = json(dir.path(), &[&args[..], &["--no-cache"]].concat());
+    assert_eq!(
+        find_named(dir.path(), ".prodlint_cache"),
+        Vec::<std::path::PathBuf>::new()
+    );
+    let elsewhere = tempfile::tempdir().unwrap();
+    let cache = elsewhere.path().join("cache");
+    let with_cache = [&args[..], &["--cache-dir", cache.to_str().unwrap()]].concat();
+    let (_, first, stderr) = json(dir.path(), &with_cache);
+    assert!(!stale_findings(&first).is_empty(), "{stderr}");
+    assert_eq!(stale_findings(&first), stale_findings(&uncached));
+    let facts = find_named(&cache.join("deps-v1"), "lib.rs.json");
+    assert!(
+        facts
+            .iter()
+            .any(|f| f.ends_with("codec-0.2.0/api-v1/src/lib.rs.json")),
+        "{facts:?}"
+    );
+
+    // The second run reads codec's module facts from the cache, not its sources: with
+    // the root file emptied, it still knows what the root declared.
+    let root = dir.path().join(
+        "fake-cargo-home/registry/src/index.crates.io-1949cf8c6b5b557f/codec-0.2.0/src/lib.rs",
+    );
+    std::fs::write(&root, "").unwrap();
+    let (_, second, _) = json(dir.path(), &with_cache);
+    assert_eq!(stale_findings(&second), stale_findings(&first));
+    let (_, fresh, _) = json(dir.path(), &[&args[..], &["--no-cache"]].concat());
+    assert_ne!(stale_findings(&fresh), stale_findings(&first));
+}
+
 #[test]
 fn a_package_manifest_cannot_lead_resolution_out_of_the_project() {
     let root = project(&[

@@ -6,7 +6,7 @@ use prodlint_core::{ConfigError, Diagnostic, RuleMeta, RuleOptions, Severity, So
 use prodlint_rust::attr::Deprecation;
 use prodlint_rust::crate_index::crate_key;
 use prodlint_rust::deps::api::{
-    path_segments, use_leaves, ApiCrate, Found, Lookup, Namespace, Resolver, UseLeaf,
+    path_segments, use_leaves, ApiCrate, Found, Lookup, Namespace, Resolver, UseLeaf, Via,
 };
 use prodlint_rust::deps::manifest::{
     declarations_of, enabled_features, LockGraph, LockPackage, PackageDeps,
@@ -15,6 +15,7 @@ use prodlint_rust::deps::{configured_cargo_home, DepKey, LockedCrates};
 use prodlint_rust::ra_ap_syntax::ast::{self, HasName};
 use prodlint_rust::ra_ap_syntax::{AstNode, TextRange};
 use prodlint_rust::span;
+use prodlint_rust::types::binding_pat;
 use serde::Deserialize;
 
 use crate::{Rule, RustContext};
@@ -37,13 +38,29 @@ crate::declare_rule! {
     /// `hyper-util`, tokio 1's `sleep`.
     ///
     /// Re-exports are followed (`pub use`, glob re-exports, `#[doc(inline)]`, into other
-    /// locked crates). Unknown means silent: a name a module does not declare but could
-    /// have from an item-level macro call (`cfg_rt! { .. }`), a private item, a
-    /// proc-macro crate, associated items and methods, macros (`krate::mac!` is only
-    /// checked for deprecation), crates whose sources are not unpacked, and features a
-    /// package outside the workspace may turn on (when one depends on the crate too).
-    /// Features count as on when a workspace member declares them, or through
-    /// `default` unless every declaration says `default-features = false`.
+    /// locked crates, into proc-macro crates). Also checked:
+    /// - associated items, `codec::Stamp::from_secs(..)`, `Stamp::EPOCH`, and through
+    ///   `use chrono::NaiveDateTime;` then `NaiveDateTime::from_timestamp(..)`: looked up
+    ///   in the type's inherent `impl` blocks (a deprecated one is reported whatever else
+    ///   exists), then in the crate's traits that the type implements (`Utc::ymd`);
+    /// - methods called on a value whose written type is a dependency's (a parameter or
+    ///   `let x: T`, through references) or on a unit struct (`Utc.ymd(..)`): deprecations
+    ///   only;
+    /// - macros, `codec::query!(..)`, `#[tokio::main]`, `use codec::query;`: the crate's
+    ///   `#[macro_export]` macros (with the features of the modules they are in) and the
+    ///   macros it re-exports from a proc-macro crate.
+    ///
+    /// Unknown means silent: a name a module does not declare but could have from an
+    /// item-level macro call (`cfg_rt! { .. }`), a private item, crates whose sources are
+    /// not unpacked, and features a package outside the workspace may turn on (when one
+    /// depends on the crate too). An associated item is missing only when nothing could
+    /// provide it: one type of that name in the crate, no impl of it written by a macro,
+    /// only std traits derived or implemented (none with that name), and no function of
+    /// that name in the crate, the workspace or the package's other dependencies (a trait
+    /// with a blanket impl). A method is never reported missing (auto-deref and the traits
+    /// in scope decide which one a call takes); nor is a macro of a crate with a module
+    /// that a macro call may fill. Features count as on when a workspace member declares
+    /// them, or through `default` unless every declaration says `default-features = false`.
     ///
     /// ## Why is this bad?
     /// A dependency upgrade that only touches `Cargo.toml` and `Cargo.lock` compiles in
@@ -79,7 +96,7 @@ crate::declare_rule! {
         id: "stale-dependency-api",
         languages: [Rust],
         severity: Error,
-        summary: "A path used from a dependency that the version locked in Cargo.lock does not have, has behind a feature that is off, or marks deprecated",
+        summary: "A path, associated item, method or macro used from a dependency that the version locked in Cargo.lock does not have, has behind a feature that is off, or marks deprecated",
         fix: None,
     }
 }
@@ -120,6 +137,14 @@ impl StaleDependencyApi {
     }
 }
 
+/// A method called on a value of a dependency's type: `dt.timestamp_nanos()`.
+struct MethodUse {
+    /// The type's path, from the dependency's name.
+    ty: Vec<String>,
+    method: String,
+    range: TextRange,
+}
+
 /// A path of the file that starts with a dependency's name.
 struct Use {
     segments: Vec<String>,
@@ -128,6 +153,9 @@ struct Use {
     /// The `use` item the path is a leaf of (its start), else the path's own start: one
     /// missing module is reported once per `use {a::X, a::Y}`.
     group: u32,
+    /// For a path that starts with a name a `use` imports, how many segments that `use`
+    /// wrote: what is wrong with them is reported at the `use`, once.
+    imported: Option<usize>,
 }
 
 impl Rule for StaleDependencyApi {
@@ -155,8 +183,8 @@ impl Rule for StaleDependencyApi {
         let Some(key) = DepKey::for_root(project, &root, self.cargo_home(&project.cwd)) else {
             return;
         };
-        let uses = dependency_paths(ctx.tree, &declared);
-        if uses.is_empty() {
+        let (uses, methods) = dependency_paths(ctx.tree, &declared);
+        if uses.is_empty() && methods.is_empty() {
             return;
         }
         let locked = project.index::<LockedCrates>(&key);
@@ -170,7 +198,16 @@ impl Rule for StaleDependencyApi {
             graph: &graph,
         };
         let mut features: HashMap<String, Option<BTreeSet<String>>> = HashMap::new();
-        let mut seen: HashMap<(String, Vec<String>), Lookup> = HashMap::new();
+        let mut features_on = |package: &LockPackage, krate: &ApiCrate| {
+            features
+                .entry(package.name.clone())
+                .or_insert_with(|| {
+                    let declarations = declarations_of(project, &root, &package.name);
+                    enabled_features(project, &graph, package, &declarations, &krate.dir)
+                })
+                .clone()
+        };
+        let mut seen: HashMap<(String, Vec<String>, Namespace), Lookup> = HashMap::new();
         let mut reported: HashSet<(String, u32)> = HashSet::new();
         for used in uses {
             let Some(dep) = declared.deps.get(&used.segments[0]) else {
@@ -182,15 +219,36 @@ impl Rule for StaleDependencyApi {
             let Some(krate) = resolver.krate(package) else {
                 continue;
             };
+            if let Some(prefix) = used.imported {
+                // Checked further only where the imported item itself is fine.
+                let import = &used.segments[..prefix];
+                let lookup = seen
+                    .entry((package.version.clone(), import.to_vec(), Namespace::Any))
+                    .or_insert_with(|| resolver.resolve(&krate, &import[1..], Namespace::Any))
+                    .clone();
+                let Lookup::Found(alternatives) = lookup else {
+                    continue;
+                };
+                let on = features_on(package, &krate);
+                let at = span(used.range);
+                if judge(ctx.file, at, "", &krate, package, &alternatives, on).is_some() {
+                    continue;
+                }
+            }
             let lookup = seen
-                .entry((package.version.clone(), used.segments.clone()))
+                .entry((package.version.clone(), used.segments.clone(), used.ns))
                 .or_insert_with(|| resolver.resolve(&krate, &used.segments[1..], used.ns))
                 .clone();
             let written = used.segments.join("::");
             let at = span(used.range);
             match lookup {
                 Lookup::Unknown => {}
-                Lookup::Missing { module, name } => {
+                Lookup::Missing {
+                    associated: true,
+                    ref name,
+                    ..
+                } if self.may_come_from_a_trait(ctx, &declared, &resolver, member, name) => {}
+                Lookup::Missing { module, name, .. } => {
                     // `codec::Server::bind`: what is missing is `codec::Server`.
                     let written = match used.segments.iter().skip(1).position(|s| *s == name) {
                         Some(i) => used.segments[..i + 2].join("::"),
@@ -201,13 +259,7 @@ impl Rule for StaleDependencyApi {
                     }
                 }
                 Lookup::Found(alternatives) => {
-                    let on = features
-                        .entry(package.name.clone())
-                        .or_insert_with(|| {
-                            let declarations = declarations_of(project, &root, &package.name);
-                            enabled_features(project, &graph, package, &declarations, &krate.dir)
-                        })
-                        .clone();
+                    let on = features_on(package, &krate);
                     if let Some(diagnostic) =
                         judge(ctx.file, at, &written, &krate, package, &alternatives, on)
                     {
@@ -216,15 +268,109 @@ impl Rule for StaleDependencyApi {
                 }
             }
         }
+        for call in methods {
+            let Some(dep) = declared.deps.get(&call.ty[0]) else {
+                continue;
+            };
+            let Some(package) = graph.dependency(member, &dep.package) else {
+                continue;
+            };
+            let Some(krate) = resolver.krate(package) else {
+                continue;
+            };
+            // The type, then its method: only a deprecation is reported (which method a
+            // call picks through auto-deref and the traits in scope is not followed).
+            let Lookup::Found(types) = resolver.resolve(&krate, &call.ty[1..], Namespace::Item)
+            else {
+                continue;
+            };
+            let Some(first) = types.first() else { continue };
+            if types
+                .iter()
+                .any(|t| t.krate != first.krate || t.name != first.name)
+            {
+                continue;
+            }
+            let lookup = resolver.member(
+                &first.krate,
+                &first.name,
+                "",
+                &call.method,
+                Vec::new(),
+                None,
+                Via::Method,
+            );
+            let Lookup::Found(alternatives) = lookup else {
+                continue;
+            };
+            if alternatives.iter().any(|f| f.deprecated.is_none()) {
+                continue;
+            }
+            let written = format!("{}::{}", call.ty.join("::"), call.method);
+            let deprecation = alternatives[0].deprecated.clone().unwrap_or_default();
+            out.push(deprecated(
+                ctx.file,
+                span(call.range),
+                &written,
+                &krate,
+                &deprecation,
+            ));
+        }
+    }
+}
+
+impl StaleDependencyApi {
+    /// Whether a trait outside the dependency could give its type the associated name:
+    /// one the workspace defines or one of the package's other registry dependencies, by
+    /// a function of that name anywhere in them (what a blanket `impl<T> Ext for T` needs).
+    fn may_come_from_a_trait(
+        &self,
+        ctx: &RustContext<'_>,
+        declared: &PackageDeps,
+        resolver: &Resolver<'_>,
+        member: &LockPackage,
+        name: &str,
+    ) -> bool {
+        let index = prodlint_rust::crate_index::CrateIndex::for_file(ctx.project, &ctx.file.path);
+        if index.methods.contains_key(name) || ctx.file.text.contains(&format!("fn {name}")) {
+            return true;
+        }
+        declared.deps.values().any(|dep| {
+            let Some(package) = resolver.graph.dependency(member, &dep.package) else {
+                return true;
+            };
+            let Some(c) = resolver
+                .locked
+                .crates
+                .iter()
+                .find(|c| c.name == package.name && c.version == package.version)
+            else {
+                return true;
+            };
+            match resolver.locked.crate_key(c) {
+                Some(key) => ctx
+                    .project
+                    .index::<prodlint_rust::deps::CrateFns>(&key)
+                    .defines(name),
+                None => true,
+            }
+        })
     }
 }
 
 /// The uses of dependency paths in a file: every leaf of a `use` that starts with a
-/// declared dependency, and every other path of two segments or more that does, unless
-/// the file declares that name itself.
-fn dependency_paths(tree: &ast::SourceFile, declared: &PackageDeps) -> Vec<Use> {
+/// declared dependency, every other path of two segments or more that does (or starts with
+/// a name such a `use` imports: `use chrono::NaiveDateTime;` then
+/// `NaiveDateTime::from_timestamp`), attribute macros (`#[tokio::main]`), unless the file
+/// declares that name itself; and the methods called on a value whose written type is a
+/// dependency's (`fn f(dt: &NaiveDateTime) { dt.timestamp_nanos() }`) or on a unit struct
+/// of one (`Utc.ymd(..)`).
+fn dependency_paths(tree: &ast::SourceFile, declared: &PackageDeps) -> (Vec<Use>, Vec<MethodUse>) {
     let root = tree.syntax();
     let mut shadowed: HashSet<String> = HashSet::new();
+    // Name → the dependency path a `use` binds it to; `None` when two `use`s disagree.
+    let mut imported: HashMap<String, Option<Vec<String>>> = HashMap::new();
+    let mut local: HashSet<String> = HashSet::new();
     let mut out = Vec::new();
     for node in root.descendants() {
         if let Some(module) = ast::Module::cast(node.clone()) {
@@ -240,53 +386,168 @@ fn dependency_paths(tree: &ast::SourceFile, declared: &PackageDeps) -> Vec<Use> 
                     continue;
                 };
                 if segments.len() > 1 || segments.first() != Some(&name) {
-                    shadowed.insert(name);
+                    shadowed.insert(name.clone());
                 }
                 let segments: Vec<String> = segments
                     .into_iter()
                     .map(|s| s.trim_start_matches("::").to_string())
                     .collect();
-                if segments.len() >= 2 && declared.deps.contains_key(&segments[0]) {
+                let from_dep = segments.len() >= 2 && declared.deps.contains_key(&segments[0]);
+                let entry = imported
+                    .entry(name)
+                    .or_insert_with(|| Some(segments.clone()));
+                if !from_dep || entry.as_ref() != Some(&segments) {
+                    *entry = None;
+                }
+                if from_dep {
                     out.push(Use {
                         segments,
                         range,
-                        ns: Namespace::Item,
+                        ns: Namespace::Any,
                         group: item.syntax().text_range().start().into(),
+                        imported: None,
                     });
                 }
             }
-        } else if let Some(path) = ast::Path::cast(node.clone()) {
-            let parent = path.syntax().parent();
-            let top = parent
-                .as_ref()
-                .is_none_or(|p| !ast::Path::can_cast(p.kind()));
-            let in_use_or_attr = path
-                .syntax()
-                .ancestors()
-                .any(|a| ast::UseTree::can_cast(a.kind()) || ast::Attr::can_cast(a.kind()));
-            if !top || in_use_or_attr {
-                continue;
-            }
-            let Some(segments) = path_segments(&path) else {
-                continue;
+        } else if let Some(item) = ast::Item::cast(node.clone()) {
+            let name = match &item {
+                ast::Item::Struct(i) => i.name(),
+                ast::Item::Enum(i) => i.name(),
+                ast::Item::Union(i) => i.name(),
+                ast::Item::Trait(i) => i.name(),
+                ast::Item::TypeAlias(i) => i.name(),
+                ast::Item::Fn(i) => i.name(),
+                ast::Item::Const(i) => i.name(),
+                ast::Item::Static(i) => i.name(),
+                _ => None,
             };
-            if segments.len() < 2 || !declared.deps.contains_key(&segments[0]) {
-                continue;
-            }
-            let ns = match parent.and_then(ast::MacroCall::cast) {
-                Some(_) => Namespace::Macro,
-                None => Namespace::Item,
-            };
-            out.push(Use {
-                segments,
-                range: path.syntax().text_range(),
-                ns,
-                group: path.syntax().text_range().start().into(),
-            });
+            local.extend(name.map(|n| n.text().to_string()));
         }
     }
+    // A name a `use` takes from a dependency, that the file does not also declare.
+    let expand = |segments: &[String]| -> Option<Vec<String>> {
+        let first = segments.first()?;
+        if local.contains(first) {
+            return None;
+        }
+        let mut full = imported.get(first)?.clone()?;
+        full.extend(segments[1..].iter().cloned());
+        Some(full)
+    };
+    let mut methods = Vec::new();
+    for node in root.descendants() {
+        if let Some(call) = ast::MethodCallExpr::cast(node.clone()) {
+            let (Some(receiver), Some(name)) = (call.receiver(), call.name_ref()) else {
+                continue;
+            };
+            if let Some(ty) = receiver_type(&receiver, declared, &expand) {
+                methods.push(MethodUse {
+                    ty,
+                    method: name.text().to_string(),
+                    range: name.syntax().text_range(),
+                });
+            }
+            continue;
+        }
+        let Some(path) = ast::Path::cast(node) else {
+            continue;
+        };
+        let parent = path.syntax().parent();
+        let top = parent
+            .as_ref()
+            .is_none_or(|p| !ast::Path::can_cast(p.kind()));
+        if !top
+            || path
+                .syntax()
+                .ancestors()
+                .any(|a| ast::UseTree::can_cast(a.kind()))
+        {
+            continue;
+        }
+        let attr = path.syntax().ancestors().find_map(ast::Attr::cast);
+        if attr
+            .as_ref()
+            .is_some_and(|a| a.path().as_ref() != Some(&path))
+        {
+            continue; // a path inside an attribute's arguments
+        }
+        let Some(written) = path_segments(&path) else {
+            continue;
+        };
+        if written.len() < 2 {
+            continue;
+        }
+        let (segments, imported) = if declared.deps.contains_key(&written[0]) {
+            (written, None)
+        } else if let Some(full) = expand(&written) {
+            let prefix = full.len() + 1 - written.len();
+            (full, Some(prefix))
+        } else {
+            continue;
+        };
+        let ns = if attr.is_some() || parent.and_then(ast::MacroCall::cast).is_some() {
+            Namespace::Macro
+        } else {
+            Namespace::Item
+        };
+        out.push(Use {
+            segments,
+            range: path.syntax().text_range(),
+            ns,
+            group: path.syntax().text_range().start().into(),
+            imported,
+        });
+    }
     out.retain(|u| !shadowed.contains(&u.segments[0]));
-    out
+    methods.retain(|m| !shadowed.contains(&m.ty[0]));
+    (out, methods)
+}
+
+/// The dependency type of a method call's receiver, where the file says it: a binding
+/// whose pattern is the name with a written type (a parameter, `let x: T`), or a path to
+/// a unit struct. References are looked through; anything else is unknown.
+fn receiver_type(
+    receiver: &ast::Expr,
+    declared: &PackageDeps,
+    expand: &dyn Fn(&[String]) -> Option<Vec<String>>,
+) -> Option<Vec<String>> {
+    let ast::Expr::PathExpr(p) = receiver else {
+        return None;
+    };
+    let path = p.path()?;
+    let segments = path_segments(&path)?;
+    let written = if let [name] = segments.as_slice() {
+        match binding_pat(name, receiver.syntax()) {
+            Some(pat) => {
+                if pat.ref_token().is_some() || pat.at_token().is_some() {
+                    return None;
+                }
+                let parent = pat.syntax().parent()?;
+                let ty = if let Some(param) = ast::Param::cast(parent.clone()) {
+                    ast::Fn::cast(param.syntax().parent()?.parent()?)?;
+                    param.ty()?
+                } else {
+                    ast::LetStmt::cast(parent)?.ty()?
+                };
+                let mut ty = ty;
+                while let ast::Type::RefType(r) = &ty {
+                    ty = r.ty()?;
+                }
+                let ast::Type::PathType(t) = ty else {
+                    return None;
+                };
+                path_segments(&t.path()?)?
+            }
+            // A unit struct or a constant, by its name.
+            None => segments,
+        }
+    } else {
+        segments
+    };
+    if declared.deps.contains_key(&written[0]) && written.len() >= 2 {
+        return Some(written);
+    }
+    expand(&written).filter(|full| full.len() >= 2)
 }
 
 /// A found item: behind features that are off, deprecated, or fine.

@@ -283,7 +283,7 @@ fn expr_root(expr: &syn::Expr) -> Option<&syn::Ident> {
 }
 
 /// `#[deprecated]`, `#[deprecated = "note"]`, `#[deprecated(since = "..", note = "..")]`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Deprecation {
     pub since: Option<String>,
     pub note: Option<String>,
@@ -341,7 +341,7 @@ fn lit_str(expr: &syn::Expr) -> syn::Result<String> {
 }
 
 /// A `#[cfg(..)]` predicate, as far as Cargo features decide it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Cfg {
     Feature(String),
     All(Vec<Cfg>),

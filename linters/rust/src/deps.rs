@@ -162,6 +162,15 @@ impl ProjectIndex for CrateFns {
 }
 
 impl CrateFns {
+    /// The files (relative to the crate's directory) that define a function of this name.
+    pub fn files_defining<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a str> + 'a {
+        self.names
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|&i| self.files[i as usize].as_str())
+    }
+
     pub fn defines(&self, name: &str) -> bool {
         self.names.contains_key(name)
     }
@@ -279,6 +288,17 @@ impl LockedCrates {
 
     pub fn is_locked(&self, lib: &str) -> bool {
         self.by_lib.contains_key(lib)
+    }
+
+    /// A crate's directory in the on-disk cache, if the run keeps one and its sources are
+    /// present.
+    pub fn cache_of(&self, c: &LockedCrate) -> Option<PathBuf> {
+        crate_cache(
+            self.cache_dir.as_deref(),
+            c.dir.as_deref()?,
+            &c.name,
+            &c.version,
+        )
     }
 
     /// The key of a crate's name table, if its sources are present.

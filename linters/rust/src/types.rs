@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use ra_ap_syntax::ast::{self, HasGenericArgs, HasName};
-use ra_ap_syntax::AstNode;
+use ra_ap_syntax::{AstNode, SyntaxKind, SyntaxNode, TextSize};
 
 /// A type as written, with its paths made absolute where the file says how.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -475,6 +475,64 @@ pub fn async_trait_attr(item: &impl ast::HasAttrs) -> Option<bool> {
             None
         }
     })
+}
+
+/// The pattern that binds `name` where `node` uses it: the nearest binding visible there, in
+/// the enclosing function, `const` or `static`.
+pub fn binding_pat(name: &str, node: &SyntaxNode) -> Option<ast::IdentPat> {
+    let offset = node.text_range().start();
+    let body = node.ancestors().find(|a| {
+        a.kind() == SyntaxKind::FN
+            || a.kind() == SyntaxKind::CONST
+            || a.kind() == SyntaxKind::STATIC
+    })?;
+    let mut best: Option<(TextSize, ast::IdentPat)> = None;
+    for pat in body.descendants().filter_map(ast::IdentPat::cast) {
+        if pat.name().is_none_or(|n| n.text() != name) {
+            continue;
+        }
+        let Some(visible_from) = visible_from(&pat, node) else {
+            continue;
+        };
+        if visible_from > offset {
+            continue;
+        }
+        let start = pat.syntax().text_range().start();
+        if best.as_ref().is_none_or(|(s, _)| start > *s) {
+            best = Some((start, pat));
+        }
+    }
+    best.map(|(_, pat)| pat)
+}
+
+/// From where a pattern's binding is visible to `user`, if `user` is in its scope.
+fn visible_from(pat: &ast::IdentPat, user: &SyntaxNode) -> Option<TextSize> {
+    let user_range = user.text_range();
+    for ancestor in pat.syntax().ancestors().skip(1) {
+        match ancestor.kind() {
+            SyntaxKind::LET_STMT => {
+                let block = ancestor.parent()?;
+                if !block.text_range().contains_range(user_range) {
+                    return None;
+                }
+                return Some(ancestor.text_range().end());
+            }
+            SyntaxKind::PARAM => continue,
+            SyntaxKind::FN
+            | SyntaxKind::CLOSURE_EXPR
+            | SyntaxKind::MATCH_ARM
+            | SyntaxKind::IF_EXPR
+            | SyntaxKind::WHILE_EXPR
+            | SyntaxKind::FOR_EXPR => {
+                if !ancestor.text_range().contains_range(user_range) {
+                    return None;
+                }
+                return Some(pat.syntax().text_range().end());
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 #[cfg(test)]

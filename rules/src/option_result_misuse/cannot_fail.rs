@@ -7,7 +7,8 @@
 use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList, HasName, HasVisibility};
 use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxKind, SyntaxNode};
 
-use super::infer::{binding_pat, Fact, Proof, RTy};
+use super::infer::{Fact, Proof, RTy};
+use prodlint_rust::types::binding_pat;
 
 /// How deep constant values are followed (bindings of bindings, nested `if`s).
 const MAX_DEPTH: u32 = 8;

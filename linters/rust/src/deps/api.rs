@@ -8,12 +8,13 @@
 //! private `use`, a proc-macro crate's, or one reached through a path this reader does
 //! not follow (`<T as Trait>::..`, an associated item).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use prodlint_core::{Project, ProjectIndex};
-use ra_ap_syntax::ast::{self, HasAttrs, HasModuleItem, HasName, HasVisibility};
+use ra_ap_syntax::ast::{self, HasAttrs, HasGenericParams, HasModuleItem, HasName, HasVisibility};
 use ra_ap_syntax::AstNode;
+use serde::{Deserialize, Serialize};
 
 use super::manifest::{LockGraph, LockPackage};
 use super::LockedCrates;
@@ -21,7 +22,7 @@ use crate::attr::{self, Cfg, Deprecation};
 use crate::RustFile;
 
 /// A name a module declares.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ApiItem {
     pub name: String,
     pub kind: ItemKind,
@@ -32,7 +33,7 @@ pub struct ApiItem {
     pub line: u32,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum ItemKind {
     /// A module: an inline one of the same file (by its path in the file), or a file
     /// (`None` when it cannot be found).
@@ -41,16 +42,56 @@ pub enum ItemKind {
     Macro,
     /// `pub use a::b::c as name`: the path.
     Reexport(Vec<String>),
+    /// A struct, enum or union: what its associated items are looked up in.
+    Type(TypeShape),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// What a type definition itself says about the names `Type::name` may take.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct TypeShape {
+    /// An enum's variants.
+    pub variants: Vec<String>,
+    /// The traits of its `#[derive(..)]`s, by last segment; `?` for a `cfg_attr` one.
+    pub derives: Vec<String>,
+}
+
+/// An `impl` block: of a type (by its last segment) or a blanket one (`impl<T> Tr for T`,
+/// `self_ty` empty).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ApiImpl {
+    pub self_ty: String,
+    /// The trait implemented, by its last segment; `None` for an inherent impl.
+    pub trait_name: Option<String>,
+    pub cfg: Vec<Cfg>,
+    pub items: Vec<ApiAssoc>,
+    /// A macro call among its items, or an attribute macro on it: it may have more.
+    pub opaque: bool,
+}
+
+/// A trait's declaration: its items with their default deprecations.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ApiTrait {
+    pub name: String,
+    pub items: Vec<ApiAssoc>,
+}
+
+/// An associated function, constant or type.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ApiAssoc {
+    pub name: String,
+    pub cfg: Vec<Cfg>,
+    pub deprecated: Option<Deprecation>,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ModuleAt {
     Inline(Vec<String>),
     File(Option<PathBuf>),
 }
 
 /// One module's declarations.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct ApiModule {
     pub items: Vec<ApiItem>,
     /// `use path::*` (public or not) with its predicates.
@@ -59,22 +100,95 @@ pub struct ApiModule {
     pub opaque: bool,
     /// `#![cfg(..)]` of a module file.
     pub cfg: Vec<Cfg>,
+    pub impls: Vec<ApiImpl>,
+    pub traits: Vec<ApiTrait>,
 }
 
 /// The modules of one source file of a locked crate (the file's own and its inline
 /// modules, by their path in the file).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct ApiFile {
+    #[serde(with = "module_list")]
     pub modules: HashMap<Vec<String>, ApiModule>,
+    /// The identifiers inside item-level macro calls that are not read as items: a type
+    /// named there may get impls nobody can see.
+    pub macro_words: HashSet<String>,
+}
+
+/// The modules of a file as a list in JSON (whose map keys are strings), by path.
+mod module_list {
+    use super::ApiModule;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::collections::HashMap;
+
+    pub fn serialize<S: Serializer>(
+        modules: &HashMap<Vec<String>, ApiModule>,
+        to: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut list: Vec<_> = modules.iter().collect();
+        list.sort_by(|a, b| a.0.cmp(b.0));
+        list.serialize(to)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        from: D,
+    ) -> Result<HashMap<Vec<String>, ApiModule>, D::Error> {
+        Ok(Vec::<(Vec<String>, ApiModule)>::deserialize(from)?
+            .into_iter()
+            .collect())
+    }
+}
+
+/// Bump when [`ApiFile`]'s serialized form changes.
+const API_CACHE: &str = "api-v1";
+
+/// A source file of a locked crate, read from the cache when the run has one and a
+/// previous run wrote it.
+pub fn api_file(project: &Project, krate: &ApiCrate, file: &Path) -> std::sync::Arc<ApiFile> {
+    // Only paths inside the crate's directory become cache paths (`#[path = "../x.rs"]`
+    // does not lead the cache elsewhere).
+    let cache = krate.cache.as_ref().and_then(|dir| {
+        let relative = file.strip_prefix(&krate.dir).ok()?;
+        relative
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+            .then(|| {
+                let mut name = dir.join(API_CACHE).join(relative).into_os_string();
+                name.push(".json");
+                PathBuf::from(name)
+            })
+    });
+    project.index::<ApiFile>(&(file.to_path_buf(), cache))
 }
 
 impl ProjectIndex for ApiFile {
-    type Key = PathBuf;
+    /// The source file, and its cache file.
+    type Key = (PathBuf, Option<PathBuf>);
     // Registry sources, read directly (see `LockedCrates`).
     const READS_DISK_DIRECTLY: bool = true;
 
-    fn build(_: &Project, file: &PathBuf) -> ApiFile {
-        let Ok(text) = std::fs::read_to_string(file) else {
+    fn build(_: &Project, (file, cache): &(PathBuf, Option<PathBuf>)) -> ApiFile {
+        if let Some(text) = cache
+            .as_deref()
+            .and_then(|c| prodlint_core::read_regular_to_string(c).ok())
+        {
+            if let Ok(api) = serde_json::from_str::<ApiFile>(&text) {
+                return api;
+            }
+        }
+        let api = ApiFile::read(file);
+        if let Some(cache) = cache {
+            if let Ok(text) = serde_json::to_string(&api) {
+                crate::write_cache_file(cache, &text);
+            }
+        }
+        api
+    }
+}
+
+impl ApiFile {
+    fn read(file: &Path) -> ApiFile {
+        let Ok(text) = prodlint_core::read_regular_to_string(file) else {
             return ApiFile::default();
         };
         let parsed = RustFile::parse(&text);
@@ -85,7 +199,14 @@ impl ProjectIndex for ApiFile {
             ..ApiModule::default()
         };
         let base = module_dir(file);
-        collect(&text, tree.items(), &base, &[], &mut root, &mut out);
+        collect(
+            &Lines::new(&text),
+            tree.items(),
+            &base,
+            &[],
+            &mut root,
+            &mut out,
+        );
         out.modules.insert(Vec::new(), root);
         out
     }
@@ -100,13 +221,23 @@ fn module_dir(file: &Path) -> PathBuf {
     }
 }
 
-fn line_of(text: &str, node: &impl AstNode) -> u32 {
+/// Where a text's lines start: a node's line by binary search, not by counting the
+/// newlines before it (quadratic in a file of many items).
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        Lines(text.match_indices('\n').map(|(at, _)| at).collect())
+    }
+}
+
+fn line_of(lines: &Lines, node: &impl AstNode) -> u32 {
     let offset: usize = node.syntax().text_range().start().into();
-    text[..offset].matches('\n').count() as u32 + 1
+    lines.0.partition_point(|&at| at < offset) as u32 + 1
 }
 
 fn collect(
-    text: &str,
+    text: &Lines,
     items: impl Iterator<Item = ast::Item>,
     base: &Path,
     inline: &[String],
@@ -137,11 +268,81 @@ fn collect(
             }
         };
         match &item {
-            ast::Item::Fn(i) => push(i.name(), ItemKind::Item, public(i.visibility())),
-            ast::Item::Struct(i) => push(i.name(), ItemKind::Item, public(i.visibility())),
-            ast::Item::Enum(i) => push(i.name(), ItemKind::Item, public(i.visibility())),
-            ast::Item::Union(i) => push(i.name(), ItemKind::Item, public(i.visibility())),
-            ast::Item::Trait(i) => push(i.name(), ItemKind::Item, public(i.visibility())),
+            ast::Item::Fn(i) => match proc_macro_name(i) {
+                // A proc-macro crate's exports: `#[proc_macro] pub fn query(..)`.
+                Some(name) => module.items.push(ApiItem {
+                    name,
+                    kind: ItemKind::Macro,
+                    public: true,
+                    cfg: cfg.clone(),
+                    deprecated: deprecated.clone(),
+                    line: line_of(text, &item),
+                }),
+                None => push(i.name(), ItemKind::Item, public(i.visibility())),
+            },
+            ast::Item::Struct(i) => push(
+                i.name(),
+                ItemKind::Type(shape(&item, Vec::new())),
+                public(i.visibility()),
+            ),
+            ast::Item::Enum(i) => {
+                let variants = i
+                    .variant_list()
+                    .into_iter()
+                    .flat_map(|l| l.variants())
+                    .filter_map(|v| v.name().map(|n| n.text().to_string()))
+                    .collect();
+                push(
+                    i.name(),
+                    ItemKind::Type(shape(&item, variants)),
+                    public(i.visibility()),
+                )
+            }
+            ast::Item::Union(i) => push(
+                i.name(),
+                ItemKind::Type(shape(&item, Vec::new())),
+                public(i.visibility()),
+            ),
+            ast::Item::Trait(i) => {
+                push(i.name(), ItemKind::Item, public(i.visibility()));
+                if let Some(name) = i.name() {
+                    let (items, _) = assoc_items(text, i.assoc_item_list());
+                    module.traits.push(ApiTrait {
+                        name: name.text().to_string(),
+                        items,
+                    });
+                }
+            }
+            ast::Item::Impl(i) => {
+                let generics = crate::types::generic_params(i.generic_param_list());
+                let self_ty = match i.self_ty() {
+                    Some(ast::Type::PathType(p)) => p
+                        .path()
+                        .and_then(|p| p.segment())
+                        .and_then(|s| s.name_ref())
+                        .map(|n| n.text().to_string())
+                        .filter(|n| !generics.contains(n))
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                };
+                let trait_name = i.trait_().map(|t| match t {
+                    ast::Type::PathType(p) => p
+                        .path()
+                        .and_then(|p| p.segment())
+                        .and_then(|s| s.name_ref())
+                        .map(|n| n.text().to_string())
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                });
+                let (items, opaque) = assoc_items(text, i.assoc_item_list());
+                module.impls.push(ApiImpl {
+                    self_ty,
+                    trait_name,
+                    cfg: cfg.clone(),
+                    items,
+                    opaque: opaque || i.attrs().any(|a| is_attribute_macro(&a)),
+                });
+            }
             ast::Item::TypeAlias(i) => push(i.name(), ItemKind::Item, public(i.visibility())),
             ast::Item::Const(i) => push(i.name(), ItemKind::Item, public(i.visibility())),
             ast::Item::Static(i) => push(i.name(), ItemKind::Item, public(i.visibility())),
@@ -175,11 +376,12 @@ fn collect(
                         let parsed = RustFile::parse(inner);
                         if !parsed.syntax_errors().is_empty() {
                             module.opaque = true;
+                            file.macro_words.extend(words(tree.syntax()));
                             continue;
                         }
                         let mut wrapped = ApiModule::default();
                         collect(
-                            inner,
+                            &Lines::new(inner),
                             parsed.tree().items(),
                             base,
                             inline,
@@ -190,13 +392,22 @@ fn collect(
                             item.cfg.push(Cfg::Other);
                             module.items.push(item);
                         }
+                        for mut imp in wrapped.impls {
+                            imp.cfg.push(Cfg::Other);
+                            module.impls.push(imp);
+                        }
+                        module.traits.extend(wrapped.traits);
                         for (path, public, mut cfg) in wrapped.globs {
                             cfg.push(Cfg::Other);
                             module.globs.push((path, public, cfg));
                         }
                         module.opaque |= wrapped.opaque;
                     }
-                    _ => module.opaque = true,
+                    Some(tree) => {
+                        module.opaque = true;
+                        file.macro_words.extend(words(tree.syntax()));
+                    }
+                    None => module.opaque = true,
                 }
             }
             ast::Item::ExternBlock(_) => module.opaque = true,
@@ -240,6 +451,92 @@ fn collect(
             _ => {}
         }
     }
+}
+
+/// The macro a `#[proc_macro]`, `#[proc_macro_attribute]` or `#[proc_macro_derive(Name)]`
+/// function defines.
+fn proc_macro_name(f: &ast::Fn) -> Option<String> {
+    for a in f.attrs() {
+        match a.path().map(|p| p.syntax().text().to_string()).as_deref() {
+            Some("proc_macro" | "proc_macro_attribute") => {
+                return f.name().map(|n| n.text().to_string())
+            }
+            Some("proc_macro_derive") => {
+                let text = a.syntax().text().to_string();
+                let inner = text.split_once('(')?.1;
+                let name: String = inner
+                    .trim_start()
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                return (!name.is_empty()).then_some(name);
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A type definition's variants and derives.
+fn shape(item: &ast::Item, variants: Vec<String>) -> TypeShape {
+    let mut derives = Vec::new();
+    for a in item.attrs() {
+        let path = a.path().map(|p| p.syntax().text().to_string());
+        match path.as_deref() {
+            Some("derive") => {
+                let text = a.syntax().text().to_string();
+                let inner = text
+                    .split_once('(')
+                    .and_then(|(_, rest)| rest.rsplit_once(')'))
+                    .map_or("", |(inner, _)| inner);
+                derives.extend(inner.split(',').filter_map(|d| {
+                    let d = d.trim();
+                    (!d.is_empty()).then(|| d.rsplit("::").next().unwrap_or(d).trim().to_string())
+                }));
+            }
+            // `#[cfg_attr(feature = "serde", derive(Serialize))]`: traits of unknown names.
+            Some("cfg_attr") => derives.push("?".into()),
+            _ => {}
+        }
+    }
+    TypeShape { variants, derives }
+}
+
+/// The items of an impl or trait body, and whether a macro call may add more.
+fn assoc_items(text: &Lines, list: Option<ast::AssocItemList>) -> (Vec<ApiAssoc>, bool) {
+    let mut out = Vec::new();
+    let mut opaque = false;
+    for item in list.into_iter().flat_map(|l| l.assoc_items()) {
+        let name = match &item {
+            ast::AssocItem::Fn(f) => f.name(),
+            ast::AssocItem::Const(c) => c.name(),
+            ast::AssocItem::TypeAlias(t) => t.name(),
+            ast::AssocItem::MacroCall(_) => {
+                opaque = true;
+                None
+            }
+        };
+        if item.attrs().any(|a| is_attribute_macro(&a)) {
+            opaque = true;
+        }
+        let Some(name) = name else { continue };
+        out.push(ApiAssoc {
+            name: name.text().trim_start_matches("r#").to_string(),
+            cfg: item.attrs().filter_map(|a| attr::cfg(&a)).collect(),
+            deprecated: item.attrs().find_map(|a| attr::deprecation(&a)),
+            line: line_of(text, &item),
+        });
+    }
+    (out, opaque)
+}
+
+/// The identifiers of a token tree.
+fn words(tree: &ra_ap_syntax::SyntaxNode) -> Vec<String> {
+    tree.descendants_with_tokens()
+        .filter_map(|t| t.into_token())
+        .filter(|t| t.kind() == ra_ap_syntax::SyntaxKind::IDENT)
+        .map(|t| t.text().to_string())
+        .collect()
 }
 
 /// Whether an outer attribute may be a procedural macro: not one of the built-in ones.
@@ -286,6 +583,9 @@ fn is_attribute_macro(attr: &ast::Attr) -> bool {
             | "doc_cfg"
             | "rustversion::since"
             | "rustversion::before"
+            | "proc_macro"
+            | "proc_macro_attribute"
+            | "proc_macro_derive"
     ) && !text.starts_with("clippy::")
         && !text.starts_with("rustfmt::")
 }
@@ -376,6 +676,8 @@ pub fn path_segments(path: &ast::Path) -> Option<Vec<String>> {
 #[derive(Debug, Default)]
 pub struct MacroNames {
     pub names: std::collections::HashSet<String>,
+    /// A macro that defines macros (`macro_rules! $name`): any name may be one.
+    pub generated: bool,
 }
 
 impl ProjectIndex for MacroNames {
@@ -387,12 +689,14 @@ impl ProjectIndex for MacroNames {
         let mut files = Vec::new();
         super::walk(dir, dir, &mut files);
         let mut names = std::collections::HashSet::new();
+        let mut generated = false;
         for file in files {
             let Ok(text) = std::fs::read_to_string(&file) else {
                 continue;
             };
             for (at, _) in text.match_indices("macro_rules!") {
                 let rest = text[at + "macro_rules!".len()..].trim_start();
+                generated |= rest.starts_with('$');
                 let name: String = rest
                     .chars()
                     .take_while(|c| c.is_alphanumeric() || *c == '_')
@@ -402,16 +706,18 @@ impl ProjectIndex for MacroNames {
                 }
             }
         }
-        MacroNames { names }
+        MacroNames { names, generated }
     }
 }
 
 /// A locked crate, for lookups.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ApiCrate {
     pub name: String,
     pub version: String,
     pub dir: PathBuf,
+    /// Its directory in the on-disk cache, if the run keeps one.
+    pub cache: Option<PathBuf>,
 }
 
 /// What a path resolves to.
@@ -423,6 +729,9 @@ pub enum Lookup {
     Missing {
         module: String,
         name: String,
+        /// An associated item of a type (`Type::name`): a trait of another crate in the
+        /// caller's scope could still provide it, which the caller checks.
+        associated: bool,
     },
     Unknown,
 }
@@ -433,18 +742,28 @@ pub struct Found {
     pub cfg: Vec<Cfg>,
     /// The first deprecation on the way.
     pub deprecated: Option<Deprecation>,
-    /// The crate that defines it.
+    /// The crate that defines it, and the name it has there.
     pub krate: ApiCrate,
+    pub name: String,
     pub file: PathBuf,
     pub line: u32,
 }
 
 /// Which namespace the last segment is looked up in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Namespace {
     /// Types, values and modules.
     Item,
     Macro,
+    /// Any of them: what a `use` imports.
+    Any,
+}
+
+/// How an associated name is reached: `Type::name` or `value.name()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    Path,
+    Method,
 }
 
 /// Resolves paths into the locked crates of one lock file.
@@ -476,28 +795,16 @@ impl Resolver<'_> {
         Some(ApiCrate {
             name: found.name.clone(),
             version: found.version.clone(),
+            cache: self.locked.cache_of(found),
             dir: found.dir.clone()?,
         })
     }
 
+    /// The crate's root module (a proc-macro crate's too: its exports are its macros).
     fn root(&self, krate: &ApiCrate) -> Option<Loc> {
-        let manifest = std::fs::read_to_string(krate.dir.join("Cargo.toml")).ok()?;
-        let manifest = manifest.parse::<toml::Table>().ok()?;
-        let lib = manifest.get("lib");
-        if lib
-            .and_then(|l| l.get("proc-macro").or_else(|| l.get("proc_macro")))
-            .and_then(|p| p.as_bool())
-            .unwrap_or(false)
-        {
-            return None;
-        }
-        let file = lib
-            .and_then(|l| l.get("path"))
-            .and_then(|p| p.as_str())
-            .map_or_else(|| krate.dir.join("src/lib.rs"), |p| krate.dir.join(p));
         Some(Loc {
             krate: krate.clone(),
-            chain: vec![(file, Vec::new())],
+            chain: vec![(lib_file(krate)?, Vec::new())],
         })
     }
 
@@ -529,7 +836,7 @@ impl Resolver<'_> {
         let Some((file, inline)) = loc.chain.last() else {
             return Lookup::Unknown;
         };
-        let api = self.project.index::<ApiFile>(file);
+        let api = api_file(self.project, &loc.krate, file);
         let Some(module) = api.modules.get(inline) else {
             return Lookup::Unknown;
         };
@@ -556,7 +863,7 @@ impl Resolver<'_> {
             .iter()
             .filter(|i| i.name == *name)
             .filter(|i| match (&i.kind, last, ns) {
-                (ItemKind::Macro, true, Namespace::Macro) => true,
+                (ItemKind::Macro, true, Namespace::Macro | Namespace::Any) => true,
                 (ItemKind::Macro, _, _) => false,
                 (_, true, Namespace::Macro) => matches!(i.kind, ItemKind::Reexport(_)),
                 _ => true,
@@ -592,21 +899,36 @@ impl Resolver<'_> {
                 _ => deprecated.clone().or_else(|| item.deprecated.clone()),
             };
             let result = match &item.kind {
-                ItemKind::Module(_) | ItemKind::Item | ItemKind::Macro if last => {
+                ItemKind::Module(_) | ItemKind::Item | ItemKind::Macro | ItemKind::Type(_)
+                    if last =>
+                {
                     Lookup::Found(vec![Found {
                         cfg,
                         deprecated,
                         krate: loc.krate.clone(),
+                        name: item.name.clone(),
                         file: file.clone(),
                         line: item.line,
                     }])
+                }
+                ItemKind::Type(_) if rest.len() == 1 && ns != Namespace::Macro => {
+                    let ty = format!("{}::{}", module_path(loc), item.name);
+                    self.member(
+                        &loc.krate,
+                        &item.name,
+                        &ty,
+                        &rest[0],
+                        cfg,
+                        deprecated,
+                        Via::Path,
+                    )
                 }
                 ItemKind::Module(at) => match self.child(loc, at) {
                     Some(child) => self.lookup(&child, rest, ns, false, cfg, deprecated, depth + 1),
                     None => Lookup::Unknown,
                 },
-                // An associated item or a variant: not followed.
-                ItemKind::Item | ItemKind::Macro => Lookup::Unknown,
+                // An associated item of a trait or an alias, a variant's field: not followed.
+                ItemKind::Item | ItemKind::Macro | ItemKind::Type(_) => Lookup::Unknown,
                 ItemKind::Reexport(target) => {
                     let mut full = target.clone();
                     full.extend(rest.iter().cloned());
@@ -634,21 +956,48 @@ impl Resolver<'_> {
                 Lookup::Unknown => unknown = true,
             }
         }
+        // `#[macro_export]` puts a macro at the crate's root from any module.
+        if loc.chain.len() == 1 && last && ns != Namespace::Item {
+            let exported = self.project.index::<ExportedMacros>(&loc.krate);
+            let found: Vec<Found> = exported
+                .macros
+                .iter()
+                .filter(|m| m.name == *name)
+                .map(|m| {
+                    let mut cfg = cfg.clone();
+                    cfg.extend(m.cfg.iter().cloned());
+                    Found {
+                        cfg,
+                        deprecated: deprecated.clone().or_else(|| m.deprecated.clone()),
+                        krate: loc.krate.clone(),
+                        name: name.clone(),
+                        file: m.file.clone(),
+                        line: m.line,
+                    }
+                })
+                .collect();
+            if !found.is_empty() {
+                return Lookup::Found(found);
+            }
+            // A `use` imports macros rarely enough that the names `macro_rules!` defines
+            // (below) decide for it, as they do for a path.
+            unknown |= exported.incomplete && ns == Namespace::Macro;
+        }
         // A private glob (`use super::*`) inside the crate, seen from outside, does not
         // export; but one whose target cannot be read leaves the answer open.
-        if unknown || (ns == Namespace::Macro && loc.chain.len() == 1) {
+        if unknown {
             return Lookup::Unknown;
         }
-        // `#[macro_export]` puts a macro at the crate's root from any module.
         if loc.chain.len() == 1 {
             let macros = self.project.index::<MacroNames>(&loc.krate.dir);
-            if macros.names.contains(name) {
+            if macros.names.contains(name) || (ns != Namespace::Item && macros.generated) {
                 return Lookup::Unknown;
             }
         }
         Lookup::Missing {
             module: module_path(loc),
             name: name.clone(),
+            associated: false,
         }
     }
 
@@ -673,7 +1022,7 @@ impl Resolver<'_> {
             Some(last) => last,
             None => return Lookup::Unknown,
         };
-        let api = self.project.index::<ApiFile>(file);
+        let api = api_file(self.project, &loc.krate, file);
         let local = api
             .modules
             .get(inline)
@@ -753,4 +1102,323 @@ fn module_path(loc: &Loc) -> String {
         }
     }
     out.join("::")
+}
+
+/// A `#[macro_export]` macro, with the predicates of the modules on the way to it.
+#[derive(Debug, Clone)]
+pub struct ExportedMacro {
+    pub name: String,
+    pub cfg: Vec<Cfg>,
+    pub deprecated: Option<Deprecation>,
+    pub file: PathBuf,
+    pub line: u32,
+}
+
+/// The macros a crate exports at its root from any module (`#[macro_export]`), found by
+/// walking its module tree from the root, so that a macro in `#[cfg(feature = "macros")]
+/// mod macros;` is known to be behind `macros`.
+#[derive(Debug, Default)]
+pub struct ExportedMacros {
+    pub macros: Vec<ExportedMacro>,
+    /// A module on the way could not be read or has item-level macro calls: there may be
+    /// more.
+    pub incomplete: bool,
+}
+
+impl ProjectIndex for ExportedMacros {
+    type Key = ApiCrate;
+    const READS_DISK_DIRECTLY: bool = true;
+
+    fn build(project: &Project, krate: &ApiCrate) -> ExportedMacros {
+        let mut out = ExportedMacros::default();
+        let Some(root) = lib_file(krate) else {
+            out.incomplete = true;
+            return out;
+        };
+        // (file, path in the file, predicates so far)
+        let mut queue = vec![(root, Vec::<String>::new(), Vec::<Cfg>::new(), 0u32)];
+        let mut seen = HashSet::new();
+        while let Some((file, inline, mut cfg, depth)) = queue.pop() {
+            if depth > MAX_DEPTH || !seen.insert((file.clone(), inline.clone())) {
+                continue;
+            }
+            let api = api_file(project, krate, &file);
+            let Some(module) = api.modules.get(&inline) else {
+                out.incomplete = true;
+                continue;
+            };
+            cfg.extend(module.cfg.iter().cloned());
+            out.incomplete |= module.opaque;
+            for item in &module.items {
+                let mut item_cfg = cfg.clone();
+                item_cfg.extend(item.cfg.iter().cloned());
+                match &item.kind {
+                    ItemKind::Macro if item.public => out.macros.push(ExportedMacro {
+                        name: item.name.clone(),
+                        cfg: item_cfg,
+                        deprecated: item.deprecated.clone(),
+                        file: file.clone(),
+                        line: item.line,
+                    }),
+                    ItemKind::Module(ModuleAt::Inline(path)) => {
+                        queue.push((file.clone(), path.clone(), item_cfg, depth + 1))
+                    }
+                    ItemKind::Module(ModuleAt::File(Some(path))) => {
+                        queue.push((path.clone(), Vec::new(), item_cfg, depth + 1))
+                    }
+                    ItemKind::Module(ModuleAt::File(None)) => out.incomplete = true,
+                    _ => {}
+                }
+            }
+        }
+        out.macros
+            .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        out
+    }
+}
+
+/// A crate's library root file: `[lib] path`, else `src/lib.rs`.
+fn lib_file(krate: &ApiCrate) -> Option<PathBuf> {
+    let manifest = std::fs::read_to_string(krate.dir.join("Cargo.toml")).ok()?;
+    let manifest = manifest.parse::<toml::Table>().ok()?;
+    Some(
+        manifest
+            .get("lib")
+            .and_then(|l| l.get("path"))
+            .and_then(|p| p.as_str())
+            .map_or_else(|| krate.dir.join("src/lib.rs"), |p| krate.dir.join(p)),
+    )
+}
+
+/// What a crate's sources say about one type name: its definitions and every `impl` of
+/// that name, from the files that mention it.
+#[derive(Debug, Default)]
+pub struct TypeFacts {
+    /// How many items of the crate have this name (two `Error`s: which one is meant is
+    /// not known here).
+    pub definitions: u32,
+    pub shape: Option<TypeShape>,
+    /// The impls of the name, with the file they are in and their modules' predicates.
+    pub impls: Vec<(PathBuf, ApiImpl)>,
+    /// The name is inside an item-level macro call, which may write impls of it.
+    pub in_macro: bool,
+}
+
+impl ProjectIndex for TypeFacts {
+    type Key = (ApiCrate, String);
+    const READS_DISK_DIRECTLY: bool = true;
+
+    fn build(project: &Project, (krate, name): &(ApiCrate, String)) -> TypeFacts {
+        let mut files = Vec::new();
+        super::walk(&krate.dir, &krate.dir, &mut files);
+        files.sort();
+        let mut out = TypeFacts::default();
+        for file in files {
+            let Ok(text) = prodlint_core::read_regular_to_string(&file) else {
+                continue;
+            };
+            if !mentions(&text, name) {
+                continue;
+            }
+            let api = api_file(project, krate, &file);
+            out.in_macro |= api.macro_words.contains(name);
+            let mut modules: Vec<_> = api.modules.iter().collect();
+            modules.sort_by(|a, b| a.0.cmp(b.0));
+            for (_, module) in modules {
+                for item in &module.items {
+                    if item.name != *name
+                        || matches!(
+                            item.kind,
+                            ItemKind::Module(_) | ItemKind::Reexport(_) | ItemKind::Macro
+                        )
+                    {
+                        continue;
+                    }
+                    out.definitions += 1;
+                    if let ItemKind::Type(shape) = &item.kind {
+                        out.shape = Some(shape.clone());
+                    }
+                }
+                for imp in module.impls.iter().filter(|i| i.self_ty == *name) {
+                    let mut imp = imp.clone();
+                    imp.cfg.extend(module.cfg.iter().cloned());
+                    out.impls.push((file.clone(), imp));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Whether `word` occurs in `text` as a whole identifier.
+fn mentions(text: &str, word: &str) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(at, _)| {
+        !text[..at].chars().next_back().is_some_and(ident)
+            && !text[at + word.len()..].chars().next().is_some_and(ident)
+    })
+}
+
+/// The methods of the std traits that a derive or an impl may give a type: a name none
+/// of them declares is not provided by them.
+fn std_trait_methods(name: &str) -> Option<&'static [&'static str]> {
+    Some(match name {
+        "Clone" => &["clone", "clone_from"],
+        "Copy" | "Eq" | "Send" | "Sync" | "Unpin" | "StructuralPartialEq" => &[],
+        "Debug" | "Display" | "LowerHex" | "UpperHex" | "Binary" | "Octal" => &["fmt"],
+        "Default" => &["default"],
+        "PartialEq" => &["eq", "ne"],
+        "PartialOrd" => &["partial_cmp", "lt", "le", "gt", "ge"],
+        "Ord" => &["cmp", "max", "min", "clamp"],
+        "Hash" => &["hash", "hash_slice"],
+        "From" => &["from"],
+        "Into" => &["into"],
+        "TryFrom" => &["try_from", "Error"],
+        "FromStr" => &["from_str", "Err"],
+        "AsRef" => &["as_ref"],
+        "AsMut" => &["as_mut"],
+        "Borrow" => &["borrow"],
+        "Drop" => &["drop"],
+        "Deref" => &["deref", "Target"],
+        "DerefMut" => &["deref_mut"],
+        "Error" => &["source", "description", "cause", "provide"],
+        _ => return None,
+    })
+}
+
+/// Names every type has from std's blanket impls (`From<T> for T`, `Into`, `Any`,
+/// `ToOwned`, `ToString`, …).
+const BLANKET: &[&str] = &[
+    "from",
+    "into",
+    "try_from",
+    "try_into",
+    "borrow",
+    "borrow_mut",
+    "type_id",
+    "to_owned",
+    "clone_into",
+    "to_string",
+];
+
+impl Resolver<'_> {
+    /// `Type::name` or `value.name()` where `ty` is a struct, enum or union that `krate`
+    /// defines (`written` is its path, for messages). Inherent impls first (what rustc
+    /// picks), then the crate's traits that the type implements in the crate. Missing only
+    /// for a path, and only when nothing could provide the name: one definition of the
+    /// type, every impl readable, only std traits derived or implemented and none of them
+    /// with the name, no function of that name anywhere in the crate (a blanket impl of
+    /// one of its traits).
+    #[allow(clippy::too_many_arguments)]
+    pub fn member(
+        &self,
+        krate: &ApiCrate,
+        ty: &str,
+        written: &str,
+        name: &str,
+        cfg: Vec<Cfg>,
+        deprecated: Option<Deprecation>,
+        via: Via,
+    ) -> Lookup {
+        let facts = self
+            .project
+            .index::<TypeFacts>(&(krate.clone(), ty.to_string()));
+        let Some(shape) = facts.shape.as_ref().filter(|_| facts.definitions == 1) else {
+            return Lookup::Unknown;
+        };
+        let found = |file: &Path, extra: &[&[Cfg]], dep: Option<Deprecation>, line: u32| {
+            let mut cfg = cfg.clone();
+            for more in extra {
+                cfg.extend(more.iter().cloned());
+            }
+            Found {
+                cfg,
+                deprecated: deprecated.clone().or(dep),
+                krate: krate.clone(),
+                name: name.to_string(),
+                file: file.to_path_buf(),
+                line,
+            }
+        };
+        if via == Via::Path && shape.variants.iter().any(|v| v == name) {
+            return Lookup::Found(vec![found(&krate.dir, &[], None, 0)]);
+        }
+        let inherent: Vec<Found> = facts
+            .impls
+            .iter()
+            .filter(|(_, i)| i.trait_name.is_none())
+            .flat_map(|(file, i)| {
+                i.items
+                    .iter()
+                    .filter(|a| a.name == name)
+                    .map(|a| found(file, &[&i.cfg, &a.cfg], a.deprecated.clone(), a.line))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        if !inherent.is_empty() {
+            return Lookup::Found(inherent);
+        }
+        let implemented: BTreeSet<&str> = facts
+            .impls
+            .iter()
+            .filter_map(|(_, i)| i.trait_name.as_deref())
+            .chain(shape.derives.iter().map(String::as_str))
+            .collect();
+        // The crate's own traits that declare the name (found through the files that
+        // define a function of that name).
+        let crate_fns = self
+            .locked
+            .crates
+            .iter()
+            .find(|c| c.name == krate.name && c.version == krate.version)
+            .and_then(|c| self.locked.crate_key(c))
+            .map(|key| self.project.index::<super::CrateFns>(&key));
+        let Some(crate_fns) = crate_fns else {
+            return Lookup::Unknown;
+        };
+        let mut provided = Vec::new();
+        for relative in crate_fns.files_defining(name) {
+            let file = krate.dir.join(relative);
+            let api = api_file(self.project, krate, &file);
+            let mut modules: Vec<_> = api.modules.iter().collect();
+            modules.sort_by(|a, b| a.0.cmp(b.0));
+            for (_, module) in modules {
+                for t in module
+                    .traits
+                    .iter()
+                    .filter(|t| implemented.contains(t.name.as_str()))
+                {
+                    for a in t.items.iter().filter(|a| a.name == name) {
+                        provided.push(found(&file, &[&a.cfg], a.deprecated.clone(), a.line));
+                    }
+                }
+            }
+        }
+        if !provided.is_empty() {
+            // A trait's method: reported only when deprecated, never as behind a feature
+            // (which impl is compiled is not followed).
+            for f in &mut provided {
+                f.cfg.clear();
+            }
+            return Lookup::Found(provided);
+        }
+        let provides = |t: &str| match std_trait_methods(t) {
+            Some(methods) => methods.contains(&name),
+            None => true,
+        };
+        if via == Via::Method
+            || facts.in_macro
+            || facts.impls.iter().any(|(_, i)| i.opaque)
+            || BLANKET.contains(&name)
+            || implemented.iter().any(|t| provides(t))
+            || crate_fns.defines(name)
+        {
+            return Lookup::Unknown;
+        }
+        Lookup::Missing {
+            module: written.to_string(),
+            name: name.to_string(),
+            associated: true,
+        }
+    }
 }
