@@ -11,6 +11,32 @@ passed=0
 fail() { echo "FAIL: $*"; exit 1; }
 pass() { passed=$((passed + 1)); echo "ok: $*"; }
 
+echo "== versions: Cargo.toml is the one source"
+# A copy of what check-versions.sh reads, with one version changed at a time.
+version_copy() {
+  rm -rf "$work/versions"
+  mkdir -p "$work/versions/packaging"
+  cp "$repo/Cargo.toml" "$work/versions/"
+  cp -R "$repo/packaging/check-versions.sh" "$repo/packaging/platforms.sh" "$repo/packaging/npm" "$work/versions/packaging/"
+}
+version_copy
+sed -i 's/"version": "[^"]*"/"version": "0.0.9"/' "$work/versions/packaging/npm/cli-darwin-arm64/package.json"
+status=0; output=$(bash "$work/versions/packaging/check-versions.sh" 2>&1) || status=$?
+[ "$status" -eq 1 ] && grep -q 'cli-darwin-arm64/package.json: version 0.0.9, Cargo.toml has' <<<"$output" \
+  || { echo "$output"; fail "a platform package.json with another version was not reported"; }
+pass "check-versions: a platform package of another version is named"
+version_copy
+sed -i 's/^version = "[^"]*"/version = "9.9.9"/' "$work/versions/Cargo.toml"
+status=0; output=$(bash "$work/versions/packaging/check-versions.sh" 2>&1) || status=$?
+[ "$status" -eq 1 ] && grep -q 'optionalDependencies\["@prodlint/cli-linux-x64-gnu"\] is "[^"]*", want exactly "9.9.9"' <<<"$output" \
+  && grep -q 'prodlint/package.json: version .*, Cargo.toml has 9.9.9' <<<"$output" \
+  || { echo "$output"; fail "a new Cargo.toml version without the package.json files was not reported"; }
+pass "check-versions: a Cargo.toml version the packages do not have is reported"
+status=0; output=$(bash "$repo/packaging/build.sh" --target riscv64gc-unknown-linux-gnu 2>&1) || status=$?
+[ "$status" -eq 2 ] && grep -q 'no npm platform package for riscv64gc-unknown-linux-gnu' <<<"$output" \
+  || { echo "$output"; fail "build.sh accepted a target without a platform package"; }
+pass "build.sh: a target without a platform package is refused, exit status 2"
+
 start=$SECONDS
 bash "$repo/packaging/build.sh" --profile dev --out "$work/dist"
 echo "build.sh: $((SECONDS - start)) s"
@@ -162,5 +188,29 @@ printf 'export const api = process.env.API_URL;\n' > src/api.ts
 git add src/api.ts
 git commit -q -m "configuration only" || fail "a clean git commit was blocked by the mirror hook"
 pass "pre-commit mirror hook: a clean commit passes"
+
+# The local hook of docs/pre-commit.md for a project with prodlint as an npm dev dependency.
+cd "$work/npm"
+git init -q
+cat > .pre-commit-config.yaml <<'YAML'
+repos:
+  - repo: local
+    hooks:
+      - id: prodlint
+        name: prodlint
+        entry: npx --no-install prodlint check
+        language: system
+        types_or: [rust, ts, tsx, javascript, jsx, vue]
+        require_serial: true
+        verbose: true
+YAML
+git add .pre-commit-config.yaml src/api.ts
+status=0; output=$(pre-commit run 2>&1) || status=$?
+[ "$status" -eq 1 ] || { echo "$output"; fail "the local npx hook: exit status $status with a staged defect"; }
+grep -q 'src/api.ts:1:.*hardcoded-url' <<<"$output" || { echo "$output"; fail "the local npx hook did not print the finding"; }
+git rm -q --cached src/api.ts
+git add src/clean.ts
+pre-commit run >/dev/null || fail "the local npx hook failed on a clean staged file"
+pass "pre-commit local hook through npx: a staged defect fails, a clean file passes"
 
 echo "packages: $passed passed, 0 failed"

@@ -85,7 +85,8 @@ fi
 
 # The wheel first: maturin runs the cargo build, and the npm package takes the same binary.
 echo "== wheel ($profile, $target)"
-(cd "$here/pypi" && "$maturin" build --profile "$profile" "${target_args[@]}" --out "$out/wheels")
+# ${a[@]+"${a[@]}"}: an empty array under `set -u` in the bash 3.2 of macOS.
+(cd "$here/pypi" && "$maturin" build --profile "$profile" ${target_args[@]+"${target_args[@]}"} --out "$out/wheels")
 if [ ! -x "$binary" ]; then
   echo "build.sh: the build left no binary at $binary" >&2
   exit 1
