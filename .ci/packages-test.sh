@@ -132,6 +132,12 @@ grep -q "npm install --save-dev @prodlint/cli-$platform@$version" <<<"$output" |
 grep -q "($platform)" <<<"$output" || { echo "$output"; fail "the error does not name the platform detected"; }
 echo "$output"
 pass "a missing platform package: the error names @prodlint/cli-$platform and the platform"
+# A platform without a package at all, as Node on FreeBSD reports itself.
+printf 'Object.defineProperty(process, "platform", { value: "freebsd" });\n' > "$work/freebsd.js"
+status=0; output=$(node --require "$work/freebsd.js" node_modules/.bin/prodlint check 2>&1) || status=$?
+[ "$status" -eq 1 ] && grep -q 'no prebuilt binary for this platform (freebsd-' <<<"$output" \
+  || { echo "$output"; fail "a platform without a package: exit status $status"; }
+pass "a platform without a package: the error names the platform, exit status 1"
 
 echo "== wheel: pip install into a fresh virtual environment"
 start=$SECONDS

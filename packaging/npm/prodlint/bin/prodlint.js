@@ -22,6 +22,8 @@ const PACKAGES = {
 // of the library it runs on.
 function linuxLibc() {
   try {
+    // The report's network section is not needed, and resolving it can be slow.
+    process.report.excludeNetwork = true;
     const header = process.report.getReport().header;
     return header.glibcVersionRuntime ? "gnu" : "musl";
   } catch (_) {
