@@ -13,7 +13,7 @@ mod rust_reach;
 
 use catalogue::{Entry, Lang, Pattern, Seg};
 
-crate::declare_rule! {
+prodlint_macros::declare_rule! {
     /// ## What it does
     /// Finds a database query or HTTP request made once per item of a loop, one round trip
     /// after another, where one batched call would do: the *N+1* pattern.
