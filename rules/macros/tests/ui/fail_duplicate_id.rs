@@ -6,6 +6,9 @@ mod prodlint_core;
 use prodlint_core::RuleEntry;
 
 mod slow_query {
+    // Where the stub of the types stands in for the crate.
+    use crate::prodlint_core;
+
     prodlint_macros::declare_rule! {
         /// ## What it does
         /// Finds queries in loops.
@@ -36,6 +39,9 @@ mod slow_query {
 }
 
 mod open_socket {
+    // Where the stub of the types stands in for the crate.
+    use crate::prodlint_core;
+
     prodlint_macros::declare_rule! {
         /// ## What it does
         /// Finds queries in loops.
@@ -66,6 +72,9 @@ mod open_socket {
 }
 
 mod query_in_loop {
+    // Where the stub of the types stands in for the crate.
+    use crate::prodlint_core;
+
     prodlint_macros::declare_rule! {
         /// ## What it does
         /// Finds queries in loops.

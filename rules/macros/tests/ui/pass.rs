@@ -6,6 +6,9 @@ mod prodlint_core;
 use prodlint_core::{FixAvailability, Language, RuleEntry, Severity};
 
 mod slow_query {
+    // Where the stub of the types stands in for the crate.
+    use crate::prodlint_core;
+
     prodlint_macros::declare_rule! {
         /// ## What it does
         /// Finds queries in loops.
@@ -61,6 +64,9 @@ mod slow_query {
 }
 
 mod open_socket {
+    // Where the stub of the types stands in for the crate.
+    use crate::prodlint_core;
+
     prodlint_macros::declare_rule! {
         /// ## What it does
         /// Finds sockets left open.
