@@ -12,7 +12,7 @@ use prodlint_rust::{compact_text, span};
 
 use crate::{Rule, RustContext};
 
-crate::declare_rule! {
+prodlint_macros::declare_rule! {
     /// ## What it does
     /// Finds `#[tracing::instrument(..)]` attributes whose `skip(..)` names a parameter
     /// that the function does not have, `self` included on a function without a receiver,

@@ -7,7 +7,7 @@ use prodlint_core::{
 
 use crate::Rule;
 
-crate::declare_rule! {
+prodlint_macros::declare_rule! {
     /// ## What it does
     /// Checks `prodlint-ignore` and `prodlint-ignore-file` comments: each must name at least
     /// one known rule, give a reason after a colon, and suppress a finding.

@@ -1,6 +1,6 @@
 //! prodlint's rules: one file each, the documentation in the doc comment of its
-//! `declare_rule!`, and the registry that the command line, the configuration and the
-//! reporters read.
+//! `declare_rule!` (prodlint_macros, which checks the declaration as it compiles), and the
+//! registry that the command line, the configuration and the reporters read.
 
 use std::sync::Arc;
 
@@ -8,7 +8,6 @@ use prodlint_core::{ConfigError, Diagnostic, Project, RuleMeta, RuleOptions, Sou
 use prodlint_js::JsFile;
 use prodlint_rust::RustFile;
 
-mod declare;
 pub mod duplicate_auto_import;
 pub mod hardcoded_url;
 pub mod import_mismatch;
@@ -61,30 +60,23 @@ pub struct RuleEntry {
     pub build: fn(&RuleOptions) -> Result<Box<dyn Rule>, ConfigError>,
 }
 
-/// A registry entry for the rule declared as `META` and implemented by `$rule` in `$module`.
-macro_rules! entry {
-    ($module:ident, $rule:ident) => {
-        RuleEntry {
-            meta: &$module::META,
-            build: $module::$rule::build,
-        }
-    };
+prodlint_macros::rule_registry! {
+    /// Every rule, in the order `prodlint rules` lists them: the defects that break
+    /// production first, the hygiene of suppressions last. Each line names the type that
+    /// implements a rule, in the module whose `declare_rule!` declares its `META`.
+    pub static REGISTRY: &[RuleEntry] = [
+        non_send_across_await::NonSendAcrossAwait,
+        option_result_misuse::OptionResultMisuse,
+        stale_dependency_api::StaleDependencyApi,
+        instrument_unknown_param::InstrumentUnknownParam,
+        import_mismatch::ImportMismatch,
+        duplicate_auto_import::DuplicateAutoImport,
+        n_plus_one::NPlusOne,
+        hardcoded_url::HardcodedUrl,
+        ws_broadcast_to_sender::WsBroadcastToSender,
+        invalid_suppression::InvalidSuppression,
+    ];
 }
-
-/// Every rule, in the order `prodlint rules` lists them: the defects that break production
-/// first, the hygiene of suppressions last.
-pub static REGISTRY: &[RuleEntry] = &[
-    entry!(non_send_across_await, NonSendAcrossAwait),
-    entry!(option_result_misuse, OptionResultMisuse),
-    entry!(stale_dependency_api, StaleDependencyApi),
-    entry!(instrument_unknown_param, InstrumentUnknownParam),
-    entry!(import_mismatch, ImportMismatch),
-    entry!(duplicate_auto_import, DuplicateAutoImport),
-    entry!(n_plus_one, NPlusOne),
-    entry!(hardcoded_url, HardcodedUrl),
-    entry!(ws_broadcast_to_sender, WsBroadcastToSender),
-    entry!(invalid_suppression, InvalidSuppression),
-];
 
 pub fn rule_ids() -> Vec<&'static str> {
     REGISTRY.iter().map(|entry| entry.meta.id).collect()

@@ -20,7 +20,7 @@ use serde::Deserialize;
 
 use crate::{Rule, RustContext};
 
-crate::declare_rule! {
+prodlint_macros::declare_rule! {
     /// ## What it does
     /// Checks the paths that a file uses from its dependencies (`use axum::Server;`,
     /// `base64::encode(..)`, `hyper::Body`, `tokio::select!`) against the sources of the

@@ -10,7 +10,7 @@ use swc_common::Spanned;
 
 use crate::{JsContext, Rule};
 
-crate::declare_rule! {
+prodlint_macros::declare_rule! {
     /// ## What it does
     /// Finds WebSocket message handlers that send the message they received back to
     /// every connection, the sender's included:

@@ -30,7 +30,7 @@ pub enum FixAvailability {
 }
 
 /// What the registry, `prodlint rules`, `prodlint explain` and the SARIF and docs writers
-/// know of a rule. Built by the `declare_rule!` macro from the rule's declaration, so the
+/// know of a rule. Built by `prodlint_macros::declare_rule!` from the rule's declaration, so the
 /// documentation lives in one place: the doc comment on that declaration.
 #[derive(Debug)]
 pub struct RuleMeta {

@@ -10,7 +10,7 @@ use prodlint_js::auto_imports::{
 
 use crate::{JsContext, Rule};
 
-crate::declare_rule! {
+prodlint_macros::declare_rule! {
     /// ## What it does
     /// Finds names that a framework auto-imports from more than one place, so that the
     /// framework silently picks one: two files of a Nuxt app's `composables/` or `utils/`

@@ -15,7 +15,7 @@ mod url;
 
 use url::{find_address, find_local_host, UrlMatch};
 
-crate::declare_rule! {
+prodlint_macros::declare_rule! {
     /// ## What it does
     /// Finds addresses written into production source that a deployment would need to
     /// change, and reports them by **where they go**, not by what the string looks like.

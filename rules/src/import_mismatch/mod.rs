@@ -12,7 +12,7 @@ use crate::{JsContext, Rule};
 
 mod check;
 
-crate::declare_rule! {
+prodlint_macros::declare_rule! {
     /// ## What it does
     /// Checks every `import` (and `export … from`, and `const { a } = require(…)`) against
     /// the module it loads, resolved the way Node and bundlers resolve it: package.json

@@ -14,7 +14,7 @@ mod rust_reach;
 
 use catalogue::{Entry, Lang, Pattern, Seg};
 
-crate::declare_rule! {
+prodlint_macros::declare_rule! {
     /// ## What it does
     /// Finds a database query or key-value command (and, with `check-http = true`, an HTTP
     /// request) made once per item of a loop, one round trip after another, where one

@@ -15,7 +15,7 @@ mod infer;
 
 use analysis::{Analysis, Finding, Requirement};
 
-crate::declare_rule! {
+prodlint_macros::declare_rule! {
     /// ## What it does
     /// Finds futures that must be `Send` but are not, and lock guards held across `.await`,
     /// without compiling. It knows where `Send` is required:

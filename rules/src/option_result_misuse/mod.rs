@@ -21,7 +21,7 @@ mod infer;
 use cannot_fail::{builds_runtime, constant_input, constant_setter, waits_on_watch};
 use infer::{closure_arity, Deps, Env, Fact, Proof};
 
-crate::declare_rule! {
+prodlint_macros::declare_rule! {
     /// ## What it does
     /// Finds `Option` methods called on a `Result` and `Result` methods called on an
     /// `Option` (`.ok_or_else(..)` on a `Result`, `.map_err(..)` on an `Option`), without

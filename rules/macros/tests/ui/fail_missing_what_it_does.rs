@@ -1,0 +1,20 @@
+// No `## What it does` section.
+
+prodlint_macros::declare_rule! {
+    /// ## Why is this bad?
+    /// One round trip per row.
+    ///
+    /// ## Example
+    /// ```rs
+    /// let user = db.find(id);
+    /// ```
+    pub static META = {
+        id: "slow-query",
+        languages: [Rust, JavaScript],
+        severity: Warning,
+        summary: "Queries in loops",
+        fix: None,
+    }
+}
+
+fn main() {}
