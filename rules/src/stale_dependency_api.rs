@@ -12,8 +12,9 @@ use prodlint_rust::deps::manifest::{
     declarations_of, enabled_features, LockGraph, LockPackage, PackageDeps,
 };
 use prodlint_rust::deps::{configured_cargo_home, DepKey, LockedCrates};
+use prodlint_rust::macro_args::{macro_args, ArgExpr};
 use prodlint_rust::ra_ap_syntax::ast::{self, HasName};
-use prodlint_rust::ra_ap_syntax::{AstNode, TextRange};
+use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxKind, TextRange};
 use prodlint_rust::span;
 use serde::Deserialize;
 
@@ -22,7 +23,8 @@ use crate::{Rule, RustContext};
 crate::declare_rule! {
     /// ## What it does
     /// Checks the paths that a file uses from its dependencies (`use axum::Server;`,
-    /// `base64::encode(..)`, `hyper::Body`, `tokio::select!`) against the sources of the
+    /// `base64::encode(..)`, `hyper::Body`, `tokio::select!`, also inside the arguments of
+    /// `format!`, `println!`, `vec!` and the like) against the sources of the
     /// exact versions that `Cargo.lock` locks (read from the Cargo registry,
     /// `$CARGO_HOME/registry/src`), and reports:
     /// - an error where the locked version does not have the item, with the module that
@@ -256,37 +258,80 @@ fn dependency_paths(tree: &ast::SourceFile, declared: &PackageDeps) -> Vec<Use> 
                 }
             }
         } else if let Some(path) = ast::Path::cast(node.clone()) {
-            let parent = path.syntax().parent();
-            let top = parent
-                .as_ref()
-                .is_none_or(|p| !ast::Path::can_cast(p.kind()));
-            let in_use_or_attr = path
+            out.extend(path_use(&path, declared, &|range| range));
+        } else if let Some(call) = ast::MacroCall::cast(node.clone()) {
+            // `println!("{}", codec::encode(x))`: the paths in the arguments of a macro
+            // whose grammar is known, read as expressions.
+            if call
                 .syntax()
                 .ancestors()
-                .any(|a| ast::UseTree::can_cast(a.kind()) || ast::Attr::can_cast(a.kind()));
-            if !top || in_use_or_attr {
+                .any(|a| ast::Attr::can_cast(a.kind()))
+                || !names_a_dependency(&call, declared)
+            {
                 continue;
             }
-            let Some(segments) = path_segments(&path) else {
-                continue;
-            };
-            if segments.len() < 2 || !declared.deps.contains_key(&segments[0]) {
-                continue;
+            for arg in macro_args(&call).into_iter().flatten() {
+                let Some(expr) = ArgExpr::parse(&call, &arg) else {
+                    continue;
+                };
+                let to_file = |range: TextRange| {
+                    let at = expr.span(range);
+                    TextRange::new(at.start.into(), at.end.into())
+                };
+                for path in expr.expr.syntax().descendants().filter_map(ast::Path::cast) {
+                    out.extend(path_use(&path, declared, &to_file));
+                }
             }
-            let ns = match parent.and_then(ast::MacroCall::cast) {
-                Some(_) => Namespace::Macro,
-                None => Namespace::Item,
-            };
-            out.push(Use {
-                segments,
-                range: path.syntax().text_range(),
-                ns,
-                group: path.syntax().text_range().start().into(),
-            });
         }
     }
     out.retain(|u| !shadowed.contains(&u.segments[0]));
     out
+}
+
+/// Whether a macro call's input has a name of a declared dependency: the arguments of
+/// the others need no parsing.
+fn names_a_dependency(call: &ast::MacroCall, declared: &PackageDeps) -> bool {
+    call.token_tree().is_some_and(|tree| {
+        tree.syntax()
+            .descendants_with_tokens()
+            .filter_map(|e| e.into_token())
+            .any(|t| t.kind() == SyntaxKind::IDENT && declared.deps.contains_key(t.text()))
+    })
+}
+
+/// A path of code (not of a `use` or an attribute) that starts with a declared dependency;
+/// `to_file` maps its tree's ranges to the file's.
+fn path_use(
+    path: &ast::Path,
+    declared: &PackageDeps,
+    to_file: &dyn Fn(TextRange) -> TextRange,
+) -> Option<Use> {
+    let parent = path.syntax().parent();
+    let top = parent
+        .as_ref()
+        .is_none_or(|p| !ast::Path::can_cast(p.kind()));
+    let in_use_or_attr = path
+        .syntax()
+        .ancestors()
+        .any(|a| ast::UseTree::can_cast(a.kind()) || ast::Attr::can_cast(a.kind()));
+    if !top || in_use_or_attr {
+        return None;
+    }
+    let segments = path_segments(path)?;
+    if segments.len() < 2 || !declared.deps.contains_key(&segments[0]) {
+        return None;
+    }
+    let ns = match parent.and_then(ast::MacroCall::cast) {
+        Some(_) => Namespace::Macro,
+        None => Namespace::Item,
+    };
+    let range = to_file(path.syntax().text_range());
+    Some(Use {
+        segments,
+        range,
+        ns,
+        group: range.start().into(),
+    })
 }
 
 /// A found item: behind features that are off, deprecated, or fine.
