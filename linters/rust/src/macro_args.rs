@@ -18,6 +18,7 @@ use ra_ap_syntax::ast;
 use ra_ap_syntax::{AstNode, Edition, SyntaxNode, TextRange, TextSize};
 use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
+use syn::punctuated::Punctuated;
 use syn::Token;
 
 use crate::attr::{self, Spans};
@@ -79,7 +80,7 @@ fn grammar(call: &ast::MacroCall) -> Option<Grammar> {
         "assert" | "debug_assert" => Grammar::Assert(1),
         "assert_eq" | "assert_ne" | "debug_assert_eq" | "debug_assert_ne" => Grammar::Assert(2),
         "vec" => Grammar::Vec,
-        "concat" | "dbg" => Grammar::Exprs,
+        "concat" | "dbg" | "env" | "option_env" => Grammar::Exprs,
         "json" if qualifier.as_deref().is_none_or(|q| q == "serde_json") => Grammar::Json,
         "query"
         | "query_as"
@@ -102,6 +103,25 @@ pub fn macro_args(call: &ast::MacroCall) -> Option<Vec<MacroArg>> {
     attr::read_token_tree(&call.token_tree()?, |tokens, spans| {
         let parse = |input: ParseStream<'_>| read_args(input, grammar, spans);
         parse.parse2(tokens)
+    })
+}
+
+/// The value of the argument at `index` of a macro call of known grammar, when it is a
+/// string literal: `"X"` of `option_env!("X")`.
+pub fn string_arg(call: &ast::MacroCall, index: usize) -> Option<String> {
+    grammar(call)?;
+    attr::read_token_tree(&call.token_tree()?, |tokens, _| {
+        let args = Punctuated::<syn::Expr, Token![,]>::parse_terminated.parse2(tokens)?;
+        match args.iter().nth(index) {
+            Some(syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            })) => Ok(s.value()),
+            _ => Err(syn::Error::new(
+                proc_macro2::Span::call_site(),
+                "not a string literal",
+            )),
+        }
     })
 }
 
@@ -498,5 +518,30 @@ mod tests {
         // The format string is one expression too; a range outside the argument is none.
         assert!(ArgExpr::parse(&call, &found[0]).is_some());
         assert!(arg.token_at(Span::new(0, 1)).is_none());
+    }
+
+    #[test]
+    fn string_arguments() {
+        let call = |text: &str| {
+            let file = RustFile::parse(text);
+            let call = file
+                .tree()
+                .syntax()
+                .descendants()
+                .find_map(ast::MacroCall::cast)
+                .unwrap();
+            (string_arg(&call, 0), string_arg(&call, 1))
+        };
+        assert_eq!(
+            call("fn f() { option_env!(\"BROKER\"); }"),
+            (Some("BROKER".into()), None)
+        );
+        assert_eq!(
+            call("fn f() { env!(\"A\", \"why\"); }").1.as_deref(),
+            Some("why")
+        );
+        assert_eq!(call("fn f() { option_env!(NAME); }"), (None, None));
+        assert_eq!(call("fn f() { option_env!(\"BROKER); }"), (None, None));
+        assert_eq!(call("fn f() { unknown!(\"A\"); }"), (None, None));
     }
 }

@@ -2,7 +2,7 @@ use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use prodlint_core::{Diagnostic, Span};
-use prodlint_rust::macro_args::{macro_args, ArgExpr};
+use prodlint_rust::macro_args::{macro_args, string_arg, ArgExpr};
 use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList, HasAttrs, HasName};
 use prodlint_rust::ra_ap_syntax::{AstNode, AstToken, SyntaxKind, SyntaxNode, SyntaxToken, T};
 use prodlint_rust::ra_ap_syntax::{TextRange, TextSize};
@@ -569,7 +569,7 @@ fn env_read(
         }
         if let Some(call) = ast::MacroCall::cast(descendant.clone()) {
             if macro_name(&call).is_some_and(|name| name == "option_env") {
-                let name = call.token_tree().and_then(|tt| first_string(tt.syntax()));
+                let name = string_arg(&call, 0);
                 return Some((to_file(call.syntax().text_range()), name));
             }
         }
