@@ -358,21 +358,6 @@ impl ArgExpr {
         Span::new(shift(range.start()), shift(range.end()))
     }
 
-    /// The node of the argument's tree at a place in the file, of the kind `N`: the
-    /// innermost one covering `span`.
-    pub fn node_at<N: AstNode>(&self, span: Span) -> Option<N> {
-        let root: &SyntaxNode = self.expr.syntax();
-        let offset = |file: u32| TextSize::from(file - self.start + PREFIX.len() as u32);
-        if span.start < self.start {
-            return None;
-        }
-        let range = TextRange::new(offset(span.start), offset(span.end));
-        if !root.text_range().contains_range(range) {
-            return None;
-        }
-        root.covering_element(range).ancestors().find_map(N::cast)
-    }
-
     /// The token of the argument's tree at a place in the file.
     pub fn token_at(&self, span: Span) -> Option<ra_ap_syntax::SyntaxToken> {
         if span.start < self.start {
@@ -513,7 +498,10 @@ mod tests {
         let token = arg.token_at(literal).unwrap();
         assert_eq!(token.text(), "\"http://localhost\"");
         assert_eq!(arg.span(token.text_range()), literal);
-        let method: ast::MethodCallExpr = arg.node_at(literal).unwrap();
+        let method = token
+            .parent_ancestors()
+            .find_map(ast::MethodCallExpr::cast)
+            .unwrap();
         assert_eq!(method.name_ref().unwrap().text(), "into");
         // The format string is one expression too; a range outside the argument is none.
         assert!(ArgExpr::parse(&call, &found[0]).is_some());
