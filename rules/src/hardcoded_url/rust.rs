@@ -117,6 +117,13 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &RustContext<'_>, out: &mut Vec<Di
         let Some(parent) = token.parent() else {
             continue;
         };
+        // Only a string that holds an address may be reported (in an attribute, an
+        // expression written as a string may hold one: derive_builder's `default`).
+        let may_hold_address =
+            find_address(&value, false).is_some() || find_local_host(&value).is_some();
+        if !may_hold_address && !is_in_attribute(&parent) {
+            continue;
+        }
         if is_in_test_code(&parent) || is_in_debug_only_code(&parent) || in_message_macro(&parent) {
             continue;
         }
@@ -138,11 +145,6 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &RustContext<'_>, out: &mut Vec<Di
             None => match config_macro_default(&token) {
                 Some(flow) => flow,
                 None => {
-                    // Parsing a macro's arguments is worth it only for a string that holds
-                    // an address.
-                    if find_address(&value, false).is_none() && find_local_host(&value).is_none() {
-                        continue;
-                    }
                     site = Site::of(&token);
                     flow_of(&site, serde_defaults())
                 }
