@@ -12,8 +12,9 @@ use prodlint_rust::deps::manifest::{
     declarations_of, enabled_features, LockGraph, LockPackage, PackageDeps,
 };
 use prodlint_rust::deps::{configured_cargo_home, DepKey, LockedCrates};
+use prodlint_rust::macro_args::{macro_args, ArgExpr};
 use prodlint_rust::ra_ap_syntax::ast::{self, HasName};
-use prodlint_rust::ra_ap_syntax::{AstNode, TextRange};
+use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxKind, TextRange};
 use prodlint_rust::span;
 use prodlint_rust::types::binding_pat;
 use serde::Deserialize;
@@ -23,7 +24,8 @@ use crate::{Rule, RustContext};
 prodlint_macros::declare_rule! {
     /// ## What it does
     /// Checks the paths that a file uses from its dependencies (`use axum::Server;`,
-    /// `base64::encode(..)`, `hyper::Body`, `tokio::select!`) against the sources of the
+    /// `base64::encode(..)`, `hyper::Body`, `tokio::select!`, also inside the arguments of
+    /// `format!`, `println!`, `vec!` and the like) against the sources of the
     /// exact versions that `Cargo.lock` locks (read from the Cargo registry,
     /// `$CARGO_HOME/registry/src`), and reports:
     /// - an error where the locked version does not have the item, with the module that
@@ -449,58 +451,104 @@ fn dependency_paths(tree: &ast::SourceFile, declared: &PackageDeps) -> (Vec<Use>
             }
             continue;
         }
-        let Some(path) = ast::Path::cast(node) else {
-            continue;
-        };
-        let parent = path.syntax().parent();
-        let top = parent
-            .as_ref()
-            .is_none_or(|p| !ast::Path::can_cast(p.kind()));
-        if !top
-            || path
+        if let Some(call) = ast::MacroCall::cast(node.clone()) {
+            // `println!("{}", codec::encode(x))`: the paths in the arguments of a macro
+            // whose grammar is known, read as expressions.
+            if call
                 .syntax()
                 .ancestors()
-                .any(|a| ast::UseTree::can_cast(a.kind()))
-        {
+                .any(|a| ast::Attr::can_cast(a.kind()))
+                || !names_a_dependency(&call, declared)
+            {
+                continue;
+            }
+            for arg in macro_args(&call).into_iter().flatten() {
+                let Some(expr) = ArgExpr::parse(&call, &arg) else {
+                    continue;
+                };
+                let to_file = |range: TextRange| {
+                    let at = expr.span(range);
+                    TextRange::new(at.start.into(), at.end.into())
+                };
+                for path in expr.expr.syntax().descendants().filter_map(ast::Path::cast) {
+                    out.extend(path_use(&path, declared, &expand, &to_file));
+                }
+            }
             continue;
         }
-        let attr = path.syntax().ancestors().find_map(ast::Attr::cast);
-        if attr
-            .as_ref()
-            .is_some_and(|a| a.path().as_ref() != Some(&path))
-        {
-            continue; // a path inside an attribute's arguments
+        if let Some(path) = ast::Path::cast(node) {
+            out.extend(path_use(&path, declared, &expand, &|range| range));
         }
-        let Some(written) = path_segments(&path) else {
-            continue;
-        };
-        if written.len() < 2 {
-            continue;
-        }
-        let (segments, imported) = if declared.deps.contains_key(&written[0]) {
-            (written, None)
-        } else if let Some(full) = expand(&written) {
-            let prefix = full.len() + 1 - written.len();
-            (full, Some(prefix))
-        } else {
-            continue;
-        };
-        let ns = if attr.is_some() || parent.and_then(ast::MacroCall::cast).is_some() {
-            Namespace::Macro
-        } else {
-            Namespace::Item
-        };
-        out.push(Use {
-            segments,
-            range: path.syntax().text_range(),
-            ns,
-            group: path.syntax().text_range().start().into(),
-            imported,
-        });
     }
     out.retain(|u| !shadowed.contains(&u.segments[0]));
     methods.retain(|m| !shadowed.contains(&m.ty[0]));
     (out, methods)
+}
+
+/// Whether a macro call's input has a name of a declared dependency: the arguments of
+/// the others need no parsing.
+fn names_a_dependency(call: &ast::MacroCall, declared: &PackageDeps) -> bool {
+    call.token_tree().is_some_and(|tree| {
+        tree.syntax()
+            .descendants_with_tokens()
+            .filter_map(|e| e.into_token())
+            .any(|t| t.kind() == SyntaxKind::IDENT && declared.deps.contains_key(t.text()))
+    })
+}
+
+/// A path of code or an attribute macro's path (not of a `use`, nor inside an attribute's
+/// arguments) that starts with a declared dependency or with a name a `use` takes from
+/// one (`expand`); `to_file` maps its tree's ranges to the file's.
+fn path_use(
+    path: &ast::Path,
+    declared: &PackageDeps,
+    expand: &dyn Fn(&[String]) -> Option<Vec<String>>,
+    to_file: &dyn Fn(TextRange) -> TextRange,
+) -> Option<Use> {
+    let parent = path.syntax().parent();
+    let top = parent
+        .as_ref()
+        .is_none_or(|p| !ast::Path::can_cast(p.kind()));
+    if !top
+        || path
+            .syntax()
+            .ancestors()
+            .any(|a| ast::UseTree::can_cast(a.kind()))
+    {
+        return None;
+    }
+    let attr = path.syntax().ancestors().find_map(ast::Attr::cast);
+    if attr
+        .as_ref()
+        .is_some_and(|a| a.path().as_ref() != Some(path))
+    {
+        return None; // a path inside an attribute's arguments
+    }
+    let written = path_segments(path)?;
+    if written.len() < 2 {
+        return None;
+    }
+    let (segments, imported) = if declared.deps.contains_key(&written[0]) {
+        (written, None)
+    } else if let Some(full) = expand(&written) {
+        let prefix = full.len() + 1 - written.len();
+        (full, Some(prefix))
+    } else {
+        return None;
+    };
+    let ns = if attr.is_some() || parent.and_then(ast::MacroCall::cast).is_some() {
+        Namespace::Macro
+    } else {
+        Namespace::Item
+    };
+    let range = to_file(path.syntax().text_range());
+    Some(Use {
+        segments,
+        range,
+        ns,
+        group: range.start().into(),
+        imported,
+    })
 }
 
 /// The dependency type of a method call's receiver, where the file says it: a binding

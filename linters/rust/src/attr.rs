@@ -327,6 +327,115 @@ pub fn string_value(attr: &ast::Attr, key: &str) -> Option<String> {
     })
 }
 
+/// A string literal in the value of a `key = value` argument of an attribute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyedString {
+    /// `default_value` of `default_value = "http://localhost"`.
+    pub key: String,
+    /// The literal's value.
+    pub value: String,
+    /// The literal, quotes included.
+    pub span: Span,
+    /// Whether the literal is the whole value (`default_value = ".."`) rather than a part
+    /// of an expression (`default_value_t = String::from("..")`).
+    pub whole: bool,
+}
+
+/// An attribute the item gets (for `#[cfg_attr(p, a, b)]`: `a` and `b`), with the string
+/// literals in the values of its `key = value` arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttrStrings {
+    /// `arg` of `#[arg(long, default_value = "..")]`, `clap` of `#[clap::arg(..)]`.
+    pub path: Vec<String>,
+    pub strings: Vec<KeyedString>,
+}
+
+/// The keyed strings of each attribute `attr` applies: `#[arg(long, env = "BASE_URL",
+/// default_value = "http://localhost")]` gives `env` and `default_value`, and
+/// `#[clap(default_value_t = String::from("localhost"))]` the literal inside the
+/// expression. Arguments that are lists (`parse(try_from_str = f)`) are not looked into.
+/// Empty for an attribute whose arguments are not `key = value` / `name` / `name(..)`.
+pub fn keyed_strings(attr: &ast::Attr) -> Vec<AttrStrings> {
+    read_applied_metas(attr, |meta, spans| {
+        let mut out = AttrStrings {
+            path: path_segments(meta.path()),
+            strings: Vec::new(),
+        };
+        let syn::Meta::List(list) = meta else {
+            return Ok(Some(out));
+        };
+        list.parse_nested_meta(|arg| {
+            if arg.input.peek(Token![=]) {
+                let key = arg
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.unraw().to_string());
+                let (value, tokens) = expr_with_tokens(arg.value()?)?;
+                let whole = matches!(
+                    &value,
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(_),
+                        ..
+                    })
+                );
+                for (value, span) in string_literals(tokens) {
+                    out.strings.push(KeyedString {
+                        key: key.clone().unwrap_or_default(),
+                        value,
+                        span: spans.span(span),
+                        whole,
+                    });
+                }
+            } else if arg.input.peek(syn::token::Paren) {
+                arg.input.parse::<proc_macro2::Group>()?;
+            }
+            Ok(())
+        })?;
+        Ok(Some(out))
+    })
+}
+
+/// Parses an expression and gives it with the tokens it was parsed from (syn's trees do
+/// not give their tokens back without its printing feature).
+pub(crate) fn expr_with_tokens(input: ParseStream<'_>) -> syn::Result<(syn::Expr, TokenStream)> {
+    let fork = input.fork();
+    let expr: syn::Expr = fork.parse()?;
+    let end = fork.cursor();
+    let tokens = input.step(|cursor| {
+        let mut tokens = TokenStream::new();
+        let mut rest = *cursor;
+        while rest != end {
+            let Some((tree, next)) = rest.token_tree() else {
+                break;
+            };
+            tokens.extend([tree]);
+            rest = next;
+        }
+        Ok((tokens, rest))
+    })?;
+    Ok((expr, tokens))
+}
+
+/// The string literals among `tokens`, in groups too, with their values and spans.
+fn string_literals(tokens: TokenStream) -> Vec<(String, proc_macro2::Span)> {
+    let mut out = Vec::new();
+    for tree in tokens {
+        match tree {
+            TokenTree::Group(group) => out.extend(string_literals(group.stream())),
+            TokenTree::Literal(literal) => {
+                if let Ok(syn::Lit::Str(s)) =
+                    syn::parse2::<syn::Lit>(TokenTree::Literal(literal).into())
+                {
+                    out.push((s.value(), s.span()));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 fn lit_str(expr: &syn::Expr) -> syn::Result<String> {
     match expr {
         syn::Expr::Lit(syn::ExprLit {
@@ -340,6 +449,60 @@ fn lit_str(expr: &syn::Expr) -> syn::Result<String> {
     }
 }
 
+/// The path of an attribute as its segments, taken from the parse tree (no lexing): the
+/// cheap first test of which attribute it is.
+pub fn attr_path(attr: &ast::Attr) -> Option<Vec<String>> {
+    let meta = attr.meta()?;
+    // ra_ap_syntax parses `cfg` and `cfg_attr` into nodes of their own, without a path.
+    match meta {
+        ast::Meta::CfgMeta(_) => return Some(vec!["cfg".to_string()]),
+        ast::Meta::CfgAttrMeta(_) => return Some(vec!["cfg_attr".to_string()]),
+        _ => {}
+    }
+    let path = meta.path()?;
+    let mut segments = Vec::new();
+    for segment in path.segments() {
+        segments.push(
+            segment
+                .name_ref()?
+                .text()
+                .trim_start_matches("r#")
+                .to_string(),
+        );
+    }
+    Some(segments)
+}
+
+/// The path of a meta as its segments: `tracing::instrument` gives `["tracing",
+/// "instrument"]` (a leading `::` is dropped).
+pub fn path_segments(path: &syn::Path) -> Vec<String> {
+    path.segments
+        .iter()
+        .map(|segment| segment.ident.unraw().to_string())
+        .collect()
+}
+
+/// The arguments of `#[async_trait]`: none (the futures it makes are `Send`) or `?Send`
+/// (they are not). `Ok(true)` for `Send`; any other argument is an error: no facts.
+pub fn async_trait_send(meta: &syn::Meta) -> syn::Result<bool> {
+    match meta {
+        syn::Meta::Path(_) => Ok(true),
+        syn::Meta::List(list) => {
+            let not_send = |input: ParseStream<'_>| {
+                input.parse::<Token![?]>()?;
+                let name: syn::Ident = input.parse()?;
+                if name != "Send" {
+                    return Err(syn::Error::new(name.span(), "not `?Send`"));
+                }
+                Ok(())
+            };
+            not_send.parse2(list.tokens.clone())?;
+            Ok(false)
+        }
+        syn::Meta::NameValue(value) => Err(syn::Error::new(value.eq_token.span, "not async_trait")),
+    }
+}
+
 /// A `#[cfg(..)]` predicate, as far as Cargo features decide it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Cfg {
@@ -347,7 +510,10 @@ pub enum Cfg {
     All(Vec<Cfg>),
     Any(Vec<Cfg>),
     Not(Box<Cfg>),
-    /// Anything else (`unix`, `docsrs`, `test`, `target_os = ".."`): unknown here.
+    /// A bare option: `test`, `unix`, `debug_assertions`, `docsrs`. Not a feature:
+    /// unknown to [`Cfg::eval`].
+    Name(String),
+    /// Anything else (`target_os = ".."`, `version(..)`): unknown here.
     Other,
 }
 
@@ -378,7 +544,28 @@ impl Cfg {
                     None
                 }
             }
-            Cfg::Other => None,
+            Cfg::Name(_) | Cfg::Other => None,
+        }
+    }
+
+    /// Whether the predicate names the option `name` other than under a `not(..)`:
+    /// `test`, `all(test, unix)`, `any(test, feature = "mocks")` for `test`.
+    pub fn mentions(&self, name: &str) -> bool {
+        match self {
+            Cfg::Name(option) => option == name,
+            Cfg::All(list) | Cfg::Any(list) => list.iter().any(|c| c.mentions(name)),
+            Cfg::Feature(_) | Cfg::Not(_) | Cfg::Other => false,
+        }
+    }
+
+    /// Whether the predicate holds only when the option `name` is set: `debug_assertions`,
+    /// `all(debug_assertions, unix)`, `any(debug_assertions, all(debug_assertions, x))`.
+    pub fn requires(&self, name: &str) -> bool {
+        match self {
+            Cfg::Name(option) => option == name,
+            Cfg::All(list) => list.iter().any(|c| c.requires(name)),
+            Cfg::Any(list) => !list.is_empty() && list.iter().all(|c| c.requires(name)),
+            Cfg::Feature(_) | Cfg::Not(_) | Cfg::Other => false,
         }
     }
 
@@ -388,13 +575,16 @@ impl Cfg {
             Cfg::Feature(name) => vec![name.as_str()],
             Cfg::Not(inner) => inner.features(),
             Cfg::All(list) | Cfg::Any(list) => list.iter().flat_map(|c| c.features()).collect(),
-            Cfg::Other => Vec::new(),
+            Cfg::Name(_) | Cfg::Other => Vec::new(),
         }
     }
 }
 
 /// The predicate of a `#[cfg(..)]` attribute; `None` for other attributes.
 pub fn cfg(attr: &ast::Attr) -> Option<Cfg> {
+    if attr_path(attr)? != ["cfg"] {
+        return None;
+    }
     read_meta(attr, |meta, _| {
         let list = meta.require_list()?;
         if !list.path.is_ident("cfg") {
@@ -405,8 +595,25 @@ pub fn cfg(attr: &ast::Attr) -> Option<Cfg> {
     })
 }
 
+/// The predicate of a `cfg!(..)` macro call (`cfg!(debug_assertions)`); `None` for other
+/// macros and for a malformed predicate.
+pub fn cfg_macro(call: &ast::MacroCall) -> Option<Cfg> {
+    let path = call.path()?;
+    if path.qualifier().is_some() || path.segment()?.name_ref()?.text() != "cfg" {
+        return None;
+    }
+    read_token_tree(&call.token_tree()?, |tokens, _| {
+        let predicate: syn::Meta = syn::parse2(tokens)?;
+        Ok(cfg_predicate(&predicate))
+    })
+}
+
 fn cfg_predicate(meta: &syn::Meta) -> Cfg {
     match meta {
+        syn::Meta::Path(path) => match path.get_ident() {
+            Some(name) => Cfg::Name(name.unraw().to_string()),
+            None => Cfg::Other,
+        },
         syn::Meta::NameValue(value) if value.path.is_ident("feature") => {
             lit_str(&value.value).map_or(Cfg::Other, Cfg::Feature)
         }
@@ -587,10 +794,81 @@ mod tests {
             cfg_of("#[cfg(all(unix, feature = \"x\"))]\nfn f() {}").eval(&on),
             Some(false)
         );
-        assert_eq!(cfg_of("#[cfg(docsrs)]\nfn f() {}"), Cfg::Other);
+        assert_eq!(
+            cfg_of("#[cfg(docsrs)]\nfn f() {}"),
+            Cfg::Name("docsrs".into())
+        );
+        assert_eq!(cfg_of("#[cfg(docsrs)]\nfn f() {}").eval(&on), None);
         assert!(cfg(&first_attr(
             "#[cfg_attr(docsrs, doc(cfg(feature = \"x\")))]\nfn f() {}"
         ))
         .is_none());
+    }
+
+    #[test]
+    fn keyed_strings_of_attributes() {
+        let text = "struct A {\n#[arg(long, env = \"BASE_URL\", default_value = \"http://localhost\", parse(try_from_str = f))]\nurl: String }";
+        let found = keyed_strings(&first_attr(text));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].path, ["arg"]);
+        let strings: Vec<_> = found[0]
+            .strings
+            .iter()
+            .map(|s| (s.key.as_str(), s.value.as_str(), at(text, s.span), s.whole))
+            .collect();
+        assert_eq!(
+            strings,
+            [
+                ("env", "BASE_URL", "\"BASE_URL\"", true),
+                (
+                    "default_value",
+                    "http://localhost",
+                    "\"http://localhost\"",
+                    true
+                )
+            ]
+        );
+        // An expression value: the literals inside it; `cfg_attr` applies its attributes.
+        let text = "struct A {\n#[cfg_attr(feature = \"cli\", clap(default_value_t = String::from(r#\"localhost\"#)))]\nhost: String }";
+        let found = keyed_strings(&first_attr(text));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].path, ["clap"]);
+        let string = &found[0].strings[0];
+        assert_eq!(
+            (string.key.as_str(), string.value.as_str(), string.whole),
+            ("default_value_t", "localhost", false)
+        );
+        assert_eq!(at(text, string.span), "r#\"localhost\"#");
+        // Half-typed: nothing.
+        for text in [
+            "#[arg(default_value = )]\nfn f() {}",
+            "#[arg(default_value = \"http://localhost)]\nfn f() {}",
+            "#[arg(default_value \"x\")]\nfn f() {}",
+            "#[arg(default_value = \"a\" \"b\")]\nfn f() {}",
+        ] {
+            assert_eq!(keyed_strings(&first_attr(text)), [], "{text}");
+        }
+    }
+
+    #[test]
+    fn cfg_macros_and_options() {
+        let text = "fn f() { if cfg!(all(debug_assertions, unix)) {} cfg!(not(debug_assertions)); cfg!(any(debug_assertions, feature = \"x\")); other!(debug_assertions); cfg!(debug_assertions,,); cfg!(all(debug_assertions); }";
+        let file = RustFile::parse(text);
+        let predicates: Vec<Option<bool>> = file
+            .tree()
+            .syntax()
+            .descendants()
+            .filter_map(ast::MacroCall::cast)
+            .map(|call| cfg_macro(&call).map(|c| c.requires("debug_assertions")))
+            .collect();
+        assert_eq!(
+            predicates,
+            [Some(true), Some(false), Some(false), None, None, None]
+        );
+        let cfg_of = |text: &str| cfg(&first_attr(text)).unwrap();
+        assert!(cfg_of("#[cfg(any(test, feature = \"mocks\"))]\nfn f() {}").mentions("test"));
+        assert!(!cfg_of("#[cfg(not(test))]\nfn f() {}").mentions("test"));
+        assert!(!cfg_of("#[cfg(all(unix, not(test)))]\nfn f() {}").mentions("test"));
+        assert!(cfg(&first_attr("#[cfg(all(test)]\nfn f() {}")).is_none());
     }
 }

@@ -769,7 +769,7 @@ fn module_facts(
                         .unwrap_or_default(),
                     send: bounds.as_ref().is_some_and(|b| b.send),
                     sync: bounds.as_ref().is_some_and(|b| b.sync),
-                    async_trait: async_trait_attr(&t),
+                    async_trait: async_trait_attr(&t, scope).map(|a| a.send),
                 });
             }
             ast::Item::Module(m) => {

@@ -16,6 +16,7 @@ pub mod attr;
 pub mod auto_traits;
 pub mod crate_index;
 pub mod deps;
+pub mod macro_args;
 pub mod method_bodies;
 pub mod std_api;
 pub mod types;
@@ -220,34 +221,42 @@ pub fn span(range: TextRange) -> Span {
 }
 
 /// Whether an attribute marks test-only code: `#[test]`, `#[tokio::test]`, `#[rstest]`,
-/// `#[cfg(test)]`, `#[cfg(all(test, …))]`.
+/// `#[cfg(test)]`, `#[cfg(all(test, …))]`, `#[cfg(any(test, feature = "mocks"))]` (test
+/// support), but not `#[cfg(not(test))]`.
 fn is_test_attr(attr: &ast::Attr) -> bool {
-    let Some(meta) = attr.meta() else {
-        return false;
-    };
-    let text = compact_text(meta.syntax());
-    if let Some(predicate) = text.strip_prefix("cfg(") {
-        // `cfg(test)`, `cfg(all(test, feature = "x"))`, but not `cfg(not(test))`.
-        let has_test = predicate
-            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .any(|word| word == "test");
-        return has_test && !predicate.contains("not(");
+    if let Some(predicate) = attr::cfg(attr) {
+        return predicate.mentions("test");
     }
-    let path = text.split(['(', '=']).next().unwrap_or("");
-    let last = path.rsplit("::").next().unwrap_or(path);
-    matches!(
-        last,
-        "test" | "rstest" | "test_case" | "quickcheck" | "proptest" | "bench"
-    )
+    attr::attr_path(attr)
+        .as_ref()
+        .and_then(|segments| segments.last())
+        .is_some_and(|last| {
+            matches!(
+                last.as_str(),
+                "test" | "rstest" | "test_case" | "quickcheck" | "proptest" | "bench"
+            )
+        })
 }
 
 /// Whether `node` is compiled only into debug builds: inside an item, statement or
 /// expression marked `#[cfg(debug_assertions)]`, or the branch of
 /// `if cfg!(debug_assertions) { … }` (the `else` of `if !cfg!(debug_assertions)`).
 pub fn is_in_debug_only_code(node: &SyntaxNode) -> bool {
-    let debug_only_attr = |attr: ast::Attr| {
-        attr.meta()
-            .is_some_and(|meta| compact_text(meta.syntax()) == "cfg(debug_assertions)")
+    let debug_only_attr =
+        |attr: ast::Attr| attr::cfg(&attr).is_some_and(|c| c.requires("debug_assertions"));
+    // `cfg!(debug_assertions)`, and whether it is negated (`!cfg!(..)`).
+    let debug_condition = |condition: ast::Expr| -> Option<bool> {
+        let (negated, inner) = match condition {
+            ast::Expr::PrefixExpr(prefix) if prefix.op_kind() == Some(ast::UnaryOp::Not) => {
+                (true, prefix.expr()?)
+            }
+            other => (false, other),
+        };
+        let ast::Expr::MacroExpr(mac) = inner else {
+            return None;
+        };
+        let predicate = attr::cfg_macro(&mac.macro_call()?)?;
+        predicate.requires("debug_assertions").then_some(negated)
     };
     let mut child = node.clone();
     for ancestor in node.ancestors() {
@@ -257,17 +266,18 @@ pub fn is_in_debug_only_code(node: &SyntaxNode) -> bool {
             return true;
         }
         if let Some(if_expr) = ast::IfExpr::cast(ancestor.clone()) {
-            let condition = if_expr.condition().map(|c| compact_text(c.syntax()));
             let in_then = if_expr
                 .then_branch()
                 .is_some_and(|b| b.syntax().text_range().contains_range(child.text_range()));
             let in_else = if_expr
                 .else_branch()
                 .is_some_and(|b| b.syntax().text_range().contains_range(child.text_range()));
-            match condition.as_deref() {
-                Some("cfg!(debug_assertions)") if in_then => return true,
-                Some("!cfg!(debug_assertions)") if in_else => return true,
-                _ => {}
+            if in_then || in_else {
+                match if_expr.condition().and_then(debug_condition) {
+                    Some(false) if in_then => return true,
+                    Some(true) if in_else => return true,
+                    _ => {}
+                }
             }
         }
         child = ancestor;

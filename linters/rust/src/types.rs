@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use prodlint_core::Span;
 use ra_ap_syntax::ast::{self, HasGenericArgs, HasName};
 use ra_ap_syntax::{AstNode, SyntaxKind, SyntaxNode, TextSize};
 
@@ -463,17 +464,39 @@ pub fn bounds_text_has(bounds: &ast::TypeBoundList, name: &str) -> bool {
     })
 }
 
-/// `#[async_trait]` → `Some(true)`, `#[async_trait(?Send)]` → `Some(false)`.
-pub fn async_trait_attr(item: &impl ast::HasAttrs) -> Option<bool> {
+/// An `#[async_trait]` attribute: the flavour of futures it gives the methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AsyncTrait {
+    /// `#[async_trait]`: the futures are `Send`; `#[async_trait(?Send)]`: they are not.
+    pub send: bool,
+    /// The attribute, `#` to `]`.
+    pub attr: Span,
+}
+
+/// The `#[async_trait]` attribute of an item, under any path that names the macro:
+/// `async_trait`, `async_trait::async_trait`, a re-export (`tower_lsp::async_trait`) or a
+/// name imported for it (`use async_trait::async_trait as at;` … `#[at]`).
+pub fn async_trait_attr(item: &impl ast::HasAttrs, scope: &Scope) -> Option<AsyncTrait> {
     item.attrs().find_map(|attr| {
-        let text = crate::compact_text(attr.syntax());
-        let inner = text.strip_prefix("#[")?.strip_suffix(']')?;
-        let path = inner.split('(').next().unwrap_or(inner);
-        if path == "async_trait" || path.ends_with("::async_trait") {
-            Some(!inner.contains("?Send"))
-        } else {
-            None
+        let names_macro = match crate::attr::attr_path(&attr)?.as_slice() {
+            [] => false,
+            [name] => {
+                name == "async_trait"
+                    || scope
+                        .uses
+                        .get(name)
+                        .is_some_and(|(path, _)| path.rsplit("::").next() == Some("async_trait"))
+            }
+            [.., last] => last == "async_trait",
+        };
+        if !names_macro {
+            return None;
         }
+        let send = crate::attr::read_meta(&attr, |meta, _| crate::attr::async_trait_send(meta))?;
+        Some(AsyncTrait {
+            send,
+            attr: crate::span(attr.syntax().text_range()),
+        })
     })
 }
 
@@ -561,5 +584,42 @@ mod tests {
             "std::rc::Rc",
             "the same import twice is fine"
         );
+    }
+
+    #[test]
+    fn async_trait_under_every_path_that_names_it() {
+        let text = "use async_trait::async_trait as at;\nuse other::thing;\n#[async_trait]\nimpl A for B {}\n#[async_trait(?Send)]\nimpl A for C {}\n#[async_trait::async_trait]\nimpl A for D {}\n#[tower_lsp::async_trait]\nimpl A for E {}\n#[at]\nimpl A for F {}\n#[thing]\nimpl A for G {}\n#[async_trait(Send)]\nimpl A for H {}\n#[async_trait = \"x\"]\nimpl A for J {}\n#[async_trait(?Send]\nimpl A for I {}\n";
+        let file = crate::RustFile::parse(text);
+        let mut scope = Scope::new("c", "c");
+        let mut found = Vec::new();
+        for item in file.tree().items() {
+            match item {
+                ast::Item::Use(u) => scope.add_use(&u),
+                ast::Item::Impl(imp) => found.push(async_trait_attr(&imp, &scope).map(|a| {
+                    let attr = &text[a.attr.start as usize..a.attr.end as usize];
+                    (a.send, attr.to_string())
+                })),
+                _ => {}
+            }
+        }
+        let expected: Vec<Option<(bool, String)>> = vec![
+            Some((true, "#[async_trait]".into())),
+            Some((false, "#[async_trait(?Send)]".into())),
+            Some((true, "#[async_trait::async_trait]".into())),
+            Some((true, "#[tower_lsp::async_trait]".into())),
+            Some((true, "#[at]".into())),
+            None,
+            // Malformed or unknown arguments: no facts.
+            None,
+            None,
+        ];
+        // The half-typed last attribute takes the rest of the file: no impl, or one
+        // without facts.
+        assert!(found.len() <= expected.len() + 1, "{found:?}");
+        assert!(
+            found[expected.len()..].iter().all(Option::is_none),
+            "{found:?}"
+        );
+        assert_eq!(found[..expected.len()], expected);
     }
 }

@@ -27,7 +27,8 @@ prodlint_macros::declare_rule! {
     ///   `options.url ?? …`, default parameters and destructuring defaults, env-schema defaults
     ///   (envalid `str({ default })`, zod and Joi `.default(…)`, convict `default`, a
     ///   class-validator configuration class), a field's `#[serde(default = "f")]` function,
-    ///   clap's `default_value` and other attribute defaults (`#[config(default = …)]`), a
+    ///   clap's `default_value` and `default_value_t` and other attribute defaults
+    ///   (`#[config(default = …)]`, also when applied by `#[cfg_attr(…)]`), a
     ///   `Default` impl, the value beside a setting in a macro named for configuration
     ///   (`make_config! { domain: String, true, def, "http://localhost".to_owned(); }`); or
     ///   given to a client or connection (`new Redis({ host })`,
@@ -43,6 +44,13 @@ prodlint_macros::declare_rule! {
     ///   passed to a request (`fetch`, `axios.get`, `client.get`, `reqwest::get`): a fixed third-party API
     ///   or a companion program on the user's machine is usually intended. The
     ///   `public-endpoints` option raises these or turns them off.
+    ///
+    /// Inside the arguments of `format!`, `vec!`, `json!`, `concat!`, `dbg!`, `write!` and
+    /// sqlx's `query!`, an address goes where its expression says, as outside a macro: a
+    /// struct literal field (`vec![Config { base_url: "http://localhost:8080".into() }]`),
+    /// a fallback (`format!("{}", env::var("X").unwrap_or("http://localhost".into()))`), a
+    /// `json!` key (`json!({ "url": "http://localhost:3000" })`); a literal that is an
+    /// argument itself goes where the macro's value goes.
     ///
     /// Silent: an address whose destination is unknown (a constant with a neutral name, a
     /// comparison, a value passed around; a public address under a name that says only

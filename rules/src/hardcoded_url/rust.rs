@@ -1,11 +1,12 @@
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use prodlint_core::{Diagnostic, Span};
+use prodlint_rust::macro_args::{macro_args, string_arg, ArgExpr};
 use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList, HasAttrs, HasName};
-use prodlint_rust::ra_ap_syntax::{
-    AstNode, AstToken, NodeOrToken, SyntaxKind, SyntaxNode, SyntaxToken, T,
-};
-use prodlint_rust::{compact_text, is_in_debug_only_code, is_in_test_code, span};
+use prodlint_rust::ra_ap_syntax::{AstNode, AstToken, SyntaxKind, SyntaxNode, SyntaxToken, T};
+use prodlint_rust::ra_ap_syntax::{TextRange, TextSize};
+use prodlint_rust::{attr, compact_text, is_in_debug_only_code, is_in_test_code, span};
 
 use super::keys::{is_identifier_key, key_kind, names_endpoint, KeyKind};
 use super::{diagnostic, find_address, find_local_host, Flow, HardcodedUrl, Lang};
@@ -86,13 +87,22 @@ const CLIENT_CALLS: &[&str] = &[
     "server_url",
 ];
 
-/// Attribute keys whose string value is a setting's default: clap's and structopt's
-/// `default_value`, confique's and envconfig's `default`.
-const DEFAULT_KEYS: &[&str] = &["default_value", "default_missing_value", "default"];
+/// Attribute keys whose value is a setting's default: clap's and structopt's
+/// `default_value` (a string) and `default_value_t` (an expression), confique's and
+/// envconfig's `default`.
+const DEFAULT_KEYS: &[&str] = &[
+    "default_value",
+    "default_missing_value",
+    "default_value_t",
+    "default_missing_value_t",
+    "default",
+];
 
 pub(super) fn check(rule: &HardcodedUrl, ctx: &RustContext<'_>, out: &mut Vec<Diagnostic>) {
     let root = ctx.tree.syntax();
-    let serde_defaults = serde_default_fns(root);
+    // Read only when a string may be reported: most files have none.
+    let serde_defaults = OnceCell::new();
+    let serde_defaults = || serde_defaults.get_or_init(|| serde_default_fns(root));
     for token in root
         .descendants_with_tokens()
         .filter_map(|e| e.into_token())
@@ -107,12 +117,20 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &RustContext<'_>, out: &mut Vec<Di
         let Some(parent) = token.parent() else {
             continue;
         };
+        // Only a string that holds an address may be reported (in an attribute, an
+        // expression written as a string may hold one: derive_builder's `default`).
+        let may_hold_address =
+            find_address(&value, false).is_some() || find_local_host(&value).is_some();
+        if !may_hold_address && !is_in_attribute(&parent) {
+            continue;
+        }
         if is_in_test_code(&parent) || is_in_debug_only_code(&parent) || in_message_macro(&parent) {
             continue;
         }
         // derive_builder's `#[builder(default = r#""localhost".to_string()"#)]` holds an
         // expression: the address is the string literal inside it.
         let mut value = value.into_owned();
+        let mut site = Site::in_file(&token);
         let flow = match attribute_default(&token) {
             Some((flow, holds_code)) => {
                 if holds_code {
@@ -124,9 +142,13 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &RustContext<'_>, out: &mut Vec<Di
                 flow
             }
             None if is_in_attribute(&parent) => continue,
-            None => {
-                config_macro_default(&token).unwrap_or_else(|| flow_of(&token, &serde_defaults))
-            }
+            None => match config_macro_default(&token) {
+                Some(flow) => flow,
+                None => {
+                    site = Site::of(&token);
+                    flow_of(&site, serde_defaults())
+                }
+            },
         };
         let takes_bare_host = matches!(
             flow,
@@ -139,7 +161,7 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &RustContext<'_>, out: &mut Vec<Di
         };
         // `homepage: Some("https://…".into())`, `rel: "http://webfinger.net/rel/…"`: a page
         // for people or an identifier, by the name of the field it fills.
-        match record_field(&parent) {
+        match record_field(&site) {
             Some(field) if is_identifier_key(&field) => continue,
             Some(field) if key_kind(&field) == KeyKind::People => continue,
             _ => {}
@@ -165,49 +187,26 @@ fn serde_default_fns(root: &SyntaxNode) -> BTreeMap<String, String> {
     for field in root.descendants().filter_map(ast::RecordField::cast) {
         let Some(name) = field.name() else { continue };
         for attr in field.attrs() {
-            let Some(ast::Meta::TokenTreeMeta(meta)) = attr.meta() else {
-                continue;
-            };
-            if meta.path().map(|p| compact_text(p.syntax())).as_deref() != Some("serde") {
+            // `#[serde(..)]`, `#[cfg_attr(feature = "serde", serde(..))]`.
+            let is_candidate = attr::attr_path(&attr)
+                .is_some_and(|path| path == ["serde"] || path == ["cfg_attr"]);
+            if !is_candidate {
                 continue;
             }
-            let Some(tree) = meta.token_tree() else {
-                continue;
-            };
-            for (key, value) in attribute_pairs(&tree) {
-                if key == "default" {
-                    if let Some(function) = ast::String::cast(value).and_then(|s| {
-                        s.value()
-                            .ok()
-                            .map(|v| v.rsplit("::").next().unwrap_or("").to_string())
-                    }) {
-                        out.insert(function, name.text().to_string());
+            for applied in attr::keyed_strings(&attr) {
+                if applied.path != ["serde"] {
+                    continue;
+                }
+                for string in applied.strings {
+                    if string.key == "default" && string.whole {
+                        let function = string.value.rsplit("::").next().unwrap_or("");
+                        out.insert(function.to_string(), name.text().to_string());
                     }
                 }
             }
         }
     }
     out
-}
-
-/// `key = "value"` pairs at the top level of an attribute's token tree:
-/// `#[arg(long, env = "BASE_URL", default_value = "http://localhost")]`.
-///
-/// Attribute arguments are token trees to ra_ap_syntax; this reads just the pairs, so that
-/// a structured attribute parser can take its place.
-fn attribute_pairs(tree: &ast::TokenTree) -> Vec<(String, SyntaxToken)> {
-    let tokens: Vec<SyntaxToken> = tree
-        .syntax()
-        .children_with_tokens()
-        .filter_map(NodeOrToken::into_token)
-        .filter(|t| !t.kind().is_trivia())
-        .collect();
-    tokens
-        .windows(3)
-        .filter(|w| w[0].kind() == SyntaxKind::IDENT && w[1].kind() == T![=])
-        .filter(|w| w[2].kind() == SyntaxKind::STRING)
-        .map(|w| (w[0].text().to_string(), w[2].clone()))
-        .collect()
 }
 
 /// The contents of the first `"…"` literal in `code` (no escapes inside: an address has
@@ -219,39 +218,37 @@ fn first_quoted(code: &str) -> Option<String> {
 }
 
 /// A string that is a setting's default in an attribute of a field:
-/// `#[arg(default_value = "http://localhost:8080")]`, `#[config(default = "localhost")]`.
-/// serde's `default = "…"` names a function instead, read by [`serde_default_fns`].
+/// `#[arg(default_value = "http://localhost:8080")]`,
+/// `#[clap(default_value_t = String::from("localhost"))]`,
+/// `#[config(default = "localhost")]`. serde's `default = "…"` names a function instead,
+/// read by [`serde_default_fns`].
 ///
 /// Also says whether the value is an expression to look into (derive_builder's).
 fn attribute_default(token: &SyntaxToken) -> Option<(Flow, bool)> {
-    let tree = token.parent().and_then(ast::TokenTree::cast)?;
-    let meta = tree.syntax().parent().and_then(ast::TokenTreeMeta::cast)?;
-    let attribute = meta.path().map(|p| compact_text(p.syntax()))?;
-    if attribute == "serde" {
-        return None;
-    }
-    let pairs = attribute_pairs(&tree);
-    let (key, _) = pairs.iter().find(|(_, value)| value == token)?;
-    if !DEFAULT_KEYS.contains(&key.as_str()) {
+    let attribute = token.parent_ancestors().find_map(ast::Attr::cast)?;
+    let literal = span(token.text_range());
+    let applied = attr::keyed_strings(&attribute);
+    let (meta, string) = applied.iter().find_map(|meta| {
+        let string = meta.strings.iter().find(|s| s.span == literal)?;
+        Some((meta, string))
+    })?;
+    let name = meta.path.join("::");
+    if name == "serde" || !DEFAULT_KEYS.contains(&string.key.as_str()) {
         return None;
     }
     // The variable the setting is read from names it best; else the field.
-    let env = pairs
+    let env = meta
+        .strings
         .iter()
-        .find(|(key, _)| key == "env" || key == "from")
-        .and_then(|(_, value)| {
-            ast::String::cast(value.clone())?
-                .value()
-                .ok()
-                .map(|v| v.into_owned())
-        });
-    let field = meta
+        .find(|s| s.whole && (s.key == "env" || s.key == "from"))
+        .map(|s| s.value.clone());
+    let field = attribute
         .syntax()
         .ancestors()
         .find_map(ast::RecordField::cast)
         .and_then(|field| field.name())
         .map(|name| name.text().to_string());
-    let declared_in = match attribute.as_str() {
+    let declared_in = match name.as_str() {
         "arg" | "clap" | "structopt" | "command" => "a command-line default".to_string(),
         other => format!("`#[{other}(…)]`"),
     };
@@ -260,7 +257,7 @@ fn attribute_default(token: &SyntaxToken) -> Option<(Flow, bool)> {
             setting: env.or(field),
             declared_in,
         },
-        attribute == "builder",
+        name == "builder" && string.whole,
     ))
 }
 
@@ -306,17 +303,86 @@ fn config_macro_default(token: &SyntaxToken) -> Option<Flow> {
     })
 }
 
-/// Where the string `token` goes: the innermost construct that says decides.
-fn flow_of(token: &SyntaxToken, serde_defaults: &BTreeMap<String, String>) -> Flow {
-    let Some(parent) = token.parent() else {
-        return Flow::Plain;
-    };
-    let offset = token.text_range().start();
-    let field = record_field(&parent);
+/// The syntax around a string, innermost first. Inside a macro call whose arguments are
+/// known (`vec![..]`, `format!(..)`, `json!(..)`), the argument the string is in, read as
+/// an expression, comes first, then the macro call and what holds it in the file: so a
+/// struct literal or an `unwrap_or` inside a macro says where the string goes as it does
+/// outside one.
+struct Site {
+    /// Each node with the string's offset in that node's tree and whether it is in `arg`.
+    ancestors: Vec<(SyntaxNode, TextSize, bool)>,
+    arg: Option<ArgExpr>,
+    /// The `json!` key the argument is under.
+    key: Option<String>,
+}
+
+impl Site {
+    /// The string's ancestors in the file (a macro's input as the token trees it is).
+    fn in_file(token: &SyntaxToken) -> Site {
+        let offset = token.text_range().start();
+        Site {
+            ancestors: token
+                .parent_ancestors()
+                .map(|n| (n, offset, false))
+                .collect(),
+            arg: None,
+            key: None,
+        }
+    }
+
+    /// As [`Site::in_file`], but through the macro argument the string is in, where the
+    /// innermost macro call around it has arguments that parse.
+    fn of(token: &SyntaxToken) -> Site {
+        let in_file = || Site::in_file(token);
+        let Some(call) = token.parent_ancestors().find_map(ast::MacroCall::cast) else {
+            return in_file();
+        };
+        let at = span(token.text_range());
+        let Some(arg) = macro_args(&call).and_then(|args| {
+            args.into_iter()
+                .find(|a| a.span.start <= at.start && at.end <= a.span.end)
+        }) else {
+            return in_file();
+        };
+        let Some(expr) = ArgExpr::parse(&call, &arg) else {
+            return in_file();
+        };
+        let Some(inner) = expr.token_at(at).filter(|t| t.text() == token.text()) else {
+            return in_file();
+        };
+        let root = expr.expr.syntax().text_range();
+        let inner_offset = inner.text_range().start();
+        let mut ancestors: Vec<(SyntaxNode, TextSize, bool)> = inner
+            .parent_ancestors()
+            .take_while(|n| root.contains_range(n.text_range()))
+            .map(|n| (n, inner_offset, true))
+            .collect();
+        let offset = token.text_range().start();
+        ancestors.extend(call.syntax().ancestors().map(|n| (n, offset, false)));
+        Site {
+            ancestors,
+            arg: Some(expr),
+            key: arg.key,
+        }
+    }
+
+    /// The place in the file of a node's range.
+    fn span(&self, range: TextRange, in_arg: bool) -> Span {
+        match (&self.arg, in_arg) {
+            (Some(arg), true) => arg.span(range),
+            _ => span(range),
+        }
+    }
+}
+
+/// Where the string at `site` goes: the innermost construct that says decides.
+fn flow_of(site: &Site, serde_defaults: &BTreeMap<String, String>) -> Flow {
+    let field = record_field(site);
     // A name that says "endpoint" (`API_URL`, `let base_url`, `server_url: …`), used only
     // when nothing more specific is found.
     let mut named: Option<String> = field.clone().filter(|f| names_endpoint(f));
-    for ancestor in parent.ancestors() {
+    for (ancestor, offset, in_arg) in &site.ancestors {
+        let (ancestor, offset) = (ancestor.clone(), *offset);
         if let Some(function) = ast::Fn::cast(ancestor.clone()) {
             let name = function.name().map(|n| n.text().to_string());
             // `fn default_base_url() -> String { "http://localhost".into() }` named by
@@ -366,9 +432,10 @@ fn flow_of(token: &SyntaxToken, serde_defaults: &BTreeMap<String, String>) -> Fl
             }
             if in_args && DEFAULT_METHODS.contains(&name.as_str()) {
                 if let Some(receiver) = call.receiver() {
-                    let config = env_read(receiver.syntax()).or_else(|| {
+                    let to_file = |range| site.span(range, *in_arg);
+                    let config = env_read(receiver.syntax(), &to_file).or_else(|| {
                         receiver_name(&receiver)
-                            .map(|name| (span(receiver.syntax().text_range()), Some(name)))
+                            .map(|name| (to_file(receiver.syntax().text_range()), Some(name)))
                     });
                     return Flow::Fallback { config };
                 }
@@ -446,13 +513,21 @@ fn receiver_name(receiver: &ast::Expr) -> Option<String> {
     .then(|| text.to_string())
 }
 
-/// The name of the struct literal field whose value holds `node`, within the same item.
-fn record_field(node: &SyntaxNode) -> Option<String> {
-    for ancestor in node.ancestors() {
+/// The name of the struct literal field (or `json!` key) whose value holds the string at
+/// `site`, within the same item.
+fn record_field(site: &Site) -> Option<String> {
+    let mut leaving_arg = site.arg.is_some();
+    for (ancestor, _, in_arg) in &site.ancestors {
+        if leaving_arg && !in_arg {
+            if let Some(key) = &site.key {
+                return Some(key.clone());
+            }
+            leaving_arg = false;
+        }
         if ast::Item::can_cast(ancestor.kind()) && !ast::MacroCall::can_cast(ancestor.kind()) {
             return None;
         }
-        if let Some(field) = ast::RecordExprField::cast(ancestor) {
+        if let Some(field) = ast::RecordExprField::cast(ancestor.clone()) {
             return Some(field.field_name()?.text().to_string());
         }
     }
@@ -476,7 +551,10 @@ fn in_message_macro(node: &SyntaxNode) -> bool {
 
 /// The first environment read in `node`: `env::var("X")`, `std::env::var_os("X")`,
 /// `dotenvy::var("X")`, `option_env!("X")`, with its span and the variable's name.
-fn env_read(node: &SyntaxNode) -> Option<(Span, Option<String>)> {
+fn env_read(
+    node: &SyntaxNode,
+    to_file: &dyn Fn(TextRange) -> Span,
+) -> Option<(Span, Option<String>)> {
     for descendant in node.descendants() {
         if let Some(call) = ast::CallExpr::cast(descendant.clone()) {
             let Some(ast::Expr::PathExpr(callee)) = call.expr() else {
@@ -488,13 +566,13 @@ fn env_read(node: &SyntaxNode) -> Option<(Span, Option<String>)> {
                 .any(|suffix| path == *suffix || path.ends_with(&format!("::{suffix}")));
             if is_env {
                 let name = call.arg_list().and_then(|args| first_string(args.syntax()));
-                return Some((span(call.syntax().text_range()), name));
+                return Some((to_file(call.syntax().text_range()), name));
             }
         }
         if let Some(call) = ast::MacroCall::cast(descendant.clone()) {
             if macro_name(&call).is_some_and(|name| name == "option_env") {
-                let name = call.token_tree().and_then(|tt| first_string(tt.syntax()));
-                return Some((span(call.syntax().text_range()), name));
+                let name = string_arg(&call, 0);
+                return Some((to_file(call.syntax().text_range()), name));
             }
         }
     }

@@ -297,16 +297,10 @@ impl<'a> Analysis<'a> {
                         }
                     }
                 }
-                if async_trait_attr(imp) == Some(true) {
-                    let attr = imp
-                        .syntax()
-                        .children()
-                        .filter_map(ast::Attr::cast)
-                        .find(|a| a.syntax().text().to_string().contains("async_trait"));
-                    let at = attr.map_or(imp.syntax().text_range(), |a| a.syntax().text_range());
+                if let Some(attr) = async_trait_attr(imp, scope).filter(|a| a.send) {
                     method_requirement = Some(Requirement {
                         file: None,
-                        span: range_span(at),
+                        span: attr.attr,
                         message: format!(
                             "`#[async_trait]` makes `{trait_name}`'s methods return `Pin<Box<dyn Future + Send>>`"
                         ),

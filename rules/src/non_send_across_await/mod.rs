@@ -19,8 +19,9 @@ prodlint_macros::declare_rule! {
     /// ## What it does
     /// Finds futures that must be `Send` but are not, and lock guards held across `.await`,
     /// without compiling. It knows where `Send` is required:
-    /// - methods of an `#[async_trait]` impl (not `#[async_trait(?Send)]`): their future
-    ///   holds `&self` for the whole body, so a `Self` that is not `Sync` breaks every
+    /// - methods of an `#[async_trait]` impl (not `#[async_trait(?Send)]`; under any path
+    ///   or imported name of the macro: `tower_lsp::async_trait`, `use async_trait::async_trait
+    ///   as at`): their future holds `&self` for the whole body, so a `Self` that is not `Sync` breaks every
     ///   method, even those that never touch the culprit field;
     /// - impls of traits declared with `Send`/`Sync` supertraits (`trait Registry: Send + Sync`);
     /// - `tokio::spawn`, `tokio::task::spawn(_blocking)`, `std::thread::spawn`,

@@ -544,10 +544,10 @@ fn is_attribute_macro(attr: &ast::Attr) -> bool {
     if attr.excl_token().is_some() {
         return false;
     }
-    let Some(path) = attr.path() else {
+    let Some(path) = attr::attr_path(attr) else {
         return false;
     };
-    let text = path.syntax().text().to_string();
+    let text = path.join("::");
     !matches!(
         text.as_str(),
         "cfg"
