@@ -1,6 +1,5 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use prodlint_core::{ConfigError, Diagnostic, RuleMeta, RuleOptions, Severity, SourceFile, Span};
 use prodlint_rust::attr::Deprecation;
@@ -11,7 +10,7 @@ use prodlint_rust::deps::api::{
 use prodlint_rust::deps::manifest::{
     declarations_of, enabled_features, LockGraph, LockPackage, PackageDeps,
 };
-use prodlint_rust::deps::{configured_cargo_home, DepKey, LockedCrates};
+use prodlint_rust::deps::{CargoHome, DepKey, LockedCrates};
 use prodlint_rust::macro_args::{macro_args, ArgExpr};
 use prodlint_rust::ra_ap_syntax::ast::{self, HasName};
 use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxKind, TextRange};
@@ -110,32 +109,15 @@ struct Options {
 }
 
 pub struct StaleDependencyApi {
-    options: Options,
-    cargo_home: OnceLock<PathBuf>,
-    /// The directory of the config file the options come from: what `cargo-home` is
-    /// relative to.
-    config_dir: Option<PathBuf>,
+    cargo_home: CargoHome,
 }
 
 impl StaleDependencyApi {
     pub fn build(options: &RuleOptions) -> Result<Box<dyn Rule>, ConfigError> {
+        let parsed: Options = options.parse()?;
         Ok(Box::new(StaleDependencyApi {
-            options: options.parse()?,
-            cargo_home: OnceLock::new(),
-            config_dir: options.config_dir(),
+            cargo_home: CargoHome::new(parsed.cargo_home, options.config_dir()),
         }))
-    }
-
-    /// The configured `cargo-home`, relative to the `prodlint.toml` that sets it, else the
-    /// environment's.
-    fn cargo_home(&self, cwd: &Path) -> &Path {
-        self.cargo_home.get_or_init(|| {
-            configured_cargo_home(
-                self.options.cargo_home.as_deref(),
-                self.config_dir.as_deref(),
-                cwd,
-            )
-        })
     }
 }
 
@@ -182,7 +164,7 @@ impl Rule for StaleDependencyApi {
         };
         let declared = project.index::<PackageDeps>(&package_dir.to_path_buf());
         let root = crate_key(project, &path);
-        let Some(key) = DepKey::for_root(project, &root, self.cargo_home(&project.cwd)) else {
+        let Some(key) = DepKey::for_root(project, &root, self.cargo_home.get(&project.cwd)) else {
             return;
         };
         let (uses, methods) = dependency_paths(ctx.tree, &declared);

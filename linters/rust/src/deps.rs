@@ -96,6 +96,34 @@ pub fn configured_cargo_home(
     }
 }
 
+/// A rule's `cargo-home` option with the directory of the config file that set it,
+/// resolved by [`configured_cargo_home`] on first use: the rules that read the locked
+/// dependencies' sources share this, so they agree on where those are.
+#[derive(Debug)]
+pub struct CargoHome {
+    option: Option<String>,
+    config_dir: Option<PathBuf>,
+    resolved: std::sync::OnceLock<PathBuf>,
+}
+
+impl CargoHome {
+    pub fn new(option: Option<String>, config_dir: Option<PathBuf>) -> CargoHome {
+        CargoHome {
+            option,
+            config_dir,
+            resolved: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The configured directory, relative to the `prodlint.toml` that sets it, else the
+    /// environment's.
+    pub fn get(&self, cwd: &Path) -> &Path {
+        self.resolved.get_or_init(|| {
+            configured_cargo_home(self.option.as_deref(), self.config_dir.as_deref(), cwd)
+        })
+    }
+}
+
 /// `CARGO_HOME`, else `~/.cargo`.
 pub fn default_cargo_home() -> PathBuf {
     if let Some(home) = std::env::var_os("CARGO_HOME") {

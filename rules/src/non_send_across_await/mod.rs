@@ -1,11 +1,11 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use prodlint_core::{ConfigError, Diagnostic, RuleMeta, RuleOptions, SourceFile, Span};
 use prodlint_rust::auto_traits::{AutoTraitFacts, GuardKind, Why};
 use prodlint_rust::crate_index::crate_key;
-use prodlint_rust::deps::configured_cargo_home;
+use prodlint_rust::deps::CargoHome;
 use serde::Deserialize;
 
 use crate::{Rule, RustContext};
@@ -126,12 +126,7 @@ pub struct NonSendAcrossAwait {
     not_send: Vec<String>,
     not_sync: Vec<String>,
     every_async_fn: bool,
-    cargo_home: Option<String>,
-    /// The directory of the config file the options come from: what `cargo_home` is
-    /// relative to.
-    config_dir: Option<PathBuf>,
-    /// `cargo_home` resolved on first use.
-    resolved_cargo_home: OnceLock<PathBuf>,
+    cargo_home: CargoHome,
 }
 
 impl NonSendAcrossAwait {
@@ -151,9 +146,7 @@ impl NonSendAcrossAwait {
         Ok(Box::new(NonSendAcrossAwait {
             not_send: parsed.not_send,
             not_sync: parsed.not_sync,
-            cargo_home: parsed.cargo_home,
-            config_dir: options.config_dir(),
-            resolved_cargo_home: OnceLock::new(),
+            cargo_home: CargoHome::new(parsed.cargo_home, options.config_dir()),
             every_async_fn: parsed.every_async_fn,
         }))
     }
@@ -173,18 +166,12 @@ impl Rule for NonSendAcrossAwait {
             return;
         }
         let path = prodlint_core::normalize(&ctx.project.cwd, &ctx.file.path);
-        let cargo_home = self.resolved_cargo_home.get_or_init(|| {
-            configured_cargo_home(
-                self.cargo_home.as_deref(),
-                self.config_dir.as_deref(),
-                &ctx.project.cwd,
-            )
-        });
+        let cargo_home = self.cargo_home.get(&ctx.project.cwd);
         let key = (
             crate_key(ctx.project, &path),
             self.not_send.clone(),
             self.not_sync.clone(),
-            cargo_home.clone(),
+            cargo_home.to_path_buf(),
         );
         let facts = ctx.project.index::<AutoTraitFacts>(&key);
         let index = &facts.index;

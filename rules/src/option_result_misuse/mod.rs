@@ -1,12 +1,12 @@
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use prodlint_core::{
     Applicability, ConfigError, Diagnostic, Edit, Fix, RuleMeta, RuleOptions, Severity, SourceFile,
     Span,
 };
 use prodlint_rust::crate_index::{crate_key, CrateIndex};
-use prodlint_rust::deps::{configured_cargo_home, DepKey, LockedCrates};
+use prodlint_rust::deps::{CargoHome, DepKey, LockedCrates};
 use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList, HasName};
 use prodlint_rust::ra_ap_syntax::{AstNode, TextRange};
 use prodlint_rust::std_api::StdApi;
@@ -117,32 +117,16 @@ impl Default for Options {
 
 pub struct OptionResultMisuse {
     options: Options,
-    /// The directory of the config file the options come from.
-    config_dir: Option<PathBuf>,
-    cargo_home: OnceLock<PathBuf>,
+    cargo_home: CargoHome,
 }
 
 impl OptionResultMisuse {
     pub fn build(options: &RuleOptions) -> Result<Box<dyn Rule>, ConfigError> {
-        let config_dir = options.config_dir();
-        let options: Options = options.parse()?;
+        let mut parsed: Options = options.parse()?;
         Ok(Box::new(OptionResultMisuse {
-            options,
-            config_dir,
-            cargo_home: OnceLock::new(),
+            cargo_home: CargoHome::new(parsed.cargo_home.take(), options.config_dir()),
+            options: parsed,
         }))
-    }
-
-    /// The configured `cargo-home`, relative to the `prodlint.toml` that sets it, else the
-    /// environment's.
-    fn cargo_home(&self, cwd: &Path) -> &Path {
-        self.cargo_home.get_or_init(|| {
-            configured_cargo_home(
-                self.options.cargo_home.as_deref(),
-                self.config_dir.as_deref(),
-                cwd,
-            )
-        })
     }
 }
 
@@ -207,7 +191,7 @@ impl Rule for OptionResultMisuse {
         let index = CrateIndex::for_file(project, &path);
         let std = project.index::<StdApi>(&());
         let root = crate_key(project, &path);
-        let deps = DepKey::for_root(project, &root, self.cargo_home(&project.cwd)).map(|key| {
+        let deps = DepKey::for_root(project, &root, self.cargo_home.get(&project.cwd)).map(|key| {
             let locked = project.index::<LockedCrates>(&key);
             Deps { key, locked }
         });
