@@ -377,14 +377,18 @@ mod tests {
     use super::*;
     use crate::RustFile;
 
-    fn args(text: &str) -> Option<Vec<(String, ArgRole, Option<String>)>> {
-        let file = RustFile::parse(text);
-        let call = file
+    /// The first macro call of a parsed text.
+    fn first_macro_call(text: &str) -> ast::MacroCall {
+        RustFile::parse(text)
             .tree()
             .syntax()
             .descendants()
             .find_map(ast::MacroCall::cast)
-            .unwrap();
+            .unwrap()
+    }
+
+    fn args(text: &str) -> Option<Vec<(String, ArgRole, Option<String>)>> {
+        let call = first_macro_call(text);
         let found = macro_args(&call)?;
         Some(
             found
@@ -484,13 +488,7 @@ mod tests {
     fn arguments_as_expressions_of_the_file() {
         let text =
             "fn f() { format!(\"{}\", env::var(\"X\").unwrap_or(\"http://localhost\".into())); }";
-        let file = RustFile::parse(text);
-        let call = file
-            .tree()
-            .syntax()
-            .descendants()
-            .find_map(ast::MacroCall::cast)
-            .unwrap();
+        let call = first_macro_call(text);
         let found = macro_args(&call).unwrap();
         let arg = ArgExpr::parse(&call, &found[1]).unwrap();
         let at = text.find("\"http").unwrap() as u32;
@@ -511,13 +509,7 @@ mod tests {
     #[test]
     fn string_arguments() {
         let call = |text: &str| {
-            let file = RustFile::parse(text);
-            let call = file
-                .tree()
-                .syntax()
-                .descendants()
-                .find_map(ast::MacroCall::cast)
-                .unwrap();
+            let call = first_macro_call(text);
             (string_arg(&call, 0), string_arg(&call, 1))
         };
         assert_eq!(
