@@ -742,6 +742,24 @@ fn the_summary_line_counts_in_words() {
 }
 
 #[test]
+fn a_parser_panic_is_the_files_parse_error_and_prints_no_panic() {
+    // swc asserts on an import attribute list that is not an object.
+    let dir = project(&[("src/attrs.ts", "import c from './d.json' with n\" };\n")]);
+    let output = prodlint(dir.path(), &["check", "--format", "compact", "--no-cache"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stdout.contains("src/attrs.ts:1:1: error [syntax-error] syntax error: the parser failed"),
+        "{stdout}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains("1 file could not be fully parsed"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn package_imports_not_checked_are_counted_the_same_with_a_warm_cache() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();

@@ -167,6 +167,9 @@ fn main() -> ExitCode {
     if std::env::var_os("RUST_MIN_STACK").is_none() {
         std::env::set_var("RUST_MIN_STACK", STACK_SIZE.to_string());
     }
+    // A parser's known panic on malformed input is that file's parse error, reported
+    // with the file; it is not printed to stderr as if the run had crashed.
+    prodlint_core::install_quiet_hook();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {

@@ -10,6 +10,7 @@ mod diagnostic;
 mod files;
 mod generated;
 pub mod nesting;
+mod panic;
 mod paths;
 mod project;
 mod rule;
@@ -24,6 +25,7 @@ pub use files::{
     write_atomically,
 };
 pub use generated::is_generated;
+pub use panic::{catch_quietly, install_quiet_hook};
 pub use paths::{is_test_path, is_tooling_config};
 pub use project::{normalize, Dependencies, Project, ProjectIndex};
 pub use rule::{FixAvailability, Language, RuleMeta, DOCS_BASE_URL};

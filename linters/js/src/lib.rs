@@ -154,21 +154,14 @@ pub fn parse(path: &str, text: &str) -> Result<JsFile, ParseError> {
     let input = StringInput::new(source, BytePos(START), BytePos(end));
     // swc asserts on some malformed input (an import attribute list that is not an
     // object): a failed assertion there is this file's parse error, not the run's end.
-    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    let (result, recovered) = prodlint_core::catch_quietly(|| {
         let mut parser = Parser::new(syntax, input, Some(&comments));
         let result = parser.parse_program();
         (result, parser.take_errors())
-    }));
-    let (result, recovered) = parsed.map_err(|panic| ParseError {
+    })
+    .map_err(|panic| ParseError {
         span: Span::new(0, 0),
-        message: format!(
-            "the parser failed: {}",
-            panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default()
-        ),
+        message: format!("the parser failed: {panic}"),
         too_deep: false,
     })?;
     let recovered_errors: Vec<(Span, String)> = recovered

@@ -18,7 +18,6 @@
 //! reader does not know) gives `None`: no facts, never a guess and never a panic.
 
 use std::cell::Cell;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::str::FromStr;
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
@@ -85,10 +84,10 @@ pub fn read_tokens<T: Send>(
     read: impl FnOnce(TokenStream, &Spans) -> syn::Result<T>,
 ) -> Option<T> {
     let _guard = DepthGuard::enter();
-    catch_unwind(AssertUnwindSafe(|| {
+    prodlint_core::catch_quietly(|| {
         let tokens = TokenStream::from_str(text).ok()?;
         read(tokens, &Spans { base }).ok()
-    }))
+    })
     .ok()
     .flatten()
 }
