@@ -34,7 +34,8 @@ prodlint_macros::declare_rule! {
     /// It also warns where a `Result` is known and its error is silently discarded
     /// (`let _ = fallible();`, a `fallible().ok();` statement; not channel sends, waits on a
     /// tokio `watch` channel, `OnceCell::set` and process-wide defaults such as rustls'
-    /// `install_default` or a logger's `try_init`, cleanup such as `remove_file`, a
+    /// `install_default` or a logger's `try_init`, cleanup such as `remove_file`, killing a
+    /// child (`kill`, and the `wait` that reaps it), a
     /// transaction's `rollback`, `dotenv()`, an error logged in `.map_err(..)` or
     /// `.inspect_err(..)` before it is dropped, nor inside `impl Drop`, where ignoring is the
     /// idiom), and where `.unwrap()` is called on a known
@@ -406,7 +407,7 @@ fn best_effort(expr: &ast::Expr) -> bool {
             ast::Expr::AwaitExpr(a) => a.expr(),
             ast::Expr::ParenExpr(p) => p.expr(),
             ast::Expr::MethodCallExpr(m) => {
-                if logs_error(m) {
+                if logs_error(m) || reaps_killed(m) {
                     return true;
                 }
                 return m
@@ -430,6 +431,21 @@ fn best_effort(expr: &ast::Expr) -> bool {
             None => return false,
         }
     }
+}
+
+/// `let _ = child.kill(); let _ = child.wait();`: waiting for a child just killed only
+/// reaps it, and there is nothing to do if that fails.
+fn reaps_killed(call: &ast::MethodCallExpr) -> bool {
+    if !call
+        .name_ref()
+        .is_some_and(|n| matches!(n.text(), "wait" | "try_wait"))
+    {
+        return false;
+    }
+    let Some(receiver) = call.receiver() else {
+        return false;
+    };
+    called_before(&receiver, call, &["kill()", "start_kill()"])
 }
 
 /// Macros that report an error where someone will see it.
@@ -471,10 +487,14 @@ fn in_drop(node: &prodlint_rust::ra_ap_syntax::SyntaxNode) -> bool {
 /// `if r.is_err() { return …; } let v = r.unwrap();`: a binding tested before it is
 /// unwrapped (the test's text in the same function, before the call).
 fn checked_before(receiver: &ast::Expr, call: &ast::MethodCallExpr) -> bool {
-    let ast::Expr::PathExpr(p) = receiver else {
-        return false;
-    };
-    let name = p.syntax().text().to_string();
+    matches!(receiver, ast::Expr::PathExpr(_))
+        && called_before(receiver, call, &["is_err()", "is_ok()"])
+}
+
+/// Whether the text of `receiver.method()`, for one of `methods`, comes before `call` in
+/// its function.
+fn called_before(receiver: &ast::Expr, call: &ast::MethodCallExpr, methods: &[&str]) -> bool {
+    let name = receiver.syntax().text().to_string();
     let Some(body) = call.syntax().ancestors().find_map(ast::Fn::cast) else {
         return false;
     };
@@ -482,9 +502,9 @@ fn checked_before(receiver: &ast::Expr, call: &ast::MethodCallExpr) -> bool {
     let end = call.syntax().text_range().start();
     let text = body.syntax().text().to_string();
     let before = &text[..usize::from(end - start)];
-    ["is_err()", "is_ok()"]
+    methods
         .iter()
-        .any(|t| before.contains(&format!("{name}.{t}")))
+        .any(|m| before.contains(&format!("{name}.{m}")))
 }
 
 fn worth_checking(name: &str) -> bool {
