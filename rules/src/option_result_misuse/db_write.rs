@@ -8,7 +8,7 @@ use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList, HasName};
 use prodlint_rust::ra_ap_syntax::{AstNode, AstToken, SyntaxKind};
 use prodlint_rust::types::{binding_pat, path_segments, Scope};
 
-use super::infer::{At, Env};
+use super::infer::{At, Env, RTy};
 
 /// A call that writes to a database and returns its `Result`.
 #[derive(Debug, Clone)]
@@ -75,14 +75,23 @@ impl Env<'_> {
     pub fn db_write(&self, expr: &ast::Expr) -> Option<DbWrite> {
         let (call, awaited) = terminal(expr)?;
         let name = call.name_ref()?.text().to_string();
+        let runs = |names: &[&str]| names.contains(&name.as_str());
+        if !(name == "execute" || runs(DIESEL_RUNS) || runs(SEA_ORM_EXECS))
+            && !runs(SEA_ORM_MODEL_WRITES)
+        {
+            return None;
+        }
         let at = self.scope_at(call.syntax());
         let root = chain(&call);
         if name == "execute" && awaited && self.locked("sqlx") {
-            if let Some((query, kind)) = self.sqlx_query(&at, &root, 0) {
+            let query = self
+                .sqlx_query(&at, &root, 0)
+                .or_else(|| self.sqlx_typed(&root));
+            if let Some((write, kind)) = query {
                 return Some(DbWrite {
                     lib: "sqlx",
                     kind: kind?,
-                    write: format!("{query}(..)….execute(..)"),
+                    write,
                 });
             }
         }
@@ -152,7 +161,8 @@ impl Env<'_> {
         self.deps.is_none_or(|d| d.locked.is_locked(lib))
     }
 
-    /// `sqlx::query(..)`, `query_as!(..)` (through the file's imports), or a binding of one.
+    /// `sqlx::query(..)`, `query_as!(..)` (through the file's imports), or a binding of one:
+    /// the write as the code names it, and its kind (`None`: a read).
     fn sqlx_query(
         &self,
         at: &At,
@@ -185,7 +195,26 @@ impl Env<'_> {
             || (segments.len() == 1
                 && !at.scope.uses.contains_key(&last)
                 && at.scope.globs.iter().any(|g| g == "sqlx"));
-        from_sqlx.then(|| (format!("{last}{bang}"), sql_kind(root)))
+        from_sqlx.then(|| (format!("{last}{bang}(..)….execute(..)"), sql_kind(root)))
+    }
+
+    /// A query whose type says it is sqlx's: a binding declared `sqlx::query::Query<..>`,
+    /// a function of the workspace that returns one.
+    fn sqlx_typed(&self, root: &ast::Expr) -> Option<(String, Option<String>)> {
+        let fact = self.infer(root)?;
+        let RTy::Named { name, krate, .. } = &fact.ty else {
+            return None;
+        };
+        let query = matches!(
+            name.as_str(),
+            "Query" | "QueryAs" | "QueryScalar" | "Map" | "RawSql"
+        );
+        (krate == "sqlx" && query).then(|| {
+            (
+                format!("{name}::execute(..)"),
+                Some("statement".to_string()),
+            )
+        })
     }
 
     /// `diesel::insert_into(..)`, or `insert_into(..)` imported from diesel or its prelude.

@@ -53,8 +53,8 @@ prodlint_macros::declare_rule! {
     /// it) on sea-orm's `Entity::delete_many()….exec(db)` and the other `EntityTrait`
     /// writes, an `ActiveModel`'s `insert`/`update`/`save`/`delete(db)` and a `Model`'s
     /// `delete(db)`; diesel's `insert_into`/`update`/`delete`/`sql_query` run with
-    /// `execute`/`get_result`; sqlx's `query(..)`/`query!(..)` and their kin run with
-    /// `execute` (not a literal `SELECT`). Which library a call belongs to comes from
+    /// `execute`/`get_result`; sqlx's `query(..)`/`query!(..)` and their kin, or a value
+    /// whose type is sqlx's `Query`, run with `execute` (not a literal `SELECT`). Which library a call belongs to comes from
     /// where its receiver was built (the library's functions or macros through the file's
     /// imports, a sea-orm model by its written type, its literal, `.into_active_model()`, a
     /// field set with `Set(..)` or a row read with `.one(db)`), with the library's trait in
