@@ -76,9 +76,11 @@ impl Env<'_> {
         let (call, awaited) = terminal(expr)?;
         let name = call.name_ref()?.text().to_string();
         let runs = |names: &[&str]| names.contains(&name.as_str());
-        if !(name == "execute" || runs(DIESEL_RUNS) || runs(SEA_ORM_EXECS))
-            && !runs(SEA_ORM_MODEL_WRITES)
-        {
+        let writes = name == "execute"
+            || runs(DIESEL_RUNS)
+            || runs(SEA_ORM_EXECS)
+            || runs(SEA_ORM_MODEL_WRITES);
+        if !writes {
             return None;
         }
         let at = self.scope_at(call.syntax());
