@@ -178,7 +178,7 @@ impl Env<'_> {
             },
             ast::Expr::MacroExpr(m) => (m.macro_call()?.path()?, "!"),
             ast::Expr::PathExpr(p) if depth == 0 => {
-                let (_, init) = immutable_binding(p)?;
+                let (_, init) = let_binding(p)?;
                 let root = match &init {
                     ast::Expr::MethodCallExpr(m) => chain(m),
                     other => other.clone(),
@@ -402,7 +402,7 @@ fn sea_orm_model(expr: &ast::Expr, depth: u32) -> Option<Model> {
         },
         ast::Expr::TryExpr(_) => read_row(expr).then_some(Model::Plain),
         ast::Expr::PathExpr(p) => {
-            let (pat, init) = match immutable_binding(p) {
+            let (pat, init) = match let_binding(p) {
                 Some(found) => found,
                 None => return typed_binding(p),
             };
@@ -440,8 +440,9 @@ fn typed_binding(p: &ast::PathExpr) -> Option<Model> {
     }
 }
 
-/// A `let` binding that is the whole pattern, and its initializer.
-fn immutable_binding(p: &ast::PathExpr) -> Option<(ast::IdentPat, ast::Expr)> {
+/// A `let` binding that is the whole pattern, and its initializer (a reassignment keeps
+/// the type, which is all that is asked of it here).
+fn let_binding(p: &ast::PathExpr) -> Option<(ast::IdentPat, ast::Expr)> {
     let segments = path_segments(&p.path()?);
     let [name] = segments.as_slice() else {
         return None;

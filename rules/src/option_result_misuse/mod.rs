@@ -35,8 +35,8 @@ prodlint_macros::declare_rule! {
     /// (`let _ = fallible();`, a `fallible().ok();` statement; not channel sends, waits on a
     /// tokio `watch` channel, `OnceCell::set` and process-wide defaults such as rustls'
     /// `install_default` or a logger's `try_init`, cleanup such as `remove_file`, killing a
-    /// child (`kill`, and the `wait` that reaps it), a
-    /// transaction's `rollback`, `dotenv()`, an error logged in `.map_err(..)` or
+    /// child (`kill`, and the `wait` that reaps it), a transaction's `rollback`,
+    /// `dotenv()`, an error logged in `.map_err(..)` or
     /// `.inspect_err(..)` before it is dropped, nor inside `impl Drop`, where ignoring is the
     /// idiom), and where `.unwrap()` is called on a known
     /// `Result` in production code (not tests, benches, examples, `build.rs` or `fn main`;
@@ -54,12 +54,13 @@ prodlint_macros::declare_rule! {
     /// writes, an `ActiveModel`'s `insert`/`update`/`save`/`delete(db)` and a `Model`'s
     /// `delete(db)`; diesel's `insert_into`/`update`/`delete`/`sql_query` run with
     /// `execute`/`get_result`; sqlx's `query(..)`/`query!(..)` and their kin, or a value
-    /// whose type is sqlx's `Query`, run with `execute` (not a literal `SELECT`). Which library a call belongs to comes from
-    /// where its receiver was built (the library's functions or macros through the file's
-    /// imports, a sea-orm model by its written type, its literal, `.into_active_model()`, a
-    /// field set with `Set(..)` or a row read with `.one(db)`), with the library's trait in
-    /// scope and the library in `Cargo.lock`: a `Vec::insert`, a `HashMap::insert` or a
-    /// cache's `update` is not a write.
+    /// whose type is sqlx's `Query`, run with `execute` (not a literal `SELECT`). Which
+    /// library a call belongs to comes from where its receiver was built (the library's
+    /// functions or macros through the file's imports, a sea-orm model by its written
+    /// type, its literal, `.into_active_model()`, a field set with `Set(..)` or a row read
+    /// with `.one(db)`), with the library's trait in scope and the library in
+    /// `Cargo.lock`: a `Vec::insert`, a `HashMap::insert` or a cache's `update` is not a
+    /// write.
     ///
     /// The receiver's type must be known for sure: a chain whose first call's return type
     /// is known, a binding with a written type or a known initializer, a parameter,
