@@ -390,6 +390,12 @@ fn rules_explain_and_version() {
             && l.contains("varies")),
         "{text}"
     );
+    // Mix-ups that do not compile are errors, discarded errors warnings.
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("option-result-misuse") && l.contains("varies")),
+        "{text}"
+    );
 
     let output = prodlint(dir.path(), &["explain", "hardcoded-url"]);
     let text = String::from_utf8(output.stdout).unwrap();

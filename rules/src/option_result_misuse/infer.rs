@@ -150,12 +150,12 @@ pub struct Env<'a> {
 }
 
 /// Where an expression sits: its module, its impl's `Self`, its generics.
-struct At {
-    scope: Scope,
+pub(super) struct At {
+    pub(super) scope: Scope,
 }
 
 impl Env<'_> {
-    fn scope_at(&self, node: &SyntaxNode) -> At {
+    pub(super) fn scope_at(&self, node: &SyntaxNode) -> At {
         let mut scope = self.file_scope.clone();
         let mut modules = Vec::new();
         let mut innermost_module: Option<ast::Module> = None;

@@ -8,7 +8,7 @@ use prodlint_core::{
 use prodlint_rust::crate_index::{crate_key, CrateIndex};
 use prodlint_rust::deps::{CargoHome, DepKey, LockedCrates};
 use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList, HasName};
-use prodlint_rust::ra_ap_syntax::{AstNode, TextRange};
+use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxKind, TextRange};
 use prodlint_rust::std_api::StdApi;
 use prodlint_rust::{is_in_test_code, span};
 use serde::Deserialize;
@@ -16,9 +16,11 @@ use serde::Deserialize;
 use crate::{Rule, RustContext};
 
 mod cannot_fail;
+mod db_write;
 mod infer;
 
 use cannot_fail::{builds_runtime, constant_input, constant_setter, waits_on_watch};
+use db_write::DbWrite;
 use infer::{closure_arity, Deps, Env, Fact, Proof};
 
 prodlint_macros::declare_rule! {
@@ -32,8 +34,9 @@ prodlint_macros::declare_rule! {
     /// It also warns where a `Result` is known and its error is silently discarded
     /// (`let _ = fallible();`, a `fallible().ok();` statement; not channel sends, waits on a
     /// tokio `watch` channel, `OnceCell::set` and process-wide defaults such as rustls'
-    /// `install_default` or a logger's `try_init`, cleanup such as `remove_file`, a
-    /// transaction's `rollback`, `dotenv()`, an error logged in `.map_err(..)` or
+    /// `install_default` or a logger's `try_init`, cleanup such as `remove_file`, killing a
+    /// child (`kill`, and the `wait` that reaps it), a transaction's `rollback`,
+    /// `dotenv()`, an error logged in `.map_err(..)` or
     /// `.inspect_err(..)` before it is dropped, nor inside `impl Drop`, where ignoring is the
     /// idiom), and where `.unwrap()` is called on a known
     /// `Result` in production code (not tests, benches, examples, `build.rs` or `fn main`;
@@ -43,6 +46,21 @@ prodlint_macros::declare_rule! {
     /// `None`, variants, immutable bindings of those, even through `if`/`match`, and the
     /// parameters of a private function that every call in the file gives constants), and
     /// setters (`set_*`) given constants.
+    ///
+    /// Discarded results of database writes are reported whether or not the `Result` type
+    /// is known, because the library tells it: `let _ =`, a `.ok();` statement, or a bare
+    /// statement (`unused_must_use` says nothing after `let _ =`, and a `.ok()` silences
+    /// it) on sea-orm's `Entity::delete_many()….exec(db)` and the other `EntityTrait`
+    /// writes, an `ActiveModel`'s `insert`/`update`/`save`/`delete(db)` and a `Model`'s
+    /// `delete(db)`; diesel's `insert_into`/`update`/`delete`/`sql_query` run with
+    /// `execute`/`get_result`; sqlx's `query(..)`/`query!(..)` and their kin, or a value
+    /// whose type is sqlx's `Query`, run with `execute` (not a literal `SELECT`). Which
+    /// library a call belongs to comes from where its receiver was built (the library's
+    /// functions or macros through the file's imports, a sea-orm model by its written
+    /// type, its literal, `.into_active_model()`, a field set with `Set(..)` or a row read
+    /// with `.one(db)`), with the library's trait in scope and the library in
+    /// `Cargo.lock`: a `Vec::insert`, a `HashMap::insert` or a cache's `update` is not a
+    /// write.
     ///
     /// The receiver's type must be known for sure: a chain whose first call's return type
     /// is known, a binding with a written type or a known initializer, a parameter,
@@ -92,6 +110,7 @@ prodlint_macros::declare_rule! {
         id: "option-result-misuse",
         languages: [Rust],
         severity: Error,
+        severity_by_finding: "error for an `Option` method called on a `Result` or a `Result` method on an `Option`, which does not compile; warning for a discarded error (a database write's among them) and for `.unwrap()` on a `Result` in production code",
         summary: "Option methods called on a Result and Result methods on an Option (with the signature that proves it), discarded errors, and unwrap on a Result in production code",
         fix: Safe,
     }
@@ -183,7 +202,15 @@ impl Rule for OptionResultMisuse {
             .filter_map(ast::LetStmt::cast)
             .filter(|l| matches!(l.pat(), Some(ast::Pat::WildcardPat(_))) && l.ty().is_none())
             .collect();
-        if calls.is_empty() && discards.is_empty() {
+        // Statements that drop a value: `write.execute(..).await;`, `write.ok();`.
+        let statements: Vec<ast::Expr> = tree
+            .descendants()
+            .filter_map(ast::ExprStmt::cast)
+            .filter(|s| s.semicolon_token().is_some())
+            .filter_map(|s| s.expr())
+            .filter(|e| matches!(e, ast::Expr::AwaitExpr(_) | ast::Expr::MethodCallExpr(_)))
+            .collect();
+        if calls.is_empty() && discards.is_empty() && statements.is_empty() {
             return;
         }
         let project = ctx.project;
@@ -245,6 +272,9 @@ impl Rule for OptionResultMisuse {
                 .parent()
                 .and_then(ast::ExprStmt::cast)
                 .is_some();
+            if name == "ok" && statement && env.db_write(&receiver).is_some() {
+                continue; // reported as a discarded database write, with the statements
+            }
             if name == "ok"
                 && statement
                 && self.options.discarded
@@ -280,17 +310,23 @@ impl Rule for OptionResultMisuse {
             let Some(init) = stmt.initializer() else {
                 continue;
             };
-            if is_in_test_code(stmt.syntax()) {
+            if is_in_test_code(stmt.syntax()) || best_effort(&init) || in_drop(stmt.syntax()) {
+                continue;
+            }
+            if let Some(write) = env.db_write(&init) {
+                out.push(discarded_write(
+                    &labels,
+                    stmt.syntax().text_range(),
+                    &init,
+                    &write,
+                    "`let _ =` drops the `Result`",
+                ));
                 continue;
             }
             let Some(fact) = env.infer(&init) else {
                 continue;
             };
-            if fact.ty.shape() != Some("Result")
-                || best_effort(&init)
-                || constant_setter(&init)
-                || waits_on_watch(&fact)
-                || in_drop(stmt.syntax())
+            if fact.ty.shape() != Some("Result") || constant_setter(&init) || waits_on_watch(&fact)
             {
                 continue;
             }
@@ -301,6 +337,34 @@ impl Rule for OptionResultMisuse {
                 &fact,
                 "`let _ =` drops the `Result`",
             ));
+        }
+        for expr in statements {
+            if is_in_test_code(expr.syntax()) || in_drop(expr.syntax()) {
+                continue;
+            }
+            let (write_expr, how) = match &expr {
+                ast::Expr::MethodCallExpr(m)
+                    if m.name_ref().is_some_and(|n| n.text() == "ok") && no_args(m) =>
+                {
+                    let Some(receiver) = m.receiver() else {
+                        continue;
+                    };
+                    (receiver, "`.ok()` throws it away")
+                }
+                other => (other.clone(), "the statement drops the `Result`"),
+            };
+            if best_effort(&write_expr) {
+                continue;
+            }
+            if let Some(write) = env.db_write(&write_expr) {
+                out.push(discarded_write(
+                    &labels,
+                    expr.syntax().text_range(),
+                    &write_expr,
+                    &write,
+                    how,
+                ));
+            }
         }
     }
 }
@@ -320,6 +384,8 @@ const BEST_EFFORT: &[&str] = &[
     "try_send",
     "blocking_send",
     "send_replace",
+    "send_async",
+    "send_timeout",
     "set",
     "install_default",
     "try_init",
@@ -342,7 +408,7 @@ fn best_effort(expr: &ast::Expr) -> bool {
             ast::Expr::AwaitExpr(a) => a.expr(),
             ast::Expr::ParenExpr(p) => p.expr(),
             ast::Expr::MethodCallExpr(m) => {
-                if logs_error(m) {
+                if logs_error(m) || reaps_killed(m) {
                     return true;
                 }
                 return m
@@ -366,6 +432,21 @@ fn best_effort(expr: &ast::Expr) -> bool {
             None => return false,
         }
     }
+}
+
+/// `let _ = child.kill(); let _ = child.wait();`: waiting for a child just killed only
+/// reaps it, and there is nothing to do if that fails.
+fn reaps_killed(call: &ast::MethodCallExpr) -> bool {
+    if !call
+        .name_ref()
+        .is_some_and(|n| matches!(n.text(), "wait" | "try_wait"))
+    {
+        return false;
+    }
+    let Some(receiver) = call.receiver() else {
+        return false;
+    };
+    called_before(&receiver, call, &["kill()", "start_kill()"])
 }
 
 /// Macros that report an error where someone will see it.
@@ -407,10 +488,14 @@ fn in_drop(node: &prodlint_rust::ra_ap_syntax::SyntaxNode) -> bool {
 /// `if r.is_err() { return …; } let v = r.unwrap();`: a binding tested before it is
 /// unwrapped (the test's text in the same function, before the call).
 fn checked_before(receiver: &ast::Expr, call: &ast::MethodCallExpr) -> bool {
-    let ast::Expr::PathExpr(p) = receiver else {
-        return false;
-    };
-    let name = p.syntax().text().to_string();
+    matches!(receiver, ast::Expr::PathExpr(_))
+        && called_before(receiver, call, &["is_err()", "is_ok()"])
+}
+
+/// Whether the text of `receiver.method()`, for one of `methods`, comes before `call` in
+/// its function.
+fn called_before(receiver: &ast::Expr, call: &ast::MethodCallExpr, methods: &[&str]) -> bool {
+    let name = receiver.syntax().text().to_string();
     let Some(body) = call.syntax().ancestors().find_map(ast::Fn::cast) else {
         return false;
     };
@@ -418,9 +503,9 @@ fn checked_before(receiver: &ast::Expr, call: &ast::MethodCallExpr) -> bool {
     let end = call.syntax().text_range().start();
     let text = body.syntax().text().to_string();
     let before = &text[..usize::from(end - start)];
-    ["is_err()", "is_ok()"]
+    methods
         .iter()
-        .any(|t| before.contains(&format!("{name}.{t}")))
+        .any(|m| before.contains(&format!("{name}.{m}")))
 }
 
 fn worth_checking(name: &str) -> bool {
@@ -529,7 +614,14 @@ fn article(shape: &str) -> &'static str {
 }
 
 fn snippet(expr: &ast::Expr) -> String {
-    let text = expr.syntax().text().to_string();
+    // Without comments: `// …` would swallow the rest of the one line.
+    let text: String = expr
+        .syntax()
+        .descendants_with_tokens()
+        .filter_map(|e| e.into_token())
+        .filter(|t| t.kind() != SyntaxKind::COMMENT)
+        .map(|t| t.text().to_string())
+        .collect();
     let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let one_line = one_line.replace(" .", ".");
     if one_line.chars().count() > 48 {
@@ -710,6 +802,32 @@ fn discarded(
     } else {
         format!("{phrase}; {help}")
     })
+}
+
+fn discarded_write(
+    labels: &Labels<'_, '_>,
+    at: TextRange,
+    expr: &ast::Expr,
+    write: &DbWrite,
+    how: &str,
+) -> Diagnostic {
+    let message = format!(
+        "the error of a database {} is silently discarded: `{}` runs {}'s `{}`, and {how}",
+        write.kind,
+        snippet(expr),
+        write.lib,
+        write.write,
+    );
+    Diagnostic::new(
+        META.id,
+        Severity::Warning,
+        labels.ctx.file,
+        span(at),
+        message,
+    )
+    .with_help(
+        "when the write fails, the data is not there and nothing says so: propagate the error with `?`, or handle it (`if let Err(error) = … { log it, retry or report it }`)",
+    )
 }
 
 fn unwrap(
