@@ -144,6 +144,32 @@ impl Visit for ListenArgs {
     }
 }
 
+/// The Server Objects of an OpenAPI document: an array of objects, each with a `url` and
+/// a `description`.
+fn is_openapi_servers(value: &Expr) -> bool {
+    let Expr::Array(array) = value else {
+        return false;
+    };
+    !array.elems.is_empty()
+        && array.elems.iter().all(|element| {
+            let Some(Expr::Object(object)) = element.as_ref().map(|e| &*e.expr) else {
+                return false;
+            };
+            let keys: Vec<String> = object
+                .props
+                .iter()
+                .filter_map(|prop| match prop {
+                    PropOrSpread::Prop(prop) => match &**prop {
+                        Prop::KeyValue(kv) => prop_name(&kv.key),
+                        _ => None,
+                    },
+                    PropOrSpread::Spread(_) => None,
+                })
+                .collect();
+            keys.iter().any(|k| k == "url") && keys.iter().any(|k| k == "description")
+        })
+}
+
 /// `req.headers.host`, `request.headers.origin`: a value of the request being served,
 /// not a setting of the deployment. A fallback there only completes a URL to parse.
 fn is_request_value(name: &str) -> bool {
@@ -1201,6 +1227,11 @@ impl Visit for Visitor<'_, '_> {
             // `contentSecurityPolicy: { directives: { connectSrc: [...] } }`, `allowedHosts`:
             // what a page may load or who may connect, not where the program goes.
             Some(key) if is_allow_list_key(key) => {}
+            // An OpenAPI document's `servers: [{ url, description: "Dev server" }]`: the
+            // targets its documentation offers people to try, content.
+            Some("servers") if is_openapi_servers(&prop.value) => {
+                self.as_link(true, |v| prop.value.visit_with(v));
+            }
             // `{ avatar: … }`, the props of a render function's element `h("a", { href: … })`:
             // content; `{ apiUrl: … }`: an endpoint.
             Some(key) if !matches!(prop.key, PropName::Computed(_)) => {

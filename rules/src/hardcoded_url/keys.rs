@@ -54,6 +54,9 @@ const PEOPLE_WORDS: &[&str] = &[
     "example",
     "examples",
     "sample",
+    // Sample values an e-mail or component is previewed with (react-email's
+    // `PreviewProps`, `previewDefaults`).
+    "preview",
     "more",
     "readme",
     "changelog",

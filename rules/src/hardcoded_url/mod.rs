@@ -61,7 +61,9 @@ prodlint_macros::declare_rule! {
     /// `url`, as often a link as an endpoint); the fallback of a value of the request being
     /// served (`http://${req.headers.host ?? "localhost"}${req.url}`, a placeholder to parse
     /// with); the fallback of a stage's name (`VERCEL_ENV || NODE_ENV || "localhost"`, an
-    /// environment called `localhost`); content for people (markup attribute values in
+    /// environment called `localhost`); the servers an OpenAPI document offers people to try
+    /// (`servers: [{ url, description: "Dev server" }]`); sample values a template is
+    /// previewed with (`previewDefaults`); content for people (markup attribute values in
     /// JSX, Vue, Svelte and Rust `html!`/`view!`, keys naming a link, picture, placeholder,
     /// docs, help, terms or privacy page, data sets written as literals, `window.open`);
     /// identifiers that look like URLs (OAuth scopes, XML and JSON-schema namespaces,
