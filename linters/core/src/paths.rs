@@ -23,6 +23,9 @@ const TEST_DIRS: &[&str] = &[
     "test-data",
     "test_data",
     "fixtures",
+    // The services a test suite starts in containers (the `testcontainers` library's
+    // name, used for the package or folder that wraps it).
+    "testcontainers",
 ];
 
 /// File name parts that mark a test, a story or a mock: `api.test.ts`, `api.spec.js`,
@@ -129,6 +132,15 @@ pub fn is_tooling_config(path: &str) -> bool {
         return true;
     }
     let stem = file_name.split('.').next().unwrap_or("");
+    // Database seed scripts (`prisma/seed.ts`, `seed-queue-metrics.mts`, `seeds/users.ts`):
+    // run by a developer to fill a local database, not by the deployed program.
+    if stem == "seed"
+        || stem.starts_with("seed-")
+        || stem.starts_with("seed_")
+        || dirs.iter().any(|dir| matches!(*dir, "seeds" | "seeders"))
+    {
+        return true;
+    }
     // A `*.config.*` file inside a source folder is the application's own configuration
     // module (NestJS's `src/config/app.config.ts`, `database.config.ts`), run in
     // production; a tool's configuration sits beside the package's sources.
@@ -172,6 +184,7 @@ mod tests {
             "playground/nextjs/src/utils/config.ts",
             "test/app.e2e-spec.ts",
             "apps/api/src/billing/checkout.e2e-ee.ts",
+            "internal-packages/testcontainers/src/webapp.ts",
         ] {
             assert!(is_test_path(path), "{path} is test code");
         }
@@ -209,6 +222,17 @@ mod tests {
         assert!(is_tooling_config("scripts/seed.js"));
         assert!(is_tooling_config("apps/web/scripts/emulate-seed.ts"));
         assert!(is_tooling_config("packages/db/script/migrate.ts"));
+        for path in [
+            "prisma/seed.ts",
+            "apps/webapp/seed-queue-metrics.mts",
+            "src/database/seeds/users.ts",
+            "db/seed_data.rs",
+        ] {
+            assert!(is_tooling_config(path), "{path} is a seed script");
+        }
+        for path in ["src/seedling.ts", "src/features/seed/page.tsx"] {
+            assert!(!is_tooling_config(path), "{path} is application code");
+        }
         for path in [
             "src/scripts/menu.ts",
             "apps/site/src/scripts/theme.js",

@@ -9,6 +9,8 @@ use crate::JsContext;
 pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut bases = UrlBases::default();
     ctx.parsed.program.visit_with(&mut bases);
+    let mut listened = ListenArgs::default();
+    ctx.parsed.program.visit_with(&mut listened);
     let mut visitor = Visitor {
         rule,
         ctx,
@@ -18,6 +20,8 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diag
         key: None,
         env_spec: false,
         url_bases: bases.names,
+        listen_names: listened.names,
+        target: None,
         returns: Flow::Plain,
         is_svelte: ctx.file.display.ends_with(".svelte"),
         in_command_line_program: prodlint_js::runtime::in_command_line_program(
@@ -44,6 +48,11 @@ struct Visitor<'a, 'c> {
     env_spec: bool,
     /// Variables that the file passes as the base of `new URL(path, base)`.
     url_bases: std::collections::BTreeSet<String>,
+    /// Names that the file passes as the host of a server's `listen` (`this.host`, `host`),
+    /// by their last segment.
+    listen_names: std::collections::BTreeSet<String>,
+    /// The variable or member being declared or assigned (`host` in `const host = …`).
+    target: Option<String>,
     /// Where the value a function returns goes: the flow the function was written in
     /// (`useFactory: async () => { return { host } }` inside a client's options).
     returns: Flow,
@@ -73,6 +82,100 @@ impl Visit for UrlBases {
         }
         new.visit_children_with(self);
     }
+}
+
+/// Collects the names a file passes to a server's `listen`: `server.listen(this.port,
+/// this.host)`, `app.listen(port, host)`, `listen({ port, host })`. A fallback of such a
+/// value is the server's own bind address, not a machine it calls.
+#[derive(Default)]
+struct ListenArgs {
+    names: std::collections::BTreeSet<String>,
+}
+
+impl ListenArgs {
+    fn add(&mut self, expr: &Expr) {
+        match expr {
+            Expr::Ident(ident) => {
+                self.names.insert(ident.sym.to_string());
+            }
+            Expr::Member(member) => {
+                if let Some(name) = member_prop_name(&member.prop) {
+                    self.names.insert(name);
+                }
+            }
+            Expr::Object(object) => {
+                for prop in &object.props {
+                    let PropOrSpread::Prop(prop) = prop else {
+                        continue;
+                    };
+                    match &**prop {
+                        Prop::KeyValue(kv)
+                            if matches!(
+                                prop_name(&kv.key).as_deref(),
+                                Some("host" | "hostname")
+                            ) =>
+                        {
+                            self.add(&kv.value)
+                        }
+                        Prop::Shorthand(ident) if matches!(&*ident.sym, "host" | "hostname") => {
+                            self.names.insert(ident.sym.to_string());
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Visit for ListenArgs {
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        if callee_name(&call.callee).as_deref() == Some("listen") {
+            // The port comes first; the host is any later argument, or a key of an
+            // options object.
+            for (index, arg) in call.args.iter().enumerate() {
+                if index > 0 || matches!(&*arg.expr, Expr::Object(_)) {
+                    self.add(&arg.expr);
+                }
+            }
+        }
+        call.visit_children_with(self);
+    }
+}
+
+/// The Server Objects of an OpenAPI document: an array of objects, each with a `url` and
+/// a `description`.
+fn is_openapi_servers(value: &Expr) -> bool {
+    let Expr::Array(array) = value else {
+        return false;
+    };
+    !array.elems.is_empty()
+        && array.elems.iter().all(|element| {
+            let Some(Expr::Object(object)) = element.as_ref().map(|e| &*e.expr) else {
+                return false;
+            };
+            let keys: Vec<String> = object
+                .props
+                .iter()
+                .filter_map(|prop| match prop {
+                    PropOrSpread::Prop(prop) => match &**prop {
+                        Prop::KeyValue(kv) => prop_name(&kv.key),
+                        _ => None,
+                    },
+                    PropOrSpread::Spread(_) => None,
+                })
+                .collect();
+            keys.iter().any(|k| k == "url") && keys.iter().any(|k| k == "description")
+        })
+}
+
+/// `req.headers.host`, `request.headers.origin`: a value of the request being served,
+/// not a setting of the deployment. A fallback there only completes a URL to parse.
+fn is_request_value(name: &str) -> bool {
+    let mut segments = name.split('.');
+    let first = segments.next().unwrap_or("");
+    matches!(first, "req" | "request") || name.split('.').any(|s| s == "headers")
 }
 
 fn atom_text(value: &swc_atoms::Wtf8Atom) -> String {
@@ -622,7 +725,10 @@ impl Visitor<'_, '_> {
         // A bare `localhost` is a host only where a host is expected.
         let takes_bare_host = matches!(
             self.flow,
-            Flow::Fallback { .. } | Flow::Default { .. } | Flow::Client { .. }
+            Flow::Fallback { .. }
+                | Flow::Default { .. }
+                | Flow::Client { .. }
+                | Flow::Listen { .. }
         );
         let found = find_address(value, then_placeholder).or_else(|| {
             (takes_bare_host && !then_placeholder)
@@ -776,8 +882,17 @@ impl Visit for Visitor<'_, '_> {
         }
         if matches!(bin.op, BinaryOp::LogicalOr | BinaryOp::NullishCoalescing) {
             // `process.env.API_URL || …` names the variable; `options.baseUrl ?? …` the value.
+            let left_name = value_name(&bin.left);
+            if left_name.as_deref().is_some_and(is_request_value) {
+                // `req.headers.host ?? "localhost"`: a placeholder for a request without the
+                // header, whatever the value is named after.
+                bin.left.visit_with(self);
+                return self.with_flow(Flow::Plain, |v| {
+                    v.as_link(true, |v| bin.right.visit_with(v))
+                });
+            }
             let config = config_read(&bin.left).or_else(|| {
-                value_name(&bin.left).map(|name| {
+                left_name.map(|name| {
                     (
                         prodlint_js::span(swc_common::Spanned::span(&*bin.left)),
                         Some(name),
@@ -785,13 +900,20 @@ impl Visit for Visitor<'_, '_> {
                 })
             });
             if let Some(config) = config {
+                let listened = |name: &str| {
+                    self.listen_names
+                        .contains(name.rsplit('.').next().unwrap_or(name))
+                };
+                let to_listener = config.1.as_deref().is_some_and(listened)
+                    || self.target.as_deref().is_some_and(listened);
+                let config = Some(config);
+                let flow = if to_listener {
+                    Flow::Listen { config }
+                } else {
+                    Flow::Fallback { config }
+                };
                 bin.left.visit_with(self);
-                self.with_flow(
-                    Flow::Fallback {
-                        config: Some(config),
-                    },
-                    |v| bin.right.visit_with(v),
-                );
+                self.with_flow(flow, |v| bin.right.visit_with(v));
                 return;
             }
         }
@@ -850,9 +972,11 @@ impl Visit for Visitor<'_, '_> {
             }
         }
         // `const API_URL = "http://localhost:3000"`
+        let saved = std::mem::replace(&mut self.target, pat_name(&declarator.name));
         self.named(pat_name(&declarator.name), |v| {
             declarator.init.visit_with(v)
         });
+        self.target = saved;
     }
 
     // `function connect(url = "http://localhost:3000")`, `let { apiUrl = … } = $props()`.
@@ -887,7 +1011,9 @@ impl Visit for Visitor<'_, '_> {
             _ => None,
         };
         assign.left.visit_with(self);
+        let saved = std::mem::replace(&mut self.target, name.clone());
         self.named(name, |v| assign.right.visit_with(v));
+        self.target = saved;
     }
 
     fn visit_class_prop(&mut self, prop: &ClassProp) {
@@ -956,7 +1082,10 @@ impl Visit for Visitor<'_, '_> {
         if let Callee::Expr(callee) = &call.callee {
             // `z.string().url().default("http://localhost:3000")`, `Joi.string().default(…)`
             if let Expr::Member(member) = &**callee {
-                if name == "default" && matches!(&*member.obj, Expr::Call(_)) {
+                // zod 4's `.prefault(…)` is a default applied before parsing.
+                if matches!(name.as_str(), "default" | "prefault")
+                    && matches!(&*member.obj, Expr::Call(_))
+                {
                     member.obj.visit_with(self);
                     let flow = self.schema_default("an env schema");
                     self.with_flow(flow, |v| call.args.visit_with(v));
@@ -1098,6 +1227,11 @@ impl Visit for Visitor<'_, '_> {
             // `contentSecurityPolicy: { directives: { connectSrc: [...] } }`, `allowedHosts`:
             // what a page may load or who may connect, not where the program goes.
             Some(key) if is_allow_list_key(key) => {}
+            // An OpenAPI document's `servers: [{ url, description: "Dev server" }]`: the
+            // targets its documentation offers people to try, content.
+            Some("servers") if is_openapi_servers(&prop.value) => {
+                self.as_link(true, |v| prop.value.visit_with(v));
+            }
             // `{ avatar: … }`, the props of a render function's element `h("a", { href: … })`:
             // content; `{ apiUrl: … }`: an endpoint.
             Some(key) if !matches!(prop.key, PropName::Computed(_)) => {

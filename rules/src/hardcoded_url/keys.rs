@@ -54,6 +54,9 @@ const PEOPLE_WORDS: &[&str] = &[
     "example",
     "examples",
     "sample",
+    // Sample values an e-mail or component is previewed with (react-email's
+    // `PreviewProps`, `previewDefaults`).
+    "preview",
     "more",
     "readme",
     "changelog",
@@ -112,7 +115,7 @@ pub enum KeyKind {
 }
 
 /// Splits `imgSrc`, `profile_image_url`, `og-image`, `baseURL` into lowercase words.
-fn words(key: &str) -> Vec<String> {
+pub fn words(key: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut current = String::new();
     let mut previous_lower = false;
@@ -163,6 +166,36 @@ pub fn names_redirect(key: &str) -> bool {
     words(key)
         .iter()
         .any(|w| matches!(w.as_str(), "redirect" | "callback"))
+}
+
+/// The last segment of a setting's written name: `host` in `options.host`, `HOST` in
+/// `env.HOST`.
+fn last_segment(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}
+
+/// Whether a setting names the address the program itself listens on: `HOST`, `HOSTNAME`
+/// (the variables Node servers, Nuxt and Next read for their listener), `BIND_ADDRESS`,
+/// `listen_addr`, `LISTEN_HOST`. A local address as its default keeps the listener on
+/// the loopback interface, a deliberate choice, not a call to a developer's machine.
+pub fn names_listen_setting(name: &str) -> bool {
+    let last = last_segment(name);
+    let words = words(last);
+    // Only the bare environment variable: `options.host` or `redisHost` may as well be a
+    // client's target.
+    matches!(last, "HOST" | "HOSTNAME")
+        || words
+            .iter()
+            .any(|w| matches!(w.as_str(), "listen" | "bind" | "listener"))
+}
+
+/// Whether a setting names a deployment's environment or mode (`NODE_ENV`, `VERCEL_ENV`,
+/// `environment`, `stage`): its fallback is the name of an environment (`"localhost"` as
+/// a stage's name), not an address.
+pub fn names_environment(name: &str) -> bool {
+    words(last_segment(name))
+        .last()
+        .is_some_and(|w| matches!(w.as_str(), "env" | "environment" | "stage" | "mode"))
 }
 
 /// Keys whose values are identifiers that look like URLs: schema and JSON-LD ids, XML
@@ -247,6 +280,29 @@ mod tests {
             assert!(names_endpoint(key), "{key}");
         }
         assert_eq!(key_kind("url"), KeyKind::Address);
+        for name in [
+            "HOST",
+            "env.HOST",
+            "BIND_ADDRESS",
+            "listen_addr",
+            "LISTEN_HOST",
+        ] {
+            assert!(names_listen_setting(name), "{name}");
+        }
+        for name in ["options.host", "REDIS_HOST", "host", "API_URL", "blindSpot"] {
+            assert!(!names_listen_setting(name), "{name}");
+        }
+        for name in [
+            "NODE_ENV",
+            "process.env.VERCEL_ENV",
+            "config.environment",
+            "stage",
+        ] {
+            assert!(names_environment(name), "{name}");
+        }
+        for name in ["DEV_ENV_URL", "envUrl", "REDIS_HOST", "modem"] {
+            assert!(!names_environment(name), "{name}");
+        }
         for key in ["value", "default", "source", "name"] {
             assert_eq!(key_kind(key), KeyKind::Neutral, "{key}");
         }

@@ -40,7 +40,11 @@ prodlint_macros::declare_rule! {
     ///   of a constant, variable, field or key named as an endpoint (`API_URL`, `baseUrl`,
     ///   `server_url`).
     /// - **info**: a public address in any of those places; a listen address
-    ///   (`0.0.0.0:8080`, `::`) only as the fallback or default of a setting; and any address
+    ///   (`0.0.0.0:8080`, `::`) only as the fallback or default of a setting; any address as
+    ///   the default of the program's own bind address (`HOST || "127.0.0.1"`,
+    ///   `BIND_ADDRESS`, `listen_addr`, `options.host ?? "127.0.0.1"` when the file passes
+    ///   `this.host` to a server's `listen`), where a loopback default keeps the listener
+    ///   private by choice; and any address
     ///   passed to a request (`fetch`, `axios.get`, `client.get`, `reqwest::get`): a fixed third-party API
     ///   or a companion program on the user's machine is usually intended. The
     ///   `public-endpoints` option raises these or turns them off.
@@ -54,7 +58,12 @@ prodlint_macros::declare_rule! {
     ///
     /// Silent: an address whose destination is unknown (a constant with a neutral name, a
     /// comparison, a value passed around; a public address under a name that says only
-    /// `url`, as often a link as an endpoint); content for people (markup attribute values in
+    /// `url`, as often a link as an endpoint); the fallback of a value of the request being
+    /// served (`http://${req.headers.host ?? "localhost"}${req.url}`, a placeholder to parse
+    /// with); the fallback of a stage's name (`VERCEL_ENV || NODE_ENV || "localhost"`, an
+    /// environment called `localhost`); the servers an OpenAPI document offers people to try
+    /// (`servers: [{ url, description: "Dev server" }]`); sample values a template is
+    /// previewed with (`previewDefaults`); content for people (markup attribute values in
     /// JSX, Vue, Svelte and Rust `html!`/`view!`, keys naming a link, picture, placeholder,
     /// docs, help, terms or privacy page, data sets written as literals, `window.open`);
     /// identifiers that look like URLs (OAuth scopes, XML and JSON-schema namespaces,
@@ -67,8 +76,9 @@ prodlint_macros::declare_rule! {
     /// at its standard port (OTLP `localhost:4317`/`4318`, Jaeger 6831/6832, StatsD 8125,
     /// Datadog 8126), which runs beside the program in production too; tests, mocks, stories
     /// and example apps (`*.test.*`, `*.e2e-spec.*`, `*.mock.*`, `mocks/`, `__mocks__/`,
-    /// `*.stories.*`, `fixtures/`, `playwright/`, `playground/`); build tooling and developer
-    /// scripts (`scripts/` at the top or beside a package's manifest); generated, vendored
+    /// `*.stories.*`, `fixtures/`, `playwright/`, `playground/`, `testcontainers/`); build
+    /// tooling and developer scripts (`scripts/` at the top or beside a package's manifest,
+    /// database seed scripts: `seed.ts`, `seed-*.ts`, `seeds/`); generated, vendored
     /// and minified files recognised by content (`@generated`, "DO NOT EDIT", an
     /// `/* eslint-disable */` header, a `/*!` licence banner, long lines); development and
     /// test-run code (`if (process.env.NODE_ENV !== "production")`, the same mode once read
@@ -113,7 +123,7 @@ prodlint_macros::declare_rule! {
         id: "hardcoded-url",
         languages: [Rust, JavaScript],
         severity: Warning,
-        severity_by_finding: "error for a local address as a setting's fallback or default or in a client's options; warning for a local CORS origin, client base or endpoint name; info for public endpoints, requests and listen defaults",
+        severity_by_finding: "error for a local address as a setting's fallback or default or in a client's options; warning for a local CORS origin, client base or endpoint name; info for public endpoints, requests, listen defaults and the defaults of the program's own bind address",
         summary: "Addresses a deployment would need to change, reported by where they go: fallbacks and defaults to localhost first",
         fix: None,
     }
@@ -179,6 +189,16 @@ impl HardcodedUrl {
         if self.is_allowed(address) || address.is_telemetry_agent() {
             return None;
         }
+        // `env: VERCEL_ENV || NODE_ENV || "localhost"`: the name of a stage, not an address.
+        if flow.setting().is_some_and(keys::names_environment) {
+            return None;
+        }
+        // `HOST || "127.0.0.1"`, `this.host = options.host ?? "127.0.0.1"` passed to
+        // `listen`: where the program's own listener binds by default, a deployment's
+        // choice like `0.0.0.0`: information at most.
+        if flow.is_listen_setting() {
+            return self.public_endpoints;
+        }
         if address.is_listen_address() {
             // `0.0.0.0:8080` is where a server listens, right in production too; only a
             // default of a setting that configuration was meant to replace is worth a look
@@ -219,6 +239,7 @@ impl HardcodedUrl {
             // machine; a client's base address (`new WebSocket`, `io`) is the app's server.
             Flow::Call { name } if !is_client_base(name) => self.public_endpoints,
             Flow::Call { .. } | Flow::Cors | Flow::Endpoint { .. } => Some(Severity::Warning),
+            Flow::Listen { .. } => self.public_endpoints,
         }
     }
 }
@@ -266,11 +287,40 @@ enum Flow {
     Client { name: String },
     /// The address a network call goes to: `fetch(…)`, `new WebSocket(…)`, `client.get(…)`.
     Call { name: String },
+    /// The fallback of the address the program's own server listens on, known from where
+    /// the value goes (`server.listen(this.port, this.host)`).
+    Listen {
+        config: Option<(Span, Option<String>)>,
+    },
     /// A CORS origin.
     Cors,
     /// The value of a constant, variable or key that names an endpoint: `API_URL`,
     /// `baseUrl: …`.
     Endpoint { name: String },
+}
+
+impl Flow {
+    /// The name of the setting a fallback or default belongs to, where written.
+    fn setting(&self) -> Option<&str> {
+        match self {
+            Flow::Fallback { config } | Flow::Listen { config } => {
+                config.as_ref().and_then(|(_, name)| name.as_deref())
+            }
+            Flow::Default { setting, .. } => setting.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether the value is the default of the address the program listens on.
+    fn is_listen_setting(&self) -> bool {
+        match self {
+            Flow::Listen { .. } => true,
+            Flow::Fallback { .. } | Flow::Default { .. } => {
+                self.setting().is_some_and(keys::names_listen_setting)
+            }
+            _ => false,
+        }
+    }
 }
 
 /// Calls whose address is a client's base rather than one request's target.
@@ -330,7 +380,8 @@ fn diagnostic(
     lang: Lang,
 ) -> Diagnostic {
     let shown = truncate(&address.text);
-    let what = if address.is_listen_address() {
+    let listen = address.is_listen_address() || flow.is_listen_setting();
+    let what = if listen {
         format!("the listen address `{shown}`")
     } else if address.local {
         format!("the local address `{shown}`")
@@ -339,7 +390,7 @@ fn diagnostic(
     };
     let new = |message: String| Diagnostic::new(META.id, severity, file, span, message);
     // What breaks, for local addresses; what to weigh, for public ones.
-    let consequence = if address.is_listen_address() {
+    let consequence = if listen {
         "a listener's address is usually a deployment's choice"
     } else if address.local {
         "a deployment that does not set it would silently use a developer's machine or a private network, and fail far from the cause"
@@ -347,7 +398,7 @@ fn diagnostic(
         "a fixed public endpoint is often intended; if so add it to `allow` under `[rules.hardcoded-url]`, otherwise"
     };
     match flow {
-        Flow::Fallback { config } => {
+        Flow::Fallback { config } | Flow::Listen { config } => {
             let name = config.as_ref().and_then(|(_, name)| name.as_deref());
             let message = match name {
                 Some(name) => format!("`{name}` falls back to {what}"),
