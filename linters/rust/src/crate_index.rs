@@ -314,11 +314,38 @@ impl CrateIndex {
         }
         let first = ty.path.split("::").next().unwrap_or("");
         let ours = ty.local || self.crate_names.iter().any(|c| c == first);
-        if !ours {
-            return None;
-        }
         let name = ty.path.rsplit("::").next()?;
+        if !ours {
+            return self.in_child_module(ty, name, map);
+        }
         let candidates: Vec<&String> = self.by_name.get(name)?.iter().filter(|p| map(p)).collect();
+        match candidates.as_slice() {
+            [only] => Some(only.as_str()),
+            _ => None,
+        }
+    }
+
+    /// `driver::Handle` written in `crate::runtime`: the one item of that name under the
+    /// child module `crate::runtime::driver`, where a glob may re-export it (`pub(crate)
+    /// use handle::*`). A definition under that module shows the module exists, and a
+    /// module of that name cannot also be an external crate (the path would be ambiguous).
+    fn in_child_module<'a>(
+        &'a self,
+        ty: &PathTy,
+        name: &str,
+        map: impl Fn(&str) -> bool,
+    ) -> Option<&'a str> {
+        let relative = ty.relative.as_ref()?;
+        let written = ty.path.split("::").count();
+        let segments: Vec<&str> = relative.split("::").collect();
+        let module = segments.get(..(segments.len() + 1).checked_sub(written)?)?;
+        let prefix = format!("{}::", module.join("::"));
+        let candidates: Vec<&String> = self
+            .by_name
+            .get(name)?
+            .iter()
+            .filter(|p| p.starts_with(&prefix) && map(p))
+            .collect();
         match candidates.as_slice() {
             [only] => Some(only.as_str()),
             _ => None,
