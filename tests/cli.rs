@@ -1427,7 +1427,7 @@ fn generic_parameters_are_reported_only_with_every_async_fn() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/non-send-across-await/generic-params");
     let select = ["--no-cache", "--select", "non-send-across-await"];
     let (_, every) = json(&fixture, &select);
-    assert_eq!(findings(&every).len(), 8, "{every}");
+    assert_eq!(findings(&every).len(), 10, "{every}");
 
     let config = project(&[("default.toml", "[rules.non-send-across-await]\n")]);
     let config = config.path().join("default.toml");

@@ -696,7 +696,7 @@ impl<'a> Reasoner<'a> {
                 self.lacks_inner(&expanded, t, depth + 1)
             }
             Item::Adt(adt) => {
-                let promised = found.auto_impls.get(&adt.path).copied();
+                let promised = found.auto_impls.get(&adt.path).cloned();
                 self.lacks_adt(ty, adt, promised.unwrap_or_default(), p, t, depth)
             }
         }
@@ -731,11 +731,21 @@ impl<'a> Reasoner<'a> {
         t: AutoTrait,
         depth: usize,
     ) -> Option<Why> {
-        let promised = match t {
-            AutoTrait::Send => promised.send,
-            AutoTrait::Sync => promised.sync,
-        };
-        if promised == Some(true) {
+        if let Some(requires) = promised.promised(t) {
+            // `unsafe impl<T: Send> Send for X<T>`: what it promises holds for the
+            // arguments its bounds accept.
+            for &(at, needed) in requires {
+                let Some(arg) = p.args.get(at) else { continue };
+                if let Some(mut why) = self.lacks_inner(arg, needed, depth + 1) {
+                    if why.note.is_none() {
+                        why.note = Some(format!(
+                            "`{}` is `{t}` only if its argument is `{needed}` (its `unsafe impl`)",
+                            ty.display()
+                        ));
+                    }
+                    return Some(why);
+                }
+            }
             return None;
         }
         let key = MemoKey {
