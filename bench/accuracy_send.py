@@ -131,8 +131,26 @@ def in_scope(path, scopes):
     return any(path == s or path.startswith(s.rstrip("/") + "/") for s in scopes)
 
 
+LACKS = re.compile(r"`([^`]+)` doesn't implement `std::marker::(Send|Sync)`")
+AWAITS = re.compile(r"await occurs here on type `([^`]+)`")
+
+
+def reasons(rendered):
+    """clippy's why, short: `Rc<..>: !Send`, `awaits Op<..>`."""
+    out = []
+    for ty, trait in LACKS.findall(rendered):
+        item = f"{ty}: !{trait}"
+        if item not in out:
+            out.append(item)
+    for ty in AWAITS.findall(rendered):
+        item = f"awaits {ty}"
+        if item not in out:
+            out.append(item)
+    return out
+
+
 def clippy_findings(json_path, root, scopes, funcs):
-    found = {}  # function -> set of lints
+    found = {}  # function -> set of lints and reasons
     for raw in open(json_path, encoding="utf-8"):
         try:
             msg = json.loads(raw)
@@ -159,7 +177,9 @@ def clippy_findings(json_path, root, scopes, funcs):
         if not in_scope(path, scopes):
             continue
         key = funcs.owner(path, span["line_start"], span["line_end"])
-        found.setdefault(key, set()).add(code)
+        entry = found.setdefault(key, set())
+        entry.add(code)
+        entry.update("why " + r for r in reasons(message.get("rendered") or ""))
     return found
 
 
@@ -191,6 +211,8 @@ def main(entries):
         funcs = Functions(root)
         clippy = clippy_findings(clippy_json, root, scopes, funcs)
         guards = {k for k, lints in clippy.items() if lints & GUARD_LINTS}
+        why = {k: [w[4:] for w in sorted(v) if w.startswith("why ")] for k, v in clippy.items()}
+        lints = {k: sorted(v & LINTS) for k, v in clippy.items()}
         print(f"== {name} ({len(clippy)} functions flagged by clippy, {len(guards)} of them by the guard lints)")
         for mode, path in (("default", default_json), ("every", every_json)):
             found, errors = prodlint_findings(path, scopes, funcs)
@@ -211,13 +233,13 @@ def main(entries):
                 t["clippy"] += len(clippy)
                 print(f"    misses {len(misses)} of {len(clippy)}")
                 for k in misses:
-                    print(f"    miss: {place(k)} ({', '.join(sorted(clippy[k]))})")
+                    print(f"    miss: {place(k)} ({', '.join(lints[k])}; {'; '.join(why[k])})")
             else:
                 guard_misses = sorted(k for k in guards if k not in found)
                 t["guard_clippy"] += len(guards)
                 t["guard_hits"] += len(guards) - len(guard_misses)
                 for k in guard_misses:
-                    print(f"    miss (guard lint): {place(k)} ({', '.join(sorted(clippy[k]))})")
+                    print(f"    miss (guard lint): {place(k)} ({', '.join(lints[k])}; {'; '.join(why[k])})")
             for e in errors:
                 print(f"    prodlint could not read {e.get('path')}: {e.get('message')}")
 
