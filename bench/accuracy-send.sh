@@ -67,7 +67,12 @@ for entry in "${crates[@]}"; do
     (cd "$src" && CARGO_TARGET_DIR=$work/target/$name nice -n 10 cargo clippy $flags \
       --message-format=json -- -A clippy::all -W clippy::future_not_send \
       -W clippy::await_holding_lock -W clippy::await_holding_refcell_ref) \
-      >"$clippy_json.part"
+      >"$clippy_json.part" || true
+    # A crate that does not build has no findings to compare with: stop, keep nothing.
+    if ! grep -q '"reason":"build-finished","success":true' "$clippy_json.part"; then
+      echo "$name: cargo clippy did not build it; see $clippy_json.part" >&2
+      exit 1
+    fi
     mv "$clippy_json.part" "$clippy_json"
   fi
 
