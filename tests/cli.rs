@@ -1442,3 +1442,22 @@ fn a_projects_module_declaration_is_the_type_view_of_its_package() {
         );
     }
 }
+
+/// The fixture's own `prodlint.toml` sets `every_async_fn = true`; with the default options
+/// nothing there requires `Send`, so the same sources have no finding.
+#[test]
+fn generic_parameters_are_reported_only_with_every_async_fn() {
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/non-send-across-await/generic-params");
+    let select = ["--no-cache", "--select", "non-send-across-await"];
+    let (_, every) = json(&fixture, &select);
+    assert_eq!(findings(&every).len(), 10, "{every}");
+
+    let config = project(&[("default.toml", "[rules.non-send-across-await]\n")]);
+    let config = config.path().join("default.toml");
+    let mut args = select.to_vec();
+    args.extend(["--config", config.to_str().unwrap()]);
+    let (code, default) = json(&fixture, &args);
+    assert_eq!(code, 0);
+    assert_eq!(findings(&default), []);
+}

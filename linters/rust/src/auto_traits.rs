@@ -15,7 +15,7 @@ use prodlint_core::{Project, ProjectIndex, Span};
 
 use crate::crate_index::{Adt, AutoImpls, CrateIndex, Item};
 use crate::deps::{DepKey, DepTypes, LockedCrates};
-use crate::types::{normalize_std, PathTy, Ty};
+use crate::types::{normalize_std, DynTy, PathTy, Ty};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AutoTrait {
@@ -200,6 +200,8 @@ pub struct Why {
     /// A short note on the wrapper rule that carried it, when one did (`RwLock<T>` is
     /// `Sync` only if `T: Send + Sync`).
     pub note: Option<String>,
+    /// The culprit is a generic parameter (or `impl Trait` argument) without the bound.
+    pub generic: bool,
 }
 
 impl Why {
@@ -227,19 +229,66 @@ fn dep_item<'a>(found: &'a DepTypes, p: &PathTy) -> Option<Item<'a>> {
     }
 }
 
-/// Traits of std that do not imply `Send` or `Sync`: `dyn Fn()` alone is neither.
-const PLAIN_STD_TRAITS: &[&str] = &[
+/// Traits that do not imply `Send` or `Sync` (none has them among its supertraits): `dyn
+/// Fn()` alone is neither, nor is a `P: AsRef<Path>`. Traits of std, and the I/O and stream
+/// traits of tokio, futures and bytes that async code bounds its parameters with (the
+/// dependency reader indexes types, not traits).
+const PLAIN_TRAITS: &[&str] = &[
     "std::ops::Fn",
     "std::ops::FnMut",
     "std::ops::FnOnce",
+    "std::ops::Deref",
+    "std::ops::DerefMut",
     "std::any::Any",
     "std::error::Error",
     "std::future::Future",
+    "std::future::IntoFuture",
     "std::iter::Iterator",
+    "std::iter::IntoIterator",
     "std::fmt::Debug",
     "std::fmt::Display",
     "std::io::Read",
     "std::io::Write",
+    "std::io::BufRead",
+    "std::io::Seek",
+    "std::convert::AsRef",
+    "std::convert::AsMut",
+    "std::convert::Into",
+    "std::convert::From",
+    "std::convert::TryInto",
+    "std::convert::TryFrom",
+    "std::clone::Clone",
+    "std::marker::Copy",
+    "std::marker::Sized",
+    "std::marker::Unpin",
+    "std::default::Default",
+    "std::string::ToString",
+    "std::borrow::ToOwned",
+    "std::borrow::Borrow",
+    "std::hash::Hash",
+    "std::cmp::PartialEq",
+    "std::cmp::Eq",
+    "std::cmp::PartialOrd",
+    "std::cmp::Ord",
+    "std::str::FromStr",
+    "std::os::fd::AsRawFd",
+    "std::os::fd::AsFd",
+    "std::os::unix::io::AsRawFd",
+    "std::os::unix::io::AsFd",
+    "tokio::io::AsyncRead",
+    "tokio::io::AsyncWrite",
+    "tokio::io::AsyncBufRead",
+    "tokio::io::AsyncSeek",
+    "futures::Stream",
+    "futures::stream::Stream",
+    "futures::Sink",
+    "futures::io::AsyncRead",
+    "futures::io::AsyncWrite",
+    "futures_core::Stream",
+    "futures_core::stream::Stream",
+    "tokio_stream::Stream",
+    "bytes::Buf",
+    "bytes::BufMut",
 ];
 
 /// What a memoised answer is about: a resolved type definition with its type arguments,
@@ -502,6 +551,7 @@ impl<'a> Reasoner<'a> {
             culprit: ty.display(),
             culprit_trait: t,
             note: None,
+            generic: matches!(ty, Ty::Generic(..)),
         };
         match ty {
             Ty::Ptr => Some(culprit(ty, t)),
@@ -522,40 +572,60 @@ impl<'a> Reasoner<'a> {
                 .find_map(|item| self.lacks_inner(item, t, depth)),
             Ty::Array(inner) => self.lacks_inner(inner, t, depth),
             Ty::Dyn(d) => {
-                let written = match t {
-                    AutoTrait::Send => d.send,
-                    AutoTrait::Sync => d.sync,
-                };
-                if written || d.traits.is_empty() {
+                if d.traits.is_empty() || self.bounds_imply(d, t)? {
                     return None;
                 }
-                // Each trait must be one we know everything about.
-                let mut implied = false;
-                for tr in &d.traits {
-                    if PLAIN_STD_TRAITS.contains(&tr.path.as_str()) {
-                        continue;
-                    }
-                    if self.index.trait_info(tr).is_some() {
-                        let (send, sync) = self.index.trait_requires(tr);
-                        implied |= match t {
-                            AutoTrait::Send => send,
-                            AutoTrait::Sync => sync,
-                        };
-                        continue;
-                    }
+                let mut why = culprit(ty, t);
+                why.note = Some(format!("a `dyn Trait` is `{t}` only if written `+ {t}`"));
+                Some(why)
+            }
+            // A future that is `Send` whenever its type parameters are is conditionally
+            // `Send`, as clippy's `future_not_send` sees it: a parameter counts as `Send`.
+            // `Sync` is a requirement beyond that (`&T`, `Arc<T>`, `&self` of a type
+            // holding `T`): `Send` arguments that are not `Sync` make the future not `Send`.
+            Ty::Generic(_, _) if t == AutoTrait::Send => None,
+            Ty::Generic(name, bounds) => {
+                if self.bounds_imply(bounds, t)? {
                     return None;
                 }
-                if implied {
-                    None
-                } else {
-                    let mut why = culprit(ty, t);
-                    why.note = Some(format!("a `dyn Trait` is `{t}` only if written `+ {t}`"));
-                    Some(why)
-                }
+                let mut why = culprit(ty, t);
+                why.note = Some(format!(
+                    "`{name}` is not bounded `{t}`: any `Send` argument that is not `{t}` makes the future not `Send`"
+                ));
+                Some(why)
             }
             Ty::Param(_) | Ty::Opaque => None,
             Ty::Path(p) => self.lacks_path(ty, p, t, depth),
         }
+    }
+
+    /// Whether bounds (of a `dyn`, a generic parameter) imply the auto trait: written, or
+    /// required by a trait of the workspace; `None` when a trait is one nothing is known
+    /// about, which might require it.
+    fn bounds_imply(&self, bounds: &DynTy, t: AutoTrait) -> Option<bool> {
+        let written = match t {
+            AutoTrait::Send => bounds.send,
+            AutoTrait::Sync => bounds.sync,
+        };
+        if written {
+            return Some(true);
+        }
+        let mut implied = false;
+        for tr in &bounds.traits {
+            if PLAIN_TRAITS.contains(&tr.path.as_str()) {
+                continue;
+            }
+            if self.index.trait_info(tr).is_some() {
+                let (send, sync) = self.index.trait_requires(tr);
+                implied |= match t {
+                    AutoTrait::Send => send,
+                    AutoTrait::Sync => sync,
+                };
+                continue;
+            }
+            return None;
+        }
+        Some(implied)
     }
 
     fn lacks_path(&self, ty: &Ty, p: &PathTy, t: AutoTrait, depth: usize) -> Option<Why> {
@@ -570,6 +640,7 @@ impl<'a> Reasoner<'a> {
                     culprit: ty.display(),
                     culprit_trait: t,
                     note: None,
+                    generic: false,
                 }),
                 Need::Always => None,
                 Need::All => p
@@ -625,7 +696,7 @@ impl<'a> Reasoner<'a> {
                 self.lacks_inner(&expanded, t, depth + 1)
             }
             Item::Adt(adt) => {
-                let promised = found.auto_impls.get(&adt.path).copied();
+                let promised = found.auto_impls.get(&adt.path).cloned();
                 self.lacks_adt(ty, adt, promised.unwrap_or_default(), p, t, depth)
             }
         }
@@ -660,11 +731,21 @@ impl<'a> Reasoner<'a> {
         t: AutoTrait,
         depth: usize,
     ) -> Option<Why> {
-        let promised = match t {
-            AutoTrait::Send => promised.send,
-            AutoTrait::Sync => promised.sync,
-        };
-        if promised == Some(true) {
+        if let Some(requires) = promised.promised(t) {
+            // `unsafe impl<T: Send> Send for X<T>`: what it promises holds for the
+            // arguments its bounds accept.
+            for &(at, needed) in requires {
+                let Some(arg) = p.args.get(at) else { continue };
+                if let Some(mut why) = self.lacks_inner(arg, needed, depth + 1) {
+                    if why.note.is_none() {
+                        why.note = Some(format!(
+                            "`{}` is `{t}` only if its argument is `{needed}` (its `unsafe impl`)",
+                            ty.display()
+                        ));
+                    }
+                    return Some(why);
+                }
+            }
             return None;
         }
         let key = MemoKey {
@@ -751,6 +832,9 @@ impl<'a> Reasoner<'a> {
                     None => false,
                 }
             }
+            // Any type the bounds allow, drop glue included: the compiler keeps it to the
+            // end of its scope.
+            Ty::Generic(..) => true,
             _ => false,
         }
     }

@@ -16,6 +16,7 @@ use ra_ap_syntax::ast::{self, HasGenericParams, HasModuleItem, HasName, HasTypeB
 use ra_ap_syntax::AstNode;
 use rayon::prelude::*;
 
+use crate::auto_traits::AutoTrait;
 use crate::types::{async_trait_attr, generic_params, PathTy, Scope, Ty};
 use crate::{span, RustFile, SharedParse};
 
@@ -49,10 +50,48 @@ pub struct Alias {
 }
 
 /// `unsafe impl Send for X {}` and `impl !Sync for X {}` (nightly), by what they promise.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct AutoImpls {
     pub send: Option<bool>,
     pub sync: Option<bool>,
+    /// What the `unsafe impl` of `Send` asks of the type's arguments, by their position:
+    /// `unsafe impl<T: Send> Send for X<T>` is `[(0, Send)]`, and `X<Rc<u8>>` is not `Send`.
+    pub send_requires: Vec<(usize, AutoTrait)>,
+    pub sync_requires: Vec<(usize, AutoTrait)>,
+}
+
+impl AutoImpls {
+    /// The first `unsafe impl` of each trait decides (others are alternative `#[cfg]`s).
+    pub(crate) fn add(&mut self, fact: &AutoImplFact) {
+        if fact.send && self.send.is_none() {
+            self.send = Some(true);
+            self.send_requires = fact.requires.clone();
+        }
+        if fact.sync && self.sync.is_none() {
+            self.sync = Some(true);
+            self.sync_requires = fact.requires.clone();
+        }
+    }
+
+    /// What the type's arguments need for it to have `t` by an `unsafe impl`, if one
+    /// promises it.
+    pub fn promised(&self, t: AutoTrait) -> Option<&[(usize, AutoTrait)]> {
+        let (promised, requires) = match t {
+            AutoTrait::Send => (self.send, &self.send_requires),
+            AutoTrait::Sync => (self.sync, &self.sync_requires),
+        };
+        (promised == Some(true)).then_some(requires.as_slice())
+    }
+}
+
+/// One `unsafe impl Send/Sync for X<..>` of a file: the type, the trait, and the auto
+/// traits the impl's bounds ask of each of the type's arguments.
+#[derive(Debug, Clone)]
+pub(crate) struct AutoImplFact {
+    pub(crate) path: String,
+    pub(crate) send: bool,
+    pub(crate) sync: bool,
+    pub(crate) requires: Vec<(usize, AutoTrait)>,
 }
 
 #[derive(Debug, Clone)]
@@ -128,8 +167,7 @@ pub struct CrateIndex {
 pub(crate) struct FileFacts {
     pub(crate) adts: Vec<Adt>,
     pub(crate) aliases: Vec<Alias>,
-    /// `(type path, Send, Sync)` of each `unsafe impl Send/Sync`.
-    pub(crate) auto_impls: Vec<(String, bool, bool)>,
+    pub(crate) auto_impls: Vec<AutoImplFact>,
     traits: Vec<TraitInfo>,
     fns: Vec<FnSig>,
 }
@@ -230,14 +268,12 @@ impl CrateIndex {
                 }
                 index.aliases.entry(alias.path.clone()).or_insert(alias);
             }
-            for (path, send, sync) in &facts.auto_impls {
-                let entry = index.auto_impls.entry(path.clone()).or_default();
-                if *send {
-                    entry.send = Some(true);
-                }
-                if *sync {
-                    entry.sync = Some(true);
-                }
+            for fact in &facts.auto_impls {
+                index
+                    .auto_impls
+                    .entry(fact.path.clone())
+                    .or_default()
+                    .add(fact);
             }
             for info in facts.traits.iter().cloned() {
                 index.traits.entry(info.path.clone()).or_insert(info);
@@ -314,11 +350,38 @@ impl CrateIndex {
         }
         let first = ty.path.split("::").next().unwrap_or("");
         let ours = ty.local || self.crate_names.iter().any(|c| c == first);
-        if !ours {
-            return None;
-        }
         let name = ty.path.rsplit("::").next()?;
+        if !ours {
+            return self.in_child_module(ty, name, map);
+        }
         let candidates: Vec<&String> = self.by_name.get(name)?.iter().filter(|p| map(p)).collect();
+        match candidates.as_slice() {
+            [only] => Some(only.as_str()),
+            _ => None,
+        }
+    }
+
+    /// `driver::Handle` written in `crate::runtime`: the one item of that name under the
+    /// child module `crate::runtime::driver`, where a glob may re-export it (`pub(crate)
+    /// use handle::*`). A definition under that module shows the module exists, and a
+    /// module of that name cannot also be an external crate (the path would be ambiguous).
+    fn in_child_module<'a>(
+        &'a self,
+        ty: &PathTy,
+        name: &str,
+        map: impl Fn(&str) -> bool,
+    ) -> Option<&'a str> {
+        let relative = ty.relative.as_ref()?;
+        let written = ty.path.split("::").count();
+        let segments: Vec<&str> = relative.split("::").collect();
+        let module = segments.get(..(segments.len() + 1).checked_sub(written)?)?;
+        let prefix = format!("{}::", module.join("::"));
+        let candidates: Vec<&String> = self
+            .by_name
+            .get(name)?
+            .iter()
+            .filter(|p| p.starts_with(&prefix) && map(p))
+            .collect();
         match candidates.as_slice() {
             [only] => Some(only.as_str()),
             _ => None,
@@ -365,7 +428,7 @@ impl CrateIndex {
     }
 
     pub fn auto_impl(&self, path: &str) -> AutoImpls {
-        self.auto_impls.get(path).copied().unwrap_or_default()
+        self.auto_impls.get(path).cloned().unwrap_or_default()
     }
 
     /// The scope (crate, module, `use` items) of a file's top level, as the index sees it.
@@ -733,8 +796,25 @@ fn module_facts(
                 }
                 let mut item_scope = scope.clone();
                 item_scope.generics = generic_params(i.generic_param_list());
+                item_scope.bind_param_bounds(i.generic_param_list(), i.where_clause());
                 if let Ty::Path(p) = item_scope.ty(&self_ty) {
-                    facts.auto_impls.push((p.path, is_send, is_sync));
+                    let mut requires = Vec::new();
+                    for (at, arg) in p.args.iter().enumerate() {
+                        if let Ty::Generic(_, bounds) = arg {
+                            if bounds.send {
+                                requires.push((at, AutoTrait::Send));
+                            }
+                            if bounds.sync {
+                                requires.push((at, AutoTrait::Sync));
+                            }
+                        }
+                    }
+                    facts.auto_impls.push(AutoImplFact {
+                        path: p.path,
+                        send: is_send,
+                        sync: is_sync,
+                        requires,
+                    });
                 }
             }
             ast::Item::Fn(f) => {

@@ -798,11 +798,12 @@ impl ProjectIndex for DepTypes {
                     .extend(facts.adts.into_iter().filter(|a| named(&a.path)));
                 out.aliases
                     .extend(facts.aliases.into_iter().filter(|a| named(&a.path)));
-                for (path, send, sync) in facts.auto_impls {
-                    if named(&path) {
-                        let entry = out.auto_impls.entry(path).or_default();
-                        entry.send = entry.send.or(send.then_some(true));
-                        entry.sync = entry.sync.or(sync.then_some(true));
+                for fact in facts.auto_impls {
+                    if named(&fact.path) {
+                        out.auto_impls
+                            .entry(fact.path.clone())
+                            .or_default()
+                            .add(&fact);
                     }
                 }
             }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use prodlint_core::Span;
-use ra_ap_syntax::ast::{self, HasGenericArgs, HasName};
+use ra_ap_syntax::ast::{self, HasGenericArgs, HasName, HasTypeBounds};
 use ra_ap_syntax::{AstNode, SyntaxKind, SyntaxNode, TextSize};
 
 /// A type as written, with its paths made absolute where the file says how.
@@ -24,6 +24,11 @@ pub enum Ty {
     Dyn(DynTy),
     /// A generic parameter of the item the type is written in.
     Param(String),
+    /// A generic parameter, or an `impl Trait` argument, standing for any type its bounds
+    /// allow, where every caller counts (`every_async_fn`): it is taken to be `Send` (what
+    /// holds it is then `Send` whenever its arguments are), and `Sync` only if its bounds
+    /// say so. The name as written, and the bounds.
+    Generic(String, DynTy),
     /// `fn(..)`, `!`, `impl Trait`, `_`, macros: nothing to say.
     Opaque,
 }
@@ -124,7 +129,7 @@ impl Ty {
                 }
                 format!("dyn {}", parts.join(" + "))
             }
-            Ty::Param(name) => name.clone(),
+            Ty::Param(name) | Ty::Generic(name, _) => name.clone(),
             Ty::Opaque => "_".to_string(),
         }
     }
@@ -145,6 +150,23 @@ const PRELUDE: &[(&str, &str)] = &[
     ("Fn", "std::ops::Fn"),
     ("FnMut", "std::ops::FnMut"),
     ("FnOnce", "std::ops::FnOnce"),
+    ("AsRef", "std::convert::AsRef"),
+    ("AsMut", "std::convert::AsMut"),
+    ("Into", "std::convert::Into"),
+    ("From", "std::convert::From"),
+    ("Clone", "std::clone::Clone"),
+    ("Copy", "std::marker::Copy"),
+    ("Sized", "std::marker::Sized"),
+    ("Unpin", "std::marker::Unpin"),
+    ("Default", "std::default::Default"),
+    ("Iterator", "std::iter::Iterator"),
+    ("IntoIterator", "std::iter::IntoIterator"),
+    ("ToString", "std::string::ToString"),
+    ("ToOwned", "std::borrow::ToOwned"),
+    ("PartialEq", "std::cmp::PartialEq"),
+    ("Eq", "std::cmp::Eq"),
+    ("PartialOrd", "std::cmp::PartialOrd"),
+    ("Ord", "std::cmp::Ord"),
 ];
 
 const PRIMITIVES: &[&str] = &[
@@ -173,6 +195,11 @@ pub struct Scope {
     pub uses: HashMap<String, (String, bool)>,
     pub globs: Vec<String>,
     pub generics: Vec<String>,
+    /// The bounds of generic parameters that stand for any type they allow (see
+    /// [`Ty::Generic`]); empty where a parameter is unknown, so silent.
+    pub param_bounds: HashMap<String, DynTy>,
+    /// Whether `impl Trait` in argument position is a [`Ty::Generic`] (else opaque).
+    pub bound_impl_traits: bool,
     pub self_ty: Option<Ty>,
 }
 
@@ -363,6 +390,10 @@ impl Scope {
                 Some(bounds) => Ty::Dyn(self.bounds(&bounds)),
                 None => Ty::Opaque,
             },
+            ast::Type::ImplTraitType(i) if self.bound_impl_traits => match i.type_bound_list() {
+                Some(bounds) => Ty::Generic(i.syntax().text().to_string(), self.bounds(&bounds)),
+                None => Ty::Opaque,
+            },
             _ => Ty::Opaque,
         }
     }
@@ -397,6 +428,9 @@ impl Scope {
         let segments = path_segments(path);
         if segments.len() == 1 {
             let name = &segments[0];
+            if let Some(bounds) = self.param_bounds.get(name) {
+                return Ty::Generic(name.clone(), bounds.clone());
+            }
             if self.generics.contains(name) {
                 return Ty::Param(name.clone());
             }
@@ -418,6 +452,51 @@ impl Scope {
                 .collect();
         }
         Ty::Path(resolved)
+    }
+}
+
+impl Scope {
+    /// Makes the type parameters of `list` stand for any type their bounds allow (in
+    /// `list` and in `where_clause`), `impl Trait` arguments too: for an analysis that
+    /// answers for every caller. Bounds on anything but a bare parameter are left out;
+    /// they constrain nothing this analysis asks.
+    pub fn bind_param_bounds(
+        &mut self,
+        list: Option<ast::GenericParamList>,
+        where_clause: Option<ast::WhereClause>,
+    ) {
+        self.bound_impl_traits = true;
+        let empty = || DynTy {
+            traits: Vec::new(),
+            send: false,
+            sync: false,
+        };
+        let add = |scope: &mut Scope, name: String, bounds: Option<ast::TypeBoundList>| {
+            let found = bounds.map(|b| scope.bounds(&b)).unwrap_or_else(empty);
+            let entry = scope.param_bounds.entry(name).or_insert_with(empty);
+            entry.send |= found.send;
+            entry.sync |= found.sync;
+            entry.traits.extend(found.traits);
+        };
+        for param in list.iter().flat_map(|l| l.type_or_const_params()) {
+            if let ast::TypeOrConstParam::Type(t) = param {
+                if let Some(name) = t.name() {
+                    add(self, name.text().to_string(), t.type_bound_list());
+                }
+            }
+        }
+        for predicate in where_clause.iter().flat_map(|w| w.predicates()) {
+            let Some(ast::Type::PathType(p)) = predicate.ty() else {
+                continue;
+            };
+            let Some(name) = p.path().and_then(|p| p.as_single_name_ref()) else {
+                continue;
+            };
+            let name = name.text().to_string();
+            if self.param_bounds.contains_key(&name) {
+                add(self, name, predicate.type_bound_list());
+            }
+        }
     }
 }
 

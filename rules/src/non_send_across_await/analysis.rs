@@ -256,6 +256,9 @@ impl<'a> Analysis<'a> {
     fn impl_(&mut self, imp: &ast::Impl, scope: &Scope) {
         let mut iscope = scope.clone();
         iscope.generics = generic_params(imp.generic_param_list());
+        if self.every_async_fn {
+            iscope.bind_param_bounds(imp.generic_param_list(), imp.where_clause());
+        }
         let Some(self_node) = imp.self_ty() else {
             return;
         };
@@ -326,6 +329,10 @@ impl<'a> Analysis<'a> {
         fscope
             .generics
             .extend(generic_params(f.generic_param_list()));
+        if self.every_async_fn {
+            // Every caller counts: a parameter is any type its bounds allow.
+            fscope.bind_param_bounds(f.generic_param_list(), f.where_clause());
+        }
         let mut env = Env {
             scope: fscope,
             index: self.index,

@@ -260,7 +260,10 @@ impl<'a> Env<'a> {
         };
         // A known receiver decides by itself.
         if let Some(ty) = call.receiver().and_then(|r| self.infer(&r)) {
-            if !matches!(self.deref_all(&ty), Ty::Opaque | Ty::Param(_)) {
+            if !matches!(
+                self.deref_all(&ty),
+                Ty::Opaque | Ty::Param(_) | Ty::Generic(..)
+            ) {
                 return None;
             }
         }

@@ -97,6 +97,8 @@ prodlint_macros::declare_rule! {
     /// not_sync = ["my_crate::Scratch"]
     /// # Check every async fn as if its future had to be Send, like clippy's
     /// # `future_not_send` (for crates whose futures all go to a multi-threaded runtime).
+    /// # A generic parameter or `impl Trait` argument counts as Send (the future is then
+    /// # Send whenever the arguments are) and as Sync only where its bounds say so.
     /// every_async_fn = false
     /// # Where the Cargo registry is (relative to this file), instead of $CARGO_HOME or
     /// # ~/.cargo. Dependency types come from `<cargo-home>/registry/src`.
@@ -270,7 +272,15 @@ fn culprit_text(why: &Why) -> String {
 /// What to do about a type that is not `Sync` (or `Send`) because of what it holds.
 fn type_help(why: &Why, local_trait: Option<&str>) -> String {
     let culprit = &why.culprit;
-    let mut help = if culprit.starts_with("Swarm") {
+    let mut help = if why.generic {
+        let t = why.culprit_trait;
+        let bound = if culprit.starts_with("impl ") {
+            format!("`{culprit} + {t}`")
+        } else {
+            format!("the bound `{culprit}: {t}`")
+        };
+        format!("add {bound}, so that the future is `Send` for every argument that is")
+    } else if culprit.starts_with("Swarm") {
         format!(
             "move the `{culprit}` into a task of its own that owns it and drives it, and give this type a `tokio::sync::mpsc::Sender` of commands (with a `oneshot` sender for each reply): the handle is `Send + Sync` and no lock is needed"
         )
@@ -307,11 +317,19 @@ fn diagnostic(files: &mut Files<'_, '_>, finding: Finding) -> Diagnostic {
             why,
             requirement,
         } => {
-            let message = format!(
-                "the future of `{method}` is not `Send`: it captures `{what}` and `{}` is not `{lacking}` because of its {}",
-                ty.display(),
-                culprit_text(&why)
-            );
+            let message = if why.chain.is_empty() {
+                // The captured type is the culprit itself (`Rc<T>`, a generic `T`).
+                format!(
+                    "the future of `{method}` is not `Send`: it captures `{what}` and {}",
+                    culprit_text(&why)
+                )
+            } else {
+                format!(
+                    "the future of `{method}` is not `Send`: it captures `{what}` and `{}` is not `{lacking}` because of its {}",
+                    ty.display(),
+                    culprit_text(&why)
+                )
+            };
             let label = if what.starts_with('&') {
                 format!("`{what}` is held by the future for the whole body, even by methods that never touch the field")
             } else {
