@@ -178,6 +178,10 @@ impl Rule for NonSendAcrossAwait {
         let scope = index.file_scope(&path, ctx.tree);
         let mut analysis = Analysis::new(index, facts.reasoner(ctx.project));
         analysis.every_async_fn = self.every_async_fn;
+        analysis.edition = index
+            .files
+            .get(&path)
+            .map_or_else(Default::default, |f| f.edition);
         analysis.run(ctx.tree, &scope);
         let mut files = Files {
             ctx,
