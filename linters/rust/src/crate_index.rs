@@ -381,8 +381,11 @@ impl CrateIndex {
                 return Some(relative);
             }
         }
+        // A path of this crate starts with its name; a dependency's type, read from its
+        // sources, is local to that dependency and starts with the dependency's name (its
+        // private `Slot` is not the workspace's `Slot`).
         let first = ty.path.split("::").next().unwrap_or("");
-        let ours = ty.local || self.crate_names.iter().any(|c| c == first);
+        let ours = self.crate_names.iter().any(|c| c == first);
         if !ours {
             return None;
         }
