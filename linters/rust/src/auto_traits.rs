@@ -421,6 +421,7 @@ pub struct Reasoner<'a> {
 }
 
 /// The locked dependencies' sources, for the types the workspace does not define.
+#[derive(Clone)]
 pub struct DepSources<'a> {
     pub project: &'a Project,
     pub key: DepKey,
@@ -451,6 +452,12 @@ impl<'a> Reasoner<'a> {
     pub fn with_deps(mut self, deps: DepSources<'a>) -> Reasoner<'a> {
         self.deps = Some(deps);
         self
+    }
+
+    /// Where dependency types and signatures are read from, if the workspace has a
+    /// `Cargo.lock`.
+    pub fn deps(&self) -> Option<&DepSources<'a>> {
+        self.deps.as_ref()
     }
 
     /// How many type definitions (with their arguments) were examined field by field: at
@@ -809,26 +816,16 @@ impl<'a> Reasoner<'a> {
                 if let Some(known) = self.known.lookup(p) {
                     return known.drop || p.args.iter().any(|a| self.needs_drop_inner(a, depth));
                 }
-                match self.index.item(p) {
-                    Some(Item::Adt(adt)) => {
-                        let key = MemoKey {
-                            path: adt.path.clone(),
-                            args: p.args.clone(),
-                            question: None,
-                        };
-                        let holds = |a: &Answer| matches!(a, Answer::NeedsDrop(false));
-                        let answer = self.memoised(key, Answer::NeedsDrop(false), holds, || {
-                            Answer::NeedsDrop(adt.fields.iter().any(|f| {
-                                let field_ty = f.ty.substitute(&adt.generics, &p.args);
-                                self.needs_drop_inner(&field_ty, depth + 1)
-                            }))
-                        });
-                        matches!(answer, Answer::NeedsDrop(true))
-                    }
-                    Some(Item::Alias(alias)) => self.needs_drop_inner(
-                        &alias.ty.substitute(&alias.generics, &p.args),
-                        depth + 1,
-                    ),
+                if let Some(item) = self.index.item(p) {
+                    return self.item_needs_drop(item, p, depth);
+                }
+                // A dependency's type, from its sources (`rand::rngs::ThreadRng` holds an
+                // `Rc`).
+                let Some(found) = self.dep_types(p) else {
+                    return false;
+                };
+                match dep_item(&found, p) {
+                    Some(item) => self.item_needs_drop(item, p, depth),
                     None => false,
                 }
             }
@@ -836,6 +833,29 @@ impl<'a> Reasoner<'a> {
             // end of its scope.
             Ty::Generic(..) => true,
             _ => false,
+        }
+    }
+
+    fn item_needs_drop(&self, item: Item<'_>, p: &PathTy, depth: usize) -> bool {
+        match item {
+            Item::Adt(adt) => {
+                let key = MemoKey {
+                    path: adt.path.clone(),
+                    args: p.args.clone(),
+                    question: None,
+                };
+                let holds = |a: &Answer| matches!(a, Answer::NeedsDrop(false));
+                let answer = self.memoised(key, Answer::NeedsDrop(false), holds, || {
+                    Answer::NeedsDrop(adt.fields.iter().any(|f| {
+                        let field_ty = f.ty.substitute(&adt.generics, &p.args);
+                        self.needs_drop_inner(&field_ty, depth + 1)
+                    }))
+                });
+                matches!(answer, Answer::NeedsDrop(true))
+            }
+            Item::Alias(alias) => {
+                self.needs_drop_inner(&alias.ty.substitute(&alias.generics, &p.args), depth + 1)
+            }
         }
     }
 

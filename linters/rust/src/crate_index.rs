@@ -113,6 +113,54 @@ pub struct FileInfo {
     pub crate_name: String,
     /// `my_crate::a::b`.
     pub module: String,
+    /// The edition of its package, which decides drop scopes of temporaries.
+    pub edition: Edition,
+}
+
+/// A Rust edition, as a package's manifest gives it (`edition = "2021"`, or
+/// `edition.workspace = true` and the workspace's `[workspace.package] edition`). Cargo's
+/// default, without either, is 2015; so is rustc's for a file outside any package.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Edition {
+    #[default]
+    E2015,
+    E2018,
+    E2021,
+    E2024,
+}
+
+impl Edition {
+    pub fn parse(text: &str) -> Option<Edition> {
+        Some(match text {
+            "2015" => Edition::E2015,
+            "2018" => Edition::E2018,
+            "2021" => Edition::E2021,
+            "2024" => Edition::E2024,
+            _ => return None,
+        })
+    }
+
+    /// The edition of a package manifest, inheriting from the workspace's manifest where it
+    /// says `edition.workspace = true`. `None` when it names one this does not know (a
+    /// later edition) or inherits from a workspace that names none.
+    pub fn of_manifest(package: &toml::Table, workspace: Option<&toml::Table>) -> Option<Edition> {
+        let Some(value) = package.get("package").and_then(|p| p.get("edition")) else {
+            return Some(Edition::E2015);
+        };
+        if let Some(text) = value.as_str() {
+            return Edition::parse(text);
+        }
+        let inherited = value.get("workspace").and_then(|w| w.as_bool()) == Some(true);
+        if !inherited {
+            return None;
+        }
+        let text = workspace?
+            .get("workspace")?
+            .get("package")?
+            .get("edition")?
+            .as_str()?;
+        Edition::parse(text)
+    }
 }
 
 /// A function or method signature: what a call returns, and where that is written.
@@ -160,6 +208,27 @@ pub struct CrateIndex {
     /// Last path segment → full paths, for names re-exported or glob-imported.
     by_name: HashMap<String, Vec<String>>,
     pub build_time: Duration,
+}
+
+impl FnSig {
+    /// What a call returns when the impl's self type is instantiated with `self_args`
+    /// (`Mutex<Vec<u8>>::lock` of `impl<T> Mutex<T>` returns `MutexGuard<Vec<u8>>`):
+    /// `None` for `()`. Generic parameters of the function itself stay parameters.
+    pub fn ret_for(&self, self_args: &[Ty]) -> Option<Ty> {
+        let ret = self.ret.as_ref()?;
+        let Some(Ty::Path(owner)) = &self.self_ty else {
+            return Some(ret.clone());
+        };
+        let mut params = Vec::new();
+        let mut args = Vec::new();
+        for (at, written) in owner.args.iter().enumerate() {
+            if let Ty::Param(name) = written {
+                params.push(name.clone());
+                args.push(self_args.get(at).cloned().unwrap_or(Ty::Opaque));
+            }
+        }
+        Some(ret.substitute(&params, &args))
+    }
 }
 
 /// What one file contributes; built on a worker thread.
@@ -348,8 +417,11 @@ impl CrateIndex {
                 return Some(relative);
             }
         }
+        // A path of this crate starts with its name; a dependency's type, read from its
+        // sources, is local to that dependency and starts with the dependency's name (its
+        // private `Slot` is not the workspace's `Slot`).
         let first = ty.path.split("::").next().unwrap_or("");
-        let ours = ty.local || self.crate_names.iter().any(|c| c == first);
+        let ours = self.crate_names.iter().any(|c| c == first);
         let name = ty.path.rsplit("::").next()?;
         if !ours {
             return self.in_child_module(ty, name, map);
@@ -420,6 +492,36 @@ impl CrateIndex {
             .into_iter()
             .flatten()
             .filter_map(move |&at| sigs?.get(at))
+    }
+
+    /// The definitions of the free function a call's path resolves to: as written, or
+    /// relative to the module the call is in.
+    pub fn free_fn(&self, resolved: &PathTy) -> Option<&[FnSig]> {
+        [Some(&resolved.path), resolved.relative.as_ref()]
+            .into_iter()
+            .flatten()
+            .find_map(|candidate| self.fns.get(candidate))
+            .map(Vec::as_slice)
+    }
+
+    /// The methods (with `has_self`) or also associated functions named `name` of the type
+    /// definition at `type_path`: its inherent ones if it has any, else those of its trait
+    /// impls, as method resolution prefers them.
+    pub fn method_candidates(&self, type_path: &str, name: &str, has_self: bool) -> Vec<&FnSig> {
+        let sigs: Vec<&FnSig> = self
+            .methods_of(type_path, name)
+            .filter(|s| s.has_self || !has_self)
+            .collect();
+        let inherent: Vec<&FnSig> = sigs
+            .iter()
+            .copied()
+            .filter(|s| s.trait_path.is_none())
+            .collect();
+        if inherent.is_empty() {
+            sigs
+        } else {
+            inherent
+        }
     }
 
     pub fn trait_info(&self, ty: &PathTy) -> Option<&TraitInfo> {
@@ -602,6 +704,7 @@ fn discover(project: &Project, key: &Path) -> Vec<(PathBuf, FileInfo)> {
         let info = FileInfo {
             crate_name: "crate".into(),
             module: "crate".into(),
+            edition: Edition::E2015,
         };
         return vec![(key.to_path_buf(), info)];
     }
@@ -630,6 +733,13 @@ fn discover(project: &Project, key: &Path) -> Vec<(PathBuf, FileInfo)> {
         let Some(name) = manifest.0.as_ref().and_then(crate_name) else {
             continue;
         };
+        let workspace = root.0.as_ref().filter(|m| m.contains_key("workspace"));
+        // An edition not known here gets the drop scopes of the latest one known.
+        let edition = manifest
+            .0
+            .as_ref()
+            .and_then(|m| Edition::of_manifest(m, workspace))
+            .unwrap_or(Edition::E2024);
         let mut files = Vec::new();
         walk(project, dir, dir, &package_dirs, &mut files);
         files.sort();
@@ -640,6 +750,7 @@ fn discover(project: &Project, key: &Path) -> Vec<(PathBuf, FileInfo)> {
                 FileInfo {
                     crate_name: name.clone(),
                     module,
+                    edition,
                 },
             ));
         }

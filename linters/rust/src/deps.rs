@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::types::{PathTy, Ty};
 use crate::RustFile;
 use prodlint_core::{Project, ProjectIndex};
 
@@ -517,6 +518,74 @@ pub struct DepFn {
     pub line: u32,
 }
 
+impl DepFn {
+    /// The named type it returns, as a path into its library (`rand::rng` returns
+    /// `rand::ThreadRng`): what the auto-trait reasoning reads from the sources by its
+    /// name. `None` for `()`, wrappers, primitives and what is not a plain path.
+    pub fn ret_ty(&self) -> Option<Ty> {
+        let DepRet::Named(name) = &self.ret else {
+            return None;
+        };
+        if !name.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return None;
+        }
+        Some(Ty::Path(PathTy {
+            path: format!("{}::{name}", self.lib),
+            relative: None,
+            local: false,
+            args: Vec::new(),
+        }))
+    }
+}
+
+/// The free functions named `name` of a locked library (not methods, not trait items).
+pub fn dep_free_fns(project: &Project, key: &DepKey, lib: &str, name: &str) -> Vec<DepFn> {
+    let found = project.index::<DepFns>(&(key.clone(), lib.to_string(), name.to_string()));
+    found
+        .defs
+        .iter()
+        .filter(|d| d.self_ty.is_none() && d.trait_name.is_none())
+        .cloned()
+        .collect()
+}
+
+/// The definitions of method `method` of a locked library's type named `type_name`, looked
+/// for in its crate and the crates it depends on (where the types it re-exports are
+/// defined): the inherent ones if there are any, else those of trait impls. With
+/// `has_self`, only methods; without, associated functions too.
+pub fn dep_methods(
+    project: &Project,
+    key: &DepKey,
+    locked: &LockedCrates,
+    lib: &str,
+    type_name: &str,
+    method: &str,
+    has_self: bool,
+) -> Vec<DepFn> {
+    let mut crates: Vec<&str> = vec![lib];
+    for c in locked.by_lib(lib) {
+        crates.extend(c.deps.iter().map(String::as_str));
+    }
+    crates.sort_unstable();
+    crates.dedup();
+    let defs: Vec<DepFn> = crates
+        .iter()
+        .flat_map(|c| {
+            let key = (key.clone(), c.to_string(), method.to_string());
+            project.index::<DepFns>(&key).defs.clone()
+        })
+        .filter(|d| d.self_ty.as_deref() == Some(type_name))
+        .filter(|d| d.has_self || !has_self)
+        .collect();
+    if defs.iter().any(|d| d.trait_name.is_none()) {
+        defs.into_iter()
+            .filter(|d| d.trait_name.is_none())
+            .collect()
+    } else {
+        defs
+    }
+}
+
 /// Every definition of one function name in the locked crates of one library name (the
 /// key: lock, library, function).
 #[derive(Debug, Default)]
@@ -791,6 +860,7 @@ impl ProjectIndex for DepTypes {
                 let info = crate::crate_index::FileInfo {
                     crate_name: lib.clone(),
                     module: crate::crate_index::module_path(lib, dir, &file),
+                    edition: crate::crate_index::Edition::default(),
                 };
                 let facts = crate::crate_index::file_facts(&file, &info, &RustFile::parse(&text));
                 let named = |path: &str| path.rsplit("::").next() == Some(name.as_str());

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use prodlint_core::Span;
 use prodlint_rust::auto_traits::{AutoTrait, GuardKind, Reasoner, Why};
-use prodlint_rust::crate_index::CrateIndex;
+use prodlint_rust::crate_index::{CrateIndex, Edition};
 use prodlint_rust::ra_ap_syntax::ast::{
     self, BinaryOp, HasArgList, HasGenericParams, HasModuleItem, HasName, LogicOp,
 };
@@ -84,6 +84,8 @@ pub struct Analysis<'a> {
     reported_awaits: HashSet<(u32, u32)>,
     /// Treat every async fn as required to be `Send` (clippy's `future_not_send`).
     pub every_async_fn: bool,
+    /// The edition of the file's crate: it decides how long temporaries live.
+    pub edition: Edition,
 }
 
 const SPAWNERS: &[&str] = &[
@@ -141,6 +143,7 @@ impl<'a> Analysis<'a> {
             required_fns: HashMap::new(),
             reported_awaits: HashSet::new(),
             every_async_fn: false,
+            edition: Edition::default(),
         }
     }
 
@@ -337,6 +340,7 @@ impl<'a> Analysis<'a> {
             scope: fscope,
             index: self.index,
             known: self.reasoner.known,
+            deps: self.reasoner.deps().cloned(),
             bindings: Vec::new(),
         };
         if let Some(params) = f.param_list() {
@@ -827,52 +831,92 @@ impl<'a> Analysis<'a> {
         env: &Env<'_>,
         requirement: Option<&Requirement>,
     ) {
-        {
-            let await_start = a.syntax().text_range().start();
-            let mut candidates = Vec::new();
-            walk_body(stmt, |node| {
-                if let Some(call) = ast::MethodCallExpr::cast(node.clone()) {
-                    if call.syntax().text_range().end() <= await_start {
-                        candidates.push(call);
-                    }
-                }
-            });
-            for call in candidates {
-                // A guard bound by `let` is a binding, not a temporary.
-                if let Some(l) = ast::LetStmt::cast(stmt.clone()) {
-                    if l.initializer()
-                        .is_some_and(|i| strip_try(&i).syntax() == call.syntax())
-                    {
-                        continue;
-                    }
-                }
-                let expr = ast::Expr::MethodCallExpr(call.clone());
-                let Some(ty) = env.infer(&expr) else { continue };
-                let guard = self.reasoner.guard(&ty);
-                let why = requirement.and_then(|_| {
-                    // Only values that drop are held as temporaries.
-                    self.reasoner
-                        .needs_drop(&ty)
-                        .then(|| self.reasoner.lacks(&ty, AutoTrait::Send))
-                        .flatten()
-                });
-                if guard.is_none() && why.is_none() {
-                    continue;
-                }
-                let Some(scope) = temporary_scope(call.syntax(), stmt) else {
-                    continue;
-                };
-                if !scope.text_range().contains_range(a.syntax().text_range()) {
-                    continue;
-                }
-                if ast::BlockExpr::can_cast(stmt.kind()) {
-                    continue;
-                }
-                let held = range_span(call.syntax().text_range());
-                self.push_held(a, held, None, &ty, guard, why, requirement.cloned(), None);
+        // What is evaluated before the task suspends: up to the `.await` itself, so that
+        // `m.lock().unwrap().fetch(k).await` holds the guard while `fetch` runs.
+        let suspends_at = a
+            .dot_token()
+            .map_or(a.syntax().text_range().end(), |t| t.text_range().start());
+        let mut candidates = Vec::new();
+        walk_body(stmt, |node| {
+            if node.text_range().end() > suspends_at {
+                return;
             }
+            if ast::MethodCallExpr::can_cast(node.kind())
+                || (ast::CallExpr::can_cast(node.kind()) && is_place_operand(node))
+            {
+                if let Some(expr) = ast::Expr::cast(node.clone()) {
+                    candidates.push(expr);
+                }
+            }
+        });
+        for expr in candidates {
+            // A guard bound by `let` is a binding, not a temporary.
+            if let Some(l) = ast::LetStmt::cast(stmt.clone()) {
+                if l.initializer()
+                    .is_some_and(|i| strip_try(&i).syntax() == expr.syntax())
+                {
+                    continue;
+                }
+            }
+            let Some(ty) = env.infer(&expr) else { continue };
+            let guard = self.reasoner.guard(&ty);
+            let why = requirement.and_then(|_| {
+                // Only values that drop are held as temporaries.
+                self.reasoner
+                    .needs_drop(&ty)
+                    .then(|| self.reasoner.lacks(&ty, AutoTrait::Send))
+                    .flatten()
+            });
+            if guard.is_none() && why.is_none() {
+                continue;
+            }
+            let Some(scope) = temporary_scope(expr.syntax(), stmt, self.edition) else {
+                continue;
+            };
+            if !scope.contains_range(a.syntax().text_range()) {
+                continue;
+            }
+            let held = range_span(expr.syntax().text_range());
+            self.push_held(a, held, None, &ty, guard, why, requirement.cloned(), None);
         }
     }
+}
+
+/// Whether a call's value is used in place (borrowed as a method's receiver, a field's
+/// base, `&`, `*`, an index's base), which makes it a temporary that lives on to the end
+/// of its scope, rather than moved into a call or a binding.
+fn is_place_operand(node: &SyntaxNode) -> bool {
+    let Some(parent) = node.parent() else {
+        return false;
+    };
+    if let Some(call) = ast::MethodCallExpr::cast(parent.clone()) {
+        return call.receiver().is_some_and(|r| r.syntax() == node);
+    }
+    if let Some(index) = ast::IndexExpr::cast(parent.clone()) {
+        return index.base().is_some_and(|b| b.syntax() == node);
+    }
+    ast::FieldExpr::can_cast(parent.kind())
+        || ast::RefExpr::can_cast(parent.kind())
+        || ast::PrefixExpr::can_cast(parent.kind())
+}
+
+/// A block that is not a temporary scope of its own before edition 2024: not the body of
+/// an `if`, a loop, a match arm or a function, nor an async, const or gen block.
+fn is_plain_block(block: &ast::BlockExpr) -> bool {
+    if block.async_token().is_some() || block.const_token().is_some() || block.gen_token().is_some()
+    {
+        return false;
+    }
+    let Some(parent) = block.syntax().parent() else {
+        return false;
+    };
+    !(ast::IfExpr::can_cast(parent.kind())
+        || ast::WhileExpr::can_cast(parent.kind())
+        || ast::LoopExpr::can_cast(parent.kind())
+        || ast::ForExpr::can_cast(parent.kind())
+        || ast::MatchArm::can_cast(parent.kind())
+        || ast::Fn::can_cast(parent.kind())
+        || ast::ClosureExpr::can_cast(parent.kind()))
 }
 
 fn strip_try(expr: &ast::Expr) -> ast::Expr {
@@ -925,36 +969,63 @@ fn enclosing_statements(node: &SyntaxNode) -> Vec<SyntaxNode> {
     out
 }
 
-/// The node whose end drops a temporary created at `node`, below `stmt`; `None` where the
-/// rules are subtle (temporaries in nested blocks and closures).
-fn temporary_scope(node: &SyntaxNode, stmt: &SyntaxNode) -> Option<SyntaxNode> {
+/// Where a temporary created at `node`, below `stmt`, is alive: the range of the scope
+/// whose end drops it (by the temporary scopes of the crate's edition); `None` inside
+/// closures, where the rules are subtle.
+fn temporary_scope(node: &SyntaxNode, stmt: &SyntaxNode, edition: Edition) -> Option<TextRange> {
     let mut child = node.clone();
     while &child != stmt {
         let parent = child.parent()?;
-        if ast::BlockExpr::can_cast(parent.kind()) || ast::ClosureExpr::can_cast(parent.kind()) {
+        if ast::ClosureExpr::can_cast(parent.kind()) {
             return None;
         }
+        if let Some(list) = ast::StmtList::cast(parent.clone()) {
+            let is_tail = list.tail_expr().is_some_and(|t| t.syntax() == &child);
+            if !is_tail {
+                // A statement of a nested block: its temporaries end with it.
+                return Some(child.text_range());
+            }
+            let block = ast::BlockExpr::cast(list.syntax().parent()?)?;
+            if edition >= Edition::E2024 || !is_plain_block(&block) {
+                // Edition 2024 drops a block's tail temporaries at the end of the block.
+                return Some(block.syntax().text_range());
+            }
+            // Before 2024 they live on in the scope around the block.
+            child = block.syntax().clone();
+            continue;
+        }
         if let Some(if_expr) = ast::IfExpr::cast(parent.clone()) {
-            if if_expr.condition().is_some_and(|c| c.syntax() == &child)
-                && !ast::LetExpr::can_cast(child.kind())
-                && !child
+            if if_expr.condition().is_some_and(|c| c.syntax() == &child) {
+                let has_let = child
                     .descendants()
-                    .any(|d| ast::LetExpr::can_cast(d.kind()))
-            {
-                return Some(child);
+                    .any(|d| ast::LetExpr::can_cast(d.kind()));
+                if !has_let {
+                    return Some(child.text_range());
+                }
+                if edition >= Edition::E2024 {
+                    // The scrutinee's temporaries are dropped before the `else`.
+                    let end = if_expr
+                        .then_branch()
+                        .map_or(child.text_range().end(), |b| b.syntax().text_range().end());
+                    return Some(TextRange::new(child.text_range().start(), end));
+                }
             }
         }
         if let Some(while_expr) = ast::WhileExpr::cast(parent.clone()) {
-            if while_expr.condition().is_some_and(|c| c.syntax() == &child)
-                && !child
-                    .descendants_with_tokens()
-                    .any(|d| d.kind() == prodlint_rust::ra_ap_syntax::SyntaxKind::LET_EXPR)
-            {
-                return Some(child);
+            if while_expr.condition().is_some_and(|c| c.syntax() == &child) {
+                let has_let = child
+                    .descendants()
+                    .any(|d| ast::LetExpr::can_cast(d.kind()));
+                // `while let`: they live through each turn of the body.
+                return Some(if has_let {
+                    while_expr.syntax().text_range()
+                } else {
+                    child.text_range()
+                });
             }
         }
         if ast::MatchArm::can_cast(parent.kind()) || ast::MatchGuard::can_cast(parent.kind()) {
-            return Some(child);
+            return Some(child.text_range());
         }
         if let Some(bin) = ast::BinExpr::cast(parent.clone()) {
             if matches!(
@@ -962,10 +1033,10 @@ fn temporary_scope(node: &SyntaxNode, stmt: &SyntaxNode) -> Option<SyntaxNode> {
                 Some(BinaryOp::LogicOp(LogicOp::And | LogicOp::Or))
             ) && bin.rhs().is_some_and(|r| r.syntax() == &child)
             {
-                return Some(child);
+                return Some(child.text_range());
             }
         }
         child = parent;
     }
-    Some(stmt.clone())
+    Some(stmt.text_range())
 }

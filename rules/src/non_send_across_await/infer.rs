@@ -1,13 +1,17 @@
 //! Just enough local type inference to know what a binding holds: written types, the
 //! constructors of known wrappers (`Rc::new(..)`), struct literals, field accesses through
-//! `self`, and the lock and borrow methods (`.lock().unwrap()`, `.borrow_mut()`,
-//! `.lock().await`). Anything else is unknown, and unknown means silent.
+//! `self`, the lock and borrow methods (`.lock().unwrap()`, `.borrow_mut()`,
+//! `.lock().await`), and the return types of the functions and methods that calls reach:
+//! the workspace's (through module paths and `use` aliases, with the impl's type arguments)
+//! and the locked dependencies' (read from their sources). Anything else is unknown, and
+//! unknown means silent.
 
-use prodlint_rust::auto_traits::KnownTypes;
-use prodlint_rust::crate_index::{CrateIndex, Item};
+use prodlint_rust::auto_traits::{DepSources, KnownTypes};
+use prodlint_rust::crate_index::{CrateIndex, FnSig, Item};
+use prodlint_rust::deps::{dep_free_fns, dep_methods, DepFn};
 use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList};
-use prodlint_rust::ra_ap_syntax::{AstNode, TextRange, TextSize};
-use prodlint_rust::types::{path_segments, PathTy, Scope, Ty};
+use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxNode, TextRange, TextSize};
+use prodlint_rust::types::{binding_pat, path_segments, PathTy, Scope, Ty};
 
 /// A `let` binding or a parameter with the type we know for it.
 #[derive(Debug, Clone)]
@@ -24,7 +28,52 @@ pub struct Env<'a> {
     pub scope: Scope,
     pub index: &'a CrateIndex,
     pub known: &'a KnownTypes,
+    /// The locked dependencies, when the workspace has a `Cargo.lock`.
+    pub deps: Option<DepSources<'a>>,
     pub bindings: Vec<Binding>,
+}
+
+/// What a call returns, and whether it is an `async fn` (then `.await` gives it).
+#[derive(Debug, Clone, PartialEq)]
+struct Returns {
+    ty: Ty,
+    is_async: bool,
+}
+
+/// The one return type that every definition of a function agrees on (definitions under
+/// alternative `#[cfg]`s may not): `None` for `()`, generic or unknown results.
+fn agreed(returns: impl Iterator<Item = Option<Returns>>) -> Option<Returns> {
+    let mut out: Option<Returns> = None;
+    for r in returns {
+        let r = r?;
+        if matches!(r.ty, Ty::Opaque | Ty::Param(_)) {
+            return None;
+        }
+        match &out {
+            None => out = Some(r),
+            Some(first) if *first == r => {}
+            Some(_) => return None,
+        }
+    }
+    out
+}
+
+fn of_sigs<'s>(sigs: impl IntoIterator<Item = &'s FnSig>, self_args: &[Ty]) -> Option<Returns> {
+    agreed(sigs.into_iter().map(|s| {
+        Some(Returns {
+            ty: s.ret_for(self_args)?,
+            is_async: s.is_async,
+        })
+    }))
+}
+
+fn of_deps(defs: &[DepFn]) -> Option<Returns> {
+    agreed(defs.iter().map(|d| {
+        Some(Returns {
+            ty: d.ret_ty()?,
+            is_async: d.is_async,
+        })
+    }))
 }
 
 fn std_path(path: &str, args: Vec<Ty>) -> Ty {
@@ -139,6 +188,98 @@ impl<'a> Env<'a> {
     }
 
     fn infer_call(&self, call: &ast::CallExpr) -> Option<Ty> {
+        if let Some(ty) = self.infer_constructor(call) {
+            return Some(ty);
+        }
+        self.call_returns(call)
+            .filter(|r| !r.is_async)
+            .map(|r| r.ty)
+    }
+
+    /// What the function a call's path names returns: a free function of the workspace, an
+    /// associated function of a workspace type, or a free function of a locked dependency.
+    fn call_returns(&self, call: &ast::CallExpr) -> Option<Returns> {
+        let ast::Expr::PathExpr(callee) = call.expr()? else {
+            return None;
+        };
+        let path = callee.path()?;
+        let segments = path_segments(&path);
+        if let [name] = segments.as_slice() {
+            // A closure or a fn pointer in a local.
+            if self.is_local(name, call.syntax()) {
+                return None;
+            }
+        }
+        if let Some(qualifier) = path.qualifier() {
+            if let Ty::Path(owner) = self.scope.path_ty(&qualifier) {
+                if let Some(Item::Adt(adt)) = self.index.item(&owner) {
+                    let method = segments.last()?;
+                    let sigs = self.index.method_candidates(&adt.path, method, false);
+                    return of_sigs(sigs, &owner.args);
+                }
+            }
+        }
+        let resolved = self.scope.resolve(&segments);
+        if let Some(sigs) = self.index.free_fn(&resolved) {
+            return of_sigs(sigs, &[]);
+        }
+        if resolved.local {
+            return None;
+        }
+        let deps = self.deps.as_ref()?;
+        let (lib, _) = resolved.path.split_once("::")?;
+        if !self.is_dependency(lib) {
+            return None;
+        }
+        let defs = dep_free_fns(deps.project, &deps.key, lib, segments.last()?);
+        of_deps(&defs)
+    }
+
+    /// What a method of a workspace type or of a locked dependency's type returns.
+    fn method_returns(&self, call: &ast::MethodCallExpr) -> Option<Returns> {
+        let name = call.name_ref()?.text().to_string();
+        let receiver = self.deref_all(&self.infer(&call.receiver()?)?);
+        let Ty::Path(p) = &receiver else { return None };
+        if let Some(item) = self.index.item(p) {
+            let Item::Adt(adt) = item else { return None };
+            return of_sigs(
+                self.index.method_candidates(&adt.path, &name, true),
+                &p.args,
+            );
+        }
+        let deps = self.deps.as_ref()?;
+        let (lib, _) = p.path.split_once("::")?;
+        if !self.is_dependency(lib) || p.local {
+            return None;
+        }
+        let type_name = p.path.rsplit("::").next()?;
+        of_deps(&dep_methods(
+            deps.project,
+            &deps.key,
+            &deps.locked,
+            lib,
+            type_name,
+            &name,
+            true,
+        ))
+    }
+
+    /// A library name of a locked registry crate, not std nor a crate of the workspace.
+    fn is_dependency(&self, lib: &str) -> bool {
+        lib != "std"
+            && !self.index.crate_names.iter().any(|c| c == lib)
+            && self.deps.as_ref().is_some_and(|d| d.locked.is_locked(lib))
+    }
+
+    /// Whether `name` is a local binding (a parameter, a `let`, a closure's parameter)
+    /// where `node` uses it.
+    fn is_local(&self, name: &str, node: &SyntaxNode) -> bool {
+        binding_pat(name, node).is_some()
+    }
+
+    /// `Rc::new(..)`, `Type::default()`, `Rc::clone(&x)`: constructors of known wrappers
+    /// and of workspace types.
+    fn infer_constructor(&self, call: &ast::CallExpr) -> Option<Ty> {
         let ast::Expr::PathExpr(callee) = call.expr()? else {
             return None;
         };
@@ -173,6 +314,16 @@ impl<'a> Env<'a> {
     }
 
     fn infer_method(&self, call: &ast::MethodCallExpr) -> Option<Ty> {
+        if let Some(ty) = self.infer_known_method(call) {
+            return Some(ty);
+        }
+        self.method_returns(call)
+            .filter(|r| !r.is_async)
+            .map(|r| r.ty)
+    }
+
+    /// The methods of std's and parking_lot's locks, `RefCell`, `Result` and `Option`.
+    fn infer_known_method(&self, call: &ast::MethodCallExpr) -> Option<Ty> {
         let name = call.name_ref()?.text().to_string();
         let receiver_expr = call.receiver()?;
         let no_args = call.arg_list().is_none_or(|a| a.args().next().is_none());
@@ -270,11 +421,28 @@ impl<'a> Env<'a> {
         Some(std_path(path, vec![Ty::Opaque]))
     }
 
-    /// `m.lock().await` on an async lock: its guard, which is `Send` when `T` is.
+    /// `m.lock().await` on an async lock: its guard, which is `Send` when `T` is; a call of
+    /// an `async fn` of the workspace or a dependency: what it returns.
     fn infer_await(&self, a: &ast::AwaitExpr) -> Option<Ty> {
-        let ast::Expr::MethodCallExpr(call) = a.expr()? else {
-            return None;
+        let call = match a.expr()? {
+            ast::Expr::MethodCallExpr(call) => call,
+            ast::Expr::CallExpr(call) => {
+                return self
+                    .call_returns(&call)
+                    .filter(|r| r.is_async)
+                    .map(|r| r.ty);
+            }
+            _ => return None,
         };
+        if let Some(ty) = self.infer_async_lock(&call) {
+            return Some(ty);
+        }
+        self.method_returns(&call)
+            .filter(|r| r.is_async)
+            .map(|r| r.ty)
+    }
+
+    fn infer_async_lock(&self, call: &ast::MethodCallExpr) -> Option<Ty> {
         let name = call.name_ref()?.text().to_string();
         let receiver = self.deref_all(&self.infer(&call.receiver()?)?);
         let Ty::Path(lock) = &receiver else {

@@ -41,9 +41,23 @@ prodlint_macros::declare_rule! {
     /// (`tree_sitter::Node` holds a raw pointer, `rand::rngs::ThreadRng` an `Rc`). Each
     /// distinct type is examined once per run. Unknown types are assumed `Send + Sync`.
     ///
+    /// A binding's type is the one written, or what its initializer gives: constructors of
+    /// known wrappers, fields, lock and borrow methods, and the return types of the functions
+    /// and methods that calls reach, in the workspace (through module paths and `use`
+    /// aliases; a wrapper `Mutex<T>` whose `lock()` returns a std guard gives it for that
+    /// `T`; an `async fn` through `.await`) and in the locked dependencies' sources
+    /// (`rand::rng()` returns a `ThreadRng`). Definitions that disagree, generic and unknown
+    /// results stay unknown.
+    ///
     /// A binding is held across an `.await` when its type has drop glue (guards, `Rc`) and
-    /// its scope contains the await, or when it is used after the await; temporaries live
-    /// to the end of their statement (and through `if let`, `match` and `for`). Where `Send`
+    /// its scope contains the await, or when it is used after the await. Temporaries (a
+    /// guard borrowed by a method call, up to the `.await` itself:
+    /// `m.lock().unwrap().fetch(k).await`) live to the end of their statement, through a
+    /// `match`, a `while let` and a `for`, and by the drop scopes of the crate's edition
+    /// (its `Cargo.toml`, `edition.workspace = true` included) through an `if let` and a
+    /// block's tail expression: before 2024 an `if let` scrutinee's temporaries live through
+    /// the `else` and a plain block's tail temporaries to the end of the enclosing
+    /// statement; from 2024 they end before the `else` and with the block. Where `Send`
     /// is required, `drop(guard)` before the await does not help: the compiler decides by
     /// scope, so only a block that ends before the await does. Lock guards (std,
     /// parking_lot) and `RefCell` borrows held across an `.await` are reported in every
@@ -180,6 +194,10 @@ impl Rule for NonSendAcrossAwait {
         let scope = index.file_scope(&path, ctx.tree);
         let mut analysis = Analysis::new(index, facts.reasoner(ctx.project));
         analysis.every_async_fn = self.every_async_fn;
+        analysis.edition = index
+            .files
+            .get(&path)
+            .map_or_else(Default::default, |f| f.edition);
         analysis.run(ctx.tree, &scope);
         let mut files = Files {
             ctx,

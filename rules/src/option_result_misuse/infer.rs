@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use prodlint_core::{Project, Span};
 use prodlint_rust::crate_index::{CrateIndex, FnSig, Item};
-use prodlint_rust::deps::{DepFn, DepFns, DepKey, DepRet, LockedCrates};
+use prodlint_rust::deps::{dep_free_fns, dep_methods, DepFn, DepKey, DepRet, LockedCrates};
 use prodlint_rust::ra_ap_syntax::ast::{
     self, HasArgList, HasGenericParams, HasModuleItem, HasName,
 };
@@ -446,14 +446,8 @@ impl Env<'_> {
             }
         }
         let resolved = at.scope.resolve(&segments);
-        // The workspace.
-        for candidate in [Some(&resolved.path), resolved.relative.as_ref()]
-            .into_iter()
-            .flatten()
-        {
-            if let Some(sigs) = self.index.fns.get(candidate) {
-                return self.fact_of_sigs(sigs.iter().collect());
-            }
+        if let Some(sigs) = self.index.free_fn(&resolved) {
+            return self.fact_of_sigs(sigs.iter().collect());
         }
         if resolved.local {
             return None;
@@ -468,13 +462,8 @@ impl Env<'_> {
         if !deps.locked.is_locked(krate) {
             return None;
         }
-        let defs = self.dep_fns(krate, name);
-        let defs: Vec<&DepFn> = defs
-            .iter()
-            .flat_map(|d| d.defs.iter())
-            .filter(|d| d.self_ty.is_none() && d.trait_name.is_none())
-            .collect();
-        self.fact_of_deps(&defs, name)
+        let defs = dep_free_fns(self.project, &deps.key, krate, name);
+        self.fact_of_deps(&defs.iter().collect::<Vec<_>>(), name)
     }
 
     fn std_fn(&self, path: &str) -> Option<Fact> {
@@ -573,18 +562,7 @@ impl Env<'_> {
         match krate.as_str() {
             "" => {
                 let target = self.canonical(ty.as_ref()?)?;
-                let sigs: Vec<&FnSig> = self
-                    .index
-                    .methods_of(&target, method)
-                    .filter(|s| s.has_self || !has_self)
-                    .collect();
-                // Inherent methods win over trait methods of the same name.
-                let inherent: Vec<&FnSig> = sigs
-                    .iter()
-                    .copied()
-                    .filter(|s| s.trait_path.is_none())
-                    .collect();
-                self.fact_of_sigs(if inherent.is_empty() { sigs } else { inherent })
+                self.fact_of_sigs(self.index.method_candidates(&target, method, has_self))
             }
             "std" => {
                 let returns = self.std.method(name, method)?;
@@ -597,36 +575,16 @@ impl Env<'_> {
             }
             lib => {
                 let deps = self.deps?;
-                // The type's crate and the crates it depends on (re-exports live there).
-                let mut crates: Vec<&str> = vec![lib];
-                for c in deps.locked.by_lib(lib) {
-                    crates.extend(c.deps.iter().map(String::as_str));
-                }
-                crates.sort_unstable();
-                crates.dedup();
-                let found: Vec<Arc<DepFns>> = crates
-                    .iter()
-                    .flat_map(|c| self.dep_fns(c, method))
-                    .collect();
-                let defs: Vec<&DepFn> = found
-                    .iter()
-                    .flat_map(|d| d.defs.iter())
-                    .filter(|d| d.self_ty.as_deref() == Some(name.as_str()))
-                    .filter(|d| d.has_self || !has_self)
-                    .collect();
-                let inherent: Vec<&DepFn> = defs
-                    .iter()
-                    .copied()
-                    .filter(|d| d.trait_name.is_none())
-                    .collect();
-                self.fact_of_deps(
-                    if inherent.is_empty() {
-                        &defs
-                    } else {
-                        &inherent
-                    },
+                let defs = dep_methods(
+                    self.project,
+                    &deps.key,
+                    &deps.locked,
+                    lib,
+                    name,
                     method,
-                )
+                    has_self,
+                );
+                self.fact_of_deps(&defs.iter().collect::<Vec<_>>(), method)
             }
         }
     }
@@ -637,13 +595,6 @@ impl Env<'_> {
             Some(Item::Adt(adt)) => Some(adt.path.clone()),
             _ => None,
         }
-    }
-
-    /// The definitions of a function in the locked crates of one library name.
-    fn dep_fns(&self, lib: &str, name: &str) -> Option<Arc<DepFns>> {
-        let deps = self.deps?;
-        let key = (deps.key.clone(), lib.to_string(), name.to_string());
-        Some(self.project.index::<DepFns>(&key))
     }
 
     /// One fact from the workspace definitions of a function, if they agree.

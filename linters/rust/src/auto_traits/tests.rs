@@ -13,6 +13,7 @@ fn index(files: &[(&str, &str, &str)]) -> CrateIndex {
             let info = FileInfo {
                 crate_name: "app".into(),
                 module: module.to_string(),
+                edition: Default::default(),
             };
             (PathBuf::from(path), info, text.to_string())
         })
