@@ -120,6 +120,8 @@ pub struct CrateIndex {
     methods_by_type: HashMap<(String, String), Vec<usize>>,
     /// Last path segment → full paths, for names re-exported or glob-imported.
     by_name: HashMap<String, Vec<String>>,
+    /// The workspace's futures and where they must be `Send`.
+    pub futures: crate::future_calls::FutureCalls,
     pub build_time: Duration,
 }
 
@@ -132,6 +134,7 @@ pub(crate) struct FileFacts {
     pub(crate) auto_impls: Vec<(String, bool, bool)>,
     traits: Vec<TraitInfo>,
     fns: Vec<FnSig>,
+    futures: crate::future_calls::FileFutures,
 }
 
 /// One file's definitions: an index of its own, so that in an editor a change to one file
@@ -206,7 +209,9 @@ impl CrateIndex {
             .iter()
             .filter_map(|(path, info, parsed)| Some((path, info, parsed.0.as_ref()?)));
         let mut all_facts = Vec::new();
+        let mut futures = Vec::new();
         for (path, info, facts) in files {
+            futures.push((path.as_path(), &facts.futures));
             if !index.crate_names.contains(&info.crate_name) {
                 index.crate_names.push(info.crate_name.clone());
             }
@@ -255,6 +260,8 @@ impl CrateIndex {
             index.aliases.remove(path);
         }
         index.by_name = names_of(&index);
+        index.futures =
+            crate::future_calls::FutureCalls::assemble(&index.crate_names, futures.into_iter());
         let mut methods_by_type: HashMap<(String, String), Vec<usize>> = HashMap::new();
         for (name, sigs) in &index.methods {
             for (at, sig) in sigs.iter().enumerate() {
@@ -648,7 +655,10 @@ pub(crate) fn module_path(crate_name: &str, package: &Path, file: &Path) -> Stri
 pub(crate) fn file_facts(path: &Path, info: &FileInfo, parsed: &RustFile) -> FileFacts {
     let tree = parsed.tree();
     let mut scope = Scope::new(&info.crate_name, &info.module);
-    let mut facts = FileFacts::default();
+    let mut facts = FileFacts {
+        futures: crate::future_calls::file_futures(info, &tree),
+        ..FileFacts::default()
+    };
     module_facts(path, tree.items(), &mut scope, &mut facts);
     facts
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use prodlint_core::Span;
 use prodlint_rust::auto_traits::{AutoTrait, GuardKind, Reasoner, Why};
 use prodlint_rust::crate_index::CrateIndex;
+use prodlint_rust::future_calls::SPAWNERS;
 use prodlint_rust::ra_ap_syntax::ast::{
     self, BinaryOp, HasArgList, HasGenericParams, HasModuleItem, HasName, LogicOp,
 };
@@ -14,6 +15,7 @@ use prodlint_rust::types::{async_trait_attr, generic_params, path_segments, Scop
 use prodlint_rust::{is_in_test_code, span};
 
 use super::infer::{Binding, Env};
+use super::required::Culprit;
 
 /// The place that makes a future need `Send`.
 #[derive(Debug, Clone)]
@@ -62,6 +64,14 @@ pub enum Finding {
         why: Why,
         requirement: Requirement,
     },
+    /// An `.await` of a workspace future that is not `Send`, inside a future that must be.
+    AwaitsNotSend {
+        await_span: Span,
+        /// The callee as written.
+        callee: String,
+        culprit: Culprit,
+        requirement: Requirement,
+    },
     /// `spawn(move || ..)` or `spawn(async move { .. })` capturing a value that is not
     /// `Send`.
     SpawnCapture {
@@ -84,19 +94,14 @@ pub struct Analysis<'a> {
     reported_awaits: HashSet<(u32, u32)>,
     /// Treat every async fn as required to be `Send` (clippy's `future_not_send`).
     pub every_async_fn: bool,
+    /// Functions of this file whose future the workspace requires to be `Send` (a spawn
+    /// in another file), by the start of their name.
+    pub required_elsewhere: HashMap<u32, Requirement>,
+    /// Whether an `.await` (by its span) awaits a workspace future that is not `Send`:
+    /// the callee as written and why.
+    #[allow(clippy::type_complexity)]
+    pub awaited: Option<&'a dyn Fn(Span) -> Option<(String, Culprit)>>,
 }
-
-const SPAWNERS: &[&str] = &[
-    "tokio::spawn",
-    "tokio::task::spawn",
-    "tokio::task::spawn_blocking",
-    "std::thread::spawn",
-    "rayon::spawn",
-    "rayon::spawn_fifo",
-    "async_std::task::spawn",
-    "async_std::task::spawn_blocking",
-    "smol::spawn",
-];
 
 const AXUM_ROUTES: &[&str] = &[
     "get", "post", "put", "delete", "patch", "head", "options", "any", "trace",
@@ -141,6 +146,8 @@ impl<'a> Analysis<'a> {
             required_fns: HashMap::new(),
             reported_awaits: HashSet::new(),
             every_async_fn: false,
+            required_elsewhere: HashMap::new(),
+            awaited: None,
         }
     }
 
@@ -410,6 +417,11 @@ impl<'a> Analysis<'a> {
                 self.required_fns.get(&name).cloned()
             };
             let requirement = requirement.or_else(|| {
+                self.required_elsewhere
+                    .get(&u32::from(name_span.start()))
+                    .cloned()
+            });
+            let requirement = requirement.or_else(|| {
                 self.every_async_fn.then(|| Requirement {
                     file: None,
                     span: range_span(name_span),
@@ -648,14 +660,23 @@ impl<'a> Analysis<'a> {
             self.binding(stmt, &awaits, env, requirement);
         }
         self.temporaries(&awaits, env, requirement);
+        if let (Some(requirement), Some(awaited)) = (requirement, self.awaited) {
+            for a in &awaits {
+                let await_span = Self::await_span(a);
+                if let Some((callee, culprit)) = awaited(await_span) {
+                    self.findings.push(Finding::AwaitsNotSend {
+                        await_span,
+                        callee,
+                        culprit,
+                        requirement: requirement.clone(),
+                    });
+                }
+            }
+        }
     }
 
     fn await_span(a: &ast::AwaitExpr) -> Span {
-        let start = a
-            .dot_token()
-            .map_or(a.syntax().text_range().start(), |t| t.text_range().start());
-        let end = a.syntax().text_range().end();
-        range_span(TextRange::new(start, end))
+        prodlint_rust::future_calls::await_span(a)
     }
 
     fn binding(

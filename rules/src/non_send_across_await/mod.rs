@@ -12,8 +12,10 @@ use crate::{Rule, RustContext};
 
 mod analysis;
 mod infer;
+mod required;
 
 use analysis::{Analysis, Finding, Requirement};
+use required::FutureSummaries;
 
 prodlint_macros::declare_rule! {
     /// ## What it does
@@ -176,8 +178,13 @@ impl Rule for NonSendAcrossAwait {
         let facts = ctx.project.index::<AutoTraitFacts>(&key);
         let index = &facts.index;
         let scope = index.file_scope(&path, ctx.tree);
+        let summaries = ctx.project.index::<FutureSummaries>(&key);
+        let checked = path.clone();
+        let awaited = |at: Span| summaries.awaited_not_send(ctx.project, &checked, at);
         let mut analysis = Analysis::new(index, facts.reasoner(ctx.project));
         analysis.every_async_fn = self.every_async_fn;
+        analysis.required_elsewhere = summaries.required_in(&path);
+        analysis.awaited = Some(&awaited);
         analysis.run(ctx.tree, &scope);
         let mut files = Files {
             ctx,
@@ -340,6 +347,32 @@ fn diagnostic(files: &mut Files<'_, '_>, finding: Finding) -> Diagnostic {
             let d = new(at, message).with_help(type_help(&why, None));
             let d = with_requirement(files, d, &requirement);
             with_why(files, d, &why)
+        }
+        Finding::AwaitsNotSend {
+            await_span,
+            callee,
+            culprit,
+            requirement,
+        } => {
+            let through = match culprit.via.as_slice() {
+                [] | [_] => String::new(),
+                via => format!(" (through `{}`)", via.join("` → `")),
+            };
+            let message = format!(
+                "this future must be `Send`, but it awaits `{callee}`, whose future is not{through}: {}",
+                culprit.message
+            );
+            let mut d = new(await_span, message).with_help(
+                "make the awaited future `Send` (end the culprit's scope before its `.await`, or use a `Send` equivalent), or run this work on a `LocalSet` with `spawn_local`",
+            );
+            if let Some(file) = files.get(Some(&culprit.file)) {
+                d = d.with_label(
+                    &file,
+                    culprit.at,
+                    format!("`{callee}`'s future is not `Send`: {}", culprit.message),
+                );
+            }
+            with_requirement(files, d, &requirement)
         }
         Finding::SpawnCapture {
             at,
