@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 /// A temporary project with these files (paths relative to its root).
+#[allow(dead_code)]
 pub fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (path, text) in files {

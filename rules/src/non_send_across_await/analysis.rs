@@ -663,6 +663,13 @@ impl<'a> Analysis<'a> {
         if let (Some(requirement), Some(awaited)) = (requirement, self.awaited) {
             for a in &awaits {
                 let await_span = Self::await_span(a);
+                // A value already reported as held across this await says it all.
+                let reported = self.findings.iter().any(|f| {
+                    matches!(f, Finding::Held { await_span: at, why: Some(_), .. } if *at == await_span)
+                });
+                if reported {
+                    continue;
+                }
                 if let Some((callee, culprit)) = awaited(await_span) {
                     self.findings.push(Finding::AwaitsNotSend {
                         await_span,

@@ -29,7 +29,20 @@ prodlint_macros::declare_rule! {
     /// - `tokio::spawn`, `tokio::task::spawn(_blocking)`, `std::thread::spawn`,
     ///   `rayon::spawn`, `.spawn(..)` on a runtime, handle or `JoinSet`, and async functions
     ///   spawned by name (`tokio::spawn(run(conn))`);
-    /// - functions returning `impl Future + Send` or `BoxFuture`, `.boxed()`, and axum handlers.
+    /// - functions returning `impl Future + Send` or `BoxFuture`, `.boxed()`, and axum handlers;
+    /// - a workspace async fn (or method returning `impl Future`) whose future any file of
+    ///   the workspace hands to a spawner, to a function of the workspace that passes its
+    ///   argument on to one (`fn spawn_job<F: Future>(f: F) { tokio::spawn(f); }`), or to a
+    ///   parameter bounded `Future + Send`, also from another crate
+    ///   (`tokio::spawn(jobs::worker::run(id))`, through `use` aliases, re-exports,
+    ///   `Type::method(..)`, `self.method()` and `async move { run(id).await }`), and
+    ///   `#[tauri::command]` functions: reported inside the callee, with a label at the call.
+    ///
+    /// A future is also not `Send` when it awaits a workspace future that is not: each
+    /// workspace async fn is summarised once per run (what it holds across its awaits, and
+    /// the futures it awaits, followed to a fixpoint), and an `.await` of such a future where
+    /// `Send` is required (or in every async fn, with `every_async_fn`) is reported, with a
+    /// label at the culprit inside the callee.
     ///
     /// It reasons over the crate index (struct, enum and union fields resolved through
     /// `use` items, type aliases, `unsafe impl Send/Sync`) with the real rules of the

@@ -1,0 +1,99 @@
+//! Futures that another file of the workspace requires to be `Send`: the finding is in the
+//! callee, its labels point at the requiring call and at the culprit of an awaited future,
+//! in other files, also when only the callee's file is checked (a pre-commit run).
+
+mod common;
+
+use std::path::Path;
+
+use common::prodlint;
+use serde_json::Value;
+
+const FIXTURE: &str = "fixtures/non-send-across-await/spawned-elsewhere";
+
+fn report(args: &[&str]) -> Value {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE);
+    let mut all = vec![
+        "check",
+        "--format",
+        "json",
+        "--no-cache",
+        "--select",
+        "non-send-across-await",
+    ];
+    all.extend_from_slice(args);
+    let output = prodlint(&dir, &all);
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)))
+}
+
+/// The labels `(path, line, message)` of the diagnostic at `path:line`.
+fn labels(report: &Value, path: &str, line: u64) -> Vec<(String, u64, String)> {
+    let diagnostic = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"] == path && d["line"] == line)
+        .unwrap_or_else(|| panic!("no diagnostic at {path}:{line}: {report}"));
+    diagnostic["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["path"].as_str().unwrap().to_string(),
+                l["line"].as_u64().unwrap(),
+                l["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+const WORKER: &str = "crates/jobs/src/worker.rs";
+const MAIN: &str = "crates/app/src/main.rs";
+
+fn assert_spawn_labels(report: &Value) {
+    let run = labels(report, WORKER, 11);
+    assert!(
+        run.iter()
+            .any(|(p, l, m)| p == MAIN && *l == 22 && m.contains("`tokio::spawn`")),
+        "{run:?}"
+    );
+    let wrapped = labels(report, WORKER, 26);
+    assert!(
+        wrapped
+            .iter()
+            .any(|(p, l, m)| p == MAIN && *l == 24 && m.contains("passes it to `tokio::spawn`")),
+        "{wrapped:?}"
+    );
+    let outer = labels(report, WORKER, 54);
+    assert!(
+        outer.iter().any(|(p, l, m)| p == WORKER
+            && *l == 60
+            && m.contains("`inner`'s future is not `Send`")),
+        "{outer:?}"
+    );
+    assert!(
+        outer.iter().any(|(p, l, _)| p == MAIN && *l == 28),
+        "{outer:?}"
+    );
+}
+
+#[test]
+fn labels_point_at_the_requiring_call_and_the_awaited_culprit_in_other_files() {
+    assert_spawn_labels(&report(&[]));
+}
+
+#[test]
+fn checking_only_the_callee_still_sees_the_spawn_in_another_crate() {
+    let report = report(&[WORKER]);
+    let paths: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert!(paths.iter().all(|p| *p == WORKER), "{paths:?}");
+    assert_eq!(paths.len(), 9, "{report}");
+    assert_spawn_labels(&report);
+}
