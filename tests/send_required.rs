@@ -27,7 +27,7 @@ fn report(args: &[&str]) -> Value {
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)))
 }
 
-/// The labels `(path, line, message)` of the diagnostic at `path:line`.
+/// The labels of the diagnostic at `path:line`.
 fn labels(report: &Value, path: &str, line: u64) -> Vec<(String, u64, String)> {
     let diagnostic = report["diagnostics"]
         .as_array()
@@ -35,18 +35,7 @@ fn labels(report: &Value, path: &str, line: u64) -> Vec<(String, u64, String)> {
         .iter()
         .find(|d| d["path"] == path && d["line"] == line)
         .unwrap_or_else(|| panic!("no diagnostic at {path}:{line}: {report}"));
-    diagnostic["labels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| {
-            (
-                l["path"].as_str().unwrap().to_string(),
-                l["line"].as_u64().unwrap(),
-                l["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
+    common::labels(diagnostic)
 }
 
 const WORKER: &str = "crates/jobs/src/worker.rs";

@@ -52,3 +52,20 @@ pub fn cache_file(root: &Path) -> PathBuf {
         .find(|p| p.extension().is_some_and(|e| e == "json"))
         .expect("a cache file")
 }
+
+/// `(path, line, message)` of each label of a JSON diagnostic.
+#[allow(dead_code)]
+pub fn labels(diagnostic: &serde_json::Value) -> Vec<(String, u64, String)> {
+    diagnostic["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["path"].as_str().unwrap().to_string(),
+                l["line"].as_u64().unwrap(),
+                l["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
