@@ -101,6 +101,8 @@ pub struct Analysis<'a> {
     /// the callee as written and why.
     #[allow(clippy::type_complexity)]
     pub awaited: Option<&'a dyn Fn(Span) -> Option<(String, Culprit)>>,
+    /// Whether the async fn being checked was reported for what its future captures.
+    captured_reported: bool,
 }
 
 const AXUM_ROUTES: &[&str] = &[
@@ -148,6 +150,7 @@ impl<'a> Analysis<'a> {
             every_async_fn: false,
             required_elsewhere: HashMap::new(),
             awaited: None,
+            captured_reported: false,
         }
     }
 
@@ -429,10 +432,13 @@ impl<'a> Analysis<'a> {
                         .to_string(),
                 })
             });
+            let before = self.findings.len();
             if let Some(requirement) = &requirement {
                 self.captures_of_fn(f, &env, &name, range_span(name_span), requirement);
             }
+            self.captured_reported = self.findings.len() > before;
             self.body(body.syntax(), &env, requirement.as_ref());
+            self.captured_reported = false;
         }
         // Async blocks and spawned closures inside.
         let ret_send = f
@@ -656,20 +662,21 @@ impl<'a> Analysis<'a> {
         if awaits.is_empty() {
             return;
         }
+        let findings_before = self.findings.len();
         for stmt in &lets {
             self.binding(stmt, &awaits, env, requirement);
         }
         self.temporaries(&awaits, env, requirement);
-        if let (Some(requirement), Some(awaited)) = (requirement, self.awaited) {
+        // One finding for a future that is not `Send` only through what it awaits: at its
+        // first such await, and none when its own culprit is already reported.
+        let own_reported = self.captured_reported
+            || self.findings[findings_before..]
+                .iter()
+                .any(|f| matches!(f, Finding::Held { why: Some(_), .. }));
+        if let (Some(requirement), Some(awaited), false) = (requirement, self.awaited, own_reported)
+        {
             for a in &awaits {
                 let await_span = Self::await_span(a);
-                // A value already reported as held across this await says it all.
-                let reported = self.findings.iter().any(|f| {
-                    matches!(f, Finding::Held { await_span: at, why: Some(_), .. } if *at == await_span)
-                });
-                if reported {
-                    continue;
-                }
                 if let Some((callee, culprit)) = awaited(await_span) {
                     self.findings.push(Finding::AwaitsNotSend {
                         await_span,
@@ -677,6 +684,7 @@ impl<'a> Analysis<'a> {
                         culprit,
                         requirement: requirement.clone(),
                     });
+                    break;
                 }
             }
         }
