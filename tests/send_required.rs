@@ -45,14 +45,14 @@ fn assert_spawn_labels(report: &Value) {
     let run = labels(report, WORKER, 11);
     assert!(
         run.iter()
-            .any(|(p, l, m)| p == MAIN && *l == 22 && m.contains("`tokio::spawn`")),
+            .any(|(p, l, m)| p == MAIN && *l == 23 && m.contains("`tokio::spawn`")),
         "{run:?}"
     );
     let wrapped = labels(report, WORKER, 26);
     assert!(
         wrapped
             .iter()
-            .any(|(p, l, m)| p == MAIN && *l == 24 && m.contains("passes it to `tokio::spawn`")),
+            .any(|(p, l, m)| p == MAIN && *l == 25 && m.contains("passes it to `tokio::spawn`")),
         "{wrapped:?}"
     );
     let outer = labels(report, WORKER, 54);
@@ -63,7 +63,7 @@ fn assert_spawn_labels(report: &Value) {
         "{outer:?}"
     );
     assert!(
-        outer.iter().any(|(p, l, _)| p == MAIN && *l == 28),
+        outer.iter().any(|(p, l, _)| p == MAIN && *l == 29),
         "{outer:?}"
     );
 }

@@ -260,8 +260,6 @@ impl CrateIndex {
             index.aliases.remove(path);
         }
         index.by_name = names_of(&index);
-        index.futures =
-            crate::future_calls::FutureCalls::assemble(&index.crate_names, futures.into_iter());
         let mut methods_by_type: HashMap<(String, String), Vec<usize>> = HashMap::new();
         for (name, sigs) in &index.methods {
             for (at, sig) in sigs.iter().enumerate() {
@@ -272,6 +270,36 @@ impl CrateIndex {
             }
         }
         index.methods_by_type = methods_by_type;
+        // The return type of the one workspace function at a path; a method through the
+        // canonical path of its type (`crate::io::Socket::new` re-exported from
+        // `crate::io::socket`).
+        let ret_of = |path: &str| {
+            let (owner, name) = path.rsplit_once("::")?;
+            let sigs = index.fns.get(path).into_iter().flatten();
+            let methods = index.methods.get(name).into_iter().flatten();
+            let mut found: Vec<&FnSig> = sigs.chain(methods).filter(|s| s.path == path).collect();
+            if found.is_empty() {
+                let owner = Ty::Path(PathTy {
+                    path: owner.to_string(),
+                    relative: None,
+                    local: false,
+                    args: Vec::new(),
+                });
+                if let Some(definition) = index.definition_of(Some(&owner)) {
+                    found = index.methods_of(definition, name).collect();
+                }
+            }
+            match found.as_slice() {
+                [only] => only.ret.clone(),
+                _ => None,
+            }
+        };
+        let futures = crate::future_calls::FutureCalls::assemble(
+            &index.crate_names,
+            futures.into_iter(),
+            ret_of,
+        );
+        index.futures = futures;
         index
     }
 }

@@ -51,6 +51,17 @@ pub struct Callee {
     pub candidates: Vec<String>,
     /// As written: `worker::run`, `self.flush`.
     pub shown: String,
+    /// A method called on what a workspace function returns: `Socket::new(a)?.connect(b)`,
+    /// `OpenOptions::new().read(true).open(path)`, or the same through a `let` binding.
+    /// Resolved to `candidates` with the return types of the crate index.
+    pub chain: Option<MethodChain>,
+}
+
+/// The root call's candidate paths and the methods called on its result, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MethodChain {
+    pub root: Vec<String>,
+    pub methods: Vec<String>,
 }
 
 /// An async function of a file (or one returning `impl Future`), in its crate.
@@ -303,6 +314,7 @@ fn function(f: &ast::Fn, scope: &Scope, owner: String, out: &mut FileFutures) {
             let callee = Callee {
                 candidates: candidates(scope, &segments, &path),
                 shown: segments.join("::"),
+                chain: None,
             };
             call_fact(
                 callee,
@@ -326,6 +338,7 @@ fn function(f: &ast::Fn, scope: &Scope, owner: String, out: &mut FileFutures) {
             let callee = callee.unwrap_or(Callee {
                 candidates: Vec::new(),
                 shown: ".spawn".into(),
+                chain: None,
             });
             // `self.run(x)`: the arguments are the method's parameters after `self`.
             let spawner = is_spawn.then(|| ".spawn".to_string());
@@ -421,6 +434,7 @@ pub fn callee_of(expr: &ast::Expr, scope: &Scope) -> Option<Callee> {
             Some(Callee {
                 candidates: candidates(scope, &segments, &path),
                 shown: segments.join("::"),
+                chain: None,
             })
         }
         ast::Expr::MethodCallExpr(call) => method_callee(call, scope),
@@ -429,23 +443,77 @@ pub fn callee_of(expr: &ast::Expr, scope: &Scope) -> Option<Callee> {
     }
 }
 
-/// `self.run(..)`: the method of the impl's self type.
+/// `self.run(..)`: the method of the impl's self type; `x.run(..)` on what a workspace
+/// function returns: a [`MethodChain`].
 fn method_callee(call: &ast::MethodCallExpr, scope: &Scope) -> Option<Callee> {
-    let ast::Expr::PathExpr(receiver) = call.receiver()? else {
-        return None;
+    let name = call.name_ref()?.text().to_string();
+    let receiver = call.receiver()?;
+    if let ast::Expr::PathExpr(p) = &receiver {
+        if p.path()?.as_single_name_ref()?.text() == "self" {
+            let Some(Ty::Path(owner)) = &scope.self_ty else {
+                return None;
+            };
+            return Some(Callee {
+                candidates: vec![format!("{}::{name}", owner.path)],
+                shown: format!("self.{name}"),
+                chain: None,
+            });
+        }
+    }
+    let mut chain = chain_of(&receiver, scope, 0)?;
+    chain.methods.push(name.clone());
+    let receiver_text = compact_text(receiver.syntax());
+    let shown = if receiver_text.len() <= 40 {
+        format!("{receiver_text}.{name}")
+    } else {
+        format!("….{name}")
     };
-    let receiver = receiver.path()?.as_single_name_ref()?;
-    if receiver.text() != "self" {
+    Some(Callee {
+        candidates: Vec::new(),
+        shown,
+        chain: Some(chain),
+    })
+}
+
+/// The chain an expression is: `Type::f(..)` then methods, through `?`, `.unwrap()`,
+/// `.expect(..)` and one `let` binding of the enclosing function.
+fn chain_of(expr: &ast::Expr, scope: &Scope, depth: usize) -> Option<MethodChain> {
+    if depth > 16 {
         return None;
     }
-    let Some(Ty::Path(owner)) = &scope.self_ty else {
-        return None;
-    };
-    let name = call.name_ref()?.text().to_string();
-    Some(Callee {
-        candidates: vec![format!("{}::{name}", owner.path)],
-        shown: format!("self.{name}"),
-    })
+    match expr {
+        ast::Expr::TryExpr(t) => chain_of(&t.expr()?, scope, depth + 1),
+        ast::Expr::ParenExpr(p) => chain_of(&p.expr()?, scope, depth + 1),
+        ast::Expr::MethodCallExpr(m) => {
+            let name = m.name_ref()?.text().to_string();
+            let mut chain = chain_of(&m.receiver()?, scope, depth + 1)?;
+            if !matches!(name.as_str(), "unwrap" | "expect") {
+                chain.methods.push(name);
+            }
+            Some(chain)
+        }
+        ast::Expr::CallExpr(call) => {
+            let ast::Expr::PathExpr(p) = call.expr()? else {
+                return None;
+            };
+            let path = p.path()?;
+            let segments = path_segments(&path);
+            Some(MethodChain {
+                root: candidates(scope, &segments, &path),
+                methods: Vec::new(),
+            })
+        }
+        ast::Expr::PathExpr(p) if depth == 0 => {
+            let name = p.path()?.as_single_name_ref()?.text().to_string();
+            let pat = crate::types::binding_pat(&name, p.syntax())?;
+            let stmt = pat.syntax().parent().and_then(ast::LetStmt::cast)?;
+            if stmt.ty().is_some() {
+                return None;
+            }
+            chain_of(&stmt.initializer()?, scope, depth + 1)
+        }
+        _ => None,
+    }
 }
 
 fn candidates(scope: &Scope, segments: &[String], path: &ast::Path) -> Vec<String> {
@@ -537,6 +605,9 @@ pub struct FutureCalls {
     pub required: HashMap<FnId, SendSite>,
     /// Awaits of spawned `async move { f(x).await }` blocks: `f` is required instead.
     pub forwarded_awaits: HashSet<(PathBuf, Span)>,
+    /// Workspace functions that require `Send` of an argument (by path and position):
+    /// wrappers of spawners and `Future + Send` bounds, with why.
+    send_args: BTreeMap<(String, usize), String>,
 }
 
 impl FutureCalls {
@@ -544,10 +615,25 @@ impl FutureCalls {
     pub fn assemble<'a>(
         crate_names: &[String],
         files: impl Iterator<Item = (&'a Path, &'a FileFutures)>,
+        ret_of: impl Fn(&str) -> Option<Ty>,
     ) -> FutureCalls {
         let mut out = FutureCalls::default();
         for (path, facts) in files {
-            out.files.insert(path.to_path_buf(), facts.clone());
+            let mut facts = facts.clone();
+            let callees = facts.awaits.iter_mut().map(|a| &mut a.callee).chain(
+                facts.calls.iter_mut().flat_map(|c| {
+                    c.args.iter_mut().filter_map(|(_, arg)| match arg {
+                        Arg::Future(callee) => Some(callee),
+                        Arg::Param(_) => None,
+                    })
+                }),
+            );
+            for callee in callees {
+                if let Some(chain) = &callee.chain {
+                    callee.candidates = resolve_chain(chain, &ret_of).into_iter().collect();
+                }
+            }
+            out.files.insert(path.to_path_buf(), facts);
         }
         let mut paths: Vec<&PathBuf> = out.files.keys().collect();
         paths.sort();
@@ -653,6 +739,7 @@ impl FutureCalls {
             }
         }
         out.required = required;
+        out.send_args = requiring;
         out.forwarded_awaits = forwarded;
         out
     }
@@ -685,8 +772,45 @@ impl FutureCalls {
         unique_by_name(&self.by_name, callee, crate_names)
     }
 
+    /// Whether a call of the function at `path` (as resolved in the caller's scope)
+    /// requires `Send` of its first argument: a wrapper that hands it to a spawner.
+    pub fn requires_send_of_first_arg(&self, path: &crate::types::PathTy) -> bool {
+        [Some(&path.path), path.relative.as_ref()]
+            .into_iter()
+            .flatten()
+            .any(|p| self.send_args.contains_key(&(p.clone(), 0)))
+    }
+
     pub fn function(&self, id: &FnId) -> Option<&FutureFn> {
         self.files.get(&id.0)?.fns.get(id.1)
+    }
+}
+
+/// The path of the method a chain ends with, following the return types (`ret_of` gives a
+/// workspace function's return type, `Self` substituted) through references,
+/// `Result` and `Option`.
+fn resolve_chain(chain: &MethodChain, ret_of: &impl Fn(&str) -> Option<Ty>) -> Option<String> {
+    let (last, steps) = chain.methods.split_last()?;
+    let mut owner = value_type(&chain.root.iter().find_map(|c| ret_of(c))?)?;
+    for step in steps {
+        owner = value_type(&ret_of(&format!("{owner}::{step}"))?)?;
+    }
+    Some(format!("{owner}::{last}"))
+}
+
+/// The type definition a value of `ty` calls methods on: through `&`, `Result`, `Option`.
+fn value_type(ty: &Ty) -> Option<String> {
+    match ty {
+        Ty::Ref { inner, .. } => value_type(inner),
+        Ty::Path(p) => {
+            let name = p.path.rsplit("::").next().unwrap_or("");
+            if matches!(name, "Result" | "Option") {
+                value_type(p.args.first()?)
+            } else {
+                Some(p.path.clone())
+            }
+        }
+        _ => None,
     }
 }
 

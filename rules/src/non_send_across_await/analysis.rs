@@ -165,10 +165,11 @@ impl<'a> Analysis<'a> {
         };
         let path = p.path()?;
         let segments = path_segments(&path);
-        let resolved = scope.resolve(&segments).path;
-        SPAWNERS
-            .contains(&resolved.as_str())
-            .then(|| segments.join("::"))
+        let resolved = scope.resolve(&segments);
+        // A workspace function that hands its argument to a spawner is one too.
+        (SPAWNERS.contains(&resolved.path.as_str())
+            || self.index.futures.requires_send_of_first_arg(&resolved))
+        .then(|| segments.join("::"))
     }
 
     fn collect_required_fns(&mut self, root: &SyntaxNode, scope: &Scope) {
