@@ -103,6 +103,8 @@ pub struct Analysis<'a> {
     pub awaited: Option<&'a dyn Fn(Span) -> Option<(String, Culprit)>>,
     /// Whether the async fn being checked was reported for what its future captures.
     captured_reported: bool,
+    /// Check only the functions whose name starts at these offsets.
+    pub only_fns: Option<HashSet<u32>>,
 }
 
 const AXUM_ROUTES: &[&str] = &[
@@ -151,6 +153,7 @@ impl<'a> Analysis<'a> {
             required_elsewhere: HashMap::new(),
             awaited: None,
             captured_reported: false,
+            only_fns: None,
         }
     }
 
@@ -404,6 +407,11 @@ impl<'a> Analysis<'a> {
 
     fn function(&mut self, f: &ast::Fn, scope: &Scope, method_requirement: Option<Requirement>) {
         let Some(body) = f.body() else { return };
+        if let (Some(only), Some(name)) = (&self.only_fns, f.name()) {
+            if !only.contains(&u32::from(name.syntax().text_range().start())) {
+                return;
+            }
+        }
         let env = self.env_for(f, scope);
         let name = f.name().map(|n| n.text().to_string()).unwrap_or_default();
         let name_span = f

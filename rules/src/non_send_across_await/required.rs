@@ -2,15 +2,14 @@
 //! own body (a value that is not `Send` alive across an `.await`, a parameter that is not
 //! `Send`) and the futures it awaits (the front end's [`FutureCalls`]), to a fixpoint.
 //!
-//! A function's own culprit comes from the same analysis a checked file gets, run once per
-//! file of the workspace that some question reaches, as if every async function of it had
-//! to be `Send`. "Not `Send`" is then reachability over the await graph: a future is not
+//! A function's own culprit comes from the same analysis a checked file gets, run once on
+//! that function alone when some question reaches it, as if its future had to be `Send`. "Not `Send`" is then reachability over the await graph: a future is not
 //! `Send` if it has a culprit of its own or awaits one that is not. It is computed on
 //! demand, depth first with the functions on the current path as the cycle guard, and
 //! remembered; an answer "Send" that a cycle cut short is not remembered (a "not Send"
 //! always is: it cannot change).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -39,8 +38,8 @@ pub struct Culprit {
 /// demand by the files checked.
 pub struct FutureSummaries {
     facts: Arc<AutoTraitFacts>,
-    /// Per file, the own culprit of each of its futures (by position in its `fns`).
-    own: Mutex<HashMap<PathBuf, Arc<Vec<Option<Culprit>>>>>,
+    /// The own culprit of each future asked about.
+    own: Mutex<HashMap<FnId, Option<Culprit>>>,
     settled: Mutex<HashMap<FnId, Option<Culprit>>>,
 }
 
@@ -80,11 +79,7 @@ impl FutureSummaries {
         if on_path.contains(id) {
             return (None, true);
         }
-        let own = self
-            .own_culprits(project, &id.0)
-            .get(id.1)
-            .cloned()
-            .flatten();
+        let own = self.own_culprit(project, id);
         let mut answer = own;
         let mut cut = false;
         if answer.is_none() {
@@ -122,57 +117,37 @@ impl FutureSummaries {
         (answer, cut)
     }
 
-    /// The own culprits of a file's futures, from one analysis of the file.
-    fn own_culprits(&self, project: &Project, file: &Path) -> Arc<Vec<Option<Culprit>>> {
-        if let Some(found) = self.own.lock().unwrap().get(file) {
-            return Arc::clone(found);
+    /// The own culprit of a future, from the analysis of its function alone.
+    fn own_culprit(&self, project: &Project, id: &FnId) -> Option<Culprit> {
+        if let Some(found) = self.own.lock().unwrap().get(id) {
+            return found.clone();
         }
-        let computed = Arc::new(self.analyse(project, file));
+        let computed = self.analyse(project, id);
         let mut own = self.own.lock().unwrap();
-        Arc::clone(own.entry(file.to_path_buf()).or_insert(computed))
+        own.entry(id.clone()).or_insert(computed).clone()
     }
 
-    fn analyse(&self, project: &Project, file: &Path) -> Vec<Option<Culprit>> {
-        let Some(futures) = self.calls().files.get(file) else {
-            return Vec::new();
-        };
-        let mut out = vec![None; futures.fns.len()];
-        let Ok(text) = project.read(file) else {
-            return out;
-        };
-        let parsed = project.index::<SharedParse>(&file.to_path_buf()).get(&text);
+    fn analyse(&self, project: &Project, (file, at): &FnId) -> Option<Culprit> {
+        let function = self.calls().files.get(file)?.fns.get(*at)?;
+        let text = project.read(file).ok()?;
+        let parsed = project.index::<SharedParse>(file).get(&text);
         let tree = parsed.tree();
         let index = &self.facts.index;
         let scope = index.file_scope(file, &tree);
         let mut analysis = Analysis::new(index, self.facts.reasoner(project));
         analysis.every_async_fn = true;
+        analysis.only_fns = Some(HashSet::from([function.name_span.start]));
         analysis.run(&tree, &scope);
-        for finding in analysis.findings {
-            let Some((at, message)) = culprit_of(&finding) else {
-                continue;
-            };
-            // The innermost function containing the culprit, when the culprit is part of
-            // that function's own future (not of an async block or closure inside it).
-            let Some((i, _)) = futures
-                .fns
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| f.range.start <= at.start && at.end <= f.range.end)
-                .min_by_key(|(_, f)| f.range.end - f.range.start)
-            else {
-                continue;
-            };
-            if !in_own_future(&tree, futures.fns[i].range, at) || out[i].is_some() {
-                continue;
-            }
-            out[i] = Some(Culprit {
-                file: file.to_path_buf(),
+        analysis.findings.iter().find_map(|finding| {
+            let (at, message) = culprit_of(finding)?;
+            // Part of the function's own future, not of an async block or closure in it.
+            in_own_future(&tree, function.range, at).then(|| Culprit {
+                file: file.clone(),
                 at,
                 message,
                 via: Vec::new(),
-            });
-        }
-        out
+            })
+        })
     }
 }
 
