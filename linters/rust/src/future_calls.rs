@@ -330,7 +330,17 @@ fn function(f: &ast::Fn, scope: &Scope, owner: String, out: &mut FileFutures) {
             let Some(name) = call.name_ref() else {
                 continue;
             };
-            let is_spawn = name.text() == "spawn";
+            // `.spawn(..)` on a runtime, handle, `JoinSet` or task builder; not on a local
+            // executor (`LocalExecutor::spawn`, `local_pool.spawn(..)`), whose tasks stay on
+            // one thread.
+            let is_spawn = name.text() == "spawn"
+                && call.receiver().is_some_and(|r| {
+                    !r.syntax()
+                        .text()
+                        .to_string()
+                        .to_lowercase()
+                        .contains("local")
+                });
             let callee = method_callee(&call, scope);
             if !is_spawn && callee.is_none() {
                 continue;
@@ -376,7 +386,13 @@ fn call_fact(
             }
             args.push((i, Arg::Future(future)));
         } else if let Some(name) = single_name(&arg) {
-            if let Some(at) = params.iter().position(|p| *p == name) {
+            // The parameter itself, not a `let` that shadows it.
+            let is_param = crate::types::binding_pat(&name, arg.syntax()).is_some_and(|pat| {
+                pat.syntax()
+                    .parent()
+                    .is_some_and(|p| ast::Param::can_cast(p.kind()))
+            });
+            if let Some(at) = params.iter().position(|p| *p == name).filter(|_| is_param) {
                 args.push((i, Arg::Param(at)));
             }
         }
