@@ -41,18 +41,34 @@ fn labels(report: &Value, path: &str, line: u64) -> Vec<(String, u64, String)> {
 const WORKER: &str = "crates/jobs/src/worker.rs";
 const MAIN: &str = "crates/app/src/main.rs";
 
+/// The line of the first line of `main.rs` that contains `needle`.
+fn main_line(needle: &str) -> u64 {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(FIXTURE)
+            .join(MAIN),
+    )
+    .unwrap();
+    text.lines().position(|l| l.contains(needle)).unwrap() as u64 + 1
+}
+
 fn assert_spawn_labels(report: &Value) {
+    let (spawn, wrapper, outer_call) = (
+        main_line("tokio::spawn(jobs::worker::run(1))"),
+        main_line("spawn_job(jobs::worker::via_wrapper())"),
+        main_line("tokio::spawn(jobs::worker::outer())"),
+    );
     let run = labels(report, WORKER, 11);
     assert!(
         run.iter()
-            .any(|(p, l, m)| p == MAIN && *l == 23 && m.contains("`tokio::spawn`")),
+            .any(|(p, l, m)| p == MAIN && *l == spawn && m.contains("`tokio::spawn`")),
         "{run:?}"
     );
     let wrapped = labels(report, WORKER, 26);
     assert!(
-        wrapped
-            .iter()
-            .any(|(p, l, m)| p == MAIN && *l == 25 && m.contains("passes it to `tokio::spawn`")),
+        wrapped.iter().any(|(p, l, m)| p == MAIN
+            && *l == wrapper
+            && m.contains("passes it to `tokio::spawn`")),
         "{wrapped:?}"
     );
     let outer = labels(report, WORKER, 54);
@@ -63,7 +79,7 @@ fn assert_spawn_labels(report: &Value) {
         "{outer:?}"
     );
     assert!(
-        outer.iter().any(|(p, l, _)| p == MAIN && *l == 29),
+        outer.iter().any(|(p, l, _)| p == MAIN && *l == outer_call),
         "{outer:?}"
     );
 }
