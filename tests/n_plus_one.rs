@@ -2,8 +2,12 @@
 //! along the calls from a loop to a round trip in another file. The fixture runner checks
 //! the lines; this checks the words and the labels on some of them.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
+
+use common::labels;
 
 use serde_json::Value;
 
@@ -33,22 +37,6 @@ fn at(diagnostics: &[Value], line: u64) -> &Value {
         .iter()
         .find(|d| d["line"] == line)
         .unwrap_or_else(|| panic!("no finding on line {line}: {diagnostics:#?}"))
-}
-
-/// `(path, line, message)` of each label.
-fn labels(diagnostic: &Value) -> Vec<(String, u64, String)> {
-    diagnostic["labels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| {
-            (
-                l["path"].as_str().unwrap().to_string(),
-                l["line"].as_u64().unwrap(),
-                l["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
 }
 
 #[test]

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 /// A temporary project with these files (paths relative to its root).
+#[allow(dead_code)]
 pub fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (path, text) in files {
@@ -50,4 +51,21 @@ pub fn cache_file(root: &Path) -> PathBuf {
         .map(|e| e.path())
         .find(|p| p.extension().is_some_and(|e| e == "json"))
         .expect("a cache file")
+}
+
+/// `(path, line, message)` of each label of a JSON diagnostic.
+#[allow(dead_code)]
+pub fn labels(diagnostic: &serde_json::Value) -> Vec<(String, u64, String)> {
+    diagnostic["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["path"].as_str().unwrap().to_string(),
+                l["line"].as_u64().unwrap(),
+                l["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
 }

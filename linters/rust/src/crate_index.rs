@@ -207,6 +207,8 @@ pub struct CrateIndex {
     methods_by_type: HashMap<(String, String), Vec<usize>>,
     /// Last path segment → full paths, for names re-exported or glob-imported.
     by_name: HashMap<String, Vec<String>>,
+    /// The workspace's futures and where they must be `Send`.
+    pub futures: crate::future_calls::FutureCalls,
     pub build_time: Duration,
 }
 
@@ -239,6 +241,7 @@ pub(crate) struct FileFacts {
     pub(crate) auto_impls: Vec<AutoImplFact>,
     traits: Vec<TraitInfo>,
     fns: Vec<FnSig>,
+    futures: crate::future_calls::FileFutures,
 }
 
 /// One file's definitions: an index of its own, so that in an editor a change to one file
@@ -313,7 +316,9 @@ impl CrateIndex {
             .iter()
             .filter_map(|(path, info, parsed)| Some((path, info, parsed.0.as_ref()?)));
         let mut all_facts = Vec::new();
+        let mut futures = Vec::new();
         for (path, info, facts) in files {
+            futures.push((path.as_path(), &facts.futures));
             if !index.crate_names.contains(&info.crate_name) {
                 index.crate_names.push(info.crate_name.clone());
             }
@@ -370,6 +375,36 @@ impl CrateIndex {
             }
         }
         index.methods_by_type = methods_by_type;
+        // The return type of the one workspace function at a path; a method through the
+        // canonical path of its type (`crate::io::Socket::new` re-exported from
+        // `crate::io::socket`).
+        let ret_of = |path: &str| {
+            let (owner, name) = path.rsplit_once("::")?;
+            let sigs = index.fns.get(path).into_iter().flatten();
+            let methods = index.methods.get(name).into_iter().flatten();
+            let mut found: Vec<&FnSig> = sigs.chain(methods).filter(|s| s.path == path).collect();
+            if found.is_empty() {
+                let owner = Ty::Path(PathTy {
+                    path: owner.to_string(),
+                    relative: None,
+                    local: false,
+                    args: Vec::new(),
+                });
+                if let Some(definition) = index.definition_of(Some(&owner)) {
+                    found = index.methods_of(definition, name).collect();
+                }
+            }
+            match found.as_slice() {
+                [only] => only.ret.clone(),
+                _ => None,
+            }
+        };
+        let futures = crate::future_calls::FutureCalls::assemble(
+            &index.crate_names,
+            futures.into_iter(),
+            ret_of,
+        );
+        index.futures = futures;
         index
     }
 }
@@ -822,7 +857,10 @@ pub(crate) fn module_path(crate_name: &str, package: &Path, file: &Path) -> Stri
 pub(crate) fn file_facts(path: &Path, info: &FileInfo, parsed: &RustFile) -> FileFacts {
     let tree = parsed.tree();
     let mut scope = Scope::new(&info.crate_name, &info.module);
-    let mut facts = FileFacts::default();
+    let mut facts = FileFacts {
+        futures: crate::future_calls::file_futures(info, &tree),
+        ..FileFacts::default()
+    };
     module_facts(path, tree.items(), &mut scope, &mut facts);
     facts
 }

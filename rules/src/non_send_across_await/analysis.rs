@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use prodlint_core::Span;
 use prodlint_rust::auto_traits::{AutoTrait, GuardKind, Reasoner, Why};
 use prodlint_rust::crate_index::{CrateIndex, Edition};
+use prodlint_rust::future_calls::SPAWNERS;
 use prodlint_rust::ra_ap_syntax::ast::{
     self, BinaryOp, HasArgList, HasGenericParams, HasModuleItem, HasName, LogicOp,
 };
@@ -14,6 +15,7 @@ use prodlint_rust::types::{async_trait_attr, generic_params, path_segments, Scop
 use prodlint_rust::{is_in_test_code, span};
 
 use super::infer::{Binding, Env};
+use super::required::Culprit;
 
 /// The place that makes a future need `Send`.
 #[derive(Debug, Clone)]
@@ -62,6 +64,14 @@ pub enum Finding {
         why: Why,
         requirement: Requirement,
     },
+    /// An `.await` of a workspace future that is not `Send`, inside a future that must be.
+    AwaitsNotSend {
+        await_span: Span,
+        /// The callee as written.
+        callee: String,
+        culprit: Culprit,
+        requirement: Requirement,
+    },
     /// `spawn(move || ..)` or `spawn(async move { .. })` capturing a value that is not
     /// `Send`.
     SpawnCapture {
@@ -86,19 +96,18 @@ pub struct Analysis<'a> {
     pub every_async_fn: bool,
     /// The edition of the file's crate: it decides how long temporaries live.
     pub edition: Edition,
+    /// Functions of this file whose future the workspace requires to be `Send` (a spawn
+    /// in another file), by the start of their name.
+    pub required_elsewhere: HashMap<u32, Requirement>,
+    /// Whether an `.await` (by its span) awaits a workspace future that is not `Send`:
+    /// the callee as written and why.
+    #[allow(clippy::type_complexity)]
+    pub awaited: Option<&'a dyn Fn(Span) -> Option<(String, Culprit)>>,
+    /// Whether the async fn being checked was reported for what its future captures.
+    captured_reported: bool,
+    /// Check only the functions whose name starts at these offsets.
+    pub only_fns: Option<HashSet<u32>>,
 }
-
-const SPAWNERS: &[&str] = &[
-    "tokio::spawn",
-    "tokio::task::spawn",
-    "tokio::task::spawn_blocking",
-    "std::thread::spawn",
-    "rayon::spawn",
-    "rayon::spawn_fifo",
-    "async_std::task::spawn",
-    "async_std::task::spawn_blocking",
-    "smol::spawn",
-];
 
 const AXUM_ROUTES: &[&str] = &[
     "get", "post", "put", "delete", "patch", "head", "options", "any", "trace",
@@ -144,6 +153,10 @@ impl<'a> Analysis<'a> {
             reported_awaits: HashSet::new(),
             every_async_fn: false,
             edition: Edition::default(),
+            required_elsewhere: HashMap::new(),
+            awaited: None,
+            captured_reported: false,
+            only_fns: None,
         }
     }
 
@@ -158,10 +171,11 @@ impl<'a> Analysis<'a> {
         };
         let path = p.path()?;
         let segments = path_segments(&path);
-        let resolved = scope.resolve(&segments).path;
-        SPAWNERS
-            .contains(&resolved.as_str())
-            .then(|| segments.join("::"))
+        let resolved = scope.resolve(&segments);
+        // A workspace function that hands its argument to a spawner is one too.
+        (SPAWNERS.contains(&resolved.path.as_str())
+            || self.index.futures.requires_send_of_first_arg(&resolved))
+        .then(|| segments.join("::"))
     }
 
     fn collect_required_fns(&mut self, root: &SyntaxNode, scope: &Scope) {
@@ -404,6 +418,11 @@ impl<'a> Analysis<'a> {
 
     fn function(&mut self, f: &ast::Fn, scope: &Scope, method_requirement: Option<Requirement>) {
         let Some(body) = f.body() else { return };
+        if let (Some(only), Some(name)) = (&self.only_fns, f.name()) {
+            if !only.contains(&u32::from(name.syntax().text_range().start())) {
+                return;
+            }
+        }
         let env = self.env_for(f, scope);
         let name = f.name().map(|n| n.text().to_string()).unwrap_or_default();
         let name_span = f
@@ -421,6 +440,11 @@ impl<'a> Analysis<'a> {
                 self.required_fns.get(&name).cloned()
             };
             let requirement = requirement.or_else(|| {
+                self.required_elsewhere
+                    .get(&u32::from(name_span.start()))
+                    .cloned()
+            });
+            let requirement = requirement.or_else(|| {
                 self.every_async_fn.then(|| Requirement {
                     file: None,
                     span: range_span(name_span),
@@ -428,10 +452,13 @@ impl<'a> Analysis<'a> {
                         .to_string(),
                 })
             });
+            let before = self.findings.len();
             if let Some(requirement) = &requirement {
                 self.captures_of_fn(f, &env, &name, range_span(name_span), requirement);
             }
+            self.captured_reported = self.findings.len() > before;
             self.body(body.syntax(), &env, requirement.as_ref());
+            self.captured_reported = false;
         }
         // Async blocks and spawned closures inside.
         let ret_send = f
@@ -655,18 +682,36 @@ impl<'a> Analysis<'a> {
         if awaits.is_empty() {
             return;
         }
+        let findings_before = self.findings.len();
         for stmt in &lets {
             self.binding(stmt, &awaits, env, requirement);
         }
         self.temporaries(&awaits, env, requirement);
+        // One finding for a future that is not `Send` only through what it awaits: at its
+        // first such await, and none when its own culprit is already reported.
+        let own_reported = self.captured_reported
+            || self.findings[findings_before..]
+                .iter()
+                .any(|f| matches!(f, Finding::Held { why: Some(_), .. }));
+        if let (Some(requirement), Some(awaited), false) = (requirement, self.awaited, own_reported)
+        {
+            for a in &awaits {
+                let await_span = Self::await_span(a);
+                if let Some((callee, culprit)) = awaited(await_span) {
+                    self.findings.push(Finding::AwaitsNotSend {
+                        await_span,
+                        callee,
+                        culprit,
+                        requirement: requirement.clone(),
+                    });
+                    break;
+                }
+            }
+        }
     }
 
     fn await_span(a: &ast::AwaitExpr) -> Span {
-        let start = a
-            .dot_token()
-            .map_or(a.syntax().text_range().start(), |t| t.text_range().start());
-        let end = a.syntax().text_range().end();
-        range_span(TextRange::new(start, end))
+        prodlint_rust::future_calls::await_span(a)
     }
 
     fn binding(

@@ -12,8 +12,10 @@ use crate::{Rule, RustContext};
 
 mod analysis;
 mod infer;
+mod required;
 
 use analysis::{Analysis, Finding, Requirement};
+use required::FutureSummaries;
 
 prodlint_macros::declare_rule! {
     /// ## What it does
@@ -27,7 +29,20 @@ prodlint_macros::declare_rule! {
     /// - `tokio::spawn`, `tokio::task::spawn(_blocking)`, `std::thread::spawn`,
     ///   `rayon::spawn`, `.spawn(..)` on a runtime, handle or `JoinSet`, and async functions
     ///   spawned by name (`tokio::spawn(run(conn))`);
-    /// - functions returning `impl Future + Send` or `BoxFuture`, `.boxed()`, and axum handlers.
+    /// - functions returning `impl Future + Send` or `BoxFuture`, `.boxed()`, and axum handlers;
+    /// - a workspace async fn (or method returning `impl Future`) whose future any file of
+    ///   the workspace hands to a spawner, to a function of the workspace that passes its
+    ///   argument on to one (`fn spawn_job<F: Future>(f: F) { tokio::spawn(f); }`), or to a
+    ///   parameter bounded `Future + Send`, also from another crate
+    ///   (`tokio::spawn(jobs::worker::run(id))`, through `use` aliases, re-exports,
+    ///   `Type::method(..)`, `self.method()` and `async move { run(id).await }`), and
+    ///   `#[tauri::command]` functions: reported inside the callee, with a label at the call.
+    ///
+    /// A future is also not `Send` when it awaits a workspace future that is not: each
+    /// workspace async fn is summarised once per run (what it holds across its awaits, and
+    /// the futures it awaits, followed to a fixpoint), and an `.await` of such a future where
+    /// `Send` is required (or in every async fn, with `every_async_fn`) is reported, with a
+    /// label at the culprit inside the callee.
     ///
     /// It reasons over the crate index (struct, enum and union fields resolved through
     /// `use` items, type aliases, `unsafe impl Send/Sync`) with the real rules of the
@@ -192,12 +207,17 @@ impl Rule for NonSendAcrossAwait {
         let facts = ctx.project.index::<AutoTraitFacts>(&key);
         let index = &facts.index;
         let scope = index.file_scope(&path, ctx.tree);
+        let summaries = ctx.project.index::<FutureSummaries>(&key);
+        let checked = path.clone();
+        let awaited = |at: Span| summaries.awaited_not_send(ctx.project, &checked, at);
         let mut analysis = Analysis::new(index, facts.reasoner(ctx.project));
         analysis.every_async_fn = self.every_async_fn;
         analysis.edition = index
             .files
             .get(&path)
             .map_or_else(Default::default, |f| f.edition);
+        analysis.required_elsewhere = summaries.required_in(&path);
+        analysis.awaited = Some(&awaited);
         analysis.run(ctx.tree, &scope);
         let mut files = Files {
             ctx,
@@ -376,6 +396,32 @@ fn diagnostic(files: &mut Files<'_, '_>, finding: Finding) -> Diagnostic {
             let d = new(at, message).with_help(type_help(&why, None));
             let d = with_requirement(files, d, &requirement);
             with_why(files, d, &why)
+        }
+        Finding::AwaitsNotSend {
+            await_span,
+            callee,
+            culprit,
+            requirement,
+        } => {
+            let through = match culprit.via.as_slice() {
+                [] | [_] => String::new(),
+                via => format!(" (through `{}`)", via.join("` → `")),
+            };
+            let message = format!(
+                "this future must be `Send`, but it awaits `{callee}`, whose future is not{through}: {}",
+                culprit.message
+            );
+            let mut d = new(await_span, message).with_help(
+                "make the awaited future `Send` (end the culprit's scope before its `.await`, or use a `Send` equivalent), or run this work on a `LocalSet` with `spawn_local`",
+            );
+            if let Some(file) = files.get(Some(&culprit.file)) {
+                d = d.with_label(
+                    &file,
+                    culprit.at,
+                    format!("`{callee}`'s future is not `Send`: {}", culprit.message),
+                );
+            }
+            with_requirement(files, d, &requirement)
         }
         Finding::SpawnCapture {
             at,
