@@ -130,6 +130,9 @@ pub struct Job {
     pub config_files: Vec<PathBuf>,
 }
 
+/// A file to check, with its rules and the config files that chose them.
+type CheckJob<'a> = (Candidate, &'a RuleSet, &'a [PathBuf]);
+
 /// The outcome of a file whose cached results still hold, if the file may use the cache.
 fn cached_outcome(
     candidate: &Candidate,
@@ -206,7 +209,7 @@ fn lint_file(
 /// check starts. Built on demand instead, an index would be built inside the first check
 /// that asks for it, while every other worker that asks waits for it: its parallel parse of
 /// the crate's files would run on one thread.
-fn build_crate_indexes(jobs: &[(Candidate, &RuleSet, &[PathBuf])], project: &Project) {
+fn build_crate_indexes(jobs: &[CheckJob], project: &Project) {
     let keys: BTreeSet<PathBuf> = jobs
         .par_iter()
         .filter(|(candidate, rules, _)| {
@@ -425,7 +428,7 @@ fn lint_jobs(
             (input.candidate, rules, config_files)
         })
         .collect();
-    let looked_up: Vec<Result<FileOutcome, (Candidate, &RuleSet, &[PathBuf])>> = jobs
+    let looked_up: Vec<Result<FileOutcome, CheckJob>> = jobs
         .into_par_iter()
         .map(|job| cached_outcome(&job.0, project, cache, &known_rules).ok_or(job))
         .collect();
