@@ -51,6 +51,13 @@ pub trait Rule: Send + Sync {
     fn check_rust(&self, _ctx: &RustContext<'_>, _out: &mut Vec<Diagnostic>) {}
 
     fn check_js(&self, _ctx: &JsContext<'_>, _out: &mut Vec<Diagnostic>) {}
+
+    /// Whether the rule's check of a Rust file reads the crate index of the file's crate
+    /// or workspace (`prodlint_rust::crate_index`), so that the engine builds it before
+    /// the checks start.
+    fn reads_crate_index(&self) -> bool {
+        false
+    }
 }
 
 /// A rule in the registry: its metadata and how to build it from its options, so that

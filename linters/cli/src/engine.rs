@@ -3,6 +3,7 @@
 //! here, so they are processed in parallel on rayon's pool with nothing shared but
 //! read-only rules.
 
+use std::collections::BTreeSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use prodlint_core::{
 };
 use prodlint_js::resolve::UnresolvedSpecifiers;
 use prodlint_rules::{invalid_suppression, JsContext, Rule, RustContext, REGISTRY};
+use prodlint_rust::crate_index::{crate_key, CrateIndex};
 use rayon::prelude::*;
 
 use crate::cache::{Cache, Results};
@@ -128,6 +130,31 @@ pub struct Job {
     pub config_files: Vec<PathBuf>,
 }
 
+/// A file to check, with its rules and the config files that chose them.
+type CheckJob<'a> = (Candidate, &'a RuleSet, &'a [PathBuf]);
+
+/// The outcome of a file whose cached results still hold, if the file may use the cache.
+fn cached_outcome(
+    candidate: &Candidate,
+    project: &Project,
+    cache: Option<&Cache>,
+    known_rules: &[&'static str],
+) -> Option<FileOutcome> {
+    let cache = cache.filter(|_| !project.has_override(&candidate.path))?;
+    let cached = cache.lookup(&candidate.path, &candidate.display, known_rules)?;
+    let own_path = prodlint_core::normalize(&project.cwd, &candidate.path);
+    project
+        .index::<UnresolvedSpecifiers>(&())
+        .restore(&own_path, cached.unresolved);
+    Some(FileOutcome {
+        diagnostics: cached.diagnostics,
+        errors: cached.errors,
+        notes: cached.notes,
+    })
+}
+
+/// Checks a file whose results are not cached, and stores them if the file may use the
+/// cache.
 fn lint_file(
     candidate: Candidate,
     rules: &RuleSet,
@@ -142,14 +169,6 @@ fn lint_file(
     };
     let own_path = prodlint_core::normalize(&project.cwd, &candidate.path);
     let unresolved = project.index::<UnresolvedSpecifiers>(&());
-    if let Some(cached) = cache.lookup(&candidate.path, &candidate.display, known_rules) {
-        unresolved.restore(&own_path, cached.unresolved);
-        return FileOutcome {
-            diagnostics: cached.diagnostics,
-            errors: cached.errors,
-            notes: cached.notes,
-        };
-    }
     // Stamp first, then read: an edit during the run makes the stamp stale, never the text.
     let stamp = Stamp::of(&candidate.path);
     let display = candidate.display.clone();
@@ -184,6 +203,24 @@ fn lint_file(
         );
     }
     outcome
+}
+
+/// Builds the crate indexes that the checks of these Rust files will read, before any
+/// check starts. Built on demand instead, an index would be built inside the first check
+/// that asks for it, while every other worker that asks waits for it: its parallel parse of
+/// the crate's files would run on one thread.
+fn build_crate_indexes(jobs: &[CheckJob], project: &Project) {
+    let keys: BTreeSet<PathBuf> = jobs
+        .par_iter()
+        .filter(|(candidate, rules, _)| {
+            candidate.path.extension().is_some_and(|e| e == "rs")
+                && rules.rules.iter().any(|r| r.rule.reads_crate_index())
+        })
+        .map(|(candidate, ..)| crate_key(project, &candidate.path))
+        .collect();
+    keys.par_iter().for_each(|key| {
+        project.index::<CrateIndex>(key);
+    });
 }
 
 /// A file nested beyond the depth limits: reported where the limit was crossed, and not
@@ -391,12 +428,26 @@ fn lint_jobs(
             (input.candidate, rules, config_files)
         })
         .collect();
-    let outcomes: Vec<FileOutcome> = jobs
+    let looked_up: Vec<Result<FileOutcome, CheckJob>> = jobs
         .into_par_iter()
-        .map(|(candidate, rules, config_files)| {
-            lint_file(candidate, rules, config_files, project, cache, &known_rules)
-        })
+        .map(|job| cached_outcome(&job.0, project, cache, &known_rules).ok_or(job))
         .collect();
+    let mut outcomes = Vec::new();
+    let mut to_check = Vec::new();
+    for result in looked_up {
+        match result {
+            Ok(outcome) => outcomes.push(outcome),
+            Err(job) => to_check.push(job),
+        }
+    }
+    build_crate_indexes(&to_check, project);
+    outcomes.par_extend(
+        to_check
+            .into_par_iter()
+            .map(|(candidate, rules, config_files)| {
+                lint_file(candidate, rules, config_files, project, cache, &known_rules)
+            }),
+    );
     let mut diagnostics = Vec::new();
     let mut errors = Vec::new();
     let mut notes = Vec::new();

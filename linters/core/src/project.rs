@@ -57,7 +57,16 @@ impl Dependencies {
 /// The dependencies recorded by one view of the project.
 #[derive(Debug, Default)]
 struct Recorder {
-    dependencies: Mutex<Dependencies>,
+    dependencies: Mutex<Recorded>,
+}
+
+#[derive(Debug, Default)]
+struct Recorded {
+    dependencies: Dependencies,
+    /// The addresses of the sets in `dependencies.indexes`, so that a view using thousands
+    /// of indexes (a crate index over every file of a workspace) lists each once without
+    /// comparing it with all the others.
+    index_sets: HashSet<usize>,
 }
 
 /// Where a built index came from: what its build read, and, in an editor's project, how
@@ -213,7 +222,7 @@ impl Project {
     pub fn dependencies(&self) -> Dependencies {
         self.recorder
             .as_ref()
-            .map(|r| r.dependencies.lock().unwrap().clone())
+            .map(|r| r.dependencies.lock().unwrap().dependencies.clone())
             .unwrap_or_default()
     }
 
@@ -223,6 +232,7 @@ impl Project {
                 .dependencies
                 .lock()
                 .unwrap()
+                .dependencies
                 .direct
                 .insert(dependency);
         }
@@ -355,12 +365,11 @@ impl Project {
         if let Some(recorder) = &self.recorder {
             let mut recorded = recorder.dependencies.lock().unwrap();
             let dependencies = &provenance.dependencies;
-            if !recorded
-                .indexes
-                .iter()
-                .any(|known| Arc::ptr_eq(known, dependencies))
+            if recorded
+                .index_sets
+                .insert(Arc::as_ptr(dependencies) as usize)
             {
-                recorded.indexes.push(Arc::clone(dependencies));
+                recorded.dependencies.indexes.push(Arc::clone(dependencies));
             }
         }
         Arc::clone(value)

@@ -403,7 +403,15 @@ struct Helpers {
     functions: HashMap<String, Option<(bool, Option<Access>)>>,
 }
 
+#[cfg(test)]
+thread_local! {
+    /// How many times this thread collected a file's helpers.
+    static HELPER_SCANS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 fn helpers(rule: &NPlusOne, tree: &ast::SourceFile) -> Helpers {
+    #[cfg(test)]
+    HELPER_SCANS.with(|scans| scans.set(scans.get() + 1));
     let mut functions: HashMap<String, Option<(bool, Option<Access>)>> = HashMap::new();
     for function in tree.syntax().descendants().filter_map(ast::Fn::cast) {
         let Some(name) = function.name() else {
@@ -827,8 +835,11 @@ pub(super) fn call_at(node: &SyntaxNode, functions: bool) -> Option<(ast::Expr, 
 
 pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagnostic>) {
     let checker = Checker { ctx };
-    let helpers = helpers(rule, ctx.tree);
-    let crates = named_crates(ctx.tree);
+    // The file's helpers and the crates it names are needed only for a call in a loop:
+    // most files have none, and matching every function body against the catalogue costs
+    // about what parsing the file does.
+    let helpers = std::cell::OnceCell::new();
+    let crates = std::cell::OnceCell::new();
     let reach = std::cell::OnceCell::new();
     let mut reported = HashSet::new();
     for node in ctx.tree.syntax().descendants() {
@@ -849,7 +860,8 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
         let chain = chain(&expr);
         let matched = rule.data_access(Lang::Rust, &chain, awaited);
         let helper = if matched.is_none() {
-            match find_helper(&helpers, &chain, awaited) {
+            let helpers = helpers.get_or_init(|| self::helpers(rule, ctx.tree));
+            match find_helper(helpers, &chain, awaited) {
                 // A blocking helper call, or an awaited one.
                 Some((shown, access)) => Some((
                     shown.clone(),
@@ -884,7 +896,8 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
                 if pages(&chain, len, ctx.file) {
                     continue;
                 }
-                let (library, help) = catalogue::rust_library_in_file(entry, &crates);
+                let crates = crates.get_or_init(|| named_crates(ctx.tree));
+                let (library, help) = catalogue::rust_library_in_file(entry, crates);
                 Finding {
                     span: primary(ctx, seg.at),
                     call: render_chain(&chain[..len]),
@@ -922,7 +935,55 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
 
 #[cfg(test)]
 mod tests {
-    use super::is_array_of_one;
+    use std::sync::Arc;
+
+    use prodlint_core::{Diagnostic, Project, SourceFile};
+    use prodlint_rust::RustFile;
+
+    use super::{is_array_of_one, HELPER_SCANS};
+    use crate::RustContext;
+
+    /// n-plus-one's findings in a Rust file, and how many times its helpers were collected.
+    fn check_counting_helper_scans(text: &str) -> (Vec<Diagnostic>, usize) {
+        let config = prodlint_core::Config::parse("", "prodlint.toml", &["n-plus-one"]).unwrap();
+        let rule = super::NPlusOne::build(&config.rule("n-plus-one").options).unwrap();
+        let file = Arc::new(SourceFile::new(
+            "src/a.rs".into(),
+            "src/a.rs".into(),
+            text.into(),
+        ));
+        let parsed = RustFile::parse(text);
+        let tree = parsed.tree();
+        let project = Project::new(std::env::temp_dir());
+        let ctx = RustContext {
+            file: &file,
+            parsed: &parsed,
+            tree: &tree,
+            project: &project,
+            is_test_file: false,
+            is_tooling_file: false,
+        };
+        let before = HELPER_SCANS.with(|scans| scans.get());
+        let mut out = Vec::new();
+        rule.check_rust(&ctx, &mut out);
+        (out, HELPER_SCANS.with(|scans| scans.get()) - before)
+    }
+
+    #[test]
+    fn helpers_are_collected_only_for_calls_in_loops() {
+        let helper = "async fn load(db: &Db, id: i64) -> User {\n    sqlx::query_as(\"SELECT\").bind(id).fetch_one(db).await.unwrap()\n}\n";
+        let without_loop =
+            format!("{helper}async fn one(db: &Db) {{\n    load(db, 1).await;\n}}\n");
+        let (found, scans) = check_counting_helper_scans(&without_loop);
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(scans, 0);
+        let in_loop = format!(
+            "{helper}async fn all(db: &Db, ids: Vec<i64>) {{\n    for id in ids {{\n        load(db, id).await;\n    }}\n}}\n"
+        );
+        let (found, scans) = check_counting_helper_scans(&in_loop);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(scans, 1);
+    }
 
     #[test]
     fn arrays_of_one() {

@@ -188,6 +188,10 @@ impl Rule for NonSendAcrossAwait {
         &META
     }
 
+    fn reads_crate_index(&self) -> bool {
+        true
+    }
+
     fn check_rust(&self, ctx: &RustContext<'_>, out: &mut Vec<Diagnostic>) {
         if ctx.is_test_file || ctx.is_tooling_file {
             return;

@@ -190,6 +190,10 @@ impl Rule for OptionResultMisuse {
         &META
     }
 
+    fn reads_crate_index(&self) -> bool {
+        true
+    }
+
     fn check_rust(&self, ctx: &RustContext<'_>, out: &mut Vec<Diagnostic>) {
         let tree = ctx.tree.syntax();
         let calls: Vec<ast::MethodCallExpr> = tree
