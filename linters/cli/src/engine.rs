@@ -320,6 +320,9 @@ fn check_file(
     } else {
         match prodlint_js::parse(&file.display, &file.text) {
             Ok(parsed) => {
+                // The files that import this one read its exports from this parse.
+                let normalized = prodlint_core::normalize(&project.cwd, &file.path);
+                prodlint_js::ModuleFacts::provide(project, &normalized, &file.text, &parsed);
                 push_syntax_errors(parsed.recovered_errors.clone(), &mut errors);
                 for (span, why) in &parsed.skipped_blocks {
                     let (line, column) = position(&file, span.start);

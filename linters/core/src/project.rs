@@ -226,6 +226,25 @@ impl Project {
             .unwrap_or_default()
     }
 
+    /// Records in this view what another view recorded: for a result computed once
+    /// through its own recording view and then shared, so that every user of the result
+    /// depends on what computing it read.
+    pub fn replay(&self, dependencies: &Dependencies) {
+        let Some(recorder) = &self.recorder else {
+            return;
+        };
+        let mut recorded = recorder.dependencies.lock().unwrap();
+        recorded
+            .dependencies
+            .direct
+            .extend(dependencies.direct.iter().cloned());
+        for set in &dependencies.indexes {
+            if recorded.index_sets.insert(Arc::as_ptr(set) as usize) {
+                recorded.dependencies.indexes.push(Arc::clone(set));
+            }
+        }
+    }
+
     fn record(&self, dependency: Dependency) {
         if let Some(recorder) = &self.recorder {
             recorder
@@ -260,6 +279,11 @@ impl Project {
             .unwrap()
             .remove(&path)
             .is_some()
+    }
+
+    /// Whether the project has any override (an editor buffer, stdin).
+    pub fn has_overrides(&self) -> bool {
+        !self.shared.overrides.read().unwrap().is_empty()
     }
 
     /// Whether the project has an override (an editor buffer, stdin) for `path`.
@@ -334,6 +358,19 @@ impl Project {
     /// The index `T` for `key`, built on first use. The files its build read become
     /// dependencies of this view too.
     pub fn index<T: ProjectIndex>(&self, key: &T::Key) -> Arc<T> {
+        self.index_or_provide(key, |builder| T::build(builder, key))
+    }
+
+    /// The index `T` for `key`: the one built already, or else what `provide` makes, as
+    /// though `T::build` had made it (what `provide` reads through the project it is given
+    /// becomes the index's dependencies). For facts that a phase has at hand anyway, such
+    /// as those of a file just parsed for its own check, so that it is not parsed again
+    /// when another file asks for them.
+    pub fn index_or_provide<T: ProjectIndex>(
+        &self,
+        key: &T::Key,
+        provide: impl FnOnce(&Project) -> T,
+    ) -> Arc<T> {
         let map = {
             let mut indexes = self.shared.indexes.lock().unwrap();
             let any = indexes
@@ -347,7 +384,7 @@ impl Project {
         let slot = Arc::clone(map.0.lock().unwrap().entry(key.clone()).or_default());
         let (value, provenance) = slot.get_or_init(|| {
             let builder = self.recording();
-            let value = T::build(&builder, key);
+            let value = provide(&builder);
             let read = builder.dependencies();
             let states = if self.shared.keeps_states {
                 read.direct.iter().map(DependencyState::stamped).collect()
@@ -485,6 +522,49 @@ mod tests {
         project.index::<LineCount>(&dir.join("a.ts"));
         assert_eq!(BUILDS.load(Ordering::SeqCst) - before, 3);
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_provided_index_is_not_built_and_a_built_one_not_replaced() {
+        let dir = std::env::temp_dir().join(format!("prodlint-provide-{}", std::process::id()));
+        let project = Project::new(dir.clone());
+        let recording = project.recording();
+        let path = dir.join("p.ts");
+        project.set_override(&path, Arc::from("1\n"));
+        let before = BUILDS.load(Ordering::SeqCst);
+        let provided = recording.index_or_provide::<LineCount>(&path, |builder| {
+            let _ = builder.read(&path);
+            LineCount(7)
+        });
+        assert_eq!(provided.0, 7);
+        // Later users get what was provided, without a build.
+        assert_eq!(project.index::<LineCount>(&path).0, 7);
+        assert_eq!(BUILDS.load(Ordering::SeqCst), before);
+        // And the view that provided it depends on what providing it read.
+        assert!(recording
+            .dependencies()
+            .flatten()
+            .contains(&Dependency::File(path.clone())));
+        let again = project.index_or_provide::<LineCount>(&path, |_| LineCount(9));
+        assert_eq!(again.0, 7);
+    }
+
+    #[test]
+    fn a_replayed_view_depends_on_what_another_read() {
+        let dir = std::env::temp_dir().join(format!("prodlint-replay-{}", std::process::id()));
+        let project = Project::new(dir.clone());
+        let first = project.recording();
+        let _ = first.exists(&dir.join("package.json"));
+        let second = project.recording();
+        assert!(second.dependencies().flatten().is_empty());
+        second.replay(&first.dependencies());
+        assert_eq!(
+            second.dependencies().flatten(),
+            first.dependencies().flatten()
+        );
+        // A view that records nothing stays so.
+        project.replay(&first.dependencies());
+        assert!(project.dependencies().flatten().is_empty());
     }
 
     struct Listing(usize);

@@ -54,7 +54,9 @@ pub struct SourceFile {
     /// The path as reported: relative to the working directory where possible, with `/`.
     pub display: String,
     pub text: String,
-    line_index: LineIndex,
+    /// Built on the first question about lines: most files read for their facts (the
+    /// targets of imports in node_modules) are never shown, and their text can be large.
+    line_index: std::sync::OnceLock<LineIndex>,
     /// For an excerpt made for showing ([`SourceFile::shortened`]): the file it was cut
     /// from, so that a snippet's header gives the line and column there.
     origin: Option<(Arc<SourceFile>, Excerpt)>,
@@ -109,7 +111,8 @@ const BOM: char = '\u{feff}';
 fn line_index(text: &str) -> LineIndex {
     let bytes = text.as_bytes();
     let lone_cr = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
-    if !(0..bytes.len()).any(lone_cr) {
+    // Most files have no CR at all: one fast search settles them.
+    if !text.contains('\r') || !(0..bytes.len()).any(lone_cr) {
         return LineIndex::new(text);
     }
     let unified: Vec<u8> = (0..bytes.len())
@@ -120,13 +123,16 @@ fn line_index(text: &str) -> LineIndex {
 }
 
 impl SourceFile {
+    fn lines(&self) -> &LineIndex {
+        self.line_index.get_or_init(|| line_index(&self.text))
+    }
+
     pub fn new(path: PathBuf, display: String, text: String) -> SourceFile {
-        let line_index = line_index(&text);
         SourceFile {
             path,
             display,
             text,
-            line_index,
+            line_index: std::sync::OnceLock::new(),
             origin: None,
         }
     }
@@ -232,9 +238,9 @@ impl SourceFile {
 
     fn wide(&self, offset: u32, encoding: WideEncoding) -> LineCol {
         let offset = self.clamp(offset);
-        let utf8 = self.line_index.line_col(TextSize::from(offset));
+        let utf8 = self.lines().line_col(TextSize::from(offset));
         let wide = self
-            .line_index
+            .lines()
             .to_wide(encoding, utf8)
             .expect("a clamped offset is always on a character boundary");
         // The byte order mark is one character (and one UTF-16 unit) of line 1.
@@ -259,19 +265,19 @@ impl SourceFile {
     /// The byte offset of a 0-based line and UTF-16 column (from an editor).
     pub fn offset_of_utf16(&self, line: u32, column: u32) -> Option<u32> {
         let bom = u32::from(line == 0 && self.text.starts_with(BOM));
-        let utf8 = self.line_index.to_utf8(
+        let utf8 = self.lines().to_utf8(
             WideEncoding::Utf16,
             line_index::WideLineCol {
                 line,
                 col: column + bom,
             },
         )?;
-        self.line_index.offset(utf8).map(u32::from)
+        self.lines().offset(utf8).map(u32::from)
     }
 
     /// The 1-based number of the line holding `offset`.
     pub fn line_of(&self, offset: u32) -> u32 {
-        self.line_index
+        self.lines()
             .line_col(TextSize::from(self.clamp(offset)))
             .line
             + 1
@@ -279,7 +285,7 @@ impl SourceFile {
 
     /// The text of a 1-based line without its line ending.
     pub fn line_text(&self, line: u32) -> &str {
-        match self.line_index.line(line.saturating_sub(1)) {
+        match self.lines().line(line.saturating_sub(1)) {
             Some(range) => {
                 let text = &self.text[range];
                 let text = text.trim_end_matches(['\n', '\r']);
@@ -295,7 +301,7 @@ impl SourceFile {
 
     /// The byte offset at which a 1-based line starts.
     pub fn line_start(&self, line: u32) -> Option<u32> {
-        self.line_index
+        self.lines()
             .line(line.saturating_sub(1))
             .map(|r| u32::from(r.start()))
     }

@@ -58,11 +58,15 @@ fn extension(path: &Path) -> &str {
     path.extension().and_then(|e| e.to_str()).unwrap_or("")
 }
 
+/// Whether the module graph reads `path`'s imports and exports (a script, not a component,
+/// JSON or an asset).
+pub fn is_script(path: &Path) -> bool {
+    SCRIPT_EXTENSIONS.contains(&extension(path))
+}
+
 /// The parsed facts of a module file, or `None` for files that are not scripts.
 pub fn facts(project: &Project, path: &Path) -> Option<Arc<ModuleFacts>> {
-    SCRIPT_EXTENSIONS
-        .contains(&extension(path))
-        .then(|| project.index::<ModuleFacts>(&path.to_path_buf()))
+    is_script(path).then(|| project.index::<ModuleFacts>(&path.to_path_buf()))
 }
 
 pub fn format(project: &Project, path: &Path) -> Format {

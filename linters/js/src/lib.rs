@@ -133,6 +133,16 @@ pub fn vue_script_text(text: &str) -> (String, bool) {
 /// pattern its `.d.ts` mode does not expect, for one): such a panic is this file's parse
 /// error, never the end of the run.
 pub fn parse(path: &str, text: &str) -> Result<JsFile, ParseError> {
+    parse_with(path, text, true)
+}
+
+/// [`parse`] for the facts of a module (its imports and exports): the comments, which only
+/// a file's own check reads, are not collected.
+pub fn parse_module(path: &str, text: &str) -> Result<JsFile, ParseError> {
+    parse_with(path, text, false)
+}
+
+fn parse_with(path: &str, text: &str, keep_comments: bool) -> Result<JsFile, ParseError> {
     let script_text;
     let mut skipped_blocks = Vec::new();
     let (source, syntax) = if sfc::is_component(path) {
@@ -155,7 +165,11 @@ pub fn parse(path: &str, text: &str) -> Result<JsFile, ParseError> {
     // swc asserts on some malformed input (an import attribute list that is not an
     // object): a failed assertion there is this file's parse error, not the run's end.
     let (result, recovered) = prodlint_core::catch_quietly(|| {
-        let mut parser = Parser::new(syntax, input, Some(&comments));
+        let sink: Option<&dyn swc_common::comments::Comments> = match keep_comments {
+            true => Some(&comments),
+            false => None,
+        };
+        let mut parser = Parser::new(syntax, input, sink);
         let result = parser.parse_program();
         (result, parser.take_errors())
     })
@@ -329,15 +343,55 @@ pub struct ModuleFacts {
     pub error: Option<String>,
 }
 
+impl ModuleFacts {
+    /// How a file is shown in labels: relative to the working directory where it can be.
+    fn display(project: &prodlint_core::Project, path: &std::path::Path) -> String {
+        match path.strip_prefix(&project.cwd) {
+            Ok(relative) => relative.to_string_lossy().replace('\\', "/"),
+            Err(_) => path.to_string_lossy().replace('\\', "/"),
+        }
+    }
+
+    /// The facts of a file that has just been parsed for its own check (`path` absolute and
+    /// normalized, `text` what was parsed), kept for the files that import it so that they
+    /// need not parse it again. Facts already built are left as they are. Only for script
+    /// files, the only ones whose facts the module graph asks for.
+    pub fn provide(
+        project: &prodlint_core::Project,
+        path: &std::path::Path,
+        text: &str,
+        parsed: &JsFile,
+    ) {
+        if !graph::is_script(path) {
+            return;
+        }
+        let key = path.to_path_buf();
+        project.index_or_provide::<ModuleFacts>(&key, |builder| {
+            // Read through the project as a build would, so that what depends on these
+            // facts depends on the file; a text that is not the one parsed (it changed
+            // in between) is parsed again.
+            match builder.read(path) {
+                Ok(read) if *read == *text => ModuleFacts {
+                    file: std::sync::Arc::new(prodlint_core::SourceFile::new(
+                        key.clone(),
+                        ModuleFacts::display(builder, path),
+                        text.to_string(),
+                    )),
+                    info: Some(module_info(&parsed.program)),
+                    error: None,
+                },
+                _ => <ModuleFacts as prodlint_core::ProjectIndex>::build(builder, &key),
+            }
+        });
+    }
+}
+
 impl prodlint_core::ProjectIndex for ModuleFacts {
     /// An absolute, normalized path.
     type Key = std::path::PathBuf;
 
     fn build(project: &prodlint_core::Project, path: &std::path::PathBuf) -> ModuleFacts {
-        let display = match path.strip_prefix(&project.cwd) {
-            Ok(relative) => relative.to_string_lossy().replace('\\', "/"),
-            Err(_) => path.to_string_lossy().replace('\\', "/"),
-        };
+        let display = ModuleFacts::display(project, path);
         let (text, error) = match project.read(path) {
             Ok(text) => (text.to_string(), None),
             Err(error) => (String::new(), Some(error.to_string())),
@@ -350,7 +404,7 @@ impl prodlint_core::ProjectIndex for ModuleFacts {
                 error: Some(error),
             };
         }
-        match parse(&file.display, &file.text) {
+        match parse_module(&file.display, &file.text) {
             Ok(parsed) => ModuleFacts {
                 info: Some(module_info(&parsed.program)),
                 file,
@@ -368,6 +422,38 @@ impl prodlint_core::ProjectIndex for ModuleFacts {
 #[cfg(test)]
 mod facts_tests {
     use super::*;
+
+    fn export_names(facts: &ModuleFacts) -> Vec<String> {
+        let info = facts.info.as_ref().unwrap();
+        info.exports.iter().map(|e| e.name.clone()).collect()
+    }
+
+    #[test]
+    fn facts_provided_by_a_check_are_those_of_the_text_on_record() {
+        let cwd = std::env::temp_dir().join(format!("prodlint-provided-{}", std::process::id()));
+        let project = prodlint_core::Project::new(cwd.clone());
+        let path = cwd.join("src/a.ts");
+        let text = "export const a = 1;\nexport default a;\n";
+        project.set_override(&path, std::sync::Arc::from(text));
+        let parsed = parse("src/a.ts", text).unwrap();
+        ModuleFacts::provide(&project, &path, text, &parsed);
+        let facts = project.index::<ModuleFacts>(&path);
+        assert_eq!(export_names(&facts), ["a", "default"]);
+        assert_eq!(facts.file.display, "src/a.ts");
+        // A text that is no longer the file's (it changed after the check read it) is not
+        // taken: the facts are those of what the file holds.
+        let other = cwd.join("src/b.ts");
+        project.set_override(&other, std::sync::Arc::from("export const b = 2;\n"));
+        let stale = parse("src/b.ts", "export const old = 1;\n").unwrap();
+        ModuleFacts::provide(&project, &other, "export const old = 1;\n", &stale);
+        assert_eq!(export_names(&project.index::<ModuleFacts>(&other)), ["b"]);
+        // Components are not scripts: the module graph never asks for their facts.
+        let component = cwd.join("src/C.vue");
+        ModuleFacts::provide(&project, &component, text, &parsed);
+        project.set_override(&component, std::sync::Arc::from("<template/>"));
+        assert!(project.index::<ModuleFacts>(&component).info.is_some());
+        assert!(export_names(&project.index::<ModuleFacts>(&component)).is_empty());
+    }
 
     #[test]
     fn module_facts_are_read_through_the_project() {

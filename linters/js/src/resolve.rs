@@ -252,6 +252,10 @@ pub struct Resolvers {
     /// Per app root, resolvers with the app's framework aliases, and the aliases they were
     /// made for (an edited config makes new ones).
     aliased: Mutex<HashMap<PathBuf, AliasedResolvers>>,
+    /// Each specifier of each file resolved once per view: the module graph follows the
+    /// same star exports of a package's entry for every name imported from it, and the
+    /// threads of a run share what each resolved.
+    resolved: dashmap::DashMap<(PathBuf, String, View), (Resolved, prodlint_core::Dependencies)>,
 }
 
 type AliasedResolvers = (Arc<FrameworkAliases>, Arc<ViewResolvers>);
@@ -301,6 +305,7 @@ impl ProjectIndex for Resolvers {
             without_tsconfig: ViewResolvers::new(&base, false, &[]),
             base,
             aliased: Mutex::default(),
+            resolved: dashmap::DashMap::new(),
         }
     }
 }
@@ -309,6 +314,34 @@ impl Resolvers {
     /// Resolves `specifier` as written in the file `from` (an absolute path). The project
     /// gives the framework aliases of the file's app, for specifiers nothing else resolves.
     pub fn resolve(&self, project: &Project, from: &Path, specifier: &str, view: View) -> Resolved {
+        // What an editor's unsaved buffer holds (a package.json being typed) may change
+        // between two checks without the disk changing: such a project resolves afresh.
+        if project.has_overrides() {
+            return self.resolve_uncached(project, from, specifier, view);
+        }
+        let key = (from.to_path_buf(), specifier.to_string(), view);
+        if let Some(known) = self.resolved.get(&key) {
+            let (resolved, read) = &*known;
+            project.replay(read);
+            return resolved.clone();
+        }
+        // What resolving reads (manifests, the indexes of run-time loaders) is what every
+        // file that gets this answer depends on.
+        let recording = project.recording();
+        let resolved = self.resolve_uncached(&recording, from, specifier, view);
+        let read = recording.dependencies();
+        project.replay(&read);
+        self.resolved.insert(key, (resolved.clone(), read));
+        resolved
+    }
+
+    fn resolve_uncached(
+        &self,
+        project: &Project,
+        from: &Path,
+        specifier: &str,
+        view: View,
+    ) -> Resolved {
         start_tsconfig_chain();
         // Node ignores tsconfig `paths` and `baseUrl`: unless something maps them at run
         // time, what a bare import loads there is what node_modules gives, or nothing.
@@ -763,6 +796,42 @@ mod tests {
         assert_eq!(split_package("a/b/c"), Some(("a", "./b/c".into())));
         assert_eq!(split_package("@s/a"), Some(("@s/a", ".".into())));
         assert_eq!(split_package("@s/a/b"), Some(("@s/a", "./b".into())));
+    }
+
+    #[test]
+    fn a_specifier_is_resolved_once_and_each_user_depends_on_what_it_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        for (name, text) in [
+            ("package.json", r#"{"scripts": {"start": "node src/a.js"}}"#),
+            ("src/a.ts", "import { x } from 'pkg';\n"),
+            ("node_modules/pkg/package.json", r#"{"main": "index.js"}"#),
+            ("node_modules/pkg/index.js", "exports.x = 1;\n"),
+        ] {
+            let path = root.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let project = Project::new(root.clone());
+        let resolvers = project.index::<Resolvers>(&());
+        let from = root.join("src/a.ts");
+        let first = project.recording();
+        let second = project.recording();
+        let resolved = resolvers.resolve(&first, &from, "pkg", View::NodeImport);
+        assert_eq!(
+            resolved,
+            Resolved::File(root.join("node_modules/pkg/index.js"))
+        );
+        assert_eq!(
+            resolvers.resolve(&second, &from, "pkg", View::NodeImport),
+            resolved
+        );
+        assert_eq!(resolvers.resolved.len(), 1);
+        // The second answer came from the first; its view still depends on the manifests
+        // the first resolution read (which runtime loads `src/a.ts`).
+        let read = first.dependencies().flatten();
+        assert!(!read.is_empty());
+        assert_eq!(second.dependencies().flatten(), read);
     }
 
     #[test]
