@@ -72,6 +72,16 @@ pub enum Finding {
         culprit: Culprit,
         requirement: Requirement,
     },
+    /// An `.await` of a future whose type is known and not `Send` (`Op::make(..)?.await`
+    /// where `Op` holds an `Rc`), inside a future that must be: the awaited future is part
+    /// of the awaiting one's state while it is suspended.
+    AwaitedNotSend {
+        await_span: Span,
+        operand: Span,
+        ty: Ty,
+        why: Why,
+        requirement: Requirement,
+    },
     /// `spawn(move || ..)` or `spawn(async move { .. })` capturing a value that is not
     /// `Send`.
     SpawnCapture {
@@ -690,9 +700,12 @@ impl<'a> Analysis<'a> {
         // One finding for a future that is not `Send` only through what it awaits: at its
         // first such await, and none when its own culprit is already reported.
         let own_reported = self.captured_reported
-            || self.findings[findings_before..]
-                .iter()
-                .any(|f| matches!(f, Finding::Held { why: Some(_), .. }));
+            || self.findings[findings_before..].iter().any(|f| {
+                matches!(
+                    f,
+                    Finding::Held { why: Some(_), .. } | Finding::AwaitedNotSend { .. }
+                )
+            });
         if let (Some(requirement), Some(awaited), false) = (requirement, self.awaited, own_reported)
         {
             for a in &awaits {
@@ -863,10 +876,47 @@ impl<'a> Analysis<'a> {
         requirement: Option<&Requirement>,
     ) {
         for a in awaits {
+            // First, so that the future awaited is reported as such, not as a temporary.
+            if let Some(requirement) = requirement {
+                self.awaited_operand(a, env, requirement);
+            }
             for stmt in enclosing_statements(a.syntax()) {
                 self.temporaries_in(a, &stmt, env, requirement);
             }
         }
+    }
+
+    /// The future an `.await` polls is held by the awaiting future until it completes. Its
+    /// type is known when it is a call of a function that is not `async` (whose declared
+    /// return type is the future itself) or a binding of a known type; an `async fn`'s
+    /// future is summarised elsewhere, and an unknown type says nothing.
+    fn awaited_operand(&mut self, a: &ast::AwaitExpr, env: &Env<'_>, requirement: &Requirement) {
+        let Some(mut operand) = a.expr() else { return };
+        while let ast::Expr::ParenExpr(p) = &operand {
+            let Some(inner) = p.expr() else { return };
+            operand = inner;
+        }
+        // A binding awaited is checked as a binding (alive to the end of its scope).
+        if matches!(operand, ast::Expr::PathExpr(_)) {
+            return;
+        }
+        let Some(ty) = env.infer(&operand) else {
+            return;
+        };
+        let Some(why) = self.reasoner.lacks(&ty, AutoTrait::Send) else {
+            return;
+        };
+        let span = range_span(operand.syntax().text_range());
+        if !self.reported_awaits.insert((span.start, span.end)) {
+            return;
+        }
+        self.findings.push(Finding::AwaitedNotSend {
+            await_span: Self::await_span(a),
+            operand: span,
+            ty,
+            why,
+            requirement: requirement.clone(),
+        });
     }
 
     fn temporaries_in(
@@ -927,6 +977,20 @@ impl<'a> Analysis<'a> {
     }
 }
 
+/// Methods of `Result` and `Option` that take `self` by value.
+const CONSUMING_METHODS: &[&str] = &[
+    "unwrap",
+    "expect",
+    "unwrap_or",
+    "unwrap_or_else",
+    "unwrap_or_default",
+    "unwrap_unchecked",
+    "ok",
+    "err",
+    "ok_or",
+    "ok_or_else",
+];
+
 /// Whether a call's value is used in place (borrowed as a method's receiver, a field's
 /// base, `&`, `*`, an index's base), which makes it a temporary that lives on to the end
 /// of its scope, rather than moved into a call or a binding.
@@ -935,7 +999,13 @@ fn is_place_operand(node: &SyntaxNode) -> bool {
         return false;
     };
     if let Some(call) = ast::MethodCallExpr::cast(parent.clone()) {
-        return call.receiver().is_some_and(|r| r.syntax() == node);
+        // `Result`/`Option` methods that take `self` move the value: it is gone before
+        // the chain goes on (`Op::try_new(..).unwrap().await` holds the `Op`, not the
+        // `Option`).
+        let consumes = call
+            .name_ref()
+            .is_some_and(|n| CONSUMING_METHODS.contains(&n.text().as_ref()));
+        return !consumes && call.receiver().is_some_and(|r| r.syntax() == node);
     }
     if let Some(index) = ast::IndexExpr::cast(parent.clone()) {
         return index.base().is_some_and(|b| b.syntax() == node);

@@ -64,6 +64,11 @@ prodlint_macros::declare_rule! {
     /// (`rand::rng()` returns a `ThreadRng`). Definitions that disagree, generic and unknown
     /// results stay unknown.
     ///
+    /// The future an `.await` polls is part of the awaiting future's state until it
+    /// completes: a hand-written future whose type is known from the declared return type of
+    /// the function that makes it (`Op::submit(..)?.await`, where `Op` holds an `Rc`), or a
+    /// `LocalBoxFuture`, makes the awaiting future not `Send`.
+    ///
     /// A binding is held across an `.await` when its type has drop glue (guards, `Rc`) and
     /// its scope contains the await, or when it is used after the await. Temporaries (a
     /// guard borrowed by a method call, up to the `.await` itself:
@@ -425,6 +430,29 @@ fn diagnostic(files: &mut Files<'_, '_>, finding: Finding) -> Diagnostic {
                     format!("`{callee}`'s future is not `Send`: {}", culprit.message),
                 );
             }
+            with_requirement(files, d, &requirement)
+        }
+        Finding::AwaitedNotSend {
+            await_span,
+            operand,
+            ty,
+            why,
+            requirement,
+        } => {
+            let message = format!(
+                "this future must be `Send`, but the future it awaits here, `{}`, is not: {}",
+                ty.display(),
+                culprit_text(&why)
+            );
+            let d = new(await_span, message)
+                .with_label(
+                    &ctx_file,
+                    operand,
+                    "held by the awaiting future until it completes",
+                )
+                .with_help(
+                    "await a `Send` future here, or run this work on a `LocalSet` with `spawn_local`",
+                );
             with_requirement(files, d, &requirement)
         }
         Finding::SpawnCapture {

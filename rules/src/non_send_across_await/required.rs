@@ -168,6 +168,10 @@ fn culprit_of(finding: &Finding) -> Option<(Span, String)> {
             };
             Some((*await_span, format!("{what} is alive across this `.await`")))
         }
+        Finding::AwaitedNotSend { await_span, ty, .. } => Some((
+            *await_span,
+            format!("the future it awaits, `{}`, is not `Send`", ty.display()),
+        )),
         Finding::Capture {
             what_span,
             what,
