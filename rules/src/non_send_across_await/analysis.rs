@@ -1004,7 +1004,7 @@ fn is_place_operand(node: &SyntaxNode) -> bool {
         // `Option`).
         let consumes = call
             .name_ref()
-            .is_some_and(|n| CONSUMING_METHODS.contains(&n.text().as_ref()));
+            .is_some_and(|n| CONSUMING_METHODS.contains(&n.text()));
         return !consumes && call.receiver().is_some_and(|r| r.syntax() == node);
     }
     if let Some(index) = ast::IndexExpr::cast(parent.clone()) {
