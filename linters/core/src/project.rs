@@ -69,6 +69,15 @@ struct Recorded {
     index_sets: HashSet<usize>,
 }
 
+impl Recorded {
+    /// Lists an index's dependency set once, however many times it is used.
+    fn add_index(&mut self, set: &Arc<BTreeSet<Dependency>>) {
+        if self.index_sets.insert(Arc::as_ptr(set) as usize) {
+            self.dependencies.indexes.push(Arc::clone(set));
+        }
+    }
+}
+
 /// Where a built index came from: what its build read, and, in an editor's project, how
 /// the disk looked right after (to tell later whether it still holds).
 struct Provenance {
@@ -239,9 +248,7 @@ impl Project {
             .direct
             .extend(dependencies.direct.iter().cloned());
         for set in &dependencies.indexes {
-            if recorded.index_sets.insert(Arc::as_ptr(set) as usize) {
-                recorded.dependencies.indexes.push(Arc::clone(set));
-            }
+            recorded.add_index(set);
         }
     }
 
@@ -400,14 +407,11 @@ impl Project {
             (Arc::new(value), provenance)
         });
         if let Some(recorder) = &self.recorder {
-            let mut recorded = recorder.dependencies.lock().unwrap();
-            let dependencies = &provenance.dependencies;
-            if recorded
-                .index_sets
-                .insert(Arc::as_ptr(dependencies) as usize)
-            {
-                recorded.dependencies.indexes.push(Arc::clone(dependencies));
-            }
+            recorder
+                .dependencies
+                .lock()
+                .unwrap()
+                .add_index(&provenance.dependencies);
         }
         Arc::clone(value)
     }

@@ -818,14 +818,10 @@ fn resolve_chain(chain: &MethodChain, ret_of: &impl Fn(&str) -> Option<Ty>) -> O
 fn value_type(ty: &Ty) -> Option<String> {
     match ty {
         Ty::Ref { inner, .. } => value_type(inner),
-        Ty::Path(p) => {
-            let name = p.path.rsplit("::").next().unwrap_or("");
-            if matches!(name, "Result" | "Option") {
-                value_type(p.args.first()?)
-            } else {
-                Some(p.path.clone())
-            }
+        Ty::Path(_) if matches!(ty.last_segment(), Some("Result" | "Option")) => {
+            value_type(ty.success()?)
         }
+        Ty::Path(p) => Some(p.path.clone()),
         _ => None,
     }
 }

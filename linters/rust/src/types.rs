@@ -54,6 +54,18 @@ pub struct DynTy {
 }
 
 impl Ty {
+    /// What `?` or `.unwrap()` gives of a `Result` or an `Option`, and of the `Result<T>`
+    /// aliases of crates (`io::Result`, `anyhow::Result`, a crate's own), whose first
+    /// argument is the success type by convention.
+    pub fn success(&self) -> Option<&Ty> {
+        match self {
+            Ty::Path(p) if matches!(self.last_segment(), Some("Result" | "Option")) => {
+                p.args.first()
+            }
+            _ => None,
+        }
+    }
+
     pub fn last_segment(&self) -> Option<&str> {
         match self {
             Ty::Path(p) => p.path.rsplit("::").next(),

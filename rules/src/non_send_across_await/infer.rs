@@ -168,7 +168,7 @@ impl<'a> Env<'a> {
                 let receiver = self.infer(&f.expr()?)?;
                 self.field(&receiver, f.name_ref()?.text().as_ref())
             }
-            ast::Expr::TryExpr(t) => success_of(&self.infer(&t.expr()?)?),
+            ast::Expr::TryExpr(t) => self.infer(&t.expr()?)?.success().cloned(),
             ast::Expr::RecordExpr(r) => Some(self.scope.path_ty(&r.path()?)),
             ast::Expr::CallExpr(call) => self.infer_call(call),
             ast::Expr::MethodCallExpr(call) => self.infer_method(call),
@@ -322,7 +322,7 @@ impl<'a> Env<'a> {
                 if let Some(guard) = self.unknown_std_lock(&receiver_expr) {
                     return Some(guard);
                 }
-                success_of(&self.infer(&receiver_expr)?)
+                self.infer(&receiver_expr)?.success().cloned()
             }
             "lock" | "read" | "write" if no_args => {
                 let receiver = self.deref_all(&self.infer(&receiver_expr)?);
@@ -455,16 +455,4 @@ fn is_guard_path(path: &str) -> bool {
             | "ReentrantMutexGuard"
             | "RwLockUpgradableReadGuard"
     )
-}
-
-/// What `?` or `.unwrap()` gives of a `Result` or an `Option`, and of the `Result<T>`
-/// aliases of crates (`io::Result`, `anyhow::Result`, a crate's own), whose first argument
-/// is the success type by convention.
-fn success_of(ty: &Ty) -> Option<Ty> {
-    match ty {
-        Ty::Path(p) if matches!(p.path.rsplit("::").next(), Some("Result" | "Option")) => {
-            p.args.first().cloned()
-        }
-        _ => None,
-    }
 }
