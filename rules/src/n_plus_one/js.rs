@@ -1,4 +1,5 @@
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use prodlint_core::{Diagnostic, Span};
@@ -133,6 +134,22 @@ struct Frame {
     per_connection: Option<String>,
     /// The loop's item and the values made from it.
     items: ItemNames,
+    /// The loop steps over what a round trip returned (see [`Bound`]).
+    from_rows: bool,
+}
+
+/// What a local name of the function being visited holds, as far as the loops over it
+/// care: whether its items come from a round trip.
+#[derive(Debug, Clone)]
+enum Bound {
+    /// Rows of a query, or an item of a loop over them.
+    Rows,
+    /// Not known to be rows: a parameter, a literal, a value computed in memory.
+    Other,
+    /// Made from another local (`rows.filter(..)`, `order.lines`).
+    From(String),
+    /// Initialized by an expression with an `await`, judged when a loop steps over it.
+    Pending(Rc<Expr>),
 }
 
 struct Visitor<'a, 'c> {
@@ -162,6 +179,14 @@ struct Visitor<'a, 'c> {
     /// Inside the branch taken when such a lookup missed: the round trip there runs only
     /// on a miss, the loop is memoized.
     cache_misses: usize,
+    /// The locals declared so far in the functions around, for where a loop's items
+    /// come from.
+    bound: HashMap<String, Bound>,
+    /// What each [`Visitor::bind`] replaced, to restore when a scope ends.
+    bound_log: Vec<(String, Option<Bound>)>,
+    /// The file imports or syncs data (`import.service.ts`, `importer.ts`,
+    /// `sync-index.ts`): its loops step over an imported list.
+    imports: bool,
 }
 
 pub(super) fn check(rule: &NPlusOne, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -195,6 +220,9 @@ pub(super) fn check(rule: &NPlusOne, ctx: &JsContext<'_>, out: &mut Vec<Diagnost
         reported: HashSet::new(),
         lookups: HashSet::new(),
         cache_misses: 0,
+        bound: HashMap::new(),
+        bound_log: Vec::new(),
+        imports: super::is_import_file(&ctx.file.display),
     };
     ctx.parsed.program.visit_with(&mut visitor);
 }
@@ -477,6 +505,37 @@ fn is_small_literal(expr: &Expr) -> bool {
     }
 }
 
+/// `xs` in `i < xs.length` (or `xs.length > i`): what a counting `for` loop indexes.
+fn length_bound(test: &Expr) -> Option<&Expr> {
+    let Expr::Bin(bin) = strip(test) else {
+        return None;
+    };
+    let side = match bin.op {
+        BinaryOp::Lt | BinaryOp::LtEq => &bin.right,
+        BinaryOp::Gt | BinaryOp::GtEq => &bin.left,
+        _ => return None,
+    };
+    match strip(side) {
+        Expr::Member(member) if member_prop(&member.prop).as_deref() == Some("length") => {
+            Some(&member.obj)
+        }
+        _ => None,
+    }
+}
+
+/// Whether an expression awaits something (also in a callback it holds).
+fn contains_await(expr: &Expr) -> bool {
+    struct Awaits(bool);
+    impl Visit for Awaits {
+        fn visit_await_expr(&mut self, _: &AwaitExpr) {
+            self.0 = true;
+        }
+    }
+    let mut awaits = Awaits(false);
+    expr.visit_with(&mut awaits);
+    awaits.0
+}
+
 /// The name of a callback's first parameter: `(chunk) => …`, `async function (db) {…}`.
 fn callback_param(callback: &Expr) -> Option<String> {
     let pat = match strip(callback) {
@@ -608,10 +667,12 @@ impl Visitor<'_, '_> {
                 header,
                 kind: kind.to_string(),
                 unawaited_callback: false,
+                from_round_trip: false,
             },
             silent: silent || stops_on_hit(body),
             per_connection: None,
             items: ItemNames::default(),
+            from_rows: false,
         }
     }
 
@@ -683,12 +744,131 @@ impl Visitor<'_, '_> {
         !uses.alone
     }
 
+    /// Declares `name` in the current scope.
+    fn bind(&mut self, name: String, value: Bound) {
+        let old = self.bound.insert(name.clone(), value);
+        self.bound_log.push((name, old));
+    }
+
+    fn bind_pattern(&mut self, pat: &Pat, value: Bound) {
+        let mut names = HashSet::new();
+        js_items::pat_names(pat, &mut names);
+        for name in names {
+            self.bind(name, value.clone());
+        }
+    }
+
+    /// Ends the scopes opened since the log had `len` entries.
+    fn unbind_to(&mut self, len: usize) {
+        while self.bound_log.len() > len {
+            let (name, old) = self.bound_log.pop().expect("longer than len");
+            match old {
+                Some(value) => self.bound.insert(name, value),
+                None => self.bound.remove(&name),
+            };
+        }
+    }
+
+    /// Whether the local `name` holds rows of a round trip (or an item of them).
+    fn is_rows_name(&mut self, name: &str, depth: usize) -> bool {
+        if depth > 8 {
+            return false;
+        }
+        match self.bound.get(name).cloned() {
+            Some(Bound::Rows) => true,
+            Some(Bound::From(root)) => root != name && self.is_rows_name(&root, depth + 1),
+            Some(Bound::Pending(init)) => {
+                let rows = self.makes_round_trip(&init);
+                if let Some(slot) = self.bound.get_mut(name) {
+                    *slot = if rows { Bound::Rows } else { Bound::Other };
+                }
+                rows
+            }
+            Some(Bound::Other) | None => false,
+        }
+    }
+
+    /// Whether a loop over `iterable` steps over what a round trip returned: a call in it
+    /// makes one (`await this.repo.find()`, `(await this.users.list()).filter(..)`), or it
+    /// is made from a local that holds such rows or an item of a loop over them.
+    fn iterates_rows(&mut self, iterable: &Expr) -> bool {
+        if self.makes_round_trip(iterable) {
+            return true;
+        }
+        match prodlint_js::call_summary::value_root(iterable) {
+            Some(root) => {
+                let root = root.to_string();
+                self.is_rows_name(&root, 0)
+            }
+            None => false,
+        }
+    }
+
+    /// Marks where a loop's items come from, and binds its item names accordingly.
+    fn with_origin(&mut self, mut frame: Frame, iterable: &Expr) -> Frame {
+        frame.from_rows = self.iterates_rows(iterable);
+        let value = if frame.from_rows {
+            Bound::Rows
+        } else {
+            Bound::Other
+        };
+        for name in frame.items.bound.clone() {
+            self.bind(name, value.clone());
+        }
+        frame
+    }
+
+    /// Whether `expr` makes a round trip somewhere in it: a catalogue call (a paging read
+    /// too: its page is rows) or a call of the project's own code that reaches one.
+    fn makes_round_trip(&self, expr: &Expr) -> bool {
+        struct Calls<'v, 'a, 'c> {
+            visitor: &'v Visitor<'a, 'c>,
+            found: bool,
+        }
+        impl Visit for Calls<'_, '_, '_> {
+            fn visit_expr(&mut self, expr: &Expr) {
+                if self.found {
+                    return;
+                }
+                if matches!(expr, Expr::Call(_) | Expr::TaggedTpl(_))
+                    && self.visitor.is_round_trip_call(expr)
+                {
+                    self.found = true;
+                    return;
+                }
+                expr.visit_children_with(self);
+            }
+        }
+        let mut calls = Calls {
+            visitor: self,
+            found: false,
+        };
+        expr.visit_with(&mut calls);
+        calls.found
+    }
+
+    fn is_round_trip_call(&self, expr: &Expr) -> bool {
+        let call_chain = prodlint_js::call_summary::chain(unwrap_observable(expr));
+        let class = self.classes.last().cloned().flatten();
+        match self
+            .reach
+            .resolve(self.summaries, class.as_deref(), &call_chain)
+        {
+            Resolution::Target(target) => self.reach.round_trip(&target).is_some(),
+            Resolution::Rewritten(rewritten) => self.reach.is_access(&rewritten),
+            Resolution::Unknown => self.reach.is_access(&call_chain),
+        }
+    }
+
     /// Visits a function as a new scope: its own loops, no batch.
     fn function_scope(&mut self, f: impl FnOnce(&mut Self)) {
         let frames = std::mem::take(&mut self.frames);
         let batched = self.batched.take();
         let returns = std::mem::replace(&mut self.returns_count, false);
+        // A closure sees the locals around it; what it declares stays inside.
+        let mark = self.bound_log.len();
         f(self);
+        self.unbind_to(mark);
         self.frames = frames;
         self.batched = batched;
         self.returns_count = returns;
@@ -706,6 +886,7 @@ impl Visitor<'_, '_> {
             self.frames.push(frame);
         }
         self.returns_count = true;
+        let mark = self.bound_log.len();
         match strip(callback) {
             Expr::Arrow(arrow) => {
                 arrow.params.visit_with(self);
@@ -725,6 +906,7 @@ impl Visitor<'_, '_> {
             }
             other => other.visit_with(self),
         }
+        self.unbind_to(mark);
         self.frames = saved_frames;
         self.batched = saved_batched;
         self.returns_count = saved_returns;
@@ -753,12 +935,19 @@ impl Visitor<'_, '_> {
     }
 
     /// The loop a call in the current position repeats in, if any.
-    fn current_site(&self) -> Option<&LoopSite> {
-        self.frames
+    fn current_site(&self) -> Option<LoopSite> {
+        let mut site = self
+            .frames
             .iter()
             .rev()
             .find(|frame| !frame.silent)
-            .map(|frame| &frame.site)
+            .map(|frame| frame.site.clone())?;
+        site.from_round_trip = self.imports
+            || self
+                .frames
+                .iter()
+                .any(|frame| frame.from_rows && !frame.silent);
+        Some(site)
     }
 
     /// An expression whose promise the loop waits for (or a batch collects).
@@ -766,7 +955,7 @@ impl Visitor<'_, '_> {
         if self.cache_misses > 0 {
             return;
         }
-        let site = self.current_site().cloned();
+        let site = self.current_site();
         let batched = self.batched;
         if site.is_none() && (batched.is_none() || !self.rule.suggest_batching) {
             return;
@@ -893,11 +1082,21 @@ impl Visitor<'_, '_> {
 
 impl Visit for Visitor<'_, '_> {
     fn visit_function(&mut self, function: &Function) {
-        self.function_scope(|v| function.visit_children_with(v));
+        self.function_scope(|v| {
+            for param in &function.params {
+                v.bind_pattern(&param.pat, Bound::Other);
+            }
+            function.visit_children_with(v)
+        });
     }
 
     fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
-        self.function_scope(|v| arrow.visit_children_with(v));
+        self.function_scope(|v| {
+            for param in &arrow.params {
+                v.bind_pattern(param, Bound::Other);
+            }
+            arrow.visit_children_with(v)
+        });
     }
 
     fn visit_constructor(&mut self, constructor: &Constructor) {
@@ -949,6 +1148,7 @@ impl Visit for Visitor<'_, '_> {
         let mut frame = self.loop_frame(header, kind, &stmt.body, bounded, false);
         frame.per_connection = binding.filter(|name| is_connection_name(name));
         frame.items = ItemNames::of_head(&stmt.left);
+        let frame = self.with_origin(frame, &stmt.right);
         self.in_loop(frame, &stmt.body);
     }
 
@@ -961,6 +1161,7 @@ impl Visit for Visitor<'_, '_> {
                 .is_some_and(|key| self.walks_groups(&stmt.right, &key, &stmt.body));
         let mut frame = self.loop_frame(header, "`for…in` loop", &stmt.body, bounded, false);
         frame.items = ItemNames::of_head(&stmt.left);
+        let frame = self.with_origin(frame, &stmt.right);
         self.in_loop(frame, &stmt.body);
     }
 
@@ -983,6 +1184,12 @@ impl Visit for Visitor<'_, '_> {
         if let Some(VarDeclOrExpr::VarDecl(decl)) = &stmt.init {
             frame.items = ItemNames::of_decls(decl);
         }
+        // `for (let i = 0; i < rows.length; i++)`: the items are `rows[i]`.
+        frame.from_rows = stmt
+            .test
+            .as_deref()
+            .and_then(length_bound)
+            .is_some_and(|over| self.iterates_rows(over));
         self.in_loop(frame, &stmt.body);
     }
 
@@ -1053,6 +1260,15 @@ impl Visit for Visitor<'_, '_> {
     }
 
     fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
+        let value = match declarator.init.as_deref() {
+            Some(init) if contains_await(init) => Bound::Pending(Rc::new(init.clone())),
+            Some(init) => match prodlint_js::call_summary::value_root(init) {
+                Some(root) => Bound::From(root.to_string()),
+                None => Bound::Other,
+            },
+            None => Bound::Other,
+        };
+        self.bind_pattern(&declarator.name, value);
         if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) {
             // What a name declared in a loop body holds: the item's address, a value made
             // from the item.
@@ -1127,13 +1343,16 @@ impl Visit for Visitor<'_, '_> {
                                 header: span(member.span),
                                 kind: format!("`{method}` callback"),
                                 unawaited_callback: method == "forEach",
+                                from_round_trip: false,
                             },
                             silent: self.is_few(&member.obj)
                                 || self.is_groups(&member.obj, callback_param(callback)),
                             per_connection: callback_param(callback)
                                 .filter(|name| is_connection_name(name)),
                             items: callback_items(callback),
+                            from_rows: false,
                         });
+                        let frame = frame.map(|frame| self.with_origin(frame, &member.obj));
                         self.callback_scope(frame, batch, callback);
                         for arg in &call.args[1..] {
                             arg.visit_with(self);

@@ -170,7 +170,7 @@ fn has_fixed_start(expr: &Expr) -> bool {
     }
 }
 
-fn pat_names(pat: &Pat, out: &mut HashSet<String>) {
+pub(super) fn pat_names(pat: &Pat, out: &mut HashSet<String>) {
     match pat {
         Pat::Ident(ident) => {
             out.insert(ident.id.sym.to_string());

@@ -10,6 +10,7 @@ mod js;
 mod js_items;
 mod reach;
 mod rust;
+mod rust_origin;
 mod rust_reach;
 
 use catalogue::{Entry, Lang, Pattern, Seg};
@@ -355,6 +356,21 @@ fn is_one_off_script(path: &str) -> bool {
             .any(|part| matches!(part, "seed" | "seeds" | "seeder" | "migration" | "fixture"))
 }
 
+/// A file that imports or syncs data, by its name's words: `import.service.ts`,
+/// `importer.ts`, `fast-importer.service.ts`, `sync_index.rs`, `catalog-sync.ts` (not
+/// `important.ts` or `synchronous.ts`). Its loops step over an imported list of records
+/// (CSV rows, an uploaded file, a remote index), which can be long.
+fn is_import_file(path: &str) -> bool {
+    let file_name = path.rsplit('/').next().unwrap_or(path);
+    let stem = file_name.split('.').next().unwrap_or("");
+    stem.split(['_', '-']).flat_map(split_words).any(|word| {
+        matches!(
+            word.as_str(),
+            "import" | "imports" | "importer" | "sync" | "syncer"
+        )
+    })
+}
+
 /// A directory of test support or mocks named by its words: `crates_io_test_db`,
 /// `test-fixtures`, `__mocks__`, `api-msw` (a mock service worker's handlers), but not
 /// `latest` or `contest`.
@@ -423,6 +439,11 @@ struct LoopSite {
     kind: String,
     /// An async `forEach` callback: nothing waits for it.
     unawaited_callback: bool,
+    /// The loop (or one around it) steps over what a round trip returned, or over an
+    /// imported list: the classic N+1, reported at the rule's severity. Other loops (over
+    /// a parameter, an input's list, a field, a config) are `info`: their items are
+    /// often a handful.
+    from_round_trip: bool,
 }
 
 /// A data-access call made by a function or method that the loop calls, directly or
@@ -559,9 +580,17 @@ fn diagnostic(file: &Arc<SourceFile>, finding: &Finding) -> Diagnostic {
     if site.unawaited_callback {
         help.push_str("; also, `forEach` does not wait for an async callback, so its errors go unhandled and the calls finish in any order: use `for…of` or `Promise.all`");
     }
-    let mut diagnostic = Diagnostic::new(META.id, META.default_severity, file, *span, message)
+    let (severity, header_label) = if site.from_round_trip {
+        (META.default_severity, "for each item of this loop")
+    } else {
+        (
+            Severity::Info,
+            "for each item of this loop (its items do not come from a query here: worth a change if there can be many)",
+        )
+    };
+    let mut diagnostic = Diagnostic::new(META.id, severity, file, *span, message)
         .with_help(help)
-        .with_label(file, site.header, "for each item of this loop");
+        .with_label(file, site.header, header_label);
     if let Some(via) = helper {
         for hop in &via.hops {
             diagnostic = diagnostic.with_label(&hop.file, hop.span, hop.message.clone());
