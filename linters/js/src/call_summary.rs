@@ -817,16 +817,21 @@ mod tests {
     fn value_roots_keep_the_local_a_value_is_made_from() {
         let roots = |text: &str| {
             let parsed = parse("a.ts", text).unwrap();
-            let Program::Module(module) = &parsed.program else {
-                panic!("a module")
+            let stmts: Vec<&Stmt> = match &parsed.program {
+                Program::Script(script) => script.body.iter().collect(),
+                Program::Module(module) => module
+                    .body
+                    .iter()
+                    .filter_map(|item| match item {
+                        ModuleItem::Stmt(stmt) => Some(stmt),
+                        _ => None,
+                    })
+                    .collect(),
             };
-            module
-                .body
-                .iter()
-                .map(|item| match item {
-                    ModuleItem::Stmt(Stmt::Expr(stmt)) => {
-                        value_root(&stmt.expr).unwrap_or("-").to_string()
-                    }
+            stmts
+                .into_iter()
+                .map(|stmt| match stmt {
+                    Stmt::Expr(stmt) => value_root(&stmt.expr).unwrap_or("-").to_string(),
                     _ => panic!("an expression statement"),
                 })
                 .collect::<Vec<_>>()

@@ -134,8 +134,8 @@ struct Frame {
     per_connection: Option<String>,
     /// The loop's item and the values made from it.
     items: ItemNames,
-    /// The loop steps over what a round trip returned (see [`Bound`]).
-    from_rows: bool,
+    /// What the loop steps over, judged only when a call in it is reported.
+    iterable: Option<Rc<Expr>>,
 }
 
 /// What a local name of the function being visited holds, as far as the loops over it
@@ -148,7 +148,8 @@ enum Bound {
     Other,
     /// Made from another local (`rows.filter(..)`, `order.lines`).
     From(String),
-    /// Initialized by an expression with an `await`, judged when a loop steps over it.
+    /// Initialized by an expression with an `await`, or the item of a loop over an
+    /// expression: judged when a reported call's loop steps over it.
     Pending(Rc<Expr>),
 }
 
@@ -672,7 +673,7 @@ impl Visitor<'_, '_> {
             silent: silent || stops_on_hit(body),
             per_connection: None,
             items: ItemNames::default(),
-            from_rows: false,
+            iterable: None,
         }
     }
 
@@ -778,7 +779,7 @@ impl Visitor<'_, '_> {
             Some(Bound::Rows) => true,
             Some(Bound::From(root)) => root != name && self.is_rows_name(&root, depth + 1),
             Some(Bound::Pending(init)) => {
-                let rows = self.makes_round_trip(&init);
+                let rows = self.iterates_rows_at(&init, depth + 1);
                 if let Some(slot) = self.bound.get_mut(name) {
                     *slot = if rows { Bound::Rows } else { Bound::Other };
                 }
@@ -791,31 +792,41 @@ impl Visitor<'_, '_> {
     /// Whether a loop over `iterable` steps over what a round trip returned: a call in it
     /// makes one (`await this.repo.find()`, `(await this.users.list()).filter(..)`), or it
     /// is made from a local that holds such rows or an item of a loop over them.
-    fn iterates_rows(&mut self, iterable: &Expr) -> bool {
+    fn iterates_rows_at(&mut self, iterable: &Expr, depth: usize) -> bool {
         if self.makes_round_trip(iterable) {
             return true;
         }
         match prodlint_js::call_summary::value_root(iterable) {
             Some(root) => {
                 let root = root.to_string();
-                self.is_rows_name(&root, 0)
+                self.is_rows_name(&root, depth)
             }
             None => false,
         }
     }
 
-    /// Marks where a loop's items come from, and binds its item names accordingly.
+    /// Keeps what a loop steps over, and binds its item names to it.
     fn with_origin(&mut self, mut frame: Frame, iterable: &Expr) -> Frame {
-        frame.from_rows = self.iterates_rows(iterable);
-        let value = if frame.from_rows {
-            Bound::Rows
-        } else {
-            Bound::Other
-        };
+        let iterable = Rc::new(iterable.clone());
         for name in frame.items.bound.clone() {
-            self.bind(name, value.clone());
+            self.bind(name, Bound::Pending(Rc::clone(&iterable)));
         }
+        frame.iterable = Some(iterable);
         frame
+    }
+
+    /// Whether a loop around the current position that repeats its calls steps over
+    /// rows of a round trip: the classic N+1, at the rule's severity.
+    fn in_rows_loop(&mut self) -> bool {
+        let iterables: Vec<Rc<Expr>> = self
+            .frames
+            .iter()
+            .filter(|frame| !frame.silent)
+            .filter_map(|frame| frame.iterable.clone())
+            .collect();
+        iterables
+            .iter()
+            .any(|iterable| self.iterates_rows_at(iterable, 0))
     }
 
     /// Whether `expr` makes a round trip somewhere in it: a catalogue call (a paging read
@@ -942,11 +953,7 @@ impl Visitor<'_, '_> {
             .rev()
             .find(|frame| !frame.silent)
             .map(|frame| frame.site.clone())?;
-        site.from_round_trip = self.imports
-            || self
-                .frames
-                .iter()
-                .any(|frame| frame.from_rows && !frame.silent);
+        site.from_round_trip = self.imports;
         Some(site)
     }
 
@@ -1073,7 +1080,13 @@ impl Visitor<'_, '_> {
         }
     }
 
-    fn report(&mut self, finding: Finding) {
+    fn report(&mut self, mut finding: Finding) {
+        if self.reported.contains(&finding.span) {
+            return;
+        }
+        if let Some(site) = finding.site.as_mut() {
+            site.from_round_trip = site.from_round_trip || self.in_rows_loop();
+        }
         if self.reported.insert(finding.span) {
             self.out.push(diagnostic(self.ctx.file, &finding));
         }
@@ -1185,11 +1198,11 @@ impl Visit for Visitor<'_, '_> {
             frame.items = ItemNames::of_decls(decl);
         }
         // `for (let i = 0; i < rows.length; i++)`: the items are `rows[i]`.
-        frame.from_rows = stmt
+        frame.iterable = stmt
             .test
             .as_deref()
             .and_then(length_bound)
-            .is_some_and(|over| self.iterates_rows(over));
+            .map(|over| Rc::new(over.clone()));
         self.in_loop(frame, &stmt.body);
     }
 
@@ -1350,7 +1363,7 @@ impl Visit for Visitor<'_, '_> {
                             per_connection: callback_param(callback)
                                 .filter(|name| is_connection_name(name)),
                             items: callback_items(callback),
-                            from_rows: false,
+                            iterable: None,
                         });
                         let frame = frame.map(|frame| self.with_origin(frame, &member.obj));
                         self.callback_scope(frame, batch, callback);

@@ -42,6 +42,24 @@ prodlint_macros::declare_rule! {
     ///   connection), sea-orm (`one`, `all`, `exec`, `insert`, … on a connection),
     ///   tokio-postgres (`client.query(&stmt, &[..])`), redis.
     ///
+    /// **Severity by where the loop's items come from.** The rule cannot count a loop's
+    /// items, but it can see where they come from, and that tells the classic N+1 from
+    /// a loop over a handful:
+    /// - `warning` when the loop (or one around it) steps over **rows of a round trip**:
+    ///   what a query returned (`for (const o of await repo.find())`), a local holding it
+    ///   (`const orders = await prisma.order.findMany(); for (const o of orders)`), a
+    ///   local made from one (`orders.filter(..)`, `orders.map((o) => o.id)`,
+    ///   `order.lines` of an item of such a loop, `rows[i]` in `i < rows.length`), or the
+    ///   result of a call of the project's own code that makes a round trip (`const
+    ///   users = await this.users.listActive()`, in Rust `let rows = load(pool).await?`);
+    ///   also every loop in a file that **imports or syncs** data (`import.service.ts`,
+    ///   `importer.ts`, `sync_index.rs`: an uploaded or remote list of records);
+    /// - `info` for the rest: loops over a parameter, an input's list (`input.roleIds`,
+    ///   `input.translations`), a field (`this.tasks`), a config, or a value computed in
+    ///   memory. On the back ends measured (docs/accuracy.md) most of those ran over the
+    ///   translations, roles or prices of one entity, or the recipients of one event:
+    ///   worth a change only if the list can be long, which the code does not tell.
+    ///
     /// A call of the project's own code is followed to the round trip it reaches, in any
     /// file, through call summaries built once per module: `this.m()` to the method of
     /// the class, `this.users.load(id)` to the method of the class that `users` is
@@ -764,6 +782,18 @@ mod tests {
             .unwrap();
         assert_eq!(error.line, Some(3));
         assert!(error.message.contains("must end in a call"), "{error}");
+    }
+
+    #[test]
+    fn import_files_by_their_words() {
+        assert!(is_import_file("apps/api/src/import/import.service.ts"));
+        assert!(is_import_file("packages/core/src/data-import/importer.ts"));
+        assert!(is_import_file("src/catalog-sync.ts"));
+        assert!(is_import_file("src/index/sync_index.rs"));
+        assert!(is_import_file("src/dataImport.ts"));
+        assert!(!is_import_file("src/important.ts"));
+        assert!(!is_import_file("src/synchronous.ts"));
+        assert!(!is_import_file("src/import/orders.service.ts"));
     }
 
     #[test]
