@@ -1076,7 +1076,9 @@ impl Visitor<'_, '_> {
             let args = js_items::args_at(unwrap_observable(expr), seg.at.expr).unwrap_or_default();
             js_items::transfers_resource(&seg.name, args) && items.is_item_target(&first.expr)
         } else {
-            js_items::runs_statement_text(&seg.name) && items.is_item_statement(&first.expr)
+            js_items::runs_statement_text(&seg.name)
+                && (items.is_item_statement(&first.expr)
+                    || js_items::is_schema_statement(&first.expr))
         }
     }
 

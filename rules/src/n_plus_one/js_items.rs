@@ -261,6 +261,22 @@ pub(super) fn transfers_resource(method: &str, args: &[ExprOrSpread]) -> bool {
     }
 }
 
+/// SQL text that changes the schema or maintains storage (`DROP TABLE "${name}"`,
+/// `ALTER TABLE … ADD COLUMN`, `CREATE INDEX`, `VACUUM`, `REFRESH MATERIALIZED VIEW`):
+/// run once per table or field, each a unit of work of its own, with no batched form.
+pub(super) fn is_schema_statement(expr: &Expr) -> bool {
+    let text = match strip(expr) {
+        Expr::Lit(Lit::Str(s)) => s.value.to_atom_lossy().to_string(),
+        Expr::Tpl(tpl) => tpl
+            .quasis
+            .first()
+            .map(|q| q.raw.to_string())
+            .unwrap_or_default(),
+        _ => return false,
+    };
+    super::is_schema_sql(&text)
+}
+
 /// Methods that run the SQL text they are given.
 pub(super) fn runs_statement_text(method: &str) -> bool {
     matches!(

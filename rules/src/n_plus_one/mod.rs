@@ -94,7 +94,9 @@ prodlint_macros::declare_rule! {
     /// method: "PUT" })` with `upload` from the item, `` axios.get(`${entry.host}/x`) ``:
     /// each item is another file, often on another host; a `POST` to it, such as a
     /// webhook, stays a finding); a raw statement that is the item (`for (const sql of
-    /// statements) await db.$executeRawUnsafe(sql)`); loops that stop at the first hit (`if
+    /// statements) await db.$executeRawUnsafe(sql)`) or a schema change per item (``
+    /// sequelize.query(`DROP TABLE "${name}"`) ``, `ALTER`, `CREATE INDEX`, `VACUUM`, in
+    /// Rust `sqlx::query(&format!("DROP TABLE {t}"))`: each a unit of work of its own); loops that stop at the first hit (`if
     /// (user) return user;`, `if (res.ok) break;`) or walk (`dir = parentOf(dir)`); calls
     /// on each of a few connections (`for (const db of databases) db.query(..)`); round
     /// trips made only when a lookup in memory missed (`if (cached) … else await …`, `if
@@ -387,6 +389,44 @@ fn is_import_file(path: &str) -> bool {
             "import" | "imports" | "importer" | "sync" | "syncer"
         )
     })
+}
+
+/// SQL text that changes the schema or maintains storage (`DROP TABLE "x"`, `ALTER
+/// TABLE … ADD COLUMN`, `CREATE INDEX`, `VACUUM`, `REFRESH MATERIALIZED VIEW`), also
+/// behind the quotes and parentheses of a call's arguments (`("DROP TABLE …", …)`,
+/// `(r#"ALTER …"#)`): run once per table or field, each a unit of work of its own with
+/// no batched form.
+fn is_schema_sql(text: &str) -> bool {
+    let trim = |text: &str| -> String {
+        text.trim_start_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '(' | '"' | '\'' | '`' | 'r' | '#' | '&')
+        })
+        .to_string()
+    };
+    let mut text = trim(text);
+    if let Some(rest) = text.strip_prefix("format!") {
+        text = trim(rest);
+    }
+    let first_word: String = text
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    matches!(
+        first_word.as_str(),
+        "CREATE"
+            | "DROP"
+            | "ALTER"
+            | "TRUNCATE"
+            | "VACUUM"
+            | "REINDEX"
+            | "REFRESH"
+            | "ANALYZE"
+            | "CLUSTER"
+            | "GRANT"
+            | "REVOKE"
+            | "COMMENT"
+    )
 }
 
 /// A directory of test support or mocks named by its words: `crates_io_test_db`,
@@ -782,6 +822,17 @@ mod tests {
             .unwrap();
         assert_eq!(error.line, Some(3));
         assert!(error.message.contains("must end in a call"), "{error}");
+    }
+
+    #[test]
+    fn schema_statements() {
+        assert!(is_schema_sql("DROP TABLE IF EXISTS \"t\""));
+        assert!(is_schema_sql("(\"alter table t add column c int\", &[])"));
+        assert!(is_schema_sql("(r#\"CREATE INDEX i ON t (c)\"#)"));
+        assert!(!is_schema_sql("(\"DELETE FROM t WHERE id = $1\")"));
+        assert!(!is_schema_sql("(\"SELECT created FROM t\")"));
+        assert!(!is_schema_sql("(sql)"));
+        assert!(is_schema_sql("(&format!(\"DROP TABLE {name}\"))"));
     }
 
     #[test]

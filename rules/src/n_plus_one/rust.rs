@@ -922,6 +922,14 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
                 if pages(&chain, len, ctx.file) {
                     continue;
                 }
+                // `sqlx::query(&format!("DROP TABLE {name}"))`: a schema change per item.
+                let first_args = chain[..len]
+                    .iter()
+                    .find(|seg| seg.call)
+                    .map(|seg| seg.at.args);
+                if first_args.is_some_and(|args| super::is_schema_sql(ctx.file.slice(args))) {
+                    continue;
+                }
                 let crates = crates.get_or_init(|| named_crates(ctx.tree));
                 let (library, help) = catalogue::rust_library_in_file(entry, crates);
                 Finding {
