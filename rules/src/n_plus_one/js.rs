@@ -136,6 +136,11 @@ struct Frame {
     items: ItemNames,
     /// What the loop steps over, judged only when a call in it is reported.
     iterable: Option<Rc<Expr>>,
+    /// Names the body tests in an `if` (`if (result.count === 0) continue;`).
+    tested: HashSet<String>,
+    /// Writes whose result is kept in a name, reported when the loop ends unless the
+    /// body tests that name (see [`Visitor::in_loop`]).
+    held: Vec<(HashSet<String>, Finding)>,
 }
 
 /// What a local name of the function being visited holds, as far as the loops over it
@@ -185,6 +190,8 @@ struct Visitor<'a, 'c> {
     bound: HashMap<String, Bound>,
     /// What each [`Visitor::bind`] replaced, to restore when a scope ends.
     bound_log: Vec<(String, Option<Bound>)>,
+    /// The names the declaration being visited binds to an awaited call's result.
+    result_names: Option<HashSet<String>>,
     /// The file imports or syncs data (`import.service.ts`, `importer.ts`,
     /// `sync-index.ts`): its loops step over an imported list.
     imports: bool,
@@ -223,6 +230,7 @@ pub(super) fn check(rule: &NPlusOne, ctx: &JsContext<'_>, out: &mut Vec<Diagnost
         cache_misses: 0,
         bound: HashMap::new(),
         bound_log: Vec::new(),
+        result_names: None,
         imports: super::is_import_file(&ctx.file.display),
     };
     ctx.parsed.program.visit_with(&mut visitor);
@@ -506,6 +514,16 @@ fn is_small_literal(expr: &Expr) -> bool {
     }
 }
 
+/// A write that may touch no row and says so: `updateMany`, `update`, `delete`,
+/// `deleteMany`, `upsert` as the last name of a round trip such as
+/// `prisma.workflowRun.updateMany`.
+fn is_conditional_write(call: &str) -> bool {
+    let method = call.rsplit('.').next().unwrap_or(call).to_ascii_lowercase();
+    ["update", "delete", "upsert", "remove", "destroy"]
+        .iter()
+        .any(|write| method.starts_with(write))
+}
+
 /// `xs` in `i < xs.length` (or `xs.length > i`): what a counting `for` loop indexes.
 fn length_bound(test: &Expr) -> Option<&Expr> {
     let Expr::Bin(bin) = strip(test) else {
@@ -643,10 +661,27 @@ impl Visitor<'_, '_> {
         Span::new(start, start + text.trim_end().len() as u32)
     }
 
+    /// Visits a loop body. A write whose result the body tests is a claim or a
+    /// compare-and-set per item (`const claimed = await repo.updateMany({ where: { id,
+    /// status: "queued" } }); if (claimed.count === 0) continue;`): each item's outcome is
+    /// the point, and one batched write would not tell them apart. Silent.
     fn in_loop(&mut self, frame: Frame, body: &Stmt) {
         self.frames.push(frame);
         body.visit_with(self);
-        self.frames.pop();
+        let frame = self.frames.pop().expect("pushed above");
+        self.end_loop(frame);
+    }
+
+    /// Reports the writes a loop held whose results its body did not test.
+    fn end_loop(&mut self, frame: Frame) {
+        if let Some(outer) = self.frames.last_mut() {
+            outer.tested.extend(frame.tested.iter().cloned());
+        }
+        for (names, finding) in frame.held {
+            if names.is_disjoint(&frame.tested) && self.reported.insert(finding.span) {
+                self.out.push(diagnostic(self.ctx.file, &finding));
+            }
+        }
     }
 
     fn loop_frame(
@@ -674,6 +709,8 @@ impl Visitor<'_, '_> {
             per_connection: None,
             items: ItemNames::default(),
             iterable: None,
+            tested: HashSet::new(),
+            held: Vec::new(),
         }
     }
 
@@ -918,7 +955,17 @@ impl Visitor<'_, '_> {
             other => other.visit_with(self),
         }
         self.unbind_to(mark);
-        self.frames = saved_frames;
+        if batched.is_some() {
+            self.frames = saved_frames;
+        } else {
+            // The loops around keep what was held in them and tested here.
+            if self.frames.len() > saved_frames.len() {
+                let frame = self.frames.pop().expect("longer than before");
+                self.frames.truncate(saved_frames.len());
+                self.end_loop(frame);
+            }
+            self.frames.truncate(saved_frames.len());
+        }
         self.batched = saved_batched;
         self.returns_count = saved_returns;
     }
@@ -1089,6 +1136,18 @@ impl Visitor<'_, '_> {
         if let Some(site) = finding.site.as_mut() {
             site.from_round_trip = site.from_round_trip || self.in_rows_loop();
         }
+        if let Some(names) = self.result_names.take() {
+            let write = finding
+                .helper
+                .as_ref()
+                .map_or(&finding.call, |via| &via.call);
+            if finding.site.is_some() && is_conditional_write(write) {
+                if let Some(frame) = self.frames.iter_mut().rev().find(|f| !f.silent) {
+                    frame.held.push((names, finding));
+                    return;
+                }
+            }
+        }
         if self.reported.insert(finding.span) {
             self.out.push(diagnostic(self.ctx.file, &finding));
         }
@@ -1255,6 +1314,9 @@ impl Visit for Visitor<'_, '_> {
 
     fn visit_if_stmt(&mut self, stmt: &IfStmt) {
         stmt.test.visit_with(self);
+        if let Some(frame) = self.frames.last_mut() {
+            frame.tested.extend(names(&*stmt.test).names);
+        }
         let (hit, miss) = match lookup_test(&stmt.test, &self.lookups) {
             Some(LookupTest::Found) => (Some(&*stmt.cons), stmt.alt.as_deref()),
             Some(LookupTest::Missing) => (stmt.alt.as_deref(), Some(&*stmt.cons)),
@@ -1284,6 +1346,16 @@ impl Visit for Visitor<'_, '_> {
             None => Bound::Other,
         };
         self.bind_pattern(&declarator.name, value);
+        if !self.frames.is_empty()
+            && declarator
+                .init
+                .as_deref()
+                .is_some_and(|init| matches!(strip(init), Expr::Await(_)))
+        {
+            let mut names = HashSet::new();
+            js_items::pat_names(&declarator.name, &mut names);
+            self.result_names = Some(names);
+        }
         if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) {
             // What a name declared in a loop body holds: the item's address, a value made
             // from the item.
@@ -1307,6 +1379,7 @@ impl Visit for Visitor<'_, '_> {
             }
         }
         declarator.visit_children_with(self);
+        self.result_names = None;
     }
 
     fn visit_call_expr(&mut self, call: &CallExpr) {
@@ -1366,6 +1439,8 @@ impl Visit for Visitor<'_, '_> {
                                 .filter(|name| is_connection_name(name)),
                             items: callback_items(callback),
                             iterable: None,
+                            tested: HashSet::new(),
+                            held: Vec::new(),
                         });
                         let frame = frame.map(|frame| self.with_origin(frame, &member.obj));
                         self.callback_scope(frame, batch, callback);

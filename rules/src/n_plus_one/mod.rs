@@ -96,7 +96,11 @@ prodlint_macros::declare_rule! {
     /// webhook, stays a finding); a raw statement that is the item (`for (const sql of
     /// statements) await db.$executeRawUnsafe(sql)`) or a schema change per item (``
     /// sequelize.query(`DROP TABLE "${name}"`) ``, `ALTER`, `CREATE INDEX`, `VACUUM`, in
-    /// Rust `sqlx::query(&format!("DROP TABLE {t}"))`: each a unit of work of its own); loops that stop at the first hit (`if
+    /// Rust `sqlx::query(&format!("DROP TABLE {t}"))`: each a unit of work of its own); claims and compare-and-set writes
+    /// whose outcome the loop tests per item (`const claimed = await
+    /// prisma.run.updateMany({ where: { id: run.id, status: "queued" }, … }); if
+    /// (claimed.count === 0) continue;`: one batched write could not say which items it
+    /// changed); loops that stop at the first hit (`if
     /// (user) return user;`, `if (res.ok) break;`) or walk (`dir = parentOf(dir)`); calls
     /// on each of a few connections (`for (const db of databases) db.query(..)`); round
     /// trips made only when a lookup in memory missed (`if (cached) … else await …`, `if
