@@ -47,13 +47,15 @@ fn a_round_trip_two_calls_down_in_another_file_is_labelled_at_each_call() {
         touch["message"],
         "`this.users.touch` makes a TypeORM query (`this.repo.findOne`, 2 calls down) on every iteration of the `for…of` loop: N+1 queries"
     );
+    // The loop steps over a parameter, not over rows of a query: an `info`.
+    assert_eq!(touch["severity"], "info");
     assert_eq!(
         labels(touch),
         [
             (
                 "src/orders/orders.service.ts".to_string(),
                 27,
-                "for each item of this loop".to_string()
+                "for each item of this loop (its items do not come from a query here: worth a change if there can be many)".to_string()
             ),
             (
                 "src/users/users.service.ts".to_string(),

@@ -63,6 +63,46 @@ pub fn strip(expr: &Expr) -> &Expr {
     }
 }
 
+/// The local name a value is made from, through the steps that keep (some of) its items:
+/// `rows` for `rows`, `rows.filter(..)`, `rows.map(..)`, `rows.slice(1)`, `rows[i]`,
+/// `order.lines`, `Object.values(rows)`, `Array.from(rows)`, `[...rows]` and `rows ?? []`.
+/// `None` for `this.x`, a literal or what a call of a function returns: where those come
+/// from is not known here.
+pub fn value_root(expr: &Expr) -> Option<&str> {
+    match strip(expr) {
+        Expr::Ident(ident) => Some(&ident.sym),
+        Expr::Member(member) => value_root(&member.obj),
+        Expr::OptChain(opt) => match &*opt.base {
+            OptChainBase::Member(member) => value_root(&member.obj),
+            OptChainBase::Call(call) => value_root(&call.callee),
+        },
+        Expr::Call(call) => {
+            let Callee::Expr(callee) = &call.callee else {
+                return None;
+            };
+            let Expr::Member(member) = strip(callee) else {
+                return None;
+            };
+            match strip(&member.obj) {
+                Expr::Ident(object) if matches!(&*object.sym, "Object" | "Array") => {
+                    call.args.first().and_then(|arg| value_root(&arg.expr))
+                }
+                object => value_root(object),
+            }
+        }
+        Expr::Bin(bin) if matches!(bin.op, BinaryOp::LogicalOr | BinaryOp::NullishCoalescing) => {
+            value_root(&bin.left)
+        }
+        Expr::Array(array) => array
+            .elems
+            .iter()
+            .flatten()
+            .find(|elem| elem.spread.is_some())
+            .and_then(|elem| value_root(&elem.expr)),
+        _ => None,
+    }
+}
+
 /// A member's property name: `b` in `a.b`, `"b"` in `a["b"]`, `#b`.
 pub fn member_prop(prop: &MemberProp) -> Option<String> {
     match prop {
@@ -771,6 +811,40 @@ mod tests {
             .map(|seg| format!("{}{}", seg.name, if seg.call { "()" } else { "" }))
             .collect::<Vec<_>>()
             .join(".")
+    }
+
+    #[test]
+    fn value_roots_keep_the_local_a_value_is_made_from() {
+        let roots = |text: &str| {
+            let parsed = parse("a.ts", text).unwrap();
+            let stmts: Vec<&Stmt> = match &parsed.program {
+                Program::Script(script) => script.body.iter().collect(),
+                Program::Module(module) => module
+                    .body
+                    .iter()
+                    .filter_map(|item| match item {
+                        ModuleItem::Stmt(stmt) => Some(stmt),
+                        _ => None,
+                    })
+                    .collect(),
+            };
+            stmts
+                .into_iter()
+                .map(|stmt| match stmt {
+                    Stmt::Expr(stmt) => value_root(&stmt.expr).unwrap_or("-").to_string(),
+                    _ => panic!("an expression statement"),
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(
+            roots("rows;\nrows.filter(f);\n(order?.lines)!;\nObject.values(byId);\n[...a, b];\nxs ?? [];\nitems[i];\n"),
+            "rows rows order byId a xs items"
+        );
+        assert_eq!(
+            roots("this.items;\nload(ids);\n[1, 2];\nObject.keys(this.config);\n"),
+            "- - - -"
+        );
     }
 
     #[test]

@@ -1,4 +1,5 @@
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use prodlint_core::{Diagnostic, Span};
@@ -133,6 +134,28 @@ struct Frame {
     per_connection: Option<String>,
     /// The loop's item and the values made from it.
     items: ItemNames,
+    /// What the loop steps over, judged only when a call in it is reported.
+    iterable: Option<Rc<Expr>>,
+    /// Names the body tests in an `if` (`if (result.count === 0) continue;`).
+    tested: HashSet<String>,
+    /// Writes whose result is kept in a name, reported when the loop ends unless the
+    /// body tests that name (see [`Visitor::in_loop`]).
+    held: Vec<(HashSet<String>, Finding)>,
+}
+
+/// What a local name of the function being visited holds, as far as the loops over it
+/// care: whether its items come from a round trip.
+#[derive(Debug, Clone)]
+enum Bound {
+    /// Rows of a query, or an item of a loop over them.
+    Rows,
+    /// Not known to be rows: a parameter, a literal, a value computed in memory.
+    Other,
+    /// Made from another local (`rows.filter(..)`, `order.lines`).
+    From(String),
+    /// Initialized by an expression with an `await`, or the item of a loop over an
+    /// expression: judged when a reported call's loop steps over it.
+    Pending(Rc<Expr>),
 }
 
 struct Visitor<'a, 'c> {
@@ -162,6 +185,16 @@ struct Visitor<'a, 'c> {
     /// Inside the branch taken when such a lookup missed: the round trip there runs only
     /// on a miss, the loop is memoized.
     cache_misses: usize,
+    /// The locals declared so far in the functions around, for where a loop's items
+    /// come from.
+    bound: HashMap<String, Bound>,
+    /// What each [`Visitor::bind`] replaced, to restore when a scope ends.
+    bound_log: Vec<(String, Option<Bound>)>,
+    /// The names the declaration being visited binds to an awaited call's result.
+    result_names: Option<HashSet<String>>,
+    /// The file imports or syncs data (`import.service.ts`, `importer.ts`,
+    /// `sync-index.ts`): its loops step over an imported list.
+    imports: bool,
 }
 
 pub(super) fn check(rule: &NPlusOne, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -195,6 +228,10 @@ pub(super) fn check(rule: &NPlusOne, ctx: &JsContext<'_>, out: &mut Vec<Diagnost
         reported: HashSet::new(),
         lookups: HashSet::new(),
         cache_misses: 0,
+        bound: HashMap::new(),
+        bound_log: Vec::new(),
+        result_names: None,
+        imports: super::is_import_file(&ctx.file.display),
     };
     ctx.parsed.program.visit_with(&mut visitor);
 }
@@ -477,6 +514,47 @@ fn is_small_literal(expr: &Expr) -> bool {
     }
 }
 
+/// A write that may touch no row and says so: `updateMany`, `update`, `delete`,
+/// `deleteMany`, `upsert` as the last name of a round trip such as
+/// `prisma.workflowRun.updateMany`.
+fn is_conditional_write(call: &str) -> bool {
+    let method = call.rsplit('.').next().unwrap_or(call).to_ascii_lowercase();
+    ["update", "delete", "upsert", "remove", "destroy"]
+        .iter()
+        .any(|write| method.starts_with(write))
+}
+
+/// `xs` in `i < xs.length` (or `xs.length > i`): what a counting `for` loop indexes.
+fn length_bound(test: &Expr) -> Option<&Expr> {
+    let Expr::Bin(bin) = strip(test) else {
+        return None;
+    };
+    let side = match bin.op {
+        BinaryOp::Lt | BinaryOp::LtEq => &bin.right,
+        BinaryOp::Gt | BinaryOp::GtEq => &bin.left,
+        _ => return None,
+    };
+    match strip(side) {
+        Expr::Member(member) if member_prop(&member.prop).as_deref() == Some("length") => {
+            Some(&member.obj)
+        }
+        _ => None,
+    }
+}
+
+/// Whether an expression awaits something (also in a callback it holds).
+fn contains_await(expr: &Expr) -> bool {
+    struct Awaits(bool);
+    impl Visit for Awaits {
+        fn visit_await_expr(&mut self, _: &AwaitExpr) {
+            self.0 = true;
+        }
+    }
+    let mut awaits = Awaits(false);
+    expr.visit_with(&mut awaits);
+    awaits.0
+}
+
 /// The name of a callback's first parameter: `(chunk) => …`, `async function (db) {…}`.
 fn callback_param(callback: &Expr) -> Option<String> {
     let pat = match strip(callback) {
@@ -583,10 +661,27 @@ impl Visitor<'_, '_> {
         Span::new(start, start + text.trim_end().len() as u32)
     }
 
+    /// Visits a loop body. A write whose result the body tests is a claim or a
+    /// compare-and-set per item (`const claimed = await repo.updateMany({ where: { id,
+    /// status: "queued" } }); if (claimed.count === 0) continue;`): each item's outcome is
+    /// the point, and one batched write would not tell them apart. Silent.
     fn in_loop(&mut self, frame: Frame, body: &Stmt) {
         self.frames.push(frame);
         body.visit_with(self);
-        self.frames.pop();
+        let frame = self.frames.pop().expect("pushed above");
+        self.end_loop(frame);
+    }
+
+    /// Reports the writes a loop held whose results its body did not test.
+    fn end_loop(&mut self, frame: Frame) {
+        if let Some(outer) = self.frames.last_mut() {
+            outer.tested.extend(frame.tested.iter().cloned());
+        }
+        for (names, finding) in frame.held {
+            if names.is_disjoint(&frame.tested) && self.reported.insert(finding.span) {
+                self.out.push(diagnostic(self.ctx.file, &finding));
+            }
+        }
     }
 
     fn loop_frame(
@@ -608,10 +703,14 @@ impl Visitor<'_, '_> {
                 header,
                 kind: kind.to_string(),
                 unawaited_callback: false,
+                from_round_trip: false,
             },
             silent: silent || stops_on_hit(body),
             per_connection: None,
             items: ItemNames::default(),
+            iterable: None,
+            tested: HashSet::new(),
+            held: Vec::new(),
         }
     }
 
@@ -683,12 +782,141 @@ impl Visitor<'_, '_> {
         !uses.alone
     }
 
+    /// Declares `name` in the current scope.
+    fn bind(&mut self, name: String, value: Bound) {
+        let old = self.bound.insert(name.clone(), value);
+        self.bound_log.push((name, old));
+    }
+
+    fn bind_pattern(&mut self, pat: &Pat, value: Bound) {
+        let mut names = HashSet::new();
+        js_items::pat_names(pat, &mut names);
+        for name in names {
+            self.bind(name, value.clone());
+        }
+    }
+
+    /// Ends the scopes opened since the log had `len` entries.
+    fn unbind_to(&mut self, len: usize) {
+        while self.bound_log.len() > len {
+            let (name, old) = self.bound_log.pop().expect("longer than len");
+            match old {
+                Some(value) => self.bound.insert(name, value),
+                None => self.bound.remove(&name),
+            };
+        }
+    }
+
+    /// Whether the local `name` holds rows of a round trip (or an item of them).
+    fn is_rows_name(&mut self, name: &str, depth: usize) -> bool {
+        if depth > 8 {
+            return false;
+        }
+        match self.bound.get(name).cloned() {
+            Some(Bound::Rows) => true,
+            Some(Bound::From(root)) => root != name && self.is_rows_name(&root, depth + 1),
+            Some(Bound::Pending(init)) => {
+                let rows = self.iterates_rows_at(&init, depth + 1);
+                if let Some(slot) = self.bound.get_mut(name) {
+                    *slot = if rows { Bound::Rows } else { Bound::Other };
+                }
+                rows
+            }
+            Some(Bound::Other) | None => false,
+        }
+    }
+
+    /// Whether a loop over `iterable` steps over what a round trip returned: a call in it
+    /// makes one (`await this.repo.find()`, `(await this.users.list()).filter(..)`), or it
+    /// is made from a local that holds such rows or an item of a loop over them.
+    fn iterates_rows_at(&mut self, iterable: &Expr, depth: usize) -> bool {
+        if self.makes_round_trip(iterable) {
+            return true;
+        }
+        match prodlint_js::call_summary::value_root(iterable) {
+            Some(root) => {
+                let root = root.to_string();
+                self.is_rows_name(&root, depth)
+            }
+            None => false,
+        }
+    }
+
+    /// Keeps what a loop steps over, and binds its item names to it.
+    fn with_origin(&mut self, mut frame: Frame, iterable: &Expr) -> Frame {
+        let iterable = Rc::new(iterable.clone());
+        for name in frame.items.bound.clone() {
+            self.bind(name, Bound::Pending(Rc::clone(&iterable)));
+        }
+        frame.iterable = Some(iterable);
+        frame
+    }
+
+    /// Whether a loop around the current position that repeats its calls steps over
+    /// rows of a round trip: the classic N+1, at the rule's severity.
+    fn in_rows_loop(&mut self) -> bool {
+        let iterables: Vec<Rc<Expr>> = self
+            .frames
+            .iter()
+            .filter(|frame| !frame.silent)
+            .filter_map(|frame| frame.iterable.clone())
+            .collect();
+        iterables
+            .iter()
+            .any(|iterable| self.iterates_rows_at(iterable, 0))
+    }
+
+    /// Whether `expr` makes a round trip somewhere in it: a catalogue call (a paging read
+    /// too: its page is rows) or a call of the project's own code that reaches one.
+    fn makes_round_trip(&self, expr: &Expr) -> bool {
+        struct Calls<'v, 'a, 'c> {
+            visitor: &'v Visitor<'a, 'c>,
+            found: bool,
+        }
+        impl Visit for Calls<'_, '_, '_> {
+            fn visit_expr(&mut self, expr: &Expr) {
+                if self.found {
+                    return;
+                }
+                if matches!(expr, Expr::Call(_) | Expr::TaggedTpl(_))
+                    && self.visitor.is_round_trip_call(expr)
+                {
+                    self.found = true;
+                    return;
+                }
+                expr.visit_children_with(self);
+            }
+        }
+        let mut calls = Calls {
+            visitor: self,
+            found: false,
+        };
+        expr.visit_with(&mut calls);
+        calls.found
+    }
+
+    fn is_round_trip_call(&self, expr: &Expr) -> bool {
+        let call_chain = prodlint_js::call_summary::chain(unwrap_observable(expr));
+        let class = self.classes.last().cloned().flatten();
+        match self
+            .reach
+            .resolve(self.summaries, class.as_deref(), &call_chain)
+        {
+            Resolution::Target(target) => self.reach.round_trip(&target).is_some(),
+            Resolution::Rewritten(rewritten) => self.reach.is_access(&rewritten),
+            Resolution::Unknown => self.reach.is_access(&call_chain),
+        }
+    }
+
     /// Visits a function as a new scope: its own loops, no batch.
     fn function_scope(&mut self, f: impl FnOnce(&mut Self)) {
         let frames = std::mem::take(&mut self.frames);
         let batched = self.batched.take();
         let returns = std::mem::replace(&mut self.returns_count, false);
+        // A closure sees the locals around it; what it declares stays inside.
+        let mark = self.bound_log.len();
         f(self);
+        self.unbind_to(mark);
         self.frames = frames;
         self.batched = batched;
         self.returns_count = returns;
@@ -706,6 +934,7 @@ impl Visitor<'_, '_> {
             self.frames.push(frame);
         }
         self.returns_count = true;
+        let mark = self.bound_log.len();
         match strip(callback) {
             Expr::Arrow(arrow) => {
                 arrow.params.visit_with(self);
@@ -725,7 +954,18 @@ impl Visitor<'_, '_> {
             }
             other => other.visit_with(self),
         }
-        self.frames = saved_frames;
+        self.unbind_to(mark);
+        if batched.is_some() {
+            self.frames = saved_frames;
+        } else {
+            // The loops around keep what was held in them and tested here.
+            if self.frames.len() > saved_frames.len() {
+                let frame = self.frames.pop().expect("longer than before");
+                self.frames.truncate(saved_frames.len());
+                self.end_loop(frame);
+            }
+            self.frames.truncate(saved_frames.len());
+        }
         self.batched = saved_batched;
         self.returns_count = saved_returns;
     }
@@ -753,12 +993,15 @@ impl Visitor<'_, '_> {
     }
 
     /// The loop a call in the current position repeats in, if any.
-    fn current_site(&self) -> Option<&LoopSite> {
-        self.frames
+    fn current_site(&self) -> Option<LoopSite> {
+        let mut site = self
+            .frames
             .iter()
             .rev()
             .find(|frame| !frame.silent)
-            .map(|frame| &frame.site)
+            .map(|frame| frame.site.clone())?;
+        site.from_round_trip = self.imports;
+        Some(site)
     }
 
     /// An expression whose promise the loop waits for (or a batch collects).
@@ -766,7 +1009,7 @@ impl Visitor<'_, '_> {
         if self.cache_misses > 0 {
             return;
         }
-        let site = self.current_site().cloned();
+        let site = self.current_site();
         let batched = self.batched;
         if site.is_none() && (batched.is_none() || !self.rule.suggest_batching) {
             return;
@@ -880,11 +1123,31 @@ impl Visitor<'_, '_> {
             let args = js_items::args_at(unwrap_observable(expr), seg.at.expr).unwrap_or_default();
             js_items::transfers_resource(&seg.name, args) && items.is_item_target(&first.expr)
         } else {
-            js_items::runs_statement_text(&seg.name) && items.is_item_statement(&first.expr)
+            js_items::runs_statement_text(&seg.name)
+                && (items.is_item_statement(&first.expr)
+                    || js_items::is_schema_statement(&first.expr))
         }
     }
 
-    fn report(&mut self, finding: Finding) {
+    fn report(&mut self, mut finding: Finding) {
+        if self.reported.contains(&finding.span) {
+            return;
+        }
+        if let Some(site) = finding.site.as_mut() {
+            site.from_round_trip = site.from_round_trip || self.in_rows_loop();
+        }
+        if let Some(names) = self.result_names.take() {
+            let write = finding
+                .helper
+                .as_ref()
+                .map_or(&finding.call, |via| &via.call);
+            if finding.site.is_some() && is_conditional_write(write) {
+                if let Some(frame) = self.frames.iter_mut().rev().find(|f| !f.silent) {
+                    frame.held.push((names, finding));
+                    return;
+                }
+            }
+        }
         if self.reported.insert(finding.span) {
             self.out.push(diagnostic(self.ctx.file, &finding));
         }
@@ -893,11 +1156,21 @@ impl Visitor<'_, '_> {
 
 impl Visit for Visitor<'_, '_> {
     fn visit_function(&mut self, function: &Function) {
-        self.function_scope(|v| function.visit_children_with(v));
+        self.function_scope(|v| {
+            for param in &function.params {
+                v.bind_pattern(&param.pat, Bound::Other);
+            }
+            function.visit_children_with(v)
+        });
     }
 
     fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
-        self.function_scope(|v| arrow.visit_children_with(v));
+        self.function_scope(|v| {
+            for param in &arrow.params {
+                v.bind_pattern(param, Bound::Other);
+            }
+            arrow.visit_children_with(v)
+        });
     }
 
     fn visit_constructor(&mut self, constructor: &Constructor) {
@@ -949,6 +1222,7 @@ impl Visit for Visitor<'_, '_> {
         let mut frame = self.loop_frame(header, kind, &stmt.body, bounded, false);
         frame.per_connection = binding.filter(|name| is_connection_name(name));
         frame.items = ItemNames::of_head(&stmt.left);
+        let frame = self.with_origin(frame, &stmt.right);
         self.in_loop(frame, &stmt.body);
     }
 
@@ -961,6 +1235,7 @@ impl Visit for Visitor<'_, '_> {
                 .is_some_and(|key| self.walks_groups(&stmt.right, &key, &stmt.body));
         let mut frame = self.loop_frame(header, "`for…in` loop", &stmt.body, bounded, false);
         frame.items = ItemNames::of_head(&stmt.left);
+        let frame = self.with_origin(frame, &stmt.right);
         self.in_loop(frame, &stmt.body);
     }
 
@@ -983,6 +1258,12 @@ impl Visit for Visitor<'_, '_> {
         if let Some(VarDeclOrExpr::VarDecl(decl)) = &stmt.init {
             frame.items = ItemNames::of_decls(decl);
         }
+        // `for (let i = 0; i < rows.length; i++)`: the items are `rows[i]`.
+        frame.iterable = stmt
+            .test
+            .as_deref()
+            .and_then(length_bound)
+            .map(|over| Rc::new(over.clone()));
         self.in_loop(frame, &stmt.body);
     }
 
@@ -1033,6 +1314,9 @@ impl Visit for Visitor<'_, '_> {
 
     fn visit_if_stmt(&mut self, stmt: &IfStmt) {
         stmt.test.visit_with(self);
+        if let Some(frame) = self.frames.last_mut() {
+            frame.tested.extend(names(&*stmt.test).names);
+        }
         let (hit, miss) = match lookup_test(&stmt.test, &self.lookups) {
             Some(LookupTest::Found) => (Some(&*stmt.cons), stmt.alt.as_deref()),
             Some(LookupTest::Missing) => (stmt.alt.as_deref(), Some(&*stmt.cons)),
@@ -1053,6 +1337,25 @@ impl Visit for Visitor<'_, '_> {
     }
 
     fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
+        let value = match declarator.init.as_deref() {
+            Some(init) if contains_await(init) => Bound::Pending(Rc::new(init.clone())),
+            Some(init) => match prodlint_js::call_summary::value_root(init) {
+                Some(root) => Bound::From(root.to_string()),
+                None => Bound::Other,
+            },
+            None => Bound::Other,
+        };
+        self.bind_pattern(&declarator.name, value);
+        if !self.frames.is_empty()
+            && declarator
+                .init
+                .as_deref()
+                .is_some_and(|init| matches!(strip(init), Expr::Await(_)))
+        {
+            let mut names = HashSet::new();
+            js_items::pat_names(&declarator.name, &mut names);
+            self.result_names = Some(names);
+        }
         if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) {
             // What a name declared in a loop body holds: the item's address, a value made
             // from the item.
@@ -1076,6 +1379,7 @@ impl Visit for Visitor<'_, '_> {
             }
         }
         declarator.visit_children_with(self);
+        self.result_names = None;
     }
 
     fn visit_call_expr(&mut self, call: &CallExpr) {
@@ -1127,13 +1431,18 @@ impl Visit for Visitor<'_, '_> {
                                 header: span(member.span),
                                 kind: format!("`{method}` callback"),
                                 unawaited_callback: method == "forEach",
+                                from_round_trip: false,
                             },
                             silent: self.is_few(&member.obj)
                                 || self.is_groups(&member.obj, callback_param(callback)),
                             per_connection: callback_param(callback)
                                 .filter(|name| is_connection_name(name)),
                             items: callback_items(callback),
+                            iterable: None,
+                            tested: HashSet::new(),
+                            held: Vec::new(),
                         });
+                        let frame = frame.map(|frame| self.with_origin(frame, &member.obj));
                         self.callback_scope(frame, batch, callback);
                         for arg in &call.args[1..] {
                             arg.visit_with(self);

@@ -170,7 +170,7 @@ fn has_fixed_start(expr: &Expr) -> bool {
     }
 }
 
-fn pat_names(pat: &Pat, out: &mut HashSet<String>) {
+pub(super) fn pat_names(pat: &Pat, out: &mut HashSet<String>) {
     match pat {
         Pat::Ident(ident) => {
             out.insert(ident.id.sym.to_string());
@@ -259,6 +259,22 @@ pub(super) fn transfers_resource(method: &str, args: &[ExprOrSpread]) -> bool {
         }
         _ => false,
     }
+}
+
+/// SQL text that changes the schema or maintains storage (`DROP TABLE "${name}"`,
+/// `ALTER TABLE … ADD COLUMN`, `CREATE INDEX`, `VACUUM`, `REFRESH MATERIALIZED VIEW`):
+/// run once per table or field, each a unit of work of its own, with no batched form.
+pub(super) fn is_schema_statement(expr: &Expr) -> bool {
+    let text = match strip(expr) {
+        Expr::Lit(Lit::Str(s)) => s.value.to_atom_lossy().to_string(),
+        Expr::Tpl(tpl) => tpl
+            .quasis
+            .first()
+            .map(|q| q.raw.to_string())
+            .unwrap_or_default(),
+        _ => return false,
+    };
+    super::is_schema_sql(&text)
 }
 
 /// Methods that run the SQL text they are given.

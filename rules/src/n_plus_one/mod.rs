@@ -10,6 +10,7 @@ mod js;
 mod js_items;
 mod reach;
 mod rust;
+mod rust_origin;
 mod rust_reach;
 
 use catalogue::{Entry, Lang, Pattern, Seg};
@@ -40,6 +41,24 @@ prodlint_macros::declare_rule! {
     ///   macros), diesel and diesel-async (`load`, `first`, `get_result(s)`, `execute` on a
     ///   connection), sea-orm (`one`, `all`, `exec`, `insert`, … on a connection),
     ///   tokio-postgres (`client.query(&stmt, &[..])`), redis.
+    ///
+    /// **Severity by where the loop's items come from.** The rule cannot count a loop's
+    /// items, but it can see where they come from, and that tells the classic N+1 from
+    /// a loop over a handful:
+    /// - `warning` when the loop (or one around it) steps over **rows of a round trip**:
+    ///   what a query returned (`for (const o of await repo.find())`), a local holding it
+    ///   (`const orders = await prisma.order.findMany(); for (const o of orders)`), a
+    ///   local made from one (`orders.filter(..)`, `orders.map((o) => o.id)`,
+    ///   `order.lines` of an item of such a loop, `rows[i]` in `i < rows.length`), or the
+    ///   result of a call of the project's own code that makes a round trip (`const
+    ///   users = await this.users.listActive()`, in Rust `let rows = load(pool).await?`);
+    ///   also every loop in a file that **imports or syncs** data (`import.service.ts`,
+    ///   `importer.ts`, `sync_index.rs`: an uploaded or remote list of records);
+    /// - `info` for the rest: loops over a parameter, an input's list (`input.roleIds`,
+    ///   `input.translations`), a field (`this.tasks`), a config, or a value computed in
+    ///   memory. On the back ends measured (docs/accuracy.md) most of those ran over the
+    ///   translations, roles or prices of one entity, or the recipients of one event:
+    ///   worth a change only if the list can be long, which the code does not tell.
     ///
     /// A call of the project's own code is followed to the round trip it reaches, in any
     /// file, through call summaries built once per module: `this.m()` to the method of
@@ -75,7 +94,13 @@ prodlint_macros::declare_rule! {
     /// method: "PUT" })` with `upload` from the item, `` axios.get(`${entry.host}/x`) ``:
     /// each item is another file, often on another host; a `POST` to it, such as a
     /// webhook, stays a finding); a raw statement that is the item (`for (const sql of
-    /// statements) await db.$executeRawUnsafe(sql)`); loops that stop at the first hit (`if
+    /// statements) await db.$executeRawUnsafe(sql)`) or a schema change per item (``
+    /// sequelize.query(`DROP TABLE "${name}"`) ``, `ALTER`, `CREATE INDEX`, `VACUUM`, in
+    /// Rust `sqlx::query(&format!("DROP TABLE {t}"))`: each a unit of work of its own); claims and compare-and-set writes
+    /// whose outcome the loop tests per item (`const claimed = await
+    /// prisma.run.updateMany({ where: { id: run.id, status: "queued" }, … }); if
+    /// (claimed.count === 0) continue;`: one batched write could not say which items it
+    /// changed); loops that stop at the first hit (`if
     /// (user) return user;`, `if (res.ok) break;`) or walk (`dir = parentOf(dir)`); calls
     /// on each of a few connections (`for (const db of databases) db.query(..)`); round
     /// trips made only when a lookup in memory missed (`if (cached) … else await …`, `if
@@ -355,6 +380,59 @@ fn is_one_off_script(path: &str) -> bool {
             .any(|part| matches!(part, "seed" | "seeds" | "seeder" | "migration" | "fixture"))
 }
 
+/// A file that imports or syncs data, by its name's words: `import.service.ts`,
+/// `importer.ts`, `fast-importer.service.ts`, `sync_index.rs`, `catalog-sync.ts` (not
+/// `important.ts` or `synchronous.ts`). Its loops step over an imported list of records
+/// (CSV rows, an uploaded file, a remote index), which can be long.
+fn is_import_file(path: &str) -> bool {
+    let file_name = path.rsplit('/').next().unwrap_or(path);
+    let stem = file_name.split('.').next().unwrap_or("");
+    stem.split(['_', '-']).flat_map(split_words).any(|word| {
+        matches!(
+            word.as_str(),
+            "import" | "imports" | "importer" | "sync" | "syncer"
+        )
+    })
+}
+
+/// SQL text that changes the schema or maintains storage (`DROP TABLE "x"`, `ALTER
+/// TABLE … ADD COLUMN`, `CREATE INDEX`, `VACUUM`, `REFRESH MATERIALIZED VIEW`), also
+/// behind the quotes and parentheses of a call's arguments (`("DROP TABLE …", …)`,
+/// `(r#"ALTER …"#)`): run once per table or field, each a unit of work of its own with
+/// no batched form.
+fn is_schema_sql(text: &str) -> bool {
+    let trim = |text: &str| -> String {
+        text.trim_start_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '(' | '"' | '\'' | '`' | 'r' | '#' | '&')
+        })
+        .to_string()
+    };
+    let mut text = trim(text);
+    if let Some(rest) = text.strip_prefix("format!") {
+        text = trim(rest);
+    }
+    let first_word: String = text
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    matches!(
+        first_word.as_str(),
+        "CREATE"
+            | "DROP"
+            | "ALTER"
+            | "TRUNCATE"
+            | "VACUUM"
+            | "REINDEX"
+            | "REFRESH"
+            | "ANALYZE"
+            | "CLUSTER"
+            | "GRANT"
+            | "REVOKE"
+            | "COMMENT"
+    )
+}
+
 /// A directory of test support or mocks named by its words: `crates_io_test_db`,
 /// `test-fixtures`, `__mocks__`, `api-msw` (a mock service worker's handlers), but not
 /// `latest` or `contest`.
@@ -423,6 +501,11 @@ struct LoopSite {
     kind: String,
     /// An async `forEach` callback: nothing waits for it.
     unawaited_callback: bool,
+    /// The loop (or one around it) steps over what a round trip returned, or over an
+    /// imported list: the classic N+1, reported at the rule's severity. Other loops (over
+    /// a parameter, an input's list, a field, a config) are `info`: their items are
+    /// often a handful.
+    from_round_trip: bool,
 }
 
 /// A data-access call made by a function or method that the loop calls, directly or
@@ -559,9 +642,17 @@ fn diagnostic(file: &Arc<SourceFile>, finding: &Finding) -> Diagnostic {
     if site.unawaited_callback {
         help.push_str("; also, `forEach` does not wait for an async callback, so its errors go unhandled and the calls finish in any order: use `for…of` or `Promise.all`");
     }
-    let mut diagnostic = Diagnostic::new(META.id, META.default_severity, file, *span, message)
+    let (severity, header_label) = if site.from_round_trip {
+        (META.default_severity, "for each item of this loop")
+    } else {
+        (
+            Severity::Info,
+            "for each item of this loop (its items do not come from a query here: worth a change if there can be many)",
+        )
+    };
+    let mut diagnostic = Diagnostic::new(META.id, severity, file, *span, message)
         .with_help(help)
-        .with_label(file, site.header, "for each item of this loop");
+        .with_label(file, site.header, header_label);
     if let Some(via) = helper {
         for hop in &via.hops {
             diagnostic = diagnostic.with_label(&hop.file, hop.span, hop.message.clone());
@@ -735,6 +826,29 @@ mod tests {
             .unwrap();
         assert_eq!(error.line, Some(3));
         assert!(error.message.contains("must end in a call"), "{error}");
+    }
+
+    #[test]
+    fn schema_statements() {
+        assert!(is_schema_sql("DROP TABLE IF EXISTS \"t\""));
+        assert!(is_schema_sql("(\"alter table t add column c int\", &[])"));
+        assert!(is_schema_sql("(r#\"CREATE INDEX i ON t (c)\"#)"));
+        assert!(!is_schema_sql("(\"DELETE FROM t WHERE id = $1\")"));
+        assert!(!is_schema_sql("(\"SELECT created FROM t\")"));
+        assert!(!is_schema_sql("(sql)"));
+        assert!(is_schema_sql("(&format!(\"DROP TABLE {name}\"))"));
+    }
+
+    #[test]
+    fn import_files_by_their_words() {
+        assert!(is_import_file("apps/api/src/import/import.service.ts"));
+        assert!(is_import_file("packages/core/src/data-import/importer.ts"));
+        assert!(is_import_file("src/catalog-sync.ts"));
+        assert!(is_import_file("src/index/sync_index.rs"));
+        assert!(is_import_file("src/dataImport.ts"));
+        assert!(!is_import_file("src/important.ts"));
+        assert!(!is_import_file("src/synchronous.ts"));
+        assert!(!is_import_file("src/import/orders.service.ts"));
     }
 
     #[test]

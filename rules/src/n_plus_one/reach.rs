@@ -328,6 +328,11 @@ impl<'a> Reach<'a> {
         })
     }
 
+    /// Whether a chain is a catalogue call, a read of a page included.
+    pub fn is_access(&self, chain: &CallChain) -> bool {
+        self.inner(chain).is_some()
+    }
+
     /// The round trip a chain makes by itself: a catalogue call that does not page.
     pub fn direct(&self, summaries: &CallSummaries, chain: &CallChain) -> Option<(Trip, usize)> {
         let found = self.inner(chain)?;

@@ -6,6 +6,7 @@ use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxNode};
 use prodlint_rust::{is_in_test_code, span};
 
 use super::catalogue::{self, Args, Lang, Seg};
+use super::rust_origin;
 use super::rust_reach::RustReach;
 use super::{
     diagnostic, is_drain_call, is_group_name, is_pacing_call, is_retry_or_paging_header, pages,
@@ -502,7 +503,7 @@ fn names_in(node: &SyntaxNode) -> (HashSet<String>, bool) {
     (names, awaits)
 }
 
-fn pattern_names(pat: &ast::Pat) -> impl Iterator<Item = String> {
+pub(super) fn pattern_names(pat: &ast::Pat) -> impl Iterator<Item = String> {
     pat.syntax()
         .descendants()
         .filter_map(ast::IdentPat::cast)
@@ -654,6 +655,7 @@ impl Checker<'_, '_> {
             header: Span::new(start, end),
             kind: kind.to_string(),
             unawaited_callback: false,
+            from_round_trip: false,
         }
     }
 
@@ -842,6 +844,7 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
     let crates = std::cell::OnceCell::new();
     let reach = std::cell::OnceCell::new();
     let mut reported = HashSet::new();
+    let imports = super::is_import_file(&ctx.file.display);
     for node in ctx.tree.syntax().descendants() {
         let Some((expr, awaited)) = call_at(&node, true) else {
             continue;
@@ -890,10 +893,41 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
         if is_in_test_code(&node) {
             continue;
         }
+        let mut site = site;
+        site.from_round_trip = imports
+            || rust_origin::in_rows_loop(&node, &|call: &SyntaxNode| {
+                let Some((expr, awaited)) = call_at(call, true) else {
+                    return false;
+                };
+                let chain = self::chain(&expr);
+                if rule.data_access(Lang::Rust, &chain, awaited).is_some() {
+                    return true;
+                }
+                let helpers = helpers.get_or_init(|| self::helpers(rule, ctx.tree));
+                if find_helper(helpers, &chain, awaited).is_some() {
+                    return true;
+                }
+                chain.first().is_some_and(|seg| seg.name == "self")
+                    && reach
+                        .get_or_init(|| {
+                            let path = prodlint_core::normalize(&ctx.project.cwd, &ctx.file.path);
+                            RustReach::new(rule, ctx.project, &path, ctx.tree)
+                        })
+                        .call(call, &chain, awaited)
+                        .is_some()
+            });
         let finding = match (matched, helper) {
             (Some((entry, len)), _) => {
                 let seg = &chain[len - 1];
                 if pages(&chain, len, ctx.file) {
+                    continue;
+                }
+                // `sqlx::query(&format!("DROP TABLE {name}"))`: a schema change per item.
+                let first_args = chain[..len]
+                    .iter()
+                    .find(|seg| seg.call)
+                    .map(|seg| seg.at.args);
+                if first_args.is_some_and(|args| super::is_schema_sql(ctx.file.slice(args))) {
                     continue;
                 }
                 let crates = crates.get_or_init(|| named_crates(ctx.tree));
