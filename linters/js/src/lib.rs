@@ -22,6 +22,7 @@ pub mod call_summary;
 mod depth;
 pub mod graph;
 mod jsx;
+pub mod modes;
 mod module_info;
 pub mod resolve;
 pub mod runtime;
