@@ -42,24 +42,31 @@ pub fn name_words(name: &str) -> Vec<String> {
     let chars: Vec<char> = name.chars().collect();
     let mut words: Vec<String> = Vec::new();
     let mut current = String::new();
+    // The current word has a small letter: `h1` in `h1Title`, not the acronym `E2E`.
+    let mut current_has_lower = false;
     for (index, &c) in chars.iter().enumerate() {
         if !c.is_ascii_alphanumeric() {
             if !current.is_empty() {
                 words.push(std::mem::take(&mut current));
             }
+            current_has_lower = false;
             continue;
         }
         if c.is_ascii_uppercase() && !current.is_empty() {
             let previous = chars[index - 1];
             let next_lower = chars.get(index + 1).is_some_and(|n| n.is_ascii_lowercase());
-            // `isTest`: a capital after a small letter starts a word; `E2EMode`: so does the
-            // capital before a small letter at the end of an acronym; `E2E` is one word.
+            // `isTest`, `h1Title`: a capital after a small letter or a word's digit starts
+            // a word; `E2EMode`: so does the capital before a small letter at the end of an
+            // acronym; `E2E` and `URL` are one word.
             let starts = previous.is_ascii_lowercase()
+                || (previous.is_ascii_digit() && current_has_lower)
                 || (previous.is_ascii_uppercase() && next_lower && current.len() > 1);
             if starts {
                 words.push(std::mem::take(&mut current));
+                current_has_lower = false;
             }
         }
+        current_has_lower |= c.is_ascii_lowercase();
         current.push(c.to_ascii_lowercase());
     }
     if !current.is_empty() {
@@ -118,6 +125,9 @@ mod tests {
         assert_eq!(name_words("test-utils"), ["test", "utils"]);
         assert_eq!(name_words("__DEV__"), ["dev"]);
         assert_eq!(name_words("isPlaywright"), ["is", "playwright"]);
+        assert_eq!(name_words("h1Title"), ["h1", "title"]);
+        assert_eq!(name_words("baseURL"), ["base", "url"]);
+        assert_eq!(name_words("imgSrc"), ["img", "src"]);
     }
 
     #[test]

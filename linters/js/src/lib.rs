@@ -8,7 +8,8 @@
 //! keeps every offset, line and column of the original file.
 
 use prodlint_core::nesting::{self, Dialect, TooDeep};
-use prodlint_core::{Comment, Span};
+use prodlint_core::{Comment, Project, Span};
+use std::path::{Path, PathBuf};
 use swc_common::comments::SingleThreadedComments;
 use swc_common::input::StringInput;
 use swc_common::BytePos;
@@ -22,6 +23,7 @@ pub mod call_summary;
 mod depth;
 pub mod graph;
 mod jsx;
+pub mod listen_hosts;
 pub mod modes;
 mod module_info;
 pub mod resolve;
@@ -482,4 +484,49 @@ mod facts_tests {
         let missing = project.index::<ModuleFacts>(&cwd.join("prodlint-facts-test/none.ts"));
         assert!(missing.info.is_none() && missing.error.is_some());
     }
+}
+
+/// Directories that hold no project source.
+const SKIPPED_DIRS: &[&str] = &[
+    "node_modules",
+    "dist",
+    "build",
+    "target",
+    "coverage",
+    "vendor",
+    "out",
+];
+
+/// At most this many files are looked at by a project-wide index (a monorepo's files of
+/// interest are near the top).
+const MAX_PROJECT_FILES: usize = 20_000;
+
+/// The TS/JS source files under `root`, for a project-wide index to read: `node_modules`,
+/// build output, hidden directories, declaration files and minified bundles are skipped.
+pub(crate) fn project_sources(project: &Project, root: &Path) -> Vec<PathBuf> {
+    fn walk(project: &Project, dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = project.read_dir(dir) else {
+            return;
+        };
+        for (path, is_dir) in entries {
+            if out.len() >= MAX_PROJECT_FILES {
+                return;
+            }
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if is_dir {
+                if !name.starts_with('.') && !SKIPPED_DIRS.contains(&name) {
+                    walk(project, &path, out);
+                }
+            } else {
+                let extension = name.rsplit('.').next().unwrap_or("");
+                let minified = name.ends_with(".min.js");
+                if EXTENSIONS.contains(&extension) && !minified && !name.ends_with(".d.ts") {
+                    out.push(path);
+                }
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(project, root, &mut files);
+    files
 }

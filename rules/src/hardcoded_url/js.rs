@@ -5,6 +5,7 @@ use prodlint_js::visit::{Visit, VisitWith};
 use super::keys::{is_allow_list_key, is_identifier_key, key_kind, names_endpoint, KeyKind};
 use super::{diagnostic, find_address, find_local_host, Flow, HardcodedUrl, Lang};
 use crate::JsContext;
+use prodlint_js::listen_hosts::ListenHosts;
 use prodlint_js::modes::{
     is_env_object, is_mode_read, member_prop_name, mode_value, non_production_test,
     NonProductionBindings,
@@ -769,10 +770,30 @@ impl Visitor<'_, '_> {
         if address.local && self.in_command_line_program {
             return;
         }
-        let Some(severity) = self.rule.severity(&address, &self.flow) else {
+        let span = prodlint_js::span(span);
+        // `METRICS_HOST: z.string().default("127.0.0.1")` where another file passes
+        // `env.METRICS_HOST` as a server's host: the listener's own bind address.
+        let listened_elsewhere = address.local
+            && matches!(self.flow, Flow::Default { .. } | Flow::Fallback { .. })
+            && self.flow.setting().is_some_and(|setting| {
+                self.ctx
+                    .project
+                    .index::<ListenHosts>(&self.ctx.project.cwd)
+                    .contains(setting)
+            });
+        let flow = match &self.flow {
+            Flow::Fallback { config } if listened_elsewhere => Flow::Listen {
+                config: config.clone(),
+            },
+            // A declared default has no read: the literal stands for the setting.
+            Flow::Default { setting, .. } if listened_elsewhere => Flow::Listen {
+                config: Some((span, setting.clone())),
+            },
+            flow => flow.clone(),
+        };
+        let Some(severity) = self.rule.severity(&address, &flow) else {
             return;
         };
-        let span = prodlint_js::span(span);
         if then_placeholder {
             // Show the template as written, substitutions included.
             address.text = self.ctx.file.slice(span).trim_matches('`').to_string();
@@ -781,7 +802,7 @@ impl Visitor<'_, '_> {
             self.ctx.file,
             span,
             &address,
-            &self.flow,
+            &flow,
             severity,
             Lang::Js,
         ));

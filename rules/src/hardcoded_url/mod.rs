@@ -400,16 +400,20 @@ fn diagnostic(
     match flow {
         Flow::Fallback { config } | Flow::Listen { config } => {
             let name = config.as_ref().and_then(|(_, name)| name.as_deref());
+            // A default declared with the setting (an env schema's) is not read anywhere here.
+            let declared = config.as_ref().is_some_and(|(at, _)| *at == span);
+            let verb = if declared { "defaults to" } else { "falls back to" };
             let message = match name {
-                Some(name) => format!("`{name}` falls back to {what}"),
-                None => format!("the setting falls back to {what}"),
+                Some(name) => format!("`{name}` {verb} {what}"),
+                None => format!("the setting {verb} {what}"),
             };
             let help = format!(
                 "{consequence}: read the setting without a default and fail at startup when it is missing ({}); keep the local value in a `.env` file or development configuration",
                 fail_fast(lang, name)
             );
             let mut diagnostic = new(message).with_help(help);
-            if let Some((config_span, _)) = config {
+            // A default declared with the setting has no read to point at.
+            if let Some((config_span, _)) = config.as_ref().filter(|(at, _)| *at != span) {
                 diagnostic =
                     diagnostic.with_label(file, *config_span, "the setting is read here");
             }
