@@ -501,9 +501,32 @@ const SKIPPED_DIRS: &[&str] = &[
 /// interest are near the top).
 const MAX_PROJECT_FILES: usize = 20_000;
 
+/// Parses the TS/JS source files under `root` whose text contains one of `markers` (a
+/// cheap filter before parsing), and gives each to `each`; files that cannot be read or
+/// parsed are skipped, as a project-wide index knows nothing from them.
+pub(crate) fn parse_project_sources(
+    project: &Project,
+    root: &Path,
+    markers: &[&str],
+    mut each: impl FnMut(PathBuf, JsFile),
+) {
+    for path in project_sources(project, root) {
+        let Ok(text) = project.read(&path) else {
+            continue;
+        };
+        if !markers.iter().any(|m| text.contains(m)) {
+            continue;
+        }
+        let Ok(parsed) = parse(&path.to_string_lossy(), &text) else {
+            continue;
+        };
+        each(path, parsed);
+    }
+}
+
 /// The TS/JS source files under `root`, for a project-wide index to read: `node_modules`,
 /// build output, hidden directories, declaration files and minified bundles are skipped.
-pub(crate) fn project_sources(project: &Project, root: &Path) -> Vec<PathBuf> {
+fn project_sources(project: &Project, root: &Path) -> Vec<PathBuf> {
     fn walk(project: &Project, dir: &Path, out: &mut Vec<PathBuf>) {
         let Ok(entries) = project.read_dir(dir) else {
             return;

@@ -46,18 +46,9 @@ impl ProjectIndex for ListenHosts {
 
     fn build(project: &Project, root: &PathBuf) -> ListenHosts {
         let mut names = BTreeSet::new();
-        for path in crate::project_sources(project, root) {
-            let Ok(text) = project.read(&path) else {
-                continue;
-            };
-            if !MARKERS.iter().any(|m| text.contains(m)) {
-                continue;
-            }
-            let Ok(parsed) = crate::parse(&path.to_string_lossy(), &text) else {
-                continue;
-            };
+        crate::parse_project_sources(project, root, MARKERS, |_, parsed| {
             names.extend(ListenHosts::of_program(&parsed.program).names);
-        }
+        });
         ListenHosts { names }
     }
 }

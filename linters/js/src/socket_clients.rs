@@ -37,25 +37,15 @@ impl ProjectIndex for SocketClients {
     type Key = PathBuf;
 
     fn build(project: &Project, root: &PathBuf) -> SocketClients {
-        let files = crate::project_sources(project, root);
         let mut clients = Vec::new();
-        for path in files {
-            let Ok(text) = project.read(&path) else {
-                continue;
-            };
-            if !MARKERS.iter().any(|m| text.contains(m)) {
-                continue;
-            }
-            let Ok(parsed) = crate::parse(&path.to_string_lossy(), &text) else {
-                continue;
-            };
+        crate::parse_project_sources(project, root, MARKERS, |path, parsed| {
             let mut handlers = Handlers::default();
             parsed.program.visit_with(&mut handlers);
             clients.push(SocketClient {
                 path,
                 resends: handlers.resends,
             });
-        }
+        });
         SocketClients { clients }
     }
 }
