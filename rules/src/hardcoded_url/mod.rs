@@ -24,7 +24,8 @@ prodlint_macros::declare_rule! {
     /// - **error**: a local or private address (localhost, 127.0.0.0/8, ::1, RFC 1918,
     ///   `*.local`, `host.docker.internal`) used as a fallback or default of a setting:
     ///   `process.env.X || …`, `?? …`, `config.get("X", …)`, `env::var("X").unwrap_or(…)`,
-    ///   `options.url ?? …`, default parameters and destructuring defaults, env-schema defaults
+    ///   `options.url ?? …`, a chain of such reads (`options.redis?.host || argv.redis_host
+    ///   || "localhost"`: the setting read from several sources in turn), default parameters and destructuring defaults, env-schema defaults
     ///   (envalid `str({ default })`, zod and Joi `.default(…)`, convict `default`, a
     ///   class-validator configuration class), a field's `#[serde(default = "f")]` function,
     ///   clap's `default_value` and `default_value_t` and other attribute defaults
@@ -43,8 +44,10 @@ prodlint_macros::declare_rule! {
     ///   (`0.0.0.0:8080`, `::`) only as the fallback or default of a setting; any address as
     ///   the default of the program's own bind address (`HOST || "127.0.0.1"`,
     ///   `BIND_ADDRESS`, `listen_addr`, `options.host ?? "127.0.0.1"` when the file passes
-    ///   `this.host` to a server's `listen`), where a loopback default keeps the listener
-    ///   private by choice; and any address
+    ///   `this.host` to a server's `listen`, an env-schema default of `METRICS_HOST` when any
+    ///   file of the project passes `env.METRICS_HOST` as the host of `listen(…)`,
+    ///   `serve({ hostname })` or `new …Server({ host })`), where a loopback default keeps
+    ///   the listener private by choice; and any address
     ///   passed to a request (`fetch`, `axios.get`, `client.get`, `reqwest::get`): a fixed third-party API
     ///   or a companion program on the user's machine is usually intended. The
     ///   `public-endpoints` option raises these or turns them off.
@@ -60,7 +63,10 @@ prodlint_macros::declare_rule! {
     /// comparison, a value passed around; a public address under a name that says only
     /// `url`, as often a link as an endpoint); the fallback of a value of the request being
     /// served (`http://${req.headers.host ?? "localhost"}${req.url}`, a placeholder to parse
-    /// with); the fallback of a stage's name (`VERCEL_ENV || NODE_ENV || "localhost"`, an
+    /// with), also read through a call or a constructor (`getRequestURL(event).origin ||
+    /// …`, `new URL(req.url).origin`, `(await headers()).get("host") ?? …`,
+    /// `request.nextUrl.origin`, `url.origin` where a handler destructures `url` from its
+    /// request event, as SvelteKit's `load` does): the request always has one; the fallback of a stage's name (`VERCEL_ENV || NODE_ENV || "localhost"`, an
     /// environment called `localhost`); the servers an OpenAPI document offers people to try
     /// (`servers: [{ url, description: "Dev server" }]`); sample values a template is
     /// previewed with (`previewDefaults`); content for people (markup attribute values in
@@ -81,11 +87,20 @@ prodlint_macros::declare_rule! {
     /// database seed scripts: `seed.ts`, `seed-*.ts`, `seeds/`); generated, vendored
     /// and minified files recognised by content (`@generated`, "DO NOT EDIT", an
     /// `/* eslint-disable */` header, a `/*!` licence banner, long lines); development and
-    /// test-run code (`if (process.env.NODE_ENV !== "production")`, the same mode once read
-    /// into configuration, `config.nodeEnv === "development" ? … : …`, `switch` cases on it,
-    /// `process.env.ENVIRONMENT`/`APP_ENV` compared with a stage, `import.meta.env.DEV`, a test
-    /// runner's `isPlaywright` or `window.Cypress`, `cfg!(debug_assertions)`,
-    /// `#[cfg(debug_assertions)]`); comments, log and panic messages, module specifiers,
+    /// test-run code (`if (process.env.NODE_ENV !== "production")`, `NODE_ENV === "test"`,
+    /// the same mode once read into configuration, `config.nodeEnv === "development" ? … :
+    /// …`, `switch` cases on it, `process.env.ENVIRONMENT`/`APP_ENV` compared with a stage,
+    /// `import.meta.env.DEV`; a flag named for a development, test, mock, end-to-end,
+    /// Playwright, Cypress, Storybook, local or CI mode: `isTestMode ? … : …`, `if
+    /// (isMockMode)`, `config.isE2E`, `useMocks`, `process.env.CI`, `process.env.STORYBOOK`,
+    /// `window.Cypress`, but not a name that only contains such a word (`isLocalFile`,
+    /// `testUrl`); the first branch of `X || isPlaywright ? X || … : …`, whose fallback is
+    /// reached only in the test run; a constant bound once and read only in such code,
+    /// elsewhere in the file too (`DEV_ORIGINS` read only in `isProduction ? [] :
+    /// [...DEV_ORIGINS]`; not when it is exported or also read in production code); in Rust
+    /// `cfg!(debug_assertions)`, `cfg!(test)`, `#[cfg(debug_assertions)]`, `#[cfg(test)]`,
+    /// features named for such a mode (`#[cfg(feature = "mock")]`, `cfg!(feature = "dev")`,
+    /// `"test-utils"`) and the branches of a mode flag (`if settings.mock_mode`)); comments, log and panic messages, module specifiers,
     /// types, the base of `new URL(path, base)`, RFC 2606 example domains and cloud metadata
     /// addresses.
     ///
