@@ -284,13 +284,13 @@ fn is_in_code_where(
             // `if config.mock_mode`, `if self.is_test_mode`, `if IS_DEV`.
             ast::Expr::FieldExpr(field) if mode_flags => {
                 let name = field.name_ref()?;
-                (prodlint_core::modes::mode_of_name(&name.text(), false) == Some(true))
+                (prodlint_core::modes::mode_of_name(name.text(), false) == Some(true))
                     .then_some(negated)
             }
             ast::Expr::PathExpr(path) if mode_flags => {
                 let path = path.path()?;
                 let name = path.segment()?.name_ref()?;
-                (prodlint_core::modes::mode_of_name(&name.text(), false) == Some(true))
+                (prodlint_core::modes::mode_of_name(name.text(), false) == Some(true))
                     .then_some(negated)
             }
             _ => None,
