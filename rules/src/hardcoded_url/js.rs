@@ -318,6 +318,20 @@ fn chain_name(expr: &Expr) -> Option<String> {
     }
 }
 
+/// `METRICS_HOST`, `BIND_ADDR`, `env.SERVER_HOSTNAME`: a setting named for a host or an
+/// address to bind, the only kind a server's `host` takes.
+fn names_host(setting: &str) -> bool {
+    let last = setting.rsplit('.').next().unwrap_or(setting);
+    prodlint_core::modes::name_words(last)
+        .last()
+        .is_some_and(|word| {
+            matches!(
+                word.as_str(),
+                "host" | "hostname" | "addr" | "address" | "ip"
+            )
+        })
+}
+
 /// The leftmost operand of an `||` or `??` chain: `a` in `a || b || "x"`.
 fn chain_head(expr: &Expr) -> &Expr {
     match expr {
@@ -773,8 +787,12 @@ impl Visitor<'_, '_> {
         let span = prodlint_js::span(span);
         // `METRICS_HOST: z.string().default("127.0.0.1")` where another file passes
         // `env.METRICS_HOST` as a server's host: the listener's own bind address.
+        // Only a setting named for a host can be one (a server's host is not a URL), which
+        // also keeps the project-wide index, and the dependency on every file it reads, out
+        // of most files.
         let listened_elsewhere = address.local
             && matches!(self.flow, Flow::Default { .. } | Flow::Fallback { .. })
+            && self.flow.setting().is_some_and(names_host)
             && self.flow.setting().is_some_and(|setting| {
                 self.ctx
                     .project
