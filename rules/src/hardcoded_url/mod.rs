@@ -25,8 +25,9 @@ prodlint_macros::declare_rule! {
     ///   `*.local`, `host.docker.internal`) used as a fallback or default of a setting:
     ///   `process.env.X || …`, `?? …`, `config.get("X", …)`, `env::var("X").unwrap_or(…)`,
     ///   `options.url ?? …`, a chain of such reads (`options.redis?.host || argv.redis_host
-    ///   || "localhost"`: the setting read from several sources in turn), default parameters and destructuring defaults, env-schema defaults
-    ///   (envalid `str({ default })`, zod and Joi `.default(…)`, convict `default`, a
+    ///   || "localhost"`: the setting read from several sources in turn), default
+    ///   parameters and destructuring defaults, env-schema defaults (envalid
+    ///   `str({ default })`, zod and Joi `.default(…)`, convict `default`, a
     ///   class-validator configuration class), a field's `#[serde(default = "f")]` function,
     ///   clap's `default_value` and `default_value_t` and other attribute defaults
     ///   (`#[config(default = …)]`, also when applied by `#[cfg_attr(…)]`), a
@@ -66,8 +67,9 @@ prodlint_macros::declare_rule! {
     /// with), also read through a call or a constructor (`getRequestURL(event).origin ||
     /// …`, `new URL(req.url).origin`, `(await headers()).get("host") ?? …`,
     /// `request.nextUrl.origin`, `url.origin` where a handler destructures `url` from its
-    /// request event, as SvelteKit's `load` does): the request always has one; the fallback of a stage's name (`VERCEL_ENV || NODE_ENV || "localhost"`, an
-    /// environment called `localhost`); the servers an OpenAPI document offers people to try
+    /// request event, as SvelteKit's `load` does): the request always has one; the
+    /// fallback of a stage's name (`VERCEL_ENV || NODE_ENV || "localhost"`, an environment
+    /// called `localhost`); the servers an OpenAPI document offers people to try
     /// (`servers: [{ url, description: "Dev server" }]`); sample values a template is
     /// previewed with (`previewDefaults`); content for people (markup attribute values in
     /// JSX, Vue, Svelte and Rust `html!`/`view!`, keys naming a link, picture, placeholder,
@@ -100,8 +102,9 @@ prodlint_macros::declare_rule! {
     /// [...DEV_ORIGINS]`; not when it is exported or also read in production code); in Rust
     /// `cfg!(debug_assertions)`, `cfg!(test)`, `#[cfg(debug_assertions)]`, `#[cfg(test)]`,
     /// features named for such a mode (`#[cfg(feature = "mock")]`, `cfg!(feature = "dev")`,
-    /// `"test-utils"`) and the branches of a mode flag (`if settings.mock_mode`)); comments, log and panic messages, module specifiers,
-    /// types, the base of `new URL(path, base)`, RFC 2606 example domains and cloud metadata
+    /// `"test-utils"`) and the branches of a mode flag (`if settings.mock_mode`)); comments,
+    /// log and panic messages, module specifiers, types, the base of `new URL(path, base)`,
+    /// RFC 2606 example domains and cloud metadata
     /// addresses.
     ///
     /// ## Why is this bad?
