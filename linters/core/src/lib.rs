@@ -9,6 +9,7 @@ mod dependency;
 mod diagnostic;
 mod files;
 mod generated;
+pub mod modes;
 pub mod nesting;
 mod panic;
 mod paths;

@@ -8,7 +8,8 @@
 //! keeps every offset, line and column of the original file.
 
 use prodlint_core::nesting::{self, Dialect, TooDeep};
-use prodlint_core::{Comment, Span};
+use prodlint_core::{Comment, Project, Span};
+use std::path::{Path, PathBuf};
 use swc_common::comments::SingleThreadedComments;
 use swc_common::input::StringInput;
 use swc_common::BytePos;
@@ -22,6 +23,8 @@ pub mod call_summary;
 mod depth;
 pub mod graph;
 mod jsx;
+pub mod listen_hosts;
+pub mod modes;
 mod module_info;
 pub mod resolve;
 pub mod runtime;
@@ -481,4 +484,72 @@ mod facts_tests {
         let missing = project.index::<ModuleFacts>(&cwd.join("prodlint-facts-test/none.ts"));
         assert!(missing.info.is_none() && missing.error.is_some());
     }
+}
+
+/// Directories that hold no project source.
+const SKIPPED_DIRS: &[&str] = &[
+    "node_modules",
+    "dist",
+    "build",
+    "target",
+    "coverage",
+    "vendor",
+    "out",
+];
+
+/// At most this many files are looked at by a project-wide index (a monorepo's files of
+/// interest are near the top).
+const MAX_PROJECT_FILES: usize = 20_000;
+
+/// Parses the TS/JS source files under `root` whose text contains one of `markers` (a
+/// cheap filter before parsing), and gives each to `each`; files that cannot be read or
+/// parsed are skipped, as a project-wide index knows nothing from them.
+pub(crate) fn parse_project_sources(
+    project: &Project,
+    root: &Path,
+    markers: &[&str],
+    mut each: impl FnMut(PathBuf, JsFile),
+) {
+    for path in project_sources(project, root) {
+        let Ok(text) = project.read(&path) else {
+            continue;
+        };
+        if !markers.iter().any(|m| text.contains(m)) {
+            continue;
+        }
+        let Ok(parsed) = parse(&path.to_string_lossy(), &text) else {
+            continue;
+        };
+        each(path, parsed);
+    }
+}
+
+/// The TS/JS source files under `root`, for a project-wide index to read: `node_modules`,
+/// build output, hidden directories, declaration files and minified bundles are skipped.
+fn project_sources(project: &Project, root: &Path) -> Vec<PathBuf> {
+    fn walk(project: &Project, dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = project.read_dir(dir) else {
+            return;
+        };
+        for (path, is_dir) in entries {
+            if out.len() >= MAX_PROJECT_FILES {
+                return;
+            }
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if is_dir {
+                if !name.starts_with('.') && !SKIPPED_DIRS.contains(&name) {
+                    walk(project, &path, out);
+                }
+            } else {
+                let extension = name.rsplit('.').next().unwrap_or("");
+                let minified = name.ends_with(".min.js");
+                if EXTENSIONS.contains(&extension) && !minified && !name.ends_with(".d.ts") {
+                    out.push(path);
+                }
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(project, root, &mut files);
+    files
 }

@@ -3,7 +3,7 @@
 //! receives: what tells a server's echo by design (a client that draws what the server
 //! confirms) from a relay loop (clients that re-broadcast what they get).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use prodlint_core::{Project, ProjectIndex};
 use swc_ecma_ast::*;
@@ -24,20 +24,6 @@ pub struct SocketClients {
     pub clients: Vec<SocketClient>,
 }
 
-/// Directories that hold no project source.
-const SKIPPED: &[&str] = &[
-    "node_modules",
-    "dist",
-    "build",
-    "target",
-    "coverage",
-    "vendor",
-    "out",
-];
-
-/// At most this many files are looked at (a monorepo's clients are near the top).
-const MAX_FILES: usize = 20_000;
-
 /// What a client file contains.
 const MARKERS: &[&str] = &[
     "new WebSocket(",
@@ -51,50 +37,16 @@ impl ProjectIndex for SocketClients {
     type Key = PathBuf;
 
     fn build(project: &Project, root: &PathBuf) -> SocketClients {
-        let mut files = Vec::new();
-        walk(project, root, &mut files);
         let mut clients = Vec::new();
-        for path in files {
-            let Ok(text) = project.read(&path) else {
-                continue;
-            };
-            if !MARKERS.iter().any(|m| text.contains(m)) {
-                continue;
-            }
-            let Ok(parsed) = crate::parse(&path.to_string_lossy(), &text) else {
-                continue;
-            };
+        crate::parse_project_sources(project, root, MARKERS, |path, parsed| {
             let mut handlers = Handlers::default();
             parsed.program.visit_with(&mut handlers);
             clients.push(SocketClient {
                 path,
                 resends: handlers.resends,
             });
-        }
+        });
         SocketClients { clients }
-    }
-}
-
-fn walk(project: &Project, dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = project.read_dir(dir) else {
-        return;
-    };
-    for (path, is_dir) in entries {
-        if out.len() >= MAX_FILES {
-            return;
-        }
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if is_dir {
-            if !name.starts_with('.') && !SKIPPED.contains(&name) {
-                walk(project, &path, out);
-            }
-        } else {
-            let extension = name.rsplit('.').next().unwrap_or("");
-            let minified = name.ends_with(".min.js");
-            if crate::EXTENSIONS.contains(&extension) && !minified && !name.ends_with(".d.ts") {
-                out.push(path);
-            }
-        }
     }
 }
 

@@ -568,6 +568,20 @@ impl Cfg {
         }
     }
 
+    /// Whether the predicate holds only in builds that are not production ones: debug
+    /// builds (`debug_assertions`), test builds (`test`), and features named for a
+    /// development, test or mock mode (`feature = "dev"`, `"mock"`, `"test-utils"`), alone
+    /// or required by `all(…)` or by every branch of `any(…)`.
+    pub fn requires_non_production(&self) -> bool {
+        match self {
+            Cfg::Name(option) => matches!(option.as_str(), "debug_assertions" | "test"),
+            Cfg::Feature(name) => prodlint_core::modes::mode_of_name(name, true) == Some(true),
+            Cfg::All(list) => list.iter().any(Cfg::requires_non_production),
+            Cfg::Any(list) => !list.is_empty() && list.iter().all(Cfg::requires_non_production),
+            Cfg::Not(_) | Cfg::Other => false,
+        }
+    }
+
     /// The features the predicate names, in order.
     pub fn features(&self) -> Vec<&str> {
         match self {

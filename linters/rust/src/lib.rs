@@ -243,8 +243,31 @@ fn is_test_attr(attr: &ast::Attr) -> bool {
 /// expression marked `#[cfg(debug_assertions)]`, or the branch of
 /// `if cfg!(debug_assertions) { … }` (the `else` of `if !cfg!(debug_assertions)`).
 pub fn is_in_debug_only_code(node: &SyntaxNode) -> bool {
-    let debug_only_attr =
-        |attr: ast::Attr| attr::cfg(&attr).is_some_and(|c| c.requires("debug_assertions"));
+    is_in_code_where(
+        node,
+        &|predicate| predicate.requires("debug_assertions"),
+        false,
+    )
+}
+
+/// Whether `node` runs only outside production: in debug-only code (as
+/// [`is_in_debug_only_code`]), in test builds (`#[cfg(test)]`, `if cfg!(test)`), under a
+/// feature named for a development, test or mock mode (`#[cfg(feature = "mock")]`,
+/// `cfg!(feature = "dev")`), or in the branch of a mode flag (`if config.mock_mode`,
+/// `if !is_test_mode { … } else { … }`).
+pub fn is_in_non_production_code(node: &SyntaxNode) -> bool {
+    is_in_code_where(node, &attr::Cfg::requires_non_production, true)
+}
+
+/// Whether `node` is inside an item marked `#[cfg(P)]`, or a branch of `if cfg!(P)` (the
+/// `else` of `if !cfg!(P)`), for a predicate `P` that `holds` accepts; with `mode_flags`,
+/// also a branch of a condition that is a mode flag named for a non-production mode.
+fn is_in_code_where(
+    node: &SyntaxNode,
+    holds: &dyn Fn(&attr::Cfg) -> bool,
+    mode_flags: bool,
+) -> bool {
+    let debug_only_attr = |attr: ast::Attr| attr::cfg(&attr).is_some_and(|c| holds(&c));
     // `cfg!(debug_assertions)`, and whether it is negated (`!cfg!(..)`).
     let debug_condition = |condition: ast::Expr| -> Option<bool> {
         let (negated, inner) = match condition {
@@ -253,11 +276,25 @@ pub fn is_in_debug_only_code(node: &SyntaxNode) -> bool {
             }
             other => (false, other),
         };
-        let ast::Expr::MacroExpr(mac) = inner else {
-            return None;
-        };
-        let predicate = attr::cfg_macro(&mac.macro_call()?)?;
-        predicate.requires("debug_assertions").then_some(negated)
+        match inner {
+            ast::Expr::MacroExpr(mac) => {
+                let predicate = attr::cfg_macro(&mac.macro_call()?)?;
+                holds(&predicate).then_some(negated)
+            }
+            // `if config.mock_mode`, `if self.is_test_mode`, `if IS_DEV`.
+            ast::Expr::FieldExpr(field) if mode_flags => {
+                let name = field.name_ref()?;
+                (prodlint_core::modes::mode_of_name(name.text(), false) == Some(true))
+                    .then_some(negated)
+            }
+            ast::Expr::PathExpr(path) if mode_flags => {
+                let path = path.path()?;
+                let name = path.segment()?.name_ref()?;
+                (prodlint_core::modes::mode_of_name(name.text(), false) == Some(true))
+                    .then_some(negated)
+            }
+            _ => None,
+        }
     };
     let mut child = node.clone();
     for ancestor in node.ancestors() {

@@ -5,12 +5,19 @@ use prodlint_js::visit::{Visit, VisitWith};
 use super::keys::{is_allow_list_key, is_identifier_key, key_kind, names_endpoint, KeyKind};
 use super::{diagnostic, find_address, find_local_host, Flow, HardcodedUrl, Lang};
 use crate::JsContext;
+use prodlint_js::listen_hosts::ListenHosts;
+use prodlint_js::modes::{
+    is_env_object, is_mode_read, member_prop_name, mode_value, non_production_test,
+    NonProductionBindings,
+};
 
 pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut bases = UrlBases::default();
     ctx.parsed.program.visit_with(&mut bases);
     let mut listened = ListenArgs::default();
     ctx.parsed.program.visit_with(&mut listened);
+    let mut request_params = RequestParams::default();
+    ctx.parsed.program.visit_with(&mut request_params);
     let mut visitor = Visitor {
         rule,
         ctx,
@@ -21,6 +28,8 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diag
         env_spec: false,
         url_bases: bases.names,
         listen_names: listened.names,
+        request_names: request_params.names,
+        non_production_bindings: NonProductionBindings::of(&ctx.parsed.program),
         target: None,
         returns: Flow::Plain,
         is_svelte: ctx.file.display.ends_with(".svelte"),
@@ -51,6 +60,11 @@ struct Visitor<'a, 'c> {
     /// Names that the file passes as the host of a server's `listen` (`this.host`, `host`),
     /// by their last segment.
     listen_names: std::collections::BTreeSet<String>,
+    /// Names a handler destructures from the request it is given (`({ url, request }) =>
+    /// …` in a SvelteKit `load` or a Remix `loader`).
+    request_names: std::collections::BTreeSet<String>,
+    /// Names bound once and read only where the code runs outside production.
+    non_production_bindings: NonProductionBindings,
     /// The variable or member being declared or assigned (`host` in `const host = …`).
     target: Option<String>,
     /// Where the value a function returns goes: the flow the function was written in
@@ -83,6 +97,66 @@ impl Visit for UrlBases {
         new.visit_children_with(self);
     }
 }
+
+/// Collects the names a function destructures from the request object of its first
+/// parameter: `load({ url })`, `loader({ request })`, `handle({ event })`. Such a `url`
+/// is the URL of the request being served.
+#[derive(Default)]
+struct RequestParams {
+    names: std::collections::BTreeSet<String>,
+}
+
+impl RequestParams {
+    fn add(&mut self, pat: Option<&Pat>) {
+        let Some(Pat::Object(object)) = pat else {
+            return;
+        };
+        for prop in &object.props {
+            match prop {
+                ObjectPatProp::Assign(assign) if REQUEST_KEYS.contains(&&*assign.key.sym) => {
+                    self.names.insert(assign.key.sym.to_string());
+                }
+                ObjectPatProp::KeyValue(kv) => {
+                    if let (Some(key), Pat::Ident(binding)) = (prop_name(&kv.key), &*kv.value) {
+                        if REQUEST_KEYS.contains(&key.as_str()) {
+                            self.names.insert(binding.id.sym.to_string());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The keys of a framework's request event that hold the request or its URL.
+const REQUEST_KEYS: &[&str] = &["url", "request", "req", "event"];
+
+impl Visit for RequestParams {
+    fn visit_function(&mut self, function: &Function) {
+        self.add(function.params.first().map(|p| &p.pat));
+        function.visit_children_with(self);
+    }
+
+    fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
+        self.add(arrow.params.first());
+        arrow.visit_children_with(self);
+    }
+}
+
+/// Functions of server frameworks that read the request being served:
+/// `getRequestURL(event)` (h3, Nuxt), `useRequestURL()`, `headers()` (Next.js).
+const REQUEST_READERS: &[&str] = &[
+    "getRequestURL",
+    "getRequestHost",
+    "getRequestHeader",
+    "getRequestHeaders",
+    "getRequestProtocol",
+    "useRequestURL",
+    "useRequestHeaders",
+    "useRequestEvent",
+    "headers",
+];
 
 /// Collects the names a file passes to a server's `listen`: `server.listen(this.port,
 /// this.host)`, `app.listen(port, host)`, `listen({ port, host })`. A fallback of such a
@@ -178,6 +252,97 @@ fn is_request_value(name: &str) -> bool {
     matches!(first, "req" | "request") || name.split('.').any(|s| s == "headers")
 }
 
+/// Whether `expr` reads the request being served through a call or a constructor:
+/// `getRequestURL(event).origin`, `new URL(req.url).origin`, `headers().get("host")`,
+/// `request.nextUrl.origin`, `url.origin` where `url` is destructured from a handler's
+/// request event (`request_names`).
+fn reads_request(expr: &Expr, request_names: &std::collections::BTreeSet<String>) -> bool {
+    match expr {
+        // `url.origin`: a member of the destructured URL (not `url` alone, which may be
+        // any prop of that name).
+        Expr::Member(member) if matches!(&*member.obj, Expr::Ident(ident) if request_names.contains(&*ident.sym)) => {
+            true
+        }
+        Expr::Member(member) => {
+            reads_request(&member.obj, request_names)
+                || value_name(expr).is_some_and(|name| is_request_value(&name))
+        }
+        Expr::OptChain(chain) => match &*chain.base {
+            OptChainBase::Member(member) => {
+                reads_request(&Expr::Member(member.clone()), request_names)
+            }
+            OptChainBase::Call(call) => reads_request(&call.callee, request_names),
+        },
+        Expr::Call(call) => {
+            let Callee::Expr(callee) = &call.callee else {
+                return false;
+            };
+            match &**callee {
+                Expr::Ident(ident) => REQUEST_READERS.contains(&&*ident.sym),
+                // `headers().get("host")`, `req.get("host")`, `req.header("origin")`.
+                Expr::Member(member) => {
+                    reads_request(&member.obj, request_names)
+                        || value_name(&member.obj).is_some_and(|name| is_request_value(&name))
+                }
+                _ => false,
+            }
+        }
+        // `new URL(req.url)`: the URL of the request, parsed.
+        Expr::New(new) => {
+            expr_name(&new.callee).as_deref() == Some("URL")
+                && new
+                    .args
+                    .as_ref()
+                    .and_then(|args| args.first())
+                    .is_some_and(|arg| reads_request(&arg.expr, request_names))
+        }
+        Expr::Paren(paren) => reads_request(&paren.expr, request_names),
+        Expr::TsNonNull(non_null) => reads_request(&non_null.expr, request_names),
+        Expr::TsAs(as_expr) => reads_request(&as_expr.expr, request_names),
+        Expr::Await(await_expr) => reads_request(&await_expr.arg, request_names),
+        _ => false,
+    }
+}
+
+/// The name of the last value an `||` or `??` chain reads, when every operand is a plain
+/// name or member: `options.redis?.host || argv.redis_host` → `argv.redis_host`. Such a
+/// chain reads a setting from several sources in turn.
+fn chain_name(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Bin(bin) if matches!(bin.op, BinaryOp::LogicalOr | BinaryOp::NullishCoalescing) => {
+            chain_name(&bin.left)?;
+            chain_name(&bin.right)
+        }
+        Expr::Paren(paren) => chain_name(&paren.expr),
+        _ => value_name(expr),
+    }
+}
+
+/// `METRICS_HOST`, `BIND_ADDR`, `env.SERVER_HOSTNAME`: a setting named for a host or an
+/// address to bind, the only kind a server's `host` takes.
+fn names_host(setting: &str) -> bool {
+    let last = setting.rsplit('.').next().unwrap_or(setting);
+    prodlint_core::modes::name_words(last)
+        .last()
+        .is_some_and(|word| {
+            matches!(
+                word.as_str(),
+                "host" | "hostname" | "addr" | "address" | "ip"
+            )
+        })
+}
+
+/// The leftmost operand of an `||` or `??` chain: `a` in `a || b || "x"`.
+fn chain_head(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Bin(bin) if matches!(bin.op, BinaryOp::LogicalOr | BinaryOp::NullishCoalescing) => {
+            chain_head(&bin.left)
+        }
+        Expr::Paren(paren) => chain_head(&paren.expr),
+        _ => expr,
+    }
+}
+
 fn atom_text(value: &swc_atoms::Wtf8Atom) -> String {
     value.to_atom_lossy().as_str().to_string()
 }
@@ -192,37 +357,6 @@ fn prop_name(name: &PropName) -> Option<String> {
             _ => None,
         },
         _ => None,
-    }
-}
-
-fn member_prop_name(prop: &MemberProp) -> Option<String> {
-    match prop {
-        MemberProp::Ident(ident) => Some(ident.sym.to_string()),
-        MemberProp::Computed(computed) => match &*computed.expr {
-            Expr::Lit(Lit::Str(s)) => Some(atom_text(&s.value)),
-            _ => None,
-        },
-        MemberProp::PrivateName(_) => None,
-    }
-}
-
-/// `process.env`, `import.meta.env`, `Deno.env`, `Bun.env`: an object of environment
-/// variables.
-fn is_env_object(expr: &Expr) -> bool {
-    match expr {
-        Expr::Member(member) => {
-            let prop = member_prop_name(&member.prop);
-            if prop.as_deref() != Some("env") {
-                return false;
-            }
-            match &*member.obj {
-                Expr::Ident(ident) => matches!(&*ident.sym, "process" | "Deno" | "Bun"),
-                Expr::MetaProp(meta) => meta.kind == MetaPropKind::ImportMeta,
-                _ => false,
-            }
-        }
-        Expr::Paren(paren) => is_env_object(&paren.expr),
-        _ => false,
     }
 }
 
@@ -548,97 +682,6 @@ fn pat_name(pat: &Pat) -> Option<String> {
     }
 }
 
-/// `NODE_ENV` and Vite's `MODE` compared with a mode name; also `NODE_ENV` once read into
-/// a configuration (`config.nodeEnv`, `const nodeEnv = …`, `config().nodeEnv`).
-fn is_mode_read(expr: &Expr) -> bool {
-    let is_node_env = |name: &str| matches!(name, "NODE_ENV" | "nodeEnv" | "node_env");
-    match expr {
-        Expr::Member(member) => match member_prop_name(&member.prop).as_deref() {
-            // `process.env.ENVIRONMENT === "production"`, `APP_ENV`: a deployment's stage.
-            Some("MODE" | "ENVIRONMENT" | "APP_ENV" | "NEXT_PUBLIC_APP_ENV") => {
-                is_env_object(&member.obj)
-            }
-            Some(name) => is_node_env(name),
-            None => false,
-        },
-        Expr::Ident(ident) => is_node_env(&ident.sym),
-        Expr::Paren(paren) => is_mode_read(&paren.expr),
-        _ => false,
-    }
-}
-
-/// The mode a mode read is compared with: `"development"`, or an enum member named for
-/// one (`NodeEnvEnum.Development`). `Some(true)` for a development mode, `Some(false)` for
-/// production.
-fn mode_value(expr: &Expr) -> Option<bool> {
-    let mode = match expr {
-        Expr::Lit(Lit::Str(s)) => atom_text(&s.value),
-        Expr::Member(member) => member_prop_name(&member.prop)?.to_ascii_lowercase(),
-        Expr::Paren(paren) => return mode_value(&paren.expr),
-        _ => return None,
-    };
-    match mode.as_str() {
-        "development" | "dev" | "test" | "local" => Some(true),
-        "production" | "prod" => Some(false),
-        _ => None,
-    }
-}
-
-/// Whether `expr` holds only in development (`Some(true)`: `import.meta.env.DEV`,
-/// `process.env.NODE_ENV !== "production"`, `__DEV__`, SvelteKit's `dev`) or only in
-/// production (`Some(false)`: `import.meta.env.PROD`, `NODE_ENV === "production"`).
-fn dev_only(expr: &Expr) -> Option<bool> {
-    match expr {
-        Expr::Paren(paren) => dev_only(&paren.expr),
-        Expr::Unary(unary) if unary.op == UnaryOp::Bang => dev_only(&unary.arg).map(|dev| !dev),
-        Expr::Ident(ident) => match &*ident.sym {
-            "__DEV__" | "isDev" | "isDevelopment" | "IS_DEV" | "IS_DEVELOPMENT" | "dev" => {
-                Some(true)
-            }
-            // Set by a test runner: values for a test run.
-            "isPlaywright" | "isCypress" | "Cypress" => Some(true),
-            "isProd" | "isProduction" | "IS_PROD" | "IS_PRODUCTION" => Some(false),
-            _ => None,
-        },
-        Expr::Member(member) if is_env_object(&member.obj) => {
-            match member_prop_name(&member.prop).as_deref() {
-                Some("DEV") => Some(true),
-                Some("PROD") => Some(false),
-                _ => None,
-            }
-        }
-        // `window.Cypress`, `(window as any).isPlaywright`: set only in a browser a test
-        // runner drives.
-        Expr::Member(member) => match member_prop_name(&member.prop).as_deref() {
-            Some("Cypress" | "isPlaywright" | "isCypress") => Some(true),
-            _ => None,
-        },
-        Expr::TsAs(ts_as) => dev_only(&ts_as.expr),
-        Expr::Bin(bin) => {
-            let equal = match bin.op {
-                BinaryOp::EqEq | BinaryOp::EqEqEq => true,
-                BinaryOp::NotEq | BinaryOp::NotEqEq => false,
-                // `import.meta.env.DEV && x`: development only if either side is.
-                BinaryOp::LogicalAnd => {
-                    return (dev_only(&bin.left) == Some(true)
-                        || dev_only(&bin.right) == Some(true))
-                    .then_some(true);
-                }
-                _ => return None,
-            };
-            let is_dev_mode = if is_mode_read(&bin.left) {
-                mode_value(&bin.right)
-            } else if is_mode_read(&bin.right) {
-                mode_value(&bin.left)
-            } else {
-                None
-            }?;
-            Some(is_dev_mode == equal)
-        }
-        _ => None,
-    }
-}
-
 impl Visitor<'_, '_> {
     /// Visits with `link` set to `link`.
     fn as_link(&mut self, link: bool, f: impl FnOnce(&mut Self)) {
@@ -741,10 +784,34 @@ impl Visitor<'_, '_> {
         if address.local && self.in_command_line_program {
             return;
         }
-        let Some(severity) = self.rule.severity(&address, &self.flow) else {
+        let span = prodlint_js::span(span);
+        // `METRICS_HOST: z.string().default("127.0.0.1")` where another file passes
+        // `env.METRICS_HOST` as a server's host: the listener's own bind address.
+        // Only a setting named for a host can be one (a server's host is not a URL), which
+        // also keeps the project-wide index, and the dependency on every file it reads, out
+        // of most files.
+        let listened_elsewhere = address.local
+            && matches!(self.flow, Flow::Default { .. } | Flow::Fallback { .. })
+            && self.flow.setting().is_some_and(names_host)
+            && self.flow.setting().is_some_and(|setting| {
+                self.ctx
+                    .project
+                    .index::<ListenHosts>(&self.ctx.project.cwd)
+                    .contains(setting)
+            });
+        let flow = match &self.flow {
+            Flow::Fallback { config } if listened_elsewhere => Flow::Listen {
+                config: config.clone(),
+            },
+            // A declared default has no read: the literal stands for the setting.
+            Flow::Default { setting, .. } if listened_elsewhere => Flow::Listen {
+                config: Some((span, setting.clone())),
+            },
+            flow => flow.clone(),
+        };
+        let Some(severity) = self.rule.severity(&address, &flow) else {
             return;
         };
-        let span = prodlint_js::span(span);
         if then_placeholder {
             // Show the template as written, substitutions included.
             address.text = self.ctx.file.slice(span).trim_matches('`').to_string();
@@ -753,7 +820,7 @@ impl Visitor<'_, '_> {
             self.ctx.file,
             span,
             &address,
-            &self.flow,
+            &flow,
             severity,
             Lang::Js,
         ));
@@ -851,7 +918,7 @@ impl Visit for Visitor<'_, '_> {
     }
 
     fn visit_if_stmt(&mut self, stmt: &IfStmt) {
-        let Some(dev) = dev_only(&stmt.test) else {
+        let Some(dev) = non_production_test(&stmt.test) else {
             return stmt.visit_children_with(self);
         };
         stmt.test.visit_with(self);
@@ -876,14 +943,16 @@ impl Visit for Visitor<'_, '_> {
     }
 
     fn visit_bin_expr(&mut self, bin: &BinExpr) {
-        if bin.op == BinaryOp::LogicalAnd && dev_only(&bin.left) == Some(true) {
+        if bin.op == BinaryOp::LogicalAnd && non_production_test(&bin.left) == Some(true) {
             // `import.meta.env.DEV && "http://localhost:3000"`
             return bin.left.visit_with(self);
         }
         if matches!(bin.op, BinaryOp::LogicalOr | BinaryOp::NullishCoalescing) {
             // `process.env.API_URL || …` names the variable; `options.baseUrl ?? …` the value.
-            let left_name = value_name(&bin.left);
-            if left_name.as_deref().is_some_and(is_request_value) {
+            let left_name = chain_name(&bin.left);
+            if left_name.as_deref().is_some_and(is_request_value)
+                || reads_request(chain_head(&bin.left), &self.request_names)
+            {
                 // `req.headers.host ?? "localhost"`: a placeholder for a request without the
                 // header, whatever the value is named after.
                 bin.left.visit_with(self);
@@ -921,11 +990,35 @@ impl Visit for Visitor<'_, '_> {
     }
 
     fn visit_cond_expr(&mut self, cond: &CondExpr) {
-        if let Some(dev) = dev_only(&cond.test) {
+        if let Some(dev) = non_production_test(&cond.test) {
             cond.test.visit_with(self);
             self.branch(&cond.cons, !dev);
             self.branch(&cond.alt, dev);
             return;
+        }
+        // `X || isPlaywright ? X || "http://localhost:1336" : …`: the branch's fallback is
+        // reached only when `X` is not set, that is only in the test run.
+        if let Expr::Bin(test) = &*cond.test {
+            let same_head = || {
+                let head = chain_head(&cond.cons);
+                !std::ptr::eq(head, &*cond.cons)
+                    && self
+                        .ctx
+                        .file
+                        .slice(prodlint_js::span(swc_common::Spanned::span(head)))
+                        == self
+                            .ctx
+                            .file
+                            .slice(prodlint_js::span(swc_common::Spanned::span(&*test.left)))
+            };
+            if test.op == BinaryOp::LogicalOr
+                && non_production_test(&test.right) == Some(true)
+                && same_head()
+            {
+                cond.test.visit_with(self);
+                chain_head(&cond.cons).visit_with(self);
+                return cond.alt.visit_with(self);
+            }
         }
         match config_read(&cond.test) {
             Some(config) => {
@@ -967,6 +1060,10 @@ impl Visit for Visitor<'_, '_> {
         }
         declarator.name.visit_with(self);
         if let Some(name) = pat_name(&declarator.name) {
+            // `const DEV_ORIGINS = [...]` read only in `isProduction ? [] : DEV_ORIGINS`.
+            if self.non_production_bindings.contains(&name) {
+                return;
+            }
             if self.url_bases.contains(&name) {
                 return self.as_link(true, |v| declarator.init.visit_with(v));
             }

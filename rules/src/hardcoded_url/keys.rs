@@ -116,29 +116,7 @@ pub enum KeyKind {
 
 /// Splits `imgSrc`, `profile_image_url`, `og-image`, `baseURL` into lowercase words.
 pub fn words(key: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut previous_lower = false;
-    for c in key.chars() {
-        if !c.is_ascii_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            previous_lower = false;
-            continue;
-        }
-        // A new word starts at a capital after a lowercase letter or digit: `imgSrc`,
-        // `baseURL` (`URL` stays one word).
-        if c.is_ascii_uppercase() && previous_lower && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        current.push(c.to_ascii_lowercase());
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
+    prodlint_core::modes::name_words(key)
 }
 
 /// What the key `key` says about its value.

@@ -24,8 +24,10 @@ prodlint_macros::declare_rule! {
     /// - **error**: a local or private address (localhost, 127.0.0.0/8, ::1, RFC 1918,
     ///   `*.local`, `host.docker.internal`) used as a fallback or default of a setting:
     ///   `process.env.X || …`, `?? …`, `config.get("X", …)`, `env::var("X").unwrap_or(…)`,
-    ///   `options.url ?? …`, default parameters and destructuring defaults, env-schema defaults
-    ///   (envalid `str({ default })`, zod and Joi `.default(…)`, convict `default`, a
+    ///   `options.url ?? …`, a chain of such reads (`options.redis?.host || argv.redis_host
+    ///   || "localhost"`: the setting read from several sources in turn), default
+    ///   parameters and destructuring defaults, env-schema defaults (envalid
+    ///   `str({ default })`, zod and Joi `.default(…)`, convict `default`, a
     ///   class-validator configuration class), a field's `#[serde(default = "f")]` function,
     ///   clap's `default_value` and `default_value_t` and other attribute defaults
     ///   (`#[config(default = …)]`, also when applied by `#[cfg_attr(…)]`), a
@@ -43,8 +45,10 @@ prodlint_macros::declare_rule! {
     ///   (`0.0.0.0:8080`, `::`) only as the fallback or default of a setting; any address as
     ///   the default of the program's own bind address (`HOST || "127.0.0.1"`,
     ///   `BIND_ADDRESS`, `listen_addr`, `options.host ?? "127.0.0.1"` when the file passes
-    ///   `this.host` to a server's `listen`), where a loopback default keeps the listener
-    ///   private by choice; and any address
+    ///   `this.host` to a server's `listen`, an env-schema default of `METRICS_HOST` when any
+    ///   file of the project passes `env.METRICS_HOST` as the host of `listen(…)`,
+    ///   `serve({ hostname })` or `new …Server({ host })`), where a loopback default keeps
+    ///   the listener private by choice; and any address
     ///   passed to a request (`fetch`, `axios.get`, `client.get`, `reqwest::get`): a fixed third-party API
     ///   or a companion program on the user's machine is usually intended. The
     ///   `public-endpoints` option raises these or turns them off.
@@ -60,8 +64,12 @@ prodlint_macros::declare_rule! {
     /// comparison, a value passed around; a public address under a name that says only
     /// `url`, as often a link as an endpoint); the fallback of a value of the request being
     /// served (`http://${req.headers.host ?? "localhost"}${req.url}`, a placeholder to parse
-    /// with); the fallback of a stage's name (`VERCEL_ENV || NODE_ENV || "localhost"`, an
-    /// environment called `localhost`); the servers an OpenAPI document offers people to try
+    /// with), also read through a call or a constructor (`getRequestURL(event).origin ||
+    /// …`, `new URL(req.url).origin`, `(await headers()).get("host") ?? …`,
+    /// `request.nextUrl.origin`, `url.origin` where a handler destructures `url` from its
+    /// request event, as SvelteKit's `load` does): the request always has one; the
+    /// fallback of a stage's name (`VERCEL_ENV || NODE_ENV || "localhost"`, an environment
+    /// called `localhost`); the servers an OpenAPI document offers people to try
     /// (`servers: [{ url, description: "Dev server" }]`); sample values a template is
     /// previewed with (`previewDefaults`); content for people (markup attribute values in
     /// JSX, Vue, Svelte and Rust `html!`/`view!`, keys naming a link, picture, placeholder,
@@ -81,12 +89,22 @@ prodlint_macros::declare_rule! {
     /// database seed scripts: `seed.ts`, `seed-*.ts`, `seeds/`); generated, vendored
     /// and minified files recognised by content (`@generated`, "DO NOT EDIT", an
     /// `/* eslint-disable */` header, a `/*!` licence banner, long lines); development and
-    /// test-run code (`if (process.env.NODE_ENV !== "production")`, the same mode once read
-    /// into configuration, `config.nodeEnv === "development" ? … : …`, `switch` cases on it,
-    /// `process.env.ENVIRONMENT`/`APP_ENV` compared with a stage, `import.meta.env.DEV`, a test
-    /// runner's `isPlaywright` or `window.Cypress`, `cfg!(debug_assertions)`,
-    /// `#[cfg(debug_assertions)]`); comments, log and panic messages, module specifiers,
-    /// types, the base of `new URL(path, base)`, RFC 2606 example domains and cloud metadata
+    /// test-run code (`if (process.env.NODE_ENV !== "production")`, `NODE_ENV === "test"`,
+    /// the same mode once read into configuration, `config.nodeEnv === "development" ? … :
+    /// …`, `switch` cases on it, `process.env.ENVIRONMENT`/`APP_ENV` compared with a stage,
+    /// `import.meta.env.DEV`; a flag named for a development, test, mock, end-to-end,
+    /// Playwright, Cypress, Storybook, local or CI mode: `isTestMode ? … : …`, `if
+    /// (isMockMode)`, `config.isE2E`, `useMocks`, `process.env.CI`, `process.env.STORYBOOK`,
+    /// `window.Cypress`, but not a name that only contains such a word (`isLocalFile`,
+    /// `testUrl`); the first branch of `X || isPlaywright ? X || … : …`, whose fallback is
+    /// reached only in the test run; a constant bound once and read only in such code,
+    /// elsewhere in the file too (`DEV_ORIGINS` read only in `isProduction ? [] :
+    /// [...DEV_ORIGINS]`; not when it is exported or also read in production code); in Rust
+    /// `cfg!(debug_assertions)`, `cfg!(test)`, `#[cfg(debug_assertions)]`, `#[cfg(test)]`,
+    /// features named for such a mode (`#[cfg(feature = "mock")]`, `cfg!(feature = "dev")`,
+    /// `"test-utils"`) and the branches of a mode flag (`if settings.mock_mode`)); comments,
+    /// log and panic messages, module specifiers, types, the base of `new URL(path, base)`,
+    /// RFC 2606 example domains and cloud metadata
     /// addresses.
     ///
     /// ## Why is this bad?
@@ -400,16 +418,20 @@ fn diagnostic(
     match flow {
         Flow::Fallback { config } | Flow::Listen { config } => {
             let name = config.as_ref().and_then(|(_, name)| name.as_deref());
+            // A default declared with the setting (an env schema's) is not read anywhere here.
+            let declared = config.as_ref().is_some_and(|(at, _)| *at == span);
+            let verb = if declared { "defaults to" } else { "falls back to" };
             let message = match name {
-                Some(name) => format!("`{name}` falls back to {what}"),
-                None => format!("the setting falls back to {what}"),
+                Some(name) => format!("`{name}` {verb} {what}"),
+                None => format!("the setting {verb} {what}"),
             };
             let help = format!(
                 "{consequence}: read the setting without a default and fail at startup when it is missing ({}); keep the local value in a `.env` file or development configuration",
                 fail_fast(lang, name)
             );
             let mut diagnostic = new(message).with_help(help);
-            if let Some((config_span, _)) = config {
+            // A default declared with the setting has no read to point at.
+            if let Some((config_span, _)) = config.as_ref().filter(|(at, _)| *at != span) {
                 diagnostic =
                     diagnostic.with_label(file, *config_span, "the setting is read here");
             }

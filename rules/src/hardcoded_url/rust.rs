@@ -6,7 +6,7 @@ use prodlint_rust::macro_args::{macro_args, string_arg, ArgExpr};
 use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList, HasAttrs, HasName};
 use prodlint_rust::ra_ap_syntax::{AstNode, AstToken, SyntaxKind, SyntaxNode, SyntaxToken, T};
 use prodlint_rust::ra_ap_syntax::{TextRange, TextSize};
-use prodlint_rust::{attr, compact_text, is_in_debug_only_code, is_in_test_code, span};
+use prodlint_rust::{attr, compact_text, is_in_non_production_code, is_in_test_code, span};
 
 use super::keys::{is_identifier_key, key_kind, names_endpoint, KeyKind};
 use super::{diagnostic, find_address, find_local_host, Flow, HardcodedUrl, Lang};
@@ -124,7 +124,10 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &RustContext<'_>, out: &mut Vec<Di
         if !may_hold_address && !is_in_attribute(&parent) {
             continue;
         }
-        if is_in_test_code(&parent) || is_in_debug_only_code(&parent) || in_message_macro(&parent) {
+        if is_in_test_code(&parent)
+            || is_in_non_production_code(&parent)
+            || in_message_macro(&parent)
+        {
             continue;
         }
         // derive_builder's `#[builder(default = r#""localhost".to_string()"#)]` holds an

@@ -1,0 +1,364 @@
+//! Code that runs only outside production: the branches of a development, test or mock
+//! mode (`if (process.env.NODE_ENV !== "production")`, `import.meta.env.DEV`,
+//! `isTestMode ? … : …`, `process.env.CI`), and the bindings a file uses only there
+//! (`const DEV_ORIGINS = […]` read only in `isProduction ? [] : DEV_ORIGINS`). A per-file
+//! fact read from the syntax tree, with no scope analysis: a name bound more than once in
+//! the file is never taken for a development binding.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use prodlint_core::modes::mode_of_name;
+use swc_ecma_ast::*;
+use swc_ecma_visit::{Visit, VisitWith};
+
+/// The name of a member: `a` in `x.a`, `x["a"]`.
+pub fn member_prop_name(prop: &MemberProp) -> Option<String> {
+    match prop {
+        MemberProp::Ident(ident) => Some(ident.sym.to_string()),
+        MemberProp::Computed(computed) => match &*computed.expr {
+            Expr::Lit(Lit::Str(s)) => Some(s.value.to_atom_lossy().as_str().to_string()),
+            _ => None,
+        },
+        MemberProp::PrivateName(_) => None,
+    }
+}
+
+/// `process.env`, `import.meta.env`, `Deno.env`, `Bun.env`: an object of environment
+/// variables.
+pub fn is_env_object(expr: &Expr) -> bool {
+    match expr {
+        Expr::Member(member) => {
+            let prop = member_prop_name(&member.prop);
+            if prop.as_deref() != Some("env") {
+                return false;
+            }
+            match &*member.obj {
+                Expr::Ident(ident) => matches!(&*ident.sym, "process" | "Deno" | "Bun"),
+                Expr::MetaProp(meta) => meta.kind == MetaPropKind::ImportMeta,
+                _ => false,
+            }
+        }
+        Expr::Paren(paren) => is_env_object(&paren.expr),
+        _ => false,
+    }
+}
+
+/// `NODE_ENV` and Vite's `MODE` compared with a mode name; also `NODE_ENV` once read into
+/// a configuration (`config.nodeEnv`, `const nodeEnv = …`, `config().nodeEnv`).
+pub fn is_mode_read(expr: &Expr) -> bool {
+    let is_node_env = |name: &str| matches!(name, "NODE_ENV" | "nodeEnv" | "node_env");
+    match expr {
+        Expr::Member(member) => match member_prop_name(&member.prop).as_deref() {
+            // `process.env.ENVIRONMENT === "production"`, `APP_ENV`: a deployment's stage.
+            Some("MODE" | "ENVIRONMENT" | "APP_ENV" | "NEXT_PUBLIC_APP_ENV") => {
+                is_env_object(&member.obj)
+            }
+            Some(name) => is_node_env(name),
+            None => false,
+        },
+        Expr::Ident(ident) => is_node_env(&ident.sym),
+        Expr::Paren(paren) => is_mode_read(&paren.expr),
+        _ => false,
+    }
+}
+
+/// The mode a mode read is compared with: `"development"`, or an enum member named for
+/// one (`NodeEnvEnum.Development`). `Some(true)` for a development or test mode,
+/// `Some(false)` for production.
+pub fn mode_value(expr: &Expr) -> Option<bool> {
+    let mode = match expr {
+        Expr::Lit(Lit::Str(s)) => s.value.to_atom_lossy().as_str().to_string(),
+        Expr::Member(member) => member_prop_name(&member.prop)?.to_ascii_lowercase(),
+        Expr::Paren(paren) => return mode_value(&paren.expr),
+        _ => return None,
+    };
+    match mode.as_str() {
+        "development" | "dev" | "test" | "local" => Some(true),
+        "production" | "prod" => Some(false),
+        _ => None,
+    }
+}
+
+/// `true`, `"true"`, `"1"`: what a flag is compared with to test that it is set.
+fn truth_value(expr: &Expr) -> Option<bool> {
+    match expr {
+        Expr::Lit(Lit::Bool(b)) => Some(b.value),
+        Expr::Lit(Lit::Str(s)) => match s.value.to_atom_lossy().as_str() {
+            "true" | "1" => Some(true),
+            "false" | "0" => Some(false),
+            _ => None,
+        },
+        Expr::Paren(paren) => truth_value(&paren.expr),
+        _ => None,
+    }
+}
+
+/// Whether `expr` holds only outside production (`Some(true)`: `import.meta.env.DEV`,
+/// `process.env.NODE_ENV !== "production"`, `__DEV__`, SvelteKit's `dev`, a mode flag
+/// such as `isTestMode`, `isMockMode`, `isE2E`, `isStorybook`, `process.env.CI`,
+/// `window.Cypress`) or only in production (`Some(false)`: `import.meta.env.PROD`,
+/// `NODE_ENV === "production"`, `isProduction`).
+pub fn non_production_test(expr: &Expr) -> Option<bool> {
+    match expr {
+        Expr::Paren(paren) => non_production_test(&paren.expr),
+        Expr::Unary(unary) if unary.op == UnaryOp::Bang => {
+            non_production_test(&unary.arg).map(|dev| !dev)
+        }
+        // SvelteKit's `import { dev } from "$app/environment"`.
+        Expr::Ident(ident) if matches!(&*ident.sym, "dev" | "__DEV__") => Some(true),
+        // Set by a test runner in the browser it drives.
+        Expr::Ident(ident) if &*ident.sym == "Cypress" => Some(true),
+        Expr::Ident(ident) => mode_of_name(&ident.sym, false),
+        // `import.meta.env.DEV`, `process.env.CI`, `process.env.PLAYWRIGHT`: a variable read
+        // as a condition is a flag, whatever its name's form.
+        Expr::Member(member) if is_env_object(&member.obj) => {
+            match member_prop_name(&member.prop).as_deref() {
+                Some("DEV") => Some(true),
+                Some("PROD") => Some(false),
+                Some(name) => mode_of_name(name, true),
+                None => None,
+            }
+        }
+        // `window.Cypress`, `(window as any).isPlaywright`, `config.isTestMode`.
+        Expr::Member(member) => match member_prop_name(&member.prop).as_deref() {
+            Some("Cypress") => Some(true),
+            Some(name) => mode_of_name(name, false),
+            None => None,
+        },
+        Expr::TsAs(ts_as) => non_production_test(&ts_as.expr),
+        Expr::TsNonNull(non_null) => non_production_test(&non_null.expr),
+        Expr::Bin(bin) => {
+            let equal = match bin.op {
+                BinaryOp::EqEq | BinaryOp::EqEqEq => true,
+                BinaryOp::NotEq | BinaryOp::NotEqEq => false,
+                // `import.meta.env.DEV && x`: development only if either side is.
+                BinaryOp::LogicalAnd => {
+                    return (non_production_test(&bin.left) == Some(true)
+                        || non_production_test(&bin.right) == Some(true))
+                    .then_some(true);
+                }
+                // `isTest || isStorybook`: development only if both sides are.
+                BinaryOp::LogicalOr => {
+                    return (non_production_test(&bin.left) == Some(true)
+                        && non_production_test(&bin.right) == Some(true))
+                    .then_some(true);
+                }
+                _ => return None,
+            };
+            let is_dev_mode = if is_mode_read(&bin.left) {
+                mode_value(&bin.right)
+            } else if is_mode_read(&bin.right) {
+                mode_value(&bin.left)
+            } else {
+                // `process.env.CI === "true"`, `isMockMode === false`.
+                let (flag, value) = match (truth_value(&bin.left), truth_value(&bin.right)) {
+                    (None, Some(value)) => (&bin.left, value),
+                    (Some(value), None) => (&bin.right, value),
+                    _ => return None,
+                };
+                return non_production_test(flag).map(|dev| dev == (value == equal));
+            }?;
+            Some(is_dev_mode == equal)
+        }
+        _ => None,
+    }
+}
+
+/// The names a file binds once and reads only inside code that runs outside production:
+/// `const DEVELOPMENT_ORIGINS = [...]` whose every use is under `isProduction ? [] :
+/// [...DEVELOPMENT_ORIGINS]`, `const MOCK_URL = …` returned only `if (isMockMode)`. An
+/// exported name, or one never read, is not among them: its uses are unknown.
+#[derive(Debug, Default)]
+pub struct NonProductionBindings {
+    names: BTreeSet<String>,
+}
+
+impl NonProductionBindings {
+    pub fn of(program: &Program) -> NonProductionBindings {
+        let mut visitor = BindingVisitor::default();
+        program.visit_with(&mut visitor);
+        let names = visitor
+            .uses
+            .into_iter()
+            .filter(|(name, uses)| {
+                uses.non_production > 0
+                    && uses.production == 0
+                    && visitor.bound.get(name) == Some(&1)
+                    && !visitor.exported.contains(name)
+            })
+            .map(|(name, _)| name)
+            .collect();
+        NonProductionBindings { names }
+    }
+
+    /// Whether `name` is bound once in the file and read only outside production.
+    pub fn contains(&self, name: &str) -> bool {
+        self.names.contains(name)
+    }
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Uses {
+    production: usize,
+    non_production: usize,
+}
+
+#[derive(Default)]
+struct BindingVisitor {
+    /// How many times each name is bound (declared, a parameter, imported).
+    bound: BTreeMap<String, usize>,
+    uses: BTreeMap<String, Uses>,
+    exported: BTreeSet<String>,
+    /// Inside a branch that runs only outside production.
+    non_production: bool,
+}
+
+impl BindingVisitor {
+    fn used(&mut self, name: &str) {
+        let uses = self.uses.entry(name.to_string()).or_default();
+        if self.non_production {
+            uses.non_production += 1;
+        } else {
+            uses.production += 1;
+        }
+    }
+
+    fn branch<T: VisitWith<Self>>(&mut self, node: &T, non_production: bool) {
+        let saved = self.non_production;
+        self.non_production = saved || non_production;
+        node.visit_with(self);
+        self.non_production = saved;
+    }
+}
+
+impl Visit for BindingVisitor {
+    fn visit_binding_ident(&mut self, ident: &BindingIdent) {
+        *self.bound.entry(ident.id.sym.to_string()).or_default() += 1;
+        ident.type_ann.visit_with(self);
+    }
+
+    fn visit_import_decl(&mut self, import: &ImportDecl) {
+        for specifier in &import.specifiers {
+            let local = match specifier {
+                ImportSpecifier::Named(named) => &named.local,
+                ImportSpecifier::Default(default) => &default.local,
+                ImportSpecifier::Namespace(namespace) => &namespace.local,
+            };
+            *self.bound.entry(local.sym.to_string()).or_default() += 1;
+        }
+    }
+
+    fn visit_fn_decl(&mut self, decl: &FnDecl) {
+        *self.bound.entry(decl.ident.sym.to_string()).or_default() += 1;
+        decl.function.visit_with(self);
+    }
+
+    fn visit_class_decl(&mut self, decl: &ClassDecl) {
+        *self.bound.entry(decl.ident.sym.to_string()).or_default() += 1;
+        decl.class.visit_with(self);
+    }
+
+    fn visit_export_decl(&mut self, export: &ExportDecl) {
+        if let Decl::Var(var) = &export.decl {
+            for declarator in &var.decls {
+                if let Pat::Ident(ident) = &declarator.name {
+                    self.exported.insert(ident.id.sym.to_string());
+                }
+            }
+        }
+        export.visit_children_with(self);
+    }
+
+    fn visit_export_named_specifier(&mut self, specifier: &ExportNamedSpecifier) {
+        if let ModuleExportName::Ident(ident) = &specifier.orig {
+            self.exported.insert(ident.sym.to_string());
+        }
+    }
+
+    fn visit_export_default_expr(&mut self, export: &ExportDefaultExpr) {
+        if let Expr::Ident(ident) = &*export.expr {
+            self.exported.insert(ident.sym.to_string());
+        }
+        export.visit_children_with(self);
+    }
+
+    fn visit_expr(&mut self, expr: &Expr) {
+        if let Expr::Ident(ident) = expr {
+            self.used(&ident.sym);
+        }
+        expr.visit_children_with(self);
+    }
+
+    fn visit_prop(&mut self, prop: &Prop) {
+        if let Prop::Shorthand(ident) = prop {
+            self.used(&ident.sym);
+        }
+        prop.visit_children_with(self);
+    }
+
+    fn visit_if_stmt(&mut self, stmt: &IfStmt) {
+        let Some(dev) = non_production_test(&stmt.test) else {
+            return stmt.visit_children_with(self);
+        };
+        stmt.test.visit_with(self);
+        self.branch(&stmt.cons, dev);
+        self.branch(&stmt.alt, !dev);
+    }
+
+    fn visit_cond_expr(&mut self, cond: &CondExpr) {
+        let Some(dev) = non_production_test(&cond.test) else {
+            return cond.visit_children_with(self);
+        };
+        cond.test.visit_with(self);
+        self.branch(&cond.cons, dev);
+        self.branch(&cond.alt, !dev);
+    }
+
+    fn visit_bin_expr(&mut self, bin: &BinExpr) {
+        if bin.op == BinaryOp::LogicalAnd && non_production_test(&bin.left) == Some(true) {
+            bin.left.visit_with(self);
+            return self.branch(&bin.right, true);
+        }
+        bin.visit_children_with(self);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bindings(text: &str) -> NonProductionBindings {
+        let parsed = crate::parse("src/a.ts", text).unwrap();
+        NonProductionBindings::of(&parsed.program)
+    }
+
+    #[test]
+    fn bindings_read_only_in_development() {
+        let found = bindings(
+            "const DEV_ORIGINS = ['http://localhost:3000'];\n\
+             const MOCK_URL = 'ws://localhost:8080';\n\
+             const BOTH = 'http://localhost:1';\n\
+             const UNUSED = 'http://localhost:2';\n\
+             export const SHARED = 'http://localhost:3';\n\
+             function origins(isProduction: boolean) { return isProduction ? [] : [...DEV_ORIGINS]; }\n\
+             function ws() { if (isMockMode) { return MOCK_URL; } return BOTH; }\n\
+             function other() { if (isTestMode) { return BOTH; } return SHARED; }\n\
+             const flag = process.env.CI && SHARED;\n",
+        );
+        assert!(found.contains("DEV_ORIGINS"));
+        assert!(found.contains("MOCK_URL"));
+        assert!(!found.contains("BOTH"));
+        assert!(!found.contains("UNUSED"));
+        assert!(!found.contains("SHARED"));
+    }
+
+    #[test]
+    fn a_name_bound_twice_is_not_taken() {
+        let found = bindings(
+            "const URL_A = 'http://localhost:1';\n\
+             function f(URL_A: string) { return URL_A; }\n\
+             const g = isDev ? URL_A : '';\n",
+        );
+        assert!(!found.contains("URL_A"));
+    }
+}
