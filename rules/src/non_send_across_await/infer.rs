@@ -207,6 +207,10 @@ impl<'a> Env<'a> {
                     let sigs = self.index.method_candidates(&adt.path, method, false);
                     return of_sigs(sigs, &owner.args);
                 }
+                // `ThreadPool::new()` of a locked dependency's type.
+                if let Some(returns) = self.dep_method_returns(&owner, segments.last()?, false) {
+                    return Some(returns);
+                }
             }
         }
         let resolved = self.scope.resolve(&segments);
@@ -237,20 +241,26 @@ impl<'a> Env<'a> {
                 &p.args,
             );
         }
+        self.dep_method_returns(p, &name, true)
+    }
+
+    /// What a method (`has_self`) or associated function of a locked dependency's type
+    /// returns, read from its sources (`Self` is that type).
+    fn dep_method_returns(&self, owner: &PathTy, name: &str, has_self: bool) -> Option<Returns> {
         let deps = self.deps.as_ref()?;
-        let (lib, _) = p.path.split_once("::")?;
-        if !self.is_dependency(lib) || p.local {
+        let (lib, _) = owner.path.split_once("::")?;
+        if !self.is_dependency(lib) || owner.local || self.index.item(owner).is_some() {
             return None;
         }
-        let type_name = p.path.rsplit("::").next()?;
+        let type_name = owner.path.rsplit("::").next()?;
         of_deps(&dep_methods(
             deps.project,
             &deps.key,
             &deps.locked,
             lib,
             type_name,
-            &name,
-            true,
+            name,
+            has_self,
         ))
     }
 

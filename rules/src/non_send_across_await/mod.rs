@@ -226,6 +226,7 @@ impl Rule for NonSendAcrossAwait {
             .get(&path)
             .map_or_else(Default::default, |f| f.edition);
         analysis.required_elsewhere = summaries.required_in(&path);
+        analysis.sites = Some(&summaries.sites);
         analysis.awaited = Some(&awaited);
         analysis.run(ctx.tree, &scope);
         let mut files = Files {
