@@ -119,6 +119,8 @@ pub struct Analysis<'a> {
     pub only_fns: Option<HashSet<u32>>,
     /// Where the workspace requires `Send` of arguments: its wrappers of spawners.
     pub sites: Option<&'a SendSites>,
+    /// The `type Future = ..` of the impl being checked (`tower::Service`).
+    impl_future: Option<ast::Type>,
 }
 
 /// The position of `arg` in an argument list.
@@ -173,6 +175,7 @@ impl<'a> Analysis<'a> {
             captured_reported: false,
             only_fns: None,
             sites: None,
+            impl_future: None,
         }
     }
 
@@ -319,6 +322,12 @@ impl<'a> Analysis<'a> {
         let Some(list) = imp.assoc_item_list() else {
             return;
         };
+        self.impl_future = list.assoc_items().find_map(|item| match item {
+            ast::AssocItem::TypeAlias(t) if t.name().is_some_and(|n| n.text() == "Future") => {
+                t.ty()
+            }
+            _ => None,
+        });
         for item in list.assoc_items() {
             if let ast::AssocItem::Fn(f) = item {
                 if is_in_test_code(f.syntax()) {
@@ -327,6 +336,7 @@ impl<'a> Analysis<'a> {
                 self.function(&f, &iscope, method_requirement.clone());
             }
         }
+        self.impl_future = None;
     }
 
     fn env_for(&self, f: &ast::Fn, scope: &Scope) -> Env<'a> {
@@ -449,9 +459,16 @@ impl<'a> Analysis<'a> {
             self.captured_reported = false;
         }
         // Async blocks and spawned closures inside.
+        // `-> Self::Future` of a `tower::Service` impl: the impl's `type Future = ..`.
         let ret_send = f
             .ret_type()
             .and_then(|r| r.ty())
+            .and_then(
+                |ty| match prodlint_rust::compact_text(ty.syntax()).as_str() {
+                    "Self::Future" => self.impl_future.clone(),
+                    _ => Some(ty),
+                },
+            )
             .filter(is_send_future_type);
         for node in body.syntax().descendants() {
             if let Some(block) = ast::BlockExpr::cast(node.clone()) {
