@@ -78,6 +78,9 @@ pub struct FutureFn {
     pub is_async: bool,
     /// The framework that requires the future to be `Send` (`#[tauri::command]`).
     pub framework: Option<(Span, String)>,
+    /// An attribute written by a bare name that no `use` imports (`#[get("/")]`): a
+    /// framework's if the crate has that framework's macros by `#[macro_use]`.
+    pub bare_attr: Option<(Span, String)>,
 }
 
 /// An `.await` of a call.
@@ -134,11 +137,29 @@ pub struct FileFutures {
     pub awaits: Vec<AwaitedCall>,
     pub calls: Vec<CallFact>,
     pub send_params: Vec<SendParam>,
+    /// The crate the file belongs to.
+    pub crate_name: String,
+    /// The crates whose macros `#[macro_use] extern crate ..` brings into the crate (in its
+    /// root file): `rocket`, whose `#[get]` is then written without a `use`.
+    pub macro_use: Vec<String>,
 }
 
 /// Collects a file's futures; `tree` is its parse.
 pub fn file_futures(info: &FileInfo, tree: &ast::SourceFile) -> FileFutures {
-    let mut out = FileFutures::default();
+    let mut out = FileFutures {
+        crate_name: info.crate_name.clone(),
+        ..FileFutures::default()
+    };
+    for item in tree.items() {
+        if let ast::Item::ExternCrate(e) = item {
+            let macro_use = e
+                .attrs()
+                .any(|a| crate::attr::attr_path(&a).is_some_and(|p| p == ["macro_use"]));
+            if let (true, Some(name)) = (macro_use, e.name_ref()) {
+                out.macro_use.push(name.text().to_string());
+            }
+        }
+    }
     let mut scope = Scope::new(&info.crate_name, &info.module);
     items(tree.items(), &mut scope, &mut out);
     out
@@ -236,6 +257,29 @@ fn framework(f: &ast::Fn, scope: &Scope) -> Option<(Span, String)> {
             .iter()
             .find(|(name, _)| *name == resolved)
             .map(|(_, why)| (span(attr.syntax().text_range()), why.to_string()))
+    })
+}
+
+/// The first attribute of `f` written as a single name that no `use` item imports.
+fn bare_attr(f: &ast::Fn, scope: &Scope) -> Option<(Span, String)> {
+    f.attrs()
+        .find_map(|attr| match crate::attr::attr_path(&attr)?.as_slice() {
+            [name] if !scope.uses.contains_key(name) => {
+                Some((span(attr.syntax().text_range()), name.clone()))
+            }
+            _ => None,
+        })
+}
+
+/// The framework attribute a bare attribute name is when the crate has the macros of
+/// `macro_crates` by `#[macro_use]`: `#[get]` under `#[macro_use] extern crate rocket`.
+fn macro_use_framework<'a>(name: &str, macro_crates: &[&str]) -> Option<&'a str> {
+    macro_crates.iter().find_map(|krate| {
+        let path = format!("{krate}::{name}");
+        FRAMEWORK_ATTRS
+            .iter()
+            .find(|(attr, _)| *attr == path)
+            .map(|(_, why)| *why)
     })
 }
 
@@ -465,6 +509,7 @@ fn function(f: &ast::Fn, scope: &Scope, owner: String, out: &mut FileFutures) {
             range: span(f.syntax().text_range()),
             is_async,
             framework: framework(f, scope),
+            bare_attr: bare_attr(f, scope),
         });
         out.fns.len() - 1
     });
@@ -988,6 +1033,15 @@ impl FutureCalls {
     ) -> SendSites {
         let mut paths: Vec<&PathBuf> = self.files.keys().collect();
         paths.sort();
+        let mut macro_use: HashMap<&str, Vec<&str>> = HashMap::new();
+        for facts in self.files.values() {
+            for krate in &facts.macro_use {
+                macro_use
+                    .entry(facts.crate_name.as_str())
+                    .or_default()
+                    .push(krate.as_str());
+            }
+        }
         // One look-up per dependency path, however many rounds and calls reach it.
         let memo: RefCell<HashMap<String, Option<(String, Vec<usize>)>>> = RefCell::default();
         let dep = |path: &str| {
@@ -1061,7 +1115,11 @@ impl FutureCalls {
                 }
             }
             for (i, f) in facts.fns.iter().enumerate() {
-                if let Some((at, message)) = &f.framework {
+                let from_macro_use = f.bare_attr.as_ref().and_then(|(at, name)| {
+                    let crates = macro_use.get(f.path.split("::").next()?)?;
+                    Some((*at, macro_use_framework(name, crates)?.to_string()))
+                });
+                if let Some((at, message)) = f.framework.as_ref().or(from_macro_use.as_ref()) {
                     required.entry(((*path).clone(), i)).or_insert(SendSite {
                         file: (*path).clone(),
                         at: *at,
