@@ -484,13 +484,27 @@ fn function(f: &ast::Fn, scope: &Scope, owner: String, out: &mut FileFutures) {
     let path = format!("{owner}::{}", name.text());
     let all_index = out.all_fns.len();
     out.all_fns.push(path.clone());
+    // The parameters a wrapper may pass on: those of a generic or `impl Trait` type (a
+    // parameter of a concrete type is `Send` or not by its type, which the compiler
+    // checks at the wrapper itself). Others by an empty name, which no argument has.
+    let generics = crate::types::generic_params(f.generic_param_list());
     let params: Vec<String> = f
         .param_list()
         .into_iter()
         .flat_map(|l| l.params())
-        .map(|p| match p.pat() {
-            Some(ast::Pat::IdentPat(i)) => i.name().map(|n| n.text().to_string()),
-            _ => None,
+        .map(|p| {
+            let generic = match p.ty() {
+                Some(ast::Type::ImplTraitType(_)) => true,
+                Some(ast::Type::PathType(t)) => t
+                    .path()
+                    .and_then(|p| p.as_single_name_ref())
+                    .is_some_and(|n| generics.contains(&n.text().to_string())),
+                _ => false,
+            };
+            match p.pat() {
+                Some(ast::Pat::IdentPat(i)) if generic => i.name().map(|n| n.text().to_string()),
+                _ => None,
+            }
         })
         .map(Option::unwrap_or_default)
         .collect();
@@ -1052,6 +1066,10 @@ impl FutureCalls {
             memo.borrow_mut().insert(path.to_string(), found.clone());
             found
         };
+        let matters = |arg: &Arg| match arg {
+            Arg::Future(callee) => self.resolve(callee, crate_names).is_some(),
+            Arg::Param(_) => true,
+        };
         // Functions that require `Send` of a parameter: Send-bounded ones, then those that
         // hand a parameter to a spawner or to another such function, to a fixpoint (each
         // round adds at least one, so at most as many rounds as there are wrappers).
@@ -1070,8 +1088,13 @@ impl FutureCalls {
                 for call in &facts.calls {
                     let Some(in_fn) = call.in_fn else { continue };
                     let wrapper = &facts.all_fns[in_fn];
-                    let why =
-                        call_requires(call, &requiring, |c| self.any_path(c, crate_names), &dep);
+                    let why = call_requires(
+                        call,
+                        &requiring,
+                        |c| self.any_path(c, crate_names),
+                        &dep,
+                        &matters,
+                    );
                     for (index, arg) in &call.args {
                         let (Arg::Param(param), Some(why)) = (arg, why(*index)) else {
                             continue;
@@ -1095,7 +1118,13 @@ impl FutureCalls {
         for path in &paths {
             let facts = &self.files[*path];
             for call in &facts.calls {
-                let why = call_requires(call, &requiring, |c| self.any_path(c, crate_names), &dep);
+                let why = call_requires(
+                    call,
+                    &requiring,
+                    |c| self.any_path(c, crate_names),
+                    &dep,
+                    &matters,
+                );
                 for (index, arg) in &call.args {
                     let (Arg::Future(future), Some(why)) = (arg, why(*index)) else {
                         continue;
@@ -1221,15 +1250,19 @@ fn call_requires<'c>(
     requiring: &'c BTreeMap<(String, usize), String>,
     lookup: impl Fn(&Callee) -> Option<String>,
     dep: &impl Fn(&str) -> Option<(String, Vec<usize>)>,
+    matters: impl Fn(&Arg) -> bool,
 ) -> impl Fn(usize) -> Option<String> + 'c {
     let resolved = if call.spawner.is_some() {
         None
     } else {
         lookup(&call.callee)
     };
-    // Not a workspace function: a locked dependency's, by the path the call resolves to.
+    // Not a workspace function: a locked dependency's, by the path the call resolves to;
+    // looked up only for a call that passes a workspace future or a wrapper's parameter.
     let from_dep = match (&call.spawner, &resolved) {
-        (None, None) => call.callee.candidates.first().and_then(|p| dep(p)),
+        (None, None) if call.args.iter().any(|(_, arg)| matters(arg)) => {
+            call.callee.candidates.first().and_then(|p| dep(p))
+        }
         _ => None,
     };
     move |index| {

@@ -214,23 +214,26 @@ impl<'a> Analysis<'a> {
     fn collect_required_fns(&mut self, root: &SyntaxNode, scope: &Scope) {
         for call in root.descendants().filter_map(ast::CallExpr::cast) {
             let Some(callee) = call.expr() else { continue };
-            let first = call.arg_list().and_then(|a| a.args().next());
-            let callee_span = range_span(callee.syntax().text_range());
+            // `tokio::spawn(run(conn))`: `run`'s future must be Send. The callee is asked
+            // about only for such an argument (a dependency's is read from its sources).
+            let Some(ast::Expr::CallExpr(inner)) = call.arg_list().and_then(|a| a.args().next())
+            else {
+                continue;
+            };
+            let Some(ast::Expr::PathExpr(f)) = inner.expr() else {
+                continue;
+            };
+            let Some(fname) = f.path().and_then(|p| p.as_single_name_ref()) else {
+                continue;
+            };
             if let Some(name) = self.spawner(scope, &callee, 0) {
-                // `tokio::spawn(run(conn))`: `run`'s future must be Send.
-                if let Some(ast::Expr::CallExpr(inner)) = &first {
-                    if let Some(ast::Expr::PathExpr(f)) = inner.expr() {
-                        if let Some(fname) = f.path().and_then(|p| p.as_single_name_ref()) {
-                            self.required_fns.entry(fname.text().to_string()).or_insert(
-                                Requirement {
-                                    file: None,
-                                    span: callee_span,
-                                    message: format!("`{name}` requires a `Send` future"),
-                                },
-                            );
-                        }
-                    }
-                }
+                self.required_fns
+                    .entry(fname.text().to_string())
+                    .or_insert(Requirement {
+                        file: None,
+                        span: range_span(callee.syntax().text_range()),
+                        message: format!("`{name}` requires a `Send` future"),
+                    });
             }
         }
     }
@@ -587,7 +590,10 @@ impl<'a> Analysis<'a> {
         let (Some(receiver), Some(name)) = (call.receiver(), call.name_ref()) else {
             return false;
         };
-        let owner = match env.infer(&receiver) {
+        let owner = match env
+            .infer(&receiver)
+            .or_else(|| env.dep_constructed(&receiver))
+        {
             Some(Ty::Ref { inner, .. }) => *inner,
             Some(ty) => ty,
             None => return false,
