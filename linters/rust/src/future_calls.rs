@@ -439,7 +439,7 @@ pub fn send_bounded_params(f: &ast::Fn) -> Vec<usize> {
             Some(ast::Type::PathType(p)) => p
                 .path()
                 .and_then(|p| p.as_single_name_ref())
-                .and_then(|n| bounds.get(&n.text().to_string()))
+                .and_then(|n| bounds.get(n.text()))
                 .is_some_and(|kinds| *kinds == (true, true)),
             _ => false,
         };
@@ -931,16 +931,15 @@ impl SendSites {
     }
 }
 
+/// A dependency function's `Send`-bounded parameters and why: see [`dep_send_params`].
+pub type DepBounds = Option<(String, Vec<usize>)>;
+
 /// The parameters of a locked dependency's function (`smol::spawn`,
 /// `minipool::Pool::spawn_ok`: by the path a call resolves to) that must be `Send`
 /// futures or closures, read from its sources, and why. Every definition of that name
 /// (of that type) in the crate must agree; a name the sources do not define, or define
 /// with different bounds, is unknown.
-pub fn dep_send_params(
-    deps: &DepSources<'_>,
-    crate_names: &[String],
-    path: &str,
-) -> Option<(String, Vec<usize>)> {
+pub fn dep_send_params(deps: &DepSources<'_>, crate_names: &[String], path: &str) -> DepBounds {
     let segments: Vec<&str> = path.split("::").collect();
     let (lib, name) = (*segments.first()?, *segments.last()?);
     if segments.len() < 2 || crate_names.iter().any(|c| c == lib) || !deps.locked.is_locked(lib) {
@@ -1040,11 +1039,7 @@ impl FutureCalls {
     /// and of the locked dependencies (`dep` gives a dependency function's `Send`-bounded
     /// parameters and why, by the callee's path), and of wrappers that pass a parameter on
     /// to one of them (to a fixpoint); and the framework attributes.
-    pub fn send_sites(
-        &self,
-        crate_names: &[String],
-        dep: impl Fn(&str) -> Option<(String, Vec<usize>)>,
-    ) -> SendSites {
+    pub fn send_sites(&self, crate_names: &[String], dep: impl Fn(&str) -> DepBounds) -> SendSites {
         let mut paths: Vec<&PathBuf> = self.files.keys().collect();
         paths.sort();
         let mut macro_use: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -1057,7 +1052,7 @@ impl FutureCalls {
             }
         }
         // One look-up per dependency path, however many rounds and calls reach it.
-        let memo: RefCell<HashMap<String, Option<(String, Vec<usize>)>>> = RefCell::default();
+        let memo: RefCell<HashMap<String, DepBounds>> = RefCell::default();
         let dep = |path: &str| {
             if let Some(known) = memo.borrow().get(path) {
                 return known.clone();
@@ -1249,7 +1244,7 @@ fn call_requires<'c>(
     call: &'c CallFact,
     requiring: &'c BTreeMap<(String, usize), String>,
     lookup: impl Fn(&Callee) -> Option<String>,
-    dep: &impl Fn(&str) -> Option<(String, Vec<usize>)>,
+    dep: &impl Fn(&str) -> DepBounds,
     matters: impl Fn(&Arg) -> bool,
 ) -> impl Fn(usize) -> Option<String> + 'c {
     let resolved = if call.spawner.is_some() {
