@@ -198,6 +198,11 @@ fn dependency_functions_bounded_send_label_the_call_with_the_dependency() {
             "detach(jobs::wrapped(3))",
             "`detach` passes it to `minirt::run_detached`",
         ),
+        (
+            "pub async fn pooled",
+            "pool.spawn_ok(jobs::pooled(9))",
+            "`ThreadPool::spawn_ok` of minirt 0.3.0",
+        ),
     ] {
         let await_line = line_of(DEP_SPAWNERS, JOBS, job) + 2;
         let found = labels(&report, JOBS, await_line);

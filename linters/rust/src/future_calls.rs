@@ -913,9 +913,11 @@ impl ProjectIndex for SendSites {
         let reasoner = facts.reasoner(project);
         let deps = reasoner.deps();
         let index = &facts.index;
-        index.futures.send_sites(&index.crate_names, |path| {
-            dep_send_params(deps?, &index.crate_names, path)
-        })
+        index.futures.send_sites(
+            &index.crate_names,
+            |path| dep_send_params(deps?, &index.crate_names, path),
+            |path| dep_returns(deps?, &index.crate_names, path),
+        )
     }
 }
 
@@ -931,15 +933,29 @@ impl SendSites {
     }
 }
 
-/// A dependency function's `Send`-bounded parameters and why: see [`dep_send_params`].
-pub type DepBounds = Option<(String, Vec<usize>)>;
+/// The type a locked dependency's function or associated function returns, as a path
+/// into its library (`minirt::ThreadPool::new` returns `minirt::ThreadPool`), when every
+/// definition of it agrees.
+pub fn dep_returns(deps: &DepSources<'_>, crate_names: &[String], path: &str) -> Option<String> {
+    let defs = dep_defs(deps, crate_names, path)?;
+    let first = defs.first()?.ret_ty()?;
+    if defs.iter().any(|d| d.ret_ty().as_ref() != Some(&first)) {
+        return None;
+    }
+    match first {
+        Ty::Path(p) => Some(p.path),
+        _ => None,
+    }
+}
 
-/// The parameters of a locked dependency's function (`smol::spawn`,
-/// `minipool::Pool::spawn_ok`: by the path a call resolves to) that must be `Send`
-/// futures or closures, read from its sources, and why. Every definition of that name
-/// (of that type) in the crate must agree; a name the sources do not define, or define
-/// with different bounds, is unknown.
-pub fn dep_send_params(deps: &DepSources<'_>, crate_names: &[String], path: &str) -> DepBounds {
+/// The definitions of the dependency function a path names: a free function, or an
+/// associated function or method of a type (`Type::name`). `None` for a workspace path
+/// or a library that is not locked.
+fn dep_defs(
+    deps: &DepSources<'_>,
+    crate_names: &[String],
+    path: &str,
+) -> Option<Vec<crate::deps::DepFn>> {
     let segments: Vec<&str> = path.split("::").collect();
     let (lib, name) = (*segments.first()?, *segments.last()?);
     if segments.len() < 2 || crate_names.iter().any(|c| c == lib) || !deps.locked.is_locked(lib) {
@@ -948,7 +964,7 @@ pub fn dep_send_params(deps: &DepSources<'_>, crate_names: &[String], path: &str
     let owner = segments[..segments.len() - 1]
         .last()
         .filter(|o| segments.len() > 2 && o.starts_with(|c: char| c.is_ascii_uppercase()));
-    let defs = match owner {
+    Some(match owner {
         Some(owner) => crate::deps::dep_methods(
             deps.project,
             &deps.key,
@@ -959,7 +975,24 @@ pub fn dep_send_params(deps: &DepSources<'_>, crate_names: &[String], path: &str
             false,
         ),
         None => crate::deps::dep_free_fns(deps.project, &deps.key, lib, name),
-    };
+    })
+}
+
+/// A dependency function's `Send`-bounded parameters and why: see [`dep_send_params`].
+pub type DepBounds = Option<(String, Vec<usize>)>;
+
+/// The parameters of a locked dependency's function (`smol::spawn`,
+/// `minipool::Pool::spawn_ok`: by the path a call resolves to) that must be `Send`
+/// futures or closures, read from its sources, and why. Every definition of that name
+/// (of that type) in the crate must agree; a name the sources do not define, or define
+/// with different bounds, is unknown.
+pub fn dep_send_params(deps: &DepSources<'_>, crate_names: &[String], path: &str) -> DepBounds {
+    let defs = dep_defs(deps, crate_names, path)?;
+    let segments: Vec<&str> = path.split("::").collect();
+    let name = *segments.last()?;
+    let owner = segments[..segments.len() - 1]
+        .last()
+        .filter(|o| segments.len() > 2 && o.starts_with(|c: char| c.is_ascii_uppercase()));
     let first = defs.first()?;
     if first.send_params.is_empty() || defs.iter().any(|d| d.send_params != first.send_params) {
         return None;
@@ -1037,9 +1070,15 @@ impl FutureCalls {
     /// Where the workspace requires futures to be `Send`: the calls of spawners, of
     /// framework functions taking handlers, of `Send`-bounded functions of the workspace
     /// and of the locked dependencies (`dep` gives a dependency function's `Send`-bounded
-    /// parameters and why, by the callee's path), and of wrappers that pass a parameter on
+    /// parameters and why, by the callee's path; `dep_ret` the type path a dependency
+    /// function returns, for a method called on it), and of wrappers that pass a parameter on
     /// to one of them (to a fixpoint); and the framework attributes.
-    pub fn send_sites(&self, crate_names: &[String], dep: impl Fn(&str) -> DepBounds) -> SendSites {
+    pub fn send_sites(
+        &self,
+        crate_names: &[String],
+        dep: impl Fn(&str) -> DepBounds,
+        dep_ret: impl Fn(&str) -> Option<String>,
+    ) -> SendSites {
         let mut paths: Vec<&PathBuf> = self.files.keys().collect();
         paths.sort();
         let mut macro_use: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -1054,6 +1093,16 @@ impl FutureCalls {
         // One look-up per dependency path, however many rounds and calls reach it.
         let memo: RefCell<HashMap<String, DepBounds>> = RefCell::default();
         let dep = |path: &str| {
+            // `@root::method`: a method called on what the dependency function `root`
+            // returns (`ThreadPool::new()` then `.spawn_ok(..)`).
+            let path = match path.strip_prefix('@') {
+                Some(chain) => {
+                    let (root, method) = chain.rsplit_once("::")?;
+                    format!("{}::{method}", dep_ret(root)?)
+                }
+                None => path.to_string(),
+            };
+            let path = path.as_str();
             if let Some(known) = memo.borrow().get(path) {
                 return known.clone();
             }
@@ -1256,7 +1305,14 @@ fn call_requires<'c>(
     // looked up only for a call that passes a workspace future or a wrapper's parameter.
     let from_dep = match (&call.spawner, &resolved) {
         (None, None) if call.args.iter().any(|(_, arg)| matters(arg)) => {
-            call.callee.candidates.first().and_then(|p| dep(p))
+            match (call.callee.candidates.first(), &call.callee.chain) {
+                (Some(path), _) => dep(path),
+                (None, Some(chain)) if chain.methods.len() == 1 => chain
+                    .root
+                    .first()
+                    .and_then(|root| dep(&format!("@{root}::{}", chain.methods[0]))),
+                _ => None,
+            }
         }
         _ => None,
     };
