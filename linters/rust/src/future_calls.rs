@@ -6,13 +6,18 @@
 //! per run): its async functions (and functions returning `impl Future`) by path, the
 //! calls it awaits with the callee resolved through the file's `use` items, and its calls
 //! that require `Send` of an argument. [`FutureCalls::assemble`] joins them over the
-//! workspace once: calls of a spawner (`tokio::spawn`, `.spawn(..)` on a runtime, handle
-//! or `JoinSet`), of a workspace function that hands its parameter to one (a wrapper,
-//! followed to a fixpoint), and of a workspace function whose parameter is bounded
-//! `F: Future + Send` (or `impl Future + Send`) become requirements on the function whose
-//! future is passed: `tokio::spawn(crate_b::worker::run(x))`, `spawn(async move {
-//! run(x).await })`, `self.run()`, `Worker::run(..)`. `#[tauri::command]` async functions
-//! are required by the framework.
+//! workspace once, and [`SendSites`] (built once per run, with the locked dependencies'
+//! sources) finds what must be `Send`: calls of a spawner (`tokio::spawn`, `.spawn(..)` on
+//! a runtime, handle or `JoinSet`), of a framework function taking a handler (axum's
+//! `get(h)`, `on(f, h)`, `from_fn(h)`, warp's `filter.and_then(h)`), of a function of a
+//! locked dependency whose parameter is bounded `Send` (read from its sources), of a
+//! workspace function that hands its parameter to one of these (a wrapper, followed to a
+//! fixpoint), and of a workspace function whose parameter is bounded `F: Future + Send`
+//! (or `impl Future + Send`) become requirements on the function whose future is passed:
+//! `tokio::spawn(crate_b::worker::run(x))`, `spawn(async move { run(x).await })`,
+//! `self.run()`, `Worker::run(..)`, `get(handlers::list)`. Async functions under a
+//! framework's attribute (`#[tauri::command]`, poem's `#[handler]`, rocket's `#[get]`, also
+//! by `#[macro_use] extern crate rocket`) are required by the framework.
 //!
 //! A callee that does not resolve to exactly one workspace function is unknown, and
 //! unknown is silent.
