@@ -399,11 +399,7 @@ impl CrateIndex {
                 _ => None,
             }
         };
-        let futures = crate::future_calls::FutureCalls::assemble(
-            &index.crate_names,
-            futures.into_iter(),
-            ret_of,
-        );
+        let futures = crate::future_calls::FutureCalls::assemble(futures.into_iter(), ret_of);
         index.futures = futures;
         index
     }

@@ -27,7 +27,7 @@ use ra_ap_syntax::ast::{self, HasGenericArgs, HasGenericParams, HasName};
 use ra_ap_syntax::AstNode;
 
 /// Bump when the on-disk formats change.
-const CACHE_VERSION: &str = "deps-v1";
+const CACHE_VERSION: &str = "deps-v2";
 
 /// Where the lock file is and where the registry is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -514,6 +514,10 @@ pub struct DepFn {
     pub ret: DepRet,
     /// The return type as written.
     pub ret_text: String,
+    /// The parameters (after `self`) bounded as `Send` futures or closures
+    /// (`F: Future + Send`, `impl FnOnce() + Send`): see
+    /// [`crate::future_calls::send_bounded_params`].
+    pub send_params: Vec<usize>,
     pub file: PathBuf,
     pub line: u32,
 }
@@ -627,6 +631,7 @@ fn resolve(c: &LockedCrate, fns: &CrateFns, name: &str, cache_dir: Option<&Path>
                 is_async: bool,
                 ret: DepRet,
                 ret_text: &str,
+                send_params: Vec<usize>,
                 file: &str,
                 line: u32| DepFn {
         krate: c.name.clone(),
@@ -638,6 +643,7 @@ fn resolve(c: &LockedCrate, fns: &CrateFns, name: &str, cache_dir: Option<&Path>
         is_async,
         ret,
         ret_text: ret_text.to_string(),
+        send_params,
         file: dir.join(file),
         line,
     };
@@ -649,11 +655,17 @@ fn resolve(c: &LockedCrate, fns: &CrateFns, name: &str, cache_dir: Option<&Path>
             .lines()
             .filter_map(|line| {
                 let f: Vec<&str> = line.split('\t').collect();
-                let [self_ty, trait_name, has_self, is_async, ret, ret_text, file, at] =
+                let [self_ty, trait_name, has_self, is_async, ret, ret_text, sends, file, at] =
                     f.as_slice()
                 else {
                     return None;
                 };
+                let sends = sends
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(str::parse)
+                    .collect::<Result<Vec<usize>, _>>()
+                    .ok()?;
                 Some(make(
                     self_ty,
                     trait_name,
@@ -661,6 +673,7 @@ fn resolve(c: &LockedCrate, fns: &CrateFns, name: &str, cache_dir: Option<&Path>
                     *is_async == "1",
                     DepRet::decode(ret),
                     ret_text,
+                    sends,
                     file,
                     at.parse().ok()?,
                 ))
@@ -675,14 +688,16 @@ fn resolve(c: &LockedCrate, fns: &CrateFns, name: &str, cache_dir: Option<&Path>
             continue;
         };
         for def in definitions(&text, name) {
+            let sends: Vec<String> = def.send_params.iter().map(usize::to_string).collect();
             lines.push_str(&format!(
-                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
                 def.self_ty,
                 def.trait_name,
                 u8::from(def.has_self),
                 u8::from(def.is_async),
                 def.ret.encode(),
                 def.ret_text.replace(['\t', '\n'], " "),
+                sends.join(","),
                 relative,
                 def.line
             ));
@@ -693,6 +708,7 @@ fn resolve(c: &LockedCrate, fns: &CrateFns, name: &str, cache_dir: Option<&Path>
                 def.is_async,
                 def.ret,
                 &def.ret_text,
+                def.send_params,
                 relative,
                 def.line,
             ));
@@ -711,6 +727,7 @@ struct Definition {
     is_async: bool,
     ret: DepRet,
     ret_text: String,
+    send_params: Vec<usize>,
     line: u32,
 }
 
@@ -758,6 +775,7 @@ fn definitions(text: &str, name: &str) -> Vec<Definition> {
                 .map(|t| t.syntax().text().to_string())
                 .unwrap_or_default(),
             line: text[..offset].matches('\n').count() as u32 + 1,
+            send_params: crate::future_calls::send_bounded_params(&f),
             self_ty,
             trait_name,
             ret,
@@ -966,7 +984,7 @@ mod tests {
     /// The dependency index's cost on a real workspace, cold (no cache) then warm, for
     /// the worst case of every locked crate's name table:
     /// `PRODLINT_LOCK_ROOT=DIR cargo test -p prodlint_rust --release dep_index_time --
-    /// --ignored --nocapture`. Uses and first empties `DIR/.prodlint_cache/deps-v1`.
+    /// --ignored --nocapture`. Uses and first empties `DIR/.prodlint_cache/deps-v2`.
     #[test]
     #[ignore]
     fn dep_index_time() {

@@ -6,26 +6,33 @@
 //! per run): its async functions (and functions returning `impl Future`) by path, the
 //! calls it awaits with the callee resolved through the file's `use` items, and its calls
 //! that require `Send` of an argument. [`FutureCalls::assemble`] joins them over the
-//! workspace once: calls of a spawner (`tokio::spawn`, `.spawn(..)` on a runtime, handle
-//! or `JoinSet`), of a workspace function that hands its parameter to one (a wrapper,
-//! followed to a fixpoint), and of a workspace function whose parameter is bounded
-//! `F: Future + Send` (or `impl Future + Send`) become requirements on the function whose
-//! future is passed: `tokio::spawn(crate_b::worker::run(x))`, `spawn(async move {
-//! run(x).await })`, `self.run()`, `Worker::run(..)`. `#[tauri::command]` async functions
-//! are required by the framework.
+//! workspace once, and [`SendSites`] (built once per run, with the locked dependencies'
+//! sources) finds what must be `Send`: calls of a spawner (`tokio::spawn`, `.spawn(..)` on
+//! a runtime, handle or `JoinSet`), of a framework function taking a handler (axum's
+//! `get(h)`, `on(f, h)`, `from_fn(h)`, warp's `filter.and_then(h)`), of a function of a
+//! locked dependency whose parameter is bounded `Send` (read from its sources), of a
+//! workspace function that hands its parameter to one of these (a wrapper, followed to a
+//! fixpoint), and of a workspace function whose parameter is bounded `F: Future + Send`
+//! (or `impl Future + Send`) become requirements on the function whose future is passed:
+//! `tokio::spawn(crate_b::worker::run(x))`, `spawn(async move { run(x).await })`,
+//! `self.run()`, `Worker::run(..)`, `get(handlers::list)`. Async functions under a
+//! framework's attribute (`#[tauri::command]`, poem's `#[handler]`, rocket's `#[get]`, also
+//! by `#[macro_use] extern crate rocket`) are required by the framework.
 //!
 //! A callee that does not resolve to exactly one workspace function is unknown, and
 //! unknown is silent.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use prodlint_core::Span;
+use prodlint_core::{Project, ProjectIndex, Span};
 use ra_ap_syntax::ast::{
     self, HasArgList, HasAttrs, HasGenericParams, HasModuleItem, HasName, HasTypeBounds,
 };
 use ra_ap_syntax::{AstNode, SyntaxNode, TextRange, WalkEvent};
 
+use crate::auto_traits::{AutoTraitFacts, AutoTraitKey, DepSources};
 use crate::crate_index::FileInfo;
 use crate::types::{path_segments, Scope, Ty};
 use crate::{compact_text, is_in_test_code, span};
@@ -76,6 +83,9 @@ pub struct FutureFn {
     pub is_async: bool,
     /// The framework that requires the future to be `Send` (`#[tauri::command]`).
     pub framework: Option<(Span, String)>,
+    /// An attribute written by a bare name that no `use` imports (`#[get("/")]`): a
+    /// framework's if the crate has that framework's macros by `#[macro_use]`.
+    pub bare_attr: Option<(Span, String)>,
 }
 
 /// An `.await` of a call.
@@ -103,8 +113,9 @@ pub enum Arg {
 pub struct CallFact {
     /// The function called (as a workspace function), or the spawner.
     pub callee: Callee,
-    /// `tokio::spawn`, `.spawn`: the call requires `Send` of its first argument by itself.
-    pub spawner: Option<String>,
+    /// `tokio::spawn`, `.spawn`, axum's `get`: the call requires `Send` of the argument at
+    /// this position by itself, and why (`` `tokio::spawn` ``).
+    pub spawner: Option<(String, usize)>,
     /// The callee as written, for labels.
     pub at: Span,
     pub args: Vec<(usize, Arg)>,
@@ -131,11 +142,29 @@ pub struct FileFutures {
     pub awaits: Vec<AwaitedCall>,
     pub calls: Vec<CallFact>,
     pub send_params: Vec<SendParam>,
+    /// The crate the file belongs to.
+    pub crate_name: String,
+    /// The crates whose macros `#[macro_use] extern crate ..` brings into the crate (in its
+    /// root file): `rocket`, whose `#[get]` is then written without a `use`.
+    pub macro_use: Vec<String>,
 }
 
 /// Collects a file's futures; `tree` is its parse.
 pub fn file_futures(info: &FileInfo, tree: &ast::SourceFile) -> FileFutures {
-    let mut out = FileFutures::default();
+    let mut out = FileFutures {
+        crate_name: info.crate_name.clone(),
+        ..FileFutures::default()
+    };
+    for item in tree.items() {
+        if let ast::Item::ExternCrate(e) = item {
+            let macro_use = e
+                .attrs()
+                .any(|a| crate::attr::attr_path(&a).is_some_and(|p| p == ["macro_use"]));
+            if let (true, Some(name)) = (macro_use, e.name_ref()) {
+                out.macro_use.push(name.text().to_string());
+            }
+        }
+    }
     let mut scope = Scope::new(&info.crate_name, &info.module);
     items(tree.items(), &mut scope, &mut out);
     out
@@ -198,56 +227,259 @@ fn returns_impl_future(f: &ast::Fn) -> bool {
     matches!(ty, ast::Type::ImplTraitType(_)) && compact_text(ty.syntax()).contains("Future")
 }
 
-/// `#[tauri::command]` (or `#[command]` imported from tauri).
+/// Attribute macros whose function's future the framework requires to be `Send`, by the
+/// path the attribute resolves to (`#[get("/")]` under `use rocket::get`), and why. Not
+/// actix-web's `#[get]`: actix runs each worker on one thread, so its handlers need not be
+/// `Send`.
+const FRAMEWORK_ATTRS: &[(&str, &str)] = &[
+    (
+        "tauri::command",
+        "`#[tauri::command]` requires the command's future to be `Send`",
+    ),
+    (
+        "poem::handler",
+        "poem's `#[handler]` makes an `Endpoint`, whose future must be `Send`",
+    ),
+    ("rocket::get", ROCKET),
+    ("rocket::post", ROCKET),
+    ("rocket::put", ROCKET),
+    ("rocket::delete", ROCKET),
+    ("rocket::patch", ROCKET),
+    ("rocket::head", ROCKET),
+    ("rocket::options", ROCKET),
+    ("rocket::route", ROCKET),
+    ("rocket::catch", ROCKET),
+];
+
+const ROCKET: &str = "rocket's route attribute boxes the handler's future as a `Send` `BoxFuture`";
+
+/// The framework attribute on `f` that requires its future to be `Send`.
 fn framework(f: &ast::Fn, scope: &Scope) -> Option<(Span, String)> {
     f.attrs().find_map(|attr| {
         let path = crate::attr::attr_path(&attr)?;
         let resolved = scope.resolve(&path).path;
-        (resolved == "tauri::command").then(|| {
-            (
-                span(attr.syntax().text_range()),
-                "`#[tauri::command]` requires the command's future to be `Send`".to_string(),
-            )
-        })
+        FRAMEWORK_ATTRS
+            .iter()
+            .find(|(name, _)| *name == resolved)
+            .map(|(_, why)| (span(attr.syntax().text_range()), why.to_string()))
     })
 }
 
-/// Whether the parameter type is a future that must be `Send`: `impl Future + Send`, or a
-/// generic parameter bounded so (inline or in the `where` clause).
-fn is_send_future_param(f: &ast::Fn, ty: &ast::Type) -> bool {
-    let bounded = |text: &str| text.contains("Future") && text.contains("Send");
-    match ty {
-        ast::Type::ImplTraitType(t) => t
-            .type_bound_list()
-            .is_some_and(|b| bounded(&compact_text(b.syntax()))),
-        ast::Type::PathType(p) => {
-            let Some(name) = p.path().and_then(|p| p.as_single_name_ref()) else {
-                return false;
+/// The first attribute of `f` written as a single name that no `use` item imports.
+fn bare_attr(f: &ast::Fn, scope: &Scope) -> Option<(Span, String)> {
+    f.attrs()
+        .find_map(|attr| match crate::attr::attr_path(&attr)?.as_slice() {
+            [name] if !scope.uses.contains_key(name) => {
+                Some((span(attr.syntax().text_range()), name.clone()))
+            }
+            _ => None,
+        })
+}
+
+/// The framework attribute a bare attribute name is when the crate has the macros of
+/// `macro_crates` by `#[macro_use]`: `#[get]` under `#[macro_use] extern crate rocket`.
+fn macro_use_framework<'a>(name: &str, macro_crates: &[&str]) -> Option<&'a str> {
+    macro_crates.iter().find_map(|krate| {
+        let path = format!("{krate}::{name}");
+        FRAMEWORK_ATTRS
+            .iter()
+            .find(|(attr, _)| *attr == path)
+            .map(|(_, why)| *why)
+    })
+}
+
+/// Functions of frameworks that take a handler whose future must be `Send`, by resolved
+/// path, with the position of the handler and why. axum's `Handler` impls, and the
+/// middleware made by `from_fn`, require `Send` futures.
+const HANDLER_FNS: &[(&str, usize, &str)] = &[
+    ("axum::routing::get", 0, AXUM),
+    ("axum::routing::post", 0, AXUM),
+    ("axum::routing::put", 0, AXUM),
+    ("axum::routing::delete", 0, AXUM),
+    ("axum::routing::patch", 0, AXUM),
+    ("axum::routing::head", 0, AXUM),
+    ("axum::routing::options", 0, AXUM),
+    ("axum::routing::trace", 0, AXUM),
+    ("axum::routing::connect", 0, AXUM),
+    ("axum::routing::any", 0, AXUM),
+    ("axum::routing::on", 1, AXUM),
+    ("axum::middleware::from_fn", 0, AXUM_MIDDLEWARE),
+    ("axum::middleware::from_fn_with_state", 1, AXUM_MIDDLEWARE),
+];
+
+const AXUM: &str = "axum requires a handler's future to be `Send`";
+const AXUM_MIDDLEWARE: &str = "axum requires a middleware function's future to be `Send`";
+
+/// Methods of a `MethodRouter` (`get(a).post(b)`) that take a handler, by name, with its
+/// position.
+const METHOD_ROUTER_METHODS: &[(&str, usize)] = &[
+    ("get", 0),
+    ("post", 0),
+    ("put", 0),
+    ("delete", 0),
+    ("patch", 0),
+    ("head", 0),
+    ("options", 0),
+    ("trace", 0),
+    ("connect", 0),
+    ("on", 1),
+];
+
+/// The handler a framework call takes: `get(handler)`, `on(filter, handler)`,
+/// `get(a).post(b)` (a chain that starts at an axum routing function), warp's
+/// `filter.and_then(handler)` and `.then(handler)` (a chain that starts at a `warp::`
+/// path): its position and why.
+fn handler_call(expr: &ast::Expr, scope: &Scope) -> Option<(usize, &'static str)> {
+    match expr {
+        ast::Expr::CallExpr(call) => {
+            let ast::Expr::PathExpr(p) = call.expr()? else {
+                return None;
             };
-            let name = name.text().to_string();
-            let inline = f
-                .generic_param_list()
-                .into_iter()
-                .flat_map(|l| l.type_or_const_params())
-                .any(|param| {
-                    matches!(&param, ast::TypeOrConstParam::Type(t)
-                    if t.name().is_some_and(|n| n.text() == name.as_str())
-                        && t.type_bound_list().is_some_and(|b| bounded(&compact_text(b.syntax()))))
-                });
-            let in_where = f
-                .where_clause()
-                .into_iter()
-                .flat_map(|w| w.predicates())
-                .any(|pred| {
-                    pred.ty().is_some_and(|t| compact_text(t.syntax()) == name)
-                        && pred
-                            .type_bound_list()
-                            .is_some_and(|b| bounded(&compact_text(b.syntax())))
-                });
-            inline || in_where
+            let resolved = scope.resolve(&path_segments(&p.path()?)).path;
+            HANDLER_FNS
+                .iter()
+                .find(|(name, _, _)| *name == resolved)
+                .map(|(_, at, why)| (*at, *why))
         }
-        _ => false,
+        ast::Expr::MethodCallExpr(call) => {
+            let name = call.name_ref()?.text().to_string();
+            let root = chain_root(&call.receiver()?, 0)?;
+            if let Some((_, at)) = METHOD_ROUTER_METHODS.iter().find(|(n, _)| *n == name) {
+                let (at, why) = (*at, handler_call(&root, scope).map(|(_, why)| why)?);
+                return (why == AXUM).then_some((at, why));
+            }
+            if matches!(name.as_str(), "and_then" | "then") && is_warp(&root, scope) {
+                return Some((
+                    0,
+                    "warp requires the future of a filter's handler to be `Send`",
+                ));
+            }
+            None
+        }
+        _ => None,
     }
+}
+
+/// The expression a method chain starts at, through one `let` binding of the enclosing
+/// function (`let routes = warp::path("a"); routes.and_then(h)`).
+fn chain_root(expr: &ast::Expr, depth: usize) -> Option<ast::Expr> {
+    if depth > 32 {
+        return None;
+    }
+    match expr {
+        ast::Expr::MethodCallExpr(m) => chain_root(&m.receiver()?, depth + 1),
+        ast::Expr::ParenExpr(p) => chain_root(&p.expr()?, depth + 1),
+        ast::Expr::PathExpr(p) => {
+            let name = p.path()?.as_single_name_ref()?.text().to_string();
+            let pat = crate::types::binding_pat(&name, p.syntax())?;
+            let stmt = pat.syntax().parent().and_then(ast::LetStmt::cast)?;
+            chain_root(&stmt.initializer()?, depth + 1)
+        }
+        other => Some(other.clone()),
+    }
+}
+
+/// Whether an expression is a call of a `warp::` function or macro (`warp::path("a")`,
+/// `warp::path!("a" / u32)`, `warp::any()`).
+fn is_warp(expr: &ast::Expr, scope: &Scope) -> bool {
+    let path = match expr {
+        ast::Expr::CallExpr(call) => match call.expr() {
+            Some(ast::Expr::PathExpr(p)) => p.path(),
+            _ => None,
+        },
+        ast::Expr::MacroExpr(m) => m.macro_call().and_then(|c| c.path()),
+        _ => None,
+    };
+    path.is_some_and(|p| {
+        scope
+            .resolve(&path_segments(&p))
+            .path
+            .split("::")
+            .next()
+            .is_some_and(|krate| krate == "warp")
+    })
+}
+
+/// The parameters of `f` (after `self`, by position) that a call must give a `Send`
+/// future or closure: `impl Future + Send`, `impl FnOnce() + Send`, or a generic parameter
+/// bounded `Future`/`IntoFuture`/`Fn*` and `Send` (inline or in the `where` clause). A
+/// `Send` inside the bound's arguments (`F: Future<Output: Send>`) is not one: only the
+/// output must be `Send` then.
+pub fn send_bounded_params(f: &ast::Fn) -> Vec<usize> {
+    // The bounds of each generic parameter, inline and in the `where` clause.
+    let mut bounds: HashMap<String, (bool, bool)> = HashMap::new();
+    let mut add = |name: String, list: Option<ast::TypeBoundList>| {
+        let (send, callable) = bound_kinds(list);
+        let entry = bounds.entry(name).or_default();
+        entry.0 |= send;
+        entry.1 |= callable;
+    };
+    for param in f
+        .generic_param_list()
+        .into_iter()
+        .flat_map(|l| l.type_or_const_params())
+    {
+        if let ast::TypeOrConstParam::Type(t) = param {
+            if let Some(name) = t.name() {
+                add(name.text().to_string(), t.type_bound_list());
+            }
+        }
+    }
+    for pred in f.where_clause().into_iter().flat_map(|w| w.predicates()) {
+        if let Some(ast::Type::PathType(p)) = pred.ty() {
+            if let Some(name) = p.path().and_then(|p| p.as_single_name_ref()) {
+                add(name.text().to_string(), pred.type_bound_list());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (index, param) in f
+        .param_list()
+        .into_iter()
+        .flat_map(|l| l.params())
+        .enumerate()
+    {
+        let sends = match param.ty() {
+            Some(ast::Type::ImplTraitType(t)) => bound_kinds(t.type_bound_list()) == (true, true),
+            Some(ast::Type::PathType(p)) => p
+                .path()
+                .and_then(|p| p.as_single_name_ref())
+                .and_then(|n| bounds.get(n.text()))
+                .is_some_and(|kinds| *kinds == (true, true)),
+            _ => false,
+        };
+        if sends {
+            out.push(index);
+        }
+    }
+    out
+}
+
+/// Whether a bound list has `Send` itself, and a future or closure trait.
+fn bound_kinds(list: Option<ast::TypeBoundList>) -> (bool, bool) {
+    let (mut send, mut callable) = (false, false);
+    for bound in list.into_iter().flat_map(|l| l.bounds()) {
+        // `?Send` is not a bound to require.
+        if bound.question_mark_token().is_some() {
+            continue;
+        }
+        let Some(ast::Type::PathType(p)) = bound.ty() else {
+            continue;
+        };
+        let Some(name) = p
+            .path()
+            .and_then(|p| p.segment())
+            .and_then(|s| s.name_ref())
+        else {
+            continue;
+        };
+        match name.text().to_string().as_str() {
+            "Send" => send = true,
+            "Future" | "IntoFuture" | "FnOnce" | "FnMut" | "Fn" => callable = true,
+            _ => {}
+        }
+    }
+    (send, callable)
 }
 
 fn function(f: &ast::Fn, scope: &Scope, owner: String, out: &mut FileFutures) {
@@ -257,28 +489,35 @@ fn function(f: &ast::Fn, scope: &Scope, owner: String, out: &mut FileFutures) {
     let path = format!("{owner}::{}", name.text());
     let all_index = out.all_fns.len();
     out.all_fns.push(path.clone());
+    // The parameters a wrapper may pass on: those of a generic or `impl Trait` type (a
+    // parameter of a concrete type is `Send` or not by its type, which the compiler
+    // checks at the wrapper itself). Others by an empty name, which no argument has.
+    let generics = crate::types::generic_params(f.generic_param_list());
     let params: Vec<String> = f
         .param_list()
         .into_iter()
         .flat_map(|l| l.params())
-        .map(|p| match p.pat() {
-            Some(ast::Pat::IdentPat(i)) => i.name().map(|n| n.text().to_string()),
-            _ => None,
+        .map(|p| {
+            let generic = match p.ty() {
+                Some(ast::Type::ImplTraitType(_)) => true,
+                Some(ast::Type::PathType(t)) => t
+                    .path()
+                    .and_then(|p| p.as_single_name_ref())
+                    .is_some_and(|n| generics.contains(&n.text().to_string())),
+                _ => false,
+            };
+            match p.pat() {
+                Some(ast::Pat::IdentPat(i)) if generic => i.name().map(|n| n.text().to_string()),
+                _ => None,
+            }
         })
         .map(Option::unwrap_or_default)
         .collect();
-    for (index, param) in f
-        .param_list()
-        .into_iter()
-        .flat_map(|l| l.params())
-        .enumerate()
-    {
-        if param.ty().is_some_and(|t| is_send_future_param(f, &t)) {
-            out.send_params.push(SendParam {
-                fn_path: path.clone(),
-                index,
-            });
-        }
+    for index in send_bounded_params(f) {
+        out.send_params.push(SendParam {
+            fn_path: path.clone(),
+            index,
+        });
     }
     let is_async = f.async_token().is_some();
     let fn_index = (is_async || returns_impl_future(f)).then(|| {
@@ -289,6 +528,7 @@ fn function(f: &ast::Fn, scope: &Scope, owner: String, out: &mut FileFutures) {
             range: span(f.syntax().text_range()),
             is_async,
             framework: framework(f, scope),
+            bare_attr: bare_attr(f, scope),
         });
         out.fns.len() - 1
     });
@@ -308,17 +548,23 @@ fn function(f: &ast::Fn, scope: &Scope, owner: String, out: &mut FileFutures) {
             let Some(path) = p.path() else { continue };
             let segments = path_segments(&path);
             let resolved = scope.resolve(&segments);
-            let spawner = SPAWNERS
-                .contains(&resolved.path.as_str())
-                .then(|| segments.join("::"));
+            let shown = segments.join("::");
+            let handler = handler_call(&ast::Expr::CallExpr(call.clone()), scope);
+            let spawner = match handler {
+                Some((at, why)) => Some((format!("`{shown}` ({why})"), at)),
+                None => SPAWNERS
+                    .contains(&resolved.path.as_str())
+                    .then(|| (format!("`{shown}`"), 0)),
+            };
             let callee = Callee {
                 candidates: candidates(scope, &segments, &path),
-                shown: segments.join("::"),
+                shown,
                 chain: None,
             };
             call_fact(
                 callee,
                 spawner,
+                handler.map(|(at, _)| at),
                 p.syntax().text_range(),
                 call.arg_list(),
                 &params,
@@ -341,8 +587,9 @@ fn function(f: &ast::Fn, scope: &Scope, owner: String, out: &mut FileFutures) {
                         .to_lowercase()
                         .contains("local")
                 });
+            let handler = handler_call(&ast::Expr::MethodCallExpr(call.clone()), scope);
             let callee = method_callee(&call, scope);
-            if !is_spawn && callee.is_none() {
+            if !is_spawn && handler.is_none() && callee.is_none() {
                 continue;
             }
             let callee = callee.unwrap_or(Callee {
@@ -351,10 +598,14 @@ fn function(f: &ast::Fn, scope: &Scope, owner: String, out: &mut FileFutures) {
                 chain: None,
             });
             // `self.run(x)`: the arguments are the method's parameters after `self`.
-            let spawner = is_spawn.then(|| ".spawn".to_string());
+            let spawner = match handler {
+                Some((at, why)) => Some((format!("`.{}` ({why})", name.text()), at)),
+                None => is_spawn.then(|| ("`.spawn`".to_string(), 0)),
+            };
             call_fact(
                 callee,
                 spawner,
+                handler.map(|(at, _)| at),
                 name.syntax().text_range(),
                 call.arg_list(),
                 &params,
@@ -369,7 +620,8 @@ fn function(f: &ast::Fn, scope: &Scope, owner: String, out: &mut FileFutures) {
 #[allow(clippy::too_many_arguments)]
 fn call_fact(
     callee: Callee,
-    spawner: Option<String>,
+    spawner: Option<(String, usize)>,
+    handler_at: Option<usize>,
     at: TextRange,
     list: Option<ast::ArgList>,
     params: &[String],
@@ -380,7 +632,12 @@ fn call_fact(
     let mut args = Vec::new();
     let mut block_await = None;
     for (i, arg) in list.into_iter().flat_map(|l| l.args()).enumerate() {
-        if let Some((future, awaited)) = future_arg(&arg, scope) {
+        let handler = (handler_at == Some(i))
+            .then(|| handler_ref(&arg, scope))
+            .flatten();
+        if let Some(handler) = handler {
+            args.push((i, Arg::Future(handler)));
+        } else if let Some((future, awaited)) = future_arg(&arg, scope) {
             if awaited.is_some() {
                 block_await = awaited;
             }
@@ -408,6 +665,26 @@ fn call_fact(
         in_fn: Some(in_fn),
         block_await,
     });
+}
+
+/// A function passed by name as a framework's handler (`get(handlers::list)`): the future
+/// of each call of it. Not a parameter of the enclosing function (a wrapper's).
+fn handler_ref(arg: &ast::Expr, scope: &Scope) -> Option<Callee> {
+    let ast::Expr::PathExpr(p) = arg else {
+        return None;
+    };
+    let path = p.path()?;
+    let segments = path_segments(&path);
+    if let [name] = segments.as_slice() {
+        if crate::types::binding_pat(name, arg.syntax()).is_some() {
+            return None;
+        }
+    }
+    Some(Callee {
+        candidates: candidates(scope, &segments, &path),
+        shown: segments.join("::"),
+        chain: None,
+    })
 }
 
 fn single_name(expr: &ast::Expr) -> Option<String> {
@@ -617,6 +894,13 @@ pub struct FutureCalls {
     all_by_name: HashMap<(String, String), Vec<String>>,
     /// Async functions by crate and name, for paths through re-exports.
     by_name: HashMap<(String, String), Vec<FnId>>,
+}
+
+/// Where the workspace requires its futures to be `Send` ([`FutureCalls::send_sites`]):
+/// built once per run, with the locked dependencies' signatures, for the crate index and
+/// Cargo home of an [`AutoTraitKey`].
+#[derive(Debug, Default)]
+pub struct SendSites {
     /// The required functions and the first site (in path, line order) that requires each.
     pub required: HashMap<FnId, SendSite>,
     /// Awaits of spawned `async move { f(x).await }` blocks: `f` is required instead.
@@ -626,10 +910,112 @@ pub struct FutureCalls {
     send_args: BTreeMap<(String, usize), String>,
 }
 
+impl ProjectIndex for SendSites {
+    type Key = AutoTraitKey;
+
+    fn build(project: &Project, key: &AutoTraitKey) -> SendSites {
+        let facts = project.index::<AutoTraitFacts>(key);
+        let reasoner = facts.reasoner(project);
+        let deps = reasoner.deps();
+        let index = &facts.index;
+        index.futures.send_sites(
+            &index.crate_names,
+            |path| dep_send_params(deps?, &index.crate_names, path),
+            |path| dep_returns(deps?, &index.crate_names, path),
+        )
+    }
+}
+
+impl SendSites {
+    /// Whether a call of the workspace function at `path` (as resolved in the caller's
+    /// scope) requires `Send` of its argument at `index`: a wrapper that hands it to a
+    /// spawner, or a `Send`-bounded parameter.
+    pub fn requires_send_of_arg(&self, path: &crate::types::PathTy, index: usize) -> bool {
+        [Some(&path.path), path.relative.as_ref()]
+            .into_iter()
+            .flatten()
+            .any(|p| self.send_args.contains_key(&(p.clone(), index)))
+    }
+}
+
+/// The type a locked dependency's function or associated function returns, as a path
+/// into its library (`minirt::ThreadPool::new` returns `minirt::ThreadPool`), when every
+/// definition of it agrees.
+pub fn dep_returns(deps: &DepSources<'_>, crate_names: &[String], path: &str) -> Option<String> {
+    let defs = dep_defs(deps, crate_names, path)?;
+    let first = defs.first()?.ret_ty()?;
+    if defs.iter().any(|d| d.ret_ty().as_ref() != Some(&first)) {
+        return None;
+    }
+    match first {
+        Ty::Path(p) => Some(p.path),
+        _ => None,
+    }
+}
+
+/// The definitions of the dependency function a path names: a free function, or an
+/// associated function or method of a type (`Type::name`). `None` for a workspace path
+/// or a library that is not locked.
+fn dep_defs(
+    deps: &DepSources<'_>,
+    crate_names: &[String],
+    path: &str,
+) -> Option<Vec<crate::deps::DepFn>> {
+    let segments: Vec<&str> = path.split("::").collect();
+    let (lib, name) = (*segments.first()?, *segments.last()?);
+    if segments.len() < 2 || crate_names.iter().any(|c| c == lib) || !deps.locked.is_locked(lib) {
+        return None;
+    }
+    let owner = segments[..segments.len() - 1]
+        .last()
+        .filter(|o| segments.len() > 2 && o.starts_with(|c: char| c.is_ascii_uppercase()));
+    Some(match owner {
+        Some(owner) => crate::deps::dep_methods(
+            deps.project,
+            &deps.key,
+            &deps.locked,
+            lib,
+            owner,
+            name,
+            false,
+        ),
+        None => crate::deps::dep_free_fns(deps.project, &deps.key, lib, name),
+    })
+}
+
+/// A dependency function's `Send`-bounded parameters and why: see [`dep_send_params`].
+pub type DepBounds = Option<(String, Vec<usize>)>;
+
+/// The parameters of a locked dependency's function (`smol::spawn`,
+/// `minipool::Pool::spawn_ok`: by the path a call resolves to) that must be `Send`
+/// futures or closures, read from its sources, and why. Every definition of that name
+/// (of that type) in the crate must agree; a name the sources do not define, or define
+/// with different bounds, is unknown.
+pub fn dep_send_params(deps: &DepSources<'_>, crate_names: &[String], path: &str) -> DepBounds {
+    let defs = dep_defs(deps, crate_names, path)?;
+    let segments: Vec<&str> = path.split("::").collect();
+    let name = *segments.last()?;
+    let owner = segments[..segments.len() - 1]
+        .last()
+        .filter(|o| segments.len() > 2 && o.starts_with(|c: char| c.is_ascii_uppercase()));
+    let first = defs.first()?;
+    if first.send_params.is_empty() || defs.iter().any(|d| d.send_params != first.send_params) {
+        return None;
+    }
+    let shown = owner.map_or(name.to_string(), |o| format!("{o}::{name}"));
+    Some((
+        format!(
+            "`{shown}` of {} {} requires a `Send` future",
+            first.krate, first.version
+        ),
+        first.send_params.clone(),
+    ))
+}
+
 impl FutureCalls {
-    /// Joins the files' facts: resolves callees and follows wrappers to a fixpoint.
+    /// Joins the files' facts: resolves callees (method chains by the return types
+    /// `ret_of` gives) and indexes the functions by path and name.
     pub fn assemble<'a>(
-        crate_names: &[String],
         files: impl Iterator<Item = (&'a Path, &'a FileFutures)>,
         ret_of: impl Fn(&str) -> Option<Ty>,
     ) -> FutureCalls {
@@ -683,12 +1069,62 @@ impl FutureCalls {
                     .push(f.clone());
             }
         }
+        out
+    }
+
+    /// Where the workspace requires futures to be `Send`: the calls of spawners, of
+    /// framework functions taking handlers, of `Send`-bounded functions of the workspace
+    /// and of the locked dependencies (`dep` gives a dependency function's `Send`-bounded
+    /// parameters and why, by the callee's path; `dep_ret` the type path a dependency
+    /// function returns, for a method called on it), and of wrappers that pass a parameter on
+    /// to one of them (to a fixpoint); and the framework attributes.
+    pub fn send_sites(
+        &self,
+        crate_names: &[String],
+        dep: impl Fn(&str) -> DepBounds,
+        dep_ret: impl Fn(&str) -> Option<String>,
+    ) -> SendSites {
+        let mut paths: Vec<&PathBuf> = self.files.keys().collect();
+        paths.sort();
+        let mut macro_use: HashMap<&str, Vec<&str>> = HashMap::new();
+        for facts in self.files.values() {
+            for krate in &facts.macro_use {
+                macro_use
+                    .entry(facts.crate_name.as_str())
+                    .or_default()
+                    .push(krate.as_str());
+            }
+        }
+        // One look-up per dependency path, however many rounds and calls reach it.
+        let memo: RefCell<HashMap<String, DepBounds>> = RefCell::default();
+        let dep = |path: &str| {
+            // `@root::method`: a method called on what the dependency function `root`
+            // returns (`ThreadPool::new()` then `.spawn_ok(..)`).
+            let path = match path.strip_prefix('@') {
+                Some(chain) => {
+                    let (root, method) = chain.rsplit_once("::")?;
+                    format!("{}::{method}", dep_ret(root)?)
+                }
+                None => path.to_string(),
+            };
+            let path = path.as_str();
+            if let Some(known) = memo.borrow().get(path) {
+                return known.clone();
+            }
+            let found = dep(path);
+            memo.borrow_mut().insert(path.to_string(), found.clone());
+            found
+        };
+        let matters = |arg: &Arg| match arg {
+            Arg::Future(callee) => self.resolve(callee, crate_names).is_some(),
+            Arg::Param(_) => true,
+        };
         // Functions that require `Send` of a parameter: Send-bounded ones, then those that
         // hand a parameter to a spawner or to another such function, to a fixpoint (each
         // round adds at least one, so at most as many rounds as there are wrappers).
         let mut requiring: BTreeMap<(String, usize), String> = BTreeMap::new();
         for path in &paths {
-            for p in &out.files[*path].send_params {
+            for p in &self.files[*path].send_params {
                 requiring
                     .entry((p.fn_path.clone(), p.index))
                     .or_insert_with(|| format!("`{}` requires a `Send` future", short(&p.fn_path)));
@@ -697,11 +1133,17 @@ impl FutureCalls {
         loop {
             let mut added = Vec::new();
             for path in &paths {
-                let facts = &out.files[*path];
+                let facts = &self.files[*path];
                 for call in &facts.calls {
                     let Some(in_fn) = call.in_fn else { continue };
                     let wrapper = &facts.all_fns[in_fn];
-                    let why = call_requires(call, &requiring, |c| out.any_path(c, crate_names));
+                    let why = call_requires(
+                        call,
+                        &requiring,
+                        |c| self.any_path(c, crate_names),
+                        &dep,
+                        &matters,
+                    );
                     for (index, arg) in &call.args {
                         let (Arg::Param(param), Some(why)) = (arg, why(*index)) else {
                             continue;
@@ -723,14 +1165,20 @@ impl FutureCalls {
         let mut required: HashMap<FnId, SendSite> = HashMap::new();
         let mut forwarded = HashSet::new();
         for path in &paths {
-            let facts = &out.files[*path];
+            let facts = &self.files[*path];
             for call in &facts.calls {
-                let why = call_requires(call, &requiring, |c| out.any_path(c, crate_names));
+                let why = call_requires(
+                    call,
+                    &requiring,
+                    |c| self.any_path(c, crate_names),
+                    &dep,
+                    &matters,
+                );
                 for (index, arg) in &call.args {
                     let (Arg::Future(future), Some(why)) = (arg, why(*index)) else {
                         continue;
                     };
-                    let Some(id) = out.resolve(future, crate_names) else {
+                    let Some(id) = self.resolve(future, crate_names) else {
                         continue;
                     };
                     if let Some(awaited) = call.block_await {
@@ -745,7 +1193,11 @@ impl FutureCalls {
                 }
             }
             for (i, f) in facts.fns.iter().enumerate() {
-                if let Some((at, message)) = &f.framework {
+                let from_macro_use = f.bare_attr.as_ref().and_then(|(at, name)| {
+                    let crates = macro_use.get(f.path.split("::").next()?)?;
+                    Some((*at, macro_use_framework(name, crates)?.to_string()))
+                });
+                if let Some((at, message)) = f.framework.as_ref().or(from_macro_use.as_ref()) {
                     required.entry(((*path).clone(), i)).or_insert(SendSite {
                         file: (*path).clone(),
                         at: *at,
@@ -754,10 +1206,11 @@ impl FutureCalls {
                 }
             }
         }
-        out.required = required;
-        out.send_args = requiring;
-        out.forwarded_awaits = forwarded;
-        out
+        SendSites {
+            required,
+            forwarded_awaits: forwarded,
+            send_args: requiring,
+        }
     }
 
     /// The workspace function (async or not) a callee names, by path.
@@ -786,15 +1239,6 @@ impl FutureCalls {
     /// that name in that crate of the workspace.
     fn by_unique_name(&self, callee: &Callee, crate_names: &[String]) -> Option<FnId> {
         unique_by_name(&self.by_name, callee, crate_names)
-    }
-
-    /// Whether a call of the function at `path` (as resolved in the caller's scope)
-    /// requires `Send` of its first argument: a wrapper that hands it to a spawner.
-    pub fn requires_send_of_first_arg(&self, path: &crate::types::PathTy) -> bool {
-        [Some(&path.path), path.relative.as_ref()]
-            .into_iter()
-            .flatten()
-            .any(|p| self.send_args.contains_key(&(p.clone(), 0)))
     }
 
     pub fn function(&self, id: &FnId) -> Option<&FutureFn> {
@@ -854,15 +1298,37 @@ fn call_requires<'c>(
     call: &'c CallFact,
     requiring: &'c BTreeMap<(String, usize), String>,
     lookup: impl Fn(&Callee) -> Option<String>,
+    dep: &impl Fn(&str) -> DepBounds,
+    matters: impl Fn(&Arg) -> bool,
 ) -> impl Fn(usize) -> Option<String> + 'c {
     let resolved = if call.spawner.is_some() {
         None
     } else {
         lookup(&call.callee)
     };
+    // Not a workspace function: a locked dependency's, by the path the call resolves to;
+    // looked up only for a call that passes a workspace future or a wrapper's parameter.
+    let from_dep = match (&call.spawner, &resolved) {
+        (None, None) if call.args.iter().any(|(_, arg)| matters(arg)) => {
+            match (call.callee.candidates.first(), &call.callee.chain) {
+                (Some(path), _) => dep(path),
+                (None, Some(chain)) if chain.methods.len() == 1 => chain
+                    .root
+                    .first()
+                    .and_then(|root| dep(&format!("@{root}::{}", chain.methods[0]))),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
     move |index| {
-        if let Some(spawner) = &call.spawner {
-            return (index == 0).then(|| format!("`{spawner}`"));
+        if let Some((why, at)) = &call.spawner {
+            return (index == *at).then(|| why.clone());
+        }
+        if let Some((why, params)) = &from_dep {
+            return params
+                .contains(&index)
+                .then(|| format!("`{}` ({why})", call.callee.shown));
         }
         let path = resolved.as_ref()?;
         requiring
@@ -880,5 +1346,57 @@ fn short(path: &str) -> &str {
             &path[path.len() - len..]
         }
         _ => last,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params_of(text: &str) -> Vec<(String, Vec<usize>)> {
+        let parsed = crate::RustFile::parse(text);
+        parsed
+            .tree()
+            .syntax()
+            .descendants()
+            .filter_map(ast::Fn::cast)
+            .map(|f| {
+                (
+                    f.name().unwrap().text().to_string(),
+                    send_bounded_params(&f),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn send_bounded_parameters_are_futures_and_closures_bounded_send_themselves() {
+        let text = "
+            fn a<F>(f: F) where F: Future + Send + 'static {}
+            fn b<T: Send>(x: u8, f: impl Future<Output = T> + Send + 'static) {}
+            fn c<F, R>(f: F) where F: FnOnce() -> R + Send + 'static, R: Send {}
+            fn d<F: Future + 'static>(f: F) {}
+            fn e<F, T>(f: F) where F: Future<Output = T>, T: Send {}
+            fn g<F: Future>(f: F) where F: Send {}
+            fn h<T: Send>(value: T) {}
+            fn i(&self, f: impl Future<Output = ()> + ?Send) {}
+            fn j<Fut>(&self, future: Fut) where Fut: Future<Output = ()> + Send + 'static {}
+        ";
+        let found = params_of(text);
+        let expected: Vec<(String, Vec<usize>)> = [
+            ("a", vec![0]),
+            ("b", vec![1]),
+            ("c", vec![0]),
+            ("d", vec![]),
+            ("e", vec![]),
+            ("g", vec![0]),
+            ("h", vec![]),
+            ("i", vec![]),
+            ("j", vec![0]),
+        ]
+        .into_iter()
+        .map(|(n, p)| (n.to_string(), p))
+        .collect();
+        assert_eq!(found, expected);
     }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use prodlint_core::Span;
 use prodlint_rust::auto_traits::{AutoTrait, GuardKind, Reasoner, Why};
 use prodlint_rust::crate_index::{CrateIndex, Edition};
-use prodlint_rust::future_calls::SPAWNERS;
+use prodlint_rust::future_calls::{dep_send_params, SendSites, SPAWNERS};
 use prodlint_rust::ra_ap_syntax::ast::{
     self, BinaryOp, HasArgList, HasGenericParams, HasModuleItem, HasName, LogicOp,
 };
@@ -117,11 +117,18 @@ pub struct Analysis<'a> {
     captured_reported: bool,
     /// Check only the functions whose name starts at these offsets.
     pub only_fns: Option<HashSet<u32>>,
+    /// Where the workspace requires `Send` of arguments: its wrappers of spawners.
+    pub sites: Option<&'a SendSites>,
+    /// The `type Future = ..` of the impl being checked (`tower::Service`).
+    impl_future: Option<ast::Type>,
 }
 
-const AXUM_ROUTES: &[&str] = &[
-    "get", "post", "put", "delete", "patch", "head", "options", "any", "trace",
-];
+/// The position of `arg` in an argument list.
+fn arg_index(list: &ast::ArgList, arg: &SyntaxNode) -> usize {
+    list.args()
+        .position(|a| a.syntax() == arg)
+        .unwrap_or(usize::MAX)
+}
 
 fn range_span(range: TextRange) -> Span {
     span(range)
@@ -167,6 +174,8 @@ impl<'a> Analysis<'a> {
             awaited: None,
             captured_reported: false,
             only_fns: None,
+            sites: None,
+            impl_future: None,
         }
     }
 
@@ -175,80 +184,55 @@ impl<'a> Analysis<'a> {
         self.items(tree.items(), scope);
     }
 
-    fn spawner(&self, scope: &Scope, callee: &ast::Expr) -> Option<String> {
+    /// Whether a call of `callee` requires its argument at `index` to be `Send`: a
+    /// spawner, a workspace function that hands it to one, or a `Send`-bounded function of a
+    /// locked dependency (`smol::spawn`, `minipool::run_detached`). The name to show.
+    fn spawner(&self, scope: &Scope, callee: &ast::Expr, index: usize) -> Option<String> {
         let ast::Expr::PathExpr(p) = callee else {
             return None;
         };
         let path = p.path()?;
         let segments = path_segments(&path);
         let resolved = scope.resolve(&segments);
-        // A workspace function that hands its argument to a spawner is one too.
-        (SPAWNERS.contains(&resolved.path.as_str())
-            || self.index.futures.requires_send_of_first_arg(&resolved))
-        .then(|| segments.join("::"))
+        let required = (index == 0 && SPAWNERS.contains(&resolved.path.as_str()))
+            || self
+                .sites
+                .is_some_and(|sites| sites.requires_send_of_arg(&resolved, index))
+            || self.dep_requires(&resolved.path, index);
+        required.then(|| segments.join("::"))
+    }
+
+    /// Whether the locked dependency's function at `path` bounds its parameter at `index`
+    /// `Send` (a future or closure).
+    fn dep_requires(&self, path: &str, index: usize) -> bool {
+        self.reasoner.deps().is_some_and(|deps| {
+            dep_send_params(deps, &self.index.crate_names, path)
+                .is_some_and(|(_, params)| params.contains(&index))
+        })
     }
 
     fn collect_required_fns(&mut self, root: &SyntaxNode, scope: &Scope) {
         for call in root.descendants().filter_map(ast::CallExpr::cast) {
             let Some(callee) = call.expr() else { continue };
-            let first = call.arg_list().and_then(|a| a.args().next());
-            let callee_span = range_span(callee.syntax().text_range());
-            if let Some(name) = self.spawner(scope, &callee) {
-                // `tokio::spawn(run(conn))`: `run`'s future must be Send.
-                if let Some(ast::Expr::CallExpr(inner)) = &first {
-                    if let Some(ast::Expr::PathExpr(f)) = inner.expr() {
-                        if let Some(fname) = f.path().and_then(|p| p.as_single_name_ref()) {
-                            self.required_fns.entry(fname.text().to_string()).or_insert(
-                                Requirement {
-                                    file: None,
-                                    span: callee_span,
-                                    message: format!("`{name}` requires a `Send` future"),
-                                },
-                            );
-                        }
-                    }
-                }
-                continue;
-            }
-            let ast::Expr::PathExpr(p) = &callee else {
+            // `tokio::spawn(run(conn))`: `run`'s future must be Send. The callee is asked
+            // about only for such an argument (a dependency's is read from its sources).
+            let Some(ast::Expr::CallExpr(inner)) = call.arg_list().and_then(|a| a.args().next())
+            else {
                 continue;
             };
-            let Some(path) = p.path() else { continue };
-            let resolved = scope.resolve(&path_segments(&path)).path;
-            let Some(route) = resolved.strip_prefix("axum::routing::") else {
+            let Some(ast::Expr::PathExpr(f)) = inner.expr() else {
                 continue;
             };
-            if !AXUM_ROUTES.contains(&route) {
+            let Some(fname) = f.path().and_then(|p| p.as_single_name_ref()) else {
                 continue;
-            }
-            let handlers = call.arg_list().into_iter().flat_map(|a| a.args());
-            let chained = call
-                .syntax()
-                .ancestors()
-                .skip(1)
-                .map_while(ast::MethodCallExpr::cast)
-                .filter(|m| {
-                    m.name_ref()
-                        .is_some_and(|n| AXUM_ROUTES.contains(&n.text().to_string().as_str()))
-                })
-                .flat_map(|m| m.arg_list().into_iter().flat_map(|a| a.args()));
-            for handler in handlers.chain(chained) {
-                let ast::Expr::PathExpr(h) = handler else {
-                    continue;
-                };
-                let Some(name) = h
-                    .path()
-                    .and_then(|p| p.segment())
-                    .and_then(|s| s.name_ref())
-                else {
-                    continue;
-                };
+            };
+            if let Some(name) = self.spawner(scope, &callee, 0) {
                 self.required_fns
-                    .entry(name.text().to_string())
+                    .entry(fname.text().to_string())
                     .or_insert(Requirement {
                         file: None,
-                        span: callee_span,
-                        message: "axum requires a handler's future to be `Send`".to_string(),
+                        span: range_span(callee.syntax().text_range()),
+                        message: format!("`{name}` requires a `Send` future"),
                     });
             }
         }
@@ -341,6 +325,12 @@ impl<'a> Analysis<'a> {
         let Some(list) = imp.assoc_item_list() else {
             return;
         };
+        self.impl_future = list.assoc_items().find_map(|item| match item {
+            ast::AssocItem::TypeAlias(t) if t.name().is_some_and(|n| n.text() == "Future") => {
+                t.ty()
+            }
+            _ => None,
+        });
         for item in list.assoc_items() {
             if let ast::AssocItem::Fn(f) = item {
                 if is_in_test_code(f.syntax()) {
@@ -349,6 +339,7 @@ impl<'a> Analysis<'a> {
                 self.function(&f, &iscope, method_requirement.clone());
             }
         }
+        self.impl_future = None;
     }
 
     fn env_for(&self, f: &ast::Fn, scope: &Scope) -> Env<'a> {
@@ -471,9 +462,16 @@ impl<'a> Analysis<'a> {
             self.captured_reported = false;
         }
         // Async blocks and spawned closures inside.
+        // `-> Self::Future` of a `tower::Service` impl: the impl's `type Future = ..`.
         let ret_send = f
             .ret_type()
             .and_then(|r| r.ty())
+            .and_then(
+                |ty| match prodlint_rust::compact_text(ty.syntax()).as_str() {
+                    "Self::Future" => self.impl_future.clone(),
+                    _ => Some(ty),
+                },
+            )
             .filter(is_send_future_type);
         for node in body.syntax().descendants() {
             if let Some(block) = ast::BlockExpr::cast(node.clone()) {
@@ -491,17 +489,15 @@ impl<'a> Analysis<'a> {
                 if closure.move_token().is_none() {
                     continue;
                 }
-                let Some(call) = closure
-                    .syntax()
-                    .parent()
-                    .and_then(ast::ArgList::cast)
-                    .and_then(|l| l.syntax().parent())
-                    .and_then(ast::CallExpr::cast)
-                else {
+                let Some(list) = closure.syntax().parent().and_then(ast::ArgList::cast) else {
+                    continue;
+                };
+                let Some(call) = list.syntax().parent().and_then(ast::CallExpr::cast) else {
                     continue;
                 };
                 let Some(callee) = call.expr() else { continue };
-                if let Some(spawner) = self.spawner(&env.scope, &callee) {
+                let index = arg_index(&list, closure.syntax());
+                if let Some(spawner) = self.spawner(&env.scope, &callee, index) {
                     let at = range_span(callee.syntax().text_range());
                     self.spawn_captures(closure.syntax(), &env, &spawner, at);
                 }
@@ -532,9 +528,10 @@ impl<'a> Analysis<'a> {
         };
         if let Some(list) = ast::ArgList::cast(parent.clone()) {
             let grand = list.syntax().parent()?;
+            let index = arg_index(&list, &node);
             if let Some(call) = ast::CallExpr::cast(grand.clone()) {
                 let callee = call.expr()?;
-                if let Some(spawner) = self.spawner(&env.scope, &callee) {
+                if let Some(spawner) = self.spawner(&env.scope, &callee, index) {
                     let requirement = Requirement {
                         file: None,
                         span: range_span(callee.syntax().text_range()),
@@ -552,13 +549,13 @@ impl<'a> Analysis<'a> {
             }
             if let Some(call) = ast::MethodCallExpr::cast(grand) {
                 let name = call.name_ref()?;
-                if name.text() == "spawn" {
+                if name.text() == "spawn" || self.method_requires(&call, index, env) {
                     let requirement = Requirement {
                         file: None,
                         span: range_span(name.syntax().text_range()),
-                        message: "`.spawn(..)` requires a `Send` future".to_string(),
+                        message: format!("`.{}(..)` requires a `Send` future", name.text()),
                     };
-                    return Some((requirement, Some(".spawn".to_string())));
+                    return Some((requirement, Some(format!(".{}", name.text()))));
                 }
             }
             return None;
@@ -583,6 +580,38 @@ impl<'a> Analysis<'a> {
             return ret_send.map(|ty| (ret_requirement(ty), None));
         }
         None
+    }
+
+    /// Whether a method call requires its argument at `index` to be `Send`, by the
+    /// receiver's type: a `Send`-bounded method of a locked dependency's type
+    /// (`pool.spawn_ok(..)` on a `futures::executor::ThreadPool`) or a workspace method
+    /// that hands it to a spawner.
+    fn method_requires(&self, call: &ast::MethodCallExpr, index: usize, env: &Env<'_>) -> bool {
+        let (Some(receiver), Some(name)) = (call.receiver(), call.name_ref()) else {
+            return false;
+        };
+        let owner = match env
+            .infer(&receiver)
+            .or_else(|| env.dep_constructed(&receiver))
+        {
+            Some(Ty::Ref { inner, .. }) => *inner,
+            Some(ty) => ty,
+            None => return false,
+        };
+        let Ty::Path(owner) = owner else {
+            return false;
+        };
+        let method = format!("{}::{}", owner.path, name.text());
+        self.dep_requires(&method, index)
+            || self.sites.is_some_and(|sites| {
+                let path = prodlint_rust::types::PathTy {
+                    path: method.clone(),
+                    relative: None,
+                    local: false,
+                    args: Vec::new(),
+                };
+                sites.requires_send_of_arg(&path, index)
+            })
     }
 
     /// An async fn whose future must be Send captures its parameters, `self` included.

@@ -237,20 +237,57 @@ impl<'a> Env<'a> {
                 &p.args,
             );
         }
+        self.dep_method_returns(p, &name, true)
+    }
+
+    /// The type of a value made by an associated function of a locked dependency's type
+    /// (`ThreadPool::new()`, or a `let` binding of it): asked only where a method's
+    /// parameter bounds matter, since reading every constructor's signature from the
+    /// sources costs a parse of each dependency file defining one of that name.
+    pub fn dep_constructed(&self, expr: &ast::Expr) -> Option<Ty> {
+        let call = match expr {
+            ast::Expr::CallExpr(call) => call.clone(),
+            ast::Expr::PathExpr(p) => {
+                let name = p.path()?.as_single_name_ref()?.text().to_string();
+                let pat = binding_pat(&name, p.syntax())?;
+                let stmt = pat.syntax().parent().and_then(ast::LetStmt::cast)?;
+                match stmt.initializer()? {
+                    ast::Expr::CallExpr(call) => call,
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+        let ast::Expr::PathExpr(callee) = call.expr()? else {
+            return None;
+        };
+        let path = callee.path()?;
+        let Ty::Path(owner) = self.scope.path_ty(&path.qualifier()?) else {
+            return None;
+        };
+        let name = path.segment()?.name_ref()?.text().to_string();
+        self.dep_method_returns(&owner, &name, false)
+            .filter(|r| !r.is_async)
+            .map(|r| r.ty)
+    }
+
+    /// What a method (`has_self`) or associated function of a locked dependency's type
+    /// returns, read from its sources (`Self` is that type).
+    fn dep_method_returns(&self, owner: &PathTy, name: &str, has_self: bool) -> Option<Returns> {
         let deps = self.deps.as_ref()?;
-        let (lib, _) = p.path.split_once("::")?;
-        if !self.is_dependency(lib) || p.local {
+        let (lib, _) = owner.path.split_once("::")?;
+        if !self.is_dependency(lib) || owner.local || self.index.item(owner).is_some() {
             return None;
         }
-        let type_name = p.path.rsplit("::").next()?;
+        let type_name = owner.path.rsplit("::").next()?;
         of_deps(&dep_methods(
             deps.project,
             &deps.key,
             &deps.locked,
             lib,
             type_name,
-            &name,
-            true,
+            name,
+            has_self,
         ))
     }
 

@@ -29,14 +29,32 @@ prodlint_macros::declare_rule! {
     /// - `tokio::spawn`, `tokio::task::spawn(_blocking)`, `std::thread::spawn`,
     ///   `rayon::spawn`, `.spawn(..)` on a runtime, handle or `JoinSet`, and async functions
     ///   spawned by name (`tokio::spawn(run(conn))`);
-    /// - functions returning `impl Future + Send` or `BoxFuture`, `.boxed()`, and axum handlers;
+    /// - functions and methods of the locked dependencies whose parameter is bounded `Send`
+    ///   as a future or closure, read from their sources at the version of `Cargo.lock`
+    ///   (`F: Future + Send`, `impl Future<Output = T> + Send`, `F: FnOnce() -> R + Send`):
+    ///   `smol::spawn`, `futures::executor::ThreadPool::spawn_ok` (by the receiver's type),
+    ///   a runtime crate's own spawners. Not `actix_rt::spawn` nor `spawn_local`, whose
+    ///   futures need not be `Send`, nor a bound on the output only (`T: Send` of
+    ///   `F: Future<Output = T>`); a name whose definitions disagree is unknown, so silent;
+    /// - functions returning `impl Future + Send` or `BoxFuture`, `.boxed()`, and the
+    ///   `call` of a `tower::Service` impl whose `type Future` is a `Send` `BoxFuture`;
+    /// - framework handlers, recognised by the path their registration or attribute resolves
+    ///   to (through `use` aliases), never by a name alone: axum handlers registered in
+    ///   any file of the workspace (`get(h)`, `post`, .., `any`, `on(filter, h)`,
+    ///   `get(a).post(b)`, `.layer(from_fn(h))`, `from_fn_with_state`), warp handlers
+    ///   (`.and_then(h)` and `.then(h)` on a filter chain that starts at a `warp::` function
+    ///   or macro), poem's `#[handler]`, rocket's route attributes (`#[get]`, `#[post]`, ..,
+    ///   imported, written `#[rocket::get]`, or by `#[macro_use] extern crate rocket`),
+    ///   tonic services (`#[tonic::async_trait]`) and `#[tauri::command]`. actix-web
+    ///   handlers need not be `Send` (each worker runs on one thread) and stay silent, as
+    ///   do a workspace function named `get` and `and_then` on a future;
     /// - a workspace async fn (or method returning `impl Future`) whose future any file of
     ///   the workspace hands to a spawner, to a function of the workspace that passes its
     ///   argument on to one (`fn spawn_job<F: Future>(f: F) { tokio::spawn(f); }`), or to a
-    ///   parameter bounded `Future + Send`, also from another crate
-    ///   (`tokio::spawn(jobs::worker::run(id))`, through `use` aliases, re-exports,
-    ///   `Type::method(..)`, `self.method()` and `async move { run(id).await }`), and
-    ///   `#[tauri::command]` functions: reported inside the callee, with a label at the call.
+    ///   parameter bounded `Future + Send` (of the workspace or of a dependency), also from
+    ///   another crate (`tokio::spawn(jobs::worker::run(id))`, through `use` aliases,
+    ///   re-exports, `Type::method(..)`, `self.method()` and `async move { run(id).await }`):
+    ///   reported inside the callee, with a label at the call or registration.
     ///
     /// A future is also not `Send` when it awaits a workspace future that is not: each
     /// workspace async fn is summarised once per run (what it holds across its awaits, and
@@ -226,6 +244,7 @@ impl Rule for NonSendAcrossAwait {
             .get(&path)
             .map_or_else(Default::default, |f| f.edition);
         analysis.required_elsewhere = summaries.required_in(&path);
+        analysis.sites = Some(&summaries.sites);
         analysis.awaited = Some(&awaited);
         analysis.run(ctx.tree, &scope);
         let mut files = Files {

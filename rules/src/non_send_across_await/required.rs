@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 
 use prodlint_core::{Project, ProjectIndex, Span};
 use prodlint_rust::auto_traits::{AutoTraitFacts, AutoTraitKey};
-use prodlint_rust::future_calls::{FnId, FutureCalls};
+use prodlint_rust::future_calls::{FnId, FutureCalls, SendSites};
 use prodlint_rust::ra_ap_syntax::ast::{self, HasName};
 use prodlint_rust::ra_ap_syntax::{AstNode, TextRange, TextSize};
 use prodlint_rust::SharedParse;
@@ -38,6 +38,8 @@ pub struct Culprit {
 /// demand by the files checked.
 pub struct FutureSummaries {
     facts: Arc<AutoTraitFacts>,
+    /// Where the workspace requires futures to be `Send`.
+    pub sites: Arc<SendSites>,
     /// The own culprit of each future asked about.
     own: Mutex<HashMap<FnId, Option<Culprit>>>,
     settled: Mutex<HashMap<FnId, Option<Culprit>>>,
@@ -49,6 +51,7 @@ impl ProjectIndex for FutureSummaries {
     fn build(project: &Project, key: &AutoTraitKey) -> FutureSummaries {
         FutureSummaries {
             facts: project.index::<AutoTraitFacts>(key),
+            sites: project.index::<SendSites>(key),
             own: Mutex::default(),
             settled: Mutex::default(),
         }
@@ -136,6 +139,7 @@ impl FutureSummaries {
         let scope = index.file_scope(file, &tree);
         let mut analysis = Analysis::new(index, self.facts.reasoner(project));
         analysis.every_async_fn = true;
+        analysis.sites = Some(&self.sites);
         analysis.only_fns = Some(HashSet::from([function.name_span.start]));
         analysis.run(&tree, &scope);
         analysis.findings.iter().find_map(|finding| {
@@ -225,7 +229,7 @@ impl FutureSummaries {
         };
         let mut out = HashMap::new();
         for (i, f) in futures.fns.iter().enumerate() {
-            let Some(site) = calls.required.get(&(file.to_path_buf(), i)) else {
+            let Some(site) = self.sites.required.get(&(file.to_path_buf(), i)) else {
                 continue;
             };
             out.insert(
@@ -250,7 +254,11 @@ impl FutureSummaries {
         at: Span,
     ) -> Option<(String, Culprit)> {
         let calls = self.calls();
-        if calls.forwarded_awaits.contains(&(file.to_path_buf(), at)) {
+        if self
+            .sites
+            .forwarded_awaits
+            .contains(&(file.to_path_buf(), at))
+        {
             return None;
         }
         let awaited = calls.files.get(file)?.awaits.iter().find(|a| a.at == at)?;
