@@ -27,7 +27,7 @@ use ra_ap_syntax::ast::{self, HasGenericArgs, HasGenericParams, HasName};
 use ra_ap_syntax::AstNode;
 
 /// Bump when the on-disk formats change.
-const CACHE_VERSION: &str = "deps-v2";
+const CACHE_VERSION: &str = "deps-v3";
 
 /// Where the lock file is and where the registry is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -149,12 +149,16 @@ pub struct LockedCrate {
     pub deps: Vec<String>,
 }
 
-/// Which files of one locked crate define functions of which names.
+/// Which files of one locked crate define functions and types of which names: one scan
+/// of the crate's sources per run (or none, from the cache), so that a question about a
+/// name reads only the files that may define it.
 #[derive(Debug, Default)]
 pub struct CrateFns {
     files: Vec<String>,
     /// Function name → indexes into `files`.
     names: HashMap<String, Vec<u32>>,
+    /// Type name (`struct`, `enum`, `union`, `type`) → indexes into `files`.
+    types: HashMap<String, Vec<u32>>,
     /// The library name its manifest gives, if any.
     lib: Option<String>,
     /// Whether the sources were scanned (not read from the cache).
@@ -202,6 +206,15 @@ impl CrateFns {
 
     pub fn defines(&self, name: &str) -> bool {
         self.names.contains_key(name)
+    }
+
+    /// The files (relative to the crate's directory) that may define a type of this name.
+    pub fn files_defining_type<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a str> + 'a {
+        self.types
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|&i| self.files[i as usize].as_str())
     }
 
     pub fn len(&self) -> usize {
@@ -364,13 +377,20 @@ fn load_or_scan(key: &CrateKey) -> CrateFns {
             continue;
         };
         let mut names = fn_names(&text);
-        if names.is_empty() {
+        let mut types = type_names(&text);
+        if names.is_empty() && types.is_empty() {
             continue;
         }
         names.sort_unstable();
         names.dedup();
+        types.sort_unstable();
+        types.dedup();
         let relative = file.strip_prefix(dir).unwrap_or(file).to_string_lossy();
-        table.push_str(&format!("f {relative}\t{}\n", names.join(" ")));
+        table.push_str(&format!(
+            "f {relative}\t{}\t{}\n",
+            names.join(" "),
+            types.join(" ")
+        ));
     }
     if let Some(cache) = &cache {
         crate::write_cache_file(cache, &table);
@@ -387,13 +407,19 @@ fn read_table(text: &str) -> CrateFns {
         if let Some(lib) = line.strip_prefix("lib ") {
             out.lib = Some(lib.to_string());
         } else if let Some(rest) = line.strip_prefix("f ") {
-            let Some((file, names)) = rest.split_once('\t') else {
+            let mut fields = rest.split('\t');
+            let (Some(file), Some(names), Some(types)) =
+                (fields.next(), fields.next(), fields.next())
+            else {
                 continue;
             };
             let index = out.files.len() as u32;
             out.files.push(file.to_string());
-            for name in names.split(' ') {
+            for name in names.split(' ').filter(|n| !n.is_empty()) {
                 out.names.entry(name.to_string()).or_default().push(index);
+            }
+            for name in types.split(' ').filter(|n| !n.is_empty()) {
+                out.types.entry(name.to_string()).or_default().push(index);
             }
         }
     }
@@ -864,17 +890,17 @@ impl ProjectIndex for DepTypes {
         let crates = project.index::<LockedCrates>(key);
         let mut out = DepTypes::default();
         for c in crates.by_lib(lib) {
-            let Some(dir) = &c.dir else { continue };
-            let mut files = Vec::new();
-            walk(dir, dir, &mut files);
-            files.sort();
-            for file in files {
-                let Ok(text) = std::fs::read_to_string(&file) else {
+            let (Some(dir), Some(crate_key)) = (&c.dir, crates.crate_key(c)) else {
+                continue;
+            };
+            // Only the files the crate's name table says may define the type: reading
+            // every file of the crate for each type asked about was quadratic in practice.
+            let table = project.index::<CrateFns>(&crate_key);
+            for relative in table.files_defining_type(name) {
+                let file = dir.join(relative);
+                let Ok(text) = prodlint_core::read_regular_to_string(&file) else {
                     continue;
                 };
-                if !defines_type(&text, name) {
-                    continue;
-                }
                 let info = crate::crate_index::FileInfo {
                     crate_name: lib.clone(),
                     module: crate::crate_index::module_path(lib, dir, &file),
@@ -900,19 +926,23 @@ impl ProjectIndex for DepTypes {
     }
 }
 
-/// Whether a text may define a type of this name (`struct Name`, `enum Name`, `union
-/// Name`, `type Name`), found without parsing; the parse decides.
-fn defines_type(text: &str, name: &str) -> bool {
-    ["struct ", "enum ", "union ", "type "]
-        .iter()
-        .any(|keyword| {
-            text.match_indices(keyword).any(|(at, _)| {
-                let rest = &text[at + keyword.len()..];
-                rest.strip_prefix(name).is_some_and(|after| {
-                    !after.starts_with(|c: char| c.is_alphanumeric() || c == '_')
-                })
-            })
-        })
+/// The names a text may define types of (`struct Name`, `enum Name`, `union Name`, `type
+/// Name`), found without parsing: a superset (a keyword in a comment or a longer word
+/// counts too); the parse of the files they point at decides.
+fn type_names(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for keyword in ["struct ", "enum ", "union ", "type "] {
+        for (at, _) in text.match_indices(keyword) {
+            let rest = &text[at + keyword.len()..];
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            if end > 0 {
+                out.push(&rest[..end]);
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -936,6 +966,44 @@ mod tests {
         assert_eq!(defs[1].ret, DepRet::Unknown);
         let find = definitions(text, "find");
         assert_eq!(find[0].ret, DepRet::Option(Some("Schema".into())));
+    }
+
+    #[test]
+    fn the_name_table_points_a_type_at_the_files_that_may_define_it() {
+        let text = "pub struct Node<'a> { raw: *const () }\nenum Kind { A }\n// a union Of\npub type Alias=u8;\nstruct  Spaced;\n";
+        let mut names = type_names(text);
+        names.sort_unstable();
+        // A keyword in a comment counts (the parse decides), two spaces do not.
+        assert_eq!(names, ["Alias", "Kind", "Node", "Of"]);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src")).unwrap();
+        std::fs::write(
+            dir.path().join("src/lib.rs"),
+            "pub mod node;\nfn helper() {}\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("src/node.rs"), text).unwrap();
+        let key = CrateKey {
+            dir: dir.path().to_path_buf(),
+            name: "ts".into(),
+            version: "1.0.0".into(),
+            cache_dir: Some(dir.path().join("cache")),
+        };
+        let scanned = load_or_scan(&key);
+        assert!(scanned.scanned);
+        let cached = load_or_scan(&key);
+        assert!(!cached.scanned, "the second load reads the cached table");
+        for table in [&scanned, &cached] {
+            assert_eq!(
+                table.files_defining_type("Node").collect::<Vec<_>>(),
+                ["src/node.rs"]
+            );
+            assert_eq!(table.files_defining_type("helper").count(), 0);
+            assert_eq!(
+                table.files_defining("helper").collect::<Vec<_>>(),
+                ["src/lib.rs"]
+            );
+        }
     }
 
     #[test]
@@ -984,7 +1052,7 @@ mod tests {
     /// The dependency index's cost on a real workspace, cold (no cache) then warm, for
     /// the worst case of every locked crate's name table:
     /// `PRODLINT_LOCK_ROOT=DIR cargo test -p prodlint_rust --release dep_index_time --
-    /// --ignored --nocapture`. Uses and first empties `DIR/.prodlint_cache/deps-v2`.
+    /// --ignored --nocapture`. Uses and first empties `DIR/.prodlint_cache/deps-v3`.
     #[test]
     #[ignore]
     fn dep_index_time() {
