@@ -197,11 +197,7 @@ impl ProjectIndex for CrateFns {
 impl CrateFns {
     /// The files (relative to the crate's directory) that define a function of this name.
     pub fn files_defining<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a str> + 'a {
-        self.names
-            .get(name)
-            .into_iter()
-            .flatten()
-            .map(|&i| self.files[i as usize].as_str())
+        self.files_of(&self.names, name)
     }
 
     pub fn defines(&self, name: &str) -> bool {
@@ -210,7 +206,15 @@ impl CrateFns {
 
     /// The files (relative to the crate's directory) that may define a type of this name.
     pub fn files_defining_type<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a str> + 'a {
-        self.types
+        self.files_of(&self.types, name)
+    }
+
+    fn files_of<'a>(
+        &'a self,
+        table: &'a HashMap<String, Vec<u32>>,
+        name: &str,
+    ) -> impl Iterator<Item = &'a str> + 'a {
+        table
             .get(name)
             .into_iter()
             .flatten()
