@@ -1,8 +1,9 @@
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use prodlint_core::{Diagnostic, Span};
 use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList, HasLoopBody, HasName};
-use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxNode};
+use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxNode, TextRange};
 use prodlint_rust::{is_in_test_code, span};
 
 use super::catalogue::{self, Args, Lang, Seg};
@@ -144,6 +145,9 @@ fn args_of(list: Option<ast::ArgList>, fallback: Span) -> (Args, Span) {
     };
     let args: Vec<ast::Expr> = list.args().collect();
     let first = args.first();
+    // The text of an argument is rendered only when its first and last tokens allow the
+    // answer to be yes: an argument is often a closure holding the rest of the chain, and
+    // rendering it for every call of the chain made a chain's cost quadratic in its length.
     let info = Args {
         first_is_str: matches!(first, Some(ast::Expr::Literal(lit)) if lit.syntax().text().to_string().contains('"')),
         first_is_sql: first.is_some_and(|e| {
@@ -152,17 +156,52 @@ fn args_of(list: Option<ast::ArgList>, fallback: Span) -> (Args, Span) {
                 ast::Expr::ClosureExpr(_) | ast::Expr::ArrayExpr(_) | ast::Expr::RecordExpr(_)
             )
         }),
-        conn: args.len() == 1 && is_conn_like(&args[0].syntax().text().to_string()),
+        conn: args.len() == 1
+            && may_be_conn_like(args[0].syntax())
+            && is_conn_like(&args[0].syntax().text().to_string()),
         // The first argument only: a second `&[id]` is a parameter list
         // (`query(&stmt, &[id])`).
-        array_of_one: first
-            .is_some_and(|e| is_array_of_one(&prodlint_rust::compact_text(e.syntax()))),
+        array_of_one: first.is_some_and(|e| {
+            may_be_array_of_one(e.syntax())
+                && is_array_of_one(&prodlint_rust::compact_text(e.syntax()))
+        }),
         params: args.get(1).is_some_and(|second| {
-            let text = prodlint_rust::compact_text(second.syntax());
-            text.starts_with("&[")
+            starts_with_token(second.syntax(), |t| t.starts_with('&'))
+                && prodlint_rust::compact_text(second.syntax()).starts_with("&[")
         }),
     };
     (info, span(list.syntax().text_range()))
+}
+
+/// Whether the node's first token passes `test` (true when the node starts with trivia, whose
+/// rendering is then left to decide).
+fn starts_with_token(node: &SyntaxNode, test: impl Fn(&str) -> bool) -> bool {
+    node.first_token()
+        .is_none_or(|t| t.kind().is_trivia() || test(t.text()))
+}
+
+/// What [`is_array_of_one`] needs of the rendered text, read from the node's first and last
+/// tokens: it starts with `&`, `[` or `vec` and ends with `]`.
+fn may_be_array_of_one(node: &SyntaxNode) -> bool {
+    let ends = node
+        .last_token()
+        .is_none_or(|t| t.kind().is_trivia() || t.text().ends_with(']'));
+    ends && starts_with_token(node, |t| t.starts_with(['&', '[']) || t == "vec")
+}
+
+/// What [`is_conn_like`] needs of the text: nothing but what it strips (`&`, `*`, `?`,
+/// `()`), name characters, dots and whitespace. Stops at the first token that has anything
+/// else (the `|` of a closure, a `{`, a `,`), so a large argument costs one token.
+fn may_be_conn_like(node: &SyntaxNode) -> bool {
+    node.descendants_with_tokens()
+        .filter_map(|element| element.into_token())
+        .all(|token| {
+            token.text().chars().all(|c| {
+                c.is_alphanumeric()
+                    || c.is_whitespace()
+                    || matches!(c, '_' | '.' | '&' | '*' | '?' | '(' | ')')
+            })
+        })
 }
 
 /// `&[id]`, `[id]`, `vec![id]`, `&vec![id.clone()]`: an array of exactly one element (not
@@ -458,7 +497,7 @@ fn find_helper<'h>(
 }
 
 /// Whether the subtree (not nested functions or closures) sleeps or drains a collection.
-#[derive(Default)]
+#[derive(Default, Clone, Copy)]
 struct BodyFacts {
     paced: bool,
     drains: bool,
@@ -643,6 +682,10 @@ fn named_crates(tree: &ast::SourceFile) -> HashSet<String> {
 
 struct Checker<'a, 'c> {
     ctx: &'a RustContext<'c>,
+    /// The facts of each loop body asked about, by its range: every call in a loop asks
+    /// about the same body, and walking it for each made a loop's cost quadratic in its
+    /// size.
+    body_facts: RefCell<HashMap<TextRange, BodyFacts>>,
 }
 
 impl Checker<'_, '_> {
@@ -661,7 +704,11 @@ impl Checker<'_, '_> {
 
     /// Whether a loop with this header and body is a retry, paced or polling loop.
     fn is_quiet(&self, header: Span, body: &SyntaxNode, infinite: bool) -> bool {
-        let facts = body_facts(body);
+        let facts = *self
+            .body_facts
+            .borrow_mut()
+            .entry(body.text_range())
+            .or_insert_with(|| body_facts(body));
         facts.paced
             || is_retry_or_paging_header(self.ctx.file.slice(header))
             || (infinite && !facts.drains)
@@ -836,7 +883,10 @@ pub(super) fn call_at(node: &SyntaxNode, functions: bool) -> Option<(ast::Expr, 
 }
 
 pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagnostic>) {
-    let checker = Checker { ctx };
+    let checker = Checker {
+        ctx,
+        body_facts: RefCell::default(),
+    };
     // The file's helpers and the crates it names are needed only for a call in a loop:
     // most files have none, and matching every function body against the catalogue costs
     // about what parsing the file does.
@@ -974,7 +1024,12 @@ mod tests {
     use prodlint_core::{Diagnostic, Project, SourceFile};
     use prodlint_rust::RustFile;
 
-    use super::{is_array_of_one, HELPER_SCANS};
+    use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList};
+    use prodlint_rust::ra_ap_syntax::AstNode;
+
+    use super::{
+        is_array_of_one, is_conn_like, may_be_array_of_one, may_be_conn_like, HELPER_SCANS,
+    };
     use crate::RustContext;
 
     /// n-plus-one's findings in a Rust file, and how many times its helpers were collected.
@@ -1028,5 +1083,44 @@ mod tests {
         assert!(!is_array_of_one("[0; 8]"));
         assert!(!is_array_of_one("&[]"));
         assert!(!is_array_of_one("ids"));
+    }
+
+    /// The argument expressions of the calls in `text`, in order.
+    fn arguments(text: &str) -> Vec<ast::Expr> {
+        let parsed = RustFile::parse(text);
+        let tree = parsed.tree();
+        let calls = tree.syntax().descendants().filter_map(ast::CallExpr::cast);
+        calls
+            .filter_map(|call| call.arg_list())
+            .flat_map(|list| list.args().collect::<Vec<_>>())
+            .collect()
+    }
+
+    /// The token tests that spare rendering an argument never turn a yes into a no, and
+    /// they do spare it for a closure or a block.
+    #[test]
+    fn token_tests_agree_with_the_rendered_text() {
+        let arguments = arguments(
+            "fn f() { g(&[id], vec![id], &vec![f(a, b)], & [ id ], [0; 8], ids, &mut *pool.acquire().await?, self.db.get(), db /* c */, tx.conn(), &ids[..], x[0], |x| [x], { [a] }, \"[a]\", a.b::<C>()); }",
+        );
+        assert_eq!(arguments.len(), 16);
+        let mut conn = 0;
+        let mut arrays = 0;
+        for arg in &arguments {
+            let node = arg.syntax();
+            if is_array_of_one(&prodlint_rust::compact_text(node)) {
+                arrays += 1;
+                assert!(may_be_array_of_one(node), "{node}");
+            }
+            if is_conn_like(&node.text().to_string()) {
+                conn += 1;
+                assert!(may_be_conn_like(node), "{node}");
+            }
+        }
+        assert_eq!((arrays, conn), (4, 4));
+        let closure = &arguments[12];
+        assert!(!may_be_array_of_one(closure.syntax()));
+        assert!(!may_be_conn_like(closure.syntax()));
+        assert!(!may_be_conn_like(arguments[13].syntax()));
     }
 }
