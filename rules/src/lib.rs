@@ -58,6 +58,14 @@ pub trait Rule: Send + Sync {
     fn reads_crate_index(&self) -> bool {
         false
     }
+
+    /// Whether the rule's check of a TS/JS file reads the module facts of other files
+    /// (`prodlint_js::ModuleFacts`: what they import and export), so that each file checked
+    /// provides its own from the parse its check made. Without such a rule no file's facts
+    /// are made.
+    fn reads_module_facts(&self) -> bool {
+        false
+    }
 }
 
 /// A rule in the registry: its metadata and how to build it from its options, so that

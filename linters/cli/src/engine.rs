@@ -321,8 +321,10 @@ fn check_file(
         match prodlint_js::parse(&file.display, &file.text) {
             Ok(parsed) => {
                 // The files that import this one read its exports from this parse.
-                let normalized = prodlint_core::normalize(&project.cwd, &file.path);
-                prodlint_js::ModuleFacts::provide(project, &normalized, &file.text, &parsed);
+                if rules.rules.iter().any(|r| r.rule.reads_module_facts()) {
+                    let normalized = prodlint_core::normalize(&project.cwd, &file.path);
+                    prodlint_js::ModuleFacts::provide(project, &normalized, &file.text, &parsed);
+                }
                 push_syntax_errors(parsed.recovered_errors.clone(), &mut errors);
                 for (span, why) in &parsed.skipped_blocks {
                     let (line, column) = position(&file, span.start);
@@ -481,5 +483,50 @@ fn lint_jobs(
             .index::<UnresolvedSpecifiers>(&())
             .missing_packages(),
         rules: metas,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs the rules `select` on the TS files of `files` and says whether the module facts
+    /// of `lone.ts`, which nothing imports, were made.
+    fn facts_made(select: &str, files: &[(&str, &str)]) -> bool {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let project = Project::new(dir.path().to_path_buf());
+        let rules =
+            Arc::new(RuleSet::build(&Config::default(), &[select.to_string()], &[]).unwrap());
+        let jobs: Vec<Job> = files
+            .iter()
+            .map(|(name, _)| Job {
+                input: Input {
+                    candidate: Candidate {
+                        path: dir.path().join(name),
+                        display: name.to_string(),
+                        project_path: name.to_string(),
+                    },
+                    text: None,
+                },
+                rules: Arc::clone(&rules),
+                config_files: Vec::new(),
+            })
+            .collect();
+        let report = lint_each(&jobs, &project, None);
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        project.is_built::<prodlint_js::ModuleFacts>(&dir.path().join("lone.ts"))
+    }
+
+    #[test]
+    fn module_facts_are_made_only_for_rules_that_read_them() {
+        let files = [
+            ("lone.ts", "export const a = 1;\n"),
+            ("b.ts", "export const b = 2;\n"),
+        ];
+        assert!(facts_made("import-mismatch", &files));
+        assert!(!facts_made("invalid-suppression", &files));
     }
 }

@@ -362,6 +362,27 @@ impl Project {
         Ok(entries)
     }
 
+    /// Whether the index `T` for `key` has been built (or provided) already; nothing is
+    /// built by asking.
+    pub fn is_built<T: ProjectIndex>(&self, key: &T::Key) -> bool {
+        let Some(any) = self
+            .shared
+            .indexes
+            .lock()
+            .unwrap()
+            .get(&TypeId::of::<T>())
+            .cloned()
+        else {
+            return false;
+        };
+        let map = any
+            .as_any()
+            .downcast::<SlotMap<T>>()
+            .expect("one map type per index type");
+        let slots = map.0.lock().unwrap();
+        slots.get(key).is_some_and(|slot| slot.get().is_some())
+    }
+
     /// The index `T` for `key`, built on first use. The files its build read become
     /// dependencies of this view too.
     pub fn index<T: ProjectIndex>(&self, key: &T::Key) -> Arc<T> {

@@ -12,6 +12,7 @@
 //! conditions, so it is undecided, like anything else, or both signs at once.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use prodlint_core::{Project, ProjectIndex};
 
@@ -134,17 +135,76 @@ impl ProjectIndex for PackageRuntime {
 
 /// The runtime of the package that holds `file` (outside node_modules).
 pub fn runtime_of(project: &Project, file: &Path) -> Runtime {
-    let mut dir = file.parent();
-    while let Some(candidate) = dir {
-        if candidate.file_name().is_some_and(|n| n == "node_modules") {
-            return Runtime::Undecided;
-        }
-        if project.read(&candidate.join("package.json")).is_ok() {
-            return project.index::<PackageRuntime>(&candidate.to_path_buf()).0;
-        }
-        dir = candidate.parent();
+    match own_manifest(project, file) {
+        Some(manifest) => project.index::<PackageRuntime>(&manifest.dir).0,
+        None => Runtime::Undecided,
     }
-    Runtime::Undecided
+}
+
+/// A package.json: where it is, its text, and whether it says `"type": "module"`.
+pub struct Manifest {
+    pub dir: PathBuf,
+    pub text: Arc<str>,
+    pub is_module: bool,
+}
+
+/// The nearest package.json in a directory or above it, read once per directory and run:
+/// every import of every file asks for the package it is in (its runtime, its module type),
+/// and the answer is shared by all the files of a directory.
+pub struct NearestManifest(pub Option<Arc<Manifest>>);
+
+impl ProjectIndex for NearestManifest {
+    /// An absolute, normalized directory.
+    type Key = PathBuf;
+
+    fn build(project: &Project, dir: &PathBuf) -> NearestManifest {
+        if let Ok(text) = project.read(&dir.join("package.json")) {
+            let is_module = serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|json| {
+                    json.get("type")
+                        .and_then(|t| t.as_str())
+                        .map(|t| t == "module")
+                })
+                .unwrap_or(false);
+            return NearestManifest(Some(Arc::new(Manifest {
+                dir: dir.clone(),
+                text,
+                is_module,
+            })));
+        }
+        match dir.parent() {
+            Some(parent) => NearestManifest(
+                project
+                    .index::<NearestManifest>(&parent.to_path_buf())
+                    .0
+                    .clone(),
+            ),
+            None => NearestManifest(None),
+        }
+    }
+}
+
+/// The nearest package.json above `file`, whichever package it is (one under
+/// `node_modules` included).
+pub fn nearest_manifest(project: &Project, file: &Path) -> Option<Arc<Manifest>> {
+    let dir = file.parent()?;
+    project
+        .index::<NearestManifest>(&dir.to_path_buf())
+        .0
+        .clone()
+}
+
+/// The nearest package.json above `file` if no `node_modules` directory lies between
+/// them: the manifest of the project package that holds `file`.
+pub fn own_manifest(project: &Project, file: &Path) -> Option<Arc<Manifest>> {
+    let manifest = nearest_manifest(project, file)?;
+    let crosses_node_modules = file
+        .ancestors()
+        .skip(1)
+        .take_while(|dir| dir.starts_with(&manifest.dir))
+        .any(|dir| dir.file_name().is_some_and(|n| n == "node_modules"));
+    (!crosses_node_modules).then_some(manifest)
 }
 
 /// Web-server and application frameworks: a package that depends on one serves or renders
@@ -194,21 +254,7 @@ pub fn in_command_line_program(project: &Project, file: &Path) -> bool {
 /// Whether the nearest package.json of `file` says `"type": "module"`: Node then loads a
 /// `.js` file as an ES module, whatever its syntax.
 pub fn in_module_package(project: &Project, file: &Path) -> bool {
-    let mut dir = file.parent();
-    while let Some(candidate) = dir {
-        if let Ok(text) = project.read(&candidate.join("package.json")) {
-            return serde_json::from_str::<serde_json::Value>(&text)
-                .ok()
-                .and_then(|json| {
-                    json.get("type")
-                        .and_then(|t| t.as_str())
-                        .map(|t| t == "module")
-                })
-                .unwrap_or(false);
-        }
-        dir = candidate.parent();
-    }
-    false
+    nearest_manifest(project, file).is_some_and(|manifest| manifest.is_module)
 }
 
 /// Dependencies that make tsconfig `paths` work at run time: a loader hook that reads
@@ -292,6 +338,34 @@ pub fn honours_tsconfig_paths(project: &Project, file: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_nearest_manifest_is_read_once_per_directory() {
+        let cwd = std::env::temp_dir().join(format!("prodlint-manifest-{}", std::process::id()));
+        let project = Project::new(cwd.clone());
+        let set = |path: &str, text: &str| project.set_override(&cwd.join(path), Arc::from(text));
+        set("package.json", r#"{ "type": "module" }"#);
+        set("node_modules/dep/package.json", r#"{ "name": "dep" }"#);
+        let file = cwd.join("src/deep/a.js");
+        assert!(in_module_package(&project, &file));
+        assert_eq!(nearest_manifest(&project, &file).unwrap().dir, cwd);
+        // Every directory on the way up is answered by the same reading: a later change of
+        // the text (the run does not see edits it did not start with) changes nothing.
+        assert!(project.is_built::<NearestManifest>(&cwd.join("src")));
+        set("package.json", r#"{ "type": "commonjs" }"#);
+        assert!(in_module_package(&project, &cwd.join("src/b.js")));
+        // A dependency's file: its own manifest, which is not the project's package.
+        let dependency = cwd.join("node_modules/dep/lib/index.js");
+        let manifest = nearest_manifest(&project, &dependency).unwrap();
+        assert_eq!(manifest.dir, cwd.join("node_modules/dep"));
+        assert!(!manifest.is_module);
+        assert!(own_manifest(&project, &dependency).is_some());
+        assert!(own_manifest(&project, &cwd.join("node_modules/loose.js")).is_none());
+        assert_eq!(
+            runtime_of(&project, &cwd.join("node_modules/loose.js")),
+            Runtime::Undecided
+        );
+    }
 
     /// Whether `src/main.ts` of a Node server with these extra files honours `paths`.
     fn honours(files: &[(&str, &str)]) -> bool {

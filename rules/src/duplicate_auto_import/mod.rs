@@ -99,6 +99,10 @@ impl Rule for DuplicateAutoImport {
         &META
     }
 
+    fn reads_module_facts(&self) -> bool {
+        true
+    }
+
     fn check_js(&self, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
         let path = normalize(&ctx.project.cwd, &ctx.file.path);
         // Outermost app first: a layer's own clashes are reported once, as the app sees

@@ -7,7 +7,7 @@ use prodlint_js::graph::{self, Format, Lookup};
 use prodlint_js::resolve::{
     describe_route, is_compile_time_macro, Resolved, Resolvers, UnresolvedSpecifiers, View,
 };
-use prodlint_js::runtime::{runtime_of, Runtime};
+use prodlint_js::runtime::{own_manifest, runtime_of, Runtime};
 use prodlint_js::{
     module_info, BindingUse, BindingUses, Import, ImportBinding, ImportKind, Imported,
 };
@@ -256,16 +256,8 @@ fn is_ts_source(path: &Path) -> bool {
 /// `types` condition in `exports`) that this resolution did not reach: what TypeScript
 /// then reads depends on its `moduleResolution`.
 fn package_declares_types(project: &Project, path: &Path) -> bool {
-    for dir in path.ancestors().skip(1) {
-        if dir.file_name().is_some_and(|n| n == "node_modules") {
-            return false;
-        }
-        let Ok(text) = project.read(&dir.join("package.json")) else {
-            continue;
-        };
-        return text.contains("\"types\"") || text.contains("\"typings\"");
-    }
-    false
+    own_manifest(project, path)
+        .is_some_and(|m| m.text.contains("\"types\"") || m.text.contains("\"typings\""))
 }
 
 /// The declaration file TypeScript looks for beside a JavaScript file, if it exists.

@@ -154,6 +154,10 @@ impl Rule for ImportMismatch {
         &META
     }
 
+    fn reads_module_facts(&self) -> bool {
+        true
+    }
+
     fn check_js(&self, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
         check::check(ctx, out, self.type_view);
     }
