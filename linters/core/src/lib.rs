@@ -7,6 +7,7 @@
 mod config;
 mod dependency;
 mod diagnostic;
+pub mod env_reader;
 mod files;
 mod generated;
 pub mod modes;

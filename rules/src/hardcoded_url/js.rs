@@ -1,3 +1,4 @@
+use prodlint_core::env_reader::is_env_style_name;
 use prodlint_core::{Diagnostic, Span};
 use prodlint_js::ast::*;
 use prodlint_js::visit::{Visit, VisitWith};
@@ -5,6 +6,7 @@ use prodlint_js::visit::{Visit, VisitWith};
 use super::keys::{is_allow_list_key, is_identifier_key, key_kind, names_endpoint, KeyKind};
 use super::{diagnostic, find_address, find_local_host, Flow, HardcodedUrl, Lang};
 use crate::JsContext;
+use prodlint_js::env_readers::EnvReaders;
 use prodlint_js::listen_hosts::ListenHosts;
 use prodlint_js::modes::{
     is_env_object, is_mode_read, member_prop_name, mode_value, non_production_test,
@@ -826,6 +828,46 @@ impl Visitor<'_, '_> {
         ));
     }
 
+    /// A call of one of the project's setting readers (`prodlint_js::env_readers`) that
+    /// names an environment variable and gives a written fallback: the variable and the
+    /// fallback's argument index. The project-wide index is consulted
+    /// only for such a call, which keeps the dependency on every file it reads out of
+    /// most files.
+    fn env_reader_call(&self, call: &CallExpr) -> Option<(String, usize)> {
+        let Callee::Expr(callee) = &call.callee else {
+            return None;
+        };
+        let Expr::Ident(ident) = &**callee else {
+            return None;
+        };
+        let is_env_name = |arg: &ExprOrSpread| match &*arg.expr {
+            Expr::Lit(Lit::Str(s)) => is_env_style_name(&atom_text(&s.value)),
+            _ => false,
+        };
+        let is_written =
+            |arg: &ExprOrSpread| matches!(&*arg.expr, Expr::Lit(Lit::Str(_)) | Expr::Tpl(_));
+        if call.args.len() < 2
+            || !call.args.iter().any(is_env_name)
+            || call.args.iter().filter(|arg| is_written(arg)).count() < 2
+        {
+            return None;
+        }
+        let reader = self
+            .ctx
+            .project
+            .index::<EnvReaders>(&self.ctx.project.cwd)
+            .get(&ident.sym)?;
+        let name_arg = call.args.get(reader.name_arg)?;
+        let fallback = call.args.get(reader.fallback_arg)?;
+        if !is_env_name(name_arg) || fallback.spread.is_some() {
+            return None;
+        }
+        let Expr::Lit(Lit::Str(setting)) = &*name_arg.expr else {
+            return None;
+        };
+        Some((atom_text(&setting.value), reader.fallback_arg))
+    }
+
     /// Visits a statement or expression that runs only in development (or, with
     /// `dev == false`, only in production) as such: development code is not reported.
     fn branch<T: VisitWith<Self>>(&mut self, node: &T, runs_in_production: bool) {
@@ -1171,6 +1213,25 @@ impl Visit for Visitor<'_, '_> {
             let config = Some((prodlint_js::span(call.span), first_string_arg(&call.args)));
             call.callee.visit_with(self);
             self.with_flow(Flow::Fallback { config }, |v| call.args[1..].visit_with(v));
+            return;
+        }
+        if let Some((setting, fallback_arg)) = self.env_reader_call(call) {
+            // `getEnv("API_URL", "http://localhost:3000")`, where a function of the
+            // project reads `process.env[name]` and falls back to its other parameter.
+            let config = Some((prodlint_js::span(call.span), Some(setting)));
+            call.callee.visit_with(self);
+            for (index, arg) in call.args.iter().enumerate() {
+                if index == fallback_arg {
+                    self.with_flow(
+                        Flow::Fallback {
+                            config: config.clone(),
+                        },
+                        |v| arg.visit_with(v),
+                    );
+                } else {
+                    arg.visit_with(self);
+                }
+            }
             return;
         }
         let Some(name) = name else {

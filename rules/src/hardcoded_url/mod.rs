@@ -24,6 +24,9 @@ prodlint_macros::declare_rule! {
     /// - **error**: a local or private address (localhost, 127.0.0.0/8, ::1, RFC 1918,
     ///   `*.local`, `host.docker.internal`) used as a fallback or default of a setting:
     ///   `process.env.X || …`, `?? …`, `config.get("X", …)`, `env::var("X").unwrap_or(…)`,
+    ///   a call of the project's own setting reader (`getEnv("X", …)`, `get_env_var("X",
+    ///   …)`: a function, in any file, whose body reads the environment variable named by
+    ///   one parameter and falls back to another),
     ///   `options.url ?? …`, a chain of such reads (`options.redis?.host || argv.redis_host
     ///   || "localhost"`: the setting read from several sources in turn), default
     ///   parameters and destructuring defaults, env-schema defaults (envalid
