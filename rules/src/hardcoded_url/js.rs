@@ -9,8 +9,8 @@ use crate::JsContext;
 use prodlint_js::env_readers::EnvReaders;
 use prodlint_js::listen_hosts::ListenHosts;
 use prodlint_js::modes::{
-    is_env_object, is_mode_read, member_prop_name, mode_value, non_production_test,
-    NonProductionBindings,
+    is_env_object, is_log_call, is_mode_read, member_prop_name, mode_value, non_production_test,
+    MessageBindings, NonProductionBindings,
 };
 
 pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -32,6 +32,7 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diag
         listen_names: listened.names,
         request_names: request_params.names,
         non_production_bindings: NonProductionBindings::of(&ctx.parsed.program),
+        message_bindings: MessageBindings::of(&ctx.parsed.program),
         target: None,
         returns: Flow::Plain,
         is_svelte: ctx.file.display.ends_with(".svelte"),
@@ -67,6 +68,8 @@ struct Visitor<'a, 'c> {
     request_names: std::collections::BTreeSet<String>,
     /// Names bound once and read only where the code runs outside production.
     non_production_bindings: NonProductionBindings,
+    /// Names bound once and read only in log messages.
+    message_bindings: MessageBindings,
     /// The variable or member being declared or assigned (`host` in `const host = …`).
     target: Option<String>,
     /// Where the value a function returns goes: the flow the function was written in
@@ -1106,6 +1109,11 @@ impl Visit for Visitor<'_, '_> {
             if self.non_production_bindings.contains(&name) {
                 return;
             }
+            // `const adminUrl = config.PUBLIC_ORIGIN || …` given only to `logger.info`: a
+            // link printed for people.
+            if self.message_bindings.contains(&name) {
+                return;
+            }
             if self.url_bases.contains(&name) {
                 return self.as_link(true, |v| declarator.init.visit_with(v));
             }
@@ -1175,8 +1183,12 @@ impl Visit for Visitor<'_, '_> {
     fn visit_call_expr(&mut self, call: &CallExpr) {
         let name = callee_name(&call.callee);
         let object = callee_object(&call.callee);
+        // Messages for people, not addresses the program uses: `console.log(…)`,
+        // `logger.info(…)`, `this.logger.warn(…)`.
+        if is_log_call(&call.callee) {
+            return;
+        }
         match (name.as_deref(), object.as_deref()) {
-            // Messages for people, not addresses the program uses.
             (_, Some("console")) => return,
             // Namespaces: `document.createElementNS("http://www.w3.org/…", …)`.
             (Some(n), _) if n.ends_with("NS") => return,

@@ -76,7 +76,9 @@ prodlint_macros::declare_rule! {
     /// (`servers: [{ url, description: "Dev server" }]`); sample values a template is
     /// previewed with (`previewDefaults`); content for people (markup attribute values in
     /// JSX, Vue, Svelte and Rust `html!`/`view!`, keys naming a link, picture, placeholder,
-    /// docs, help, terms or privacy page, data sets written as literals, `window.open`);
+    /// docs, help, terms or privacy page, data sets written as literals, `window.open`, log
+    /// lines, also a value bound once and read only in the arguments of log calls: `const
+    /// adminUrl = config.PUBLIC_ORIGIN || …` given only to `logger.info`);
     /// identifiers that look like URLs (OAuth scopes, XML and JSON-schema namespaces,
     /// `$schema`, JSON-LD objects, link relations); CSP directives and allow-lists; loopback
     /// OAuth redirects of native apps (`redirect_uri`, RFC 8252); local addresses in a
@@ -87,7 +89,9 @@ prodlint_macros::declare_rule! {
     /// at its standard port (OTLP `localhost:4317`/`4318`, Jaeger 6831/6832, StatsD 8125,
     /// Datadog 8126), which runs beside the program in production too; tests, mocks, stories
     /// and example apps (`*.test.*`, `*.e2e-spec.*`, `*.mock.*`, `mocks/`, `__mocks__/`,
-    /// `*.stories.*`, `fixtures/`, `playwright/`, `playground/`, `testcontainers/`); build
+    /// `*.stories.*`, `fixtures/`, `playwright/`, `playground/`, `testcontainers/`, and a
+    /// TS/JS file that imports a test runner, assertion library or test containers:
+    /// `vitest`, `@playwright/test`, `supertest`, `@testcontainers/*`); build
     /// tooling and developer scripts (`scripts/` at the top or beside a package's manifest,
     /// database seed scripts: `seed.ts`, `seed-*.ts`, `seeds/`); generated, vendored
     /// and minified files recognised by content (`@generated`, "DO NOT EDIT", an
