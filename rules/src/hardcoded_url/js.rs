@@ -671,13 +671,23 @@ fn is_call_to_own_port(tpl: &Tpl) -> bool {
         .split_once("://")
         .map_or(text.as_str(), |(_, rest)| rest);
     let loopback = matches!(host, "localhost:" | "127.0.0.1:" | "[::1]:");
-    let own_port = match &**port {
-        Expr::Member(member) => {
-            is_env_object(&member.obj) && member_prop_name(&member.prop).as_deref() == Some("PORT")
+    fn reads_port(expr: &Expr) -> bool {
+        match expr {
+            Expr::Member(member) => {
+                is_env_object(&member.obj)
+                    && member_prop_name(&member.prop).as_deref() == Some("PORT")
+            }
+            // `${process.env.PORT ?? 3000}`: the port the server listens on, by default too.
+            Expr::Bin(bin)
+                if matches!(bin.op, BinaryOp::NullishCoalescing | BinaryOp::LogicalOr) =>
+            {
+                reads_port(&bin.left)
+            }
+            Expr::Paren(paren) => reads_port(&paren.expr),
+            _ => false,
         }
-        _ => false,
-    };
-    loopback && own_port
+    }
+    loopback && reads_port(port)
 }
 
 fn pat_name(pat: &Pat) -> Option<String> {

@@ -85,11 +85,12 @@ prodlint_macros::declare_rule! {
     /// command-line program (a package.json with a `bin` and no web-server or application
     /// framework among its dependencies), which runs on its user's machine, where localhost
     /// is the user's own service; a server calling itself on the port it listens on
-    /// (`http://localhost:${process.env.PORT}`); a telemetry agent on the loopback interface
+    /// (`http://localhost:${process.env.PORT}`, also `${process.env.PORT ?? 3000}`); a telemetry agent on the loopback interface
     /// at its standard port (OTLP `localhost:4317`/`4318`, Jaeger 6831/6832, StatsD 8125,
     /// Datadog 8126), which runs beside the program in production too; tests, mocks, stories
     /// and example apps (`*.test.*`, `*.e2e-spec.*`, `*.mock.*`, `mocks/`, `__mocks__/`,
-    /// `*.stories.*`, `fixtures/`, `playwright/`, `playground/`, `testcontainers/`, and a
+    /// `*.stories.*`, `fixtures/`, `playwright/`, `playground/`, `testcontainers/`,
+    /// `__e2e__/`, `test-helpers/`, a runner's own suffixes such as `*.servertest.ts`, and a
     /// TS/JS file that imports a test runner, assertion library or test containers:
     /// `vitest`, `@playwright/test`, `supertest`, `@testcontainers/*`); build
     /// tooling and developer scripts (`scripts/` at the top or beside a package's manifest,
