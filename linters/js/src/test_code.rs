@@ -49,26 +49,27 @@ pub fn imports_test_framework(program: &Program) -> bool {
         Program::Module(module) => {
             let mut statements = Vec::new();
             for item in &module.body {
-                match item {
-                    ModuleItem::ModuleDecl(ModuleDecl::Import(import)) => {
-                        if !import.type_only && is_test_package(&str_value(&import.src)) {
-                            return true;
-                        }
+                // The package a declaration imports or re-exports values from.
+                let source = match item {
+                    ModuleItem::ModuleDecl(ModuleDecl::Import(import)) if !import.type_only => {
+                        Some(&*import.src)
                     }
-                    ModuleItem::ModuleDecl(ModuleDecl::ExportAll(export)) => {
-                        if !export.type_only && is_test_package(&str_value(&export.src)) {
-                            return true;
-                        }
+                    ModuleItem::ModuleDecl(ModuleDecl::ExportAll(export)) if !export.type_only => {
+                        Some(&*export.src)
                     }
-                    ModuleItem::ModuleDecl(ModuleDecl::ExportNamed(export)) => {
-                        if let Some(src) = &export.src {
-                            if !export.type_only && is_test_package(&str_value(src)) {
-                                return true;
-                            }
-                        }
+                    ModuleItem::ModuleDecl(ModuleDecl::ExportNamed(export))
+                        if !export.type_only =>
+                    {
+                        export.src.as_deref()
                     }
-                    ModuleItem::Stmt(stmt) => statements.push(stmt),
-                    _ => {}
+                    ModuleItem::Stmt(stmt) => {
+                        statements.push(stmt);
+                        None
+                    }
+                    _ => None,
+                };
+                if source.is_some_and(|src| is_test_package(&str_value(src))) {
+                    return true;
                 }
             }
             statements

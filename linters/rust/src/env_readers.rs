@@ -121,7 +121,7 @@ fn reader_shape(body: &SyntaxNode, names: &[Option<String>]) -> Option<EnvReader
     let read: Vec<usize> = body
         .descendants()
         .filter_map(ast::NameRef::cast)
-        .filter_map(|name| position(&name.text()))
+        .filter_map(|name| position(name.text()))
         .collect();
     let fallback_arg = (0..names.len()).find(|index| *index != name_arg && read.contains(index))?;
     Some(EnvReader {
