@@ -1124,7 +1124,14 @@ impl Visit for Visitor<'_, '_> {
             if self.message_bindings.contains(&name) {
                 return;
             }
-            if self.url_bases.contains(&name) {
+            // A base that only serves to parse a path; not one that falls back from a
+            // setting (`process.env.BASE_URL ?? … ?? "http://localhost:3000"`), whose
+            // URLs are absolute links the program hands out.
+            let reads_setting = declarator.init.as_deref().is_some_and(|init| {
+                matches!(init, Expr::Bin(bin) if matches!(bin.op, BinaryOp::NullishCoalescing | BinaryOp::LogicalOr))
+                    && config_read(init).is_some()
+            });
+            if self.url_bases.contains(&name) && !reads_setting {
                 return self.as_link(true, |v| declarator.init.visit_with(v));
             }
         }
