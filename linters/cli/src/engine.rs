@@ -335,6 +335,10 @@ fn check_file(
                         message: why.clone(),
                     });
                 }
+                // A harness in a folder whose name does not say test still imports its
+                // test runner.
+                let is_test_file =
+                    is_test_file || prodlint_js::imports_test_framework(&parsed.program);
                 let ctx = JsContext {
                     file: &file,
                     parsed: &parsed,

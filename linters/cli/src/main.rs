@@ -343,8 +343,8 @@ fn cache_dir(args: &CheckArgs, config: &Config, cwd: &Path) -> Option<PathBuf> {
         (None, Some(config)) => config
             .parent()
             .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
-            .join(".prodlint_cache"),
-        (None, None) => cwd.join(".prodlint_cache"),
+            .join(prodlint_core::CACHE_DIR_NAME),
+        (None, None) => cwd.join(prodlint_core::CACHE_DIR_NAME),
     };
     match cache::refusal(&dir) {
         Some(reason) => {

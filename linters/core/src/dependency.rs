@@ -81,12 +81,19 @@ fn dir_modified(path: &Path) -> Option<u128> {
     modified_ns(&metadata)
 }
 
-/// A directory's entry names, hashed; `None` when it cannot be listed.
+/// The name of the directory where prodlint keeps its result cache by default.
+pub const CACHE_DIR_NAME: &str = ".prodlint_cache";
+
+/// A directory's entry names, hashed; `None` when it cannot be listed. The cache
+/// directory is not among them: its creation by the first run, beside the sources, is no
+/// change of the project, and must not invalidate every result that depends on the
+/// listing of its parent.
 fn listing(path: &Path) -> Option<String> {
     let mut names: Vec<String> = std::fs::read_dir(path)
         .ok()?
         .flatten()
         .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|name| name != CACHE_DIR_NAME)
         .collect();
     names.sort();
     let mut hasher = Sha256::new();
@@ -275,6 +282,13 @@ mod tests {
         std::fs::write(dir.join("new.rs"), "").unwrap();
         assert!(!listed.unchanged());
         assert!(!stamped.unchanged());
+        // The result cache appearing beside the sources is no change of the listing.
+        let listed = DependencyState::now(&dependency);
+        std::fs::create_dir_all(dir.join(CACHE_DIR_NAME)).unwrap();
+        assert!(
+            listed.unchanged(),
+            "the cache directory is not part of the listing"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(
             DependencyState::stamped(&dependency),

@@ -7,6 +7,7 @@
 mod config;
 mod dependency;
 mod diagnostic;
+pub mod env_reader;
 mod files;
 mod generated;
 pub mod modes;
@@ -19,7 +20,7 @@ mod source;
 mod suppress;
 
 pub use config::{Config, ConfigError, Configs, RuleOptions, CONFIG_FILE_NAME};
-pub use dependency::{Dependency, DependencyState, FileState, Freshness, Stamp};
+pub use dependency::{Dependency, DependencyState, FileState, Freshness, Stamp, CACHE_DIR_NAME};
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity};
 pub use files::{
     not_regular, read_regular, read_regular_to_string, temporary_beside, write_and_sync,

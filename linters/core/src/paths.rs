@@ -50,12 +50,31 @@ pub fn is_test_path(path: &str) -> bool {
     };
     // `api_tests/`, `integration-tests/`: a suite of tests by another name (the plural
     // only: `ab-test/` may be a feature).
-    let is_test_dir =
-        |dir: &str| TEST_DIRS.contains(&dir) || dir.ends_with("_tests") || dir.ends_with("-tests");
+    // `__e2e__/`, `__test__/`: a test folder's name in Jest's `__tests__` style. A package
+    // of test helpers by its name: `test-helpers/`, `test-utils/`, `test_support/`.
+    let is_test_dir = |dir: &str| {
+        let bare = dir
+            .strip_prefix("__")
+            .and_then(|d| d.strip_suffix("__"))
+            .unwrap_or(dir);
+        TEST_DIRS.contains(&bare)
+            || dir.ends_with("_tests")
+            || dir.ends_with("-tests")
+            || dir.starts_with("test-")
+            || dir.starts_with("test_")
+    };
     if components.any(is_test_dir) {
         return true;
     }
-    TEST_INFIXES.iter().any(|infix| file_name.contains(infix))
+    // A test runner's own suffixes: `api.servertest.ts`, `table.clienttest.tsx`,
+    // `auth.unittest.js` (a middle part of the name that ends in `test`).
+    let parts: Vec<&str> = file_name.split('.').collect();
+    let suffixed_test = parts.len() > 2
+        && parts[1..parts.len() - 1]
+            .iter()
+            .any(|part| part.len() > 4 && part.ends_with("test") && *part != "latest");
+    suffixed_test
+        || TEST_INFIXES.iter().any(|infix| file_name.contains(infix))
         || (file_name.ends_with(".rs")
             && (file_name.ends_with("_test.rs")
                 || file_name.ends_with("_tests.rs")
@@ -185,6 +204,10 @@ mod tests {
             "test/app.e2e-spec.ts",
             "apps/api/src/billing/checkout.e2e-ee.ts",
             "internal-packages/testcontainers/src/webapp.ts",
+            "web/src/__e2e__/api.servertest.ts",
+            "web/src/features/table.clienttest.tsx",
+            "packages/test-helpers/src/mailpit.ts",
+            "libs/test_utils/src/lib.rs",
         ] {
             assert!(is_test_path(path), "{path} is test code");
         }
@@ -197,6 +220,9 @@ mod tests {
             "src/ab-test/variant.ts",
             "src/contests/list.ts",
             "src/mockup/page.ts",
+            "src/api.latest.ts",
+            "src/testimonials/list.ts",
+            "src/__generated__/client.ts",
         ] {
             assert!(!is_test_path(path), "{path} is not test code");
         }

@@ -352,6 +352,8 @@ impl Project {
         self.record(Dependency::Dir(normalized.clone()));
         let mut entries: Vec<(PathBuf, bool)> = std::fs::read_dir(&normalized)?
             .flatten()
+            // Not part of the project, nor of the listing it is recorded by.
+            .filter(|entry| entry.file_name() != crate::dependency::CACHE_DIR_NAME)
             .map(|entry| {
                 let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false)
                     || (entry.file_type().is_ok_and(|t| t.is_symlink()) && entry.path().is_dir());

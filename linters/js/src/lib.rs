@@ -21,6 +21,7 @@ pub mod auto_imports;
 pub mod binding_use;
 pub mod call_summary;
 mod depth;
+pub mod env_readers;
 pub mod graph;
 mod jsx;
 pub mod listen_hosts;
@@ -30,6 +31,7 @@ pub mod resolve;
 pub mod runtime;
 pub mod sfc;
 pub mod socket_clients;
+pub mod test_code;
 
 pub use binding_use::{BindingUse, BindingUses};
 pub use jsx::is_jsx_text;
@@ -39,6 +41,7 @@ pub use module_info::{
 };
 pub use swc_ecma_ast as ast;
 pub use swc_ecma_visit as visit;
+pub use test_code::imports_test_framework;
 
 /// The extensions this front end reads.
 pub const EXTENSIONS: &[&str] = &[

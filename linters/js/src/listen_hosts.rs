@@ -74,11 +74,7 @@ impl ServerCalls {
             Expr::TsNonNull(non_null) => return self.add(&non_null.expr),
             _ => return,
         };
-        let env_style = !name.is_empty()
-            && name
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-        if env_style {
+        if prodlint_core::env_reader::is_env_style_name(&name) {
             self.names.insert(name);
         }
     }

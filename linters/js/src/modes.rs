@@ -175,20 +175,11 @@ pub struct NonProductionBindings {
 
 impl NonProductionBindings {
     pub fn of(program: &Program) -> NonProductionBindings {
-        let mut visitor = BindingVisitor::default();
-        program.visit_with(&mut visitor);
-        let names = visitor
-            .uses
-            .into_iter()
-            .filter(|(name, uses)| {
-                uses.non_production > 0
-                    && uses.production == 0
-                    && visitor.bound.get(name) == Some(&1)
-                    && !visitor.exported.contains(name)
-            })
-            .map(|(name, _)| name)
-            .collect();
-        NonProductionBindings { names }
+        NonProductionBindings {
+            names: bound_once_and_read(program, |uses| {
+                uses.non_production > 0 && uses.production == 0
+            }),
+        }
     }
 
     /// Whether `name` is bound once in the file and read only outside production.
@@ -197,10 +188,78 @@ impl NonProductionBindings {
     }
 }
 
+/// The names a file binds once and reads only in the arguments of log calls
+/// (`logger.info(`Admin login: ${adminUrl}`)`, `console.log(url)`): a value whose every
+/// use is a message for people is content, not an address the program uses. An exported
+/// name, or one never read, is not among them.
+#[derive(Debug, Default)]
+pub struct MessageBindings {
+    names: BTreeSet<String>,
+}
+
+impl MessageBindings {
+    pub fn of(program: &Program) -> MessageBindings {
+        MessageBindings {
+            names: bound_once_and_read(program, |uses| {
+                uses.message > 0 && uses.production == 0 && uses.non_production == 0
+            }),
+        }
+    }
+
+    /// Whether `name` is bound once in the file and read only in log messages.
+    pub fn contains(&self, name: &str) -> bool {
+        self.names.contains(name)
+    }
+}
+
+/// The names the file binds once, does not export, and reads as `reads` says.
+fn bound_once_and_read(program: &Program, reads: impl Fn(&Uses) -> bool) -> BTreeSet<String> {
+    let mut visitor = BindingVisitor::default();
+    program.visit_with(&mut visitor);
+    visitor
+        .uses
+        .into_iter()
+        .filter(|(name, uses)| {
+            reads(uses) && visitor.bound.get(name) == Some(&1) && !visitor.exported.contains(name)
+        })
+        .map(|(name, _)| name)
+        .collect()
+}
+
+/// Objects whose methods write log lines: `console`, `logger`, `this.logger`, `log`.
+const LOG_OBJECTS: &[&str] = &["console", "logger", "log", "_logger", "Logger"];
+
+/// Methods that write a log line.
+const LOG_METHODS: &[&str] = &[
+    "log", "info", "warn", "error", "debug", "trace", "fatal", "verbose", "notice",
+];
+
+/// Whether `callee` writes a log line: `console.log`, `logger.info`, `this.logger.warn`.
+pub fn is_log_call(callee: &Callee) -> bool {
+    let Callee::Expr(callee) = callee else {
+        return false;
+    };
+    let Expr::Member(member) = &**callee else {
+        return false;
+    };
+    let method = member_prop_name(&member.prop);
+    let object = match &*member.obj {
+        Expr::Ident(ident) => Some(ident.sym.to_string()),
+        Expr::Member(inner) if matches!(&*inner.obj, Expr::This(_)) => {
+            member_prop_name(&inner.prop)
+        }
+        _ => None,
+    };
+    method.is_some_and(|m| LOG_METHODS.contains(&m.as_str()))
+        && object.is_some_and(|o| LOG_OBJECTS.contains(&o.as_str()))
+}
+
 #[derive(Debug, Default, Clone, Copy)]
 struct Uses {
     production: usize,
     non_production: usize,
+    /// Reads inside the arguments of a log call.
+    message: usize,
 }
 
 #[derive(Default)]
@@ -211,12 +270,16 @@ struct BindingVisitor {
     exported: BTreeSet<String>,
     /// Inside a branch that runs only outside production.
     non_production: bool,
+    /// Inside the arguments of a log call.
+    message: bool,
 }
 
 impl BindingVisitor {
     fn used(&mut self, name: &str) {
         let uses = self.uses.entry(name.to_string()).or_default();
-        if self.non_production {
+        if self.message {
+            uses.message += 1;
+        } else if self.non_production {
             uses.non_production += 1;
         } else {
             uses.production += 1;
@@ -314,6 +377,16 @@ impl Visit for BindingVisitor {
         self.branch(&cond.alt, !dev);
     }
 
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        if !is_log_call(&call.callee) {
+            return call.visit_children_with(self);
+        }
+        call.callee.visit_with(self);
+        let saved = std::mem::replace(&mut self.message, true);
+        call.args.visit_with(self);
+        self.message = saved;
+    }
+
     fn visit_bin_expr(&mut self, bin: &BinExpr) {
         if bin.op == BinaryOp::LogicalAnd && non_production_test(&bin.left) == Some(true) {
             bin.left.visit_with(self);
@@ -350,6 +423,28 @@ mod tests {
         assert!(!found.contains("BOTH"));
         assert!(!found.contains("UNUSED"));
         assert!(!found.contains("SHARED"));
+    }
+
+    #[test]
+    fn bindings_read_only_in_log_lines() {
+        let parsed = crate::parse(
+            "src/a.ts",
+            "const adminUrl = config.PUBLIC_ORIGIN || `http://localhost:${port}`;\n\
+             logger.info(`Admin login: ${adminUrl}`);\n\
+             const shown = 'http://localhost:1';\n\
+             console.log(shown); this.logger.warn({ shown });\n\
+             const used = 'http://localhost:2';\n\
+             logger.info(used); fetch(used);\n\
+             const kept = 'http://localhost:3';\n\
+             audit.info(kept);\n",
+        )
+        .unwrap();
+        let found = MessageBindings::of(&parsed.program);
+        assert!(found.contains("adminUrl"));
+        assert!(found.contains("shown"));
+        // Also used by a request, or given to a method of another object: not a message.
+        assert!(!found.contains("used"));
+        assert!(!found.contains("kept"));
     }
 
     #[test]

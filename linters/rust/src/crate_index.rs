@@ -265,6 +265,13 @@ impl ProjectIndex for ParsedFile {
 /// that an edit to a file does not walk the directories again.
 pub struct CrateLayout(Vec<(PathBuf, FileInfo)>);
 
+impl CrateLayout {
+    /// The paths of the crate's or workspace's `.rs` files.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.0.iter().map(|(path, _)| path.as_path())
+    }
+}
+
 impl ProjectIndex for CrateLayout {
     type Key = PathBuf;
 

@@ -16,6 +16,7 @@ pub mod attr;
 pub mod auto_traits;
 pub mod crate_index;
 pub mod deps;
+pub mod env_readers;
 pub mod future_calls;
 pub mod macro_args;
 pub mod method_bodies;

@@ -1,3 +1,4 @@
+use prodlint_core::env_reader::is_env_style_name;
 use prodlint_core::{Diagnostic, Span};
 use prodlint_js::ast::*;
 use prodlint_js::visit::{Visit, VisitWith};
@@ -5,10 +6,11 @@ use prodlint_js::visit::{Visit, VisitWith};
 use super::keys::{is_allow_list_key, is_identifier_key, key_kind, names_endpoint, KeyKind};
 use super::{diagnostic, find_address, find_local_host, Flow, HardcodedUrl, Lang};
 use crate::JsContext;
+use prodlint_js::env_readers::EnvReaders;
 use prodlint_js::listen_hosts::ListenHosts;
 use prodlint_js::modes::{
-    is_env_object, is_mode_read, member_prop_name, mode_value, non_production_test,
-    NonProductionBindings,
+    is_env_object, is_log_call, is_mode_read, member_prop_name, mode_value, non_production_test,
+    MessageBindings, NonProductionBindings,
 };
 
 pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -30,6 +32,7 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diag
         listen_names: listened.names,
         request_names: request_params.names,
         non_production_bindings: NonProductionBindings::of(&ctx.parsed.program),
+        message_bindings: MessageBindings::of(&ctx.parsed.program),
         target: None,
         returns: Flow::Plain,
         is_svelte: ctx.file.display.ends_with(".svelte"),
@@ -65,6 +68,8 @@ struct Visitor<'a, 'c> {
     request_names: std::collections::BTreeSet<String>,
     /// Names bound once and read only where the code runs outside production.
     non_production_bindings: NonProductionBindings,
+    /// Names bound once and read only in log messages.
+    message_bindings: MessageBindings,
     /// The variable or member being declared or assigned (`host` in `const host = …`).
     target: Option<String>,
     /// Where the value a function returns goes: the flow the function was written in
@@ -666,13 +671,23 @@ fn is_call_to_own_port(tpl: &Tpl) -> bool {
         .split_once("://")
         .map_or(text.as_str(), |(_, rest)| rest);
     let loopback = matches!(host, "localhost:" | "127.0.0.1:" | "[::1]:");
-    let own_port = match &**port {
-        Expr::Member(member) => {
-            is_env_object(&member.obj) && member_prop_name(&member.prop).as_deref() == Some("PORT")
+    fn reads_port(expr: &Expr) -> bool {
+        match expr {
+            Expr::Member(member) => {
+                is_env_object(&member.obj)
+                    && member_prop_name(&member.prop).as_deref() == Some("PORT")
+            }
+            // `${process.env.PORT ?? 3000}`: the port the server listens on, by default too.
+            Expr::Bin(bin)
+                if matches!(bin.op, BinaryOp::NullishCoalescing | BinaryOp::LogicalOr) =>
+            {
+                reads_port(&bin.left)
+            }
+            Expr::Paren(paren) => reads_port(&paren.expr),
+            _ => false,
         }
-        _ => false,
-    };
-    loopback && own_port
+    }
+    loopback && reads_port(port)
 }
 
 fn pat_name(pat: &Pat) -> Option<String> {
@@ -824,6 +839,46 @@ impl Visitor<'_, '_> {
             severity,
             Lang::Js,
         ));
+    }
+
+    /// A call of one of the project's setting readers (`prodlint_js::env_readers`) that
+    /// names an environment variable and gives a written fallback: the variable and the
+    /// fallback's argument index. The project-wide index is consulted
+    /// only for such a call, which keeps the dependency on every file it reads out of
+    /// most files.
+    fn env_reader_call(&self, call: &CallExpr) -> Option<(String, usize)> {
+        let Callee::Expr(callee) = &call.callee else {
+            return None;
+        };
+        let Expr::Ident(ident) = &**callee else {
+            return None;
+        };
+        let is_env_name = |arg: &ExprOrSpread| match &*arg.expr {
+            Expr::Lit(Lit::Str(s)) => is_env_style_name(&atom_text(&s.value)),
+            _ => false,
+        };
+        let is_written =
+            |arg: &ExprOrSpread| matches!(&*arg.expr, Expr::Lit(Lit::Str(_)) | Expr::Tpl(_));
+        if call.args.len() < 2
+            || !call.args.iter().any(is_env_name)
+            || call.args.iter().filter(|arg| is_written(arg)).count() < 2
+        {
+            return None;
+        }
+        let reader = self
+            .ctx
+            .project
+            .index::<EnvReaders>(&self.ctx.project.cwd)
+            .get(&ident.sym)?;
+        let name_arg = call.args.get(reader.name_arg)?;
+        let fallback = call.args.get(reader.fallback_arg)?;
+        if !is_env_name(name_arg) || fallback.spread.is_some() {
+            return None;
+        }
+        let Expr::Lit(Lit::Str(setting)) = &*name_arg.expr else {
+            return None;
+        };
+        Some((atom_text(&setting.value), reader.fallback_arg))
     }
 
     /// Visits a statement or expression that runs only in development (or, with
@@ -1064,7 +1119,19 @@ impl Visit for Visitor<'_, '_> {
             if self.non_production_bindings.contains(&name) {
                 return;
             }
-            if self.url_bases.contains(&name) {
+            // `const adminUrl = config.PUBLIC_ORIGIN || …` given only to `logger.info`: a
+            // link printed for people.
+            if self.message_bindings.contains(&name) {
+                return;
+            }
+            // A base that only serves to parse a path; not one that falls back from a
+            // setting (`process.env.BASE_URL ?? … ?? "http://localhost:3000"`), whose
+            // URLs are absolute links the program hands out.
+            let reads_setting = declarator.init.as_deref().is_some_and(|init| {
+                matches!(init, Expr::Bin(bin) if matches!(bin.op, BinaryOp::NullishCoalescing | BinaryOp::LogicalOr))
+                    && config_read(init).is_some()
+            });
+            if self.url_bases.contains(&name) && !reads_setting {
                 return self.as_link(true, |v| declarator.init.visit_with(v));
             }
         }
@@ -1133,8 +1200,12 @@ impl Visit for Visitor<'_, '_> {
     fn visit_call_expr(&mut self, call: &CallExpr) {
         let name = callee_name(&call.callee);
         let object = callee_object(&call.callee);
+        // Messages for people, not addresses the program uses: `console.log(…)`,
+        // `logger.info(…)`, `this.logger.warn(…)`.
+        if is_log_call(&call.callee) {
+            return;
+        }
         match (name.as_deref(), object.as_deref()) {
-            // Messages for people, not addresses the program uses.
             (_, Some("console")) => return,
             // Namespaces: `document.createElementNS("http://www.w3.org/…", …)`.
             (Some(n), _) if n.ends_with("NS") => return,
@@ -1171,6 +1242,25 @@ impl Visit for Visitor<'_, '_> {
             let config = Some((prodlint_js::span(call.span), first_string_arg(&call.args)));
             call.callee.visit_with(self);
             self.with_flow(Flow::Fallback { config }, |v| call.args[1..].visit_with(v));
+            return;
+        }
+        if let Some((setting, fallback_arg)) = self.env_reader_call(call) {
+            // `getEnv("API_URL", "http://localhost:3000")`, where a function of the
+            // project reads `process.env[name]` and falls back to its other parameter.
+            let config = Some((prodlint_js::span(call.span), Some(setting)));
+            call.callee.visit_with(self);
+            for (index, arg) in call.args.iter().enumerate() {
+                if index == fallback_arg {
+                    self.with_flow(
+                        Flow::Fallback {
+                            config: config.clone(),
+                        },
+                        |v| arg.visit_with(v),
+                    );
+                } else {
+                    arg.visit_with(self);
+                }
+            }
             return;
         }
         let Some(name) = name else {

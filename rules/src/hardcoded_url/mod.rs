@@ -24,6 +24,9 @@ prodlint_macros::declare_rule! {
     /// - **error**: a local or private address (localhost, 127.0.0.0/8, ::1, RFC 1918,
     ///   `*.local`, `host.docker.internal`) used as a fallback or default of a setting:
     ///   `process.env.X || …`, `?? …`, `config.get("X", …)`, `env::var("X").unwrap_or(…)`,
+    ///   a call of the project's own setting reader (`getEnv("X", …)`, `get_env_var("X",
+    ///   …)`: a function, in any file, whose body reads the environment variable named by
+    ///   one parameter and falls back to another),
     ///   `options.url ?? …`, a chain of such reads (`options.redis?.host || argv.redis_host
     ///   || "localhost"`: the setting read from several sources in turn), default
     ///   parameters and destructuring defaults, env-schema defaults (envalid
@@ -73,18 +76,23 @@ prodlint_macros::declare_rule! {
     /// (`servers: [{ url, description: "Dev server" }]`); sample values a template is
     /// previewed with (`previewDefaults`); content for people (markup attribute values in
     /// JSX, Vue, Svelte and Rust `html!`/`view!`, keys naming a link, picture, placeholder,
-    /// docs, help, terms or privacy page, data sets written as literals, `window.open`);
+    /// docs, help, terms or privacy page, data sets written as literals, `window.open`, log
+    /// lines, also a value bound once and read only in the arguments of log calls: `const
+    /// adminUrl = config.PUBLIC_ORIGIN || …` given only to `logger.info`);
     /// identifiers that look like URLs (OAuth scopes, XML and JSON-schema namespaces,
     /// `$schema`, JSON-LD objects, link relations); CSP directives and allow-lists; loopback
     /// OAuth redirects of native apps (`redirect_uri`, RFC 8252); local addresses in a
     /// command-line program (a package.json with a `bin` and no web-server or application
     /// framework among its dependencies), which runs on its user's machine, where localhost
     /// is the user's own service; a server calling itself on the port it listens on
-    /// (`http://localhost:${process.env.PORT}`); a telemetry agent on the loopback interface
+    /// (`http://localhost:${process.env.PORT}`, also `${process.env.PORT ?? 3000}`); a telemetry agent on the loopback interface
     /// at its standard port (OTLP `localhost:4317`/`4318`, Jaeger 6831/6832, StatsD 8125,
     /// Datadog 8126), which runs beside the program in production too; tests, mocks, stories
     /// and example apps (`*.test.*`, `*.e2e-spec.*`, `*.mock.*`, `mocks/`, `__mocks__/`,
-    /// `*.stories.*`, `fixtures/`, `playwright/`, `playground/`, `testcontainers/`); build
+    /// `*.stories.*`, `fixtures/`, `playwright/`, `playground/`, `testcontainers/`,
+    /// `__e2e__/`, `test-helpers/`, a runner's own suffixes such as `*.servertest.ts`, and a
+    /// TS/JS file that imports a test runner, assertion library or test containers:
+    /// `vitest`, `@playwright/test`, `supertest`, `@testcontainers/*`); build
     /// tooling and developer scripts (`scripts/` at the top or beside a package's manifest,
     /// database seed scripts: `seed.ts`, `seed-*.ts`, `seeds/`); generated, vendored
     /// and minified files recognised by content (`@generated`, "DO NOT EDIT", an

@@ -1,7 +1,9 @@
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
+use prodlint_core::env_reader::is_env_style_name;
 use prodlint_core::{Diagnostic, Span};
+use prodlint_rust::env_readers::{EnvReader, EnvReaders};
 use prodlint_rust::macro_args::{macro_args, string_arg, ArgExpr};
 use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList, HasAttrs, HasName};
 use prodlint_rust::ra_ap_syntax::{AstNode, AstToken, SyntaxKind, SyntaxNode, SyntaxToken, T};
@@ -103,6 +105,17 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &RustContext<'_>, out: &mut Vec<Di
     // Read only when a string may be reported: most files have none.
     let serde_defaults = OnceCell::new();
     let serde_defaults = || serde_defaults.get_or_init(|| serde_default_fns(root));
+    // The crate's setting readers, read only for a call that names a variable and gives a
+    // written fallback: the index depends on every file of the crate.
+    let env_readers = OnceCell::new();
+    let env_reader = |name: &str| {
+        env_readers
+            .get_or_init(|| {
+                let key = prodlint_rust::crate_index::crate_key(ctx.project, &ctx.file.path);
+                ctx.project.index::<EnvReaders>(&key)
+            })
+            .get(name)
+    };
     for token in root
         .descendants_with_tokens()
         .filter_map(|e| e.into_token())
@@ -149,7 +162,7 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &RustContext<'_>, out: &mut Vec<Di
                 Some(flow) => flow,
                 None => {
                     site = Site::of(&token);
-                    flow_of(&site, serde_defaults())
+                    flow_of(&site, serde_defaults(), &env_reader)
                 }
             },
         };
@@ -379,7 +392,11 @@ impl Site {
 }
 
 /// Where the string at `site` goes: the innermost construct that says decides.
-fn flow_of(site: &Site, serde_defaults: &BTreeMap<String, String>) -> Flow {
+fn flow_of(
+    site: &Site,
+    serde_defaults: &BTreeMap<String, String>,
+    env_reader: &dyn Fn(&str) -> Option<EnvReader>,
+) -> Flow {
     let field = record_field(site);
     // A name that says "endpoint" (`API_URL`, `let base_url`, `server_url: …`), used only
     // when nothing more specific is found.
@@ -468,6 +485,14 @@ fn flow_of(site: &Site, serde_defaults: &BTreeMap<String, String>) -> Flow {
                 .and_then(|args| args.args().next())
                 .is_some_and(|first| first.syntax().text_range().contains(offset));
             let last = callee.rsplit("::").next().unwrap_or("").to_string();
+            // `get_env_var("DATABASE_URL", "postgres://localhost")`, where a function of
+            // the crate reads `env::var(key)` and falls back to its other parameter.
+            if let Some(setting) = env_reader_fallback(&call, offset, &last, env_reader) {
+                let span = site.span(call.syntax().text_range(), *in_arg);
+                return Flow::Fallback {
+                    config: Some((span, Some(setting))),
+                };
+            }
             // `reqwest::get(…)`, `ureq::post(…)`; a bare `get(…)` may be anything.
             if in_first && callee.contains("::") && CALL_METHODS.contains(&last.as_str()) {
                 return Flow::Call { name: callee };
@@ -486,6 +511,38 @@ fn flow_of(site: &Site, serde_defaults: &BTreeMap<String, String>) -> Flow {
         Some(name) if names_endpoint(&name) => Flow::Endpoint { name },
         _ => Flow::Plain,
     }
+}
+
+/// The variable a call of a setting reader reads, when the string at `offset` is its
+/// fallback argument and the variable's name is written as a string.
+fn env_reader_fallback(
+    call: &ast::CallExpr,
+    offset: TextSize,
+    callee: &str,
+    env_reader: &dyn Fn(&str) -> Option<EnvReader>,
+) -> Option<String> {
+    let args: Vec<ast::Expr> = call.arg_list()?.args().collect();
+    let at = args
+        .iter()
+        .position(|arg| arg.syntax().text_range().contains(offset))?;
+    let written_name = |arg: &ast::Expr| {
+        let ast::Expr::Literal(literal) = arg else {
+            return None;
+        };
+        let ast::LiteralKind::String(string) = literal.kind() else {
+            return None;
+        };
+        let value = string.value().ok()?.into_owned();
+        is_env_style_name(&value).then_some(value)
+    };
+    if args.len() < 2 || !args.iter().any(|arg| written_name(arg).is_some()) {
+        return None;
+    }
+    let reader = env_reader(callee)?;
+    if reader.fallback_arg != at {
+        return None;
+    }
+    written_name(args.get(reader.name_arg)?)
 }
 
 /// The type that `function` (a `fn default`) implements `Default` for.
