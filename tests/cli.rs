@@ -1362,7 +1362,9 @@ fn watch_checks_again_when_a_file_changes() {
     );
 
     std::fs::write(dir.path().join("src/a.ts"), LOCAL_ADDRESS).unwrap();
-    let second = wait_for("watching for changes");
+    // The finding comes on standard output and the summary on standard error: read by two
+    // threads, their lines may arrive in either order, so wait for the finding itself.
+    let second = wait_for("[hardcoded-url]");
     let _ = child.kill();
     let _ = child.wait();
     assert!(
