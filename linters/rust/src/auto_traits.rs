@@ -721,7 +721,7 @@ impl<'a> Reasoner<'a> {
             .filter_map(|path| path.split_once("::").map(|(first, _)| first))
             .find(|lib| {
                 *lib != "std"
-                    && !self.index.crate_names.iter().any(|c| c == lib)
+                    && !crate::crate_index::is_workspace_crate(&self.index.crate_names, lib)
                     && deps.locked.is_locked(lib)
             })?;
         let name = p.path.rsplit("::").next()?;

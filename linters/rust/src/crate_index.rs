@@ -6,7 +6,7 @@
 //! It is a [`ProjectIndex`] keyed by the package or workspace root ([`crate_key`]), so a
 //! pre-commit run that names one file still indexes that file's crate, once.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -190,6 +190,9 @@ pub struct FnSig {
 pub struct CrateIndex {
     /// The package or workspace root (or a lone file).
     pub root: PathBuf,
+    /// The workspace's crate names, sorted and without repeats: ask [`is_workspace_crate`],
+    /// a binary search (a workspace may have thousands of crates, and the question is asked
+    /// per type and per call).
     pub crate_names: Vec<String>,
     pub files: HashMap<PathBuf, FileInfo>,
     pub adts: HashMap<String, Adt>,
@@ -324,14 +327,14 @@ impl CrateIndex {
             .filter_map(|(path, info, parsed)| Some((path, info, parsed.0.as_ref()?)));
         let mut all_facts = Vec::new();
         let mut futures = Vec::new();
+        let mut crate_names = BTreeSet::new();
         for (path, info, facts) in files {
             futures.push((path.as_path(), &facts.futures));
-            if !index.crate_names.contains(&info.crate_name) {
-                index.crate_names.push(info.crate_name.clone());
-            }
+            crate_names.insert(info.crate_name.clone());
             index.files.insert(path.clone(), info.clone());
             all_facts.push(facts);
         }
+        index.crate_names = crate_names.into_iter().collect();
         // An item defined twice at one path is under alternative `#[cfg]`s (a `mod inner`
         // for each value of a feature, say): which one is compiled is not known here, so
         // the path is left out, and types through it count as unknown (Send and Sync).
@@ -459,7 +462,7 @@ impl CrateIndex {
         // sources, is local to that dependency and starts with the dependency's name (its
         // private `Slot` is not the workspace's `Slot`).
         let first = ty.path.split("::").next().unwrap_or("");
-        let ours = self.crate_names.iter().any(|c| c == first);
+        let ours = is_workspace_crate(&self.crate_names, first);
         let name = ty.path.rsplit("::").next()?;
         if !ours {
             return self.in_child_module(ty, name, map);
@@ -1130,6 +1133,13 @@ fn field_list(scope: &Scope, list: Option<ast::FieldList>, prefix: &str) -> Vec<
         None => {}
     }
     out
+}
+
+/// Whether `name` is one of a crate index's `crate_names` (sorted, without repeats).
+pub fn is_workspace_crate(crate_names: &[String], name: &str) -> bool {
+    crate_names
+        .binary_search_by(|c| c.as_str().cmp(name))
+        .is_ok()
 }
 
 #[cfg(test)]

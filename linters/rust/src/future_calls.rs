@@ -343,12 +343,18 @@ fn handler_call(expr: &ast::Expr, scope: &Scope) -> Option<(usize, &'static str)
         }
         ast::Expr::MethodCallExpr(call) => {
             let name = call.name_ref()?.text().to_string();
+            let router_method = METHOD_ROUTER_METHODS.iter().find(|(n, _)| *n == name);
+            // The chain's root (which may look for a `let` binding through the whole
+            // function) only for the few method names that can register a handler.
+            if router_method.is_none() && !matches!(name.as_str(), "and_then" | "then") {
+                return None;
+            }
             let root = chain_root(&call.receiver()?, 0)?;
-            if let Some((_, at)) = METHOD_ROUTER_METHODS.iter().find(|(n, _)| *n == name) {
+            if let Some((_, at)) = router_method {
                 let (at, why) = (*at, handler_call(&root, scope).map(|(_, why)| why)?);
                 return (why == AXUM).then_some((at, why));
             }
-            if matches!(name.as_str(), "and_then" | "then") && is_warp(&root, scope) {
+            if is_warp(&root, scope) {
                 return Some((
                     0,
                     "warp requires the future of a filter's handler to be `Send`",
@@ -963,7 +969,10 @@ fn dep_defs(
 ) -> Option<Vec<crate::deps::DepFn>> {
     let segments: Vec<&str> = path.split("::").collect();
     let (lib, name) = (*segments.first()?, *segments.last()?);
-    if segments.len() < 2 || crate_names.iter().any(|c| c == lib) || !deps.locked.is_locked(lib) {
+    if segments.len() < 2
+        || crate::crate_index::is_workspace_crate(crate_names, lib)
+        || !deps.locked.is_locked(lib)
+    {
         return None;
     }
     let owner = segments[..segments.len() - 1]
@@ -1280,7 +1289,7 @@ fn unique_by_name<T: Clone>(
 ) -> Option<T> {
     let candidate = callee.candidates.first()?;
     let krate = candidate.split("::").next()?;
-    if !crate_names.iter().any(|c| c == krate) {
+    if !crate::crate_index::is_workspace_crate(crate_names, krate) {
         return None;
     }
     let name = candidate.rsplit("::").next()?;

@@ -294,7 +294,7 @@ impl<'a> Env<'a> {
     /// A library name of a locked registry crate, not std nor a crate of the workspace.
     fn is_dependency(&self, lib: &str) -> bool {
         lib != "std"
-            && !self.index.crate_names.iter().any(|c| c == lib)
+            && !prodlint_rust::crate_index::is_workspace_crate(&self.index.crate_names, lib)
             && self.deps.as_ref().is_some_and(|d| d.locked.is_locked(lib))
     }
 
