@@ -522,10 +522,8 @@ pub(crate) fn parse_project_sources(
 ) {
     const BATCH: usize = 512;
     let files = project_sources(project, root);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(rayon::current_num_threads())
-        .max(1);
+    // The run's thread count (`--threads`), which is the check pool's.
+    let threads = rayon::current_num_threads();
     for batch in files.chunks(BATCH) {
         let parsed = parallel_map(batch, threads, |path| {
             let text = project.read(path).ok()?;

@@ -4,9 +4,8 @@
 //! N+1 reported at the rule's severity; see [`super::LoopSite::from_round_trip`].
 
 use prodlint_rust::ra_ap_syntax::ast::{self, HasLoopBody};
-use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxNode};
-
-use super::rust::pattern_names;
+use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxKind, SyntaxNode};
+use prodlint_rust::types::binding_pat;
 
 /// How deep a local may be made from other locals and still be followed.
 const MAX_DERIVATIONS: usize = 8;
@@ -78,46 +77,38 @@ pub(super) fn value_root(expr: &ast::Expr) -> Option<String> {
     }
 }
 
-/// Whether the local `name`, as seen at `at`, holds rows: the item of a loop around `at`
-/// over rows, or the last `let` before `at` in the function binds it to rows.
+/// Whether the local `name`, as seen at `at`, holds rows: the binding visible there (the
+/// front end's scoping, [`binding_pat`]) is the item of a loop over rows around `at`, or a
+/// `let` of rows.
 fn is_rows_name(
     name: &str,
     at: &SyntaxNode,
     is_trip: &dyn Fn(&SyntaxNode) -> bool,
     depth: usize,
 ) -> bool {
-    for ancestor in at.ancestors().skip(1) {
-        if ast::Fn::can_cast(ancestor.kind()) {
-            break;
-        }
-        if let Some(for_expr) = ast::ForExpr::cast(ancestor.clone()) {
-            let binds = for_expr
-                .pat()
-                .is_some_and(|pat| pattern_names(&pat).any(|n| n == name));
-            let in_body = for_expr
-                .loop_body()
-                .is_some_and(|b| b.syntax().text_range().contains_range(at.text_range()));
-            if binds && in_body {
-                return for_expr
-                    .iterable()
-                    .is_some_and(|iterable| iterates_rows(&iterable, is_trip, depth + 1));
-            }
-        }
-    }
-    let Some(function) = at.ancestors().find(|a| ast::Fn::can_cast(a.kind())) else {
+    let Some(pat) = binding_pat(name, at) else {
         return false;
     };
-    let before = at.text_range().start();
-    let last_let = function
-        .descendants()
-        .filter_map(ast::LetStmt::cast)
-        .filter(|stmt| stmt.syntax().text_range().end() <= before)
-        .filter(|stmt| {
-            stmt.pat()
-                .is_some_and(|pat| pattern_names(&pat).any(|n| n == name))
-        })
-        .last();
-    last_let
+    // What the whole pattern belongs to (`(id, row)` of a `for`, `Row { id, .. }` of a `let`).
+    let Some(holder) = pat.syntax().ancestors().skip(1).find(|a| {
+        !ast::Pat::can_cast(a.kind())
+            && !matches!(
+                a.kind(),
+                SyntaxKind::RECORD_PAT_FIELD | SyntaxKind::RECORD_PAT_FIELD_LIST
+            )
+    }) else {
+        return false;
+    };
+    if let Some(for_expr) = ast::ForExpr::cast(holder.clone()) {
+        let in_body = for_expr
+            .loop_body()
+            .is_some_and(|b| b.syntax().text_range().contains_range(at.text_range()));
+        return in_body
+            && for_expr
+                .iterable()
+                .is_some_and(|iterable| iterates_rows(&iterable, is_trip, depth + 1));
+    }
+    ast::LetStmt::cast(holder)
         .and_then(|stmt| stmt.initializer())
         .is_some_and(|init| iterates_rows(&init, is_trip, depth + 1))
 }
