@@ -18,6 +18,7 @@ pub mod crate_index;
 pub mod deps;
 pub mod env_readers;
 pub mod future_calls;
+pub mod log_only;
 pub mod macro_args;
 pub mod method_bodies;
 pub mod std_api;

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use prodlint_core::env_reader::is_env_style_name;
 use prodlint_core::{Diagnostic, Span};
 use prodlint_rust::env_readers::{EnvReader, EnvReaders};
+use prodlint_rust::log_only::is_in_log_only_binding;
 use prodlint_rust::macro_args::{macro_args, string_arg, ArgExpr};
 use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList, HasAttrs, HasName};
 use prodlint_rust::ra_ap_syntax::{AstNode, AstToken, SyntaxKind, SyntaxNode, SyntaxToken, T};
@@ -140,6 +141,7 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &RustContext<'_>, out: &mut Vec<Di
         if is_in_test_code(&parent)
             || is_in_non_production_code(&parent)
             || in_message_macro(&parent)
+            || is_in_log_only_binding(&token)
         {
             continue;
         }
