@@ -78,7 +78,8 @@ prodlint_macros::declare_rule! {
     /// JSX, Vue, Svelte and Rust `html!`/`view!`, keys naming a link, picture, placeholder,
     /// docs, help, terms or privacy page, data sets written as literals, `window.open`, log
     /// lines, also a value bound once and read only in the arguments of log calls: `const
-    /// adminUrl = config.PUBLIC_ORIGIN || …` given only to `logger.info`);
+    /// adminUrl = config.PUBLIC_ORIGIN || …` given only to `logger.info`, or in Rust a `let`
+    /// read only by `tracing`/`log` level macros and `println!`/`eprintln!`);
     /// identifiers that look like URLs (OAuth scopes, XML and JSON-schema namespaces,
     /// `$schema`, JSON-LD objects, link relations); CSP directives and allow-lists; loopback
     /// OAuth redirects of native apps (`redirect_uri`, RFC 8252); local addresses in a
