@@ -43,13 +43,27 @@ pub(super) fn check(ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>, type_view: b
         Some("vue") => prodlint_js::vue_script_text(&ctx.file.text).1,
         _ => false,
     };
-    let info = module_info(&ctx.parsed.program);
+    let from = normalize(&ctx.project.cwd, &ctx.file.path);
+    // The engine has usually made this file's module facts from this very parse, for the
+    // files that import it: its imports are read from there rather than walked again.
+    let own_facts = ctx
+        .project
+        .is_built::<prodlint_js::ModuleFacts>(&from)
+        .then(|| ctx.project.index::<prodlint_js::ModuleFacts>(&from))
+        .filter(|facts| facts.file.text == ctx.file.text);
+    let walked;
+    let info = match own_facts.as_ref().and_then(|facts| facts.info.as_ref()) {
+        Some(info) => info,
+        None => {
+            walked = module_info(&ctx.parsed.program);
+            &walked
+        }
+    };
     // Which view an import binding is checked against: TypeScript erases a binding used
     // only in type positions (and, in a `.ts` file, one not used at all: a `.vue`
     // template may use what its script does not), so nothing of it is loaded at run time.
     let uses = BindingUses::of(&ctx.parsed.program);
     let unused_is_erased = is_ts && !display.ends_with(".vue");
-    let from = normalize(&ctx.project.cwd, &ctx.file.path);
     // Node or a bundler: which files of a package an ES import loads.
     let runtime = runtime_of(ctx.project, &from);
     let resolvers = ctx.project.index::<Resolvers>(&());
