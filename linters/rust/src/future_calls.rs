@@ -649,13 +649,17 @@ fn call_fact(
             }
             args.push((i, Arg::Future(future)));
         } else if let Some(name) = single_name(&arg) {
-            // The parameter itself, not a `let` that shadows it.
+            // The parameter itself, not a `let` that shadows it (looked for only when the
+            // name is one of the parameters a wrapper may pass on).
+            let Some(at) = params.iter().position(|p| *p == name) else {
+                continue;
+            };
             let is_param = crate::types::binding_pat(&name, arg.syntax()).is_some_and(|pat| {
                 pat.syntax()
                     .parent()
                     .is_some_and(|p| ast::Param::can_cast(p.kind()))
             });
-            if let Some(at) = params.iter().position(|p| *p == name).filter(|_| is_param) {
+            if is_param {
                 args.push((i, Arg::Param(at)));
             }
         }

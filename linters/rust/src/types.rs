@@ -600,11 +600,16 @@ pub fn binding_pat(name: &str, node: &SyntaxNode) -> Option<ast::IdentPat> {
             || a.kind() == SyntaxKind::CONST
             || a.kind() == SyntaxKind::STATIC
     })?;
-    let mut best: Option<(TextSize, ast::IdentPat)> = None;
-    for pat in body.descendants().filter_map(ast::IdentPat::cast) {
-        if pat.name().is_none_or(|n| n.text() != name) {
-            continue;
+    let candidates = BODY_BINDINGS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.as_ref().is_none_or(|c| c.body != body) {
+            *cache = Some(BodyBindings::of(body));
         }
+        let bindings = cache.as_ref().expect("just filled");
+        bindings.by_name.get(name).cloned().unwrap_or_default()
+    });
+    let mut best: Option<(TextSize, ast::IdentPat)> = None;
+    for pat in candidates {
         let Some(visible_from) = visible_from(&pat, node) else {
             continue;
         };
@@ -617,6 +622,33 @@ pub fn binding_pat(name: &str, node: &SyntaxNode) -> Option<ast::IdentPat> {
         }
     }
     best.map(|(_, pat)| pat)
+}
+
+/// The named patterns of one function, `const` or `static`, by name, in the order of the
+/// tree: rules ask [`binding_pat`] for many names of the same body in a row (every method
+/// call's receiver, every argument), and one walk of the body answers them all.
+struct BodyBindings {
+    body: SyntaxNode,
+    by_name: HashMap<String, Vec<ast::IdentPat>>,
+}
+
+impl BodyBindings {
+    fn of(body: SyntaxNode) -> BodyBindings {
+        let mut by_name: HashMap<String, Vec<ast::IdentPat>> = HashMap::new();
+        for pat in body.descendants().filter_map(ast::IdentPat::cast) {
+            if let Some(n) = pat.name() {
+                by_name.entry(n.text().to_string()).or_default().push(pat);
+            }
+        }
+        BodyBindings { body, by_name }
+    }
+}
+
+thread_local! {
+    /// The bindings of the body asked last on this thread. Holding its node keeps that tree
+    /// alive, so a later body never compares equal to it by a reused address.
+    static BODY_BINDINGS: std::cell::RefCell<Option<BodyBindings>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 /// From where a pattern's binding is visible to `user`, if `user` is in its scope.
@@ -654,6 +686,48 @@ mod tests {
     use ra_ap_syntax::ast::HasModuleItem;
 
     use super::*;
+
+    /// The bindings of the body asked last are kept: asking another body, or the same text
+    /// in another file's tree, must answer from that body and tree.
+    #[test]
+    fn binding_pat_answers_from_the_body_and_tree_asked() {
+        fn first_use(file: &crate::RustFile, name: &str, nth: usize) -> SyntaxNode {
+            file.tree()
+                .syntax()
+                .descendants()
+                .filter_map(ast::PathExpr::cast)
+                .filter(|p| p.syntax().text() == name)
+                .nth(nth)
+                .expect("a use of the name")
+                .syntax()
+                .clone()
+        }
+        let text = "fn a(x: u8) { let y = x; y; }\nfn b() { let x = 1; let y = 2; x; y; }\n";
+        let one = crate::RustFile::parse(text);
+        let other = crate::RustFile::parse(text);
+        let bound_at = |file: &crate::RustFile, name: &str, nth: usize| {
+            let node = first_use(file, name, nth);
+            let pat = binding_pat(name, &node).expect("bound");
+            assert_eq!(
+                pat.syntax().ancestors().last(),
+                node.ancestors().last(),
+                "the binding is a node of the tree asked"
+            );
+            (
+                u32::from(pat.syntax().text_range().start()),
+                pat.syntax().parent().map(|p| p.kind()),
+            )
+        };
+        let param_x = (5, Some(SyntaxKind::PARAM));
+        assert_eq!(bound_at(&one, "x", 0), param_x);
+        assert_eq!(bound_at(&one, "y", 0), (18, Some(SyntaxKind::LET_STMT)));
+        // `fn b`'s `x` is its `let`, not `fn a`'s parameter asked just before.
+        assert_eq!(bound_at(&one, "x", 1), (43, Some(SyntaxKind::LET_STMT)));
+        assert_eq!(bound_at(&other, "x", 0), param_x);
+        assert_eq!(bound_at(&one, "x", 0), param_x);
+        let node = first_use(&one, "x", 0);
+        assert!(binding_pat("z", &node).is_none());
+    }
 
     #[test]
     fn a_name_imported_under_alternative_cfgs_is_unknown() {
