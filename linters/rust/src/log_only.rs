@@ -83,7 +83,7 @@ fn is_log_macro(call: &ast::MacroCall) -> bool {
     call.path()
         .and_then(|p| p.segment())
         .and_then(|s| s.name_ref())
-        .is_some_and(|n| LOG_MACROS.contains(&n.text().to_string().as_str()))
+        .is_some_and(|n| LOG_MACROS.contains(&n.text()))
 }
 
 /// Whether a format string reads `name` inline: `"{url}"`, `"{url:?}"`.

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use prodlint_core::env_reader::is_env_style_name;
 use prodlint_core::{Diagnostic, Span};
 use prodlint_rust::env_readers::{EnvReader, EnvReaders};
-use prodlint_rust::log_only::is_in_log_only_binding;
+use prodlint_rust::log_only::{is_in_log_only_binding, LOG_MACROS};
 use prodlint_rust::macro_args::{macro_args, string_arg, ArgExpr};
 use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList, HasAttrs, HasName};
 use prodlint_rust::ra_ap_syntax::{AstNode, AstToken, SyntaxKind, SyntaxNode, SyntaxToken, T};
@@ -15,12 +15,9 @@ use super::keys::{is_identifier_key, key_kind, names_endpoint, KeyKind};
 use super::{diagnostic, find_address, find_local_host, Flow, HardcodedUrl, Lang};
 use crate::RustContext;
 
-/// Macros whose strings are messages for people (logs, panics, assertions, errors).
+/// Macros whose strings are messages for people (panics, assertions, errors), besides the
+/// log and print macros of [`LOG_MACROS`].
 const MESSAGE_MACROS: &[&str] = &[
-    "println",
-    "print",
-    "eprintln",
-    "eprint",
     "panic",
     "unreachable",
     "todo",
@@ -31,13 +28,6 @@ const MESSAGE_MACROS: &[&str] = &[
     "debug_assert",
     "debug_assert_eq",
     "debug_assert_ne",
-    "trace",
-    "debug",
-    "info",
-    "warn",
-    "error",
-    "log",
-    "event",
     "bail",
     "ensure",
     "anyhow",
@@ -608,7 +598,11 @@ fn macro_name(call: &ast::MacroCall) -> Option<String> {
 fn in_message_macro(node: &SyntaxNode) -> bool {
     node.ancestors()
         .filter_map(ast::MacroCall::cast)
-        .any(|call| macro_name(&call).is_some_and(|name| MESSAGE_MACROS.contains(&name.as_str())))
+        .any(|call| {
+            macro_name(&call).is_some_and(|name| {
+                MESSAGE_MACROS.contains(&name.as_str()) || LOG_MACROS.contains(&name.as_str())
+            })
+        })
 }
 
 /// The first environment read in `node`: `env::var("X")`, `std::env::var_os("X")`,
