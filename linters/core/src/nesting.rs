@@ -323,19 +323,28 @@ enum Operator {
     Other,
 }
 
+/// Operators whose right side nests, longest first (the one-byte `=` and `?` aside).
+const RIGHT_NESTED_JS: &[&[u8]] = &[
+    b">>>=", b"**=", b"<<=", b">>=", b"&&=", b"||=", b"??=", b"=>", b"+=", b"-=", b"*=", b"/=",
+    b"%=", b"&=", b"|=", b"^=", b"**",
+];
+const RIGHT_NESTED_RUST: &[&[u8]] = &[
+    b"<<=", b">>=", b"+=", b"-=", b"*=", b"/=", b"%=", b"&=", b"|=", b"^=",
+];
+/// The other operators of more than one byte, longest first.
+const OTHER: &[&[u8]] = &[
+    b"===", b"!==", b"==", b"!=", b"<=", b">=", b"&&", b"||", b"??", b"?.", b"::", b"->", b"..=",
+    b"...", b"..", b"=>",
+];
+
 /// The operator at the start of `rest` (longest match) and what it does to nesting.
 fn operator(rest: &[u8], dialect: Dialect) -> (usize, Operator) {
-    const RIGHT_NESTED_JS: &[&[u8]] = &[
-        b">>>=", b"**=", b"<<=", b">>=", b"&&=", b"||=", b"??=", b"=>", b"+=", b"-=", b"*=", b"/=",
-        b"%=", b"&=", b"|=", b"^=", b"**",
-    ];
-    const RIGHT_NESTED_RUST: &[&[u8]] = &[
-        b"<<=", b">>=", b"+=", b"-=", b"*=", b"/=", b"%=", b"&=", b"|=", b"^=",
-    ];
-    const OTHER: &[&[u8]] = &[
-        b"===", b"!==", b"==", b"!=", b"<=", b">=", b"&&", b"||", b"??", b"?.", b"::", b"->",
-        b"..=", b"...", b"..", b"=>",
-    ];
+    // Every operator of two bytes or more has one of these second bytes: any other means a
+    // one-byte operator, without trying each longer one (most punctuation is followed by a
+    // space, a name or a bracket; this is the hot path of the scan).
+    if !rest.get(1).is_some_and(|b| SECOND_BYTES.contains(b)) {
+        return single_byte_operator(rest[0]);
+    }
     let right_nested = match dialect {
         Dialect::Js => RIGHT_NESTED_JS,
         Dialect::Rust => RIGHT_NESTED_RUST,
@@ -356,7 +365,14 @@ fn operator(rest: &[u8], dialect: Dialect) -> (usize, Operator) {
     if let Some(op) = OTHER.iter().find(|op| rest.starts_with(op)) {
         return (op.len(), Operator::Other);
     }
-    match rest[0] {
+    single_byte_operator(rest[0])
+}
+
+/// The second bytes of the operators longer than one byte that [`operator`] knows.
+const SECOND_BYTES: &[u8] = b">*<&|?=.:+-";
+
+fn single_byte_operator(first: u8) -> (usize, Operator) {
+    match first {
         b'=' | b'?' => (1, Operator::RightNested),
         b'!' | b'-' | b'+' | b'~' | b'*' | b'&' => (1, Operator::Prefix(1)),
         // `..` ranges and `|x|` closures nest too in Rust, but each also follows an
@@ -502,6 +518,36 @@ fn skip_template(bytes: &[u8], mut i: usize) -> Template {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_operator_longer_than_a_byte_has_a_known_second_byte() {
+        let prefix: &[&[u8]] = &[b"++", b"--", b"...", b"&&"];
+        for op in [RIGHT_NESTED_JS, RIGHT_NESTED_RUST, OTHER, prefix].concat() {
+            assert!(op.len() >= 2, "{op:?}");
+            assert!(
+                SECOND_BYTES.contains(&op[1]),
+                "{}",
+                String::from_utf8_lossy(op)
+            );
+        }
+        // The short cut answers a one-byte operator where no longer one can start.
+        assert!(matches!(
+            operator(b"= x", Dialect::Js),
+            (1, Operator::RightNested)
+        ));
+        assert!(matches!(
+            operator(b"=>x", Dialect::Js),
+            (2, Operator::RightNested)
+        ));
+        assert!(matches!(
+            operator(b"!x", Dialect::Rust),
+            (1, Operator::Prefix(1))
+        ));
+        assert!(matches!(
+            operator(b"&&x", Dialect::Rust),
+            (2, Operator::Prefix(2))
+        ));
+    }
 
     fn depth_ok(text: &str, dialect: Dialect) -> bool {
         scan(text, dialect).is_none()
