@@ -16,6 +16,19 @@ use prodlint_core::{Config, Configs, Severity};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc asks the kernel for transparent huge pages for its arenas, and the kernel then
+/// zeroes 2 MiB at each first touch: on a whole TS run a sixth of the CPU time went to
+/// zeroing pages, and peak memory grew by a fifth, for memory the run mostly never used.
+/// Ordinary pages are faster here. The children the process starts (`git`, the checks of
+/// `--watch`) inherit the setting, which suits them as well.
+fn no_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes integer arguments and touches no memory of ours.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 mod baseline;
 mod cache;
 mod discover;
@@ -176,6 +189,7 @@ fn main() -> ExitCode {
     // A parser's known panic on malformed input is that file's parse error, reported
     // with the file; it is not printed to stderr as if the run had crashed.
     prodlint_core::install_quiet_hook();
+    no_transparent_huge_pages();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
