@@ -95,7 +95,16 @@ prodlint_macros::declare_rule! {
     /// TS/JS file that imports a test runner, assertion library or test containers:
     /// `vitest`, `@playwright/test`, `supertest`, `@testcontainers/*`); build
     /// tooling and developer scripts (`scripts/` at the top or beside a package's manifest,
-    /// database seed scripts: `seed.ts`, `seed-*.ts`, `seeds/`); generated, vendored
+    /// database seed scripts: `seed.ts`, `seed-*.ts`, `seeds/`; and in TS/JS a file that no
+    /// application code loads, every file that imports it being such a script too, which
+    /// either a package.json script runs directly, `"sync": "dotenv -e .env -- tsx
+    /// ./src/scripts/sync.ts"`, `node -r ts-node/register src/tasks/backfill.ts`, `bun run`,
+    /// `deno run`, unless the script starts the application (`start`, `dev`, `serve`,
+    /// `preview`, `debug`, `watch`, `prod`, a runner in watch mode) or the file is the
+    /// package's `main`, `module`, `bin` or `exports` entry, or that lies in a `scripts/` or
+    /// `script/` folder inside the sources, `src/scripts/send-test-emails.ts`: a
+    /// `src/scripts/theme.ts` that a page imports is application code and is checked, and
+    /// so is a file an unresolved import may name); generated, vendored
     /// and minified files recognised by content (`@generated`, "DO NOT EDIT", an
     /// `/* eslint-disable */` header, a `/*!` licence banner, long lines); development and
     /// test-run code (`if (process.env.NODE_ENV !== "production")`, `NODE_ENV === "test"`,
@@ -285,6 +294,10 @@ impl Rule for HardcodedUrl {
 
     fn check_js(&self, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
         if ctx.is_test_file || ctx.is_tooling_file || is_generated(&ctx.file.text) {
+            return;
+        }
+        let path = prodlint_core::normalize(&ctx.project.cwd, &ctx.file.path);
+        if prodlint_js::dev_scripts::is_dev_script(ctx.project, &path) {
             return;
         }
         js::check(self, ctx, out);
