@@ -135,11 +135,12 @@ impl ScriptRuns {
                     continue;
                 };
                 for run in files_run_by(command) {
-                    let path = prodlint_core::normalize(dir, Path::new(&run.path));
-                    if run.watch || starts_the_application(name) {
-                        self.entries.insert(path);
+                    let paths = run_paths(dir, &run.path);
+                    // A preloaded module is part of whatever the command runs.
+                    if run.watch || run.preload || starts_the_application(name) {
+                        self.entries.extend(paths);
                     } else {
-                        self.scripts.insert(path);
+                        self.scripts.extend(paths);
                     }
                 }
             }
@@ -151,8 +152,7 @@ impl ScriptRuns {
             }
         }
         for entry in entries {
-            self.entries
-                .insert(prodlint_core::normalize(dir, Path::new(entry)));
+            self.entries.extend(run_paths(dir, entry));
         }
     }
 }
@@ -189,12 +189,18 @@ fn starts_the_application(name: &str) -> bool {
     })
 }
 
-/// A file a script's command runs, and whether the runner watches it (a dev server).
+/// A file a script's command runs, and whether the runner watches it (a dev server) or
+/// preloads it into the program it runs (`node -r ./dist/scripts/preload.js
+/// dist/main.js`).
 #[derive(Debug, PartialEq, Eq)]
 struct Run {
     path: String,
     watch: bool,
+    preload: bool,
 }
+
+/// Options of the runners that preload a module into the program they run.
+const PRELOAD_OPTIONS: &[&str] = &["-r", "--require", "--import", "--preload"];
 
 /// Programs that run the source file given to them.
 const RUNNERS: &[&str] = &[
@@ -263,24 +269,70 @@ fn files_run_by(command: &str) -> Vec<Run> {
             }
             if word.starts_with('-') {
                 if OPTIONS_WITH_VALUES.contains(word) {
-                    rest.next();
+                    let value = rest.next();
+                    if let Some(value) = value.filter(|_| PRELOAD_OPTIONS.contains(word)) {
+                        if is_source_path(value) {
+                            runs.push(Run {
+                                path: value.to_string(),
+                                watch,
+                                preload: true,
+                            });
+                        }
+                    }
                 }
                 continue;
             }
             if matches!(program, "bun" | "deno") && *word == "run" {
                 continue;
             }
-            let extension = word.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-            if SOURCE_EXTENSIONS.contains(&extension) && !word.contains("://") {
+            if is_source_path(word) {
                 runs.push(Run {
                     path: word.to_string(),
                     watch,
+                    preload: false,
                 });
             }
             break;
         }
     }
     runs
+}
+
+/// A path to a source file (not a package, a URL or a folder).
+fn is_source_path(word: &str) -> bool {
+    let extension = word.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    SOURCE_EXTENSIONS.contains(&extension) && !word.contains("://")
+}
+
+/// Build output folders whose files are compiled from `src/`.
+const OUTPUT_FOLDERS: &[&str] = &["dist", "build", "out"];
+
+/// The file a command names, and the sources it may be compiled from when it lies in a
+/// build output folder: `dist/scripts/preload.js` is built from `src/scripts/preload.ts`
+/// (or `.tsx`, or `.js` copied). Only ever used to keep files out of the scripts, so
+/// naming a source that is not the one costs nothing.
+fn run_paths(dir: &Path, run: &str) -> Vec<PathBuf> {
+    let path = prodlint_core::normalize(dir, Path::new(run));
+    let mut out = vec![path.clone()];
+    let Ok(relative) = path.strip_prefix(dir) else {
+        return out;
+    };
+    let mut components = relative.components();
+    let Some(first) = components.next().and_then(|c| c.as_os_str().to_str()) else {
+        return out;
+    };
+    if !OUTPUT_FOLDERS.contains(&first) {
+        return out;
+    }
+    let source = dir.join("src").join(components.as_path());
+    let stem = source.with_extension("");
+    let compiled_from: &[&str] = match source.extension().and_then(|e| e.to_str()) {
+        Some("mjs") => &["mts", "mjs"],
+        Some("cjs") => &["cts", "cjs"],
+        _ => &["ts", "tsx", "js", "jsx"],
+    };
+    out.extend(compiled_from.iter().map(|ext| stem.with_extension(ext)));
+    out
 }
 
 /// The names by which an import may point at `file`: its stem (`helpers` of
@@ -333,9 +385,21 @@ impl ProjectIndex for DevScripts {
             }
         }
 
+        // Tests and build tooling are not the application either (the rules skip them on
+        // their own): what they import is not loaded by the application.
+        let relative = |file: &Path| {
+            file.strip_prefix(root)
+                .unwrap_or(file)
+                .to_string_lossy()
+                .replace('\\', "/")
+        };
+        let outside_application = |file: &Path| {
+            let relative = relative(file);
+            prodlint_core::is_test_path(&relative) || prodlint_core::is_tooling_config(&relative)
+        };
         let candidates: BTreeSet<PathBuf> = files
             .iter()
-            .filter(|file| !runs.entries.contains(*file))
+            .filter(|file| !runs.entries.contains(*file) && !outside_application(file))
             .filter(|file| runs.scripts.contains(*file) || in_scripts_folder(root, file))
             .cloned()
             .collect();
@@ -349,11 +413,19 @@ impl ProjectIndex for DevScripts {
             }
         }
 
-        // Who imports each candidate. Only files whose text names a candidate can.
-        let markers: Vec<&str> = by_name.keys().map(|name| name.as_str()).collect();
+        // Who imports each candidate. Only files whose text names a candidate can: its
+        // stem, or for an index file its folder's name (`./scripts/index` names both).
+        let markers: Vec<&str> = by_name
+            .keys()
+            .filter(|name| *name != "index")
+            .map(|name| name.as_str())
+            .collect();
         let resolvers = project.index::<Resolvers>(&());
         let mut importers: BTreeMap<&PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
         crate::parse_project_sources(project, root, &markers, |path, parsed| {
+            if outside_application(&path) || crate::imports_test_framework(&parsed.program) {
+                return;
+            }
             let info = crate::module_info(&parsed.program);
             let specifiers = info
                 .imports
@@ -419,8 +491,28 @@ mod tests {
     fn paths(command: &str) -> Vec<(String, bool)> {
         files_run_by(command)
             .into_iter()
+            .filter(|run| !run.preload)
             .map(|run| (run.path, run.watch))
             .collect()
+    }
+
+    #[test]
+    fn preloaded_modules_and_the_sources_of_build_output() {
+        let preloaded: Vec<String> = files_run_by("node -r ./dist/scripts/preload.js dist/main.js")
+            .into_iter()
+            .filter(|run| run.preload)
+            .map(|run| run.path)
+            .collect();
+        assert_eq!(preloaded, ["./dist/scripts/preload.js"]);
+        let dir = Path::new("/p/api");
+        let sources = run_paths(dir, "./dist/scripts/preload.js");
+        assert!(sources.contains(&PathBuf::from("/p/api/dist/scripts/preload.js")));
+        assert!(sources.contains(&PathBuf::from("/p/api/src/scripts/preload.ts")));
+        assert_eq!(
+            run_paths(dir, "src/scripts/x.ts"),
+            [PathBuf::from("/p/api/src/scripts/x.ts")]
+        );
+        assert!(run_paths(dir, "build/a.mjs").contains(&PathBuf::from("/p/api/src/a.mts")));
     }
 
     #[test]
@@ -539,6 +631,7 @@ mod tests {
             "scripts": {
                 "backfill": "dotenv -e .env -- tsx ./src/tasks/backfill.ts",
                 "dev": "tsx src/main.ts",
+                "start": "node -r ./dist/scripts/preload.js dist/main.js",
                 "worker": "tsx watch src/worker.ts",
                 "cli": "tsx src/cli.ts"
             }
@@ -552,6 +645,8 @@ mod tests {
                 "import { theme } from './scripts/theme';\n",
             ),
             ("pkg/src/worker.ts", "export {};\n"),
+            // Preloaded into the application by `start` (from its build output).
+            ("pkg/src/scripts/preload.ts", "export {};\n"),
             ("pkg/src/cli.ts", "export {};\n"),
             // Imported by the application: application code.
             ("pkg/src/scripts/theme.ts", "export const theme = 1;\n"),
@@ -583,12 +678,25 @@ mod tests {
                 "pkg/src/other.ts",
                 "import { a } from '~unknown/aliased';\n",
             ),
+            // Tests of a script do not make it application code, nor does build tooling
+            // (the package's own `scripts/` folder).
+            ("pkg/src/scripts/purge.ts", "export const purge = 1;\n"),
+            (
+                "pkg/src/scripts/purge.test.ts",
+                "import { purge } from './purge';\n",
+            ),
+            (
+                "pkg/src/check.ts",
+                "import 'vitest';\nimport './scripts/purge';\n",
+            ),
+            ("pkg/scripts/release.ts", "import '../src/scripts/purge';\n"),
         ]);
         assert_eq!(
             scripts_of(&project),
             [
                 "pkg/src/scripts/expiry.ts",
                 "pkg/src/scripts/helpers.ts",
+                "pkg/src/scripts/purge.ts",
                 "pkg/src/scripts/types.ts",
                 "pkg/src/tasks/backfill.ts",
             ]
@@ -599,6 +707,7 @@ mod tests {
         for application in [
             "pkg/src/main.ts",
             "pkg/src/worker.ts",
+            "pkg/src/scripts/preload.ts",
             "pkg/src/cli.ts",
             "pkg/src/db.ts",
             "pkg/src/scripts/theme.ts",
