@@ -95,16 +95,8 @@ prodlint_macros::declare_rule! {
     /// TS/JS file that imports a test runner, assertion library or test containers:
     /// `vitest`, `@playwright/test`, `supertest`, `@testcontainers/*`); build
     /// tooling and developer scripts (`scripts/` at the top or beside a package's manifest,
-    /// database seed scripts: `seed.ts`, `seed-*.ts`, `seeds/`; and in TS/JS a file that no
-    /// application code loads, every file that imports it being such a script too, which
-    /// either a package.json script runs directly, `"sync": "dotenv -e .env -- tsx
-    /// ./src/scripts/sync.ts"`, `node -r ts-node/register src/tasks/backfill.ts`, `bun run`,
-    /// `deno run`, unless the script starts the application (`start`, `dev`, `serve`,
-    /// `preview`, `debug`, `watch`, `prod`, a runner in watch mode) or the file is the
-    /// package's `main`, `module`, `bin` or `exports` entry, or that lies in a `scripts/` or
-    /// `script/` folder inside the sources, `src/scripts/send-test-emails.ts`: a
-    /// `src/scripts/theme.ts` that a page imports is application code and is checked, and
-    /// so is a file an unresolved import may name); generated, vendored
+    /// database seed scripts: `seed.ts`, `seed-*.ts`, `seeds/`, and TS/JS developer scripts
+    /// inside the sources, below); generated, vendored
     /// and minified files recognised by content (`@generated`, "DO NOT EDIT", an
     /// `/* eslint-disable */` header, a `/*!` licence banner, long lines); development and
     /// test-run code (`if (process.env.NODE_ENV !== "production")`, `NODE_ENV === "test"`,
@@ -124,6 +116,22 @@ prodlint_macros::declare_rule! {
     /// log and panic messages, module specifiers, types, the base of `new URL(path, base)`,
     /// RFC 2606 example domains and cloud metadata
     /// addresses.
+    ///
+    /// A TS/JS developer script is a file that no application code loads and that either
+    /// a package.json script runs directly (`"sync": "dotenv -e .env -- tsx
+    /// ./src/scripts/sync.ts"`, `node -r ts-node/register src/tasks/backfill.ts`, `ts-node`,
+    /// `bun run`, `deno run`, also behind `npx`/`pnpx`; the path relative to that
+    /// package.json's folder), or that lies in a `scripts/` or `script/` folder
+    /// (`src/scripts/send-test-emails.ts`). "No application code loads it": every file
+    /// that imports it (statically, dynamically, by `require` or `export … from`; type-only
+    /// imports do not count, nor do tests and build tooling) is such a script too. So a
+    /// `src/scripts/theme.ts` that a page imports is application code and is checked, as
+    /// is a file that an import nothing resolves may name. Not scripts either: a file run
+    /// by a script that starts the application (a `start`, `dev`, `serve`, `preview`,
+    /// `debug`, `watch` or `prod` script, or a runner in watch mode), a module preloaded
+    /// into a command (`node -r ./dist/scripts/preload.js dist/main.js`: its source in
+    /// `src/` too), and a package's `main`, `module`, `bin` or `exports` entry. A `bin/`
+    /// folder is not taken for scripts: it holds the programs a package ships.
     ///
     /// ## Why is this bad?
     /// An address in the code is the same in every deployment. A fallback or default that
