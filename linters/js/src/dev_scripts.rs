@@ -10,14 +10,18 @@
 //!   entry starts the application (a `start`, `dev`, `serve`, `preview`, `debug`, `watch`
 //!   or `prod` script, or a runner in watch mode) or the file is the package's `main`,
 //!   `module`, `bin` or `exports` entry; or
-//! - it lies in a `scripts/` or `script/` folder (`src/scripts/backfill.ts`).
+//! - it lies in a `scripts/` or `script/` folder (`src/scripts/backfill.ts`), not below a
+//!   folder that is served or routed (`public/`, `static/`, `assets/`, `www/`, `pages/`,
+//!   `app/`, `routes/`).
 //!
 //! "No file of the application loads it": every file that imports it (statically,
 //! dynamically, by `require` or `export … from`; type-only imports are erased and do not
 //! count) is itself such a script. So a `src/scripts/helpers.ts` imported only by the
 //! scripts beside it is one, and one that a page imports is application code. An import
 //! that cannot be resolved but names the file (its last segment is the file's stem) counts
-//! as an importer: unknown means the file stays application code.
+//! as an importer: unknown means the file stays application code. So does a component
+//! (`.vue`, `.svelte`, `.astro`) whose text names the file (its markup may load it with
+//! `<script src>`), and a package's `index.html` naming it (a bundler's HTML entry).
 //!
 //! A `bin/` folder is not taken for scripts: it holds the programs a package ships to its
 //! users (see `runtime::in_command_line_program`).
@@ -75,13 +79,23 @@ fn project_root(project: &Project, file: &Path) -> PathBuf {
 }
 
 /// Whether a folder between `root` and `file` is named `scripts` or `script`.
+/// A `scripts/` folder below a folder that a web server serves or a framework routes
+/// (`public/scripts/widget.js`, Next's `app/scripts/page.tsx`) is not one of developer
+/// scripts: its files are loaded by the pages, or are pages.
 fn in_scripts_folder(root: &Path, file: &Path) -> bool {
-    file.parent()
-        .and_then(|dir| dir.strip_prefix(root).ok())
-        .is_some_and(|dir| {
-            dir.components()
-                .any(|c| matches!(c.as_os_str().to_str(), Some("scripts" | "script")))
-        })
+    let Some(dir) = file.parent().and_then(|dir| dir.strip_prefix(root).ok()) else {
+        return false;
+    };
+    for component in dir.components() {
+        match component.as_os_str().to_str() {
+            Some("scripts" | "script") => return true,
+            Some("public" | "static" | "assets" | "www" | "pages" | "app" | "routes") => {
+                return false
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Whether a package.json at or above `file` (up to `root`) has a script whose text names
@@ -374,6 +388,7 @@ impl ProjectIndex for DevScripts {
         // The package.json files of the project (each read once).
         let mut runs = ScriptRuns::default();
         let mut manifest_dirs = BTreeSet::new();
+        let mut html_entries = Vec::new();
         for file in &files {
             for manifest in manifests_above(project, root, file) {
                 if !manifest_dirs.insert(manifest.dir.clone()) {
@@ -381,6 +396,11 @@ impl ProjectIndex for DevScripts {
                 }
                 if let Ok(json) = serde_json::from_str::<serde_json::Value>(&manifest.text) {
                     runs.add_manifest(&manifest.dir, &json);
+                }
+                // A bundler's HTML entry (Vite's `index.html`) loads its modules with
+                // `<script src>`, which no import shows.
+                if let Ok(html) = project.read(&manifest.dir.join("index.html")) {
+                    html_entries.push(html);
                 }
             }
         }
@@ -400,6 +420,10 @@ impl ProjectIndex for DevScripts {
         let candidates: BTreeSet<PathBuf> = files
             .iter()
             .filter(|file| !runs.entries.contains(*file) && !outside_application(file))
+            .filter(|file| {
+                let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                !html_entries.iter().any(|html| html.contains(name))
+            })
             .filter(|file| runs.scripts.contains(*file) || in_scripts_folder(root, file))
             .cloned()
             .collect();
@@ -425,6 +449,21 @@ impl ProjectIndex for DevScripts {
         crate::parse_project_sources(project, root, &markers, |path, parsed| {
             if outside_application(&path) || crate::imports_test_framework(&parsed.program) {
                 return;
+            }
+            // A component's markup may load a candidate with `<script src>`, which is no
+            // import: each one it names counts as imported by it.
+            if crate::sfc::is_component(&path.to_string_lossy()) {
+                if let Ok(text) = project.read(&path) {
+                    for (name, named) in &by_name {
+                        if name != "index" && text.contains(name.as_str()) {
+                            for target in named {
+                                if **target != path {
+                                    importers.entry(target).or_default().insert(path.clone());
+                                }
+                            }
+                        }
+                    }
+                }
             }
             let info = crate::module_info(&parsed.program);
             let specifiers = info
@@ -690,6 +729,19 @@ mod tests {
                 "import 'vitest';\nimport './scripts/purge';\n",
             ),
             ("pkg/scripts/release.ts", "import '../src/scripts/purge';\n"),
+            // Loaded by pages, not imported: served files, a component's markup, the
+            // bundler's HTML entry.
+            ("pkg/public/scripts/widget.js", "export {};\n"),
+            ("pkg/src/scripts/toggle.ts", "export {};\n"),
+            (
+                "pkg/src/Layout.astro",
+                "---\nconst a = 1;\n---\n<script src=\"./scripts/toggle.ts\"></script>\n",
+            ),
+            ("pkg/src/scripts/boot.ts", "export {};\n"),
+            (
+                "pkg/index.html",
+                "<script type=\"module\" src=\"/src/scripts/boot.ts\"></script>\n",
+            ),
         ]);
         assert_eq!(
             scripts_of(&project),
@@ -714,6 +766,9 @@ mod tests {
             "pkg/src/scripts/shared.ts",
             "pkg/src/scripts/loaded.ts",
             "pkg/src/scripts/aliased.ts",
+            "pkg/public/scripts/widget.js",
+            "pkg/src/scripts/toggle.ts",
+            "pkg/src/scripts/boot.ts",
         ] {
             assert!(
                 !is_dev_script(&project, &path(application)),

@@ -122,11 +122,15 @@ prodlint_macros::declare_rule! {
     /// ./src/scripts/sync.ts"`, `node -r ts-node/register src/tasks/backfill.ts`, `ts-node`,
     /// `bun run`, `deno run`, also behind `npx`/`pnpx`; the path relative to that
     /// package.json's folder), or that lies in a `scripts/` or `script/` folder
-    /// (`src/scripts/send-test-emails.ts`). "No application code loads it": every file
+    /// (`src/scripts/send-test-emails.ts`; not below a served or routed folder: `public/`,
+    /// `static/`, `assets/`, `www/`, `pages/`, `app/`, `routes/`). "No application code
+    /// loads it": every file
     /// that imports it (statically, dynamically, by `require` or `export … from`; type-only
     /// imports do not count, nor do tests and build tooling) is such a script too. So a
     /// `src/scripts/theme.ts` that a page imports is application code and is checked, as
-    /// is a file that an import nothing resolves may name. Not scripts either: a file run
+    /// is a file that an import nothing resolves may name, that a component's text names
+    /// (its markup may load it with `<script src>`) or that a package's `index.html`
+    /// names. Not scripts either: a file run
     /// by a script that starts the application (a `start`, `dev`, `serve`, `preview`,
     /// `debug`, `watch` or `prod` script, or a runner in watch mode), a module preloaded
     /// into a command (`node -r ./dist/scripts/preload.js dist/main.js`: its source in
