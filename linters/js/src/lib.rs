@@ -21,6 +21,7 @@ pub mod auto_imports;
 pub mod binding_use;
 pub mod call_summary;
 mod depth;
+pub mod dev_scripts;
 pub mod env_readers;
 pub mod graph;
 mod jsx;

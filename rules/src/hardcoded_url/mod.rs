@@ -95,7 +95,8 @@ prodlint_macros::declare_rule! {
     /// TS/JS file that imports a test runner, assertion library or test containers:
     /// `vitest`, `@playwright/test`, `supertest`, `@testcontainers/*`); build
     /// tooling and developer scripts (`scripts/` at the top or beside a package's manifest,
-    /// database seed scripts: `seed.ts`, `seed-*.ts`, `seeds/`); generated, vendored
+    /// database seed scripts: `seed.ts`, `seed-*.ts`, `seeds/`, and TS/JS developer scripts
+    /// inside the sources, below); generated, vendored
     /// and minified files recognised by content (`@generated`, "DO NOT EDIT", an
     /// `/* eslint-disable */` header, a `/*!` licence banner, long lines); development and
     /// test-run code (`if (process.env.NODE_ENV !== "production")`, `NODE_ENV === "test"`,
@@ -115,6 +116,26 @@ prodlint_macros::declare_rule! {
     /// log and panic messages, module specifiers, types, the base of `new URL(path, base)`,
     /// RFC 2606 example domains and cloud metadata
     /// addresses.
+    ///
+    /// A TS/JS developer script is a file that no application code loads and that either
+    /// a package.json script runs directly (`"sync": "dotenv -e .env -- tsx
+    /// ./src/scripts/sync.ts"`, `node -r ts-node/register src/tasks/backfill.ts`, `ts-node`,
+    /// `bun run`, `deno run`, also behind `npx`/`pnpx`; the path relative to that
+    /// package.json's folder), or that lies in a `scripts/` or `script/` folder
+    /// (`src/scripts/send-test-emails.ts`; not below a served or routed folder: `public/`,
+    /// `static/`, `assets/`, `www/`, `pages/`, `app/`, `routes/`). "No application code
+    /// loads it": every file
+    /// that imports it (statically, dynamically, by `require` or `export … from`; type-only
+    /// imports do not count, nor do tests and build tooling) is such a script too. So a
+    /// `src/scripts/theme.ts` that a page imports is application code and is checked, as
+    /// is a file that an import nothing resolves may name, that a component's text names
+    /// (its markup may load it with `<script src>`) or that a package's `index.html`
+    /// names. Not scripts either: a file run
+    /// by a script that starts the application (a `start`, `dev`, `serve`, `preview`,
+    /// `debug`, `watch` or `prod` script, or a runner in watch mode), a module preloaded
+    /// into a command (`node -r ./dist/scripts/preload.js dist/main.js`: its source in
+    /// `src/` too), and a package's `main`, `module`, `bin` or `exports` entry. A `bin/`
+    /// folder is not taken for scripts: it holds the programs a package ships.
     ///
     /// ## Why is this bad?
     /// An address in the code is the same in every deployment. A fallback or default that
@@ -285,6 +306,10 @@ impl Rule for HardcodedUrl {
 
     fn check_js(&self, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
         if ctx.is_test_file || ctx.is_tooling_file || is_generated(&ctx.file.text) {
+            return;
+        }
+        let path = prodlint_core::normalize(&ctx.project.cwd, &ctx.file.path);
+        if prodlint_js::dev_scripts::is_dev_script(ctx.project, &path) {
             return;
         }
         js::check(self, ctx, out);

@@ -109,7 +109,9 @@ prodlint_macros::declare_rule! {
     /// query needs the previous one (keyset batches, `deleted = await …` until done,
     /// walking `parentId` up a tree); infinite loops (`while (true)`, `loop`) unless they
     /// drain a collection (`queue.shift()`, `stack.pop()`); code that runs once or is not
-    /// the product (seed data, `populate/`, migrations, `scripts/`, `bin/`, `*.seed.ts`,
+    /// the product (seed data, `populate/`, migrations, developer scripts: in TS/JS a file
+    /// no application code imports that a package.json script runs or that lies in a
+    /// `scripts/` folder, as `hardcoded-url` tells them, in Rust a `scripts/` folder; `bin/`, `*.seed.ts`,
     /// `*_migrations.rs`, test support and mocks such as `testing/`, `test_utils.rs`,
     /// `crates/app_test_db/`, `__mocks__/` and a mock service worker's `api-msw/`, examples;
     /// see Options); calls collected into one `Promise.all` (also spread into one array),
@@ -316,11 +318,22 @@ impl Rule for NPlusOne {
         if ctx.is_test_file || ctx.is_tooling_file || self.skips(&ctx.file.display) {
             return;
         }
+        if !self.check_one_off_scripts && in_scripts_folder(&ctx.file.display) {
+            return;
+        }
         rust::check(self, ctx, out);
     }
 
     fn check_js(&self, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
         if ctx.is_test_file || ctx.is_tooling_file || self.skips(&ctx.file.display) {
+            return;
+        }
+        // Developer scripts, told by the front end: run by a package.json script or in a
+        // `scripts/` folder, and loaded by no application code.
+        let path = prodlint_core::normalize(&ctx.project.cwd, &ctx.file.path);
+        if !self.check_one_off_scripts
+            && prodlint_js::dev_scripts::is_dev_script(ctx.project, &path)
+        {
             return;
         }
         js::check(self, ctx, out);
@@ -338,8 +351,9 @@ impl NPlusOne {
 /// `test_utils.rs`) runs in tests and examples (`examples/`, `example-plugins/`) are not
 /// the product: a loop of queries there costs nothing worth a warning. `prisma/seed.ts`,
 /// `src/migrations/1700-backfill.ts`, `users.seed.ts`, `sql_migrations.rs`,
-/// `packages/dev/scripts/import.ts`, `bin/backfill.js` (but not Rust's `src/bin/`, which
-/// holds the program's own binaries).
+/// `bin/backfill.js` (but not Rust's `src/bin/`, which holds the program's own binaries).
+/// Scripts in `scripts/` folders are told apart per language: see [`in_scripts_folder`]
+/// and, for TS/JS, `prodlint_js::dev_scripts`.
 fn is_one_off_script(path: &str) -> bool {
     let mut components = path.split('/').filter(|c| !c.is_empty() && *c != ".");
     let file_name = components.next_back().unwrap_or("").to_ascii_lowercase();
@@ -351,7 +365,7 @@ fn is_one_off_script(path: &str) -> bool {
             || dir.starts_with("migration")
             || matches!(
                 dir.as_str(),
-                "migrate" | "scripts" | "script" | "testing" | "test-utils" | "test_utils"
+                "migrate" | "testing" | "test-utils" | "test_utils"
             )
             || (dir == "bin" && (i == 0 || dirs[i - 1] != "src"))
             || is_test_support_dir(dir)
@@ -378,6 +392,16 @@ fn is_one_off_script(path: &str) -> bool {
         || infixes
             .take_while(|part| !matches!(*part, "ts" | "js" | "mjs" | "cjs" | "mts" | "cts"))
             .any(|part| matches!(part, "seed" | "seeds" | "seeder" | "migration" | "fixture"))
+}
+
+/// A Rust file in a `scripts/` or `script/` folder (`tools/scripts/backfill.rs`). A TS/JS
+/// file there is a script only when no application code imports it, which the JS front
+/// end tells (`prodlint_js::dev_scripts`): a `src/scripts/` folder may hold code the
+/// application loads.
+fn in_scripts_folder(path: &str) -> bool {
+    let mut dirs = path.split('/').filter(|c| !c.is_empty() && *c != ".");
+    dirs.next_back();
+    dirs.any(|dir| matches!(dir.to_ascii_lowercase().as_str(), "scripts" | "script"))
 }
 
 /// A file that imports or syncs data, by its name's words: `import.service.ts`,
