@@ -384,11 +384,9 @@ fn dependency_paths(tree: &ast::SourceFile, declared: &PackageDeps) -> (Vec<Use>
                 later.extend(ast::MethodCallExpr::cast(node).map(Later::Method));
                 continue;
             }
-            SyntaxKind::MACRO_CALL => {
-                // Macro calls inside attributes are not read.
-                if attrs.is_empty() {
-                    later.extend(ast::MacroCall::cast(node.clone()).map(Later::Macro));
-                }
+            // Macro calls inside attributes are not read.
+            SyntaxKind::MACRO_CALL if attrs.is_empty() => {
+                later.extend(ast::MacroCall::cast(node.clone()).map(Later::Macro));
             }
             SyntaxKind::PATH => {
                 let Some(path) = ast::Path::cast(node) else {
