@@ -869,3 +869,117 @@ fn deprecated(
         });
     Diagnostic::new(META.id, Severity::Warning, file, at, message).with_help(help)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use prodlint_rust::deps::manifest::DeclaredDep;
+    use prodlint_rust::RustFile;
+
+    /// A use as the test reads it: the full path, its namespace, the segments its `use`
+    /// wrote, and the text where it is reported.
+    type Seen = (String, Namespace, Option<usize>, String);
+
+    fn paths_of(text: &str) -> (Vec<Seen>, Vec<String>) {
+        let mut declared = PackageDeps::default();
+        declared.deps.insert(
+            "codec".into(),
+            DeclaredDep {
+                package: "codec".into(),
+                features: Vec::new(),
+                default_features: true,
+            },
+        );
+        let parsed = RustFile::parse(text);
+        let (uses, methods) = dependency_paths(&parsed.tree(), &declared);
+        let uses = uses
+            .into_iter()
+            .map(|u| {
+                let at = &text[usize::from(u.range.start())..usize::from(u.range.end())];
+                (u.segments.join("::"), u.ns, u.imported, at.to_string())
+            })
+            .collect();
+        let methods = methods
+            .into_iter()
+            .map(|m| format!("{}::{}", m.ty.join("::"), m.method))
+            .collect();
+        (uses, methods)
+    }
+
+    /// The one walk keeps what the ancestors of each path told: inside a `use` tree,
+    /// inside an attribute's arguments, the attribute's own path; and judges paths of
+    /// names a `use` takes from a dependency whatever the order of the `use` and the path.
+    #[test]
+    fn dependency_paths_by_where_they_are_written() {
+        let text = r#"
+fn early(dt: &Stamp) -> i64 { Stamp::now(); dt.secs() }
+use codec::{time::Stamp, Engine};
+#[codec::main]
+#[derive(codec::Derive)]
+#[cfg_attr(feature = "x", codec::attr(codec::Inside))]
+struct S;
+#[doc = codec::doc!()]
+fn f() {
+    codec::encode(1);
+    println!("{}", codec::fmt::show(2));
+    let local = 3;
+    local.max(4);
+    Engine::new();
+}
+mod inner { fn g() { codec::inner_call(); } }
+"#;
+        let (uses, methods) = paths_of(text);
+        let expected: Vec<Seen> = vec![
+            (
+                "codec::time::Stamp".into(),
+                Namespace::Any,
+                None,
+                "time::Stamp".into(),
+            ),
+            (
+                "codec::Engine".into(),
+                Namespace::Any,
+                None,
+                "Engine".into(),
+            ),
+            (
+                "codec::time::Stamp::now".into(),
+                Namespace::Item,
+                Some(3),
+                "Stamp::now".into(),
+            ),
+            (
+                "codec::main".into(),
+                Namespace::Macro,
+                None,
+                "codec::main".into(),
+            ),
+            (
+                "codec::encode".into(),
+                Namespace::Item,
+                None,
+                "codec::encode".into(),
+            ),
+            (
+                "codec::fmt::show".into(),
+                Namespace::Item,
+                None,
+                "codec::fmt::show".into(),
+            ),
+            (
+                "codec::Engine::new".into(),
+                Namespace::Item,
+                Some(2),
+                "Engine::new".into(),
+            ),
+            (
+                "codec::inner_call".into(),
+                Namespace::Item,
+                None,
+                "codec::inner_call".into(),
+            ),
+        ];
+        assert_eq!(uses, expected);
+        assert_eq!(methods, vec!["codec::time::Stamp::secs".to_string()]);
+    }
+}
