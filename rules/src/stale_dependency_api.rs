@@ -13,7 +13,7 @@ use prodlint_rust::deps::manifest::{
 use prodlint_rust::deps::{CargoHome, DepKey, LockedCrates};
 use prodlint_rust::macro_args::{macro_args, ArgExpr};
 use prodlint_rust::ra_ap_syntax::ast::{self, HasName};
-use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxKind, TextRange};
+use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxKind, SyntaxNode, TextRange, WalkEvent};
 use prodlint_rust::span;
 use prodlint_rust::types::binding_pat;
 use serde::Deserialize;
@@ -356,7 +356,67 @@ fn dependency_paths(tree: &ast::SourceFile, declared: &PackageDeps) -> (Vec<Use>
     let mut imported: HashMap<String, Option<Vec<String>>> = HashMap::new();
     let mut local: HashSet<String> = HashSet::new();
     let mut out = Vec::new();
-    for node in root.descendants() {
+    // What may use a dependency, in the order of the tree: judged after the walk, once
+    // every `use` and item of the file is known.
+    let mut later: Vec<Later> = Vec::new();
+    // The walk's context, kept on entering and leaving nodes rather than asked of each
+    // path's ancestors: how many use trees it is inside, and the attributes it is inside.
+    let mut in_use_trees = 0usize;
+    let mut attrs: Vec<SyntaxNode> = Vec::new();
+    for event in root.preorder() {
+        let node = match event {
+            WalkEvent::Enter(node) => node,
+            WalkEvent::Leave(node) => {
+                match node.kind() {
+                    SyntaxKind::USE_TREE => in_use_trees -= 1,
+                    SyntaxKind::ATTR => {
+                        attrs.pop();
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+        };
+        match node.kind() {
+            SyntaxKind::USE_TREE => in_use_trees += 1,
+            SyntaxKind::ATTR => attrs.push(node.clone()),
+            SyntaxKind::METHOD_CALL_EXPR => {
+                later.extend(ast::MethodCallExpr::cast(node).map(Later::Method));
+                continue;
+            }
+            // Macro calls inside attributes are not read.
+            SyntaxKind::MACRO_CALL if attrs.is_empty() => {
+                later.extend(ast::MacroCall::cast(node.clone()).map(Later::Macro));
+            }
+            SyntaxKind::PATH => {
+                let Some(path) = ast::Path::cast(node) else {
+                    continue;
+                };
+                // Only a top path of two segments or more can be a use, and none in a
+                // `use` (its leaves are read with the `use`) nor inside an attribute's
+                // arguments.
+                let top = path
+                    .syntax()
+                    .parent()
+                    .is_none_or(|p| !ast::Path::can_cast(p.kind()));
+                if !top || in_use_trees > 0 || path.qualifier().is_none() {
+                    continue;
+                }
+                let place = match attrs.last() {
+                    None => Place::Code,
+                    Some(attr) => {
+                        let attr_path = ast::Attr::cast(attr.clone()).and_then(|a| a.path());
+                        if attr_path.as_ref() != Some(&path) {
+                            continue;
+                        }
+                        Place::AttrPath
+                    }
+                };
+                later.push(Later::Path(path, place));
+                continue;
+            }
+            _ => {}
+        }
         if let Some(module) = ast::Module::cast(node.clone()) {
             shadowed.extend(module.name().map(|n| n.text().to_string()));
         } else if let Some(item) = ast::Use::cast(node.clone()) {
@@ -393,7 +453,7 @@ fn dependency_paths(tree: &ast::SourceFile, declared: &PackageDeps) -> (Vec<Use>
                     });
                 }
             }
-        } else if let Some(item) = ast::Item::cast(node.clone()) {
+        } else if let Some(item) = ast::Item::cast(node) {
             let name = match &item {
                 ast::Item::Struct(i) => i.name(),
                 ast::Item::Enum(i) => i.name(),
@@ -418,53 +478,105 @@ fn dependency_paths(tree: &ast::SourceFile, declared: &PackageDeps) -> (Vec<Use>
         full.extend(segments[1..].iter().cloned());
         Some(full)
     };
+    // Whether a path's first name can start a dependency's path: a declared dependency or
+    // a name a `use` takes from one (what `expand` needs), asked before any allocation.
+    let may_start = |first: &str| {
+        declared.deps.contains_key(first)
+            || (!local.contains(first) && matches!(imported.get(first), Some(Some(_))))
+    };
     let mut methods = Vec::new();
-    for node in root.descendants() {
-        if let Some(call) = ast::MethodCallExpr::cast(node.clone()) {
-            let (Some(receiver), Some(name)) = (call.receiver(), call.name_ref()) else {
-                continue;
-            };
-            if let Some(ty) = receiver_type(&receiver, declared, &expand) {
-                methods.push(MethodUse {
-                    ty,
-                    method: name.text().to_string(),
-                    range: name.syntax().text_range(),
-                });
-            }
-            continue;
-        }
-        if let Some(call) = ast::MacroCall::cast(node.clone()) {
-            // `println!("{}", codec::encode(x))`: the paths in the arguments of a macro
-            // whose grammar is known, read as expressions.
-            if call
-                .syntax()
-                .ancestors()
-                .any(|a| ast::Attr::can_cast(a.kind()))
-                || !names_a_dependency(&call, declared)
-            {
-                continue;
-            }
-            for arg in macro_args(&call).into_iter().flatten() {
-                let Some(expr) = ArgExpr::parse(&call, &arg) else {
+    for item in later {
+        match item {
+            Later::Method(call) => {
+                let (Some(receiver), Some(name)) = (call.receiver(), call.name_ref()) else {
                     continue;
                 };
-                let to_file = |range: TextRange| {
-                    let at = expr.span(range);
-                    TextRange::new(at.start.into(), at.end.into())
-                };
-                for path in expr.expr.syntax().descendants().filter_map(ast::Path::cast) {
-                    out.extend(path_use(&path, declared, &expand, &to_file));
+                if let Some(ty) = receiver_type(&receiver, declared, &expand) {
+                    methods.push(MethodUse {
+                        ty,
+                        method: name.text().to_string(),
+                        range: name.syntax().text_range(),
+                    });
                 }
             }
-            continue;
-        }
-        if let Some(path) = ast::Path::cast(node) {
-            out.extend(path_use(&path, declared, &expand, &|range| range));
+            Later::Macro(call) => {
+                // `println!("{}", codec::encode(x))`: the paths in the arguments of a macro
+                // whose grammar is known, read as expressions.
+                if !names_a_dependency(&call, declared) {
+                    continue;
+                }
+                for arg in macro_args(&call).into_iter().flatten() {
+                    let Some(expr) = ArgExpr::parse(&call, &arg) else {
+                        continue;
+                    };
+                    let to_file = |range: TextRange| {
+                        let at = expr.span(range);
+                        TextRange::new(at.start.into(), at.end.into())
+                    };
+                    for path in expr.expr.syntax().descendants().filter_map(ast::Path::cast) {
+                        let Some(place) = place_of(&path) else {
+                            continue;
+                        };
+                        out.extend(path_use(
+                            &path, place, declared, &may_start, &expand, &to_file,
+                        ));
+                    }
+                }
+            }
+            Later::Path(path, place) => {
+                out.extend(path_use(
+                    &path,
+                    place,
+                    declared,
+                    &may_start,
+                    &expand,
+                    &|range| range,
+                ));
+            }
         }
     }
     out.retain(|u| !shadowed.contains(&u.segments[0]));
     methods.retain(|m| !shadowed.contains(&m.ty[0]));
     (out, methods)
+}
+
+/// A node of a file that may use a dependency, kept in the order of the tree.
+enum Later {
+    Method(ast::MethodCallExpr),
+    Macro(ast::MacroCall),
+    Path(ast::Path, Place),
+}
+
+/// Where a path that may be a use is written.
+#[derive(Clone, Copy)]
+enum Place {
+    /// Code: an expression, a type, a pattern, a macro call's path.
+    Code,
+    /// The path of an attribute (`#[tokio::main]`).
+    AttrPath,
+}
+
+/// Where a path is, by its ancestors: `None` for one that is not a top path of two
+/// segments or more, is in a `use`, or is inside an attribute's arguments.
+fn place_of(path: &ast::Path) -> Option<Place> {
+    let top = path
+        .syntax()
+        .parent()
+        .is_none_or(|p| !ast::Path::can_cast(p.kind()));
+    if !top
+        || path.qualifier().is_none()
+        || path
+            .syntax()
+            .ancestors()
+            .any(|a| ast::UseTree::can_cast(a.kind()))
+    {
+        return None;
+    }
+    match path.syntax().ancestors().find_map(ast::Attr::cast) {
+        None => Some(Place::Code),
+        Some(attr) if attr.path().as_ref() == Some(path) => Some(Place::AttrPath),
+        Some(_) => None,
+    }
 }
 
 /// Whether a macro call's input has a name of a declared dependency: the arguments of
@@ -478,33 +590,27 @@ fn names_a_dependency(call: &ast::MacroCall, declared: &PackageDeps) -> bool {
     })
 }
 
-/// A path of code or an attribute macro's path (not of a `use`, nor inside an attribute's
-/// arguments) that starts with a declared dependency or with a name a `use` takes from
-/// one (`expand`); `to_file` maps its tree's ranges to the file's.
+/// A path of code or an attribute macro's path (its `place`: a top path of two segments
+/// or more, not of a `use`, nor inside an attribute's arguments) that starts with a
+/// declared dependency or with a name a `use` takes from one (`may_start`, `expand`);
+/// `to_file` maps its tree's ranges to the file's.
 fn path_use(
     path: &ast::Path,
+    place: Place,
     declared: &PackageDeps,
+    may_start: &dyn Fn(&str) -> bool,
     expand: &dyn Fn(&[String]) -> Option<Vec<String>>,
     to_file: &dyn Fn(TextRange) -> TextRange,
 ) -> Option<Use> {
-    let parent = path.syntax().parent();
-    let top = parent
-        .as_ref()
-        .is_none_or(|p| !ast::Path::can_cast(p.kind()));
-    if !top
-        || path
-            .syntax()
-            .ancestors()
-            .any(|a| ast::UseTree::can_cast(a.kind()))
-    {
+    // Most paths start with neither: they are set aside on the first segment's text,
+    // without building the path's segments.
+    let first = path.first_segment()?;
+    let starts = match first.name_ref() {
+        Some(name) => may_start(name.text().trim_start_matches("r#")),
+        None => may_start(&first.syntax().text().to_string()),
+    };
+    if !starts {
         return None;
-    }
-    let attr = path.syntax().ancestors().find_map(ast::Attr::cast);
-    if attr
-        .as_ref()
-        .is_some_and(|a| a.path().as_ref() != Some(path))
-    {
-        return None; // a path inside an attribute's arguments
     }
     let written = path_segments(path)?;
     if written.len() < 2 {
@@ -518,7 +624,12 @@ fn path_use(
     } else {
         return None;
     };
-    let ns = if attr.is_some() || parent.and_then(ast::MacroCall::cast).is_some() {
+    let in_macro_call = path
+        .syntax()
+        .parent()
+        .and_then(ast::MacroCall::cast)
+        .is_some();
+    let ns = if matches!(place, Place::AttrPath) || in_macro_call {
         Namespace::Macro
     } else {
         Namespace::Item
@@ -757,4 +868,118 @@ fn deprecated(
             "`-D warnings` in CI turns this into an error: move to the API that replaces it".into()
         });
     Diagnostic::new(META.id, Severity::Warning, file, at, message).with_help(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use prodlint_rust::deps::manifest::DeclaredDep;
+    use prodlint_rust::RustFile;
+
+    /// A use as the test reads it: the full path, its namespace, the segments its `use`
+    /// wrote, and the text where it is reported.
+    type Seen = (String, Namespace, Option<usize>, String);
+
+    fn paths_of(text: &str) -> (Vec<Seen>, Vec<String>) {
+        let mut declared = PackageDeps::default();
+        declared.deps.insert(
+            "codec".into(),
+            DeclaredDep {
+                package: "codec".into(),
+                features: Vec::new(),
+                default_features: true,
+            },
+        );
+        let parsed = RustFile::parse(text);
+        let (uses, methods) = dependency_paths(&parsed.tree(), &declared);
+        let uses = uses
+            .into_iter()
+            .map(|u| {
+                let at = &text[usize::from(u.range.start())..usize::from(u.range.end())];
+                (u.segments.join("::"), u.ns, u.imported, at.to_string())
+            })
+            .collect();
+        let methods = methods
+            .into_iter()
+            .map(|m| format!("{}::{}", m.ty.join("::"), m.method))
+            .collect();
+        (uses, methods)
+    }
+
+    /// The one walk keeps what the ancestors of each path told: inside a `use` tree,
+    /// inside an attribute's arguments, the attribute's own path; and judges paths of
+    /// names a `use` takes from a dependency whatever the order of the `use` and the path.
+    #[test]
+    fn dependency_paths_by_where_they_are_written() {
+        let text = r#"
+fn early(dt: &Stamp) -> i64 { Stamp::now(); dt.secs() }
+use codec::{time::Stamp, Engine};
+#[codec::main]
+#[derive(codec::Derive)]
+#[cfg_attr(feature = "x", codec::attr(codec::Inside))]
+struct S;
+#[doc = codec::doc!()]
+fn f() {
+    codec::encode(1);
+    println!("{}", codec::fmt::show(2));
+    let local = 3;
+    local.max(4);
+    Engine::new();
+}
+mod inner { fn g() { codec::inner_call(); } }
+"#;
+        let (uses, methods) = paths_of(text);
+        let expected: Vec<Seen> = vec![
+            (
+                "codec::time::Stamp".into(),
+                Namespace::Any,
+                None,
+                "time::Stamp".into(),
+            ),
+            (
+                "codec::Engine".into(),
+                Namespace::Any,
+                None,
+                "Engine".into(),
+            ),
+            (
+                "codec::time::Stamp::now".into(),
+                Namespace::Item,
+                Some(3),
+                "Stamp::now".into(),
+            ),
+            (
+                "codec::main".into(),
+                Namespace::Macro,
+                None,
+                "codec::main".into(),
+            ),
+            (
+                "codec::encode".into(),
+                Namespace::Item,
+                None,
+                "codec::encode".into(),
+            ),
+            (
+                "codec::fmt::show".into(),
+                Namespace::Item,
+                None,
+                "codec::fmt::show".into(),
+            ),
+            (
+                "codec::Engine::new".into(),
+                Namespace::Item,
+                Some(2),
+                "Engine::new".into(),
+            ),
+            (
+                "codec::inner_call".into(),
+                Namespace::Item,
+                None,
+                "codec::inner_call".into(),
+            ),
+        ];
+        assert_eq!(uses, expected);
+        assert_eq!(methods, vec!["codec::time::Stamp::secs".to_string()]);
+    }
 }

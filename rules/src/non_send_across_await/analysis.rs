@@ -10,7 +10,9 @@ use prodlint_rust::future_calls::{dep_send_params, SendSites, SPAWNERS};
 use prodlint_rust::ra_ap_syntax::ast::{
     self, BinaryOp, HasArgList, HasGenericParams, HasModuleItem, HasName, LogicOp,
 };
-use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxNode, TextRange, TextSize, WalkEvent};
+use prodlint_rust::ra_ap_syntax::{
+    AstNode, SyntaxKind, SyntaxNode, TextRange, TextSize, WalkEvent,
+};
 use prodlint_rust::types::{async_trait_attr, generic_params, path_segments, Scope, Ty};
 use prodlint_rust::{is_in_test_code, span};
 
@@ -424,6 +426,28 @@ impl<'a> Analysis<'a> {
                 return;
             }
         }
+        // What the body holds that may have to be `Send`: its async blocks and the `move`
+        // closures it hands to calls, in the order of the tree. A function that is not
+        // async and has neither needs no bindings' types.
+        let inner: Vec<SyntaxNode> = body
+            .syntax()
+            .descendants()
+            .filter(|node| match node.kind() {
+                SyntaxKind::BLOCK_EXPR => {
+                    ast::BlockExpr::cast(node.clone()).is_some_and(|b| b.async_token().is_some())
+                }
+                SyntaxKind::CLOSURE_EXPR => ast::ClosureExpr::cast(node.clone()).is_some_and(|c| {
+                    c.move_token().is_some()
+                        && c.syntax()
+                            .parent()
+                            .is_some_and(|p| ast::ArgList::can_cast(p.kind()))
+                }),
+                _ => false,
+            })
+            .collect();
+        if f.async_token().is_none() && inner.is_empty() {
+            return;
+        }
         let env = self.env_for(f, scope);
         let name = f.name().map(|n| n.text().to_string()).unwrap_or_default();
         let name_span = f
@@ -473,7 +497,7 @@ impl<'a> Analysis<'a> {
                 },
             )
             .filter(is_send_future_type);
-        for node in body.syntax().descendants() {
+        for node in inner {
             if let Some(block) = ast::BlockExpr::cast(node.clone()) {
                 if block.async_token().is_none() {
                     continue;

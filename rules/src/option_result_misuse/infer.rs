@@ -5,7 +5,10 @@
 //! combinators that turn one into the other. Anything else (closures, generics, macros,
 //! methods whose definitions disagree) is unknown, and unknown means silent.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use prodlint_core::{Project, Span};
@@ -147,6 +150,9 @@ pub struct Env<'a> {
     pub deps: Option<&'a Deps>,
     /// The file's top-level scope.
     pub file_scope: &'a Scope,
+    /// The scopes found so far, by the innermost module, function, impl or trait around
+    /// a node (`None`: the file's top level), which alone decide it.
+    pub scopes: RefCell<HashMap<Option<SyntaxNode>, Rc<At>>>,
 }
 
 /// Where an expression sits: its module, its impl's `Self`, its generics.
@@ -155,7 +161,24 @@ pub(super) struct At {
 }
 
 impl Env<'_> {
-    pub(super) fn scope_at(&self, node: &SyntaxNode) -> At {
+    /// The scope at `node`: found once per module, function, impl or trait of the file
+    /// (every call of a function body asks it).
+    pub(super) fn scope_at(&self, node: &SyntaxNode) -> Rc<At> {
+        let owner = node.ancestors().find(|a| {
+            matches!(
+                a.kind(),
+                SyntaxKind::MODULE | SyntaxKind::FN | SyntaxKind::IMPL | SyntaxKind::TRAIT
+            )
+        });
+        if let Some(at) = self.scopes.borrow().get(&owner) {
+            return Rc::clone(at);
+        }
+        let at = Rc::new(self.scope_of(node));
+        self.scopes.borrow_mut().insert(owner, Rc::clone(&at));
+        at
+    }
+
+    fn scope_of(&self, node: &SyntaxNode) -> At {
         let mut scope = self.file_scope.clone();
         let mut modules = Vec::new();
         let mut innermost_module: Option<ast::Module> = None;

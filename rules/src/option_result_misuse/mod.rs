@@ -233,6 +233,7 @@ impl Rule for OptionResultMisuse {
             std: &std,
             deps: deps.as_ref(),
             file_scope: &file_scope,
+            scopes: Default::default(),
         };
         let mut labels = Labels { ctx, path };
         let production = !ctx.is_test_file && !ctx.is_tooling_file;
