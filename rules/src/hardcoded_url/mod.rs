@@ -308,11 +308,17 @@ impl Rule for HardcodedUrl {
         if ctx.is_test_file || ctx.is_tooling_file || is_generated(&ctx.file.text) {
             return;
         }
-        let path = prodlint_core::normalize(&ctx.project.cwd, &ctx.file.path);
-        if prodlint_js::dev_scripts::is_dev_script(ctx.project, &path) {
+        // Whether the file is a developer script can take a project-wide index of
+        // importers: asked only of a file that has something to report.
+        let mut found = Vec::new();
+        js::check(self, ctx, &mut found);
+        if found.is_empty() {
             return;
         }
-        js::check(self, ctx, out);
+        let path = prodlint_core::normalize(&ctx.project.cwd, &ctx.file.path);
+        if !prodlint_js::dev_scripts::is_dev_script(ctx.project, &path) {
+            out.append(&mut found);
+        }
     }
 }
 

@@ -329,14 +329,19 @@ impl Rule for NPlusOne {
             return;
         }
         // Developer scripts, told by the front end: run by a package.json script or in a
-        // `scripts/` folder, and loaded by no application code.
-        let path = prodlint_core::normalize(&ctx.project.cwd, &ctx.file.path);
-        if !self.check_one_off_scripts
-            && prodlint_js::dev_scripts::is_dev_script(ctx.project, &path)
-        {
+        // `scripts/` folder, and loaded by no application code. Telling can take a
+        // project-wide index of importers: asked only of a file that has something to report.
+        let mut found = Vec::new();
+        js::check(self, ctx, &mut found);
+        if found.is_empty() {
             return;
         }
-        js::check(self, ctx, out);
+        let path = prodlint_core::normalize(&ctx.project.cwd, &ctx.file.path);
+        if self.check_one_off_scripts
+            || !prodlint_js::dev_scripts::is_dev_script(ctx.project, &path)
+        {
+            out.append(&mut found);
+        }
     }
 }
 
