@@ -162,6 +162,13 @@ fn is_send_future_type(ty: &ast::Type) -> bool {
         || (text.contains("Future") && (text.contains("+Send") || text.contains("Send+")))
 }
 
+/// What a function body holds that may have to be `Send`, in the order of the tree.
+enum Inner {
+    AsyncBlock(ast::BlockExpr),
+    /// A `move` closure passed to a call, with the call's argument list.
+    MoveClosureArg(ast::ClosureExpr, ast::ArgList),
+}
+
 impl<'a> Analysis<'a> {
     pub fn new(index: &'a CrateIndex, reasoner: Reasoner<'a>) -> Analysis<'a> {
         Analysis {
@@ -429,20 +436,20 @@ impl<'a> Analysis<'a> {
         // What the body holds that may have to be `Send`: its async blocks and the `move`
         // closures it hands to calls, in the order of the tree. A function that is not
         // async and has neither needs no bindings' types.
-        let inner: Vec<SyntaxNode> = body
+        let inner: Vec<Inner> = body
             .syntax()
             .descendants()
-            .filter(|node| match node.kind() {
-                SyntaxKind::BLOCK_EXPR => {
-                    ast::BlockExpr::cast(node.clone()).is_some_and(|b| b.async_token().is_some())
+            .filter_map(|node| match node.kind() {
+                SyntaxKind::BLOCK_EXPR => ast::BlockExpr::cast(node)
+                    .filter(|b| b.async_token().is_some())
+                    .map(Inner::AsyncBlock),
+                SyntaxKind::CLOSURE_EXPR => {
+                    let closure = ast::ClosureExpr::cast(node)?;
+                    closure.move_token()?;
+                    let list = closure.syntax().parent().and_then(ast::ArgList::cast)?;
+                    Some(Inner::MoveClosureArg(closure, list))
                 }
-                SyntaxKind::CLOSURE_EXPR => ast::ClosureExpr::cast(node.clone()).is_some_and(|c| {
-                    c.move_token().is_some()
-                        && c.syntax()
-                            .parent()
-                            .is_some_and(|p| ast::ArgList::can_cast(p.kind()))
-                }),
-                _ => false,
+                _ => None,
             })
             .collect();
         if f.async_token().is_none() && inner.is_empty() {
@@ -498,32 +505,27 @@ impl<'a> Analysis<'a> {
             )
             .filter(is_send_future_type);
         for node in inner {
-            if let Some(block) = ast::BlockExpr::cast(node.clone()) {
-                if block.async_token().is_none() {
-                    continue;
-                }
-                let requirement = self.block_requirement(&block, &body, ret_send.as_ref(), &env);
-                if let (Some(requirement), Some(_)) = (&requirement, block.move_token()) {
-                    if let Some(spawner) = &requirement.1 {
-                        self.spawn_captures(block.syntax(), &env, spawner, requirement.0.span);
+            match node {
+                Inner::AsyncBlock(block) => {
+                    let requirement =
+                        self.block_requirement(&block, &body, ret_send.as_ref(), &env);
+                    if let (Some(requirement), Some(_)) = (&requirement, block.move_token()) {
+                        if let Some(spawner) = &requirement.1 {
+                            self.spawn_captures(block.syntax(), &env, spawner, requirement.0.span);
+                        }
                     }
+                    self.body(block.syntax(), &env, requirement.as_ref().map(|r| &r.0));
                 }
-                self.body(block.syntax(), &env, requirement.as_ref().map(|r| &r.0));
-            } else if let Some(closure) = ast::ClosureExpr::cast(node) {
-                if closure.move_token().is_none() {
-                    continue;
-                }
-                let Some(list) = closure.syntax().parent().and_then(ast::ArgList::cast) else {
-                    continue;
-                };
-                let Some(call) = list.syntax().parent().and_then(ast::CallExpr::cast) else {
-                    continue;
-                };
-                let Some(callee) = call.expr() else { continue };
-                let index = arg_index(&list, closure.syntax());
-                if let Some(spawner) = self.spawner(&env.scope, &callee, index) {
-                    let at = range_span(callee.syntax().text_range());
-                    self.spawn_captures(closure.syntax(), &env, &spawner, at);
+                Inner::MoveClosureArg(closure, list) => {
+                    let Some(call) = list.syntax().parent().and_then(ast::CallExpr::cast) else {
+                        continue;
+                    };
+                    let Some(callee) = call.expr() else { continue };
+                    let index = arg_index(&list, closure.syntax());
+                    if let Some(spawner) = self.spawner(&env.scope, &callee, index) {
+                        let at = range_span(callee.syntax().text_range());
+                        self.spawn_captures(closure.syntax(), &env, &spawner, at);
+                    }
                 }
             }
         }
