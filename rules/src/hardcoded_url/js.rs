@@ -30,6 +30,7 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diag
         env_spec: false,
         url_bases: bases.names,
         listen_names: listened.names,
+        listen_ports: listened.ports,
         request_names: request_params.names,
         non_production_bindings: NonProductionBindings::of(&ctx.parsed.program),
         message_bindings: MessageBindings::of(&ctx.parsed.program),
@@ -63,6 +64,9 @@ struct Visitor<'a, 'c> {
     /// Names that the file passes as the host of a server's `listen` (`this.host`, `host`),
     /// by their last segment.
     listen_names: std::collections::BTreeSet<String>,
+    /// Names that the file passes as the port of a server's `listen` (`listen(port)`,
+    /// `listen({ port })`), as written (`port`, `this.port`).
+    listen_ports: std::collections::BTreeSet<String>,
     /// Names a handler destructures from the request it is given (`({ url, request }) =>
     /// …` in a SvelteKit `load` or a Remix `loader`).
     request_names: std::collections::BTreeSet<String>,
@@ -165,13 +169,37 @@ const REQUEST_READERS: &[&str] = &[
 
 /// Collects the names a file passes to a server's `listen`: `server.listen(this.port,
 /// this.host)`, `app.listen(port, host)`, `listen({ port, host })`. A fallback of such a
-/// value is the server's own bind address, not a machine it calls.
+/// host is the server's own bind address, not a machine it calls; a loopback URL on such
+/// a port is the server calling itself (the embedded server of a desktop build).
 #[derive(Default)]
 struct ListenArgs {
     names: std::collections::BTreeSet<String>,
+    ports: std::collections::BTreeSet<String>,
 }
 
 impl ListenArgs {
+    fn add_port(&mut self, expr: &Expr) {
+        match expr {
+            Expr::Object(object) => {
+                for prop in &object.props {
+                    let PropOrSpread::Prop(prop) = prop else {
+                        continue;
+                    };
+                    match &**prop {
+                        Prop::KeyValue(kv) if prop_name(&kv.key).as_deref() == Some("port") => {
+                            self.ports.extend(value_name(&kv.value));
+                        }
+                        Prop::Shorthand(ident) if &*ident.sym == "port" => {
+                            self.ports.insert(ident.sym.to_string());
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            expr => self.ports.extend(value_name(expr)),
+        }
+    }
+
     fn add(&mut self, expr: &Expr) {
         match expr {
             Expr::Ident(ident) => {
@@ -216,6 +244,9 @@ impl Visit for ListenArgs {
             for (index, arg) in call.args.iter().enumerate() {
                 if index > 0 || matches!(&*arg.expr, Expr::Object(_)) {
                     self.add(&arg.expr);
+                }
+                if index == 0 {
+                    self.add_port(&arg.expr);
                 }
             }
         }
@@ -660,9 +691,10 @@ fn value_name(expr: &Expr) -> Option<String> {
     }
 }
 
-/// `http://localhost:${process.env.PORT}…`: a loopback address whose port is the one the
-/// process itself is told to listen on.
-fn is_call_to_own_port(tpl: &Tpl) -> bool {
+/// `http://localhost:${process.env.PORT}…`, `http://localhost:${port}` where the file
+/// passes `port` to a server's `listen`: a loopback address whose port is the one the
+/// process itself listens on.
+fn is_call_to_own_port(tpl: &Tpl, listen_ports: &std::collections::BTreeSet<String>) -> bool {
     let (Some(first), Some(port)) = (tpl.quasis.first(), tpl.exprs.first()) else {
         return false;
     };
@@ -687,7 +719,8 @@ fn is_call_to_own_port(tpl: &Tpl) -> bool {
             _ => false,
         }
     }
-    loopback && reads_port(port)
+    let listened = || value_name(port).is_some_and(|name| listen_ports.contains(&name));
+    loopback && (reads_port(port) || listened())
 }
 
 fn pat_name(pat: &Pat) -> Option<String> {
@@ -908,7 +941,7 @@ impl Visit for Visitor<'_, '_> {
     }
 
     fn visit_tpl(&mut self, tpl: &Tpl) {
-        if is_call_to_own_port(tpl) {
+        if is_call_to_own_port(tpl, &self.listen_ports) {
             // `http://localhost:${process.env.PORT}/api`: the server calling itself on the
             // port it listens on, right in every deployment.
             return tpl.exprs.iter().for_each(|expr| expr.visit_with(self));
