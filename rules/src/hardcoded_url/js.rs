@@ -37,6 +37,9 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diag
         target: None,
         returns: Flow::Plain,
         is_svelte: ctx.file.display.ends_with(".svelte"),
+        is_email_template: prodlint_js::email_templates::is_email_template_module(
+            &ctx.parsed.program,
+        ),
         in_command_line_program: prodlint_js::runtime::in_command_line_program(
             ctx.project,
             &prodlint_core::normalize(&ctx.project.cwd, &ctx.file.path),
@@ -81,6 +84,9 @@ struct Visitor<'a, 'c> {
     returns: Flow,
     /// A Svelte component, whose `export let` declarations are its props.
     is_svelte: bool,
+    /// A module of e-mail templates (`prodlint_js::email_templates`): the defaults in its
+    /// functions' parameters are the sample values its preview renders.
+    is_email_template: bool,
     /// The file belongs to a command-line program, run on its user's machine: a local
     /// address there (`ollama` on `localhost:11434`, the `.env` a setup command writes for
     /// a local install) is the user's own service, by design.
@@ -971,10 +977,32 @@ impl Visit for Visitor<'_, '_> {
     // An arrow's expression body is its value: `useFactory: () => ({ host })`.
     // What it returns is its value, and goes where the function does.
     fn visit_function(&mut self, function: &Function) {
+        if self.is_email_template {
+            let is_template = self.is_email_template;
+            self.as_link(true, |v| function.params.visit_with(v));
+            self.is_email_template = false;
+            self.function_body(|v| {
+                function.decorators.visit_with(v);
+                function.body.visit_with(v)
+            });
+            self.is_email_template = is_template;
+            return;
+        }
         self.function_body(|v| function.visit_children_with(v));
     }
 
     fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
+        if self.is_email_template {
+            // `({ url = "http://localhost:8888/…" }) => <Html>…`: preview values.
+            self.as_link(true, |v| arrow.params.visit_with(v));
+            let saved = std::mem::replace(&mut self.is_email_template, false);
+            match &*arrow.body {
+                ArrowFunctionBody::Expr(body) => body.visit_with(self),
+                ArrowFunctionBody::FunctionBody(body) => self.function_body(|v| body.visit_with(v)),
+            }
+            self.is_email_template = saved;
+            return;
+        }
         match &*arrow.body {
             ArrowFunctionBody::Expr(_) => arrow.visit_children_with(self),
             ArrowFunctionBody::FunctionBody(_) => {
