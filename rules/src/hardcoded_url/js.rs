@@ -9,8 +9,8 @@ use crate::JsContext;
 use prodlint_js::env_readers::EnvReaders;
 use prodlint_js::listen_hosts::ListenHosts;
 use prodlint_js::modes::{
-    is_env_object, is_log_call, is_mode_read, member_prop_name, mode_value, non_production_test,
-    MessageBindings, NonProductionBindings,
+    development_alternative, is_env_object, is_log_call, is_mode_read, member_prop_name,
+    mode_value, non_production_test, MessageBindings, NonProductionBindings,
 };
 
 pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -1106,6 +1106,14 @@ impl Visit for Visitor<'_, '_> {
     }
 
     fn visit_cond_expr(&mut self, cond: &CondExpr) {
+        if let Some(inner) = development_alternative(cond) {
+            // `ENV === "production" ? a : ENV === "preview" ? b : c`: `c` is development.
+            cond.test.visit_with(self);
+            cond.cons.visit_with(self);
+            inner.test.visit_with(self);
+            inner.cons.visit_with(self);
+            return self.branch(&inner.alt, false);
+        }
         if let Some(dev) = non_production_test(&cond.test) {
             cond.test.visit_with(self);
             self.branch(&cond.cons, !dev);
