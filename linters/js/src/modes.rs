@@ -308,6 +308,50 @@ impl MessageBindings {
     }
 }
 
+/// The names a file binds once and reads only as a list that values are looked up in
+/// (`const API_HOSTNAMES = new Set([...])` read only in `API_HOSTNAMES.has(host)`,
+/// `ALLOWED.includes(origin)`): the entries are compared with, not called. An exported
+/// name, or one never read, is not among them.
+#[derive(Debug, Default)]
+pub struct MembershipBindings {
+    names: BTreeSet<String>,
+}
+
+impl MembershipBindings {
+    pub fn of(program: &Program) -> MembershipBindings {
+        MembershipBindings {
+            names: bound_once_and_read(program, |uses| {
+                uses.membership > 0
+                    && uses.production == 0
+                    && uses.non_production == 0
+                    && uses.message == 0
+            }),
+        }
+    }
+
+    /// Whether `name` is bound once in the file and read only by membership tests.
+    pub fn contains(&self, name: &str) -> bool {
+        self.names.contains(name)
+    }
+}
+
+/// Methods that test whether a list or a set holds a value.
+pub const MEMBERSHIP_METHODS: &[&str] = &["has", "includes", "indexOf"];
+
+/// The receiver of a membership test: `hosts` in `hosts.has(x)`, `[...]` in
+/// `[...].includes(x)`.
+pub fn membership_receiver(callee: &Callee) -> Option<&Expr> {
+    let Callee::Expr(callee) = callee else {
+        return None;
+    };
+    let Expr::Member(member) = &**callee else {
+        return None;
+    };
+    member_prop_name(&member.prop)
+        .is_some_and(|method| MEMBERSHIP_METHODS.contains(&method.as_str()))
+        .then_some(&*member.obj)
+}
+
 /// The names the file binds once, does not export, and reads as `reads` says.
 fn bound_once_and_read(program: &Program, reads: impl Fn(&Uses) -> bool) -> BTreeSet<String> {
     let mut visitor = BindingVisitor::default();
@@ -356,6 +400,8 @@ struct Uses {
     non_production: usize,
     /// Reads inside the arguments of a log call.
     message: usize,
+    /// Reads as the receiver of a membership test (`hosts.has(x)`).
+    membership: usize,
 }
 
 #[derive(Default)]
@@ -474,6 +520,13 @@ impl Visit for BindingVisitor {
     }
 
     fn visit_call_expr(&mut self, call: &CallExpr) {
+        if let Some(Expr::Ident(list)) = membership_receiver(&call.callee) {
+            self.uses
+                .entry(list.sym.to_string())
+                .or_default()
+                .membership += 1;
+            return call.args.visit_with(self);
+        }
         if !is_log_call(&call.callee) {
             return call.visit_children_with(self);
         }
@@ -612,6 +665,27 @@ mod tests {
         assert!(!development_alternative_of(
             "process.env.VERCEL_ENV === 'production' ? a : region === 'preview' ? b : c"
         ));
+    }
+
+    #[test]
+    fn bindings_read_only_by_membership_tests() {
+        let parsed = crate::parse(
+            "src/a.ts",
+            "const HOSTS = new Set(['api.localhost:8888', 'api.example.com']);\n\
+             const LOCAL = ['localhost', '127.0.0.1'];\n\
+             const ORIGINS = ['http://localhost:3000'];\n\
+             export const SHARED = new Set(['localhost']);\n\
+             const isApi = (host: string) => HOSTS.has(host) || LOCAL.includes(host);\n\
+             app.use(cors({ origin: ORIGINS })); const ok = ORIGINS.includes(o);\n\
+             const s = SHARED.has(h);\n",
+        )
+        .unwrap();
+        let found = MembershipBindings::of(&parsed.program);
+        assert!(found.contains("HOSTS"));
+        assert!(found.contains("LOCAL"));
+        // Also given to CORS, or exported: its other uses count.
+        assert!(!found.contains("ORIGINS"));
+        assert!(!found.contains("SHARED"));
     }
 
     #[test]

@@ -10,7 +10,8 @@ use prodlint_js::env_readers::EnvReaders;
 use prodlint_js::listen_hosts::ListenHosts;
 use prodlint_js::modes::{
     development_alternative, is_env_object, is_log_call, is_mode_read, member_prop_name,
-    mode_value, non_production_test, MessageBindings, NonProductionBindings,
+    membership_receiver, mode_value, non_production_test, MembershipBindings, MessageBindings,
+    NonProductionBindings,
 };
 
 pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -34,6 +35,7 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diag
         request_names: request_params.names,
         non_production_bindings: NonProductionBindings::of(&ctx.parsed.program),
         message_bindings: MessageBindings::of(&ctx.parsed.program),
+        membership_bindings: MembershipBindings::of(&ctx.parsed.program),
         target: None,
         returns: Flow::Plain,
         is_svelte: ctx.file.display.ends_with(".svelte"),
@@ -77,6 +79,8 @@ struct Visitor<'a, 'c> {
     non_production_bindings: NonProductionBindings,
     /// Names bound once and read only in log messages.
     message_bindings: MessageBindings,
+    /// Names bound once and read only as lists that values are looked up in.
+    membership_bindings: MembershipBindings,
     /// The variable or member being declared or assigned (`host` in `const host = …`).
     target: Option<String>,
     /// Where the value a function returns goes: the flow the function was written in
@@ -663,6 +667,43 @@ fn is_client_class(name: &str) -> bool {
     CLIENT_CLASS_ENDINGS.iter().any(|end| name.ends_with(end))
 }
 
+/// A list written out: `[...]`, `new Set([...])`, in parentheses or not.
+fn is_written_list(expr: &Expr) -> bool {
+    match expr {
+        Expr::Paren(paren) => is_written_list(&paren.expr),
+        Expr::Array(_) => true,
+        Expr::New(new) => {
+            expr_name(&new.callee).as_deref() == Some("Set")
+                && matches!(
+                    new.args
+                        .as_ref()
+                        .and_then(|args| args.first())
+                        .map(|a| &*a.expr),
+                    Some(Expr::Array(_))
+                )
+        }
+        _ => false,
+    }
+}
+
+/// An array of host names without a scheme or a path (`"api.example.com"`,
+/// `` `api.${DOMAIN}` ``, `"localhost:8888"`), nothing else.
+fn is_host_name_list(expr: &Expr) -> bool {
+    let Expr::Array(array) = expr else {
+        return false;
+    };
+    let is_host = |text: &str| !text.is_empty() && !text.contains("://") && !text.contains('/');
+    !array.elems.is_empty()
+        && array.elems.iter().all(|element| match element {
+            Some(ExprOrSpread { spread: None, expr }) => match &**expr {
+                Expr::Lit(Lit::Str(s)) => is_host(&atom_text(&s.value)),
+                Expr::Tpl(tpl) => tpl.quasis.iter().all(|quasi| !quasi.raw.contains('/')),
+                _ => false,
+            },
+            _ => false,
+        })
+}
+
 /// The last name of a constructor: `Redis` in `new Redis(…)`, `Client` in `new pg.Client(…)`.
 fn expr_name(expr: &Expr) -> Option<String> {
     match expr {
@@ -1193,6 +1234,11 @@ impl Visit for Visitor<'_, '_> {
             if self.message_bindings.contains(&name) {
                 return;
             }
+            // `const API_HOSTNAMES = new Set([...])` read only in `API_HOSTNAMES.has(host)`:
+            // hosts compared with, not called.
+            if self.membership_bindings.contains(&name) {
+                return;
+            }
             // A base that only serves to parse a path; not one that falls back from a
             // setting (`process.env.BASE_URL ?? … ?? "http://localhost:3000"`), whose
             // URLs are absolute links the program hands out.
@@ -1306,6 +1352,13 @@ impl Visit for Visitor<'_, '_> {
         if matches!(call.callee, Callee::Import(_)) {
             return;
         }
+        // `new Set([...]).has(hostname)`, `["localhost", "127.0.0.1"].includes(host)`: a
+        // written list that a value is looked up in.
+        if let Some(list) = membership_receiver(&call.callee) {
+            if is_written_list(list) {
+                return call.args.visit_with(self);
+            }
+        }
         if is_config_getter(&call.callee) && call.args.len() >= 2 {
             // `config.get("API_URL", "http://localhost:3000")`
             let config = Some((prodlint_js::span(call.span), first_string_arg(&call.args)));
@@ -1391,6 +1444,18 @@ impl Visit for Visitor<'_, '_> {
     fn visit_new_expr(&mut self, new: &NewExpr) {
         // `new URL(req.url, "http://localhost")`: the base only serves to parse a path.
         let name = expr_name(&new.callee);
+        // `new Set(["api.example.com", "api.localhost:8888"])`: a set of bare host names is
+        // what a host is looked up in (a client takes a URL, and CORS an array, not a set).
+        if name.as_deref() == Some("Set")
+            && self.flow != Flow::Cors
+            && new
+                .args
+                .as_ref()
+                .and_then(|args| args.first())
+                .is_some_and(|arg| is_host_name_list(&arg.expr))
+        {
+            return;
+        }
         if name.as_deref() == Some("URL") {
             if let Some(args) = &new.args {
                 if let Some(first) = args.first() {
