@@ -407,7 +407,9 @@ fn prop_name(name: &PropName) -> Option<String> {
 }
 
 /// Whether a callee reads configuration: `config.get(..)`, `this.configService.get(..)`,
-/// `Deno.env.get(..)`, `getenv(..)`.
+/// `Deno.env.get(..)`, `getenv(..)`, and the typed readers and property decorators of a
+/// configuration object (`@Config.string("endpoint", "http://localhost:5800")`,
+/// `config.url("API_URL", …)`), whose second argument is the default.
 fn is_config_getter(callee: &Callee) -> bool {
     let Callee::Expr(callee) = callee else {
         return false;
@@ -415,10 +417,19 @@ fn is_config_getter(callee: &Callee) -> bool {
     match &**callee {
         Expr::Member(member) => {
             let method = member_prop_name(&member.prop);
-            if !matches!(
+            let typed = matches!(
                 method.as_deref(),
-                Some("get" | "getString" | "getOrDefault")
-            ) {
+                Some("string" | "str" | "url" | "integer" | "int" | "number" | "boolean" | "bool")
+            );
+            if !typed
+                && !matches!(
+                    method.as_deref(),
+                    Some("get" | "getString" | "getOrDefault")
+                )
+            {
+                return false;
+            }
+            if typed && is_env_object(&member.obj) {
                 return false;
             }
             if is_env_object(&member.obj) {
