@@ -1160,10 +1160,22 @@ impl Visit for Visitor<'_, '_> {
     fn visit_cond_expr(&mut self, cond: &CondExpr) {
         if let Some(inner) = development_alternative(cond) {
             // `ENV === "production" ? a : ENV === "preview" ? b : c`: `c` is development.
+            // The other branches are chosen by a setting, as any test of one chooses.
+            let flow = config_read(&cond.test).map(|config| Flow::Fallback {
+                config: Some(config),
+            });
             cond.test.visit_with(self);
-            cond.cons.visit_with(self);
             inner.test.visit_with(self);
-            inner.cons.visit_with(self);
+            match flow {
+                Some(flow) => self.with_flow(flow, |v| {
+                    cond.cons.visit_with(v);
+                    inner.cons.visit_with(v);
+                }),
+                None => {
+                    cond.cons.visit_with(self);
+                    inner.cons.visit_with(self);
+                }
+            }
             return self.branch(&inner.alt, false);
         }
         if let Some(dev) = non_production_test(&cond.test) {
