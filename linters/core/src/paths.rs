@@ -73,7 +73,15 @@ pub fn is_test_path(path: &str) -> bool {
         && parts[1..parts.len() - 1]
             .iter()
             .any(|part| part.len() > 4 && part.ends_with("test") && *part != "latest");
+    // Mock data named with a dash or an underscore: `provider-community-mock.ts`,
+    // `user_mocks.ts`, `mock-data.ts` (a word of the name's stem, not `mockup.ts`).
+    let stem = parts.first().copied().unwrap_or(file_name);
+    let mock_named = stem.contains(['-', '_'])
+        && stem
+            .split(['-', '_'])
+            .any(|word| matches!(word.to_ascii_lowercase().as_str(), "mock" | "mocks"));
     suffixed_test
+        || mock_named
         || TEST_INFIXES.iter().any(|infix| file_name.contains(infix))
         || (file_name.ends_with(".rs")
             && (file_name.ends_with("_test.rs")
@@ -208,6 +216,10 @@ mod tests {
             "web/src/features/table.clienttest.tsx",
             "packages/test-helpers/src/mailpit.ts",
             "libs/test_utils/src/lib.rs",
+            "apps/web/src/provider-community-mock.ts",
+            "src/user_mock.ts",
+            "src/mock-data.ts",
+            "src/api_mocks.js",
         ] {
             assert!(is_test_path(path), "{path} is test code");
         }
@@ -223,6 +235,9 @@ mod tests {
             "src/api.latest.ts",
             "src/testimonials/list.ts",
             "src/__generated__/client.ts",
+            "src/mockup-page.ts",
+            "src/unmock.ts",
+            "src/mock.ts",
         ] {
             assert!(!is_test_path(path), "{path} is not test code");
         }

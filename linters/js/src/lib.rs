@@ -22,6 +22,7 @@ pub mod binding_use;
 pub mod call_summary;
 mod depth;
 pub mod dev_scripts;
+pub mod email_templates;
 pub mod env_readers;
 pub mod graph;
 mod jsx;

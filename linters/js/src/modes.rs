@@ -115,6 +115,11 @@ pub fn non_production_test(expr: &Expr) -> Option<bool> {
             match member_prop_name(&member.prop).as_deref() {
                 Some("DEV") => Some(true),
                 Some("PROD") => Some(false),
+                // A hosting platform's deployment marker, set on each of its builds and
+                // deployments and on no developer's machine (Vercel's `VERCEL=1`,
+                // Netlify's `NETLIFY=true`, Cloudflare Pages' `CF_PAGES=1`): an application
+                // that tests it is deployed there, and off the platform is development.
+                Some(name) if PLATFORM_MARKERS.contains(&name) => Some(false),
                 Some(name) => mode_of_name(name, true),
                 None => None,
             }
@@ -145,6 +150,11 @@ pub fn non_production_test(expr: &Expr) -> Option<bool> {
                 }
                 _ => return None,
             };
+            // `host === "localhost"`, `location.hostname !== "127.0.0.1"`: whether the page
+            // or the request is itself on the developer's machine.
+            if let Some(local) = local_host_comparison(&bin.left, &bin.right) {
+                return Some(local == equal);
+            }
             let is_dev_mode = if is_mode_read(&bin.left) {
                 mode_value(&bin.right)
             } else if is_mode_read(&bin.right) {
@@ -162,6 +172,92 @@ pub fn non_production_test(expr: &Expr) -> Option<bool> {
         }
         _ => None,
     }
+}
+
+/// The environment variables that hosting platforms set on every build and deployment
+/// they run, and that are unset on a developer's machine.
+pub const PLATFORM_MARKERS: &[&str] = &["VERCEL", "NETLIFY", "CF_PAGES"];
+
+/// `Some(true)` when one side of a comparison is a loopback host name (`"localhost"`,
+/// `"127.0.0.1"`, `"[::1]"`) and the other a value named for a host (`host`,
+/// `window.location.hostname`, `url.host`).
+fn local_host_comparison(left: &Expr, right: &Expr) -> Option<bool> {
+    let is_loopback = |expr: &Expr| match expr {
+        Expr::Lit(Lit::Str(s)) => matches!(
+            s.value.to_atom_lossy().as_str(),
+            "localhost" | "127.0.0.1" | "::1" | "[::1]"
+        ),
+        _ => false,
+    };
+    let names_host = |expr: &Expr| {
+        let name = match expr {
+            Expr::Ident(ident) => Some(ident.sym.to_string()),
+            Expr::Member(member) => member_prop_name(&member.prop),
+            _ => None,
+        };
+        name.is_some_and(|name| matches!(name.as_str(), "host" | "hostname"))
+    };
+    ((is_loopback(left) && names_host(right)) || (is_loopback(right) && names_host(left)))
+        .then_some(true)
+}
+
+/// The stage of a deployment a value names: production, or a preview or staging
+/// deployment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Production,
+    Preview,
+}
+
+/// `NODE_ENV === "production"`, `process.env.NEXT_PUBLIC_VERCEL_ENV === "preview"`: the
+/// stage a test of the deployment's stage selects.
+fn stage_test(expr: &Expr) -> Option<Stage> {
+    let Expr::Bin(bin) = strip_parens(expr) else {
+        return None;
+    };
+    if !matches!(bin.op, BinaryOp::EqEq | BinaryOp::EqEqEq) {
+        return None;
+    }
+    let is_stage_read = |expr: &Expr| {
+        is_mode_read(expr)
+            || matches!(strip_parens(expr), Expr::Member(member)
+                if is_env_object(&member.obj)
+                    && member_prop_name(&member.prop).is_some_and(|name| name.ends_with("VERCEL_ENV")))
+    };
+    let value = if is_stage_read(&bin.left) {
+        &bin.right
+    } else if is_stage_read(&bin.right) {
+        &bin.left
+    } else {
+        return None;
+    };
+    let Expr::Lit(Lit::Str(s)) = strip_parens(value) else {
+        return None;
+    };
+    match s.value.to_atom_lossy().as_str() {
+        "production" | "prod" => Some(Stage::Production),
+        "preview" | "staging" | "stage" => Some(Stage::Preview),
+        _ => None,
+    }
+}
+
+fn strip_parens(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Paren(paren) => strip_parens(&paren.expr),
+        _ => expr,
+    }
+}
+
+/// In `STAGE === "production" ? a : STAGE === "preview" ? b : c`, the conditional that
+/// holds `c`: once production and preview are ruled out, what is left is development.
+/// (A lone `=== "production"` test says nothing of its alternate, which a preview
+/// deployment also takes.)
+pub fn development_alternative(cond: &CondExpr) -> Option<&CondExpr> {
+    let Expr::Cond(inner) = strip_parens(&cond.alt) else {
+        return None;
+    };
+    let (outer, second) = (stage_test(&cond.test)?, stage_test(&inner.test)?);
+    (outer != second).then_some(inner)
 }
 
 /// The names a file binds once and reads only inside code that runs outside production:
@@ -212,6 +308,50 @@ impl MessageBindings {
     }
 }
 
+/// The names a file binds once and reads only as a list that values are looked up in
+/// (`const API_HOSTNAMES = new Set([...])` read only in `API_HOSTNAMES.has(host)`,
+/// `ALLOWED.includes(origin)`): the entries are compared with, not called. An exported
+/// name, or one never read, is not among them.
+#[derive(Debug, Default)]
+pub struct MembershipBindings {
+    names: BTreeSet<String>,
+}
+
+impl MembershipBindings {
+    pub fn of(program: &Program) -> MembershipBindings {
+        MembershipBindings {
+            names: bound_once_and_read(program, |uses| {
+                uses.membership > 0
+                    && uses.production == 0
+                    && uses.non_production == 0
+                    && uses.message == 0
+            }),
+        }
+    }
+
+    /// Whether `name` is bound once in the file and read only by membership tests.
+    pub fn contains(&self, name: &str) -> bool {
+        self.names.contains(name)
+    }
+}
+
+/// Methods that test whether a list or a set holds a value.
+pub const MEMBERSHIP_METHODS: &[&str] = &["has", "includes", "indexOf"];
+
+/// The receiver of a membership test: `hosts` in `hosts.has(x)`, `[...]` in
+/// `[...].includes(x)`.
+pub fn membership_receiver(callee: &Callee) -> Option<&Expr> {
+    let Callee::Expr(callee) = callee else {
+        return None;
+    };
+    let Expr::Member(member) = &**callee else {
+        return None;
+    };
+    member_prop_name(&member.prop)
+        .is_some_and(|method| MEMBERSHIP_METHODS.contains(&method.as_str()))
+        .then_some(&*member.obj)
+}
+
 /// The names the file binds once, does not export, and reads as `reads` says.
 fn bound_once_and_read(program: &Program, reads: impl Fn(&Uses) -> bool) -> BTreeSet<String> {
     let mut visitor = BindingVisitor::default();
@@ -260,6 +400,8 @@ struct Uses {
     non_production: usize,
     /// Reads inside the arguments of a log call.
     message: usize,
+    /// Reads as the receiver of a membership test (`hosts.has(x)`).
+    membership: usize,
 }
 
 #[derive(Default)]
@@ -378,6 +520,13 @@ impl Visit for BindingVisitor {
     }
 
     fn visit_call_expr(&mut self, call: &CallExpr) {
+        if let Some(Expr::Ident(list)) = membership_receiver(&call.callee) {
+            self.uses
+                .entry(list.sym.to_string())
+                .or_default()
+                .membership += 1;
+            return call.args.visit_with(self);
+        }
         if !is_log_call(&call.callee) {
             return call.visit_children_with(self);
         }
@@ -445,6 +594,98 @@ mod tests {
         // Also used by a request, or given to a method of another object: not a message.
         assert!(!found.contains("used"));
         assert!(!found.contains("kept"));
+    }
+
+    fn first_expression(program: &Program) -> ExprStmt {
+        let first = match program {
+            Program::Module(module) => match module.body.first() {
+                Some(ModuleItem::Stmt(stmt)) => stmt.clone(),
+                _ => panic!("a statement"),
+            },
+            Program::Script(script) => script.body.first().cloned().expect("a statement"),
+        };
+        let Stmt::Expr(stmt) = first else {
+            panic!("an expression")
+        };
+        stmt
+    }
+
+    fn test_of(source: &str) -> Option<bool> {
+        let parsed = crate::parse("src/a.ts", &format!("({source});")).unwrap();
+        let stmt = first_expression(&parsed.program);
+        non_production_test(&stmt.expr)
+    }
+
+    #[test]
+    fn platform_markers_and_local_hosts() {
+        assert_eq!(test_of("process.env.VERCEL === '1'"), Some(false));
+        assert_eq!(test_of("process.env.NETLIFY"), Some(false));
+        assert_eq!(test_of("!process.env.CF_PAGES"), Some(true));
+        assert_eq!(
+            test_of("host === 'localhost' && port === '8888'"),
+            Some(true)
+        );
+        assert_eq!(
+            test_of("window.location.hostname !== '127.0.0.1'"),
+            Some(false)
+        );
+        // Not a marker of a platform, not a host, not a loopback name: unknown.
+        assert_eq!(test_of("process.env.VERCEL_URL === '1'"), None);
+        assert_eq!(test_of("name === 'localhost'"), None);
+        assert_eq!(test_of("host === 'example.com'"), None);
+    }
+
+    fn development_alternative_of(source: &str) -> bool {
+        let parsed = crate::parse("src/a.ts", &format!("({source});")).unwrap();
+        let stmt = first_expression(&parsed.program);
+        let Expr::Paren(paren) = &*stmt.expr else {
+            panic!("parenthesised")
+        };
+        let Expr::Cond(cond) = &*paren.expr else {
+            panic!("a conditional")
+        };
+        development_alternative(cond).is_some()
+    }
+
+    #[test]
+    fn production_then_preview_leaves_development() {
+        assert!(development_alternative_of(
+            "process.env.NEXT_PUBLIC_VERCEL_ENV === 'production' ? a : process.env.NEXT_PUBLIC_VERCEL_ENV === 'preview' ? b : c"
+        ));
+        assert!(development_alternative_of(
+            "process.env.APP_ENV === 'staging' ? a : (process.env.APP_ENV === 'production' ? b : c)"
+        ));
+        // Production alone, production twice, or a test of something else: no.
+        assert!(!development_alternative_of(
+            "process.env.VERCEL_ENV === 'production' ? a : b"
+        ));
+        assert!(!development_alternative_of(
+            "process.env.VERCEL_ENV === 'production' ? a : process.env.VERCEL_ENV === 'prod' ? b : c"
+        ));
+        assert!(!development_alternative_of(
+            "process.env.VERCEL_ENV === 'production' ? a : region === 'preview' ? b : c"
+        ));
+    }
+
+    #[test]
+    fn bindings_read_only_by_membership_tests() {
+        let parsed = crate::parse(
+            "src/a.ts",
+            "const HOSTS = new Set(['api.localhost:8888', 'api.example.com']);\n\
+             const LOCAL = ['localhost', '127.0.0.1'];\n\
+             const ORIGINS = ['http://localhost:3000'];\n\
+             export const SHARED = new Set(['localhost']);\n\
+             const isApi = (host: string) => HOSTS.has(host) || LOCAL.includes(host);\n\
+             app.use(cors({ origin: ORIGINS })); const ok = ORIGINS.includes(o);\n\
+             const s = SHARED.has(h);\n",
+        )
+        .unwrap();
+        let found = MembershipBindings::of(&parsed.program);
+        assert!(found.contains("HOSTS"));
+        assert!(found.contains("LOCAL"));
+        // Also given to CORS, or exported: its other uses count.
+        assert!(!found.contains("ORIGINS"));
+        assert!(!found.contains("SHARED"));
     }
 
     #[test]

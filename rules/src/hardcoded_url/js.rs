@@ -9,8 +9,9 @@ use crate::JsContext;
 use prodlint_js::env_readers::EnvReaders;
 use prodlint_js::listen_hosts::ListenHosts;
 use prodlint_js::modes::{
-    is_env_object, is_log_call, is_mode_read, member_prop_name, mode_value, non_production_test,
-    MessageBindings, NonProductionBindings,
+    development_alternative, is_env_object, is_log_call, is_mode_read, member_prop_name,
+    membership_receiver, mode_value, non_production_test, MembershipBindings, MessageBindings,
+    NonProductionBindings,
 };
 
 pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -30,12 +31,17 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diag
         env_spec: false,
         url_bases: bases.names,
         listen_names: listened.names,
+        listen_ports: listened.ports,
         request_names: request_params.names,
         non_production_bindings: NonProductionBindings::of(&ctx.parsed.program),
         message_bindings: MessageBindings::of(&ctx.parsed.program),
+        membership_bindings: MembershipBindings::of(&ctx.parsed.program),
         target: None,
         returns: Flow::Plain,
         is_svelte: ctx.file.display.ends_with(".svelte"),
+        is_email_template: prodlint_js::email_templates::is_email_template_module(
+            &ctx.parsed.program,
+        ),
         in_command_line_program: prodlint_js::runtime::in_command_line_program(
             ctx.project,
             &prodlint_core::normalize(&ctx.project.cwd, &ctx.file.path),
@@ -63,6 +69,9 @@ struct Visitor<'a, 'c> {
     /// Names that the file passes as the host of a server's `listen` (`this.host`, `host`),
     /// by their last segment.
     listen_names: std::collections::BTreeSet<String>,
+    /// Names that the file passes as the port of a server's `listen` (`listen(port)`,
+    /// `listen({ port })`), as written (`port`, `this.port`).
+    listen_ports: std::collections::BTreeSet<String>,
     /// Names a handler destructures from the request it is given (`({ url, request }) =>
     /// …` in a SvelteKit `load` or a Remix `loader`).
     request_names: std::collections::BTreeSet<String>,
@@ -70,6 +79,8 @@ struct Visitor<'a, 'c> {
     non_production_bindings: NonProductionBindings,
     /// Names bound once and read only in log messages.
     message_bindings: MessageBindings,
+    /// Names bound once and read only as lists that values are looked up in.
+    membership_bindings: MembershipBindings,
     /// The variable or member being declared or assigned (`host` in `const host = …`).
     target: Option<String>,
     /// Where the value a function returns goes: the flow the function was written in
@@ -77,6 +88,9 @@ struct Visitor<'a, 'c> {
     returns: Flow,
     /// A Svelte component, whose `export let` declarations are its props.
     is_svelte: bool,
+    /// A module of e-mail templates (`prodlint_js::email_templates`): the defaults in its
+    /// functions' parameters are the sample values its preview renders.
+    is_email_template: bool,
     /// The file belongs to a command-line program, run on its user's machine: a local
     /// address there (`ollama` on `localhost:11434`, the `.env` a setup command writes for
     /// a local install) is the user's own service, by design.
@@ -165,13 +179,37 @@ const REQUEST_READERS: &[&str] = &[
 
 /// Collects the names a file passes to a server's `listen`: `server.listen(this.port,
 /// this.host)`, `app.listen(port, host)`, `listen({ port, host })`. A fallback of such a
-/// value is the server's own bind address, not a machine it calls.
+/// host is the server's own bind address, not a machine it calls; a loopback URL on such
+/// a port is the server calling itself (the embedded server of a desktop build).
 #[derive(Default)]
 struct ListenArgs {
     names: std::collections::BTreeSet<String>,
+    ports: std::collections::BTreeSet<String>,
 }
 
 impl ListenArgs {
+    fn add_port(&mut self, expr: &Expr) {
+        match expr {
+            Expr::Object(object) => {
+                for prop in &object.props {
+                    let PropOrSpread::Prop(prop) = prop else {
+                        continue;
+                    };
+                    match &**prop {
+                        Prop::KeyValue(kv) if prop_name(&kv.key).as_deref() == Some("port") => {
+                            self.ports.extend(value_name(&kv.value));
+                        }
+                        Prop::Shorthand(ident) if &*ident.sym == "port" => {
+                            self.ports.insert(ident.sym.to_string());
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            expr => self.ports.extend(value_name(expr)),
+        }
+    }
+
     fn add(&mut self, expr: &Expr) {
         match expr {
             Expr::Ident(ident) => {
@@ -216,6 +254,9 @@ impl Visit for ListenArgs {
             for (index, arg) in call.args.iter().enumerate() {
                 if index > 0 || matches!(&*arg.expr, Expr::Object(_)) {
                     self.add(&arg.expr);
+                }
+                if index == 0 {
+                    self.add_port(&arg.expr);
                 }
             }
         }
@@ -366,7 +407,9 @@ fn prop_name(name: &PropName) -> Option<String> {
 }
 
 /// Whether a callee reads configuration: `config.get(..)`, `this.configService.get(..)`,
-/// `Deno.env.get(..)`, `getenv(..)`.
+/// `Deno.env.get(..)`, `getenv(..)`, and the typed readers and property decorators of a
+/// configuration object (`@Config.string("endpoint", "http://localhost:5800")`,
+/// `config.url("API_URL", …)`), whose second argument is the default.
 fn is_config_getter(callee: &Callee) -> bool {
     let Callee::Expr(callee) = callee else {
         return false;
@@ -374,10 +417,19 @@ fn is_config_getter(callee: &Callee) -> bool {
     match &**callee {
         Expr::Member(member) => {
             let method = member_prop_name(&member.prop);
-            if !matches!(
+            let typed = matches!(
                 method.as_deref(),
-                Some("get" | "getString" | "getOrDefault")
-            ) {
+                Some("string" | "str" | "url" | "integer" | "int" | "number" | "boolean" | "bool")
+            );
+            if !typed
+                && !matches!(
+                    method.as_deref(),
+                    Some("get" | "getString" | "getOrDefault")
+                )
+            {
+                return false;
+            }
+            if typed && is_env_object(&member.obj) {
                 return false;
             }
             if is_env_object(&member.obj) {
@@ -626,6 +678,43 @@ fn is_client_class(name: &str) -> bool {
     CLIENT_CLASS_ENDINGS.iter().any(|end| name.ends_with(end))
 }
 
+/// A list written out: `[...]`, `new Set([...])`, in parentheses or not.
+fn is_written_list(expr: &Expr) -> bool {
+    match expr {
+        Expr::Paren(paren) => is_written_list(&paren.expr),
+        Expr::Array(_) => true,
+        Expr::New(new) => {
+            expr_name(&new.callee).as_deref() == Some("Set")
+                && matches!(
+                    new.args
+                        .as_ref()
+                        .and_then(|args| args.first())
+                        .map(|a| &*a.expr),
+                    Some(Expr::Array(_))
+                )
+        }
+        _ => false,
+    }
+}
+
+/// An array of host names without a scheme or a path (`"api.example.com"`,
+/// `` `api.${DOMAIN}` ``, `"localhost:8888"`), nothing else.
+fn is_host_name_list(expr: &Expr) -> bool {
+    let Expr::Array(array) = expr else {
+        return false;
+    };
+    let is_host = |text: &str| !text.is_empty() && !text.contains("://") && !text.contains('/');
+    !array.elems.is_empty()
+        && array.elems.iter().all(|element| match element {
+            Some(ExprOrSpread { spread: None, expr }) => match &**expr {
+                Expr::Lit(Lit::Str(s)) => is_host(&atom_text(&s.value)),
+                Expr::Tpl(tpl) => tpl.quasis.iter().all(|quasi| !quasi.raw.contains('/')),
+                _ => false,
+            },
+            _ => false,
+        })
+}
+
 /// The last name of a constructor: `Redis` in `new Redis(…)`, `Client` in `new pg.Client(…)`.
 fn expr_name(expr: &Expr) -> Option<String> {
     match expr {
@@ -660,9 +749,10 @@ fn value_name(expr: &Expr) -> Option<String> {
     }
 }
 
-/// `http://localhost:${process.env.PORT}…`: a loopback address whose port is the one the
-/// process itself is told to listen on.
-fn is_call_to_own_port(tpl: &Tpl) -> bool {
+/// `http://localhost:${process.env.PORT}…`, `http://localhost:${port}` where the file
+/// passes `port` to a server's `listen`: a loopback address whose port is the one the
+/// process itself listens on.
+fn is_call_to_own_port(tpl: &Tpl, listen_ports: &std::collections::BTreeSet<String>) -> bool {
     let (Some(first), Some(port)) = (tpl.quasis.first(), tpl.exprs.first()) else {
         return false;
     };
@@ -687,7 +777,8 @@ fn is_call_to_own_port(tpl: &Tpl) -> bool {
             _ => false,
         }
     }
-    loopback && reads_port(port)
+    let listened = || value_name(port).is_some_and(|name| listen_ports.contains(&name));
+    loopback && (reads_port(port) || listened())
 }
 
 fn pat_name(pat: &Pat) -> Option<String> {
@@ -908,7 +999,7 @@ impl Visit for Visitor<'_, '_> {
     }
 
     fn visit_tpl(&mut self, tpl: &Tpl) {
-        if is_call_to_own_port(tpl) {
+        if is_call_to_own_port(tpl, &self.listen_ports) {
             // `http://localhost:${process.env.PORT}/api`: the server calling itself on the
             // port it listens on, right in every deployment.
             return tpl.exprs.iter().for_each(|expr| expr.visit_with(self));
@@ -938,10 +1029,32 @@ impl Visit for Visitor<'_, '_> {
     // An arrow's expression body is its value: `useFactory: () => ({ host })`.
     // What it returns is its value, and goes where the function does.
     fn visit_function(&mut self, function: &Function) {
+        if self.is_email_template {
+            let is_template = self.is_email_template;
+            self.as_link(true, |v| function.params.visit_with(v));
+            self.is_email_template = false;
+            self.function_body(|v| {
+                function.decorators.visit_with(v);
+                function.body.visit_with(v)
+            });
+            self.is_email_template = is_template;
+            return;
+        }
         self.function_body(|v| function.visit_children_with(v));
     }
 
     fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
+        if self.is_email_template {
+            // `({ url = "http://localhost:8888/…" }) => <Html>…`: preview values.
+            self.as_link(true, |v| arrow.params.visit_with(v));
+            let saved = std::mem::replace(&mut self.is_email_template, false);
+            match &*arrow.body {
+                ArrowFunctionBody::Expr(body) => body.visit_with(self),
+                ArrowFunctionBody::FunctionBody(body) => self.function_body(|v| body.visit_with(v)),
+            }
+            self.is_email_template = saved;
+            return;
+        }
         match &*arrow.body {
             ArrowFunctionBody::Expr(_) => arrow.visit_children_with(self),
             ArrowFunctionBody::FunctionBody(_) => {
@@ -1045,6 +1158,26 @@ impl Visit for Visitor<'_, '_> {
     }
 
     fn visit_cond_expr(&mut self, cond: &CondExpr) {
+        if let Some(inner) = development_alternative(cond) {
+            // `ENV === "production" ? a : ENV === "preview" ? b : c`: `c` is development.
+            // The other branches are chosen by a setting, as any test of one chooses.
+            let flow = config_read(&cond.test).map(|config| Flow::Fallback {
+                config: Some(config),
+            });
+            cond.test.visit_with(self);
+            inner.test.visit_with(self);
+            match flow {
+                Some(flow) => self.with_flow(flow, |v| {
+                    cond.cons.visit_with(v);
+                    inner.cons.visit_with(v);
+                }),
+                None => {
+                    cond.cons.visit_with(self);
+                    inner.cons.visit_with(self);
+                }
+            }
+            return self.branch(&inner.alt, false);
+        }
         if let Some(dev) = non_production_test(&cond.test) {
             cond.test.visit_with(self);
             self.branch(&cond.cons, !dev);
@@ -1122,6 +1255,11 @@ impl Visit for Visitor<'_, '_> {
             // `const adminUrl = config.PUBLIC_ORIGIN || …` given only to `logger.info`: a
             // link printed for people.
             if self.message_bindings.contains(&name) {
+                return;
+            }
+            // `const API_HOSTNAMES = new Set([...])` read only in `API_HOSTNAMES.has(host)`:
+            // hosts compared with, not called.
+            if self.membership_bindings.contains(&name) {
                 return;
             }
             // A base that only serves to parse a path; not one that falls back from a
@@ -1237,6 +1375,13 @@ impl Visit for Visitor<'_, '_> {
         if matches!(call.callee, Callee::Import(_)) {
             return;
         }
+        // `new Set([...]).has(hostname)`, `["localhost", "127.0.0.1"].includes(host)`: a
+        // written list that a value is looked up in.
+        if let Some(list) = membership_receiver(&call.callee) {
+            if is_written_list(list) {
+                return call.args.visit_with(self);
+            }
+        }
         if is_config_getter(&call.callee) && call.args.len() >= 2 {
             // `config.get("API_URL", "http://localhost:3000")`
             let config = Some((prodlint_js::span(call.span), first_string_arg(&call.args)));
@@ -1322,6 +1467,18 @@ impl Visit for Visitor<'_, '_> {
     fn visit_new_expr(&mut self, new: &NewExpr) {
         // `new URL(req.url, "http://localhost")`: the base only serves to parse a path.
         let name = expr_name(&new.callee);
+        // `new Set(["api.example.com", "api.localhost:8888"])`: a set of bare host names is
+        // what a host is looked up in (a client takes a URL, and CORS an array, not a set).
+        if name.as_deref() == Some("Set")
+            && self.flow != Flow::Cors
+            && new
+                .args
+                .as_ref()
+                .and_then(|args| args.first())
+                .is_some_and(|arg| is_host_name_list(&arg.expr))
+        {
+            return;
+        }
         if name.as_deref() == Some("URL") {
             if let Some(args) = &new.args {
                 if let Some(first) = args.first() {

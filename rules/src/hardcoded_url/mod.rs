@@ -23,7 +23,9 @@ prodlint_macros::declare_rule! {
     /// Reported by default, with the severity of what breaks:
     /// - **error**: a local or private address (localhost, 127.0.0.0/8, ::1, RFC 1918,
     ///   `*.local`, `host.docker.internal`) used as a fallback or default of a setting:
-    ///   `process.env.X || …`, `?? …`, `config.get("X", …)`, `env::var("X").unwrap_or(…)`,
+    ///   `process.env.X || …`, `?? …`, `config.get("X", …)`, the typed readers and property
+    ///   decorators of a configuration object (`@Config.string("endpoint", …)`,
+    ///   `config.url("X", …)`), `env::var("X").unwrap_or(…)`,
     ///   a call of the project's own setting reader (`getEnv("X", …)`, `get_env_var("X",
     ///   …)`: a function, in any file, whose body reads the environment variable named by
     ///   one parameter and falls back to another),
@@ -74,7 +76,13 @@ prodlint_macros::declare_rule! {
     /// fallback of a stage's name (`VERCEL_ENV || NODE_ENV || "localhost"`, an environment
     /// called `localhost`); the servers an OpenAPI document offers people to try
     /// (`servers: [{ url, description: "Dev server" }]`); sample values a template is
-    /// previewed with (`previewDefaults`); content for people (markup attribute values in
+    /// previewed with (`previewDefaults`), and the defaults in the parameters of the
+    /// functions of an e-mail template module (one that imports `@react-email/*`,
+    /// `react-email` or `jsx-email`: `function LoginLink({ url = "http://localhost:8888/…" })`),
+    /// which its preview server renders; lists a value is looked up in (a constant bound
+    /// once and read only by `.has`/`.includes`/`.indexOf`, a written `new Set([...]).has(host)`
+    /// or `[...].includes(host)`, and a `new Set` of bare host names, but not such a list
+    /// given to CORS); content for people (markup attribute values in
     /// JSX, Vue, Svelte and Rust `html!`/`view!`, keys naming a link, picture, placeholder,
     /// docs, help, terms or privacy page, data sets written as literals, `window.open`, log
     /// lines, also a value bound once and read only in the arguments of log calls: `const
@@ -86,10 +94,14 @@ prodlint_macros::declare_rule! {
     /// command-line program (a package.json with a `bin` and no web-server or application
     /// framework among its dependencies), which runs on its user's machine, where localhost
     /// is the user's own service; a server calling itself on the port it listens on
-    /// (`http://localhost:${process.env.PORT}`, also `${process.env.PORT ?? 3000}`); a telemetry agent on the loopback interface
+    /// (`http://localhost:${process.env.PORT}`, also `${process.env.PORT ?? 3000}`, and
+    /// `http://localhost:${port}` where the file passes `port` to a server's `listen`, as
+    /// the embedded server of a desktop build does); a telemetry agent on the loopback interface
     /// at its standard port (OTLP `localhost:4317`/`4318`, Jaeger 6831/6832, StatsD 8125,
     /// Datadog 8126), which runs beside the program in production too; tests, mocks, stories
-    /// and example apps (`*.test.*`, `*.e2e-spec.*`, `*.mock.*`, `mocks/`, `__mocks__/`,
+    /// and example apps (`*.test.*`, `*.e2e-spec.*`, `*.mock.*`, a name with the word `mock`
+    /// or `mocks` between dashes or underscores: `provider-community-mock.ts`,
+    /// `mock-data.ts`, `api_mocks.ts`; `mocks/`, `__mocks__/`,
     /// `*.stories.*`, `fixtures/`, `playwright/`, `playground/`, `testcontainers/`,
     /// `__e2e__/`, `test-helpers/`, a runner's own suffixes such as `*.servertest.ts`, and a
     /// TS/JS file that imports a test runner, assertion library or test containers:
@@ -102,7 +114,15 @@ prodlint_macros::declare_rule! {
     /// test-run code (`if (process.env.NODE_ENV !== "production")`, `NODE_ENV === "test"`,
     /// the same mode once read into configuration, `config.nodeEnv === "development" ? … :
     /// …`, `switch` cases on it, `process.env.ENVIRONMENT`/`APP_ENV` compared with a stage,
-    /// `import.meta.env.DEV`; a flag named for a development, test, mock, end-to-end,
+    /// `import.meta.env.DEV`; the last branch of `STAGE === "production" ? a : STAGE ===
+    /// "preview" ? b : c` (`NODE_ENV`, `APP_ENV`, `VERCEL_ENV`, `NEXT_PUBLIC_VERCEL_ENV`;
+    /// preview or staging, in either order), reached only once both deployments are ruled
+    /// out; the branch taken off a hosting platform, told by the marker it sets on each of
+    /// its builds and deployments and on no developer's machine (Vercel's `VERCEL`,
+    /// Netlify's `NETLIFY`, Cloudflare Pages' `CF_PAGES`: `process.env.VERCEL === "1" ?
+    /// ".example.com" : "localhost"`); a branch whose test says the page or request is
+    /// itself local (`host === "localhost" && port === "8888" ? …`, a value named `host` or
+    /// `hostname` compared with a loopback name); a flag named for a development, test, mock, end-to-end,
     /// Playwright, Cypress, Storybook, local or CI mode: `isTestMode ? … : …`, `if
     /// (isMockMode)`, `config.isE2E`, `useMocks`, `process.env.CI`, `process.env.STORYBOOK`,
     /// `window.Cypress`, but not a name that only contains such a word (`isLocalFile`,
