@@ -17,9 +17,8 @@ use super::catalogue::{Args, Seg};
 use super::js_items::{self, ItemNames, Items};
 use super::reach::{Reach, Resolution};
 use super::{
-    diagnostic, is_connection_name, is_drain_call, is_group_name, is_pacing_call,
-    is_retry_or_paging_header, pages, render_chain, At, Chain, Finding, LoopSite, NPlusOne,
-    ViaHelper, SMALL_BOUND,
+    is_connection_name, is_drain_call, is_group_name, is_pacing_call, is_retry_or_paging_header,
+    pages, render_chain, At, Chain, Finding, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
 };
 use crate::JsContext;
 
@@ -679,7 +678,7 @@ impl Visitor<'_, '_> {
         }
         for (names, finding) in frame.held {
             if names.is_disjoint(&frame.tested) && self.reported.insert(finding.span) {
-                self.out.push(diagnostic(self.ctx.file, &finding));
+                self.rule.report(self.ctx.file, &finding, self.out);
             }
         }
     }
@@ -1149,7 +1148,7 @@ impl Visitor<'_, '_> {
             }
         }
         if self.reported.insert(finding.span) {
-            self.out.push(diagnostic(self.ctx.file, &finding));
+            self.rule.report(self.ctx.file, &finding, self.out);
         }
     }
 }

@@ -54,10 +54,12 @@ prodlint_macros::declare_rule! {
     ///   users = await this.users.listActive()`, in Rust `let rows = load(pool).await?`);
     ///   also every loop in a file that **imports or syncs** data (`import.service.ts`,
     ///   `importer.ts`, `sync_index.rs`: an uploaded or remote list of records);
-    /// - `info` for the rest: loops over a parameter, an input's list (`input.roleIds`,
-    ///   `input.translations`), a field (`this.tasks`), a config, or a value computed in
-    ///   memory. On the back ends measured (docs/accuracy.md) most of those ran over the
-    ///   translations, roles or prices of one entity, or the recipients of one event:
+    /// - the rest, loops **over inputs** (a parameter, an input's list such as
+    ///   `input.roleIds` or `input.translations`, a field such as `this.tasks`, a config,
+    ///   a value computed in memory), are not reported by default, and are `info` with
+    ///   `loops-over-inputs = true` (see Options). On the back ends measured
+    ///   (docs/accuracy.md) about one in ten of them was worth a change: most ran over the
+    ///   translations, roles or prices of one entity, or the recipients of one event,
     ///   worth a change only if the list can be long, which the code does not tell.
     ///
     /// A call of the project's own code is followed to the round trip it reaches, in any
@@ -184,6 +186,10 @@ prodlint_macros::declare_rule! {
     /// # `HttpService`, API clients, GraphQL clients, `reqwest`): off by default, because
     /// # whether an API can take many items in one request is not known from the call.
     /// check-http = false
+    /// # Also report loops over inputs (a parameter, an input's list, a field, a config,
+    /// # a value computed in memory), as `info`: off by default, because their items are
+    /// # most often a handful.
+    /// loops-over-inputs = false
     /// ```
     /// A call pattern matches a call's receiver chain from its root, one segment per `.`:
     /// `this.prisma.task.create()` is `this . prisma . task . create()`. A segment is a name
@@ -227,6 +233,7 @@ struct Options {
     suggest_batching: bool,
     check_one_off_scripts: bool,
     check_http: bool,
+    loops_over_inputs: bool,
 }
 
 pub struct NPlusOne {
@@ -238,6 +245,8 @@ pub struct NPlusOne {
     check_one_off_scripts: bool,
     /// Also report requests to remote APIs (the catalogue's HTTP and GraphQL calls).
     check_http: bool,
+    /// Also report loops whose items do not come from a round trip (as `info`).
+    loops_over_inputs: bool,
 }
 
 impl NPlusOne {
@@ -278,7 +287,23 @@ impl NPlusOne {
             suggest_batching: parsed.suggest_batching,
             check_one_off_scripts: parsed.check_one_off_scripts,
             check_http: parsed.check_http,
+            loops_over_inputs: parsed.loops_over_inputs,
         }))
+    }
+
+    /// Adds the finding's diagnostic to `out`, unless it is in a loop over inputs (items
+    /// that do not come from a round trip) and the project did not ask for those: on the
+    /// back ends measured about one in ten of them was worth a change (docs/accuracy.md).
+    fn report(&self, file: &Arc<SourceFile>, finding: &Finding, out: &mut Vec<Diagnostic>) {
+        let over_inputs = finding.batched.is_none()
+            && finding
+                .site
+                .as_ref()
+                .is_some_and(|site| !site.from_round_trip);
+        if over_inputs && !self.loops_over_inputs {
+            return;
+        }
+        out.push(diagnostic(file, finding));
     }
 
     /// The catalogue entry a call chain matches, and how many of its segments make the
@@ -532,8 +557,8 @@ struct LoopSite {
     unawaited_callback: bool,
     /// The loop (or one around it) steps over what a round trip returned, or over an
     /// imported list: the classic N+1, reported at the rule's severity. Other loops (over
-    /// a parameter, an input's list, a field, a config) are `info`: their items are
-    /// often a handful.
+    /// a parameter, an input's list, a field, a config) are over inputs: `info` with
+    /// `loops-over-inputs`, else not reported; their items are often a handful.
     from_round_trip: bool,
 }
 

@@ -10,8 +10,8 @@ use super::catalogue::{self, Args, Lang, Seg};
 use super::rust_origin;
 use super::rust_reach::RustReach;
 use super::{
-    diagnostic, is_drain_call, is_group_name, is_pacing_call, is_retry_or_paging_header, pages,
-    render_chain, Access, At, Chain, Finding, Hop, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
+    is_drain_call, is_group_name, is_pacing_call, is_retry_or_paging_header, pages, render_chain,
+    Access, At, Chain, Finding, Hop, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
 };
 use crate::RustContext;
 
@@ -1012,7 +1012,7 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
             (None, None) => continue,
         };
         if reported.insert(finding.span) {
-            out.push(diagnostic(ctx.file, &finding));
+            rule.report(ctx.file, &finding, out);
         }
     }
 }
