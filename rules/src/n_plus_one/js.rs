@@ -901,7 +901,10 @@ impl Visitor<'_, '_> {
             .reach
             .resolve(self.summaries, class.as_deref(), &call_chain)
         {
-            Resolution::Target(target) => self.reach.round_trip(&target).is_some(),
+            Resolution::Target(target) => {
+                let given = call_chain.last().map(|seg| seg.args).unwrap_or_default();
+                self.reach.round_trip(&target, &given).is_some()
+            }
             Resolution::Rewritten(rewritten) => self.reach.is_access(&rewritten),
             Resolution::Unknown => self.reach.is_access(&call_chain),
         }
@@ -1031,7 +1034,8 @@ impl Visitor<'_, '_> {
                 if pages(&chain, chain.len(), self.ctx.file) {
                     return;
                 }
-                let Some(trip) = self.reach.round_trip(target) else {
+                let given = call_chain.last().map(|seg| seg.args).unwrap_or_default();
+                let Some(trip) = self.reach.round_trip(target, &given) else {
                     if self.reach.is_opaque(target) {
                         self.report_direct(
                             self.reach.direct(self.summaries, &call_chain),

@@ -71,6 +71,11 @@ prodlint_macros::declare_rule! {
     /// `self.store.load(id)` to the method of the struct that the field `store` is (from
     /// the crate index). The finding is at the loop's call, with a label at each call on
     /// the way and at the round trip: `for (const o of orders) await this.users.touch(o.id)`.
+    /// A round trip that a function makes only when one of its parameters is given (`if
+    /// (teamId) { await … }`, or after `if (!teamId) return;`, the parameter never assigned
+    /// in the body) does not count for a call that gives nothing there: fewer arguments,
+    /// or a literal `undefined` or `null` (`getInternalId(id, idMap)`). A test of
+    /// anything else, such as a cache miss (`if (!cached) …`), still counts.
     /// Calls are followed two functions deep at most (the loop's call, then one call in
     /// its body): a round trip further down sits under a unit of work (a schema change per
     /// field, deleting a whole account), not under a lookup one batched call would replace.

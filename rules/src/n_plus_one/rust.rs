@@ -1034,7 +1034,13 @@ mod tests {
 
     /// n-plus-one's findings in a Rust file, and how many times its helpers were collected.
     fn check_counting_helper_scans(text: &str) -> (Vec<Diagnostic>, usize) {
-        let config = prodlint_core::Config::parse("", "prodlint.toml", &["n-plus-one"]).unwrap();
+        // The loops below step over parameters: reported with `loops-over-inputs`.
+        let config = prodlint_core::Config::parse(
+            "[rules.n-plus-one]\nloops-over-inputs = true\n",
+            "prodlint.toml",
+            &["n-plus-one"],
+        )
+        .unwrap();
         let rule = super::NPlusOne::build(&config.rule("n-plus-one").options).unwrap();
         let file = Arc::new(SourceFile::new(
             "src/a.rs".into(),
