@@ -107,7 +107,11 @@ prodlint_macros::declare_rule! {
     /// whose outcome the loop tests per item (`const claimed = await
     /// prisma.run.updateMany({ where: { id: run.id, status: "queued" }, … }); if
     /// (claimed.count === 0) continue;`: one batched write could not say which items it
-    /// changed); loops that stop at the first hit (`if
+    /// changed); a notification written per recipient of one event (a loop over
+    /// `recipients`, `members`, `subscribers`, `watchers`, `followers`, `participants` or
+    /// `mentions` whose write is `Notification.create`, `createNotification(..)`,
+    /// `create_notification(..)`: one event has a handful, each its own delivery; a read
+    /// per member stays a finding); loops that stop at the first hit (`if
     /// (user) return user;`, `if (res.ok) break;`) or walk (`dir = parentOf(dir)`); calls
     /// on each of a few connections (`for (const db of databases) db.query(..)`); round
     /// trips made only when a lookup in memory missed (`if (cached) … else await …`, `if
@@ -306,6 +310,9 @@ impl NPlusOne {
                 .as_ref()
                 .is_some_and(|site| !site.from_round_trip);
         if over_inputs && !self.loops_over_inputs {
+            return;
+        }
+        if is_notification_per_recipient(file, finding) {
             return;
         }
         out.push(diagnostic(file, finding));
@@ -510,6 +517,53 @@ fn is_group_name(name: &str) -> bool {
     split_words(name)
         .iter()
         .any(|word| word.starts_with("chunk") || word.starts_with("batch"))
+}
+
+/// A notification written per recipient of one event: a loop over the recipients,
+/// members, subscribers, watchers, followers, participants or mentions of something
+/// (`for (const userId of recipientIds)`, `mentions.forEach`) whose round trip writes a
+/// notification (`Notification.create`, `this.notificationRepository.save`, a helper
+/// `create_notification`). On the back ends measured every one of those was judged
+/// cheap to leave (docs/accuracy.md): one event has a handful of recipients, and each
+/// notification row is a unit of delivery of its own. A read per member stays a finding.
+fn is_notification_per_recipient(file: &SourceFile, finding: &Finding) -> bool {
+    let Some(site) = &finding.site else {
+        return false;
+    };
+    // The loop's call (`createNotification(..)`) or the round trip it reaches
+    // (`Notification.create`).
+    const WRITES: &[&str] = &["create", "insert", "save", "upsert", "add"];
+    let writes_notification = std::iter::once(&finding.call)
+        .chain(finding.helper.as_ref().map(|via| &via.call))
+        .any(|call| {
+            let lower = call.to_ascii_lowercase();
+            let method = lower.rsplit(['.', ':']).next().unwrap_or(&lower);
+            lower.contains("notification") && WRITES.iter().any(|w| method.starts_with(w))
+        });
+    if !writes_notification {
+        return false;
+    }
+    const RECIPIENTS: &[&str] = &[
+        "recipient",
+        "recipients",
+        "member",
+        "members",
+        "subscriber",
+        "subscribers",
+        "watcher",
+        "watchers",
+        "follower",
+        "followers",
+        "participant",
+        "participants",
+        "mention",
+        "mentions",
+        "mentioned",
+    ];
+    file.slice(site.header)
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .flat_map(split_words)
+        .any(|word| RECIPIENTS.contains(&word.as_str()))
 }
 
 /// A name for a connection or a database: `for (const db of
