@@ -728,7 +728,14 @@ fn a_finding_on_a_giant_line_is_shown_as_a_short_snippet() {
         "1, ".repeat(300_000),
         "2, ".repeat(300_000)
     );
-    let dir = project(&[("big.js", &line)]);
+    // The loop steps over a parameter: reported with `loops-over-inputs`.
+    let dir = project(&[
+        ("big.js", &line),
+        (
+            "prodlint.toml",
+            "[rules.n-plus-one]\nloops-over-inputs = true\n",
+        ),
+    ]);
     let output = prodlint(dir.path(), &["check", "--no-cache", "--format", "pretty"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.len() < 2_000, "{} bytes", stdout.len());

@@ -32,6 +32,21 @@ pub struct ArgShape {
     pub first_is_sql: bool,
     /// The first argument is an array literal of exactly one element (`findByIds([id])`).
     pub array_of_one: bool,
+    /// How many arguments there are; `None` when one is spread (or for a segment that is
+    /// not called).
+    pub count: Option<u8>,
+    /// The positions (below 32) given a literal `undefined`, `null` or `void 0`.
+    pub nullish: u32,
+}
+
+impl ArgShape {
+    /// Whether the call gives no value at `position`: it passes fewer arguments (none
+    /// spread), or a literal `undefined`/`null` there.
+    pub fn gives_nothing_at(&self, position: usize) -> bool {
+        self.count
+            .is_some_and(|count| position >= usize::from(count))
+            || (position < 32 && self.nullish & (1 << position) != 0)
+    }
 }
 
 /// One segment of a call chain: a name, called or not.
@@ -225,6 +240,29 @@ fn arg_shape(args: &[ExprOrSpread]) -> ArgShape {
         array_of_one: matches!(first, Some(Expr::Array(array))
             if array.elems.len() == 1
                 && array.elems[0].as_ref().is_some_and(|e| e.spread.is_none())),
+        count: if args.iter().any(|arg| arg.spread.is_some()) {
+            None
+        } else {
+            u8::try_from(args.len()).ok()
+        },
+        nullish: args
+            .iter()
+            .take(32)
+            .enumerate()
+            .filter(|(_, arg)| arg.spread.is_none() && is_nullish(&arg.expr))
+            .fold(0, |mask, (position, _)| mask | (1 << position)),
+    }
+}
+
+/// `undefined`, `null`, `void 0`.
+fn is_nullish(expr: &Expr) -> bool {
+    match strip(expr) {
+        Expr::Lit(Lit::Null(_)) => true,
+        Expr::Ident(ident) => ident.sym == "undefined",
+        Expr::Unary(unary) => {
+            unary.op == UnaryOp::Void && matches!(strip(&unary.arg), Expr::Lit(_))
+        }
+        _ => false,
     }
 }
 
@@ -313,7 +351,7 @@ pub fn chain(expr: &Expr) -> CallChain {
             let shape = ArgShape {
                 first_is_str: true,
                 first_is_sql: true,
-                array_of_one: false,
+                ..ArgShape::default()
             };
             mark_call(&mut out, shape, span(tagged.span), span(tagged.tpl.span));
             out
@@ -350,6 +388,11 @@ pub struct FunctionSummary {
     /// The function's name (or the method's key).
     pub name_span: Span,
     pub calls: Vec<CallChain>,
+    /// For each of `calls`, the positions of the parameters that a test directly around
+    /// it requires to be given (`if (teamId) { await … }`, `if (!teamId) return;` before
+    /// it): a caller that gives nothing there (see [`ArgShape::gives_nothing_at`]) does
+    /// not make that call. Only parameters the body never assigns or shadows.
+    pub guards: Vec<Vec<usize>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -575,14 +618,8 @@ impl Collector {
                     };
                     match prop.value.as_deref().map(strip) {
                         Some(Expr::Arrow(arrow)) => {
-                            let calls = Calls::of_arrow(arrow);
-                            summary.methods.insert(
-                                name,
-                                FunctionSummary {
-                                    name_span: span(prop.key.span()),
-                                    calls,
-                                },
-                            );
+                            let function = Calls::of_arrow(span(prop.key.span()), arrow);
+                            summary.methods.insert(name, function);
                         }
                         value => {
                             let kind = prop
@@ -604,18 +641,15 @@ impl Collector {
                     let Some(name) = prop_key(&method.key) else {
                         continue;
                     };
-                    summary.methods.entry(name).or_insert(FunctionSummary {
-                        name_span: span(method.key.span()),
-                        calls: Calls::of_function(&method.function),
-                    });
+                    summary.methods.entry(name).or_insert(Calls::of_function(
+                        span(method.key.span()),
+                        &method.function,
+                    ));
                 }
                 ClassMember::PrivateMethod(method) => {
                     summary.methods.insert(
                         format!("#{}", method.key.name),
-                        FunctionSummary {
-                            name_span: span(method.key.span),
-                            calls: Calls::of_function(&method.function),
-                        },
+                        Calls::of_function(span(method.key.span), &method.function),
                     );
                 }
                 _ => {}
@@ -641,10 +675,7 @@ impl Visit for Collector {
             }
             DefaultDecl::Fn(function) => {
                 if let Some(ident) = &function.ident {
-                    let summary = FunctionSummary {
-                        name_span: span(ident.span),
-                        calls: Calls::of_function(&function.function),
-                    };
+                    let summary = Calls::of_function(span(ident.span), &function.function);
                     self.add_function(ident.sym.to_string(), summary);
                     self.default_class = Some(ident.sym.to_string());
                 }
@@ -659,26 +690,20 @@ impl Visit for Collector {
             // An overload signature (or `declare function`): the implementation counts.
             return;
         }
-        let summary = FunctionSummary {
-            name_span: span(decl.ident.span),
-            calls: Calls::of_function(&decl.function),
-        };
+        let summary = Calls::of_function(span(decl.ident.span), &decl.function);
         self.add_function(decl.ident.sym.to_string(), summary);
         decl.visit_children_with(self);
     }
 
     fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
         if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init) {
-            let calls = match strip(init) {
-                Expr::Arrow(arrow) => Some(Calls::of_arrow(arrow)),
-                Expr::Fn(function) => Some(Calls::of_function(&function.function)),
+            let name_span = span(name.id.span);
+            let summary = match strip(init) {
+                Expr::Arrow(arrow) => Some(Calls::of_arrow(name_span, arrow)),
+                Expr::Fn(function) => Some(Calls::of_function(name_span, &function.function)),
                 _ => None,
             };
-            if let Some(calls) = calls {
-                let summary = FunctionSummary {
-                    name_span: span(name.id.span),
-                    calls,
-                };
+            if let Some(summary) = summary {
                 self.add_function(name.id.sym.to_string(), summary);
             }
         }
@@ -711,31 +736,160 @@ impl Visit for ConstructorAssignments {
 }
 
 /// The calls a function body waits for or hands back, but not those made only when a
-/// lookup in memory missed (see [`lookup_test`]).
+/// lookup in memory missed (see [`lookup_test`]), each with the parameters a test
+/// around it requires (see [`FunctionSummary::guards`]).
 #[derive(Default)]
 struct Calls {
     calls: Vec<CallChain>,
+    guards: Vec<Vec<usize>>,
     lookups: std::collections::HashSet<String>,
+    /// The function's plain parameters by position (`None`: a pattern, a default, a rest).
+    params: Vec<Option<String>>,
+    /// The parameters required by the tests around the statement being visited.
+    required: Vec<usize>,
+    /// Parameters the body assigns or shadows: a test of one says nothing of the argument.
+    rebound: std::collections::HashSet<String>,
+    /// How many functions deep inside the summarised one (callbacks): a test there may
+    /// be of a name its own parameters shadow.
+    nested: usize,
 }
 
 impl Calls {
-    fn of_function(function: &Function) -> Vec<CallChain> {
-        let mut calls = Calls::default();
+    fn of_function(name_span: Span, function: &Function) -> FunctionSummary {
+        let mut calls = Calls {
+            params: function
+                .params
+                .iter()
+                .map(|p| plain_param(&p.pat))
+                .collect(),
+            ..Calls::default()
+        };
         function.body.visit_with(&mut calls);
-        calls.calls
+        calls.summary(name_span)
     }
 
-    fn of_arrow(arrow: &ArrowExpr) -> Vec<CallChain> {
-        let mut calls = Calls::default();
+    fn of_arrow(name_span: Span, arrow: &ArrowExpr) -> FunctionSummary {
+        let mut calls = Calls {
+            params: arrow.params.iter().map(plain_param).collect(),
+            ..Calls::default()
+        };
+        // The arrow itself, for a body that is an expression; its parameters are ours.
+        calls.nested = usize::MAX;
         arrow.visit_with(&mut calls);
-        calls.calls
+        calls.summary(name_span)
+    }
+
+    fn summary(self, name_span: Span) -> FunctionSummary {
+        let rebound: Vec<usize> = self
+            .params
+            .iter()
+            .enumerate()
+            .filter(|(_, name)| name.as_ref().is_some_and(|n| self.rebound.contains(n)))
+            .map(|(position, _)| position)
+            .collect();
+        let guards = self
+            .guards
+            .into_iter()
+            .map(|mut required| {
+                required.retain(|position| !rebound.contains(position));
+                required
+            })
+            .collect();
+        FunctionSummary {
+            name_span,
+            calls: self.calls,
+            guards,
+        }
     }
 
     fn consider(&mut self, expr: &Expr) {
         let chain = chain(unwrap_observable(expr));
         if chain.last().is_some_and(|seg| seg.call) {
             self.calls.push(chain);
+            self.guards.push(self.required.clone());
         }
+    }
+
+    /// The parameter a test requires to be given when it holds (`teamId`, `teamId !=
+    /// null`, `teamId !== undefined`, `teamId && x`), and the one it requires when it
+    /// fails (`!teamId`, `teamId == null`, `teamId === undefined`).
+    fn tested_param(&self, test: &Expr) -> (Option<usize>, Option<usize>) {
+        if self.nested > 0 && self.nested != usize::MAX {
+            return (None, None);
+        }
+        let param = |expr: &Expr| match strip(expr) {
+            Expr::Ident(ident) => self
+                .params
+                .iter()
+                .position(|p| p.as_deref() == Some(&*ident.sym)),
+            _ => None,
+        };
+        match strip(test) {
+            Expr::Ident(_) => (param(test), None),
+            Expr::Unary(unary) if unary.op == UnaryOp::Bang => {
+                let (holds, fails) = self.tested_param(&unary.arg);
+                (fails, holds)
+            }
+            Expr::Bin(bin) if bin.op == BinaryOp::LogicalAnd => {
+                let (left, _) = self.tested_param(&bin.left);
+                let (right, _) = self.tested_param(&bin.right);
+                (left.or(right), None)
+            }
+            Expr::Bin(bin) => {
+                let compared = if is_nullish(&bin.right) {
+                    param(&bin.left)
+                } else if is_nullish(&bin.left) {
+                    param(&bin.right)
+                } else {
+                    None
+                };
+                match bin.op {
+                    BinaryOp::NotEq | BinaryOp::NotEqEq => (compared, None),
+                    BinaryOp::EqEq | BinaryOp::EqEqEq => (None, compared),
+                    _ => (None, None),
+                }
+            }
+            _ => (None, None),
+        }
+    }
+
+    fn visit_required(&mut self, node: &impl VisitWith<Self>, param: Option<usize>) {
+        let depth = self.required.len();
+        self.required.extend(param);
+        node.visit_with(self);
+        self.required.truncate(depth);
+    }
+}
+
+/// The names a pattern binds: `a`, `{ a, b: [c] }`, `...rest`, `a = 1`.
+fn collect_bindings(pat: &Pat, out: &mut Vec<String>) {
+    match pat {
+        Pat::Ident(ident) => out.push(ident.id.sym.to_string()),
+        Pat::Array(array) => {
+            for elem in array.elems.iter().flatten() {
+                collect_bindings(elem, out);
+            }
+        }
+        Pat::Object(object) => {
+            for prop in &object.props {
+                match prop {
+                    ObjectPatProp::KeyValue(kv) => collect_bindings(&kv.value, out),
+                    ObjectPatProp::Assign(assign) => out.push(assign.key.id.sym.to_string()),
+                    ObjectPatProp::Rest(rest) => collect_bindings(&rest.arg, out),
+                }
+            }
+        }
+        Pat::Rest(rest) => collect_bindings(&rest.arg, out),
+        Pat::Assign(assign) => collect_bindings(&assign.left, out),
+        Pat::Invalid(_) | Pat::Expr(_) => {}
+    }
+}
+
+/// A parameter that is a plain name: given nothing, it is `undefined`.
+fn plain_param(pat: &Pat) -> Option<String> {
+    match pat {
+        Pat::Ident(ident) => Some(ident.id.sym.to_string()),
+        _ => None,
     }
 }
 
@@ -743,13 +897,22 @@ impl Visit for Calls {
     fn visit_class(&mut self, _: &Class) {}
 
     fn visit_stmts(&mut self, stmts: &[Stmt]) {
+        let depth = self.required.len();
         for stmt in stmts {
             stmt.visit_with(self);
             if is_hit_that_leaves(stmt, &self.lookups) {
                 // The rest runs on a miss only.
-                return;
+                break;
+            }
+            // `if (!teamId) return;`: the rest runs only when `teamId` is given.
+            if let Stmt::If(if_stmt) = stmt {
+                if if_stmt.alt.is_none() && ends_flow(&if_stmt.cons) {
+                    let (_, fails) = self.tested_param(&if_stmt.test);
+                    self.required.extend(fails);
+                }
             }
         }
+        self.required.truncate(depth);
     }
 
     fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
@@ -758,26 +921,59 @@ impl Visit for Calls {
                 self.lookups.insert(name.id.sym.to_string());
             }
         }
+        let mut bound = Vec::new();
+        collect_bindings(&declarator.name, &mut bound);
+        self.rebound.extend(bound);
         declarator.visit_children_with(self);
+    }
+
+    fn visit_assign_expr(&mut self, assign: &AssignExpr) {
+        if let AssignTarget::Simple(SimpleAssignTarget::Ident(ident)) = &assign.left {
+            self.rebound.insert(ident.id.sym.to_string());
+        }
+        assign.visit_children_with(self);
+    }
+
+    fn visit_update_expr(&mut self, update: &UpdateExpr) {
+        if let Expr::Ident(ident) = strip(&update.arg) {
+            self.rebound.insert(ident.sym.to_string());
+        }
+        update.visit_children_with(self);
     }
 
     fn visit_if_stmt(&mut self, stmt: &IfStmt) {
         stmt.test.visit_with(self);
+        let (holds, fails) = self.tested_param(&stmt.test);
         match lookup_test(&stmt.test, &self.lookups) {
-            Some(LookupTest::Found) => stmt.cons.visit_with(self),
-            Some(LookupTest::Missing) => stmt.alt.visit_with(self),
+            Some(LookupTest::Found) => self.visit_required(&stmt.cons, holds),
+            Some(LookupTest::Missing) => self.visit_required(&stmt.alt, fails),
             None => {
-                stmt.cons.visit_with(self);
-                stmt.alt.visit_with(self);
+                self.visit_required(&stmt.cons, holds);
+                self.visit_required(&stmt.alt, fails);
             }
         }
     }
 
+    // A callback's own parameters may shadow ours: tests inside it are not read (see
+    // `tested_param`), while its calls keep the tests around it.
+    fn visit_function(&mut self, function: &Function) {
+        self.nested += 1;
+        function.visit_children_with(self);
+        self.nested -= 1;
+    }
+
     fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
+        if self.nested == usize::MAX {
+            // The summarised arrow itself.
+            self.nested = 0;
+        } else {
+            self.nested += 1;
+        }
         if let ArrowFunctionBody::Expr(expr) = &*arrow.body {
             self.consider(expr);
         }
         arrow.visit_children_with(self);
+        self.nested = self.nested.saturating_sub(1);
     }
 
     fn visit_await_expr(&mut self, expr: &AwaitExpr) {
@@ -916,6 +1112,32 @@ mod tests {
             .map(shown)
             .collect();
         assert_eq!(calls, ["this.repo.save()"]);
+    }
+
+    #[test]
+    fn calls_under_a_test_of_a_parameter_require_it() {
+        let s = summaries(
+            "async function f(a, team, { x }) {\n               if (team) { await db.m.findFirst(); } else { await db.n.findFirst(); }\n               if (!team) return;\n               await db.o.findFirst();\n               items.map((team) => { if (team) return db.p.findFirst(); });\n             }\n             async function g(a, team) { team = team || 'x'; if (team) await db.q.findFirst(); }\n",
+        );
+        let f = &s.functions["f"];
+        let calls: Vec<_> = f.calls.iter().map(shown).collect();
+        assert_eq!(
+            calls,
+            [
+                "db.m.findFirst()",
+                "db.n.findFirst()",
+                "db.o.findFirst()",
+                "db.p.findFirst()"
+            ]
+        );
+        assert_eq!(f.guards, [vec![1], vec![], vec![1], vec![1]]);
+        // The callback's own `team` is another name: its test requires nothing more.
+        assert_eq!(s.functions["g"].guards, [Vec::<usize>::new()]);
+        let call = summaries("async function h() { await f(1, undefined); await f(...xs); }\n");
+        let args = |i: usize| call.functions["h"].calls[i].last().unwrap().args;
+        assert!(args(0).gives_nothing_at(1) && args(0).gives_nothing_at(2));
+        assert!(!args(0).gives_nothing_at(0));
+        assert!(!args(1).gives_nothing_at(1));
     }
 
     #[test]

@@ -17,9 +17,8 @@ use super::catalogue::{Args, Seg};
 use super::js_items::{self, ItemNames, Items};
 use super::reach::{Reach, Resolution};
 use super::{
-    diagnostic, is_connection_name, is_drain_call, is_group_name, is_pacing_call,
-    is_retry_or_paging_header, pages, render_chain, At, Chain, Finding, LoopSite, NPlusOne,
-    ViaHelper, SMALL_BOUND,
+    is_connection_name, is_drain_call, is_group_name, is_pacing_call, is_retry_or_paging_header,
+    pages, render_chain, At, Chain, Finding, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
 };
 use crate::JsContext;
 
@@ -679,7 +678,7 @@ impl Visitor<'_, '_> {
         }
         for (names, finding) in frame.held {
             if names.is_disjoint(&frame.tested) && self.reported.insert(finding.span) {
-                self.out.push(diagnostic(self.ctx.file, &finding));
+                self.rule.report(self.ctx.file, &finding, self.out);
             }
         }
     }
@@ -902,7 +901,10 @@ impl Visitor<'_, '_> {
             .reach
             .resolve(self.summaries, class.as_deref(), &call_chain)
         {
-            Resolution::Target(target) => self.reach.round_trip(&target).is_some(),
+            Resolution::Target(target) => {
+                let given = call_chain.last().map(|seg| seg.args).unwrap_or_default();
+                self.reach.round_trip(&target, &given).is_some()
+            }
             Resolution::Rewritten(rewritten) => self.reach.is_access(&rewritten),
             Resolution::Unknown => self.reach.is_access(&call_chain),
         }
@@ -1032,7 +1034,8 @@ impl Visitor<'_, '_> {
                 if pages(&chain, chain.len(), self.ctx.file) {
                     return;
                 }
-                let Some(trip) = self.reach.round_trip(target) else {
+                let given = call_chain.last().map(|seg| seg.args).unwrap_or_default();
+                let Some(trip) = self.reach.round_trip(target, &given) else {
                     if self.reach.is_opaque(target) {
                         self.report_direct(
                             self.reach.direct(self.summaries, &call_chain),
@@ -1149,7 +1152,7 @@ impl Visitor<'_, '_> {
             }
         }
         if self.reported.insert(finding.span) {
-            self.out.push(diagnostic(self.ctx.file, &finding));
+            self.rule.report(self.ctx.file, &finding, self.out);
         }
     }
 }

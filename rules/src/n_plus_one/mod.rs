@@ -54,11 +54,14 @@ prodlint_macros::declare_rule! {
     ///   users = await this.users.listActive()`, in Rust `let rows = load(pool).await?`);
     ///   also every loop in a file that **imports or syncs** data (`import.service.ts`,
     ///   `importer.ts`, `sync_index.rs`: an uploaded or remote list of records);
-    /// - `info` for the rest: loops over a parameter, an input's list (`input.roleIds`,
-    ///   `input.translations`), a field (`this.tasks`), a config, or a value computed in
-    ///   memory. On the back ends measured (docs/accuracy.md) most of those ran over the
-    ///   translations, roles or prices of one entity, or the recipients of one event:
-    ///   worth a change only if the list can be long, which the code does not tell.
+    /// - the rest, loops **over inputs** (a parameter, an input's list such as
+    ///   `input.roleIds` or `input.translations`, a field such as `this.tasks`, a config,
+    ///   a value computed in memory), are not reported by default, and are `info` with
+    ///   `loops-over-inputs = true` (see Options). On the back ends measured
+    ///   (docs/accuracy.md) about one in four of them was worth a change (17 of 73): most
+    ///   ran over the translations, roles or prices of one entity, or the recipients of
+    ///   one event, worth a change only if the list can be long, which the code does not
+    ///   tell; those worth it were mostly loops over a batch handed in by the caller.
     ///
     /// A call of the project's own code is followed to the round trip it reaches, in any
     /// file, through call summaries built once per module: `this.m()` to the method of
@@ -69,6 +72,11 @@ prodlint_macros::declare_rule! {
     /// `self.store.load(id)` to the method of the struct that the field `store` is (from
     /// the crate index). The finding is at the loop's call, with a label at each call on
     /// the way and at the round trip: `for (const o of orders) await this.users.touch(o.id)`.
+    /// A round trip that a function makes only when one of its parameters is given (`if
+    /// (teamId) { await … }`, or after `if (!teamId) return;`, the parameter never assigned
+    /// in the body) does not count for a call that gives nothing there: fewer arguments,
+    /// or a literal `undefined` or `null` (`getInternalId(id, idMap)`). A test of
+    /// anything else, such as a cache miss (`if (!cached) …`), still counts.
     /// Calls are followed two functions deep at most (the loop's call, then one call in
     /// its body): a round trip further down sits under a unit of work (a schema change per
     /// field, deleting a whole account), not under a lookup one batched call would replace.
@@ -100,7 +108,11 @@ prodlint_macros::declare_rule! {
     /// whose outcome the loop tests per item (`const claimed = await
     /// prisma.run.updateMany({ where: { id: run.id, status: "queued" }, … }); if
     /// (claimed.count === 0) continue;`: one batched write could not say which items it
-    /// changed); loops that stop at the first hit (`if
+    /// changed); a notification written per recipient of one event (a loop over
+    /// `recipients`, `members`, `subscribers`, `watchers`, `followers`, `participants` or
+    /// `mentions` whose write is `Notification.create`, `createNotification(..)`,
+    /// `create_notification(..)`: one event has a handful, each its own delivery; a read
+    /// per member stays a finding); loops that stop at the first hit (`if
     /// (user) return user;`, `if (res.ok) break;`) or walk (`dir = parentOf(dir)`); calls
     /// on each of a few connections (`for (const db of databases) db.query(..)`); round
     /// trips made only when a lookup in memory missed (`if (cached) … else await …`, `if
@@ -184,6 +196,10 @@ prodlint_macros::declare_rule! {
     /// # `HttpService`, API clients, GraphQL clients, `reqwest`): off by default, because
     /// # whether an API can take many items in one request is not known from the call.
     /// check-http = false
+    /// # Also report loops over inputs (a parameter, an input's list, a field, a config,
+    /// # a value computed in memory), as `info`: off by default, because their items are
+    /// # most often a handful.
+    /// loops-over-inputs = false
     /// ```
     /// A call pattern matches a call's receiver chain from its root, one segment per `.`:
     /// `this.prisma.task.create()` is `this . prisma . task . create()`. A segment is a name
@@ -227,6 +243,7 @@ struct Options {
     suggest_batching: bool,
     check_one_off_scripts: bool,
     check_http: bool,
+    loops_over_inputs: bool,
 }
 
 pub struct NPlusOne {
@@ -238,6 +255,8 @@ pub struct NPlusOne {
     check_one_off_scripts: bool,
     /// Also report requests to remote APIs (the catalogue's HTTP and GraphQL calls).
     check_http: bool,
+    /// Also report loops whose items do not come from a round trip (as `info`).
+    loops_over_inputs: bool,
 }
 
 impl NPlusOne {
@@ -278,7 +297,26 @@ impl NPlusOne {
             suggest_batching: parsed.suggest_batching,
             check_one_off_scripts: parsed.check_one_off_scripts,
             check_http: parsed.check_http,
+            loops_over_inputs: parsed.loops_over_inputs,
         }))
+    }
+
+    /// Adds the finding's diagnostic to `out`, unless it is in a loop over inputs (items
+    /// that do not come from a round trip) and the project did not ask for those: on the
+    /// back ends measured about one in four of them was worth a change (docs/accuracy.md).
+    fn report(&self, file: &Arc<SourceFile>, finding: &Finding, out: &mut Vec<Diagnostic>) {
+        let over_inputs = finding.batched.is_none()
+            && finding
+                .site
+                .as_ref()
+                .is_some_and(|site| !site.from_round_trip);
+        if over_inputs && !self.loops_over_inputs {
+            return;
+        }
+        if is_notification_per_recipient(file, finding) {
+            return;
+        }
+        out.push(diagnostic(file, finding));
     }
 
     /// The catalogue entry a call chain matches, and how many of its segments make the
@@ -482,6 +520,53 @@ fn is_group_name(name: &str) -> bool {
         .any(|word| word.starts_with("chunk") || word.starts_with("batch"))
 }
 
+/// A notification written per recipient of one event: a loop over the recipients,
+/// members, subscribers, watchers, followers, participants or mentions of something
+/// (`for (const userId of recipientIds)`, `mentions.forEach`) whose round trip writes a
+/// notification (`Notification.create`, `this.notificationRepository.save`, a helper
+/// `create_notification`). On the back ends measured every one of those was judged
+/// cheap to leave (docs/accuracy.md): one event has a handful of recipients, and each
+/// notification row is a unit of delivery of its own. A read per member stays a finding.
+fn is_notification_per_recipient(file: &SourceFile, finding: &Finding) -> bool {
+    let Some(site) = &finding.site else {
+        return false;
+    };
+    // The loop's call (`createNotification(..)`) or the round trip it reaches
+    // (`Notification.create`).
+    const WRITES: &[&str] = &["create", "insert", "save", "upsert", "add"];
+    let writes_notification = std::iter::once(&finding.call)
+        .chain(finding.helper.as_ref().map(|via| &via.call))
+        .any(|call| {
+            let lower = call.to_ascii_lowercase();
+            let method = lower.rsplit(['.', ':']).next().unwrap_or(&lower);
+            lower.contains("notification") && WRITES.iter().any(|w| method.starts_with(w))
+        });
+    if !writes_notification {
+        return false;
+    }
+    const RECIPIENTS: &[&str] = &[
+        "recipient",
+        "recipients",
+        "member",
+        "members",
+        "subscriber",
+        "subscribers",
+        "watcher",
+        "watchers",
+        "follower",
+        "followers",
+        "participant",
+        "participants",
+        "mention",
+        "mentions",
+        "mentioned",
+    ];
+    file.slice(site.header)
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .flat_map(split_words)
+        .any(|word| RECIPIENTS.contains(&word.as_str()))
+}
+
 /// A name for a connection or a database: `for (const db of
 /// databases) await db.query(..)` runs once per database, and they cannot share a query.
 fn is_connection_name(name: &str) -> bool {
@@ -532,8 +617,8 @@ struct LoopSite {
     unawaited_callback: bool,
     /// The loop (or one around it) steps over what a round trip returned, or over an
     /// imported list: the classic N+1, reported at the rule's severity. Other loops (over
-    /// a parameter, an input's list, a field, a config) are `info`: their items are
-    /// often a handful.
+    /// a parameter, an input's list, a field, a config) are over inputs: `info` with
+    /// `loops-over-inputs`, else not reported; their items are often a handful.
     from_round_trip: bool,
 }
 

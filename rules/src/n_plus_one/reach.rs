@@ -18,7 +18,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use prodlint_core::Project;
-use prodlint_js::call_summary::{CallChain, CallSeg, CallSummaries, ClassSummary, FieldKind};
+use prodlint_js::call_summary::{
+    ArgShape, CallChain, CallSeg, CallSummaries, ClassSummary, FieldKind,
+};
 use prodlint_js::resolve::{Resolved, Resolvers, View};
 use prodlint_js::Imported;
 
@@ -119,8 +121,9 @@ pub(super) struct Reach<'a> {
     rule: &'a NPlusOne,
     project: &'a Project,
     resolvers: std::cell::OnceCell<Arc<Resolvers>>,
-    /// By function and by how many hops were left when it was searched.
-    memo: RefCell<HashMap<(TargetKey, usize), Option<Trip>>>,
+    /// By function, by how many hops were left when it was searched, and by the
+    /// argument positions given nothing (see [`Reach::round_trip`]).
+    memo: RefCell<HashMap<(TargetKey, usize, u32), Option<Trip>>>,
 }
 
 impl<'a> Reach<'a> {
@@ -360,20 +363,32 @@ impl<'a> Reach<'a> {
         ))
     }
 
-    /// The first round trip a function or method makes, directly or through its calls.
-    pub fn round_trip(&self, target: &Target) -> Option<Trip> {
+    /// The first round trip a function or method makes, directly or through its calls,
+    /// when called with arguments shaped `given`: a call that the function makes only
+    /// when a parameter is given (`if (teamId) { await … }`) does not count for a caller
+    /// that gives nothing there.
+    pub fn round_trip(&self, target: &Target, given: &ArgShape) -> Option<Trip> {
         let mut path = Vec::new();
-        self.round_trip_at(target, &mut path).0
+        self.round_trip_at(target, given, &mut path).0
     }
 
     /// The trip, and whether the search was cut short by a cycle.
-    fn round_trip_at(&self, target: &Target, path: &mut Vec<TargetKey>) -> (Option<Trip>, bool) {
+    fn round_trip_at(
+        &self,
+        target: &Target,
+        given: &ArgShape,
+        path: &mut Vec<TargetKey>,
+    ) -> (Option<Trip>, bool) {
         let key = target.key();
         if path.len() >= MAX_CALL_HOPS {
             return (None, false);
         }
         let hops_left = MAX_CALL_HOPS - path.len();
-        if let Some(known) = self.memo.borrow().get(&(key.clone(), hops_left)) {
+        let nothing_given = (0..32)
+            .filter(|&position| given.gives_nothing_at(position))
+            .fold(0u32, |mask, position| mask | (1 << position));
+        let memo_key = (key.clone(), hops_left, nothing_given);
+        if let Some(known) = self.memo.borrow().get(&memo_key) {
             return (known.clone(), false);
         }
         if path.contains(&key) {
@@ -393,13 +408,20 @@ impl<'a> Reach<'a> {
         path.push(key.clone());
         let mut cut = false;
         let mut found = None;
-        for call in &function.calls {
+        for (index, call) in function.calls.iter().enumerate() {
             let here = call.last().expect("a call chain has a segment");
+            let required = function.guards.get(index).map_or(&[][..], Vec::as_slice);
+            if required
+                .iter()
+                .any(|&position| given.gives_nothing_at(position))
+            {
+                continue;
+            }
             let shown = render_chain(&to_chain(call));
             let resolution = self.resolve(summaries, target.class.as_deref(), call);
             let trip = match &resolution {
                 Resolution::Target(callee) => {
-                    let (trip, was_cut) = self.round_trip_at(callee, path);
+                    let (trip, was_cut) = self.round_trip_at(callee, &here.args, path);
                     cut |= was_cut;
                     trip.map(|mut trip| {
                         trip.hops.insert(
@@ -436,9 +458,7 @@ impl<'a> Reach<'a> {
         }
         path.pop();
         if found.is_some() || !cut {
-            self.memo
-                .borrow_mut()
-                .insert((key, hops_left), found.clone());
+            self.memo.borrow_mut().insert(memo_key, found.clone());
         }
         (found, cut)
     }

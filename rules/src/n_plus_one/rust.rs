@@ -10,8 +10,8 @@ use super::catalogue::{self, Args, Lang, Seg};
 use super::rust_origin;
 use super::rust_reach::RustReach;
 use super::{
-    diagnostic, is_drain_call, is_group_name, is_pacing_call, is_retry_or_paging_header, pages,
-    render_chain, Access, At, Chain, Finding, Hop, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
+    is_drain_call, is_group_name, is_pacing_call, is_retry_or_paging_header, pages, render_chain,
+    Access, At, Chain, Finding, Hop, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
 };
 use crate::RustContext;
 
@@ -1012,7 +1012,7 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
             (None, None) => continue,
         };
         if reported.insert(finding.span) {
-            out.push(diagnostic(ctx.file, &finding));
+            rule.report(ctx.file, &finding, out);
         }
     }
 }
@@ -1034,7 +1034,13 @@ mod tests {
 
     /// n-plus-one's findings in a Rust file, and how many times its helpers were collected.
     fn check_counting_helper_scans(text: &str) -> (Vec<Diagnostic>, usize) {
-        let config = prodlint_core::Config::parse("", "prodlint.toml", &["n-plus-one"]).unwrap();
+        // The loops below step over parameters: reported with `loops-over-inputs`.
+        let config = prodlint_core::Config::parse(
+            "[rules.n-plus-one]\nloops-over-inputs = true\n",
+            "prodlint.toml",
+            &["n-plus-one"],
+        )
+        .unwrap();
         let rule = super::NPlusOne::build(&config.rule("n-plus-one").options).unwrap();
         let file = Arc::new(SourceFile::new(
             "src/a.rs".into(),
