@@ -210,17 +210,35 @@ impl AutoImports {
 /// nuxt.config (a layer has its own, inside the app that extends it) or a vite.config.
 pub fn app_roots(project: &Project, file: &Path) -> Vec<PathBuf> {
     let file = normalize(&project.cwd, file);
-    let mut roots: Vec<PathBuf> = file
-        .ancestors()
-        .skip(1)
-        .filter(|dir| {
-            dir.file_name().is_none_or(|n| n != "node_modules")
-                && project.index::<HasAppConfig>(&dir.to_path_buf()).0
-        })
-        .map(Path::to_path_buf)
-        .collect();
-    roots.reverse();
-    roots
+    match file.parent() {
+        Some(dir) => project.index::<DirAppRoots>(&dir.to_path_buf()).0.clone(),
+        None => Vec::new(),
+    }
+}
+
+/// The app roots at or above a directory (the key), outermost first: what [`app_roots`]
+/// gives each file in it, made once per directory from its parent's, so that a file costs
+/// one look-up however deep it lies.
+struct DirAppRoots(Vec<PathBuf>);
+
+impl ProjectIndex for DirAppRoots {
+    type Key = PathBuf;
+
+    fn build(project: &Project, dir: &PathBuf) -> DirAppRoots {
+        let mut roots = match dir.parent() {
+            Some(parent) => project
+                .index::<DirAppRoots>(&parent.to_path_buf())
+                .0
+                .clone(),
+            None => Vec::new(),
+        };
+        if dir.file_name().is_none_or(|n| n != "node_modules")
+            && project.index::<HasAppConfig>(dir).0
+        {
+            roots.push(dir.clone());
+        }
+        DirAppRoots(roots)
+    }
 }
 
 /// Whether a directory holds a Nuxt or Vite config: asked once per directory per run,
@@ -1542,6 +1560,42 @@ mod tests {
 #[cfg(test)]
 mod project_tests {
     use super::*;
+
+    #[test]
+    fn app_roots_are_every_configured_directory_above_outermost_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        for folder in [
+            "app/layers/base/composables",
+            "app/node_modules/x",
+            "other/src",
+        ] {
+            std::fs::create_dir_all(root.join(folder)).unwrap();
+        }
+        for config in [
+            "app/nuxt.config.ts",
+            "app/layers/base/nuxt.config.ts",
+            "app/node_modules/vite.config.ts",
+        ] {
+            std::fs::write(root.join(config), "export default {}").unwrap();
+        }
+        let project = Project::long_lived(root.clone());
+        let roots = |file: &str| app_roots(&project, &root.join(file));
+        let layer_file = "app/layers/base/composables/a.ts";
+        assert_eq!(
+            roots(layer_file),
+            [root.join("app"), root.join("app/layers/base")]
+        );
+        // A directory named node_modules is no app, whatever it holds.
+        assert_eq!(roots("app/node_modules/x/y.ts"), [root.join("app")]);
+        assert!(roots("other/src/b.ts").is_empty());
+        // A sibling file asks for the directory already known; a config added on disk is
+        // seen after a refresh, by the directories below it too.
+        assert_eq!(roots("app/layers/base/composables/b.ts"), roots(layer_file));
+        std::fs::write(root.join("other/vite.config.ts"), "export default {}").unwrap();
+        project.refresh(&std::collections::BTreeSet::new(), false);
+        assert_eq!(roots("other/src/b.ts"), [root.join("other")]);
+    }
 
     /// What an editor sees: the buffer of a composable (an override) adds a second export
     /// of a name while the other file is only on disk.
