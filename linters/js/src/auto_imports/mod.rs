@@ -210,35 +210,17 @@ impl AutoImports {
 /// nuxt.config (a layer has its own, inside the app that extends it) or a vite.config.
 pub fn app_roots(project: &Project, file: &Path) -> Vec<PathBuf> {
     let file = normalize(&project.cwd, file);
-    match file.parent() {
-        Some(dir) => project.index::<DirAppRoots>(&dir.to_path_buf()).0.clone(),
-        None => Vec::new(),
-    }
-}
-
-/// The app roots at or above a directory (the key), outermost first: what [`app_roots`]
-/// gives each file in it, made once per directory from its parent's, so that a file costs
-/// one look-up however deep it lies.
-struct DirAppRoots(Vec<PathBuf>);
-
-impl ProjectIndex for DirAppRoots {
-    type Key = PathBuf;
-
-    fn build(project: &Project, dir: &PathBuf) -> DirAppRoots {
-        let mut roots = match dir.parent() {
-            Some(parent) => project
-                .index::<DirAppRoots>(&parent.to_path_buf())
-                .0
-                .clone(),
-            None => Vec::new(),
-        };
-        if dir.file_name().is_none_or(|n| n != "node_modules")
-            && project.index::<HasAppConfig>(dir).0
-        {
-            roots.push(dir.clone());
-        }
-        DirAppRoots(roots)
-    }
+    let mut roots: Vec<PathBuf> = file
+        .ancestors()
+        .skip(1)
+        .filter(|dir| {
+            dir.file_name().is_none_or(|n| n != "node_modules")
+                && project.index::<HasAppConfig>(&dir.to_path_buf()).0
+        })
+        .map(Path::to_path_buf)
+        .collect();
+    roots.reverse();
+    roots
 }
 
 /// Whether a directory holds a Nuxt or Vite config: asked once per directory per run,
