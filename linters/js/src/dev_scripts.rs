@@ -383,13 +383,14 @@ impl ProjectIndex for DevScripts {
     type Key = PathBuf;
 
     fn build(project: &Project, root: &PathBuf) -> DevScripts {
-        let files = crate::project_sources(project, root);
+        let sources = crate::project_sources(project, root);
+        let files = &sources.files;
 
         // The package.json files of the project (each read once).
         let mut runs = ScriptRuns::default();
         let mut manifest_dirs = BTreeSet::new();
         let mut html_entries = Vec::new();
-        for file in &files {
+        for file in files {
             for manifest in manifests_above(project, root, file) {
                 if !manifest_dirs.insert(manifest.dir.clone()) {
                     break;

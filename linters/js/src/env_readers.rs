@@ -15,6 +15,7 @@ use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
 use crate::modes::is_env_object;
+use crate::project_sources::{parse_marked_sources, Marked};
 
 /// The setting readers declared under a directory (the key), by function name.
 #[derive(Debug, Default)]
@@ -23,7 +24,7 @@ pub struct EnvReaders {
 }
 
 /// What a file that reads an environment variable by a computed name contains.
-const MARKERS: &[&str] = &["env[", "env.get("];
+pub(crate) const MARKERS: &[&str] = &["env[", "env.get("];
 
 impl EnvReaders {
     /// The reader called `name`, when the project declares exactly one shape of it.
@@ -46,7 +47,7 @@ impl ProjectIndex for EnvReaders {
 
     fn build(project: &Project, root: &PathBuf) -> EnvReaders {
         let mut visitor = Declarations::default();
-        crate::parse_project_sources(project, root, MARKERS, |_, parsed| {
+        parse_marked_sources(project, root, Marked::EnvReads, |_, parsed| {
             parsed.program.visit_with(&mut visitor);
         });
         EnvReaders {

@@ -8,8 +8,7 @@
 //! keeps every offset, line and column of the original file.
 
 use prodlint_core::nesting::{self, Dialect, TooDeep};
-use prodlint_core::{Comment, Project, Span};
-use std::path::{Path, PathBuf};
+use prodlint_core::{Comment, Span};
 use swc_common::comments::SingleThreadedComments;
 use swc_common::input::StringInput;
 use swc_common::BytePos;
@@ -29,6 +28,7 @@ mod jsx;
 pub mod listen_hosts;
 pub mod modes;
 mod module_info;
+pub mod project_sources;
 pub mod resolve;
 pub mod runtime;
 pub mod sfc;
@@ -44,6 +44,8 @@ pub use module_info::{
 pub use swc_ecma_ast as ast;
 pub use swc_ecma_visit as visit;
 pub use test_code::imports_test_framework;
+
+pub(crate) use project_sources::{parse_project_sources, project_sources};
 
 /// The extensions this front end reads.
 pub const EXTENSIONS: &[&str] = &[
@@ -488,163 +490,5 @@ mod facts_tests {
         );
         let missing = project.index::<ModuleFacts>(&cwd.join("prodlint-facts-test/none.ts"));
         assert!(missing.info.is_none() && missing.error.is_some());
-    }
-}
-
-/// Directories that hold no project source.
-const SKIPPED_DIRS: &[&str] = &[
-    "node_modules",
-    "dist",
-    "build",
-    "target",
-    "coverage",
-    "vendor",
-    "out",
-];
-
-/// At most this many files are looked at by a project-wide index (a monorepo's files of
-/// interest are near the top).
-const MAX_PROJECT_FILES: usize = 20_000;
-
-/// Parses the TS/JS source files under `root` whose text contains one of `markers` (a
-/// cheap filter before parsing), and gives each to `each` in path order; files that cannot
-/// be read or parsed are skipped, as a project-wide index knows nothing from them.
-///
-/// Reading and parsing run on all cores, a batch of files at a time (so that only a
-/// batch's trees are held at once): such an index is built inside the first check that
-/// asks for it, and read file by file on that one thread it was a sequential phase of the
-/// run that grew with the project while the other workers waited for it. The threads are
-/// scoped OS threads, not the check pool's: a pool worker waiting here for pool jobs could
-/// pick up a check that asks for this same index and wait on itself.
-pub(crate) fn parse_project_sources(
-    project: &Project,
-    root: &Path,
-    markers: &[&str],
-    mut each: impl FnMut(PathBuf, JsFile),
-) {
-    const BATCH: usize = 512;
-    let files = project_sources(project, root);
-    // The run's thread count (`--threads`), which is the check pool's.
-    let threads = rayon::current_num_threads();
-    for batch in files.chunks(BATCH) {
-        let parsed = parallel_map(batch, threads, |path| {
-            let text = project.read(path).ok()?;
-            if !markers.iter().any(|m| text.contains(m)) {
-                return None;
-            }
-            parse(&path.to_string_lossy(), &text).ok()
-        });
-        for (path, parsed) in batch.iter().zip(parsed) {
-            if let Some(parsed) = parsed {
-                each(path.clone(), parsed);
-            }
-        }
-    }
-}
-
-/// `f` of each item, in the items' order, on up to `threads` scoped threads that each take
-/// a contiguous run of the items.
-fn parallel_map<I: Sync, T: Send>(
-    items: &[I],
-    threads: usize,
-    f: impl Fn(&I) -> Option<T> + Sync,
-) -> Vec<Option<T>> {
-    // Too few items to be worth a thread each.
-    const MIN_PER_THREAD: usize = 16;
-    let threads = threads.min(items.len() / MIN_PER_THREAD).max(1);
-    if threads == 1 {
-        return items.iter().map(&f).collect();
-    }
-    let per_thread = items.len().div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let runs: Vec<_> = items
-            .chunks(per_thread)
-            .map(|run| scope.spawn(move || run.iter().map(f).collect::<Vec<_>>()))
-            .collect();
-        runs.into_iter()
-            .flat_map(|run| run.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    })
-}
-
-/// The TS/JS source files under `root`, for a project-wide index to read: `node_modules`,
-/// build output, hidden directories, declaration files and minified bundles are skipped.
-fn project_sources(project: &Project, root: &Path) -> Vec<PathBuf> {
-    fn walk(project: &Project, dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = project.read_dir(dir) else {
-            return;
-        };
-        for (path, is_dir) in entries {
-            if out.len() >= MAX_PROJECT_FILES {
-                return;
-            }
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if is_dir {
-                if !name.starts_with('.') && !SKIPPED_DIRS.contains(&name) {
-                    walk(project, &path, out);
-                }
-            } else {
-                let extension = name.rsplit('.').next().unwrap_or("");
-                let minified = name.ends_with(".min.js");
-                if EXTENSIONS.contains(&extension) && !minified && !name.ends_with(".d.ts") {
-                    out.push(path);
-                }
-            }
-        }
-    }
-    let mut files = Vec::new();
-    walk(project, root, &mut files);
-    files
-}
-
-#[cfg(test)]
-mod project_sources_tests {
-    use super::*;
-
-    #[test]
-    fn a_parallel_map_keeps_the_items_order_for_any_thread_count() {
-        let items: Vec<u32> = (0..1000).collect();
-        let expected: Vec<Option<u32>> = items
-            .iter()
-            .map(|&i| (i % 3 != 0).then_some(i * 2))
-            .collect();
-        for threads in [1, 2, 3, 8] {
-            let got = parallel_map(&items, threads, |&i| (i % 3 != 0).then_some(i * 2));
-            assert_eq!(got, expected, "{threads} threads");
-        }
-    }
-
-    #[test]
-    fn project_sources_are_given_in_path_order_with_only_the_marked_ones_parsed() {
-        let dir = tempfile::tempdir().unwrap();
-        // More files than a batch and than a thread's minimum, in nested folders.
-        for i in 0..700 {
-            let folder = dir.path().join(format!("src/m{}", i % 7));
-            std::fs::create_dir_all(&folder).unwrap();
-            let text = if i % 5 == 0 {
-                format!("const s{i} = new WebSocket(url);\n")
-            } else {
-                format!("export const x{i} = {i};\n")
-            };
-            std::fs::write(folder.join(format!("f{i:03}.ts")), text).unwrap();
-        }
-        std::fs::write(dir.path().join("src/broken.ts"), "new WebSocket(\n").unwrap();
-        let project = Project::new(dir.path().to_path_buf());
-        let mut seen = Vec::new();
-        parse_project_sources(&project, dir.path(), &["new WebSocket("], |path, _| {
-            seen.push(path)
-        });
-        let mut expected: Vec<PathBuf> = project_sources(&project, dir.path())
-            .into_iter()
-            .filter(|p| {
-                let text = std::fs::read_to_string(p).unwrap();
-                text.contains("new WebSocket(") && !p.ends_with("broken.ts")
-            })
-            .collect();
-        assert_eq!(expected.len(), 140);
-        assert_eq!(seen, expected);
-        expected.sort();
-        assert_eq!(seen, expected, "in path order");
     }
 }

@@ -13,6 +13,7 @@ use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
 use crate::modes::member_prop_name;
+use crate::project_sources::{parse_marked_sources, Marked};
 
 /// The names of environment settings (`METRICS_HOST`) passed as a server's host anywhere
 /// under a directory (the key).
@@ -22,7 +23,7 @@ pub struct ListenHosts {
 }
 
 /// What a file that starts a server contains.
-const MARKERS: &[&str] = &["listen(", "Server(", "serve("];
+pub(crate) const MARKERS: &[&str] = &["listen(", "Server(", "serve("];
 
 impl ListenHosts {
     /// Whether the project passes the setting `name` (its last segment: `METRICS_HOST` of
@@ -46,7 +47,7 @@ impl ProjectIndex for ListenHosts {
 
     fn build(project: &Project, root: &PathBuf) -> ListenHosts {
         let mut names = BTreeSet::new();
-        crate::parse_project_sources(project, root, MARKERS, |_, parsed| {
+        parse_marked_sources(project, root, Marked::Servers, |_, parsed| {
             names.extend(ListenHosts::of_program(&parsed.program).names);
         });
         ListenHosts { names }

@@ -9,6 +9,8 @@ use prodlint_core::{Project, ProjectIndex};
 use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
+use crate::project_sources::{parse_marked_sources, Marked};
+
 /// One client file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SocketClient {
@@ -25,7 +27,7 @@ pub struct SocketClients {
 }
 
 /// What a client file contains.
-const MARKERS: &[&str] = &[
+pub(crate) const MARKERS: &[&str] = &[
     "new WebSocket(",
     "webSocket(",
     "webSocket<",
@@ -38,7 +40,7 @@ impl ProjectIndex for SocketClients {
 
     fn build(project: &Project, root: &PathBuf) -> SocketClients {
         let mut clients = Vec::new();
-        crate::parse_project_sources(project, root, MARKERS, |path, parsed| {
+        parse_marked_sources(project, root, Marked::SocketClients, |path, parsed| {
             let mut handlers = Handlers::default();
             parsed.program.visit_with(&mut handlers);
             clients.push(SocketClient {

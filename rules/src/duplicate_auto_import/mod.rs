@@ -94,13 +94,12 @@ impl DuplicateAutoImport {
     }
 }
 
+// No `reads_module_facts`: an app's index is built by the first of its files checked,
+// before most of the others are parsed, and reads their facts itself. Having every file
+// checked provide its facts for it made each file of every project pay, apps or not.
 impl Rule for DuplicateAutoImport {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn reads_module_facts(&self) -> bool {
-        true
     }
 
     fn check_js(&self, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {

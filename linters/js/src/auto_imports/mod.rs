@@ -1543,6 +1543,42 @@ mod tests {
 mod project_tests {
     use super::*;
 
+    #[test]
+    fn app_roots_are_every_configured_directory_above_outermost_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        for folder in [
+            "app/layers/base/composables",
+            "app/node_modules/x",
+            "other/src",
+        ] {
+            std::fs::create_dir_all(root.join(folder)).unwrap();
+        }
+        for config in [
+            "app/nuxt.config.ts",
+            "app/layers/base/nuxt.config.ts",
+            "app/node_modules/vite.config.ts",
+        ] {
+            std::fs::write(root.join(config), "export default {}").unwrap();
+        }
+        let project = Project::long_lived(root.clone());
+        let roots = |file: &str| app_roots(&project, &root.join(file));
+        let layer_file = "app/layers/base/composables/a.ts";
+        assert_eq!(
+            roots(layer_file),
+            [root.join("app"), root.join("app/layers/base")]
+        );
+        // A directory named node_modules is no app, whatever it holds.
+        assert_eq!(roots("app/node_modules/x/y.ts"), [root.join("app")]);
+        assert!(roots("other/src/b.ts").is_empty());
+        // A sibling file asks for the directory already known; a config added on disk is
+        // seen after a refresh, by the directories below it too.
+        assert_eq!(roots("app/layers/base/composables/b.ts"), roots(layer_file));
+        std::fs::write(root.join("other/vite.config.ts"), "export default {}").unwrap();
+        project.refresh(&std::collections::BTreeSet::new(), false);
+        assert_eq!(roots("other/src/b.ts"), [root.join("other")]);
+    }
+
     /// What an editor sees: the buffer of a composable (an override) adds a second export
     /// of a name while the other file is only on disk.
     #[test]
