@@ -1201,6 +1201,44 @@ fn a_parse_error_has_one_id_in_every_format_and_explain_knows_it() {
 }
 
 #[test]
+fn grammar_errors_of_declaration_files_are_not_file_errors() {
+    // TypeScript itself reports `declare` inside an ambient block only when it checks
+    // declaration files, which `skipLibCheck` turns off; the tree is whole, so the file
+    // is read and the run is not failed for it.
+    let ambient = "declare module 'clean-deep' {\n  declare function cleanDeep<T>(o: T): T;\n  export default cleanDeep;\n}\n";
+    let dir = project(&[
+        ("src/include.d/clean-deep.d.ts", ambient),
+        ("src/ok.ts", "export const a = 1;\n"),
+    ]);
+    let (code, report) = json(dir.path(), &["--no-cache"]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["errors"].as_array().unwrap().len(), 0, "{report}");
+
+    // The same text in a module that is compiled stays an error, and so does a
+    // declaration file that does not parse at all.
+    let dir = project(&[
+        ("src/ambient.ts", ambient),
+        (
+            "src/broken.d.ts",
+            "declare module 'x' {\n  export const = ;\n",
+        ),
+    ]);
+    let (code, report) = json(dir.path(), &["--no-cache"]);
+    assert_eq!(code, 1, "{report}");
+    let mut paths: Vec<&str> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|error| {
+            assert_eq!(error["rule"], "syntax-error", "{error}");
+            error["path"].as_str().unwrap()
+        })
+        .collect();
+    paths.dedup();
+    assert_eq!(paths, ["src/ambient.ts", "src/broken.d.ts"], "{report}");
+}
+
+#[test]
 fn fix_counts_are_singular_or_plural() {
     let dir = project(&[(
         "src/b.rs",

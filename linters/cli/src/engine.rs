@@ -325,7 +325,15 @@ fn check_file(
                     let normalized = prodlint_core::normalize(&project.cwd, &file.path);
                     prodlint_js::ModuleFacts::provide(project, &normalized, &file.text, &parsed);
                 }
-                push_syntax_errors(parsed.recovered_errors.clone(), &mut errors);
+                // A declaration file is never compiled, and TypeScript does not check
+                // its grammar either under `skipLibCheck`, which nearly every project
+                // sets: an error the parser recovered from there (`declare` inside a
+                // `declare module` block) breaks nothing, and a file error would fail
+                // the run for it. A declaration file that does not parse at all is
+                // still reported below.
+                if !prodlint_js::is_declaration_file(&file.display) {
+                    push_syntax_errors(parsed.recovered_errors.clone(), &mut errors);
+                }
                 for (span, why) in &parsed.skipped_blocks {
                     let (line, column) = position(&file, span.start);
                     notes.push(Note {

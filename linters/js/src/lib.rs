@@ -52,6 +52,13 @@ pub const EXTENSIONS: &[&str] = &[
     "ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs", "vue", "svelte", "astro",
 ];
 
+/// Whether `path` names a TypeScript declaration file (`.d.ts`, `.d.mts`, `.d.cts`).
+pub fn is_declaration_file(path: &str) -> bool {
+    [".d.ts", ".d.mts", ".d.cts"]
+        .iter()
+        .any(|suffix| path.ends_with(suffix))
+}
+
 /// One parsed file. `Program` is `Send + Sync`, so parsed files can be kept for a later phase.
 pub struct JsFile {
     pub program: Program,
@@ -98,7 +105,7 @@ fn syntax_for(path: &str, component: Option<sfc::ScriptLang>) -> Syntax {
         Syntax::Typescript(TsSyntax {
             tsx,
             decorators: true,
-            dts: path.ends_with(".d.ts") || path.ends_with(".d.mts") || path.ends_with(".d.cts"),
+            dts: is_declaration_file(path),
             // Astro's frontmatter may `return Astro.redirect(…)` at its top level, which
             // TypeScript's grammar allows only with early errors off.
             no_early_errors: extension == "astro",

@@ -641,7 +641,7 @@ impl ProjectIndex for DepFns {
             };
             let fns = project.index::<CrateFns>(&crate_key);
             if fns.defines(name) {
-                defs.extend(resolve(c, &fns, name, key.cache_dir.as_deref()));
+                defs.extend(resolve(project, c, &fns, name, key.cache_dir.as_deref()));
             }
         }
         DepFns { defs }
@@ -650,7 +650,13 @@ impl ProjectIndex for DepFns {
 
 /// The definitions of `name` in one crate, from the cache or parsed from the files that
 /// the name table points at.
-fn resolve(c: &LockedCrate, fns: &CrateFns, name: &str, cache_dir: Option<&Path>) -> Vec<DepFn> {
+fn resolve(
+    project: &Project,
+    c: &LockedCrate,
+    fns: &CrateFns,
+    name: &str,
+    cache_dir: Option<&Path>,
+) -> Vec<DepFn> {
     let Some(dir) = &c.dir else { return Vec::new() };
     let cache = crate_cache(cache_dir, dir, &c.name, &c.version)
         .filter(|_| is_identifier(name))
@@ -714,10 +720,8 @@ fn resolve(c: &LockedCrate, fns: &CrateFns, name: &str, cache_dir: Option<&Path>
     let mut lines = String::new();
     for &i in fns.names.get(name).into_iter().flatten() {
         let relative = &fns.files[i as usize];
-        let Ok(text) = prodlint_core::read_regular_to_string(&dir.join(relative)) else {
-            continue;
-        };
-        for def in definitions(&text, name) {
+        let file = project.index::<FileDefinitions>(&dir.join(relative));
+        for def in file.0.get(name).into_iter().flatten() {
             let sends: Vec<String> = def.send_params.iter().map(usize::to_string).collect();
             lines.push_str(&format!(
                 "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
@@ -736,9 +740,9 @@ fn resolve(c: &LockedCrate, fns: &CrateFns, name: &str, cache_dir: Option<&Path>
                 &def.trait_name,
                 def.has_self,
                 def.is_async,
-                def.ret,
+                def.ret.clone(),
                 &def.ret_text,
-                def.send_params,
+                def.send_params.clone(),
                 relative,
                 def.line,
             ));
@@ -748,6 +752,31 @@ fn resolve(c: &LockedCrate, fns: &CrateFns, name: &str, cache_dir: Option<&Path>
         crate::write_cache_file(cache, &lines);
     }
     out
+}
+
+/// Every function definition of one locked source file, by name, from one parse. A
+/// common name (`new`, `get`, `from`) is defined in hundreds of a large crate's files
+/// (an SDK's generated clients), and parsing those files again for each name a workspace
+/// calls made the look-ups grow with the names asked times the files that define them.
+#[derive(Default)]
+struct FileDefinitions(HashMap<String, Vec<Definition>>);
+
+impl ProjectIndex for FileDefinitions {
+    /// The file's path.
+    type Key = PathBuf;
+    // Registry sources are read directly, as for the name tables.
+    const READS_DISK_DIRECTLY: bool = true;
+
+    fn build(_: &Project, path: &PathBuf) -> FileDefinitions {
+        let Ok(text) = prodlint_core::read_regular_to_string(path) else {
+            return FileDefinitions::default();
+        };
+        let mut by_name: HashMap<String, Vec<Definition>> = HashMap::new();
+        for (name, definition) in definitions(&text) {
+            by_name.entry(name).or_default().push(definition);
+        }
+        FileDefinitions(by_name)
+    }
 }
 
 struct Definition {
@@ -761,13 +790,17 @@ struct Definition {
     line: u32,
 }
 
-/// The definitions of `name` in one file's text.
-fn definitions(text: &str, name: &str) -> Vec<Definition> {
+/// The function definitions of one file's text, each with its name, outside test code.
+fn definitions(text: &str) -> Vec<(String, Definition)> {
     let parsed = RustFile::parse(text);
     let tree = parsed.tree();
+    let lines = api::Lines::new(text);
     let mut out = Vec::new();
     for f in tree.syntax().descendants().filter_map(ast::Fn::cast) {
-        if f.name().is_none_or(|n| n.text() != name) || crate::is_in_test_code(f.syntax()) {
+        let Some(name) = f.name().map(|n| n.text().to_string()) else {
+            continue;
+        };
+        if crate::is_in_test_code(f.syntax()) {
             continue;
         }
         let mut generics = crate::types::generic_params(f.generic_param_list());
@@ -797,19 +830,21 @@ fn definitions(text: &str, name: &str) -> Vec<Definition> {
             None => DepRet::Unit,
             Some(ty) => dep_ret(ty, &generics, &self_ty),
         };
-        let offset: usize = f.syntax().text_range().start().into();
-        out.push(Definition {
-            has_self: f.param_list().and_then(|p| p.self_param()).is_some(),
-            is_async: f.async_token().is_some(),
-            ret_text: ret_ty
-                .map(|t| t.syntax().text().to_string())
-                .unwrap_or_default(),
-            line: text[..offset].matches('\n').count() as u32 + 1,
-            send_params: crate::future_calls::send_bounded_params(&f),
-            self_ty,
-            trait_name,
-            ret,
-        });
+        out.push((
+            name,
+            Definition {
+                has_self: f.param_list().and_then(|p| p.self_param()).is_some(),
+                is_async: f.async_token().is_some(),
+                ret_text: ret_ty
+                    .map(|t| t.syntax().text().to_string())
+                    .unwrap_or_default(),
+                line: api::line_of(&lines, &f),
+                send_params: crate::future_calls::send_bounded_params(&f),
+                self_ty,
+                trait_name,
+                ret,
+            },
+        ));
     }
     out
 }
@@ -902,31 +937,57 @@ impl ProjectIndex for DepTypes {
             let table = project.index::<CrateFns>(&crate_key);
             for relative in table.files_defining_type(name) {
                 let file = dir.join(relative);
-                let Ok(text) = prodlint_core::read_regular_to_string(&file) else {
-                    continue;
-                };
                 let info = crate::crate_index::FileInfo {
                     crate_name: lib.clone(),
                     module: crate::crate_index::module_path(lib, dir, &file),
                     edition: crate::crate_index::Edition::default(),
                 };
-                let facts = crate::crate_index::file_facts(&file, &info, &RustFile::parse(&text));
+                let facts = project.index::<FileTypes>(&(file, info));
                 let named = |path: &str| path.rsplit("::").next() == Some(name.as_str());
                 out.adts
-                    .extend(facts.adts.into_iter().filter(|a| named(&a.path)));
+                    .extend(facts.adts.iter().filter(|a| named(&a.path)).cloned());
                 out.aliases
-                    .extend(facts.aliases.into_iter().filter(|a| named(&a.path)));
-                for fact in facts.auto_impls {
+                    .extend(facts.aliases.iter().filter(|a| named(&a.path)).cloned());
+                for fact in &facts.auto_impls {
                     if named(&fact.path) {
                         out.auto_impls
                             .entry(fact.path.clone())
                             .or_default()
-                            .add(&fact);
+                            .add(fact);
                     }
                 }
             }
         }
         out
+    }
+}
+
+/// The type definitions of one locked source file, from one parse, whichever of them a
+/// look-up asks for: a file defining many types (a crate's `types.rs`) was parsed again
+/// for each of its types asked about.
+#[derive(Default)]
+struct FileTypes {
+    adts: Vec<crate::crate_index::Adt>,
+    aliases: Vec<crate::crate_index::Alias>,
+    auto_impls: Vec<crate::crate_index::AutoImplFact>,
+}
+
+impl ProjectIndex for FileTypes {
+    /// The file's path and its place in its crate.
+    type Key = (PathBuf, crate::crate_index::FileInfo);
+    // Registry sources are read directly, as for the name tables.
+    const READS_DISK_DIRECTLY: bool = true;
+
+    fn build(_: &Project, (file, info): &(PathBuf, crate::crate_index::FileInfo)) -> FileTypes {
+        let Ok(text) = prodlint_core::read_regular_to_string(file) else {
+            return FileTypes::default();
+        };
+        let facts = crate::crate_index::file_facts(file, info, &RustFile::parse(&text));
+        FileTypes {
+            adts: facts.adts,
+            aliases: facts.aliases,
+            auto_impls: facts.auto_impls,
+        }
     }
 }
 
@@ -961,14 +1022,21 @@ mod tests {
     fn names_and_definitions() {
         let text = "impl Schema {\n    pub fn get_field(&self, name: &str) -> crate::Result<Field> { todo!() }\n    pub fn find(&self) -> Option<&Self> { None }\n}\ntrait T { fn get_field(&self) -> Self; }\nfn_x(); fn  f() {}\n";
         assert_eq!(fn_names(text), ["get_field", "find", "get_field"]);
-        let defs = definitions(text, "get_field");
+        let named = |name: &str| -> Vec<Definition> {
+            definitions(text)
+                .into_iter()
+                .filter(|(n, _)| n == name)
+                .map(|(_, d)| d)
+                .collect()
+        };
+        let defs = named("get_field");
         assert_eq!(defs.len(), 2);
         assert_eq!(defs[0].self_ty, "Schema");
         assert_eq!(defs[0].ret, DepRet::Result(Some("Field".into())));
         assert_eq!(defs[0].line, 2);
         assert_eq!(defs[1].trait_name, "T");
         assert_eq!(defs[1].ret, DepRet::Unknown);
-        let find = definitions(text, "find");
+        let find = named("find");
         assert_eq!(find[0].ret, DepRet::Option(Some("Schema".into())));
     }
 

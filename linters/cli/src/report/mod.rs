@@ -55,7 +55,10 @@ pub const FILE_PROBLEM_PAGES: &[(&str, &str)] = &[
         "# syntax-error\n\nA file that does not parse. The report gives the first error the parser met (the \
          others usually follow from it), at its line and column.\n\nRust files are still checked with \
          what the parser recovered; a TS/JS file that swc cannot parse at all is not checked. Either \
-         way the run exits with status 1, so a pre-commit hook does not let a broken file through.\n",
+         way the run exits with status 1, so a pre-commit hook does not let a broken file through.\n\n\
+         A TypeScript declaration file (`.d.ts`) whose tree the parser recovered whole is not \
+         reported: it is never compiled, and TypeScript checks its grammar (`declare` inside a \
+         `declare module` block) only without `skipLibCheck`. One that does not parse at all is.\n",
     ),
     (
         "file-error",

@@ -776,7 +776,7 @@ impl Builder<'_> {
                 let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
                 let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
                 COMPONENT_EXTENSIONS.contains(&ext)
-                    && !is_declaration(name)
+                    && !crate::is_declaration_file(name)
                     && !is_mixin(name)
                     && !is_ignored(f)
             });
@@ -1333,12 +1333,6 @@ fn component_name(
     (!name.is_empty()).then_some((name, mode))
 }
 
-fn is_declaration(name: &str) -> bool {
-    [".d.ts", ".d.mts", ".d.cts"]
-        .iter()
-        .any(|s| name.ends_with(s))
-}
-
 fn is_mixin(name: &str) -> bool {
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
     let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
@@ -1350,7 +1344,7 @@ fn is_mixin(name: &str) -> bool {
 /// declaration files, files starting with `-`, and tool directories.
 fn is_ignored(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    if name.starts_with('-') || is_declaration(name) {
+    if name.starts_with('-') || crate::is_declaration_file(name) {
         return true;
     }
     let test_like = [".stories.", ".spec.", ".test."]

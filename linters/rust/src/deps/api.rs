@@ -223,15 +223,15 @@ fn module_dir(file: &Path) -> PathBuf {
 
 /// Where a text's lines start: a node's line by binary search, not by counting the
 /// newlines before it (quadratic in a file of many items).
-struct Lines(Vec<usize>);
+pub(super) struct Lines(Vec<usize>);
 
 impl Lines {
-    fn new(text: &str) -> Lines {
+    pub(super) fn new(text: &str) -> Lines {
         Lines(text.match_indices('\n').map(|(at, _)| at).collect())
     }
 }
 
-fn line_of(lines: &Lines, node: &impl AstNode) -> u32 {
+pub(super) fn line_of(lines: &Lines, node: &impl AstNode) -> u32 {
     let offset: usize = node.syntax().text_range().start().into();
     lines.0.partition_point(|&at| at < offset) as u32 + 1
 }
@@ -937,9 +937,19 @@ impl Resolver<'_> {
             };
             results.push(result);
         }
-        if let Some(picked) = pick(&results) {
-            return picked;
-        }
+        // A last name this module declares but that is missing where it leads (a `use` of a
+        // function, looked up as a macro; a `use` of a derive macro, looked up as the
+        // trait of that name) may still come from the module's other sources below: an
+        // exported `macro_rules!` elsewhere in the crate (sqlx's `query!` beside `pub use
+        // sqlx_core::query::query`), a glob, or items a macro writes (serde's
+        // `crate_root!()` re-exports the traits whose derives it also re-exports).
+        // Only for the path's last name: a miss further down a module's path is that
+        // module's answer (and a glob of this module would only lead back here).
+        let declared_missing = match pick(&results) {
+            Some(missing @ Lookup::Missing { .. }) if last => Some(missing),
+            Some(picked) => return picked,
+            None => None,
+        };
         // Glob imports, public ones for a path from outside.
         let mut unknown = module.opaque;
         for (glob, public, glob_cfg) in &module.globs {
@@ -994,11 +1004,11 @@ impl Resolver<'_> {
                 return Lookup::Unknown;
             }
         }
-        Lookup::Missing {
+        declared_missing.unwrap_or_else(|| Lookup::Missing {
             module: module_path(loc),
             name: name.clone(),
             associated: false,
-        }
+        })
     }
 
     /// A `use` path from inside module `loc`: `crate::`, `self::`, `super::`, a name of
