@@ -943,10 +943,18 @@ impl Resolver<'_> {
         // exported `macro_rules!` elsewhere in the crate (sqlx's `query!` beside `pub use
         // sqlx_core::query::query`), a glob, or items a macro writes (serde's
         // `crate_root!()` re-exports the traits whose derives it also re-exports).
-        // Only for the path's last name: a miss further down a module's path is that
-        // module's answer (and a glob of this module would only lead back here).
+        // Only for the path's last name or a re-exported one (`Deserialize::deserialize`):
+        // a miss further down a module's path is that module's answer (and a glob of this
+        // module would only lead back here).
         let declared_missing = match pick(&results) {
-            Some(missing @ Lookup::Missing { .. }) if last => Some(missing),
+            Some(missing @ Lookup::Missing { .. })
+                if last
+                    || candidates
+                        .iter()
+                        .all(|i| matches!(i.kind, ItemKind::Reexport(_))) =>
+            {
+                Some(missing)
+            }
             Some(picked) => return picked,
             None => None,
         };
@@ -1056,7 +1064,25 @@ impl Resolver<'_> {
         let Some(root) = self.root(&krate) else {
             return Lookup::Unknown;
         };
-        self.lookup(&root, &path[1..], ns, false, cfg, deprecated, depth)
+        // The features named inside that crate are its own, which the crate re-exporting
+        // from it turns on in its declaration (rlt's `tui-logger = { features =
+        // ["tracing-support"] }`), not the workspace: without the dependencies' feature
+        // graph they are unknown, never a finding against the workspace's features.
+        match self.lookup(&root, &path[1..], ns, false, Vec::new(), deprecated, depth) {
+            Lookup::Found(found) => Lookup::Found(
+                found
+                    .into_iter()
+                    .map(|mut found| {
+                        let theirs = std::mem::take(&mut found.cfg)
+                            .into_iter()
+                            .map(features_unknown);
+                        found.cfg = cfg.iter().cloned().chain(theirs).collect();
+                        found
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
     }
 
     fn child(&self, loc: &Loc, at: &ModuleAt) -> Option<Loc> {
@@ -1069,6 +1095,17 @@ impl Resolver<'_> {
         let mut child = loc.clone();
         child.chain.push(entry);
         Some(child)
+    }
+}
+
+/// `cfg` with every feature predicate made unknown (`Cfg::Other`).
+fn features_unknown(cfg: Cfg) -> Cfg {
+    match cfg {
+        Cfg::Feature(_) => Cfg::Other,
+        Cfg::All(all) => Cfg::All(all.into_iter().map(features_unknown).collect()),
+        Cfg::Any(any) => Cfg::Any(any.into_iter().map(features_unknown).collect()),
+        Cfg::Not(inner) => Cfg::Not(Box::new(features_unknown(*inner))),
+        other => other,
     }
 }
 
