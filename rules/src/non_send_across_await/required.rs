@@ -156,7 +156,21 @@ impl FutureSummaries {
 }
 
 /// Where a finding of the every-async-fn analysis says the future is not `Send`.
+///
+/// A future that is not `Send` only for some of its type parameters (`database: &impl
+/// Queries`, not bounded `Sync`) is no culprit for its callers: the compiler checks it
+/// with the types a call gives it, and a handler that passes a `Sync` database compiles.
+/// The definition itself is still reported where the analysis runs on it.
 fn culprit_of(finding: &Finding) -> Option<(Span, String)> {
+    let generic = match finding {
+        Finding::Held { why: Some(why), .. }
+        | Finding::AwaitedNotSend { why, .. }
+        | Finding::Capture { why, .. } => why.generic,
+        _ => false,
+    };
+    if generic {
+        return None;
+    }
     match finding {
         Finding::Held {
             await_span,
