@@ -86,6 +86,9 @@ pub fn is_test_path(path: &str) -> bool {
         || (file_name.ends_with(".rs")
             && (file_name.ends_with("_test.rs")
                 || file_name.ends_with("_tests.rs")
+                // A module of test support by its name, as a folder's: `test_helpers.rs`,
+                // `test_utils.rs` (declared `#[cfg(any(test, feature = "e2e"))]`).
+                || file_name.starts_with("test_")
                 // `#[cfg(test)] mod tests;` lives in `tests.rs`.
                 || matches!(file_name, "tests.rs" | "test.rs")))
 }
@@ -216,6 +219,8 @@ mod tests {
             "web/src/features/table.clienttest.tsx",
             "packages/test-helpers/src/mailpit.ts",
             "libs/test_utils/src/lib.rs",
+            "crates/core/src/db/clickhouse/test_helpers.rs",
+            "crates/client/src/test_utils.rs",
             "apps/web/src/provider-community-mock.ts",
             "src/user_mock.ts",
             "src/mock-data.ts",
@@ -238,6 +243,7 @@ mod tests {
             "src/mockup-page.ts",
             "src/unmock.ts",
             "src/mock.ts",
+            "src/latest_test_run.rs",
         ] {
             assert!(!is_test_path(path), "{path} is not test code");
         }
