@@ -241,6 +241,42 @@ fn is_test_attr(attr: &ast::Attr) -> bool {
         })
 }
 
+/// Whether a clippy lint (`unwrap_used`) is allowed or expected where `node` is: an
+/// `#[allow(clippy::unwrap_used)]` or `#[expect(..)]` on an enclosing expression,
+/// statement or item, or `#![allow(..)]` at the top of the file. The author has already
+/// decided there, in a project whose clippy configuration would otherwise deny it.
+pub fn is_clippy_lint_allowed(node: &SyntaxNode, lint: &str) -> bool {
+    let wanted = format!("clippy::{lint}");
+    node.ancestors().any(|ancestor| {
+        ast::AnyHasAttrs::cast(ancestor).is_some_and(|item| {
+            item.attrs().any(|a| {
+                let level = attr::attr_path(&a);
+                let is_level = level
+                    .as_deref()
+                    .is_some_and(|p| matches!(p, [one] if one == "allow" || one == "expect"));
+                is_level
+                    && a.meta()
+                        .and_then(|m| match m {
+                            ast::Meta::TokenTreeMeta(m) => m.token_tree(),
+                            _ => None,
+                        })
+                        .is_some_and(|tree| {
+                            let text: String = tree
+                                .syntax()
+                                .text()
+                                .to_string()
+                                .chars()
+                                .filter(|c| !c.is_whitespace())
+                                .collect();
+                            text.trim_matches(['(', ')'])
+                                .split(',')
+                                .any(|path| path == wanted)
+                        })
+            })
+        })
+    })
+}
+
 /// Whether `node` is compiled only into debug builds: inside an item, statement or
 /// expression marked `#[cfg(debug_assertions)]`, or the branch of
 /// `if cfg!(debug_assertions) { … }` (the `else` of `if !cfg!(debug_assertions)`).

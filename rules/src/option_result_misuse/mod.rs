@@ -45,7 +45,11 @@ prodlint_macros::declare_rule! {
     /// bindings tested with `.is_err()` first, calls that only constants reach (literals,
     /// `None`, variants, immutable bindings of those, even through `if`/`match`, and the
     /// parameters of a private function that every call in the file gives constants), and
-    /// setters (`set_*`) given constants.
+    /// setters (`set_*`) given constants; and an `.unwrap()` where clippy's `unwrap_used`
+    /// is allowed or expected (`#[expect(clippy::unwrap_used)]` on an enclosing
+    /// expression, statement or item, `#![allow(..)]` at the top of the file): the author
+    /// has decided there. Test support is test code too: a file under a `test_*` folder
+    /// or named `test_*.rs` (`test_helpers.rs`).
     ///
     /// Discarded results of database writes are reported whether or not the `Result` type
     /// is known, because the library tells it: `let _ =`, a `.ok();` statement, or a bare
@@ -304,6 +308,7 @@ impl Rule for OptionResultMisuse {
                 && !constant_setter(&receiver)
                 && !builds_runtime(&fact)
                 && !checked_before(&receiver, call)
+                && !prodlint_rust::is_clippy_lint_allowed(call.syntax(), "unwrap_used")
             {
                 out.push(unwrap(&mut labels, call, &name, &receiver, &fact));
             }
