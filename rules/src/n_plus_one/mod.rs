@@ -122,7 +122,7 @@ prodlint_macros::declare_rule! {
     /// query needs the previous one (keyset batches, `deleted = await …` until done,
     /// walking `parentId` up a tree); infinite loops (`while (true)`, `loop`) unless they
     /// drain a collection (`queue.shift()`, `stack.pop()`); code that runs once or is not
-    /// the product (seed data, `populate/`, migrations, developer scripts: in TS/JS a file
+    /// the product (seed data, `populate/`, migrations and `alterations/`, developer scripts: in TS/JS a file
     /// no application code imports that a package.json script runs or that lies in a
     /// `scripts/` folder, as `hardcoded-url` tells them, in Rust a `scripts/` folder; `bin/`, `*.seed.ts`,
     /// `*_migrations.rs`, test support and mocks such as `testing/`, `test_utils.rs`,
@@ -408,7 +408,7 @@ impl NPlusOne {
 /// run once, by hand or at deploy time; test support code (`testing/`,
 /// `test_utils.rs`) runs in tests and examples (`examples/`, `example-plugins/`) are not
 /// the product: a loop of queries there costs nothing worth a warning. `prisma/seed.ts`,
-/// `src/migrations/1700-backfill.ts`, `users.seed.ts`, `sql_migrations.rs`,
+/// `src/migrations/1700-backfill.ts`, `alterations/1.3.0-update-hooks.ts`, `users.seed.ts`, `sql_migrations.rs`,
 /// `bin/backfill.js` (but not Rust's `src/bin/`, which holds the program's own binaries).
 /// Scripts in `scripts/` folders are told apart per language: see [`in_scripts_folder`]
 /// and, for TS/JS, `prodlint_js::dev_scripts`.
@@ -421,6 +421,8 @@ fn is_one_off_script(path: &str) -> bool {
             || dir.starts_with("populat")
             || dir.starts_with("example")
             || dir.starts_with("migration")
+            // Migrations by another name: `packages/schemas/alterations/1.3.0-….ts`.
+            || dir.starts_with("alteration")
             || matches!(
                 dir.as_str(),
                 "migrate" | "testing" | "test-utils" | "test_utils"
@@ -986,6 +988,10 @@ mod tests {
         assert!(is_one_off_script("crates/crates_io_test_db/src/lib.rs"));
         assert!(is_one_off_script("packages/api-msw/handlers/owners.ts"));
         assert!(is_one_off_script("src/__mocks__/db.ts"));
+        assert!(is_one_off_script(
+            "packages/schemas/alterations/1.3.0-1683292832-update-hooks.ts"
+        ));
+        assert!(!is_one_off_script("src/alter/profile.ts"));
         assert!(!is_one_off_script("src/latest/contest.ts"));
         assert!(!is_one_off_script("src/attestation/service.ts"));
     }
