@@ -47,6 +47,16 @@ impl ArgShape {
             .is_some_and(|count| position >= usize::from(count))
             || (position < 32 && self.nullish & (1 << position) != 0)
     }
+
+    /// The positions below 32 given no value, as a bit set: what tells two calls' shapes
+    /// apart for [`ArgShape::gives_nothing_at`].
+    pub fn nothing_given(&self) -> u32 {
+        let missing = match self.count {
+            Some(count) if count < 32 => u32::MAX << count,
+            Some(_) | None => 0,
+        };
+        missing | self.nullish
+    }
 }
 
 /// One segment of a call chain: a name, called or not.
@@ -861,30 +871,6 @@ impl Calls {
     }
 }
 
-/// The names a pattern binds: `a`, `{ a, b: [c] }`, `...rest`, `a = 1`.
-fn collect_bindings(pat: &Pat, out: &mut Vec<String>) {
-    match pat {
-        Pat::Ident(ident) => out.push(ident.id.sym.to_string()),
-        Pat::Array(array) => {
-            for elem in array.elems.iter().flatten() {
-                collect_bindings(elem, out);
-            }
-        }
-        Pat::Object(object) => {
-            for prop in &object.props {
-                match prop {
-                    ObjectPatProp::KeyValue(kv) => collect_bindings(&kv.value, out),
-                    ObjectPatProp::Assign(assign) => out.push(assign.key.id.sym.to_string()),
-                    ObjectPatProp::Rest(rest) => collect_bindings(&rest.arg, out),
-                }
-            }
-        }
-        Pat::Rest(rest) => collect_bindings(&rest.arg, out),
-        Pat::Assign(assign) => collect_bindings(&assign.left, out),
-        Pat::Invalid(_) | Pat::Expr(_) => {}
-    }
-}
-
 /// A parameter that is a plain name: given nothing, it is `undefined`.
 fn plain_param(pat: &Pat) -> Option<String> {
     match pat {
@@ -922,8 +908,9 @@ impl Visit for Calls {
             }
         }
         let mut bound = Vec::new();
-        collect_bindings(&declarator.name, &mut bound);
-        self.rebound.extend(bound);
+        crate::pattern_idents(&declarator.name, &mut bound);
+        self.rebound
+            .extend(bound.into_iter().map(|ident| ident.sym.to_string()));
         declarator.visit_children_with(self);
     }
 
@@ -1112,6 +1099,24 @@ mod tests {
             .map(shown)
             .collect();
         assert_eq!(calls, ["this.repo.save()"]);
+    }
+
+    #[test]
+    fn the_bit_set_of_positions_given_nothing_agrees_with_each_position() {
+        for (count, nullish) in [(Some(0), 0), (Some(2), 0b1), (None, 0b100), (Some(40), 0)] {
+            let shape = ArgShape {
+                count,
+                nullish,
+                ..ArgShape::default()
+            };
+            for position in 0..32 {
+                assert_eq!(
+                    shape.nothing_given() & (1 << position) != 0,
+                    shape.gives_nothing_at(position),
+                    "{shape:?} at {position}"
+                );
+            }
+        }
     }
 
     #[test]

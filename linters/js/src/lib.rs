@@ -38,8 +38,8 @@ pub mod test_code;
 pub use binding_use::{BindingUse, BindingUses};
 pub use jsx::is_jsx_text;
 pub use module_info::{
-    module_info, AmbientModule, CommonJsExports, Export, Import, ImportBinding, ImportKind,
-    Imported, ModuleInfo, ReExportSource, StarExport,
+    module_info, pattern_idents, AmbientModule, CommonJsExports, Export, Import, ImportBinding,
+    ImportKind, Imported, ModuleInfo, ReExportSource, StarExport,
 };
 pub use swc_ecma_ast as ast;
 pub use swc_ecma_visit as visit;

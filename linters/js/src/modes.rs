@@ -271,10 +271,12 @@ pub struct NonProductionBindings {
 
 impl NonProductionBindings {
     pub fn of(program: &Program) -> NonProductionBindings {
+        NonProductionBindings::from_reads(&BindingReads::of(program))
+    }
+
+    pub fn from_reads(reads: &BindingReads) -> NonProductionBindings {
         NonProductionBindings {
-            names: bound_once_and_read(program, |uses| {
-                uses.non_production > 0 && uses.production == 0
-            }),
+            names: reads.names(|uses| uses.non_production > 0 && uses.production == 0),
         }
     }
 
@@ -295,10 +297,13 @@ pub struct MessageBindings {
 
 impl MessageBindings {
     pub fn of(program: &Program) -> MessageBindings {
+        MessageBindings::from_reads(&BindingReads::of(program))
+    }
+
+    pub fn from_reads(reads: &BindingReads) -> MessageBindings {
         MessageBindings {
-            names: bound_once_and_read(program, |uses| {
-                uses.message > 0 && uses.production == 0 && uses.non_production == 0
-            }),
+            names: reads
+                .names(|uses| uses.message > 0 && uses.production == 0 && uses.non_production == 0),
         }
     }
 
@@ -319,8 +324,12 @@ pub struct MembershipBindings {
 
 impl MembershipBindings {
     pub fn of(program: &Program) -> MembershipBindings {
+        MembershipBindings::from_reads(&BindingReads::of(program))
+    }
+
+    pub fn from_reads(reads: &BindingReads) -> MembershipBindings {
         MembershipBindings {
-            names: bound_once_and_read(program, |uses| {
+            names: reads.names(|uses| {
                 uses.membership > 0
                     && uses.production == 0
                     && uses.non_production == 0
@@ -352,18 +361,34 @@ pub fn membership_receiver(callee: &Callee) -> Option<&Expr> {
         .then_some(&*member.obj)
 }
 
-/// The names the file binds once, does not export, and reads as `reads` says.
-fn bound_once_and_read(program: &Program, reads: impl Fn(&Uses) -> bool) -> BTreeSet<String> {
-    let mut visitor = BindingVisitor::default();
-    program.visit_with(&mut visitor);
-    visitor
-        .uses
-        .into_iter()
-        .filter(|(name, uses)| {
-            reads(uses) && visitor.bound.get(name) == Some(&1) && !visitor.exported.contains(name)
-        })
-        .map(|(name, _)| name)
-        .collect()
+/// How a file reads each name it binds once and does not export, from one walk: the sets
+/// of names above are taken from it.
+pub struct BindingReads {
+    once: Vec<(String, Uses)>,
+}
+
+impl BindingReads {
+    pub fn of(program: &Program) -> BindingReads {
+        let mut visitor = BindingVisitor::default();
+        program.visit_with(&mut visitor);
+        let once = visitor
+            .uses
+            .into_iter()
+            .filter(|(name, _)| {
+                visitor.bound.get(name) == Some(&1) && !visitor.exported.contains(name)
+            })
+            .collect();
+        BindingReads { once }
+    }
+
+    /// The names read as `reads` says.
+    fn names(&self, reads: impl Fn(&Uses) -> bool) -> BTreeSet<String> {
+        self.once
+            .iter()
+            .filter(|(_, uses)| reads(uses))
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
 }
 
 /// Objects whose methods write log lines: `console`, `logger`, `this.logger`, `log`.

@@ -222,33 +222,41 @@ fn export_name_span(name: &ModuleExportName) -> Span {
     }
 }
 
-/// The names a pattern binds: `a`, `{ a, b: c }`, `[d, ...e]`.
-fn pattern_names(pat: &Pat, out: &mut Vec<(String, Span)>) {
+/// The identifiers a pattern binds: `a`, `{ a, b: [c] }`, `[d, ...e]`, `f = 1`.
+pub fn pattern_idents<'a>(pat: &'a Pat, out: &mut Vec<&'a Ident>) {
     match pat {
-        Pat::Ident(ident) => out.push((ident.id.sym.to_string(), span(ident.id.span))),
+        Pat::Ident(ident) => out.push(&ident.id),
         Pat::Array(array) => array
             .elems
             .iter()
             .flatten()
-            .for_each(|p| pattern_names(p, out)),
-        Pat::Rest(rest) => pattern_names(&rest.arg, out),
+            .for_each(|p| pattern_idents(p, out)),
+        Pat::Rest(rest) => pattern_idents(&rest.arg, out),
         Pat::Object(object) => {
             for prop in &object.props {
                 match prop {
-                    ObjectPatProp::KeyValue(kv) => pattern_names(&kv.value, out),
-                    ObjectPatProp::Assign(assign) => {
-                        out.push((assign.key.sym.to_string(), span(assign.key.span)))
-                    }
-                    ObjectPatProp::Rest(rest) => pattern_names(&rest.arg, out),
+                    ObjectPatProp::KeyValue(kv) => pattern_idents(&kv.value, out),
+                    ObjectPatProp::Assign(assign) => out.push(&assign.key.id),
+                    ObjectPatProp::Rest(rest) => pattern_idents(&rest.arg, out),
                 }
             }
         }
-        Pat::Assign(assign) => pattern_names(&assign.left, out),
-        _ => {}
+        Pat::Assign(assign) => pattern_idents(&assign.left, out),
+        Pat::Invalid(_) | Pat::Expr(_) => {}
     }
 }
 
-/// `(name, span, type_only)` of what a declaration declares.
+/// The names a pattern binds, with where each is written.
+fn pattern_names(pat: &Pat, out: &mut Vec<(String, Span)>) {
+    let mut idents = Vec::new();
+    pattern_idents(pat, &mut idents);
+    out.extend(
+        idents
+            .into_iter()
+            .map(|ident| (ident.sym.to_string(), span(ident.span))),
+    );
+}
+
 fn decl_names(decl: &Decl) -> Vec<(String, Span, bool)> {
     match decl {
         Decl::Class(class) => vec![(class.ident.sym.to_string(), span(class.ident.span), false)],

@@ -10,8 +10,8 @@ use prodlint_js::env_readers::EnvReaders;
 use prodlint_js::listen_hosts::ListenHosts;
 use prodlint_js::modes::{
     development_alternative, is_env_object, is_log_call, is_mode_read, member_prop_name,
-    membership_receiver, mode_value, non_production_test, MembershipBindings, MessageBindings,
-    NonProductionBindings,
+    membership_receiver, mode_value, non_production_test, BindingReads, MembershipBindings,
+    MessageBindings, NonProductionBindings,
 };
 
 pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -21,6 +21,8 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diag
     ctx.parsed.program.visit_with(&mut listened);
     let mut request_params = RequestParams::default();
     ctx.parsed.program.visit_with(&mut request_params);
+    // One walk for how the file reads its bindings, three sets from it.
+    let reads = BindingReads::of(&ctx.parsed.program);
     let mut visitor = Visitor {
         rule,
         ctx,
@@ -33,9 +35,9 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diag
         listen_names: listened.names,
         listen_ports: listened.ports,
         request_names: request_params.names,
-        non_production_bindings: NonProductionBindings::of(&ctx.parsed.program),
-        message_bindings: MessageBindings::of(&ctx.parsed.program),
-        membership_bindings: MembershipBindings::of(&ctx.parsed.program),
+        non_production_bindings: NonProductionBindings::from_reads(&reads),
+        message_bindings: MessageBindings::from_reads(&reads),
+        membership_bindings: MembershipBindings::from_reads(&reads),
         target: None,
         returns: Flow::Plain,
         is_svelte: ctx.file.display.ends_with(".svelte"),

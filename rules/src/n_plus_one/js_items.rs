@@ -171,30 +171,9 @@ fn has_fixed_start(expr: &Expr) -> bool {
 }
 
 pub(super) fn pat_names(pat: &Pat, out: &mut HashSet<String>) {
-    match pat {
-        Pat::Ident(ident) => {
-            out.insert(ident.id.sym.to_string());
-        }
-        Pat::Array(array) => {
-            for elem in array.elems.iter().flatten() {
-                pat_names(elem, out);
-            }
-        }
-        Pat::Object(object) => {
-            for prop in &object.props {
-                match prop {
-                    ObjectPatProp::KeyValue(kv) => pat_names(&kv.value, out),
-                    ObjectPatProp::Assign(assign) => {
-                        out.insert(assign.key.sym.to_string());
-                    }
-                    ObjectPatProp::Rest(rest) => pat_names(&rest.arg, out),
-                }
-            }
-        }
-        Pat::Rest(rest) => pat_names(&rest.arg, out),
-        Pat::Assign(assign) => pat_names(&assign.left, out),
-        Pat::Expr(_) | Pat::Invalid(_) => {}
-    }
+    let mut idents = Vec::new();
+    prodlint_js::pattern_idents(pat, &mut idents);
+    out.extend(idents.into_iter().map(|ident| ident.sym.to_string()));
 }
 
 /// The arguments of the call in `expr`'s chain that spans `at`: `fetch(url)` in

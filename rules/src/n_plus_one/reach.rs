@@ -384,10 +384,7 @@ impl<'a> Reach<'a> {
             return (None, false);
         }
         let hops_left = MAX_CALL_HOPS - path.len();
-        let nothing_given = (0..32)
-            .filter(|&position| given.gives_nothing_at(position))
-            .fold(0u32, |mask, position| mask | (1 << position));
-        let memo_key = (key.clone(), hops_left, nothing_given);
+        let memo_key = (key.clone(), hops_left, given.nothing_given());
         if let Some(known) = self.memo.borrow().get(&memo_key) {
             return (known.clone(), false);
         }
