@@ -76,8 +76,13 @@ fn expected(project: &Path) -> BTreeSet<Finding> {
 
 /// The findings of `project`, each with its severity where `expected` names one for it.
 fn actual(project: &Path, expected: &BTreeSet<Finding>) -> BTreeSet<Finding> {
+    // An empty Cargo home: a fixture's findings may not depend on which crates the machine
+    // happens to have downloaded. Fixtures that need a registry bring their own
+    // (`cargo-home = "fake-cargo-home"` in their prodlint.toml).
+    let empty_cargo_home = Path::new(env!("CARGO_TARGET_TMPDIR")).join("empty-cargo-home");
     let output = Command::new(env!("CARGO_BIN_EXE_prodlint"))
         .args(["check", ".", "--format", "json", "--no-cache"])
+        .env("CARGO_HOME", &empty_cargo_home)
         .current_dir(project)
         .output()
         .expect("prodlint runs");

@@ -62,6 +62,17 @@ pub fn builds_runtime(fact: &Fact) -> bool {
         if krate == "tokio" && matches!(name.as_str(), "Runtime" | "LocalRuntime"))
 }
 
+/// `serde_json::to_string(&event).unwrap()`: serde_json's serializer into memory fails only
+/// when a `Serialize` impl returns an error or a map's keys are not strings, which the type
+/// decides, not the value: the first test that serializes one finds it. Writing to an
+/// `io::Write` (`to_writer`) can fail on the writer and stays reported.
+pub fn serializes_to_json(fact: &Fact) -> bool {
+    matches!(&fact.proof, Some(Proof::Dep { krate, what, .. })
+        if krate == "serde_json" && matches!(what.as_str(),
+            "`serde_json::to_string`" | "`serde_json::to_string_pretty`" | "`serde_json::to_vec`"
+            | "`serde_json::to_vec_pretty`" | "`serde_json::to_value`"))
+}
+
 /// `rx.changed().await`, `rx.wait_for(|ready| *ready).await` on a tokio `watch::Receiver`: the
 /// only error is that the sender is gone, after which there is nothing left to wait for;
 /// ignoring it is the idiom, as for a channel send.

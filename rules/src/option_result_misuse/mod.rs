@@ -19,7 +19,9 @@ mod cannot_fail;
 mod db_write;
 mod infer;
 
-use cannot_fail::{builds_runtime, constant_input, constant_setter, waits_on_watch};
+use cannot_fail::{
+    builds_runtime, constant_input, constant_setter, serializes_to_json, waits_on_watch,
+};
 use db_write::DbWrite;
 use infer::{closure_arity, Deps, Env, Fact, Proof};
 
@@ -39,9 +41,13 @@ prodlint_macros::declare_rule! {
     /// `dotenv()`, an error logged in `.map_err(..)` or
     /// `.inspect_err(..)` before it is dropped, nor inside `impl Drop`, where ignoring is the
     /// idiom), and where `.unwrap()` is called on a known
-    /// `Result` in production code (not tests, benches, examples, `build.rs` or `fn main`;
+    /// `Result` in production code (not tests, benches, examples, `build.rs`, `fn main` or a
+    /// `static`'s initializer such as `LazyLock::new(|| ..)`;
     /// `.expect("why")` documents an invariant and is not reported). Left alone, because
     /// the input cannot cause their error: a lock's poisoning, building the tokio runtime,
+    /// serializing with serde_json (`to_string`, `to_vec`, `to_value` and their pretty forms
+    /// fail only for a type whose `Serialize` errs or whose map keys are not strings, on
+    /// every run alike),
     /// bindings tested with `.is_err()` first, calls that only constants reach (literals,
     /// `None`, variants, immutable bindings of those, even through `if`/`match`, and the
     /// parameters of a private function that every call in the file gives constants), and
@@ -303,10 +309,11 @@ impl Rule for OptionResultMisuse {
             } else if name == "unwrap"
                 && self.options.unwrap
                 && !fact.lock
-                && !in_main(call.syntax())
+                && !in_start_up(call.syntax())
                 && !constant_input(&receiver)
                 && !constant_setter(&receiver)
                 && !builds_runtime(&fact)
+                && !serializes_to_json(&fact)
                 && !checked_before(&receiver, call)
                 && !prodlint_rust::is_clippy_lint_allowed(call.syntax(), "unwrap_used")
             {
@@ -528,11 +535,15 @@ fn no_args(call: &ast::MethodCallExpr) -> bool {
     call.arg_list().is_none_or(|a| a.args().next().is_none())
 }
 
-/// Inside `fn main`: start-up code, where a panic is an exit with a message.
-fn in_main(node: &prodlint_rust::ra_ap_syntax::SyntaxNode) -> bool {
-    node.ancestors()
-        .filter_map(ast::Fn::cast)
-        .any(|f| f.name().is_some_and(|n| n.text() == "main"))
+/// Start-up code, where a panic is an exit with a message: inside `fn main`, or in the
+/// initializer of a `static` (`LazyLock::new(|| ..)`, `Lazy::new`), which runs once, on the
+/// first use, and cannot hold an error for later: a key or setting read there is checked by
+/// the first request of every run, and a program that forces it in `main` fails at start.
+fn in_start_up(node: &prodlint_rust::ra_ap_syntax::SyntaxNode) -> bool {
+    node.ancestors().any(|n| {
+        ast::Static::can_cast(n.kind())
+            || ast::Fn::cast(n).is_some_and(|f| f.name().is_some_and(|n| n.text() == "main"))
+    })
 }
 
 /// The files that labels point into.
