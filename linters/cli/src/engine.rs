@@ -290,6 +290,8 @@ fn check_file(
 
     let comments = if file.display.ends_with(".rs") {
         let normalized = prodlint_core::normalize(&project.cwd, &file.path);
+        let is_tooling_file =
+            is_tooling_file || prodlint_rust::crate_index::is_proc_macro_file(project, &normalized);
         let shared = project.index::<prodlint_rust::SharedParse>(&normalized);
         let parsed = shared.get(&file.text);
         if let Some(too_deep) = parsed.too_deep() {

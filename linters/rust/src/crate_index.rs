@@ -627,6 +627,31 @@ impl ProjectIndex for Manifest {
     }
 }
 
+/// Whether `file` belongs to a procedural-macro crate (`[lib] proc-macro = true` in the
+/// nearest package manifest): its code runs inside the compiler, at build time, where a panic
+/// is a compile error with a message and no address is ever connected to, so the rules treat
+/// it as tooling, like `build.rs`.
+pub fn is_proc_macro_file(project: &Project, file: &Path) -> bool {
+    let file = prodlint_core::normalize(&project.cwd, file);
+    for dir in file.ancestors().skip(1) {
+        let manifest = project.index::<Manifest>(&dir.to_path_buf());
+        let Some(value) = manifest.0.as_ref() else {
+            continue;
+        };
+        if !value.contains_key("package") {
+            continue;
+        }
+        let lib = value.get("lib").and_then(|l| l.as_table());
+        // Cargo still reads the older spelling `proc_macro`.
+        return lib.is_some_and(|lib| {
+            ["proc-macro", "proc_macro"]
+                .iter()
+                .any(|key| lib.get(*key).and_then(|v| v.as_bool()) == Some(true))
+        });
+    }
+    false
+}
+
 /// The member directories of the workspace whose manifest is in the key directory, sorted:
 /// built once per run (a workspace of thousands of crates lists `crates/*` once, not once
 /// per file).

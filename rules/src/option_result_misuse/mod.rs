@@ -37,13 +37,15 @@ prodlint_macros::declare_rule! {
     /// (`let _ = fallible();`, a `fallible().ok();` statement; not channel sends, waits on a
     /// tokio `watch` channel, `OnceCell::set` and process-wide defaults such as rustls'
     /// `install_default` or a logger's `try_init`, cleanup such as `remove_file`, killing a
-    /// child (`kill`, and the `wait` that reaps it), a transaction's `rollback`,
-    /// `dotenv()`, an error logged in `.map_err(..)` or
-    /// `.inspect_err(..)` before it is dropped, nor inside `impl Drop`, where ignoring is the
+    /// child (`kill`, and the `wait` that reaps it), a transaction's `rollback`, a cleanup
+    /// followed by `return Err(..)` (its error adds nothing to the one returned),
+    /// `dotenv()`, an error logged in `.map_err(..)` (by a log macro, also a project's own
+    /// such as `debug_warn!`) or handled in `.inspect_err(..)` before it is dropped, nor inside `impl Drop`, where ignoring is the
     /// idiom), and where `.unwrap()` is called on a known
-    /// `Result` in production code (not tests, benches, examples, `build.rs`, `fn main` or a
-    /// `static`'s initializer such as `LazyLock::new(|| ..)`;
-    /// `.expect("why")` documents an invariant and is not reported). Left alone, because
+    /// `Result` in production code (not tests, benches, examples, `build.rs`, procedural
+    /// macro crates, `fn main` or a `static`'s initializer such as `LazyLock::new(|| ..)`;
+    /// `.expect("why")` documents an invariant and is not reported, nor does
+    /// `.context("why").unwrap()`). Left alone, because
     /// the input cannot cause their error: a lock's poisoning, building the tokio runtime,
     /// serializing with serde_json (`to_string`, `to_vec`, `to_value` and their pretty forms
     /// fail only for a type whose `Serialize` errs or whose map keys are not strings, on
@@ -298,6 +300,7 @@ impl Rule for OptionResultMisuse {
                 && !constant_setter(&receiver)
                 && !waits_on_watch(&fact)
                 && !in_drop(call.syntax())
+                && !on_the_way_out(call.syntax())
             {
                 out.push(discarded(
                     &mut labels,
@@ -315,6 +318,7 @@ impl Rule for OptionResultMisuse {
                 && !builds_runtime(&fact)
                 && !serializes_to_json(&fact)
                 && !checked_before(&receiver, call)
+                && !unwraps_with_context(&receiver)
                 && !prodlint_rust::is_clippy_lint_allowed(call.syntax(), "unwrap_used")
             {
                 out.push(unwrap(&mut labels, call, &name, &receiver, &fact));
@@ -327,7 +331,11 @@ impl Rule for OptionResultMisuse {
             let Some(init) = stmt.initializer() else {
                 continue;
             };
-            if is_in_test_code(stmt.syntax()) || best_effort(&init) || in_drop(stmt.syntax()) {
+            if is_in_test_code(stmt.syntax())
+                || best_effort(&init)
+                || in_drop(stmt.syntax())
+                || on_the_way_out(stmt.syntax())
+            {
                 continue;
             }
             if let Some(write) = env.db_write(&init) {
@@ -451,6 +459,41 @@ fn best_effort(expr: &ast::Expr) -> bool {
     }
 }
 
+/// `consume_token(..).await.ok(); return Err(e);`: on the way out of a failure, a cleanup's
+/// own error adds nothing to the one the function returns, as with a transaction's
+/// rollback. The statement must be followed, in its block, by `return Err(..)` or a tail
+/// `Err(..)`.
+fn on_the_way_out(node: &prodlint_rust::ra_ap_syntax::SyntaxNode) -> bool {
+    let Some(stmt) = node
+        .ancestors()
+        .find(|n| ast::ExprStmt::can_cast(n.kind()) || ast::LetStmt::can_cast(n.kind()))
+    else {
+        return false;
+    };
+    let Some(list) = stmt.parent().and_then(ast::StmtList::cast) else {
+        return false;
+    };
+    let later_return = stmt
+        .siblings(prodlint_rust::ra_ap_syntax::Direction::Next)
+        .skip(1)
+        .filter_map(ast::ExprStmt::cast)
+        .filter_map(|s| s.expr())
+        .any(|e| returns_err(&e));
+    later_return
+        || list
+            .tail_expr()
+            .is_some_and(|e| returns_err(&e) || is_err_call(&e))
+}
+
+fn returns_err(expr: &ast::Expr) -> bool {
+    matches!(expr, ast::Expr::ReturnExpr(r) if r.expr().is_some_and(|e| is_err_call(&e)))
+}
+
+fn is_err_call(expr: &ast::Expr) -> bool {
+    matches!(expr, ast::Expr::CallExpr(c)
+        if matches!(c.expr(), Some(ast::Expr::PathExpr(p)) if p.syntax().text() == "Err"))
+}
+
 /// `let _ = child.kill(); let _ = child.wait();`: waiting for a child just killed only
 /// reaps it, and there is nothing to do if that fails.
 fn reaps_killed(call: &ast::MethodCallExpr) -> bool {
@@ -472,14 +515,20 @@ const LOG_MACROS: &[&str] = &[
 ];
 
 /// `.map_err(|e| { warn!(..); e })` or `.inspect_err(|e| error!(..))`: the error is logged
-/// before it is dropped, which is handling it.
+/// before it is dropped, which is handling it. A project's own logging macros count when a
+/// word of their name is one of the log macros' (`debug_warn!`, `log_error!`). An
+/// `.inspect_err(..)` exists only for what it does with the error, so any call or macro in
+/// its closure (`metrics::record(&e)`, `report(&e)`) counts; `.map_err(..)` also converts,
+/// and counts only with a log macro.
 fn logs_error(call: &ast::MethodCallExpr) -> bool {
-    if !call
-        .name_ref()
-        .is_some_and(|n| matches!(n.text(), "map_err" | "inspect_err"))
-    {
+    let Some(method) = call.name_ref() else {
         return false;
-    }
+    };
+    let inspects = match method.text() {
+        "inspect_err" => true,
+        "map_err" => false,
+        _ => return false,
+    };
     let Some(ast::Expr::ClosureExpr(closure)) = call.arg_list().and_then(|a| a.args().next())
     else {
         return false;
@@ -487,11 +536,27 @@ fn logs_error(call: &ast::MethodCallExpr) -> bool {
     let Some(body) = closure.body() else {
         return false;
     };
-    body.syntax()
-        .descendants()
-        .filter_map(ast::MacroCall::cast)
-        .filter_map(|m| m.path()?.segment()?.name_ref())
-        .any(|name| LOG_MACROS.contains(&name.text()))
+    body.syntax().descendants().any(|node| {
+        if let Some(mac) = ast::MacroCall::cast(node.clone()) {
+            let name = mac.path().and_then(|p| p.segment()?.name_ref());
+            inspects || name.is_some_and(|n| is_log_macro(n.text()))
+        } else {
+            inspects
+                && (ast::CallExpr::can_cast(node.kind())
+                    || ast::MethodCallExpr::can_cast(node.kind()))
+        }
+    })
+}
+
+fn is_log_macro(name: &str) -> bool {
+    name.split('_').any(|word| LOG_MACROS.contains(&word))
+}
+
+/// `.context("no object output").unwrap()`: anyhow's or eyre's context is the panic's
+/// message, as `.expect("why")` gives it.
+fn unwraps_with_context(receiver: &ast::Expr) -> bool {
+    matches!(receiver, ast::Expr::MethodCallExpr(m) if m.name_ref().is_some_and(|n|
+        matches!(n.text(), "context" | "with_context" | "wrap_err" | "wrap_err_with")))
 }
 
 /// Inside `impl Drop`: there is no caller to give an error to.
