@@ -429,6 +429,31 @@ fn collect(
                 };
                 push(Some(name), ItemKind::Module(at), public(m.visibility()));
             }
+            // `pub extern crate grep_matcher as matcher;` (grep, the facade of ripgrep's
+            // crates): a re-export of another crate under a name of this one.
+            ast::Item::ExternCrate(e) => {
+                let Some(krate) = e.name_ref().map(|n| n.text().to_string()) else {
+                    continue;
+                };
+                if krate == "self" {
+                    continue;
+                }
+                let name = match e.rename() {
+                    Some(rename) => match rename.name() {
+                        Some(name) => name.text().to_string(),
+                        None => continue, // `as _`
+                    },
+                    None => krate.clone(),
+                };
+                module.items.push(ApiItem {
+                    name,
+                    kind: ItemKind::Reexport(vec![krate]),
+                    public: public(e.visibility()),
+                    cfg: cfg.clone(),
+                    deprecated: deprecated.clone(),
+                    line: line_of(text, e),
+                });
+            }
             ast::Item::Use(u) => {
                 let Some(tree) = u.use_tree() else { continue };
                 let public = public(u.visibility());
