@@ -111,3 +111,16 @@ mod tests {
         );
     }
 }
+
+/// Writes `(relative path, text)` pairs under `root`, creating their folders: the small
+/// projects on disk that unit tests of project indexes read.
+pub fn write_tree(root: &Path, files: &[(&str, &str)]) -> io::Result<()> {
+    for (path, text) in files {
+        let path = root.join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, text)?;
+    }
+    Ok(())
+}

@@ -24,7 +24,7 @@ pub use dependency::{Dependency, DependencyState, FileState, Freshness, Stamp, C
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity};
 pub use files::{
     not_regular, read_regular, read_regular_to_string, temporary_beside, write_and_sync,
-    write_atomically,
+    write_atomically, write_tree,
 };
 pub use generated::is_generated;
 pub use panic::{catch_quietly, install_quiet_hook};

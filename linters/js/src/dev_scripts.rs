@@ -639,11 +639,7 @@ mod tests {
     /// A project on disk: `(path, text)` pairs under a temporary root.
     fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
         let dir = tempfile::tempdir().unwrap();
-        for (path, text) in files {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
+        prodlint_core::write_tree(dir.path(), files).unwrap();
         let root = prodlint_core::normalize(Path::new("/"), dir.path());
         let project = Project::new(root);
         (dir, project)

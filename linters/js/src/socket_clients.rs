@@ -161,11 +161,7 @@ mod tests {
 
     fn client(files: &[(&str, &str)]) -> Vec<(String, bool)> {
         let dir = tempfile::tempdir().unwrap();
-        for (name, text) in files {
-            let path = dir.path().join(name);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
+        prodlint_core::write_tree(dir.path(), files).unwrap();
         let project = Project::new(dir.path().to_path_buf());
         let clients = project.index::<SocketClients>(&dir.path().to_path_buf());
         clients

@@ -22,6 +22,7 @@ pub mod log_only;
 pub mod macro_args;
 pub mod method_bodies;
 pub mod std_api;
+pub mod test_modules;
 pub mod types;
 
 /// One parsed Rust file. `Parse` is `Send + Sync`, the tree it hands out is not: call
@@ -226,7 +227,7 @@ pub fn span(range: TextRange) -> Span {
 /// Whether an attribute marks test-only code: `#[test]`, `#[tokio::test]`, `#[rstest]`,
 /// `#[cfg(test)]`, `#[cfg(all(test, …))]`, `#[cfg(any(test, feature = "mocks"))]` (test
 /// support), but not `#[cfg(not(test))]`.
-fn is_test_attr(attr: &ast::Attr) -> bool {
+pub(crate) fn is_test_attr(attr: &ast::Attr) -> bool {
     if let Some(predicate) = attr::cfg(attr) {
         return predicate.mentions("test");
     }
