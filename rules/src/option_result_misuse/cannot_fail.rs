@@ -4,7 +4,7 @@
 //! helpers that only ever receive literals), setters given constants, building the async
 //! runtime, and waits whose only error is that the other side is gone.
 
-use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList, HasName, HasVisibility};
+use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList, HasModuleItem, HasName, HasVisibility};
 use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxKind, SyntaxNode};
 
 use super::infer::{Fact, Proof, RTy};
@@ -64,13 +64,15 @@ pub fn builds_runtime(fact: &Fact) -> bool {
 
 /// `serde_json::to_string(&event).unwrap()`: serde_json's serializer into memory fails only
 /// when a `Serialize` impl returns an error or a map's keys are not strings, which the type
-/// decides, not the value: the first test that serializes one finds it. Writing to an
+/// decides, not the value: the first test that serializes one finds it. bincode 1's
+/// `serialize` into a `Vec` likewise (a sequence of unknown length is the type's). Writing to an
 /// `io::Write` (`to_writer`) can fail on the writer and stays reported.
 pub fn serializes_to_json(fact: &Fact) -> bool {
     matches!(&fact.proof, Some(Proof::Dep { krate, what, .. })
-        if krate == "serde_json" && matches!(what.as_str(),
+        if (krate == "serde_json" && matches!(what.as_str(),
             "`serde_json::to_string`" | "`serde_json::to_string_pretty`" | "`serde_json::to_vec`"
             | "`serde_json::to_vec_pretty`" | "`serde_json::to_value`"))
+        || (krate == "bincode" && what == "`bincode::serialize`"))
 }
 
 /// `rx.changed().await`, `rx.wait_for(|ready| *ready).await` on a tokio `watch::Receiver`: the
@@ -145,12 +147,18 @@ fn is_constant(expr: &ast::Expr, depth: u32) -> bool {
             arms.peek().is_some() && arms.all(|arm| constant(arm.expr()))
         }),
         ast::Expr::PathExpr(p) => constant_path(p, depth),
-        // `Some(80)`: an `Option` of a constant.
+        // `Some(80)`: an `Option` of a constant. `Ipv4Addr::new(172, 16, 0, 0)`,
+        // `Duration::from_secs(5)`: a type's constructor given only constants builds the
+        // same value on every run.
         ast::Expr::CallExpr(c) => {
-            let some =
-                matches!(c.expr(), Some(ast::Expr::PathExpr(p)) if p.syntax().text() == "Some");
             let args: Vec<ast::Expr> = c.arg_list().into_iter().flat_map(|l| l.args()).collect();
-            some && args.len() == 1 && constant(args.into_iter().next())
+            let Some(ast::Expr::PathExpr(p)) = c.expr() else {
+                return false;
+            };
+            if p.syntax().text() == "Some" {
+                return args.len() == 1 && constant(args.into_iter().next());
+            }
+            constructor(&p) && args.into_iter().all(|a| is_constant(&a, depth))
         }
         _ => false,
     }
@@ -165,7 +173,7 @@ fn constant_path(path: &ast::PathExpr, depth: u32) -> bool {
         return true;
     }
     let Some(pat) = binding_pat(&name, path.syntax()) else {
-        return false;
+        return file_const(&name, path.syntax());
     };
     if pat.mut_token().is_some() || pat.ref_token().is_some() || pat.at_token().is_some() {
         return false;
@@ -194,6 +202,42 @@ fn associated_constant(path: &ast::PathExpr) -> bool {
     };
     let owner_is_type = uppercase(&owner) || PRIMITIVES.contains(&owner.as_str());
     owner_is_type && uppercase(&item)
+}
+
+/// `Type::new` or `Type::from_*`: an associated function of a type (named in upper camel
+/// case) that builds a value of it.
+fn constructor(path: &ast::PathExpr) -> bool {
+    let Some(path) = path.path() else {
+        return false;
+    };
+    let owner = path
+        .qualifier()
+        .and_then(|q| q.segment())
+        .and_then(|s| s.name_ref());
+    let item = path.segment().and_then(|s| s.name_ref());
+    let (Some(owner), Some(item)) = (owner, item) else {
+        return false;
+    };
+    owner.text().starts_with(|c: char| c.is_ascii_uppercase())
+        && (item.text() == "new" || item.text().starts_with("from_"))
+}
+
+/// A `const` item of the file, at its top level or in a module enclosing `at`
+/// (`const PRESETS: &str = include_str!("presets.json");`): fixed at compile time, unlike a
+/// `static`, whose value can be set at run time through interior mutability.
+fn file_const(name: &str, at: &SyntaxNode) -> bool {
+    at.ancestors()
+        .filter_map(|n| {
+            ast::SourceFile::cast(n.clone())
+                .map(|f| f.items().collect::<Vec<_>>())
+                .or_else(|| {
+                    ast::Module::cast(n)
+                        .and_then(|m| m.item_list())
+                        .map(|l| l.items().collect())
+                })
+        })
+        .flatten()
+        .any(|item| matches!(item, ast::Item::Const(c) if c.name().is_some_and(|n| n.text() == name)))
 }
 
 const PRIMITIVES: &[&str] = &[

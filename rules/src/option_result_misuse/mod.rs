@@ -44,8 +44,9 @@ prodlint_macros::declare_rule! {
     /// idiom), and where `.unwrap()` is called on a known
     /// `Result` in production code (not tests, benches, examples, `build.rs`, procedural
     /// macro crates, `fn main` or a `static`'s initializer such as `LazyLock::new(|| ..)`;
-    /// `.expect("why")` documents an invariant and is not reported, nor does
-    /// `.context("why").unwrap()`). Left alone, because
+    /// `.expect("why")` documents an invariant and is not reported, nor are its spellings
+    /// `.context("why").unwrap()`, `.map_err(|_| format!("why")).unwrap()` and
+    /// `.ok_or_else(|| panic!("why")).unwrap()`). Left alone, because
     /// the input cannot cause their error: a lock's poisoning, building the tokio runtime,
     /// serializing with serde_json (`to_string`, `to_vec`, `to_value` and their pretty forms
     /// fail only for a type whose `Serialize` errs or whose map keys are not strings, on
@@ -401,11 +402,14 @@ impl Rule for OptionResultMisuse {
 /// helpers called more than once rely on, cleanup (`remove_file`, `disable_raw_mode`) when
 /// there is nothing left to clean, a transaction's `rollback` (called on the way out of a
 /// failure that is already being reported; the database rolls back a dropped transaction
-/// anyway), and `dotenv()`, whose error is the usual case where no `.env` file is deployed.
+/// anyway), `dotenv()`, whose error is the usual case where no `.env` file is deployed,
+/// and a datagram's `send_to`, which the protocol over UDP expects to lose now and then
+/// (the peer asks again).
 const BEST_EFFORT: &[&str] = &[
     "rollback",
     "dotenv",
     "send",
+    "send_to",
     "try_send",
     "blocking_send",
     "send_replace",
@@ -553,10 +557,49 @@ fn is_log_macro(name: &str) -> bool {
 }
 
 /// `.context("no object output").unwrap()`: anyhow's or eyre's context is the panic's
-/// message, as `.expect("why")` gives it.
+/// message, as `.expect("why")` gives it; so is an error mapped to a written message
+/// (`.map_err(|_| format!("cannot create {path}"))`, `.ok_or("no segments")`). And
+/// `.ok_or_else(|| panic!("no segments"))` panics itself, with its message, before the
+/// `unwrap` could.
 fn unwraps_with_context(receiver: &ast::Expr) -> bool {
-    matches!(receiver, ast::Expr::MethodCallExpr(m) if m.name_ref().is_some_and(|n|
-        matches!(n.text(), "context" | "with_context" | "wrap_err" | "wrap_err_with")))
+    let ast::Expr::MethodCallExpr(m) = receiver else {
+        return false;
+    };
+    let Some(name) = m.name_ref() else {
+        return false;
+    };
+    let first_arg = m.arg_list().and_then(|a| a.args().next());
+    let closure_body = || match &first_arg {
+        Some(ast::Expr::ClosureExpr(c)) => c.body(),
+        _ => None,
+    };
+    match name.text() {
+        "context" | "with_context" | "wrap_err" | "wrap_err_with" => true,
+        "map_err" | "ok_or_else" => closure_body().is_some_and(|body| is_message(&body)),
+        "ok_or" => first_arg.is_some_and(|arg| is_message(&arg)),
+        _ => false,
+    }
+}
+
+/// A written message (`"no segments"`, `format!(..)`, `"..".to_string()`), or a macro that
+/// panics with one (`panic!`, `unreachable!`).
+fn is_message(expr: &ast::Expr) -> bool {
+    match expr {
+        ast::Expr::Literal(l) => matches!(l.kind(), ast::LiteralKind::String(_)),
+        ast::Expr::BlockExpr(b) => b.stmt_list().is_some_and(|l| {
+            l.statements().next().is_none() && l.tail_expr().is_some_and(|e| is_message(&e))
+        }),
+        ast::Expr::MacroExpr(m) => m
+            .macro_call()
+            .and_then(|c| c.path()?.segment()?.name_ref())
+            .is_some_and(|n| matches!(n.text(), "format" | "panic" | "unreachable")),
+        ast::Expr::MethodCallExpr(m) => {
+            m.name_ref()
+                .is_some_and(|n| matches!(n.text(), "to_string" | "to_owned" | "into"))
+                && m.receiver().is_some_and(|r| is_message(&r))
+        }
+        _ => false,
+    }
 }
 
 /// Inside `impl Drop`: there is no caller to give an error to.
