@@ -7,6 +7,7 @@ use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxNode, TextRange};
 use prodlint_rust::{is_in_test_code, span};
 
 use super::catalogue::{self, Args, Lang, Seg};
+use super::rust_groups;
 use super::rust_origin;
 use super::rust_reach::RustReach;
 use super::{
@@ -549,13 +550,17 @@ pub(super) fn pattern_names(pat: &ast::Pat) -> impl Iterator<Item = String> {
         .filter_map(|ident| ident.name().map(|n| n.text().to_string()))
 }
 
+/// The name a path of one segment reads: `x`.
+pub(super) fn local_name(path: &ast::PathExpr) -> Option<String> {
+    path.path()
+        .and_then(|p| p.as_single_name_ref())
+        .map(|n| n.text().to_string())
+}
+
 /// The variable an assignment writes: `x`, `x.field`, `*x`.
 fn assigned_root(expr: &ast::Expr) -> Option<String> {
     match expr {
-        ast::Expr::PathExpr(path) => path
-            .path()
-            .and_then(|p| p.as_single_name_ref())
-            .map(|n| n.text().to_string()),
+        ast::Expr::PathExpr(path) => local_name(path),
         ast::Expr::FieldExpr(field) => field.expr().and_then(|e| assigned_root(&e)),
         ast::Expr::PrefixExpr(prefix) => prefix.expr().and_then(|e| assigned_root(&e)),
         _ => None,
@@ -850,6 +855,40 @@ impl Checker<'_, '_> {
     }
 }
 
+impl Checker<'_, '_> {
+    /// The loop a statement repeats in once the loops that give it a whole set per
+    /// iteration are set aside: a loop over the tables its statement names is passed over
+    /// for the loop around it (`for did in dids { for table in TABLES { … } }` repeats per
+    /// `did`), and a loop over the groups of a group-by map whose statement takes the
+    /// group whole is no repetition at all (`None`).
+    fn resite_per_set(
+        &self,
+        node: &SyntaxNode,
+        site: LoopSite,
+        sql: &str,
+        awaited: bool,
+    ) -> Option<LoopSite> {
+        let mut site = site;
+        loop {
+            let Some(loop_node) = rust_groups::loop_node(node, site.header.start) else {
+                return Some(site);
+            };
+            let items = rust_groups::item_names(node, &loop_node);
+            if rust_groups::over_group_by_map(&loop_node)
+                && rust_groups::takes_item_as_set(node, &items)
+            {
+                return None;
+            }
+            if !super::table_named_by(sql, &items) {
+                return Some(site);
+            }
+            let from_round_trip = site.from_round_trip;
+            site = self.enclosing_loop(&loop_node, awaited)?;
+            site.from_round_trip = from_round_trip;
+        }
+    }
+}
+
 /// The call as the primary span: the whole call, or from the method's name on when the
 /// chain before it spans lines.
 fn primary(ctx: &RustContext<'_>, at: At) -> Span {
@@ -979,6 +1018,11 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
                     .map(|seg| seg.at.args);
                 if first_args.is_some_and(|args| super::is_schema_sql(ctx.file.slice(args))) {
                     continue;
+                }
+                let sql = first_args.map_or("", |args| ctx.file.slice(args));
+                match checker.resite_per_set(&node, site, sql, awaited) {
+                    Some(kept) => site = kept,
+                    None => continue,
                 }
                 let crates = crates.get_or_init(|| named_crates(ctx.tree));
                 let (library, help) = catalogue::rust_library_in_file(entry, crates);
