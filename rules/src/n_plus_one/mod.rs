@@ -90,7 +90,8 @@ prodlint_macros::declare_rule! {
     /// `ioredis`, `pg`, Apollo and other GraphQL clients) is that client; a Rust file that
     /// names one database crate (`sea_orm`) gets that crate's help. A data-access call
     /// given an array of one element per iteration (`findByIds([id])`, `mget([key])`,
-    /// in Rust `find_by_ids(&[id])`, `load(vec![id])`) says to pass the whole array once.
+    /// in Rust `find_by_ids(&[id])`, `load(vec![id])`, also converted on the way:
+    /// `is_member(vec![&author].into(), conn)`) says to pass the whole array once.
     ///
     /// It stays silent on awaits that are not data access (timers, unknown callees); loops
     /// that already batch (over chunks: `i += BATCH`, `i < batchCount`, `chunk(ids, 100)`,

@@ -162,7 +162,7 @@ fn args_of(list: Option<ast::ArgList>, fallback: Span) -> (Args, Span) {
             && is_conn_like(&args[0].syntax().text().to_string()),
         // The first argument only: a second `&[id]` is a parameter list
         // (`query(&stmt, &[id])`).
-        array_of_one: first.is_some_and(|e| {
+        array_of_one: first.map(converted_from).is_some_and(|e| {
             may_be_array_of_one(e.syntax())
                 && is_array_of_one(&prodlint_rust::compact_text(e.syntax()))
         }),
@@ -172,6 +172,24 @@ fn args_of(list: Option<ast::ArgList>, fallback: Span) -> (Args, Span) {
         }),
     };
     (info, span(list.syntax().text_range()))
+}
+
+/// The value a conversion without arguments is made from: `vec![id]` in
+/// `vec![id].into()` or `[id].to_vec()`, which hand the callee the same one element.
+fn converted_from(expr: &ast::Expr) -> ast::Expr {
+    const CONVERSIONS: &[&str] = &["into", "to_vec", "to_owned", "clone"];
+    if let ast::Expr::MethodCallExpr(call) = expr {
+        let converts = call
+            .name_ref()
+            .is_some_and(|name| CONVERSIONS.contains(&name.text()))
+            && call
+                .arg_list()
+                .is_some_and(|args| args.args().next().is_none());
+        if let (true, Some(receiver)) = (converts, call.receiver()) {
+            return converted_from(&receiver);
+        }
+    }
+    expr.clone()
 }
 
 /// Whether the node's first token passes `test` (true when the node starts with trivia, whose
@@ -1133,6 +1151,26 @@ mod tests {
         assert!(!is_array_of_one("[0; 8]"));
         assert!(!is_array_of_one("&[]"));
         assert!(!is_array_of_one("ids"));
+    }
+
+    /// A one-element array converted on the way (`vec![id].into()`) is still one element.
+    #[test]
+    fn arrays_of_one_through_conversions() {
+        let parsed = RustFile::parse(
+            "fn f() { a(vec![id].into(), conn); b([id].to_vec()); c(vec![x, y].into()); d(ids.into()); }",
+        );
+        let tree = parsed.tree();
+        let given_one: Vec<bool> = tree
+            .syntax()
+            .descendants()
+            .filter_map(ast::CallExpr::cast)
+            .map(|call| {
+                super::args_of(call.arg_list(), prodlint_core::Span::new(0, 0))
+                    .0
+                    .array_of_one
+            })
+            .collect();
+        assert_eq!(given_one, [true, true, false, false]);
     }
 
     /// The argument expressions of the calls in `text`, in order.
