@@ -99,9 +99,11 @@ prodlint_macros::declare_rule! {
     /// groups of a `groupBy` that takes each whole group; in Rust a `for` over the groups of
     /// a map its function fills as a group-by, `map.entry(key).or_default().push(x)`, whose
     /// statement takes the group whole: `= ANY($1)`, `unnest($1)`, `eq_any`, `.values(..)`);
-    /// a statement per table the loop's item names (`format!("DELETE FROM {table} …")`:
-    /// statements on different tables are not one; a loop around it still counts, as in
-    /// `for did in dids { for table in tables { … } }`); loops bounded by a
+    /// a set-taking statement per table the loop's item names (`format!("DELETE FROM
+    /// {table} WHERE uri = ANY($1)")`, `` pool.query(`DELETE FROM ${table} WHERE id =
+    /// ANY($1)`, [ids]) ``: statements on different tables are not one; a loop around it
+    /// still counts, as in `for did in dids { for table in tables { … } }`, and so does a
+    /// statement per table given one row, `DELETE FROM ${table} WHERE id = $1`); loops bounded by a
     /// few items written in the code, directly or through a `const` (`for (let i = 0; i <
     /// 3; i++)`, `for (const k of KINDS)`, `Object.entries(DEFAULTS)`, `for i in 0..3`,
     /// `while (i < MAX_TRIES && !found)`); retry, polling and redirect loops (a header
@@ -541,7 +543,8 @@ fn names_a_set(text: &str) -> bool {
 
 /// Whether statement text names its table with one of `names` interpolated into it
 /// (`format!("DELETE FROM {table} WHERE …")`, `` `UPDATE "${table}" SET …` ``): each
-/// value of the name is another table, and statements on different tables are not one.
+/// value of the name is another table, and statements on different tables are not one
+/// (the callers ask it of statements that also take a set, see [`names_a_set`]).
 fn table_named_by(text: &str, names: &std::collections::HashSet<String>) -> bool {
     const KEYWORDS: &[&str] = &["FROM", "INTO", "UPDATE", "JOIN", "TABLE"];
     let upper = text.to_ascii_uppercase();

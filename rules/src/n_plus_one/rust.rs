@@ -875,10 +875,12 @@ impl Checker<'_, '_> {
 
 impl Checker<'_, '_> {
     /// The loop a statement repeats in once the loops that give it a whole set per
-    /// iteration are set aside: a loop over the tables its statement names is passed over
-    /// for the loop around it (`for did in dids { for table in TABLES { … } }` repeats per
-    /// `did`), and a loop over the groups of a group-by map whose statement takes the
-    /// group whole is no repetition at all (`None`).
+    /// iteration are set aside: a loop over the tables a set-taking statement names
+    /// (`DELETE FROM {table} WHERE uri = ANY($1)`) is passed over for the loop around it
+    /// (`for did in dids { for table in TABLES { … } }` repeats per `did`), and a loop
+    /// over the groups of a group-by map whose statement takes the group whole is no
+    /// repetition at all (`None`). A statement per table that takes one row's values
+    /// (`DELETE FROM {table} WHERE id = $1`) stays the loop's.
     fn resite_per_set(
         &self,
         node: &SyntaxNode,
@@ -897,7 +899,7 @@ impl Checker<'_, '_> {
             {
                 return None;
             }
-            if !super::table_named_by(sql, &items) {
+            if !(super::table_named_by(sql, &items) && super::names_a_set(sql)) {
                 return Some(site);
             }
             let from_round_trip = site.from_round_trip;
