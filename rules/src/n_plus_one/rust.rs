@@ -888,14 +888,19 @@ impl Checker<'_, '_> {
         sql: &str,
         awaited: bool,
     ) -> Option<LoopSite> {
+        // Both need a statement that takes a set; most take one row's values, and those
+        // need no walk of the loop or of the function.
+        if !super::names_a_set(&node.text().to_string()) {
+            return Some(site);
+        }
         let mut site = site;
         loop {
             let Some(loop_node) = rust_groups::loop_node(node, site.header.start) else {
                 return Some(site);
             };
             let items = rust_groups::item_names(node, &loop_node);
-            if rust_groups::over_group_by_map(&loop_node)
-                && rust_groups::takes_item_as_set(node, &items)
+            if rust_groups::takes_item_as_set(node, &items)
+                && rust_groups::over_group_by_map(&loop_node)
             {
                 return None;
             }
