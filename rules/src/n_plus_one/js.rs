@@ -1128,6 +1128,7 @@ impl Visitor<'_, '_> {
         } else {
             js_items::runs_statement_text(&seg.name)
                 && (items.is_item_statement(&first.expr)
+                    || items.is_item_table_statement(&first.expr)
                     || js_items::is_schema_statement(&first.expr))
         }
     }

@@ -144,6 +144,42 @@ impl Items<'_> {
         }
     }
 
+    /// A statement whose table is the item of the one loop around it and that takes a
+    /// whole set: `` `DELETE FROM ${table} WHERE owner = ANY($1)` `` in `for (const table
+    /// of tables)`. Its rows are one statement per table already, and statements on
+    /// different tables are not one. Inside another loop (`for (const user of users)`)
+    /// the statement still repeats per item of that one.
+    pub(super) fn is_item_table_statement(&self, expr: &Expr) -> bool {
+        let [names] = self.loops.as_slice() else {
+            return false;
+        };
+        let Expr::Tpl(tpl) = strip(expr) else {
+            return false;
+        };
+        let mut text = String::new();
+        for (i, quasi) in tpl.quasis.iter().enumerate() {
+            text.push_str(&quasi.raw);
+            match tpl.exprs.get(i).map(|e| strip(e)) {
+                // `${table}`, `${model.tableName}`: the name the table is read from.
+                Some(Expr::Ident(ident)) => {
+                    text.push_str("${");
+                    text.push_str(&ident.sym);
+                    text.push('}');
+                }
+                Some(Expr::Member(member)) if matches!(strip(&member.obj), Expr::Ident(_)) => {
+                    if let Expr::Ident(object) = strip(&member.obj) {
+                        text.push_str("${");
+                        text.push_str(&object.sym);
+                        text.push('}');
+                    }
+                }
+                Some(_) => text.push_str("${}"),
+                None => {}
+            }
+        }
+        super::table_named_by(&text, &names.bound) && super::names_a_set(&text)
+    }
+
     /// A statement that is the loop's item itself: `sql` in `for (const sql of sqlList)`.
     pub(super) fn is_item_statement(&self, expr: &Expr) -> bool {
         matches!(strip(expr), Expr::Ident(ident) if self.is_bound(&ident.sym))

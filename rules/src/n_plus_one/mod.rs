@@ -10,6 +10,7 @@ mod js;
 mod js_items;
 mod reach;
 mod rust;
+mod rust_groups;
 mod rust_origin;
 mod rust_reach;
 
@@ -89,12 +90,20 @@ prodlint_macros::declare_rule! {
     /// `ioredis`, `pg`, Apollo and other GraphQL clients) is that client; a Rust file that
     /// names one database crate (`sea_orm`) gets that crate's help. A data-access call
     /// given an array of one element per iteration (`findByIds([id])`, `mget([key])`,
-    /// in Rust `find_by_ids(&[id])`, `load(vec![id])`) says to pass the whole array once.
+    /// in Rust `find_by_ids(&[id])`, `load(vec![id])`, also converted on the way:
+    /// `is_member(vec![&author].into(), conn)`) says to pass the whole array once.
     ///
     /// It stays silent on awaits that are not data access (timers, unknown callees); loops
     /// that already batch (over chunks: `i += BATCH`, `i < batchCount`, `chunk(ids, 100)`,
     /// `_.chunk`, `ids.chunks(500)`, a `chunk`/`batch` loop variable, a `for…in` over the
-    /// groups of a `groupBy` that takes each whole group); loops bounded by a
+    /// groups of a `groupBy` that takes each whole group; in Rust a `for` over the groups of
+    /// a map its function fills as a group-by, `map.entry(key).or_default().push(x)`, whose
+    /// statement takes the group whole: `= ANY($1)`, `unnest($1)`, `eq_any`, `.values(..)`);
+    /// a set-taking statement per table the loop's item names (`format!("DELETE FROM
+    /// {table} WHERE uri = ANY($1)")`, `` pool.query(`DELETE FROM ${table} WHERE id =
+    /// ANY($1)`, [ids]) ``: statements on different tables are not one; a loop around it
+    /// still counts, as in `for did in dids { for table in tables { … } }`, and so does a
+    /// statement per table given one row, `DELETE FROM ${table} WHERE id = $1`); loops bounded by a
     /// few items written in the code, directly or through a `const` (`for (let i = 0; i <
     /// 3; i++)`, `for (const k of KINDS)`, `Object.entries(DEFAULTS)`, `for i in 0..3`,
     /// `while (i < MAX_TRIES && !found)`); retry, polling and redirect loops (a header
@@ -515,6 +524,52 @@ fn is_schema_sql(text: &str) -> bool {
             | "REVOKE"
             | "COMMENT"
     )
+}
+
+/// Statement text that takes a whole set of values for one placeholder: `= ANY($1)`,
+/// `unnest($1::text[])`, diesel's `eq_any(..)` and `is_in(..)`, an insert's `.values(..)`.
+fn names_a_set(text: &str) -> bool {
+    let lower: String = text
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    [
+        "any($", "any(?", "unnest($", ".eq_any(", ".is_in(", ".values(",
+    ]
+    .iter()
+    .any(|marker| lower.contains(marker))
+}
+
+/// Whether statement text names its table with one of `names` interpolated into it
+/// (`format!("DELETE FROM {table} WHERE …")`, `` `UPDATE "${table}" SET …` ``): each
+/// value of the name is another table, and statements on different tables are not one
+/// (the callers ask it of statements that also take a set, see [`names_a_set`]).
+fn table_named_by(text: &str, names: &std::collections::HashSet<String>) -> bool {
+    const KEYWORDS: &[&str] = &["FROM", "INTO", "UPDATE", "JOIN", "TABLE"];
+    let upper = text.to_ascii_uppercase();
+    KEYWORDS.iter().any(|keyword| {
+        upper.match_indices(keyword).any(|(at, _)| {
+            let before_is_word = text[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_');
+            if before_is_word {
+                return false;
+            }
+            let rest = text[at + keyword.len()..]
+                .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '\\' | '"' | '`'));
+            let rest = rest.strip_prefix('$').unwrap_or(rest);
+            let Some(inner) = rest.strip_prefix('{') else {
+                return false;
+            };
+            let name: String = inner
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            !name.is_empty() && names.contains(&name)
+        })
+    })
 }
 
 /// A directory of test support or mocks named by its words: `crates_io_test_db`,
@@ -969,6 +1024,42 @@ mod tests {
         assert!(!is_schema_sql("(\"SELECT created FROM t\")"));
         assert!(!is_schema_sql("(sql)"));
         assert!(is_schema_sql("(&format!(\"DROP TABLE {name}\"))"));
+    }
+
+    #[test]
+    fn sets_and_tables_named_in_statements() {
+        assert!(names_a_set(
+            "(\"DELETE FROM t WHERE uri = ANY($1)\", &[&uris])"
+        ));
+        assert!(names_a_set("(\"SELECT * FROM unnest($1::text[])\")"));
+        assert!(names_a_set("t.filter(id.eq_any(&ids)).load(conn)"));
+        assert!(!names_a_set("(\"DELETE FROM t WHERE uri = $1\", &[&uri])"));
+        assert!(!names_a_set("(\"SELECT company FROM t\")"));
+        let names: std::collections::HashSet<String> = ["table".to_string()].into();
+        assert!(table_named_by(
+            "(&format!(\"DELETE FROM {table} WHERE a = $1\"))",
+            &names
+        ));
+        assert!(table_named_by(
+            "(&format!(\"UPDATE \\\"{table}\\\" SET a = 1\"))",
+            &names
+        ));
+        assert!(table_named_by(
+            "(`INSERT INTO ${table} (a) VALUES ($1)`)",
+            &names
+        ));
+        assert!(!table_named_by(
+            "(&format!(\"DELETE FROM t WHERE a = {table}\"))",
+            &names
+        ));
+        assert!(!table_named_by(
+            "(&format!(\"DELETE FROM {other} WHERE a = 1\"))",
+            &names
+        ));
+        assert!(!table_named_by(
+            "(&format!(\"SELECT a_from {table}\"))",
+            &names
+        ));
     }
 
     #[test]

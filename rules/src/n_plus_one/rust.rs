@@ -7,6 +7,7 @@ use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxNode, TextRange};
 use prodlint_rust::{is_in_test_code, span};
 
 use super::catalogue::{self, Args, Lang, Seg};
+use super::rust_groups;
 use super::rust_origin;
 use super::rust_reach::RustReach;
 use super::{
@@ -161,7 +162,7 @@ fn args_of(list: Option<ast::ArgList>, fallback: Span) -> (Args, Span) {
             && is_conn_like(&args[0].syntax().text().to_string()),
         // The first argument only: a second `&[id]` is a parameter list
         // (`query(&stmt, &[id])`).
-        array_of_one: first.is_some_and(|e| {
+        array_of_one: first.map(converted_from).is_some_and(|e| {
             may_be_array_of_one(e.syntax())
                 && is_array_of_one(&prodlint_rust::compact_text(e.syntax()))
         }),
@@ -171,6 +172,24 @@ fn args_of(list: Option<ast::ArgList>, fallback: Span) -> (Args, Span) {
         }),
     };
     (info, span(list.syntax().text_range()))
+}
+
+/// The value a conversion without arguments is made from: `vec![id]` in
+/// `vec![id].into()` or `[id].to_vec()`, which hand the callee the same one element.
+fn converted_from(expr: &ast::Expr) -> ast::Expr {
+    const CONVERSIONS: &[&str] = &["into", "to_vec", "to_owned", "clone"];
+    if let ast::Expr::MethodCallExpr(call) = expr {
+        let converts = call
+            .name_ref()
+            .is_some_and(|name| CONVERSIONS.contains(&name.text()))
+            && call
+                .arg_list()
+                .is_some_and(|args| args.args().next().is_none());
+        if let (true, Some(receiver)) = (converts, call.receiver()) {
+            return converted_from(&receiver);
+        }
+    }
+    expr.clone()
 }
 
 /// Whether the node's first token passes `test` (true when the node starts with trivia, whose
@@ -549,13 +568,17 @@ pub(super) fn pattern_names(pat: &ast::Pat) -> impl Iterator<Item = String> {
         .filter_map(|ident| ident.name().map(|n| n.text().to_string()))
 }
 
+/// The name a path of one segment reads: `x`.
+pub(super) fn local_name(path: &ast::PathExpr) -> Option<String> {
+    path.path()
+        .and_then(|p| p.as_single_name_ref())
+        .map(|n| n.text().to_string())
+}
+
 /// The variable an assignment writes: `x`, `x.field`, `*x`.
 fn assigned_root(expr: &ast::Expr) -> Option<String> {
     match expr {
-        ast::Expr::PathExpr(path) => path
-            .path()
-            .and_then(|p| p.as_single_name_ref())
-            .map(|n| n.text().to_string()),
+        ast::Expr::PathExpr(path) => local_name(path),
         ast::Expr::FieldExpr(field) => field.expr().and_then(|e| assigned_root(&e)),
         ast::Expr::PrefixExpr(prefix) => prefix.expr().and_then(|e| assigned_root(&e)),
         _ => None,
@@ -850,6 +873,47 @@ impl Checker<'_, '_> {
     }
 }
 
+impl Checker<'_, '_> {
+    /// The loop a statement repeats in once the loops that give it a whole set per
+    /// iteration are set aside: a loop over the tables a set-taking statement names
+    /// (`DELETE FROM {table} WHERE uri = ANY($1)`) is passed over for the loop around it
+    /// (`for did in dids { for table in TABLES { … } }` repeats per `did`), and a loop
+    /// over the groups of a group-by map whose statement takes the group whole is no
+    /// repetition at all (`None`). A statement per table that takes one row's values
+    /// (`DELETE FROM {table} WHERE id = $1`) stays the loop's.
+    fn resite_per_set(
+        &self,
+        node: &SyntaxNode,
+        site: LoopSite,
+        sql: &str,
+        awaited: bool,
+    ) -> Option<LoopSite> {
+        // Both need a statement that takes a set; most take one row's values, and those
+        // need no walk of the loop or of the function.
+        if !super::names_a_set(&node.text().to_string()) {
+            return Some(site);
+        }
+        let mut site = site;
+        loop {
+            let Some(loop_node) = rust_groups::loop_node(node, site.header.start) else {
+                return Some(site);
+            };
+            let items = rust_groups::item_names(node, &loop_node);
+            if rust_groups::takes_item_as_set(node, &items)
+                && rust_groups::over_group_by_map(&loop_node)
+            {
+                return None;
+            }
+            if !(super::table_named_by(sql, &items) && super::names_a_set(sql)) {
+                return Some(site);
+            }
+            let from_round_trip = site.from_round_trip;
+            site = self.enclosing_loop(&loop_node, awaited)?;
+            site.from_round_trip = from_round_trip;
+        }
+    }
+}
+
 /// The call as the primary span: the whole call, or from the method's name on when the
 /// chain before it spans lines.
 fn primary(ctx: &RustContext<'_>, at: At) -> Span {
@@ -980,6 +1044,11 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
                 if first_args.is_some_and(|args| super::is_schema_sql(ctx.file.slice(args))) {
                     continue;
                 }
+                let sql = first_args.map_or("", |args| ctx.file.slice(args));
+                match checker.resite_per_set(&node, site, sql, awaited) {
+                    Some(kept) => site = kept,
+                    None => continue,
+                }
                 let crates = crates.get_or_init(|| named_crates(ctx.tree));
                 let (library, help) = catalogue::rust_library_in_file(entry, crates);
                 Finding {
@@ -1089,6 +1158,26 @@ mod tests {
         assert!(!is_array_of_one("[0; 8]"));
         assert!(!is_array_of_one("&[]"));
         assert!(!is_array_of_one("ids"));
+    }
+
+    /// A one-element array converted on the way (`vec![id].into()`) is still one element.
+    #[test]
+    fn arrays_of_one_through_conversions() {
+        let parsed = RustFile::parse(
+            "fn f() { a(vec![id].into(), conn); b([id].to_vec()); c(vec![x, y].into()); d(ids.into()); }",
+        );
+        let tree = parsed.tree();
+        let given_one: Vec<bool> = tree
+            .syntax()
+            .descendants()
+            .filter_map(ast::CallExpr::cast)
+            .map(|call| {
+                super::args_of(call.arg_list(), prodlint_core::Span::new(0, 0))
+                    .0
+                    .array_of_one
+            })
+            .collect();
+        assert_eq!(given_one, [true, true, false, false]);
     }
 
     /// The argument expressions of the calls in `text`, in order.
