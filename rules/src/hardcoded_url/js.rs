@@ -40,6 +40,7 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diag
         membership_bindings: MembershipBindings::from_reads(&reads),
         target: None,
         returns: Flow::Plain,
+        returns_link: false,
         is_svelte: ctx.file.display.ends_with(".svelte"),
         is_email_template: prodlint_js::email_templates::is_email_template_module(
             &ctx.parsed.program,
@@ -88,6 +89,9 @@ struct Visitor<'a, 'c> {
     /// Where the value a function returns goes: the flow the function was written in
     /// (`useFactory: async () => { return { host } }` inside a client's options).
     returns: Flow,
+    /// Whether the value a function returns is content: the function was written where
+    /// addresses are content (`previewProps: () => { return { url } }`).
+    returns_link: bool,
     /// A Svelte component, whose `export let` declarations are its props.
     is_svelte: bool,
     /// A module of e-mail templates (`prodlint_js::email_templates`): the defaults in its
@@ -832,11 +836,17 @@ impl Visitor<'_, '_> {
     }
 
     /// Visits a function body: its statements go nowhere in particular, its returns go
-    /// where the function does.
+    /// where the function does. Nor are its statements content because the function is
+    /// (`previewTemplate: procedure.mutation(async () => { … })` under a key that names
+    /// content, an `onClick` handler in markup): only what it returns is.
     fn function_body(&mut self, f: impl FnOnce(&mut Self)) {
         let outer = std::mem::replace(&mut self.flow, Flow::Plain);
         let saved_returns = std::mem::replace(&mut self.returns, outer.clone());
+        let outer_link = std::mem::replace(&mut self.link, false);
+        let saved_returns_link = std::mem::replace(&mut self.returns_link, outer_link);
         f(self);
+        self.returns_link = saved_returns_link;
+        self.link = outer_link;
         self.returns = saved_returns;
         self.flow = outer;
     }
@@ -1067,7 +1077,8 @@ impl Visit for Visitor<'_, '_> {
 
     fn visit_return_stmt(&mut self, stmt: &ReturnStmt) {
         let flow = self.returns.clone();
-        self.with_flow(flow, |v| stmt.arg.visit_with(v));
+        let link = self.returns_link;
+        self.with_flow(flow, |v| v.as_link(link, |v| stmt.arg.visit_with(v)));
     }
 
     // Svelte 4 props: `export let apiUrl = "http://localhost:3000"` is a prop's default.
