@@ -38,6 +38,7 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diag
         non_production_bindings: NonProductionBindings::from_reads(&reads),
         message_bindings: MessageBindings::from_reads(&reads),
         membership_bindings: MembershipBindings::from_reads(&reads),
+        unreachable: prodlint_js::guarded::UnreachableBranches::of(&ctx.parsed.program),
         target: None,
         returns: Flow::Plain,
         returns_link: false,
@@ -84,6 +85,8 @@ struct Visitor<'a, 'c> {
     message_bindings: MessageBindings,
     /// Names bound once and read only as lists that values are looked up in.
     membership_bindings: MembershipBindings,
+    /// Branches an enclosing test rules out (`id && (id ? remote : "http://localhost")`).
+    unreachable: prodlint_js::guarded::UnreachableBranches,
     /// The variable or member being declared or assigned (`host` in `const host = …`).
     target: Option<String>,
     /// Where the value a function returns goes: the flow the function was written in
@@ -1625,11 +1628,21 @@ impl Visit for Visitor<'_, '_> {
     }
 
     fn visit_expr(&mut self, expr: &Expr) {
+        if self.unreachable.contains(swc_common::Spanned::span(expr)) {
+            return;
+        }
         match expr {
             Expr::Array(_) | Expr::Object(_) => {
                 self.literal(expr, |v| expr.visit_children_with(v));
             }
             _ => expr.visit_children_with(self),
         }
+    }
+
+    fn visit_stmt(&mut self, stmt: &Stmt) {
+        if self.unreachable.contains(swc_common::Spanned::span(stmt)) {
+            return;
+        }
+        stmt.visit_children_with(self);
     }
 }
