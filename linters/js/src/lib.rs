@@ -24,6 +24,7 @@ pub mod dev_scripts;
 pub mod email_templates;
 pub mod env_readers;
 pub mod graph;
+pub mod guarded;
 mod jsx;
 pub mod listen_hosts;
 pub mod modes;

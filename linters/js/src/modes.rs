@@ -329,12 +329,7 @@ impl MembershipBindings {
 
     pub fn from_reads(reads: &BindingReads) -> MembershipBindings {
         MembershipBindings {
-            names: reads.names(|uses| {
-                uses.membership > 0
-                    && uses.production == 0
-                    && uses.non_production == 0
-                    && uses.message == 0
-            }),
+            names: reads.names(|uses| uses.only(uses.membership)),
         }
     }
 
@@ -342,6 +337,42 @@ impl MembershipBindings {
     pub fn contains(&self, name: &str) -> bool {
         self.names.contains(name)
     }
+}
+
+/// The names a file binds once and reads only inside the values a form starts with
+/// (`let url = …; url = "http://localhost"; useForm({ defaultValues: { url } })`): what the
+/// form shows its user, who edits it before anything is saved, is content. An exported
+/// name, or one never read, is not among them.
+#[derive(Debug, Default)]
+pub struct FormValueBindings {
+    names: BTreeSet<String>,
+}
+
+impl FormValueBindings {
+    pub fn from_reads(reads: &BindingReads) -> FormValueBindings {
+        FormValueBindings {
+            names: reads.names(|uses| uses.only(uses.form_value)),
+        }
+    }
+
+    /// Whether `name` is bound once in the file and read only in a form's values.
+    pub fn contains(&self, name: &str) -> bool {
+        self.names.contains(name)
+    }
+}
+
+/// The keys of the values a form starts with: react-hook-form's `defaultValues`, the
+/// `initialValues` of Formik, Mantine, TanStack Form and others.
+pub const FORM_VALUES_KEYS: &[&str] = &["defaultValues", "initialValues"];
+
+/// Whether an object key holds the values a form starts with.
+pub fn is_form_values_key(key: &PropName) -> bool {
+    let name = match key {
+        PropName::Ident(ident) => ident.sym.to_string(),
+        PropName::Str(s) => s.value.to_atom_lossy().as_str().to_string(),
+        _ => return false,
+    };
+    FORM_VALUES_KEYS.contains(&name.as_str())
 }
 
 /// Methods that test whether a list or a set holds a value.
@@ -427,6 +458,20 @@ struct Uses {
     message: usize,
     /// Reads as the receiver of a membership test (`hosts.has(x)`).
     membership: usize,
+    /// Reads inside the values a form starts with (`useForm({ defaultValues: { url } })`).
+    form_value: usize,
+}
+
+impl Uses {
+    /// Whether `reads`, one of the counts, is every read of the name, and there is one.
+    fn only(&self, reads: usize) -> bool {
+        let all = self.production
+            + self.non_production
+            + self.message
+            + self.membership
+            + self.form_value;
+        reads > 0 && reads == all
+    }
 }
 
 #[derive(Default)]
@@ -439,6 +484,8 @@ struct BindingVisitor {
     non_production: bool,
     /// Inside the arguments of a log call.
     message: bool,
+    /// Inside the values a form starts with.
+    form_values: bool,
 }
 
 impl BindingVisitor {
@@ -446,6 +493,8 @@ impl BindingVisitor {
         let uses = self.uses.entry(name.to_string()).or_default();
         if self.message {
             uses.message += 1;
+        } else if self.form_values {
+            uses.form_value += 1;
         } else if self.non_production {
             uses.non_production += 1;
         } else {
@@ -465,6 +514,14 @@ impl Visit for BindingVisitor {
     fn visit_binding_ident(&mut self, ident: &BindingIdent) {
         *self.bound.entry(ident.id.sym.to_string()).or_default() += 1;
         ident.type_ann.visit_with(self);
+    }
+
+    // `url = "http://localhost"`: a write to a binding, which neither binds the name again
+    // nor reads it.
+    fn visit_simple_assign_target(&mut self, target: &SimpleAssignTarget) {
+        if !matches!(target, SimpleAssignTarget::Ident(_)) {
+            target.visit_children_with(self);
+        }
     }
 
     fn visit_import_decl(&mut self, import: &ImportDecl) {
@@ -524,6 +581,14 @@ impl Visit for BindingVisitor {
             self.used(&ident.sym);
         }
         prop.visit_children_with(self);
+    }
+
+    fn visit_key_value_prop(&mut self, prop: &KeyValueProp) {
+        prop.key.visit_with(self);
+        let form_values = self.form_values || is_form_values_key(&prop.key);
+        let saved = std::mem::replace(&mut self.form_values, form_values);
+        prop.value.visit_with(self);
+        self.form_values = saved;
     }
 
     fn visit_if_stmt(&mut self, stmt: &IfStmt) {
@@ -711,6 +776,26 @@ mod tests {
         // Also given to CORS, or exported: its other uses count.
         assert!(!found.contains("ORIGINS"));
         assert!(!found.contains("SHARED"));
+    }
+
+    #[test]
+    fn bindings_read_only_in_form_values() {
+        let parsed = crate::parse(
+            "src/a.tsx",
+            "let url = initial ?? '';\n\
+             if (hasSecret) { url = 'http://localhost'; }\n\
+             const apiUrl = 'http://localhost:11434';\n\
+             const shared = 'http://localhost:8080';\n\
+             const form = useForm({ initialValues: { url, href: hasSecret ? null : url } });\n\
+             const other = useForm({ defaultValues: { apiUrl, shared } });\n\
+             const client = createClient({ baseUrl: shared });\n",
+        )
+        .unwrap();
+        let found = FormValueBindings::from_reads(&BindingReads::of(&parsed.program));
+        assert!(found.contains("url"));
+        assert!(found.contains("apiUrl"));
+        assert!(!found.contains("shared"));
+        assert!(!found.contains("form"));
     }
 
     #[test]

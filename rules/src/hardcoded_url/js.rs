@@ -9,9 +9,9 @@ use crate::JsContext;
 use prodlint_js::env_readers::EnvReaders;
 use prodlint_js::listen_hosts::ListenHosts;
 use prodlint_js::modes::{
-    development_alternative, is_env_object, is_log_call, is_mode_read, member_prop_name,
-    membership_receiver, mode_value, non_production_test, BindingReads, MembershipBindings,
-    MessageBindings, NonProductionBindings,
+    development_alternative, is_env_object, is_form_values_key, is_log_call, is_mode_read,
+    member_prop_name, membership_receiver, mode_value, non_production_test, BindingReads,
+    FormValueBindings, MembershipBindings, MessageBindings, NonProductionBindings,
 };
 
 pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -38,8 +38,13 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diag
         non_production_bindings: NonProductionBindings::from_reads(&reads),
         message_bindings: MessageBindings::from_reads(&reads),
         membership_bindings: MembershipBindings::from_reads(&reads),
+        form_value_bindings: FormValueBindings::from_reads(&reads),
+        unreachable: prodlint_js::guarded::UnreachableBranches::of(&ctx.parsed.program),
         target: None,
         returns: Flow::Plain,
+        returns_link: false,
+        form_values: false,
+        returns_form_values: false,
         is_svelte: ctx.file.display.ends_with(".svelte"),
         is_email_template: prodlint_js::email_templates::is_email_template_module(
             &ctx.parsed.program,
@@ -83,11 +88,24 @@ struct Visitor<'a, 'c> {
     message_bindings: MessageBindings,
     /// Names bound once and read only as lists that values are looked up in.
     membership_bindings: MembershipBindings,
+    /// Names bound once and read only in the values a form starts with.
+    form_value_bindings: FormValueBindings,
+    /// Branches an enclosing test rules out (`id && (id ? remote : "http://localhost")`).
+    unreachable: prodlint_js::guarded::UnreachableBranches,
     /// The variable or member being declared or assigned (`host` in `const host = …`).
     target: Option<String>,
     /// Where the value a function returns goes: the flow the function was written in
     /// (`useFactory: async () => { return { host } }` inside a client's options).
     returns: Flow,
+    /// Whether the value a function returns is content: the function was written where
+    /// addresses are content (`previewProps: () => { return { url } }`).
+    returns_link: bool,
+    /// Inside the values a form starts with (`useForm({ defaultValues: { apiUrl } })`):
+    /// what the form shows its user to edit, content whatever the fields are named.
+    form_values: bool,
+    /// Whether the value a function returns is a form's values (`defaultValues: async ()
+    /// => ({ … })`).
+    returns_form_values: bool,
     /// A Svelte component, whose `export let` declarations are its props.
     is_svelte: bool,
     /// A module of e-mail templates (`prodlint_js::email_templates`): the defaults in its
@@ -832,11 +850,22 @@ impl Visitor<'_, '_> {
     }
 
     /// Visits a function body: its statements go nowhere in particular, its returns go
-    /// where the function does.
+    /// where the function does. Nor are its statements content because the function is
+    /// (`previewTemplate: procedure.mutation(async () => { … })` under a key that names
+    /// content, an `onClick` handler in markup): only what it returns is.
     fn function_body(&mut self, f: impl FnOnce(&mut Self)) {
         let outer = std::mem::replace(&mut self.flow, Flow::Plain);
         let saved_returns = std::mem::replace(&mut self.returns, outer.clone());
+        let outer_link = std::mem::replace(&mut self.link, false);
+        let saved_returns_link = std::mem::replace(&mut self.returns_link, outer_link);
+        let outer_form_values = std::mem::replace(&mut self.form_values, false);
+        let saved_returns_form_values =
+            std::mem::replace(&mut self.returns_form_values, outer_form_values);
         f(self);
+        self.returns_form_values = saved_returns_form_values;
+        self.form_values = outer_form_values;
+        self.returns_link = saved_returns_link;
+        self.link = outer_link;
         self.returns = saved_returns;
         self.flow = outer;
     }
@@ -870,7 +899,7 @@ impl Visitor<'_, '_> {
     }
 
     fn report(&mut self, value: &str, then_placeholder: bool, span: swc_common::Span) {
-        if self.link {
+        if self.link || self.form_values {
             return;
         }
         // A bare `localhost` is a host only where a host is expected.
@@ -1067,7 +1096,10 @@ impl Visit for Visitor<'_, '_> {
 
     fn visit_return_stmt(&mut self, stmt: &ReturnStmt) {
         let flow = self.returns.clone();
-        self.with_flow(flow, |v| stmt.arg.visit_with(v));
+        let link = self.returns_link;
+        let form_values = std::mem::replace(&mut self.form_values, self.returns_form_values);
+        self.with_flow(flow, |v| v.as_link(link, |v| stmt.arg.visit_with(v)));
+        self.form_values = form_values;
     }
 
     // Svelte 4 props: `export let apiUrl = "http://localhost:3000"` is a prop's default.
@@ -1264,6 +1296,11 @@ impl Visit for Visitor<'_, '_> {
             if self.membership_bindings.contains(&name) {
                 return;
             }
+            // `const url = "http://localhost"` read only in `useForm({ defaultValues: { url
+            // } })`: the value a form field starts with, for its user to edit.
+            if self.form_value_bindings.contains(&name) {
+                return;
+            }
             // A base that only serves to parse a path; not one that falls back from a
             // setting (`process.env.BASE_URL ?? … ?? "http://localhost:3000"`), whose
             // URLs are absolute links the program hands out.
@@ -1315,6 +1352,16 @@ impl Visit for Visitor<'_, '_> {
             _ => None,
         };
         assign.left.visit_with(self);
+        // `url = "http://localhost"` where `url` is read only in a form's starting values.
+        if matches!(
+            &assign.left,
+            AssignTarget::Simple(SimpleAssignTarget::Ident(_))
+        ) && name
+            .as_deref()
+            .is_some_and(|name| self.form_value_bindings.contains(name))
+        {
+            return;
+        }
         let saved = std::mem::replace(&mut self.target, name.clone());
         self.named(name, |v| assign.right.visit_with(v));
         self.target = saved;
@@ -1562,6 +1609,15 @@ impl Visit for Visitor<'_, '_> {
             }
         }
         let saved_env_spec = std::mem::replace(&mut self.env_spec, false);
+        // `useForm({ defaultValues: { apiUrl: "http://localhost:11434" } })`: the values a
+        // form's fields start with, which its user sees and edits before saving.
+        if is_form_values_key(&prop.key) {
+            let saved = std::mem::replace(&mut self.form_values, true);
+            prop.value.visit_with(self);
+            self.form_values = saved;
+            self.env_spec = saved_env_spec;
+            return;
+        }
         match key.as_deref() {
             Some(key) if is_identifier_key(key) => {}
             Some(key)
@@ -1614,11 +1670,21 @@ impl Visit for Visitor<'_, '_> {
     }
 
     fn visit_expr(&mut self, expr: &Expr) {
+        if self.unreachable.contains(swc_common::Spanned::span(expr)) {
+            return;
+        }
         match expr {
             Expr::Array(_) | Expr::Object(_) => {
                 self.literal(expr, |v| expr.visit_children_with(v));
             }
             _ => expr.visit_children_with(self),
         }
+    }
+
+    fn visit_stmt(&mut self, stmt: &Stmt) {
+        if self.unreachable.contains(swc_common::Spanned::span(stmt)) {
+            return;
+        }
+        stmt.visit_children_with(self);
     }
 }

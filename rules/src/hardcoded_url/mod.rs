@@ -84,10 +84,18 @@ prodlint_macros::declare_rule! {
     /// or `[...].includes(host)`, and a `new Set` of bare host names, but not such a list
     /// given to CORS); content for people (markup attribute values in
     /// JSX, Vue, Svelte and Rust `html!`/`view!`, keys naming a link, picture, placeholder,
-    /// docs, help, terms or privacy page, data sets written as literals, `window.open`, log
+    /// docs, help, terms or privacy page, and what a function under such a key returns,
+    /// not the statements of its body: `previewTemplate: procedure.mutation(async () => {
+    /// … })` is code; data sets written as literals, `window.open`, log
     /// lines, also a value bound once and read only in the arguments of log calls: `const
     /// adminUrl = config.PUBLIC_ORIGIN || …` given only to `logger.info`, or in Rust a `let`
-    /// read only by `tracing`/`log` level macros and `println!`/`eprintln!`);
+    /// read only by `tracing`/`log` level macros and `println!`/`eprintln!`; the values a
+    /// form's fields start with, which its user sees and edits before saving: `useForm({
+    /// defaultValues: { apiUrl: "http://localhost:11434" } })`, `initialValues`, and a name
+    /// bound once and read only there); a branch that an enclosing test already rules out
+    /// (`data?.serverId && isCloud ? <Chart url={data?.serverId ? remote :
+    /// "http://localhost:4500"} /> : …`: a name or a chain of property reads tested again,
+    /// written the same way, in the same function);
     /// identifiers that look like URLs (OAuth scopes, XML and JSON-schema namespaces,
     /// `$schema`, JSON-LD objects, link relations); CSP directives and allow-lists; loopback
     /// OAuth redirects of native apps (`redirect_uri`, RFC 8252); local addresses in a
