@@ -34,25 +34,27 @@ prodlint_macros::declare_rule! {
     /// version of `Cargo.lock` (read from the Cargo registry, `$CARGO_HOME/registry/src`).
     ///
     /// It also warns where a `Result` is known and its error is silently discarded
-    /// (`let _ = fallible();`, a `fallible().ok();` statement; not channel sends, waits on a
-    /// tokio `watch` channel, `OnceCell::set` and process-wide defaults such as rustls'
-    /// `install_default` or a logger's `try_init`, cleanup such as `remove_file`, killing a
-    /// child (`kill`, and the `wait` that reaps it), a transaction's `rollback`, a cleanup
-    /// followed by `return Err(..)` (its error adds nothing to the one returned),
-    /// `dotenv()`, an error logged in `.map_err(..)` (by a log macro, also a project's own
-    /// such as `debug_warn!`) or handled in `.inspect_err(..)` before it is dropped, nor inside `impl Drop`, where ignoring is the
-    /// idiom), and where `.unwrap()` is called on a known
-    /// `Result` in production code (not tests, benches, examples, `build.rs`, procedural
-    /// macro crates, `fn main` or a `static`'s initializer such as `LazyLock::new(|| ..)`;
-    /// `.expect("why")` documents an invariant and is not reported, nor are its spellings
-    /// `.context("why").unwrap()`, `.map_err(|_| format!("why")).unwrap()` and
-    /// `.ok_or_else(|| panic!("why")).unwrap()`). Left alone, because
-    /// the input cannot cause their error: a lock's poisoning, building the tokio runtime,
-    /// serializing with serde_json (`to_string`, `to_vec`, `to_value` and their pretty forms
-    /// fail only for a type whose `Serialize` errs or whose map keys are not strings, on
-    /// every run alike),
+    /// (`let _ = fallible();`, a `fallible().ok();` statement; not channel sends and a
+    /// datagram's `send_to`, waits on a tokio `watch` channel, `OnceCell::set` and
+    /// process-wide defaults such as rustls' `install_default` or a logger's `try_init`,
+    /// cleanup such as `remove_file`, killing a child (`kill`, and the `wait` that reaps
+    /// it), a transaction's `rollback`, a cleanup followed by `return Err(..)` (its error
+    /// adds nothing to the one returned), `dotenv()`, an error logged in `.map_err(..)` (by
+    /// a log macro, also a project's own such as `debug_warn!`) or handled in
+    /// `.inspect_err(..)` before it is dropped, nor inside `impl Drop`, where ignoring is
+    /// the idiom), and where `.unwrap()` is called on a known `Result` in production code
+    /// (not tests, benches, examples, `build.rs`, procedural macro crates, modules declared
+    /// under `#[cfg(test)]`, `fn main` or a `static`'s initializer such as
+    /// `LazyLock::new(|| ..)`; `.expect("why")` documents an invariant and is not
+    /// reported, nor are its spellings `.context("why").unwrap()`,
+    /// `.map_err(|_| format!("why")).unwrap()` and `.ok_or_else(|| panic!("why")).unwrap()`).
+    /// Left alone, because the input cannot cause their error: a lock's poisoning, building
+    /// the tokio runtime, serializing into memory with serde_json (`to_string`, `to_vec`,
+    /// `to_value` and their pretty forms) or bincode 1 (`serialize`), which fail only for a
+    /// type whose `Serialize` errs or whose map keys are not strings, on every run alike,
     /// bindings tested with `.is_err()` first, calls that only constants reach (literals,
-    /// `None`, variants, immutable bindings of those, even through `if`/`match`, and the
+    /// `None`, variants, `const` items of the file, constructors such as `Type::new` given
+    /// constants, immutable bindings of those, even through `if`/`match`, and the
     /// parameters of a private function that every call in the file gives constants), and
     /// setters (`set_*`) given constants; and an `.unwrap()` where clippy's `unwrap_used`
     /// is allowed or expected (`#[expect(clippy::unwrap_used)]` on an enclosing
