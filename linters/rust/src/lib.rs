@@ -300,7 +300,8 @@ pub fn is_in_non_production_code(node: &SyntaxNode) -> bool {
 
 /// Whether `node` is inside an item marked `#[cfg(P)]`, or a branch of `if cfg!(P)` (the
 /// `else` of `if !cfg!(P)`), for a predicate `P` that `holds` accepts; with `mode_flags`,
-/// also a branch of a condition that is a mode flag named for a non-production mode.
+/// also a branch of a condition that is a mode flag named for a non-production mode, or
+/// a comparison of a host with a loopback name (`if hostname == "localhost"`).
 fn is_in_code_where(
     node: &SyntaxNode,
     holds: &dyn Fn(&attr::Cfg) -> bool,
@@ -319,6 +320,18 @@ fn is_in_code_where(
             ast::Expr::MacroExpr(mac) => {
                 let predicate = attr::cfg_macro(&mac.macro_call()?)?;
                 holds(&predicate).then_some(negated)
+            }
+            // `if hostname == "localhost"`: the branch where the program itself runs on the
+            // developer's machine (`!=`: the other branch).
+            ast::Expr::BinExpr(bin) if mode_flags => {
+                let equal = match bin.op_kind()? {
+                    ast::BinaryOp::CmpOp(ast::CmpOp::Eq { negated }) => !negated,
+                    _ => return None,
+                };
+                let (lhs, rhs) = (bin.lhs()?, bin.rhs()?);
+                let local = (is_loopback_literal(&lhs) && names_host(&rhs))
+                    || (is_loopback_literal(&rhs) && names_host(&lhs));
+                local.then_some(negated == equal)
             }
             // `if config.mock_mode`, `if self.is_test_mode`, `if IS_DEV`.
             ast::Expr::FieldExpr(field) if mode_flags => {
@@ -360,6 +373,31 @@ fn is_in_code_where(
         child = ancestor;
     }
     false
+}
+
+/// `"localhost"`, `"127.0.0.1"`, `"::1"`, `"[::1]"`.
+fn is_loopback_literal(expr: &ast::Expr) -> bool {
+    let ast::Expr::Literal(literal) = expr else {
+        return false;
+    };
+    let ast::LiteralKind::String(string) = literal.kind() else {
+        return false;
+    };
+    string
+        .value()
+        .is_ok_and(|v| matches!(&*v, "localhost" | "127.0.0.1" | "::1" | "[::1]"))
+}
+
+/// A value named for a host: `host`, `hostname`, `config.host`, `url.host()`.
+fn names_host(expr: &ast::Expr) -> bool {
+    let name = match expr {
+        ast::Expr::PathExpr(p) => p.path().and_then(|p| p.segment()?.name_ref()),
+        ast::Expr::FieldExpr(f) => f.name_ref(),
+        ast::Expr::MethodCallExpr(m) => m.name_ref(),
+        ast::Expr::RefExpr(r) => return r.expr().is_some_and(|e| names_host(&e)),
+        _ => None,
+    };
+    name.is_some_and(|n| matches!(n.text(), "host" | "hostname" | "host_str"))
 }
 
 /// Whether `node` is inside a test function or a `#[cfg(test)]` item (module, impl, fn).

@@ -140,7 +140,10 @@ prodlint_macros::declare_rule! {
     /// [...DEV_ORIGINS]`; not when it is exported or also read in production code); in Rust
     /// `cfg!(debug_assertions)`, `cfg!(test)`, `#[cfg(debug_assertions)]`, `#[cfg(test)]`,
     /// features named for such a mode (`#[cfg(feature = "mock")]`, `cfg!(feature = "dev")`,
-    /// `"test-utils"`) and the branches of a mode flag (`if settings.mock_mode`)); comments,
+    /// `"test-utils"`), the branches of a mode flag (`if settings.mock_mode`) and of a host
+    /// compared with a loopback name (`if hostname == "localhost"`)); a value under a name
+    /// that says loopback (`LOOPBACK_CLIENT_ID_ORIGIN`, `loopbackRedirectUri`: local on
+    /// purpose, a protocol's own address, not a deployment's); comments,
     /// log and panic messages, module specifiers, types, the base of `new URL(path, base)`,
     /// RFC 2606 example domains and cloud metadata
     /// addresses.
@@ -267,6 +270,22 @@ impl HardcodedUrl {
         }
         // `env: VERCEL_ENV || NODE_ENV || "localhost"`: the name of a stage, not an address.
         if flow.setting().is_some_and(keys::names_environment) {
+            return None;
+        }
+        // `LOOPBACK_CLIENT_ID_ORIGIN = "http://localhost"`, `loopbackRedirectUri`: a local
+        // address on purpose, by its name: a protocol's own (OAuth's loopback clients),
+        // not a deployment's.
+        let named = match flow {
+            Flow::Endpoint { name } | Flow::Client { name } => Some(name.as_str()),
+            _ => flow.setting(),
+        };
+        if address.local
+            && named.is_some_and(|n| {
+                prodlint_core::modes::name_words(n)
+                    .iter()
+                    .any(|w| w == "loopback")
+            })
+        {
             return None;
         }
         // `HOST || "127.0.0.1"`, `this.host = options.host ?? "127.0.0.1"` passed to
