@@ -36,6 +36,18 @@ const FLAG_SUFFIXES: &[&str] = &["mode", "env", "environment", "build", "run", "
 /// Leading words of environment variables a bundler exposes to the client.
 const BUNDLER_PREFIXES: &[&str] = &["next", "public", "vite", "react", "app", "nuxt", "expo"];
 
+/// A host name that always means the machine the program runs on: `localhost`,
+/// `127.0.0.1`, `::1`, `[::1]`. A branch of `host == "localhost"` is taken only there.
+pub fn is_loopback_name(text: &str) -> bool {
+    matches!(text, "localhost" | "127.0.0.1" | "::1" | "[::1]")
+}
+
+/// A value named for the host a program runs on or a request is for: `host`, `hostname`,
+/// Rust's `Url::host_str`.
+pub fn names_host(name: &str) -> bool {
+    matches!(name, "host" | "hostname" | "host_str")
+}
+
 /// The words of a name, lowercased: `isE2EMode` → `is e2e mode`, `IS_MOCK_MODE` → `is mock
 /// mode`, `test-utils` → `test utils`.
 pub fn name_words(name: &str) -> Vec<String> {

@@ -183,10 +183,7 @@ pub const PLATFORM_MARKERS: &[&str] = &["VERCEL", "NETLIFY", "CF_PAGES"];
 /// `window.location.hostname`, `url.host`).
 fn local_host_comparison(left: &Expr, right: &Expr) -> Option<bool> {
     let is_loopback = |expr: &Expr| match expr {
-        Expr::Lit(Lit::Str(s)) => matches!(
-            s.value.to_atom_lossy().as_str(),
-            "localhost" | "127.0.0.1" | "::1" | "[::1]"
-        ),
+        Expr::Lit(Lit::Str(s)) => prodlint_core::modes::is_loopback_name(&s.value.to_atom_lossy()),
         _ => false,
     };
     let names_host = |expr: &Expr| {
@@ -195,7 +192,7 @@ fn local_host_comparison(left: &Expr, right: &Expr) -> Option<bool> {
             Expr::Member(member) => member_prop_name(&member.prop),
             _ => None,
         };
-        name.is_some_and(|name| matches!(name.as_str(), "host" | "hostname"))
+        name.is_some_and(|name| prodlint_core::modes::names_host(&name))
     };
     ((is_loopback(left) && names_host(right)) || (is_loopback(right) && names_host(left)))
         .then_some(true)

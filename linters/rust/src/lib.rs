@@ -375,7 +375,7 @@ fn is_in_code_where(
     false
 }
 
-/// `"localhost"`, `"127.0.0.1"`, `"::1"`, `"[::1]"`.
+/// A string literal of a loopback host name (`"localhost"`).
 fn is_loopback_literal(expr: &ast::Expr) -> bool {
     let ast::Expr::Literal(literal) = expr else {
         return false;
@@ -385,10 +385,10 @@ fn is_loopback_literal(expr: &ast::Expr) -> bool {
     };
     string
         .value()
-        .is_ok_and(|v| matches!(&*v, "localhost" | "127.0.0.1" | "::1" | "[::1]"))
+        .is_ok_and(|v| prodlint_core::modes::is_loopback_name(&v))
 }
 
-/// A value named for a host: `host`, `hostname`, `config.host`, `url.host()`.
+/// A value named for a host: `host`, `hostname`, `config.host`, `url.host_str()`.
 fn names_host(expr: &ast::Expr) -> bool {
     let name = match expr {
         ast::Expr::PathExpr(p) => p.path().and_then(|p| p.segment()?.name_ref()),
@@ -397,7 +397,7 @@ fn names_host(expr: &ast::Expr) -> bool {
         ast::Expr::RefExpr(r) => return r.expr().is_some_and(|e| names_host(&e)),
         _ => None,
     };
-    name.is_some_and(|n| matches!(n.text(), "host" | "hostname" | "host_str"))
+    name.is_some_and(|n| prodlint_core::modes::names_host(n.text()))
 }
 
 /// Whether `node` is inside a test function or a `#[cfg(test)]` item (module, impl, fn).

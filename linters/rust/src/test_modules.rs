@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use prodlint_core::{Project, ProjectIndex};
 use ra_ap_syntax::ast::{self, HasAttrs, HasModuleItem, HasName};
 
-use crate::{is_test_attr, RustFile};
+use crate::{is_test_attr, SharedParse};
 
 /// How many declaring files up the walk goes (`a/b/c/d.rs` declared by `a/b/c.rs`, declared
 /// by `a/b.rs`, …); module trees are rarely deeper.
@@ -57,7 +57,7 @@ fn declaring_file(project: &Project, file: &Path) -> Option<(String, PathBuf)> {
     candidates.push(dir.join("main.rs"));
     candidates
         .into_iter()
-        .find(|c| c != file && project.read(c).is_ok())
+        .find(|c| c != file && project.exists(c))
         .map(|c| (name, c))
 }
 
@@ -73,11 +73,12 @@ impl ProjectIndex for TestModuleDecls {
         let Ok(text) = project.read(file) else {
             return TestModuleDecls::default();
         };
-        // Most declaring files have no test module declared by file: no parse for them.
-        if !text.contains("test") || !text.contains("mod ") {
+        // Most declaring files declare no module under a test `cfg`: no tree for them.
+        if !text.contains("cfg(") || !text.contains("test") || !text.contains("mod ") {
             return TestModuleDecls::default();
         }
-        let parsed = RustFile::parse(&text);
+        // The declaring file is a file of the workspace: the parse its check uses.
+        let parsed = project.index::<SharedParse>(file).get(&text);
         let mut names = HashSet::new();
         collect(parsed.tree().items(), &mut names);
         TestModuleDecls(names)

@@ -67,7 +67,7 @@ pub fn builds_runtime(fact: &Fact) -> bool {
 /// decides, not the value: the first test that serializes one finds it. bincode 1's
 /// `serialize` into a `Vec` likewise (a sequence of unknown length is the type's). Writing to an
 /// `io::Write` (`to_writer`) can fail on the writer and stays reported.
-pub fn serializes_to_json(fact: &Fact) -> bool {
+pub fn serializes_into_memory(fact: &Fact) -> bool {
     matches!(&fact.proof, Some(Proof::Dep { krate, what, .. })
         if (krate == "serde_json" && matches!(what.as_str(),
             "`serde_json::to_string`" | "`serde_json::to_string_pretty`" | "`serde_json::to_vec`"

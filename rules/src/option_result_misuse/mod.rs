@@ -20,7 +20,7 @@ mod db_write;
 mod infer;
 
 use cannot_fail::{
-    builds_runtime, constant_input, constant_setter, serializes_to_json, waits_on_watch,
+    builds_runtime, constant_input, constant_setter, serializes_into_memory, waits_on_watch,
 };
 use db_write::DbWrite;
 use infer::{closure_arity, Deps, Env, Fact, Proof};
@@ -319,9 +319,9 @@ impl Rule for OptionResultMisuse {
                 && !constant_input(&receiver)
                 && !constant_setter(&receiver)
                 && !builds_runtime(&fact)
-                && !serializes_to_json(&fact)
+                && !serializes_into_memory(&fact)
                 && !checked_before(&receiver, call)
-                && !unwraps_with_context(&receiver)
+                && !unwrap_has_message(&receiver)
                 && !prodlint_rust::is_clippy_lint_allowed(call.syntax(), "unwrap_used")
             {
                 out.push(unwrap(&mut labels, call, &name, &receiver, &fact));
@@ -563,7 +563,7 @@ fn is_log_macro(name: &str) -> bool {
 /// (`.map_err(|_| format!("cannot create {path}"))`, `.ok_or("no segments")`). And
 /// `.ok_or_else(|| panic!("no segments"))` panics itself, with its message, before the
 /// `unwrap` could.
-fn unwraps_with_context(receiver: &ast::Expr) -> bool {
+fn unwrap_has_message(receiver: &ast::Expr) -> bool {
     let ast::Expr::MethodCallExpr(m) = receiver else {
         return false;
     };
