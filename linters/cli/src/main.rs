@@ -508,7 +508,11 @@ fn check(mut args: CheckArgs) -> Result<u8, String> {
         .map(|job| job.input.candidate.display.clone())
         .collect();
     let cache_dir = cache_dir(&args, &config, &cwd);
-    let project = new_project(&cwd, cache_dir.as_deref());
+    // Never dropped: freeing the run's indexes (every module's facts, the resolvers'
+    // caches, the crate indexes) one allocation at a time took 3% of a large run's CPU
+    // time, on one thread, after the work was done; the process ends soon and gives the
+    // memory back at once.
+    let project = std::mem::ManuallyDrop::new(new_project(&cwd, cache_dir.as_deref()));
     let cache = cache_dir
         .as_deref()
         .and_then(|dir| open_cache(&args, &config, &cwd, dir));

@@ -206,14 +206,18 @@ impl ProjectIndex for MarkedSources {
             .iter()
             .flat_map(|set| set.markers().iter().map(|m| (*m, set.bit())))
             .collect();
-        let searcher = AhoCorasick::new(markers.iter().map(|(m, _)| m))
+        // Leftmost-first matches, which the vectorised searchers serve, see every marker:
+        // none starts inside another (a unit test checks it).
+        let searcher = AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(markers.iter().map(|(m, _)| m))
             .expect("the markers are a handful of short strings");
         let every = Marked::ALL.iter().fold(0, |all, set| all | set.bit());
         let sources = project_sources(project, root);
         let masks = parallel_map(&sources.files, rayon::current_num_threads(), |path| {
             let text = project.read(path).ok()?;
             let mut mask = 0;
-            for found in searcher.find_overlapping_iter(&*text) {
+            for found in searcher.find_iter(&*text) {
                 mask |= markers[found.pattern().as_usize()].1;
                 if mask == every {
                     break;
@@ -263,10 +267,14 @@ pub(crate) fn parse_project_sources(
     each: impl FnMut(PathBuf, JsFile),
 ) {
     let sources = project_sources(project, root);
+    // One pass over each text for all the markers (a project's scripts may be dozens).
+    let Ok(searcher) = AhoCorasick::new(markers) else {
+        return;
+    };
     parse_files(
         project,
         &sources.files,
-        |text| markers.iter().any(|m| text.contains(m)),
+        |text| searcher.is_match(text),
         each,
     );
 }
@@ -334,6 +342,28 @@ fn parallel_map<I: Sync, T: Send>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_marker_starts_inside_another() {
+        let markers: Vec<&str> = Marked::ALL
+            .iter()
+            .flat_map(|set| set.markers().iter().copied())
+            .collect();
+        for a in &markers {
+            for b in &markers {
+                if a != b {
+                    assert!(!a.starts_with(b), "{b} is a prefix of {a}");
+                }
+                for (at, _) in a.char_indices().skip(1) {
+                    let tail = &a[at..];
+                    assert!(
+                        !tail.starts_with(b) && !b.starts_with(tail),
+                        "{b} can start inside {a}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn a_parallel_map_keeps_the_items_order_for_any_thread_count() {

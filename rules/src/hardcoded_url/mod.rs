@@ -13,7 +13,7 @@ mod keys;
 mod rust;
 mod url;
 
-use url::{find_address, find_local_host, UrlMatch};
+use url::{find_address, find_local_host, may_hold_address, UrlMatch};
 
 prodlint_macros::declare_rule! {
     /// ## What it does
@@ -146,7 +146,10 @@ prodlint_macros::declare_rule! {
     /// purpose, a protocol's own address, not a deployment's); comments,
     /// log and panic messages, module specifiers, types, the base of `new URL(path, base)`,
     /// RFC 2606 example domains and cloud metadata
-    /// addresses.
+    /// addresses. An address whose scheme separator or host is written only with escape
+    /// sequences (`"http\x3a//…"`, `"\u006cocalhost"`) is not seen: a file is read for
+    /// addresses only when its text has `://` (or `:\/\/`), a local host name, an IPv6
+    /// loopback or four dot-joined numbers.
     ///
     /// A TS/JS developer script is a file that no application code loads and that either
     /// a package.json script runs directly (`"sync": "dotenv -e .env -- tsx
@@ -345,14 +348,24 @@ impl Rule for HardcodedUrl {
     }
 
     fn check_rust(&self, ctx: &RustContext<'_>, out: &mut Vec<Diagnostic>) {
-        if ctx.is_test_file || ctx.is_tooling_file || is_generated(&ctx.file.text) {
+        if ctx.is_test_file
+            || ctx.is_tooling_file
+            || !may_hold_address(&ctx.file.text)
+            || is_generated(&ctx.file.text)
+        {
             return;
         }
         rust::check(self, ctx, out);
     }
 
     fn check_js(&self, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
-        if ctx.is_test_file || ctx.is_tooling_file || is_generated(&ctx.file.text) {
+        // Most files hold no address at all: one pass over the text spares them the
+        // walks of their tree.
+        if ctx.is_test_file
+            || ctx.is_tooling_file
+            || !may_hold_address(&ctx.file.text)
+            || is_generated(&ctx.file.text)
+        {
             return;
         }
         // Whether the file is a developer script can take a project-wide index of

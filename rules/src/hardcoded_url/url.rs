@@ -73,6 +73,87 @@ const LICENSE_PREFIXES: &[&str] = &[
 /// Host-and-port forms that need no scheme to be an address.
 const LOCAL_HOST_PREFIXES: &[&str] = &["localhost:", "127.0.0.1:", "0.0.0.0:", "[::1]:"];
 
+/// Whether `text` (a whole source file) can hold a value that [`find_address`] or
+/// [`find_local_host`] recognises, so that a file without one skips the walks of its tree.
+///
+/// Each such value has a scheme separator (`://`, or `:\/\/` with escaped slashes), a
+/// local host name (`localhost`, `*.local`, `host.docker.internal`), an IPv6 loopback or
+/// unspecified address (`::1`, `[::]`, `"::"`), or four dot-separated numbers
+/// (`127.0.0.1`, `10.0.0.5`). Matching is on the text as written: a value whose every
+/// such character is an escape sequence (`"http\x3a//…"`) is not seen.
+pub fn may_hold_address(text: &str) -> bool {
+    use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+    use std::sync::LazyLock;
+    // No marker starts inside another except `localhost` inside `.localhost`, which the
+    // check of `.local` below looks for itself: leftmost-first matches (which the
+    // vectorised searchers serve) see every marker that matters.
+    const MARKERS: &[&str] = &[
+        ":\\/\\/",
+        "localhost",
+        ".local",
+        "docker.internal",
+        "::1",
+        "[::",
+        "'::'",
+        "\"::\"",
+        "`::`",
+    ];
+    static FINDER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(MARKERS)
+            .expect("the markers are a valid automaton")
+    });
+    let bytes = text.as_bytes();
+    // Most files with an address have a URL: one vectorised search answers them.
+    if memchr::memmem::find(bytes, b"://").is_some() {
+        return true;
+    }
+    let marked = FINDER.find_iter(text).any(|found| {
+        let after = found.end();
+        // `.local` only as the end of a host name (not `i18n.locale`, `window.localStorage`),
+        // or as the start of `.localhost`.
+        MARKERS[found.pattern().as_usize()] != ".local"
+            || !bytes
+                .get(after)
+                .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
+            || bytes
+                .get(after..after + 4)
+                .is_some_and(|rest| rest.eq_ignore_ascii_case(b"host"))
+    });
+    marked || has_dotted_quad(bytes)
+}
+
+/// Whether `bytes` has four runs of digits joined by single dots (`192.168.1.20`), the
+/// shape of an IPv4 address.
+fn has_dotted_quad(bytes: &[u8]) -> bool {
+    // From each dot that follows a digit, the dot-joined runs of digits after it. Each run
+    // is looked at from the few dots before it: linear in the text.
+    memchr::memchr_iter(b'.', bytes).any(|dot| {
+        if dot == 0 || !bytes[dot - 1].is_ascii_digit() {
+            return false;
+        }
+        let mut runs = 1;
+        let mut at = dot;
+        while at < bytes.len() && bytes[at] == b'.' {
+            let digits = bytes[at + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            if digits == 0 {
+                break;
+            }
+            runs += 1;
+            if runs == 4 {
+                return true;
+            }
+            at += 1 + digits;
+        }
+        false
+    })
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UrlMatch {
     /// The address as written, up to the first placeholder.
@@ -351,6 +432,35 @@ mod tests {
 
     fn host(value: &str) -> Option<(String, bool)> {
         find_address(value, false).map(|m| (m.host, m.local))
+    }
+
+    #[test]
+    fn files_without_an_address_are_told_apart() {
+        for text in [
+            "const api = process.env.API || 'http://localhost:3000';",
+            "const u = \"https:\\/\\/api.acme.io\";",
+            "listen({ host: 'HOST.DOCKER.INTERNAL' })",
+            "const db = { host: \"10.0.0.5\" };",
+            "connect('printer.local:631')",
+            "server.listen(8080, '::')",
+            "const a = `[::1]:${port}`;",
+            "let h = \"LocalHost\";",
+            "const h = 'api.localhost';",
+            "const h = 'a.LOCALHOST:3000';",
+            "x = 1.2; y = '172.16.0.3'",
+        ] {
+            assert!(may_hold_address(text), "{text}");
+        }
+        for text in [
+            "import { locale } from './i18n';\nwindow.localStorage.setItem(i18n.locale, v);",
+            "const version = '1.2.3'; const n = 1.5 + 2.25;",
+            "a::before { color: red }",
+            "const x = 1.2.3;",
+            "const v = '1.2.3'; const w = '.1.2.3'; const n = 10..20;",
+            "",
+        ] {
+            assert!(!may_hold_address(text), "{text}");
+        }
     }
 
     #[test]
