@@ -309,6 +309,20 @@ impl Project {
         crate::files::read_regular_to_string(&normalized).map(Arc::from)
     }
 
+    /// Records that this view depends on the text of `path`, read through the project by
+    /// the caller a moment ago: for facts made from that text without reading it again.
+    pub fn record_file(&self, path: &Path) {
+        self.record(Dependency::File(normalize(&self.cwd, path)));
+    }
+
+    /// Whether built indexes keep the state of the files they read right after the build
+    /// (an editor's project, [`Project::long_lived`]): facts made from a text read earlier
+    /// must then be checked against the disk, or a change in between would be stamped as
+    /// seen.
+    pub fn keeps_states(&self) -> bool {
+        self.shared.keeps_states
+    }
+
     /// A file as a [`SourceFile`] for labels that point into it, shown relative to the
     /// working directory.
     pub fn source_file(&self, path: &Path) -> Option<Arc<SourceFile>> {

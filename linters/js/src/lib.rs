@@ -385,20 +385,27 @@ impl ModuleFacts {
         }
         let key = path.to_path_buf();
         project.index_or_provide::<ModuleFacts>(&key, |builder| {
-            // Read through the project as a build would, so that what depends on these
-            // facts depends on the file; a text that is not the one parsed (it changed
+            // What depends on these facts depends on the file. A run's project takes the
+            // text the check read; an editor's stamps the file's state after the build, so
+            // it reads the file again, and a text that is not the one parsed (it changed
             // in between) is parsed again.
-            match builder.read(path) {
-                Ok(read) if *read == *text => ModuleFacts {
-                    file: std::sync::Arc::new(prodlint_core::SourceFile::new(
-                        key.clone(),
-                        ModuleFacts::display(builder, path),
-                        text.to_string(),
-                    )),
-                    info: Some(module_info(&parsed.program)),
-                    error: None,
-                },
-                _ => <ModuleFacts as prodlint_core::ProjectIndex>::build(builder, &key),
+            let current = if builder.keeps_states() {
+                builder.read(path).is_ok_and(|read| *read == *text)
+            } else {
+                builder.record_file(path);
+                true
+            };
+            if !current {
+                return <ModuleFacts as prodlint_core::ProjectIndex>::build(builder, &key);
+            }
+            ModuleFacts {
+                file: std::sync::Arc::new(prodlint_core::SourceFile::new(
+                    key.clone(),
+                    ModuleFacts::display(builder, path),
+                    text.to_string(),
+                )),
+                info: Some(module_info(&parsed.program)),
+                error: None,
             }
         });
     }
@@ -458,13 +465,20 @@ mod facts_tests {
         let facts = project.index::<ModuleFacts>(&path);
         assert_eq!(export_names(&facts), ["a", "default"]);
         assert_eq!(facts.file.display, "src/a.ts");
-        // A text that is no longer the file's (it changed after the check read it) is not
-        // taken: the facts are those of what the file holds.
+        // What uses the facts depends on the file, though they were not read from it.
+        let user = project.recording();
+        user.index::<ModuleFacts>(&path);
+        let read = user.dependencies().flatten();
+        assert!(read.contains(&prodlint_core::Dependency::File(path.clone())));
+        // An editor's project stamps the files its indexes read: a text that is no longer
+        // the file's (it changed after the check read it) is not taken there, and the facts
+        // are those of what the file holds.
+        let editor = prodlint_core::Project::long_lived(cwd.clone());
         let other = cwd.join("src/b.ts");
-        project.set_override(&other, std::sync::Arc::from("export const b = 2;\n"));
+        editor.set_override(&other, std::sync::Arc::from("export const b = 2;\n"));
         let stale = parse("src/b.ts", "export const old = 1;\n").unwrap();
-        ModuleFacts::provide(&project, &other, "export const old = 1;\n", &stale);
-        assert_eq!(export_names(&project.index::<ModuleFacts>(&other)), ["b"]);
+        ModuleFacts::provide(&editor, &other, "export const old = 1;\n", &stale);
+        assert_eq!(export_names(&editor.index::<ModuleFacts>(&other)), ["b"]);
         // Components are not scripts: the module graph never asks for their facts.
         let component = cwd.join("src/C.vue");
         ModuleFacts::provide(&project, &component, text, &parsed);
