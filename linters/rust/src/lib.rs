@@ -249,31 +249,29 @@ pub(crate) fn is_test_attr(attr: &ast::Attr) -> bool {
 pub fn is_clippy_lint_allowed(node: &SyntaxNode, lint: &str) -> bool {
     let wanted = format!("clippy::{lint}");
     node.ancestors().any(|ancestor| {
-        ast::AnyHasAttrs::cast(ancestor).is_some_and(|item| {
-            item.attrs().any(|a| {
-                let level = attr::attr_path(&a);
-                let is_level = level
-                    .as_deref()
-                    .is_some_and(|p| matches!(p, [one] if one == "allow" || one == "expect"));
-                is_level
-                    && a.meta()
-                        .and_then(|m| match m {
-                            ast::Meta::TokenTreeMeta(m) => m.token_tree(),
-                            _ => None,
-                        })
-                        .is_some_and(|tree| {
-                            let text: String = tree
-                                .syntax()
-                                .text()
-                                .to_string()
-                                .chars()
-                                .filter(|c| !c.is_whitespace())
-                                .collect();
-                            text.trim_matches(['(', ')'])
-                                .split(',')
-                                .any(|path| path == wanted)
-                        })
-            })
+        own_attrs(&ancestor).any(|a| {
+            let level = attr::attr_path(&a);
+            let is_level = level
+                .as_deref()
+                .is_some_and(|p| matches!(p, [one] if one == "allow" || one == "expect"));
+            is_level
+                && a.meta()
+                    .and_then(|m| match m {
+                        ast::Meta::TokenTreeMeta(m) => m.token_tree(),
+                        _ => None,
+                    })
+                    .is_some_and(|tree| {
+                        let text: String = tree
+                            .syntax()
+                            .text()
+                            .to_string()
+                            .chars()
+                            .filter(|c| !c.is_whitespace())
+                            .collect();
+                        text.trim_matches(['(', ')'])
+                            .split(',')
+                            .any(|path| path == wanted)
+                    })
         })
     })
 }
@@ -350,9 +348,7 @@ fn is_in_code_where(
     };
     let mut child = node.clone();
     for ancestor in node.ancestors() {
-        if ast::AnyHasAttrs::cast(ancestor.clone())
-            .is_some_and(|item| item.attrs().any(debug_only_attr))
-        {
+        if own_attrs(&ancestor).any(debug_only_attr) {
             return true;
         }
         if let Some(if_expr) = ast::IfExpr::cast(ancestor.clone()) {
@@ -402,9 +398,22 @@ fn names_host(expr: &ast::Expr) -> bool {
 
 /// Whether `node` is inside a test function or a `#[cfg(test)]` item (module, impl, fn).
 pub fn is_in_test_code(node: &SyntaxNode) -> bool {
-    node.ancestors().any(|ancestor| {
-        ast::AnyHasAttrs::cast(ancestor).is_some_and(|item| item.attrs().any(|a| is_test_attr(&a)))
-    })
+    node.ancestors()
+        .any(|ancestor| own_attrs(&ancestor).any(|a| is_test_attr(&a)))
+}
+
+/// The attributes written on `node` itself: an item's, statement's or expression's outer
+/// attributes, or the inner ones of a file, a module's body, an impl's or a block's.
+///
+/// Attributes come before every other child node (inner ones right after the brace), so
+/// the children are read only up to the first that is not one. `HasAttrs::attrs` reads all
+/// of them: asked for every ancestor of every function, that read the thousands of items
+/// of a large generated file (an SDK's clients) once per item, quadratic in the file.
+pub fn own_attrs(node: &SyntaxNode) -> impl Iterator<Item = ast::Attr> {
+    let has_attrs = ast::AnyHasAttrs::can_cast(node.kind());
+    node.children()
+        .take_while(move |_| has_attrs)
+        .map_while(ast::Attr::cast)
 }
 
 /// The token a syntax kind's name stands for (`SEMICOLON` → `;`, `FN_KW` → `fn`), for the
@@ -509,20 +518,46 @@ mod tests {
         assert_eq!(names, ["a", "b"]);
     }
 
-    #[test]
-    fn test_code_is_recognised() {
-        let text = "#[cfg(test)]\nmod t { fn a() { 1; } }\n#[tokio::test]\nasync fn b() { 2; }\n#[cfg(not(test))]\nfn c() { 3; }\nfn d() { 4; }\n";
-        let file = RustFile::parse(text);
-        let in_test: Vec<_> = file
+    /// Each literal of `text`, and whether it is in test code.
+    fn literals_in_test_code(text: &str) -> Vec<(String, bool)> {
+        RustFile::parse(text)
             .tree()
             .syntax()
             .descendants()
             .filter_map(ast::Literal::cast)
             .map(|l| (l.syntax().text().to_string(), is_in_test_code(l.syntax())))
-            .collect();
+            .collect()
+    }
+
+    fn owned(expected: &[(&str, bool)]) -> Vec<(String, bool)> {
+        expected.iter().map(|(a, b)| (a.to_string(), *b)).collect()
+    }
+
+    #[test]
+    fn test_code_is_recognised() {
+        let text = "#[cfg(test)]\nmod t { fn a() { 1; } }\n#[tokio::test]\nasync fn b() { 2; }\n#[cfg(not(test))]\nfn c() { 3; }\nfn d() { 4; }\n";
         let expected = [("1", true), ("2", true), ("3", false), ("4", false)];
-        let expected: Vec<_> = expected.iter().map(|(a, b)| (a.to_string(), *b)).collect();
-        assert_eq!(in_test, expected);
+        assert_eq!(literals_in_test_code(text), owned(&expected));
+    }
+
+    #[test]
+    fn inner_and_outer_attributes_are_read_where_they_stand() {
+        // Inner attributes of a file, a module's body, an impl's and a block's; outer ones
+        // on items, statements and expressions; none read from a sibling.
+        let text = "#![cfg(test)]\nfn a() { 1; }\n";
+        assert_eq!(literals_in_test_code(text), owned(&[("1", true)]));
+        let text = "mod m { #![cfg(test)] fn a() { 1; } }\nimpl S { #![cfg(test)] fn b() { 2; } }\nimpl T { fn c() { 3; } #[test] fn d() { 4; } }\nfn e() { #[cfg(test)] let x = 5; let y = 6; #[cfg(test)] { 7; } }\nfn f() { #![cfg(test)] 8; }\n";
+        let expected = [
+            ("1", true),
+            ("2", true),
+            ("3", false),
+            ("4", true),
+            ("5", true),
+            ("6", false),
+            ("7", true),
+            ("8", true),
+        ];
+        assert_eq!(literals_in_test_code(text), owned(&expected));
     }
 
     #[test]
