@@ -652,6 +652,27 @@ pub fn is_proc_macro_file(project: &Project, file: &Path) -> bool {
     false
 }
 
+/// Whether `file` belongs to a package of test support by its name: the last word of the
+/// package name (split at `-` and `_`) is `integration`, `tests`, `testing` or `e2e`
+/// (`linkerd-app-integration`, `integration`, `api-tests`): a crate of harnesses and
+/// helpers that only tests use. `integrations`, a crate of connectors, is not one.
+pub fn is_test_support_file(project: &Project, file: &Path) -> bool {
+    let file = prodlint_core::normalize(&project.cwd, file);
+    for dir in file.ancestors().skip(1) {
+        let manifest = project.index::<Manifest>(&dir.to_path_buf());
+        let Some(value) = manifest.0.as_ref() else {
+            continue;
+        };
+        let Some(package) = value.get("package").and_then(|p| p.as_table()) else {
+            continue;
+        };
+        let name = package.get("name").and_then(|n| n.as_str()).unwrap_or("");
+        let last = name.rsplit(['-', '_']).next().unwrap_or("");
+        return matches!(last, "integration" | "tests" | "testing" | "e2e");
+    }
+    false
+}
+
 /// The member directories of the workspace whose manifest is in the key directory, sorted:
 /// built once per run (a workspace of thousands of crates lists `crates/*` once, not once
 /// per file).

@@ -65,7 +65,9 @@ prodlint_macros::declare_rule! {
     /// is allowed or expected (`#[expect(clippy::unwrap_used)]` on an enclosing
     /// expression, statement or item, `#![allow(..)]` at the top of the file): the author
     /// has decided there. Test support is test code too: a file under a `test_*` folder
-    /// or named `test_*.rs` (`test_helpers.rs`).
+    /// or named `test_*.rs` (`test_helpers.rs`), and a crate whose package name ends in
+    /// the word `integration`, `tests`, `testing` or `e2e` (`server-integration`, not
+    /// `slack-integrations`).
     ///
     /// Discarded results of database writes are reported whether or not the `Result` type
     /// is known, because the library tells it: `let _ =`, a `.ok();` statement, or a bare
