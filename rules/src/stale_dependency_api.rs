@@ -1,7 +1,11 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use prodlint_core::{ConfigError, Diagnostic, RuleMeta, RuleOptions, Severity, SourceFile, Span};
+use prodlint_core::{
+    ConfigError, Diagnostic, Project, ProjectIndex, RuleMeta, RuleOptions, Severity, SourceFile,
+    Span,
+};
 use prodlint_rust::attr::Deprecation;
 use prodlint_rust::crate_index::crate_key;
 use prodlint_rust::deps::api::{
@@ -12,10 +16,10 @@ use prodlint_rust::deps::manifest::{
 };
 use prodlint_rust::deps::{CargoHome, DepKey, LockedCrates};
 use prodlint_rust::macro_args::{macro_args, ArgExpr};
-use prodlint_rust::ra_ap_syntax::ast::{self, HasName};
+use prodlint_rust::ra_ap_syntax::ast::{self, HasModuleItem, HasName};
 use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxKind, SyntaxNode, TextRange, WalkEvent};
-use prodlint_rust::span;
 use prodlint_rust::types::binding_pat;
+use prodlint_rust::{span, SharedParse};
 use serde::Deserialize;
 
 use crate::{Rule, RustContext};
@@ -32,7 +36,9 @@ prodlint_macros::declare_rule! {
     /// - an error where the item is behind a feature the workspace does not turn on (the
     ///   message names the feature);
     /// - a warning where the locked version marks it `#[deprecated]`, with the `since`
-    ///   and `note` of the attribute.
+    ///   and `note` of the attribute (not under `#[allow(deprecated)]` or
+    ///   `#[expect(deprecated)]` on an enclosing item, statement or expression, or at the
+    ///   top of the file: the author has decided there).
     ///
     /// The help gives the replacement where the deprecation note or a small table of
     /// well-known moves does: axum 0.7's `serve`, base64's `Engine`, hyper 1.0's
@@ -50,6 +56,11 @@ prodlint_macros::declare_rule! {
     /// - macros, `codec::query!(..)`, `#[tokio::main]`, `use codec::query;`: the crate's
     ///   `#[macro_export]` macros (with the features of the modules they are in) and the
     ///   macros it re-exports from a proc-macro crate.
+    ///
+    /// A path starts at a dependency only where no name of the file shadows it: a module
+    /// of that name, a `use` that binds it to something else, and, in a file that
+    /// glob-imports its parent (`use super::*;`, a `tests.rs`), the parent module's own
+    /// such names (`use crate::{h2, ..}` there makes `h2::ServerParams` the crate's own).
     ///
     /// Unknown means silent: a name a module does not declare but could have from an
     /// item-level macro call (`cfg_rt! { .. }`), a private item, crates whose sources are
@@ -167,9 +178,15 @@ impl Rule for StaleDependencyApi {
         let Some(key) = DepKey::for_root(project, &root, self.cargo_home.get(&project.cwd)) else {
             return;
         };
-        let (uses, methods) = dependency_paths(ctx.tree, &declared);
+        let (mut uses, mut methods) = dependency_paths(ctx.tree, &declared);
         if uses.is_empty() && methods.is_empty() {
             return;
+        }
+        if let Some(parent) = globbed_parent(project, &path, ctx.tree) {
+            // `use super::*;`: the parent module's names are this file's too.
+            let names = project.index::<GlobbedNames>(&parent);
+            uses.retain(|u| !names.0.contains(&u.segments[0]));
+            methods.retain(|m| !names.0.contains(&m.ty[0]));
         }
         let locked = project.index::<LockedCrates>(&key);
         let graph = project.index::<LockGraph>(&key.root);
@@ -244,11 +261,18 @@ impl Rule for StaleDependencyApi {
                 }
                 Lookup::Found(alternatives) => {
                     let on = features_on(package, &krate);
-                    if let Some(diagnostic) =
+                    let Some(diagnostic) =
                         judge(ctx.file, at, &written, &krate, package, &alternatives, on)
+                    else {
+                        continue;
+                    };
+                    // Only deprecations are warnings.
+                    if diagnostic.severity == Severity::Warning
+                        && deprecation_allowed(ctx.tree, used.range)
                     {
-                        out.push(diagnostic);
+                        continue;
                     }
+                    out.push(diagnostic);
                 }
             }
         }
@@ -290,6 +314,9 @@ impl Rule for StaleDependencyApi {
             if alternatives.iter().any(|f| f.deprecated.is_none()) {
                 continue;
             }
+            if deprecation_allowed(ctx.tree, call.range) {
+                continue;
+            }
             let written = format!("{}::{}", call.ty.join("::"), call.method);
             let deprecation = alternatives[0].deprecated.clone().unwrap_or_default();
             out.push(deprecated(
@@ -300,6 +327,82 @@ impl Rule for StaleDependencyApi {
                 &deprecation,
             ));
         }
+    }
+}
+
+/// `#[allow(deprecated)]` (or `expect`) on the use's item, statement or expression, or at
+/// the top of the file: the author knows and has decided.
+fn deprecation_allowed(tree: &ast::SourceFile, range: TextRange) -> bool {
+    let node = match tree.syntax().covering_element(range) {
+        prodlint_rust::ra_ap_syntax::NodeOrToken::Node(node) => node,
+        prodlint_rust::ra_ap_syntax::NodeOrToken::Token(token) => match token.parent() {
+            Some(node) => node,
+            None => return false,
+        },
+    };
+    prodlint_rust::is_lint_allowed(&node, "deprecated")
+}
+
+/// The file of the parent module, when `file` glob-imports it at its top (`use super::*;`,
+/// as a `tests.rs` next to its module does).
+fn globbed_parent(project: &Project, file: &Path, tree: &ast::SourceFile) -> Option<PathBuf> {
+    let globs_super = tree.items().any(|item| {
+        let ast::Item::Use(u) = item else {
+            return false;
+        };
+        let mut leaves = Vec::new();
+        if let Some(tree) = u.use_tree() {
+            use_leaves(&tree, &[], &mut leaves);
+        }
+        leaves
+            .iter()
+            .any(|leaf| matches!(leaf, UseLeaf::Glob(path) if path == &["super"]))
+    });
+    if !globs_super {
+        return None;
+    }
+    prodlint_rust::test_modules::declaring_file(project, file).map(|(_, parent)| parent)
+}
+
+/// The names a module file gives its child modules through `use super::*`: the modules it
+/// declares and the names its `use`s bind to something else than the crate of that name.
+/// `use crate::{h2, ..}` binds `h2` to the crate's own module, which a child that
+/// glob-imports its parent then means by `h2::ServerParams`, not the `h2` dependency.
+#[derive(Debug, Default)]
+struct GlobbedNames(HashSet<String>);
+
+impl ProjectIndex for GlobbedNames {
+    /// The parent module's file.
+    type Key = PathBuf;
+
+    fn build(project: &Project, file: &PathBuf) -> GlobbedNames {
+        let Ok(text) = project.read(file) else {
+            return GlobbedNames::default();
+        };
+        let parsed = project.index::<SharedParse>(file).get(&text);
+        let mut names = HashSet::new();
+        for item in parsed.tree().items() {
+            match item {
+                ast::Item::Module(module) => {
+                    names.extend(module.name().map(|n| n.text().to_string()));
+                }
+                ast::Item::Use(u) => {
+                    let mut leaves = Vec::new();
+                    if let Some(tree) = u.use_tree() {
+                        use_leaves(&tree, &[], &mut leaves);
+                    }
+                    for leaf in leaves {
+                        if let UseLeaf::Name(segments, name, _) = leaf {
+                            if segments.len() > 1 || segments.first() != Some(&name) {
+                                names.insert(name);
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        GlobbedNames(names)
     }
 }
 

@@ -292,8 +292,9 @@ fn check_file(
         let normalized = prodlint_core::normalize(&project.cwd, &file.path);
         let is_tooling_file =
             is_tooling_file || prodlint_rust::crate_index::is_proc_macro_file(project, &normalized);
-        let is_test_file =
-            is_test_file || prodlint_rust::test_modules::is_test_module_file(project, &normalized);
+        let is_test_file = is_test_file
+            || prodlint_rust::test_modules::is_test_module_file(project, &normalized)
+            || prodlint_rust::crate_index::is_test_support_file(project, &normalized);
         let shared = project.index::<prodlint_rust::SharedParse>(&normalized);
         let parsed = shared.get(&file.text);
         if let Some(too_deep) = parsed.too_deep() {

@@ -213,14 +213,26 @@ impl Why {
 /// The definition a dependency's path names among those of its name: the one at that path,
 /// else the only one (the path goes through a re-export: `rand::rngs::ThreadRng` is
 /// defined in `rand::rngs::thread`). Several (alternative `#[cfg]`s, or types of one name
-/// in different modules) and none are unknown.
+/// in different modules) and none are unknown; so are several at the path itself, which
+/// only `#[cfg]`s can give (sea-query's `RcOrArc<T>`, an `Rc` without its `thread-safe`
+/// feature and an `Arc` with it): which one is compiled depends on features and targets.
 fn dep_item<'a>(found: &'a DepTypes, p: &PathTy) -> Option<Item<'a>> {
     let written = |path: &String| *path == p.path || p.relative.as_ref() == Some(path);
-    if let Some(adt) = found.adts.iter().find(|a| written(&a.path)) {
-        return Some(Item::Adt(adt));
-    }
-    if let Some(alias) = found.aliases.iter().find(|a| written(&a.path)) {
-        return Some(Item::Alias(alias));
+    let mut adts = found.adts.iter().filter(|a| written(&a.path));
+    let mut aliases = found.aliases.iter().filter(|a| written(&a.path));
+    match (adts.next(), aliases.next()) {
+        (Some(adt), None) => {
+            let shape = |a: &'a crate::crate_index::Adt| a.fields.iter().map(|f| (&f.name, &f.ty));
+            let same = |other: &'a crate::crate_index::Adt| shape(other).eq(shape(adt));
+            return adts.all(same).then_some(Item::Adt(adt));
+        }
+        (None, Some(alias)) => {
+            return aliases
+                .all(|other| other.ty == alias.ty)
+                .then_some(Item::Alias(alias));
+        }
+        (Some(_), Some(_)) => return None,
+        (None, None) => {}
     }
     match (found.adts.as_slice(), found.aliases.as_slice()) {
         ([adt], []) => Some(Item::Adt(adt)),

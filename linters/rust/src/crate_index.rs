@@ -632,24 +632,47 @@ impl ProjectIndex for Manifest {
 /// is a compile error with a message and no address is ever connected to, so the rules treat
 /// it as tooling, like `build.rs`.
 pub fn is_proc_macro_file(project: &Project, file: &Path) -> bool {
+    let Some(manifest) = package_manifest(project, file) else {
+        return false;
+    };
+    let lib = manifest
+        .0
+        .as_ref()
+        .and_then(|m| m.get("lib"))
+        .and_then(|l| l.as_table());
+    // Cargo still reads the older spelling `proc_macro`.
+    lib.is_some_and(|lib| {
+        ["proc-macro", "proc_macro"]
+            .iter()
+            .any(|key| lib.get(*key).and_then(|v| v.as_bool()) == Some(true))
+    })
+}
+
+/// Whether `file` belongs to a package of test support by its name: the last word of the
+/// package name (split at `-` and `_`) is `integration`, `tests`, `testing` or `e2e`
+/// (`linkerd-app-integration`, `integration`, `api-tests`): a crate of harnesses and
+/// helpers that only tests use. `integrations`, a crate of connectors, is not one.
+pub fn is_test_support_file(project: &Project, file: &Path) -> bool {
+    let Some(manifest) = package_manifest(project, file) else {
+        return false;
+    };
+    let name = manifest
+        .0
+        .as_ref()
+        .and_then(|m| m.get("package")?.get("name")?.as_str())
+        .unwrap_or("");
+    let last = name.rsplit(['-', '_']).next().unwrap_or("");
+    matches!(last, "integration" | "tests" | "testing" | "e2e")
+}
+
+/// The nearest manifest above `file` that has a `[package]` (a virtual workspace's is
+/// passed over).
+fn package_manifest(project: &Project, file: &Path) -> Option<Arc<Manifest>> {
     let file = prodlint_core::normalize(&project.cwd, file);
-    for dir in file.ancestors().skip(1) {
-        let manifest = project.index::<Manifest>(&dir.to_path_buf());
-        let Some(value) = manifest.0.as_ref() else {
-            continue;
-        };
-        if !value.contains_key("package") {
-            continue;
-        }
-        let lib = value.get("lib").and_then(|l| l.as_table());
-        // Cargo still reads the older spelling `proc_macro`.
-        return lib.is_some_and(|lib| {
-            ["proc-macro", "proc_macro"]
-                .iter()
-                .any(|key| lib.get(*key).and_then(|v| v.as_bool()) == Some(true))
-        });
-    }
-    false
+    file.ancestors()
+        .skip(1)
+        .map(|dir| project.index::<Manifest>(&dir.to_path_buf()))
+        .find(|m| m.0.as_ref().is_some_and(|v| v.contains_key("package")))
 }
 
 /// The member directories of the workspace whose manifest is in the key directory, sorted:

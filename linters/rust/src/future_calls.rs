@@ -142,6 +142,11 @@ pub struct FileFutures {
     pub awaits: Vec<AwaitedCall>,
     pub calls: Vec<CallFact>,
     pub send_params: Vec<SendParam>,
+    /// The file defines a method `spawn` that takes a future or closure without a `Send`
+    /// bound (a single-threaded or thread-per-core executor's, `fn spawn(&self, f: impl
+    /// Future + 'static)`): a workspace that has one does not tell its `.spawn(..)` calls
+    /// from those of a multi-threaded runtime by the name.
+    pub local_spawn: bool,
     /// The crate the file belongs to.
     pub crate_name: String,
     /// The crates whose macros `#[macro_use] extern crate ..` brings into the crate (in its
@@ -412,6 +417,18 @@ fn is_warp(expr: &ast::Expr, scope: &Scope) -> bool {
 /// `Send` inside the bound's arguments (`F: Future<Output: Send>`) is not one: only the
 /// output must be `Send` then.
 pub fn send_bounded_params(f: &ast::Fn) -> Vec<usize> {
+    param_bound_kinds(f)
+        .into_iter()
+        .enumerate()
+        .filter(|(_, kinds)| *kinds == (true, true))
+        .map(|(index, _)| index)
+        .collect()
+}
+
+/// For each parameter of `f` (after `self`, by position), whether its type is bounded
+/// `Send`, and by a future or closure trait: the bounds of an `impl Trait` type, or of a
+/// generic parameter (inline and in the `where` clause); `(false, false)` for others.
+fn param_bound_kinds(f: &ast::Fn) -> Vec<(bool, bool)> {
     // The bounds of each generic parameter, inline and in the `where` clause.
     let mut bounds: HashMap<String, (bool, bool)> = HashMap::new();
     let mut add = |name: String, list: Option<ast::TypeBoundList>| {
@@ -438,27 +455,28 @@ pub fn send_bounded_params(f: &ast::Fn) -> Vec<usize> {
             }
         }
     }
-    let mut out = Vec::new();
-    for (index, param) in f
-        .param_list()
+    f.param_list()
         .into_iter()
         .flat_map(|l| l.params())
-        .enumerate()
-    {
-        let sends = match param.ty() {
-            Some(ast::Type::ImplTraitType(t)) => bound_kinds(t.type_bound_list()) == (true, true),
+        .map(|param| match param.ty() {
+            Some(ast::Type::ImplTraitType(t)) => bound_kinds(t.type_bound_list()),
             Some(ast::Type::PathType(p)) => p
                 .path()
                 .and_then(|p| p.as_single_name_ref())
-                .and_then(|n| bounds.get(n.text()))
-                .is_some_and(|kinds| *kinds == (true, true)),
-            _ => false,
-        };
-        if sends {
-            out.push(index);
-        }
-    }
-    out
+                .and_then(|n| bounds.get(n.text()).copied())
+                .unwrap_or_default(),
+            _ => (false, false),
+        })
+        .collect()
+}
+
+/// Why a `.spawn(..)` call requires `Send`, known by the method's name alone.
+const METHOD_SPAWN: &str = "`.spawn`";
+
+/// Whether a parameter of `f` is a future or closure without a `Send` bound (`impl
+/// Future<Output = ()> + 'static`, `F: FnOnce()`).
+fn takes_unsend_callable(f: &ast::Fn) -> bool {
+    param_bound_kinds(f).contains(&(false, true))
 }
 
 /// Whether a bound list has `Send` itself, and a future or closure trait.
@@ -519,6 +537,9 @@ fn function(f: &ast::Fn, scope: &Scope, owner: String, out: &mut FileFutures) {
         })
         .map(Option::unwrap_or_default)
         .collect();
+    if name.text() == "spawn" && f.param_list().is_some_and(|l| l.self_param().is_some()) {
+        out.local_spawn |= takes_unsend_callable(f);
+    }
     for index in send_bounded_params(f) {
         out.send_params.push(SendParam {
             fn_path: path.clone(),
@@ -606,7 +627,7 @@ fn function(f: &ast::Fn, scope: &Scope, owner: String, out: &mut FileFutures) {
             // `self.run(x)`: the arguments are the method's parameters after `self`.
             let spawner = match handler {
                 Some((at, why)) => Some((format!("`.{}` ({why})", name.text()), at)),
-                None => is_spawn.then(|| ("`.spawn`".to_string(), 0)),
+                None => is_spawn.then(|| (METHOD_SPAWN.to_string(), 0)),
             };
             call_fact(
                 callee,
@@ -918,6 +939,10 @@ pub struct SendSites {
     /// Workspace functions that require `Send` of an argument (by path and position):
     /// wrappers of spawners and `Future + Send` bounds, with why.
     send_args: BTreeMap<(String, usize), String>,
+    /// The workspace defines a `spawn` method that does not require `Send`
+    /// ([`FileFutures::local_spawn`]), so `.spawn(..)` on a receiver of unknown type may
+    /// be that one.
+    pub local_spawn: bool,
 }
 
 impl ProjectIndex for SendSites {
@@ -1099,6 +1124,7 @@ impl FutureCalls {
     ) -> SendSites {
         let mut paths: Vec<&PathBuf> = self.files.keys().collect();
         paths.sort();
+        let local_spawn = self.files.values().any(|f| f.local_spawn);
         let mut macro_use: HashMap<&str, Vec<&str>> = HashMap::new();
         for facts in self.files.values() {
             for krate in &facts.macro_use {
@@ -1152,6 +1178,7 @@ impl FutureCalls {
                     let wrapper = &facts.all_fns[in_fn];
                     let why = call_requires(
                         call,
+                        local_spawn,
                         &requiring,
                         |c| self.any_path(c, crate_names),
                         &dep,
@@ -1182,6 +1209,7 @@ impl FutureCalls {
             for call in &facts.calls {
                 let why = call_requires(
                     call,
+                    local_spawn,
                     &requiring,
                     |c| self.any_path(c, crate_names),
                     &dep,
@@ -1223,6 +1251,7 @@ impl FutureCalls {
             required,
             forwarded_awaits: forwarded,
             send_args: requiring,
+            local_spawn,
         }
     }
 
@@ -1309,19 +1338,26 @@ fn unique_by_name<T: Clone>(
 /// For a call, which of its arguments must be `Send` and why (`tokio::spawn`, a wrapper).
 fn call_requires<'c>(
     call: &'c CallFact,
+    local_spawn: bool,
     requiring: &'c BTreeMap<(String, usize), String>,
     lookup: impl Fn(&Callee) -> Option<String>,
     dep: &impl Fn(&str) -> DepBounds,
     matters: impl Fn(&Arg) -> bool,
 ) -> impl Fn(usize) -> Option<String> + 'c {
-    let resolved = if call.spawner.is_some() {
+    // `.spawn(..)` is known by its name only where the workspace has no `spawn` of its
+    // own that takes futures that need not be `Send`.
+    let spawner = call
+        .spawner
+        .as_ref()
+        .filter(|(why, _)| !(local_spawn && why == METHOD_SPAWN));
+    let resolved = if spawner.is_some() {
         None
     } else {
         lookup(&call.callee)
     };
     // Not a workspace function: a locked dependency's, by the path the call resolves to;
     // looked up only for a call that passes a workspace future or a wrapper's parameter.
-    let from_dep = match (&call.spawner, &resolved) {
+    let from_dep = match (spawner, &resolved) {
         (None, None) if call.args.iter().any(|(_, arg)| matters(arg)) => {
             match (call.callee.candidates.first(), &call.callee.chain) {
                 (Some(path), _) => dep(path),
@@ -1335,7 +1371,7 @@ fn call_requires<'c>(
         _ => None,
     };
     move |index| {
-        if let Some((why, at)) = &call.spawner {
+        if let Some((why, at)) = spawner {
             return (index == *at).then(|| why.clone());
         }
         if let Some((why, params)) = &from_dep {

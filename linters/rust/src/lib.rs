@@ -247,7 +247,13 @@ pub(crate) fn is_test_attr(attr: &ast::Attr) -> bool {
 /// statement or item, or `#![allow(..)]` at the top of the file. The author has already
 /// decided there, in a project whose clippy configuration would otherwise deny it.
 pub fn is_clippy_lint_allowed(node: &SyntaxNode, lint: &str) -> bool {
-    let wanted = format!("clippy::{lint}");
+    is_lint_allowed(node, &format!("clippy::{lint}"))
+}
+
+/// Whether a lint, by its full name (`deprecated`, `clippy::unwrap_used`), is allowed or
+/// expected on `node` or an item, statement or expression around it, the file's inner
+/// attributes included.
+pub fn is_lint_allowed(node: &SyntaxNode, wanted: &str) -> bool {
     node.ancestors().any(|ancestor| {
         own_attrs(&ancestor).any(|a| {
             let level = attr::attr_path(&a);

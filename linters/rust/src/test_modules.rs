@@ -37,8 +37,9 @@ pub fn is_test_module_file(project: &Project, file: &Path) -> bool {
     false
 }
 
-/// The module name of `file` and the file that declares it.
-fn declaring_file(project: &Project, file: &Path) -> Option<(String, PathBuf)> {
+/// The module name of `file` and the file that declares it (its parent module's file; see
+/// [`is_test_module_file`] for the candidates).
+pub fn declaring_file(project: &Project, file: &Path) -> Option<(String, PathBuf)> {
     let stem = file.file_stem()?.to_str()?;
     let dir = file.parent()?;
     let (name, dir) = match stem {

@@ -575,7 +575,11 @@ impl<'a> Analysis<'a> {
             }
             if let Some(call) = ast::MethodCallExpr::cast(grand) {
                 let name = call.name_ref()?;
-                if name.text() == "spawn" || self.method_requires(&call, index, env) {
+                // `.spawn(..)` by its name, unless the workspace has a `spawn` method of its
+                // own that does not require `Send` (a thread-per-core executor's).
+                let spawn =
+                    name.text() == "spawn" && !self.sites.is_some_and(|sites| sites.local_spawn);
+                if spawn || self.method_requires(&call, index, env) {
                     let requirement = Requirement {
                         file: None,
                         span: range_span(name.syntax().text_range()),
@@ -1203,6 +1207,13 @@ fn temporary_scope(node: &SyntaxNode, stmt: &SyntaxNode, edition: Edition) -> Op
                 Some(BinaryOp::LogicOp(LogicOp::And | LogicOp::Or))
             ) && bin.rhs().is_some_and(|r| r.syntax() == &child)
             {
+                return Some(child.text_range());
+            }
+        }
+        if let Some(l) = ast::LetStmt::cast(parent.clone()) {
+            // `let Some(x) = cell.borrow().get(k) else { .. }`: the initializer's
+            // temporaries are dropped before the `else` block runs, in every edition.
+            if l.let_else().is_some() && l.initializer().is_some_and(|i| i.syntax() == &child) {
                 return Some(child.text_range());
             }
         }

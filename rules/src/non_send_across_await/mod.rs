@@ -28,7 +28,10 @@ prodlint_macros::declare_rule! {
     /// - impls of traits declared with `Send`/`Sync` supertraits (`trait Registry: Send + Sync`);
     /// - `tokio::spawn`, `tokio::task::spawn(_blocking)`, `std::thread::spawn`,
     ///   `rayon::spawn`, `.spawn(..)` on a runtime, handle or `JoinSet`, and async functions
-    ///   spawned by name (`tokio::spawn(run(conn))`);
+    ///   spawned by name (`tokio::spawn(run(conn))`); a workspace that defines a `spawn`
+    ///   method of its own taking a future without a `Send` bound (a thread-per-core
+    ///   executor's `fn spawn(&self, f: impl Future + 'static)`) has its `.spawn(..)` calls
+    ///   taken for that one, unless the receiver's type says otherwise;
     /// - functions and methods of the locked dependencies whose parameter is bounded `Send`
     ///   as a future or closure, read from their sources at the version of `Cargo.lock`
     ///   (`F: Future + Send`, `impl Future<Output = T> + Send`, `F: FnOnce() -> R + Send`):
@@ -72,7 +75,9 @@ prodlint_macros::declare_rule! {
     /// not list is read from its sources at the version of `Cargo.lock`
     /// (`$CARGO_HOME/registry/src`): its fields, `unsafe impl Send/Sync` and re-exports
     /// (`tree_sitter::Node` holds a raw pointer, `rand::rngs::ThreadRng` an `Rc`). Each
-    /// distinct type is examined once per run. Unknown types are assumed `Send + Sync`.
+    /// distinct type is examined once per run. Unknown types are assumed `Send + Sync`; so is
+    /// a dependency's type defined more than once under `#[cfg]`s (sea-query's `RcOrArc<T>`,
+    /// an `Rc` or an `Arc` by a feature), since which definition is compiled is not read.
     ///
     /// A binding's type is the one written, or what its initializer gives: constructors of
     /// known wrappers, fields, lock and borrow methods, and the return types of the functions
@@ -95,7 +100,8 @@ prodlint_macros::declare_rule! {
     /// (its `Cargo.toml`, `edition.workspace = true` included) through an `if let` and a
     /// block's tail expression: before 2024 an `if let` scrutinee's temporaries live through
     /// the `else` and a plain block's tail temporaries to the end of the enclosing
-    /// statement; from 2024 they end before the `else` and with the block. Where `Send`
+    /// statement; from 2024 they end before the `else` and with the block. A `let`-`else`
+    /// initializer's temporaries end before its `else` block in every edition. Where `Send`
     /// is required, `drop(guard)` before the await does not help: the compiler decides by
     /// scope, so only a block that ends before the await does. Lock guards (std,
     /// parking_lot) and `RefCell` borrows held across an `.await` are reported in every

@@ -4,8 +4,10 @@
 //! helpers that only ever receive literals), setters given constants, building the async
 //! runtime, and waits whose only error is that the other side is gone.
 
+use prodlint_core::Project;
 use prodlint_rust::ra_ap_syntax::ast::{self, HasArgList, HasModuleItem, HasName, HasVisibility};
-use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxKind, SyntaxNode};
+use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxKind, SyntaxNode, WalkEvent};
+use prodlint_rust::SharedParse;
 
 use super::infer::{Fact, Proof, RTy};
 use prodlint_rust::types::binding_pat;
@@ -219,7 +221,7 @@ fn constructor(path: &ast::PathExpr) -> bool {
         return false;
     };
     owner.text().starts_with(|c: char| c.is_ascii_uppercase())
-        && (item.text() == "new" || item.text().starts_with("from_"))
+        && (matches!(item.text(), "new" | "default") || item.text().starts_with("from_"))
 }
 
 /// A `const` item of the file, at its top level or in a module enclosing `at`
@@ -350,4 +352,118 @@ fn call_args(name_ref: &SyntaxNode, has_self: bool) -> Option<Vec<ast::Expr>> {
     }
     let args = call.arg_list()?.args().skip(usize::from(has_self));
     Some(args.collect())
+}
+
+/// `SystemTime::now().duration_since(UNIX_EPOCH).unwrap()`: the only error is a clock set
+/// before 1970, which no input causes.
+pub fn since_the_epoch(receiver: &ast::Expr) -> bool {
+    let ast::Expr::MethodCallExpr(m) = receiver else {
+        return false;
+    };
+    let args: Vec<ast::Expr> = m.arg_list().into_iter().flat_map(|l| l.args()).collect();
+    m.name_ref().is_some_and(|n| n.text() == "duration_since")
+        && matches!(args.as_slice(), [ast::Expr::PathExpr(p)]
+            if p.path().and_then(|p| p.segment()).is_some_and(|s| s.syntax().text() == "UNIX_EPOCH"))
+}
+
+/// A call of a workspace function none of whose definitions can return an error: every
+/// way out of its body is `Ok(..)` (its tail, through `if`, `match` and blocks, and each
+/// `return`), and no `?` is in it (`impl FromStr for Role` whose every arm, the fallback
+/// included, is `Ok(..)`; `fn start() -> Result<()> { spawn(..); Ok(()) }`).
+pub fn never_fails(project: &Project, fact: &Fact) -> bool {
+    let Some(Proof::Workspace { defs, .. }) = &fact.proof else {
+        return false;
+    };
+    !defs.is_empty()
+        && defs.iter().all(|(file, span)| {
+            let Ok(text) = project.read(file) else {
+                return false;
+            };
+            let parsed = project.index::<SharedParse>(file).get(&text);
+            let tree = parsed.tree();
+            let found = tree
+                .syntax()
+                .descendants()
+                .filter_map(ast::Fn::cast)
+                .find(|f| {
+                    f.ret_type()
+                        .and_then(|r| r.ty())
+                        .is_some_and(|t| prodlint_rust::span(t.syntax().text_range()) == *span)
+                });
+            found
+                .and_then(|f| f.body())
+                .is_some_and(|body| only_ok(&body))
+        })
+}
+
+/// Whether a function body returns only `Ok(..)`.
+fn only_ok(body: &ast::BlockExpr) -> bool {
+    let mut ok = true;
+    let mut walk = body.syntax().preorder();
+    while let Some(event) = walk.next() {
+        let WalkEvent::Enter(node) = event else {
+            continue;
+        };
+        // Closures, nested functions and async blocks have ways out of their own.
+        let nested_block = ast::BlockExpr::cast(node.clone())
+            .is_some_and(|b| b.async_token().is_some() || b.const_token().is_some());
+        if ast::ClosureExpr::can_cast(node.kind())
+            || (ast::Fn::can_cast(node.kind()) && node != *body.syntax())
+            || nested_block
+        {
+            walk.skip_subtree();
+            continue;
+        }
+        if ast::TryExpr::can_cast(node.kind()) {
+            ok = false;
+        }
+        if let Some(r) = ast::ReturnExpr::cast(node) {
+            ok &= r.expr().is_some_and(|e| exits_ok(&e));
+        }
+    }
+    // A body that only panics (`unimplemented!()`) is a stub, not a function that never
+    // fails.
+    ok && body
+        .stmt_list()
+        .and_then(|l| l.tail_expr())
+        .is_some_and(|tail| !matches!(tail, ast::Expr::MacroExpr(_)) && exits_ok(&tail))
+}
+
+/// `Ok(..)`, or an `if`/`match`/block whose every outcome is one (or diverges).
+fn exits_ok(expr: &ast::Expr) -> bool {
+    match expr {
+        ast::Expr::CallExpr(c) => {
+            matches!(c.expr(), Some(ast::Expr::PathExpr(p)) if p.syntax().text() == "Ok")
+        }
+        ast::Expr::ParenExpr(p) => p.expr().is_some_and(|e| exits_ok(&e)),
+        ast::Expr::ReturnExpr(r) => r.expr().is_some_and(|e| exits_ok(&e)),
+        ast::Expr::MacroExpr(m) => m
+            .macro_call()
+            .and_then(|c| c.path()?.segment()?.name_ref())
+            .is_some_and(|n| {
+                matches!(n.text(), "panic" | "unreachable" | "todo" | "unimplemented")
+            }),
+        ast::Expr::BlockExpr(b) => {
+            b.async_token().is_none()
+                && b.stmt_list()
+                    .and_then(|l| l.tail_expr())
+                    .is_some_and(|t| exits_ok(&t))
+        }
+        ast::Expr::IfExpr(i) => {
+            let then = i
+                .then_branch()
+                .is_some_and(|b| exits_ok(&ast::Expr::BlockExpr(b)));
+            let otherwise = match i.else_branch() {
+                Some(ast::ElseBranch::Block(b)) => exits_ok(&ast::Expr::BlockExpr(b)),
+                Some(ast::ElseBranch::IfExpr(e)) => exits_ok(&ast::Expr::IfExpr(e)),
+                None => false,
+            };
+            then && otherwise
+        }
+        ast::Expr::MatchExpr(m) => m.match_arm_list().is_some_and(|list| {
+            let mut arms = list.arms().peekable();
+            arms.peek().is_some() && arms.all(|arm| arm.expr().is_some_and(|e| exits_ok(&e)))
+        }),
+        _ => false,
+    }
 }

@@ -95,6 +95,9 @@ pub enum Proof {
         file: PathBuf,
         span: Span,
         what: String,
+        /// The return types (file, span) of every function definition the call may take;
+        /// empty when the fact is not a function's (a field).
+        defs: Vec<(PathBuf, Span)>,
     },
     Std {
         what: String,
@@ -426,6 +429,7 @@ impl Env<'_> {
         Some(Fact::new(
             rty,
             Some(Proof::Workspace {
+                defs: Vec::new(),
                 file: adt.file.clone(),
                 span: field.span,
                 what: format!(
@@ -664,6 +668,7 @@ impl Env<'_> {
                 file: first.file.clone(),
                 span: first.span,
                 what,
+                defs: sigs.iter().map(|s| (s.file.clone(), s.span)).collect(),
             }),
         ))
     }

@@ -20,7 +20,8 @@ mod db_write;
 mod infer;
 
 use cannot_fail::{
-    builds_runtime, constant_input, constant_setter, serializes_into_memory, waits_on_watch,
+    builds_runtime, constant_input, constant_setter, never_fails, serializes_into_memory,
+    since_the_epoch, waits_on_watch,
 };
 use db_write::DbWrite;
 use infer::{closure_arity, Deps, Env, Fact, Proof};
@@ -39,7 +40,8 @@ prodlint_macros::declare_rule! {
     /// process-wide defaults such as rustls' `install_default` or a logger's `try_init`,
     /// cleanup such as `remove_file`, killing a child (`kill`, and the `wait` that reaps
     /// it), a transaction's `rollback`, a cleanup followed by `return Err(..)` (its error
-    /// adds nothing to the one returned), `dotenv()`, an error logged in `.map_err(..)` (by
+    /// adds nothing to the one returned), `dotenv()` and the other loaders of `dotenv` and
+    /// `dotenvy` (`dotenvy::from_path(..)`), an error logged in `.map_err(..)` (by
     /// a log macro, also a project's own such as `debug_warn!`) or handled in
     /// `.inspect_err(..)` before it is dropped, nor inside `impl Drop`, where ignoring is
     /// the idiom), and where `.unwrap()` is called on a known `Result` in production code
@@ -52,15 +54,20 @@ prodlint_macros::declare_rule! {
     /// the tokio runtime, serializing into memory with serde_json (`to_string`, `to_vec`,
     /// `to_value` and their pretty forms) or bincode 1 (`serialize`), which fail only for a
     /// type whose `Serialize` errs or whose map keys are not strings, on every run alike,
-    /// bindings tested with `.is_err()` first, calls that only constants reach (literals,
-    /// `None`, variants, `const` items of the file, constructors such as `Type::new` given
-    /// constants, immutable bindings of those, even through `if`/`match`, and the
+    /// bindings tested with `.is_err()` or `if let Err(..) = r` first, the clock since
+    /// `UNIX_EPOCH` (an error only for a clock set before 1970), calls of workspace
+    /// functions whose every way out is `Ok(..)` (an `impl FromStr` whose fallback arm is
+    /// `Ok`, no `?` in the body), calls that only constants reach (literals,
+    /// `None`, variants, `const` items of the file, constructors such as `Type::new` or
+    /// `Type::default()` given constants, immutable bindings of those, even through `if`/`match`, and the
     /// parameters of a private function that every call in the file gives constants), and
     /// setters (`set_*`) given constants; and an `.unwrap()` where clippy's `unwrap_used`
     /// is allowed or expected (`#[expect(clippy::unwrap_used)]` on an enclosing
     /// expression, statement or item, `#![allow(..)]` at the top of the file): the author
     /// has decided there. Test support is test code too: a file under a `test_*` folder
-    /// or named `test_*.rs` (`test_helpers.rs`).
+    /// or named `test_*.rs` (`test_helpers.rs`), and a crate whose package name ends in
+    /// the word `integration`, `tests`, `testing` or `e2e` (`server-integration`, not
+    /// `slack-integrations`).
     ///
     /// Discarded results of database writes are reported whether or not the `Result` type
     /// is known, because the library tells it: `let _ =`, a `.ok();` statement, or a bare
@@ -304,6 +311,7 @@ impl Rule for OptionResultMisuse {
                 && !waits_on_watch(&fact)
                 && !in_drop(call.syntax())
                 && !on_the_way_out(call.syntax())
+                && !never_fails(project, &fact)
             {
                 out.push(discarded(
                     &mut labels,
@@ -320,9 +328,11 @@ impl Rule for OptionResultMisuse {
                 && !constant_setter(&receiver)
                 && !builds_runtime(&fact)
                 && !serializes_into_memory(&fact)
+                && !since_the_epoch(&receiver)
                 && !checked_before(&receiver, call)
                 && !unwrap_has_message(&receiver)
                 && !prodlint_rust::is_clippy_lint_allowed(call.syntax(), "unwrap_used")
+                && !never_fails(project, &fact)
             {
                 out.push(unwrap(&mut labels, call, &name, &receiver, &fact));
             }
@@ -354,7 +364,10 @@ impl Rule for OptionResultMisuse {
             let Some(fact) = env.infer(&init) else {
                 continue;
             };
-            if fact.ty.shape() != Some("Result") || constant_setter(&init) || waits_on_watch(&fact)
+            if fact.ty.shape() != Some("Result")
+                || constant_setter(&init)
+                || waits_on_watch(&fact)
+                || never_fails(project, &fact)
             {
                 continue;
             }
@@ -454,7 +467,11 @@ fn best_effort(expr: &ast::Expr) -> bool {
                     .path()
                     .and_then(|p| p.segment())
                     .and_then(|s| s.name_ref());
-                return last.is_some_and(|n| BEST_EFFORT.contains(&n.text()));
+                // `dotenvy::from_path(..)`, `dotenv::from_filename(..)`: every loader of a
+                // `.env` file, whose absence is the deployed case.
+                let first = p.path().and_then(|p| p.first_segment()?.name_ref());
+                return last.is_some_and(|n| BEST_EFFORT.contains(&n.text()))
+                    || first.is_some_and(|n| matches!(n.text(), "dotenv" | "dotenvy"));
             }
             _ => return false,
         };
@@ -616,23 +633,41 @@ fn in_drop(node: &prodlint_rust::ra_ap_syntax::SyntaxNode) -> bool {
 /// unwrapped (the test's text in the same function, before the call).
 fn checked_before(receiver: &ast::Expr, call: &ast::MethodCallExpr) -> bool {
     matches!(receiver, ast::Expr::PathExpr(_))
-        && called_before(receiver, call, &["is_err()", "is_ok()"])
+        && (called_before(receiver, call, &["is_err()", "is_ok()"])
+            || matched_err_before(receiver, call))
+}
+
+/// `if let Err(e) = r { return …; } let v = r.unwrap();`: the binding's error is matched
+/// on a line of the same function before the call (the text `if let Err(…) = r {`).
+fn matched_err_before(receiver: &ast::Expr, call: &ast::MethodCallExpr) -> bool {
+    let tested = format!(") = {} {{", receiver.syntax().text());
+    text_before(call).is_some_and(|before| {
+        before.lines().any(|line| {
+            line.find("if let Err(")
+                .is_some_and(|at| line[at..].contains(&tested))
+        })
+    })
 }
 
 /// Whether the text of `receiver.method()`, for one of `methods`, comes before `call` in
 /// its function.
 fn called_before(receiver: &ast::Expr, call: &ast::MethodCallExpr, methods: &[&str]) -> bool {
     let name = receiver.syntax().text().to_string();
-    let Some(body) = call.syntax().ancestors().find_map(ast::Fn::cast) else {
-        return false;
-    };
+    text_before(call).is_some_and(|before| {
+        methods
+            .iter()
+            .any(|m| before.contains(&format!("{name}.{m}")))
+    })
+}
+
+/// The text of the function around `call`, up to the call.
+fn text_before(call: &ast::MethodCallExpr) -> Option<String> {
+    let body = call.syntax().ancestors().find_map(ast::Fn::cast)?;
     let start = body.syntax().text_range().start();
     let end = call.syntax().text_range().start();
-    let text = body.syntax().text().to_string();
-    let before = &text[..usize::from(end - start)];
-    methods
-        .iter()
-        .any(|m| before.contains(&format!("{name}.{m}")))
+    let mut text = body.syntax().text().to_string();
+    text.truncate(usize::from(end - start));
+    Some(text)
 }
 
 fn worth_checking(name: &str) -> bool {
@@ -676,7 +711,9 @@ impl Labels<'_, '_> {
             return (d, String::new());
         };
         match proof {
-            Proof::Workspace { file, span, what } => {
+            Proof::Workspace {
+                file, span, what, ..
+            } => {
                 let phrase = format!("{what} returns `{shape}`");
                 let d = match self.file(file) {
                     Some(f) => {
