@@ -883,17 +883,32 @@ fn is_retry_or_paging_header(header: &str) -> bool {
         })
 }
 
-/// `maxRetries` → `max`, `retries`; `next_page` → `next`, `page`.
+/// `maxRetries` → `max`, `retries`; `next_page` → `next`, `page`; `MAX_RETRIES` → `max`,
+/// `retries`; `parseHTTPResponse` → `parse`, `http`, `response`. A run of capitals is one
+/// word (a constant's name or an acronym), its last capital starting the next word when a
+/// lower-case letter follows.
 fn split_words(identifier: &str) -> Vec<String> {
+    let chars: Vec<char> = identifier.chars().collect();
     let mut words = Vec::new();
     let mut current = String::new();
-    for c in identifier.chars() {
-        if (c == '_' || c.is_ascii_uppercase()) && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '_' {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            continue;
         }
-        if c != '_' {
-            current.push(c.to_ascii_lowercase());
+        if c.is_ascii_uppercase() && !current.is_empty() {
+            let after_lower = chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit();
+            let ends_capitals = chars[i - 1].is_ascii_uppercase()
+                && chars
+                    .get(i + 1)
+                    .is_some_and(|next| next.is_ascii_lowercase());
+            if after_lower || ends_capitals {
+                words.push(std::mem::take(&mut current));
+            }
         }
+        current.push(c.to_ascii_lowercase());
     }
     if !current.is_empty() {
         words.push(current);
@@ -1095,6 +1110,19 @@ mod tests {
         assert!(is_retry_or_paging_header("while (hasNextPage)"));
         assert!(!is_retry_or_paging_header("for (const task of tasks)"));
         assert!(is_retry_or_paging_header("for attempt in 0..MAX_RETRIES"));
+        // A constant's name is split at its underscores, not at every capital.
+        assert!(is_retry_or_paging_header("while (counter <= MAX_RETRIES)"));
+        assert!(is_retry_or_paging_header("while (n < MAX_ATTEMPTS)"));
+        assert!(!is_retry_or_paging_header(
+            "for (const item of PAGEANT_ITEMS)"
+        ));
+        assert_eq!(split_words("MAX_RETRIES"), ["max", "retries"]);
+        assert_eq!(
+            split_words("parseHTTPResponse"),
+            ["parse", "http", "response"]
+        );
+        assert_eq!(split_words("maxRetries"), ["max", "retries"]);
+        assert_eq!(split_words("next_page"), ["next", "page"]);
         assert!(is_retry_or_paging_header("while (nextCursor)"));
         assert!(is_retry_or_paging_header(
             "for (let redirectCount = 0; redirectCount <= maxRedirects; redirectCount++)"
