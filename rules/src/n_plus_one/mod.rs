@@ -8,6 +8,7 @@ use crate::{JsContext, Rule, RustContext};
 pub mod catalogue;
 mod js;
 mod js_items;
+mod js_tree;
 mod reach;
 mod rust;
 mod rust_groups;
@@ -592,13 +593,24 @@ fn is_group_name(name: &str) -> bool {
         .any(|word| word.starts_with("chunk") || word.starts_with("batch"))
 }
 
-/// A notification written per recipient of one event: a loop over the recipients,
-/// members, subscribers, watchers, followers, participants or mentions of something
-/// (`for (const userId of recipientIds)`, `mentions.forEach`) whose round trip writes a
-/// notification (`Notification.create`, `this.notificationRepository.save`, a helper
-/// `create_notification`). On the back ends measured every one of those was judged
-/// cheap to leave (docs/accuracy.md): one event has a handful of recipients, and each
-/// notification row is a unit of delivery of its own. A read per member stays a finding.
+/// A name that holds groups, not one group: `chunks`, `idBatches`, `chunked_ids`. A loop
+/// over `chunk` or `batch` steps over the items of one group, each its own call.
+fn holds_groups(name: &str) -> bool {
+    split_words(name)
+        .iter()
+        .any(|word| matches!(word.as_str(), "chunks" | "batches" | "chunked" | "batched"))
+}
+
+/// A notification or an invitation written per recipient of one event: a loop over the
+/// recipients, members, subscribers, watchers, followers, participants, mentions,
+/// invitees or e-mail addresses of something (`for (const userId of recipientIds)`,
+/// `mentions.forEach`, `for (const email of targetEmails)`) whose round trip writes a
+/// notification or an invitation (`Notification.create`,
+/// `this.notificationRepository.save`, a helper `create_notification`,
+/// `prisma.viewerInvitation.create`). On the back ends measured every one of those was
+/// judged cheap to leave (docs/accuracy.md): one event has a handful of recipients, and
+/// each row records a delivery of its own (often right after the e-mail it sent). A read
+/// per member stays a finding.
 fn is_notification_per_recipient(file: &SourceFile, finding: &Finding) -> bool {
     let Some(site) = &finding.site else {
         return false;
@@ -611,7 +623,8 @@ fn is_notification_per_recipient(file: &SourceFile, finding: &Finding) -> bool {
         .any(|call| {
             let lower = call.to_ascii_lowercase();
             let method = lower.rsplit(['.', ':']).next().unwrap_or(&lower);
-            lower.contains("notification") && WRITES.iter().any(|w| method.starts_with(w))
+            (lower.contains("notification") || lower.contains("invit"))
+                && WRITES.iter().any(|w| method.starts_with(w))
         });
     if !writes_notification {
         return false;
@@ -632,6 +645,10 @@ fn is_notification_per_recipient(file: &SourceFile, finding: &Finding) -> bool {
         "mention",
         "mentions",
         "mentioned",
+        "invitee",
+        "invitees",
+        "email",
+        "emails",
     ];
     file.slice(site.header)
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))

@@ -11,8 +11,8 @@ use super::rust_groups;
 use super::rust_origin;
 use super::rust_reach::RustReach;
 use super::{
-    is_drain_call, is_group_name, is_pacing_call, is_retry_or_paging_header, pages, render_chain,
-    Access, At, Chain, Finding, Hop, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
+    holds_groups, is_drain_call, is_group_name, is_pacing_call, is_retry_or_paging_header, pages,
+    render_chain, Access, At, Chain, Finding, Hop, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
 };
 use crate::RustContext;
 
@@ -684,11 +684,12 @@ const GROUPING_ADAPTERS: &[&str] = &[
     "step_by",
 ];
 
-/// `ids.chunks(100)`, `rows.iter().chunks(500)`, `(0..n).step_by(BATCH)`, `batches`.
+/// `ids.chunks(100)`, `rows.iter().chunks(500)`, `(0..n).step_by(BATCH)`, `batches`; not
+/// `chunk.iter()`, the items of one group.
 fn is_groups(iterable: &ast::Expr) -> bool {
     chain(iterable).iter().any(|seg| {
         let name = seg.name.rsplit("::").next().unwrap_or(&seg.name);
-        (seg.call && GROUPING_ADAPTERS.contains(&name)) || (!seg.call && is_group_name(name))
+        (seg.call && GROUPING_ADAPTERS.contains(&name)) || (!seg.call && holds_groups(name))
     })
 }
 
