@@ -490,7 +490,8 @@ fn is_import_file(path: &str) -> bool {
 }
 
 /// SQL text that changes the schema or maintains storage (`DROP TABLE "x"`, `ALTER
-/// TABLE … ADD COLUMN`, `CREATE INDEX`, `VACUUM`, `REFRESH MATERIALIZED VIEW`), also
+/// TABLE … ADD COLUMN`, `CREATE INDEX`, `VACUUM`, `REFRESH MATERIALIZED VIEW`, `LOCK
+/// TABLE`), also
 /// behind the quotes and parentheses of a call's arguments (`("DROP TABLE …", …)`,
 /// `(r#"ALTER …"#)`): run once per table or field, each a unit of work of its own with
 /// no batched form.
@@ -524,6 +525,7 @@ fn is_schema_sql(text: &str) -> bool {
             | "GRANT"
             | "REVOKE"
             | "COMMENT"
+            | "LOCK"
     )
 }
 
@@ -1056,6 +1058,9 @@ mod tests {
         assert!(!is_schema_sql("(\"SELECT created FROM t\")"));
         assert!(!is_schema_sql("(sql)"));
         assert!(is_schema_sql("(&format!(\"DROP TABLE {name}\"))"));
+        assert!(is_schema_sql(
+            "(&format!(\"LOCK TABLE {table} IN EXCLUSIVE MODE\"))"
+        ));
     }
 
     #[test]
