@@ -92,7 +92,9 @@ prodlint_macros::declare_rule! {
     /// names one database crate (`sea_orm`) gets that crate's help. A data-access call
     /// given an array of one element per iteration (`findByIds([id])`, `mget([key])`,
     /// in Rust `find_by_ids(&[id])`, `load(vec![id])`, also converted on the way:
-    /// `is_member(vec![&author].into(), conn)`) says to pass the whole array once.
+    /// `is_member(vec![&author].into(), conn)`) says to pass the whole array once. The
+    /// items of one chunk are items: `for (const row of chunk)` inside a loop over chunks
+    /// makes a call per row.
     ///
     /// It stays silent on awaits that are not data access (timers, unknown callees); loops
     /// that already batch (over chunks: `i += BATCH`, `i < batchCount`, `chunk(ids, 100)`,
@@ -108,26 +110,35 @@ prodlint_macros::declare_rule! {
     /// few items written in the code, directly or through a `const` (`for (let i = 0; i <
     /// 3; i++)`, `for (const k of KINDS)`, `Object.entries(DEFAULTS)`, `for i in 0..3`,
     /// `while (i < MAX_TRIES && !found)`); retry, polling and redirect loops (a header
-    /// that counts attempts, pages or redirect hops, a body that sleeps); a download or
+    /// that counts attempts, pages or redirect hops, such as `while (n <= MAX_RETRIES)`,
+    /// a body that sleeps); a download or
     /// upload of the item's own address (`fetch(item.path)`, `fetch(upload.url, {
     /// method: "PUT" })` with `upload` from the item, `` axios.get(`${entry.host}/x`) ``:
     /// each item is another file, often on another host; a `POST` to it, such as a
     /// webhook, stays a finding); a raw statement that is the item (`for (const sql of
     /// statements) await db.$executeRawUnsafe(sql)`) or a schema change per item (``
     /// sequelize.query(`DROP TABLE "${name}"`) ``, `ALTER`, `CREATE INDEX`, `VACUUM`, in
-    /// Rust `sqlx::query(&format!("DROP TABLE {t}"))`: each a unit of work of its own); claims and compare-and-set writes
+    /// Rust `sqlx::query(&format!("DROP TABLE {t}"))`, and `LOCK TABLE`: each a unit of work of its own); claims and compare-and-set writes
     /// whose outcome the loop tests per item (`const claimed = await
     /// prisma.run.updateMany({ where: { id: run.id, status: "queued" }, … }); if
     /// (claimed.count === 0) continue;`: one batched write could not say which items it
     /// changed); a notification written per recipient of one event (a loop over
     /// `recipients`, `members`, `subscribers`, `watchers`, `followers`, `participants` or
     /// `mentions` whose write is `Notification.create`, `createNotification(..)`,
-    /// `create_notification(..)`: one event has a handful, each its own delivery; a read
-    /// per member stays a finding); loops that stop at the first hit (`if
+    /// `create_notification(..)`, and an invitation per invitee or e-mail address,
+    /// `for (const email of emails) … prisma.invitation.create(..)`: one event has a
+    /// handful, each its own delivery; a read per member stays a finding); a tree written
+    /// a node at a time, where a function creates each item and calls itself with the
+    /// created row for the item's children (`const created = await tx.folder.create(..);
+    /// await createFolders(folder.children, created.id)`: each child needs its parent's
+    /// new id; a call down given the loop's item, such as a recursive delete over child
+    /// rows, stays a finding); loops that stop at the first hit (`if
     /// (user) return user;`, `if (res.ok) break;`) or walk (`dir = parentOf(dir)`); calls
-    /// on each of a few connections (`for (const db of databases) db.query(..)`); round
+    /// on each of a few connections (`for (const db of databases) db.query(..)`, in Rust
+    /// `for conn in &mut conns { query(..).execute(&mut *conn) }`); round
     /// trips made only when a lookup in memory missed (`if (cached) … else await …`, `if
-    /// (seen.has(k)) continue;`); reads that page (`skip`, `cursor`, `offset`, `page` in
+    /// (seen.has(k)) continue;`, also with an age: `if (entry && Date.now() - entry.at <
+    /// TTL) return entry.value;`); reads that page (`skip`, `cursor`, `offset`, `page` in
     /// the loop's own call); `while` loops driven by what the query returned, where each
     /// query needs the previous one (keyset batches, `deleted = await …` until done,
     /// walking `parentId` up a tree); infinite loops (`while (true)`, `loop`) unless they
