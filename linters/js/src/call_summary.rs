@@ -211,6 +211,20 @@ pub fn lookup_test(test: &Expr, lookups: &std::collections::HashSet<String>) -> 
                 LookupTest::Found
             })
         }
+        // `if (cached && Date.now() - cached.at < TTL)`: the consequent is a (fresh) hit;
+        // `if (!cached || expired(cached))`: the consequent is a miss or a stale entry. Either
+        // way the round trip runs once per key and period, not once per call.
+        Expr::Bin(bin) if bin.op == BinaryOp::LogicalAnd => {
+            [&bin.left, &bin.right].into_iter().find_map(|side| {
+                (lookup_test(side, lookups) == Some(LookupTest::Found)).then_some(LookupTest::Found)
+            })
+        }
+        Expr::Bin(bin) if bin.op == BinaryOp::LogicalOr => {
+            [&bin.left, &bin.right].into_iter().find_map(|side| {
+                (lookup_test(side, lookups) == Some(LookupTest::Missing))
+                    .then_some(LookupTest::Missing)
+            })
+        }
         other if is_lookup(other) => Some(LookupTest::Found),
         _ => None,
     }

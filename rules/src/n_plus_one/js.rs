@@ -17,8 +17,9 @@ use super::catalogue::{Args, Seg};
 use super::js_items::{self, ItemNames, Items};
 use super::reach::{Reach, Resolution};
 use super::{
-    is_connection_name, is_drain_call, is_group_name, is_pacing_call, is_retry_or_paging_header,
-    pages, render_chain, At, Chain, Finding, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
+    holds_groups, is_connection_name, is_drain_call, is_group_name, is_pacing_call,
+    is_retry_or_paging_header, pages, render_chain, At, Chain, Finding, LoopSite, NPlusOne,
+    ViaHelper, SMALL_BOUND,
 };
 use crate::JsContext;
 
@@ -168,6 +169,8 @@ struct Visitor<'a, 'c> {
     batched_names: &'a HashSet<String>,
     small_consts: &'a HashSet<String>,
     grouped: &'a HashSet<String>,
+    /// Writes and calls that build a tree a node at a time (see [`super::js_tree`]).
+    tree_builds: &'a HashSet<Span>,
     /// The loops around the code being visited, in this function.
     frames: Vec<Frame>,
     /// Inside a callback whose calls are collected by `Promise.all` or `$transaction`.
@@ -209,6 +212,7 @@ pub(super) fn check(rule: &NPlusOne, ctx: &JsContext<'_>, out: &mut Vec<Diagnost
         .map(|class| (class.span.start, class.name.clone()))
         .collect();
     let reach = Reach::new(rule, ctx.project);
+    let tree_builds = super::js_tree::tree_builds(&ctx.parsed.program);
     let mut visitor = Visitor {
         rule,
         ctx,
@@ -219,6 +223,7 @@ pub(super) fn check(rule: &NPlusOne, ctx: &JsContext<'_>, out: &mut Vec<Diagnost
         batched_names: &collector.batched_names,
         small_consts: &collector.small_consts,
         grouped: &collector.grouped,
+        tree_builds: &tree_builds,
         frames: Vec::new(),
         batched: None,
         returns_count: false,
@@ -730,13 +735,14 @@ impl Visitor<'_, '_> {
     }
 
     /// A loop over groups of items: `for (const chunk of chunks)`, `chunk(ids, 100)`,
-    /// `_.chunk(rows, 500)`, `batches.forEach(async (batch) => …)`.
+    /// `_.chunk(rows, 500)`, `batches.forEach(async (batch) => …)`; not `for (const id of
+    /// chunk)`, which steps over the items of one.
     fn is_groups(&self, iterable: &Expr, binding: Option<String>) -> bool {
         if binding.as_deref().is_some_and(is_group_name) {
             return true;
         }
         match strip(iterable) {
-            Expr::Ident(ident) => is_group_name(&ident.sym),
+            Expr::Ident(ident) => holds_groups(&ident.sym),
             Expr::Call(call) => prodlint_js::call_summary::chain(&Expr::Call(call.clone()))
                 .iter()
                 .any(|seg| seg.call && is_group_name(&seg.name)),
@@ -1008,7 +1014,7 @@ impl Visitor<'_, '_> {
 
     /// An expression whose promise the loop waits for (or a batch collects).
     fn candidate(&mut self, expr: &Expr) {
-        if self.cache_misses > 0 {
+        if self.cache_misses > 0 || self.tree_builds.contains(&span(strip(expr).span())) {
             return;
         }
         let site = self.current_site();

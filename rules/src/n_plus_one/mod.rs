@@ -8,6 +8,7 @@ use crate::{JsContext, Rule, RustContext};
 pub mod catalogue;
 mod js;
 mod js_items;
+mod js_tree;
 mod reach;
 mod rust;
 mod rust_groups;
@@ -91,7 +92,9 @@ prodlint_macros::declare_rule! {
     /// names one database crate (`sea_orm`) gets that crate's help. A data-access call
     /// given an array of one element per iteration (`findByIds([id])`, `mget([key])`,
     /// in Rust `find_by_ids(&[id])`, `load(vec![id])`, also converted on the way:
-    /// `is_member(vec![&author].into(), conn)`) says to pass the whole array once.
+    /// `is_member(vec![&author].into(), conn)`) says to pass the whole array once. The
+    /// items of one chunk are items: `for (const row of chunk)` inside a loop over chunks
+    /// makes a call per row.
     ///
     /// It stays silent on awaits that are not data access (timers, unknown callees); loops
     /// that already batch (over chunks: `i += BATCH`, `i < batchCount`, `chunk(ids, 100)`,
@@ -107,26 +110,35 @@ prodlint_macros::declare_rule! {
     /// few items written in the code, directly or through a `const` (`for (let i = 0; i <
     /// 3; i++)`, `for (const k of KINDS)`, `Object.entries(DEFAULTS)`, `for i in 0..3`,
     /// `while (i < MAX_TRIES && !found)`); retry, polling and redirect loops (a header
-    /// that counts attempts, pages or redirect hops, a body that sleeps); a download or
+    /// that counts attempts, pages or redirect hops, such as `while (n <= MAX_RETRIES)`,
+    /// a body that sleeps); a download or
     /// upload of the item's own address (`fetch(item.path)`, `fetch(upload.url, {
     /// method: "PUT" })` with `upload` from the item, `` axios.get(`${entry.host}/x`) ``:
     /// each item is another file, often on another host; a `POST` to it, such as a
     /// webhook, stays a finding); a raw statement that is the item (`for (const sql of
     /// statements) await db.$executeRawUnsafe(sql)`) or a schema change per item (``
     /// sequelize.query(`DROP TABLE "${name}"`) ``, `ALTER`, `CREATE INDEX`, `VACUUM`, in
-    /// Rust `sqlx::query(&format!("DROP TABLE {t}"))`: each a unit of work of its own); claims and compare-and-set writes
+    /// Rust `sqlx::query(&format!("DROP TABLE {t}"))`, and `LOCK TABLE`: each a unit of work of its own); claims and compare-and-set writes
     /// whose outcome the loop tests per item (`const claimed = await
     /// prisma.run.updateMany({ where: { id: run.id, status: "queued" }, … }); if
     /// (claimed.count === 0) continue;`: one batched write could not say which items it
     /// changed); a notification written per recipient of one event (a loop over
     /// `recipients`, `members`, `subscribers`, `watchers`, `followers`, `participants` or
     /// `mentions` whose write is `Notification.create`, `createNotification(..)`,
-    /// `create_notification(..)`: one event has a handful, each its own delivery; a read
-    /// per member stays a finding); loops that stop at the first hit (`if
+    /// `create_notification(..)`, and an invitation per invitee or e-mail address,
+    /// `for (const email of emails) … prisma.invitation.create(..)`: one event has a
+    /// handful, each its own delivery; a read per member stays a finding); a tree written
+    /// a node at a time, where a function creates each item and calls itself with the
+    /// created row for the item's children (`const created = await tx.folder.create(..);
+    /// await createFolders(folder.children, created.id)`: each child needs its parent's
+    /// new id; a call down given the loop's item, such as a recursive delete over child
+    /// rows, stays a finding); loops that stop at the first hit (`if
     /// (user) return user;`, `if (res.ok) break;`) or walk (`dir = parentOf(dir)`); calls
-    /// on each of a few connections (`for (const db of databases) db.query(..)`); round
+    /// on each of a few connections (`for (const db of databases) db.query(..)`, in Rust
+    /// `for conn in &mut conns { query(..).execute(&mut *conn) }`); round
     /// trips made only when a lookup in memory missed (`if (cached) … else await …`, `if
-    /// (seen.has(k)) continue;`); reads that page (`skip`, `cursor`, `offset`, `page` in
+    /// (seen.has(k)) continue;`, also with an age: `if (entry && Date.now() - entry.at <
+    /// TTL) return entry.value;`); reads that page (`skip`, `cursor`, `offset`, `page` in
     /// the loop's own call); `while` loops driven by what the query returned, where each
     /// query needs the previous one (keyset batches, `deleted = await …` until done,
     /// walking `parentId` up a tree); infinite loops (`while (true)`, `loop`) unless they
@@ -489,7 +501,8 @@ fn is_import_file(path: &str) -> bool {
 }
 
 /// SQL text that changes the schema or maintains storage (`DROP TABLE "x"`, `ALTER
-/// TABLE … ADD COLUMN`, `CREATE INDEX`, `VACUUM`, `REFRESH MATERIALIZED VIEW`), also
+/// TABLE … ADD COLUMN`, `CREATE INDEX`, `VACUUM`, `REFRESH MATERIALIZED VIEW`, `LOCK
+/// TABLE`), also
 /// behind the quotes and parentheses of a call's arguments (`("DROP TABLE …", …)`,
 /// `(r#"ALTER …"#)`): run once per table or field, each a unit of work of its own with
 /// no batched form.
@@ -523,6 +536,7 @@ fn is_schema_sql(text: &str) -> bool {
             | "GRANT"
             | "REVOKE"
             | "COMMENT"
+            | "LOCK"
     )
 }
 
@@ -592,13 +606,24 @@ fn is_group_name(name: &str) -> bool {
         .any(|word| word.starts_with("chunk") || word.starts_with("batch"))
 }
 
-/// A notification written per recipient of one event: a loop over the recipients,
-/// members, subscribers, watchers, followers, participants or mentions of something
-/// (`for (const userId of recipientIds)`, `mentions.forEach`) whose round trip writes a
-/// notification (`Notification.create`, `this.notificationRepository.save`, a helper
-/// `create_notification`). On the back ends measured every one of those was judged
-/// cheap to leave (docs/accuracy.md): one event has a handful of recipients, and each
-/// notification row is a unit of delivery of its own. A read per member stays a finding.
+/// A name that holds groups, not one group: `chunks`, `idBatches`, `chunked_ids`. A loop
+/// over `chunk` or `batch` steps over the items of one group, each its own call.
+fn holds_groups(name: &str) -> bool {
+    split_words(name)
+        .iter()
+        .any(|word| matches!(word.as_str(), "chunks" | "batches" | "chunked" | "batched"))
+}
+
+/// A notification or an invitation written per recipient of one event: a loop over the
+/// recipients, members, subscribers, watchers, followers, participants, mentions,
+/// invitees or e-mail addresses of something (`for (const userId of recipientIds)`,
+/// `mentions.forEach`, `for (const email of targetEmails)`) whose round trip writes a
+/// notification or an invitation (`Notification.create`,
+/// `this.notificationRepository.save`, a helper `create_notification`,
+/// `prisma.viewerInvitation.create`). On the back ends measured every one of those was
+/// judged cheap to leave (docs/accuracy.md): one event has a handful of recipients, and
+/// each row records a delivery of its own (often right after the e-mail it sent). A read
+/// per member stays a finding.
 fn is_notification_per_recipient(file: &SourceFile, finding: &Finding) -> bool {
     let Some(site) = &finding.site else {
         return false;
@@ -611,7 +636,8 @@ fn is_notification_per_recipient(file: &SourceFile, finding: &Finding) -> bool {
         .any(|call| {
             let lower = call.to_ascii_lowercase();
             let method = lower.rsplit(['.', ':']).next().unwrap_or(&lower);
-            lower.contains("notification") && WRITES.iter().any(|w| method.starts_with(w))
+            (lower.contains("notification") || lower.contains("invit"))
+                && WRITES.iter().any(|w| method.starts_with(w))
         });
     if !writes_notification {
         return false;
@@ -632,6 +658,10 @@ fn is_notification_per_recipient(file: &SourceFile, finding: &Finding) -> bool {
         "mention",
         "mentions",
         "mentioned",
+        "invitee",
+        "invitees",
+        "email",
+        "emails",
     ];
     file.slice(site.header)
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
@@ -883,17 +913,32 @@ fn is_retry_or_paging_header(header: &str) -> bool {
         })
 }
 
-/// `maxRetries` → `max`, `retries`; `next_page` → `next`, `page`.
+/// `maxRetries` → `max`, `retries`; `next_page` → `next`, `page`; `MAX_RETRIES` → `max`,
+/// `retries`; `parseHTTPResponse` → `parse`, `http`, `response`. A run of capitals is one
+/// word (a constant's name or an acronym), its last capital starting the next word when a
+/// lower-case letter follows.
 fn split_words(identifier: &str) -> Vec<String> {
+    let chars: Vec<char> = identifier.chars().collect();
     let mut words = Vec::new();
     let mut current = String::new();
-    for c in identifier.chars() {
-        if (c == '_' || c.is_ascii_uppercase()) && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '_' {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            continue;
         }
-        if c != '_' {
-            current.push(c.to_ascii_lowercase());
+        if c.is_ascii_uppercase() && !current.is_empty() {
+            let after_lower = chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit();
+            let ends_capitals = chars[i - 1].is_ascii_uppercase()
+                && chars
+                    .get(i + 1)
+                    .is_some_and(|next| next.is_ascii_lowercase());
+            if after_lower || ends_capitals {
+                words.push(std::mem::take(&mut current));
+            }
         }
+        current.push(c.to_ascii_lowercase());
     }
     if !current.is_empty() {
         words.push(current);
@@ -1024,6 +1069,9 @@ mod tests {
         assert!(!is_schema_sql("(\"SELECT created FROM t\")"));
         assert!(!is_schema_sql("(sql)"));
         assert!(is_schema_sql("(&format!(\"DROP TABLE {name}\"))"));
+        assert!(is_schema_sql(
+            "(&format!(\"LOCK TABLE {table} IN EXCLUSIVE MODE\"))"
+        ));
     }
 
     #[test]
@@ -1095,6 +1143,19 @@ mod tests {
         assert!(is_retry_or_paging_header("while (hasNextPage)"));
         assert!(!is_retry_or_paging_header("for (const task of tasks)"));
         assert!(is_retry_or_paging_header("for attempt in 0..MAX_RETRIES"));
+        // A constant's name is split at its underscores, not at every capital.
+        assert!(is_retry_or_paging_header("while (counter <= MAX_RETRIES)"));
+        assert!(is_retry_or_paging_header("while (n < MAX_ATTEMPTS)"));
+        assert!(!is_retry_or_paging_header(
+            "for (const item of PAGEANT_ITEMS)"
+        ));
+        assert_eq!(split_words("MAX_RETRIES"), ["max", "retries"]);
+        assert_eq!(
+            split_words("parseHTTPResponse"),
+            ["parse", "http", "response"]
+        );
+        assert_eq!(split_words("maxRetries"), ["max", "retries"]);
+        assert_eq!(split_words("next_page"), ["next", "page"]);
         assert!(is_retry_or_paging_header("while (nextCursor)"));
         assert!(is_retry_or_paging_header(
             "for (let redirectCount = 0; redirectCount <= maxRedirects; redirectCount++)"

@@ -11,8 +11,8 @@ use super::rust_groups;
 use super::rust_origin;
 use super::rust_reach::RustReach;
 use super::{
-    is_drain_call, is_group_name, is_pacing_call, is_retry_or_paging_header, pages, render_chain,
-    Access, At, Chain, Finding, Hop, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
+    holds_groups, is_drain_call, is_group_name, is_pacing_call, is_retry_or_paging_header, pages,
+    render_chain, Access, At, Chain, Finding, Hop, LoopSite, NPlusOne, ViaHelper, SMALL_BOUND,
 };
 use crate::RustContext;
 
@@ -568,6 +568,27 @@ pub(super) fn pattern_names(pat: &ast::Pat) -> impl Iterator<Item = String> {
         .filter_map(|ident| ident.name().map(|n| n.text().to_string()))
 }
 
+/// Whether a call in the node is given `name` as its connection: `.execute(&mut *conn)`,
+/// `.fetch_all(conn.as_mut())` (not `.bind(conn_id)`).
+fn executes_on(node: &SyntaxNode, name: &str) -> bool {
+    node.descendants()
+        .filter_map(ast::ArgList::cast)
+        .filter_map(|list| {
+            let mut args = list.args();
+            let first = args.next()?;
+            args.next().is_none().then_some(first)
+        })
+        .any(|arg| {
+            let text = prodlint_rust::compact_text(arg.syntax());
+            let root = text
+                .trim_start_matches(['&', '*'])
+                .trim_start_matches("mut")
+                .trim_start_matches(['&', '*']);
+            let root = root.split('.').next().unwrap_or(root);
+            root == name && is_conn_like(&text)
+        })
+}
+
 /// The name a path of one segment reads: `x`.
 pub(super) fn local_name(path: &ast::PathExpr) -> Option<String> {
     path.path()
@@ -684,11 +705,12 @@ const GROUPING_ADAPTERS: &[&str] = &[
     "step_by",
 ];
 
-/// `ids.chunks(100)`, `rows.iter().chunks(500)`, `(0..n).step_by(BATCH)`, `batches`.
+/// `ids.chunks(100)`, `rows.iter().chunks(500)`, `(0..n).step_by(BATCH)`, `batches`; not
+/// `chunk.iter()`, the items of one group.
 fn is_groups(iterable: &ast::Expr) -> bool {
     chain(iterable).iter().any(|seg| {
         let name = seg.name.rsplit("::").next().unwrap_or(&seg.name);
-        (seg.call && GROUPING_ADAPTERS.contains(&name)) || (!seg.call && is_group_name(name))
+        (seg.call && GROUPING_ADAPTERS.contains(&name)) || (!seg.call && holds_groups(name))
     })
 }
 
@@ -755,6 +777,16 @@ impl Checker<'_, '_> {
                         .map(|i| u32::from(i.syntax().text_range().end()))
                         .unwrap_or(start + 3);
                     let header = Span::new(start, end);
+                    // `for conn in &mut connections { query(..).execute(&mut *conn) }`: a
+                    // statement on each of a few connections, which cannot share one.
+                    let on_loop_connection = for_expr.pat().is_some_and(|pat| {
+                        pattern_names(&pat)
+                            .filter(|name| super::is_connection_name(name))
+                            .any(|name| executes_on(node, &name))
+                    });
+                    if on_loop_connection {
+                        return None;
+                    }
                     let small = for_expr.iterable().is_some_and(|i| is_small_iterable(&i));
                     let groups = for_expr.iterable().is_some_and(|i| is_groups(&i))
                         || for_expr.pat().is_some_and(|pat| {
