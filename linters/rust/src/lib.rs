@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use prodlint_core::nesting::{self, Dialect, TooDeep, MAX_TREE_DEPTH};
 use prodlint_core::{Comment, Project, ProjectIndex, Span};
-use ra_ap_syntax::ast::{self, HasAttrs};
+use ra_ap_syntax::ast;
 use ra_ap_syntax::{AstNode, Edition, Parse, SyntaxKind, SyntaxNode, TextRange};
 
 pub use ra_ap_syntax;
