@@ -402,6 +402,17 @@ impl Rule for NPlusOne {
         if ctx.is_test_file || ctx.is_tooling_file || self.skips(&ctx.file.display) {
             return;
         }
+        // Every finding is a call awaited, or returned from an `async` callback, on each
+        // iteration (with `suggest-batching`, also one that `Promise.all` batches): a file
+        // whose text has neither `await` nor `async` has none, and skips the walks of its
+        // tree.
+        let text = ctx.file.text.as_bytes();
+        if !self.suggest_batching
+            && memchr::memmem::find(text, b"await").is_none()
+            && memchr::memmem::find(text, b"async").is_none()
+        {
+            return;
+        }
         // Developer scripts, told by the front end: run by a package.json script or in a
         // `scripts/` folder, and loaded by no application code. Telling can take a
         // project-wide index of importers: asked only of a file that has something to report.
