@@ -284,7 +284,7 @@ fn no_cache_writes_nothing_and_cache_dir_holds_the_dependency_signatures() {
         find_named(dir.path(), ".prodlint_cache"),
         Vec::<std::path::PathBuf>::new()
     );
-    let tables = find_named(&cache.join("deps-v3"), "names");
+    let tables = find_named(&cache.join("deps-v4"), "names");
     assert_eq!(tables.len(), 1, "one name table, for the locked minidb");
     assert!(tables[0].ends_with("minidb-0.3.1/names"), "{tables:?}");
 }
@@ -329,7 +329,7 @@ fn the_module_facts_of_locked_sources_are_kept_in_the_cache_dir_and_read_back() 
     let (_, first, stderr) = json(dir.path(), &with_cache);
     assert!(!stale_findings(&first).is_empty(), "{stderr}");
     assert_eq!(stale_findings(&first), stale_findings(&uncached));
-    let facts = find_named(&cache.join("deps-v3"), "lib.rs.json");
+    let facts = find_named(&cache.join("deps-v4"), "lib.rs.json");
     assert!(
         facts
             .iter()

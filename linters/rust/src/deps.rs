@@ -27,7 +27,7 @@ use ra_ap_syntax::ast::{self, HasGenericArgs, HasGenericParams, HasName};
 use ra_ap_syntax::AstNode;
 
 /// Bump when the on-disk formats change.
-const CACHE_VERSION: &str = "deps-v3";
+const CACHE_VERSION: &str = "deps-v4";
 
 /// Where the lock file is and where the registry is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -159,6 +159,9 @@ pub struct CrateFns {
     names: HashMap<String, Vec<u32>>,
     /// Type name (`struct`, `enum`, `union`, `type`) → indexes into `files`.
     types: HashMap<String, Vec<u32>>,
+    /// Identifier in an `impl` header (`impl<T> Trait for Type<T> where ..`) → indexes
+    /// into `files`: where a type's methods may be defined.
+    impl_words: HashMap<String, Vec<u32>>,
     /// The library name its manifest gives, if any.
     lib: Option<String>,
     /// Whether the sources were scanned (not read from the cache).
@@ -207,6 +210,29 @@ impl CrateFns {
     /// The files (relative to the crate's directory) that may define a type of this name.
     pub fn files_defining_type<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a str> + 'a {
         self.files_of(&self.types, name)
+    }
+
+    /// Indexes into the crate's files of those that may define method `name` of type
+    /// `type_name`: a function of that name and an `impl` header naming the type.
+    fn files_defining_method(&self, name: &str, type_name: &str) -> Vec<u32> {
+        let (Some(by_fn), Some(by_impl)) = (self.names.get(name), self.impl_words.get(type_name))
+        else {
+            return Vec::new();
+        };
+        // Both lists are in file order: a merge.
+        let (mut i, mut j, mut out) = (0, 0, Vec::new());
+        while i < by_fn.len() && j < by_impl.len() {
+            match by_fn[i].cmp(&by_impl[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    out.push(by_fn[i]);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        out
     }
 
     fn files_of<'a>(
@@ -385,15 +411,17 @@ fn load_or_scan(key: &CrateKey) -> CrateFns {
         if names.is_empty() && types.is_empty() {
             continue;
         }
-        names.sort_unstable();
-        names.dedup();
-        types.sort_unstable();
-        types.dedup();
+        let mut impl_words = impl_header_words(&text);
+        for list in [&mut names, &mut types, &mut impl_words] {
+            list.sort_unstable();
+            list.dedup();
+        }
         let relative = file.strip_prefix(dir).unwrap_or(file).to_string_lossy();
         table.push_str(&format!(
-            "f {relative}\t{}\t{}\n",
+            "f {relative}\t{}\t{}\t{}\n",
             names.join(" "),
-            types.join(" ")
+            types.join(" "),
+            impl_words.join(" ")
         ));
     }
     if let Some(cache) = &cache {
@@ -412,18 +440,21 @@ fn read_table(text: &str) -> CrateFns {
             out.lib = Some(lib.to_string());
         } else if let Some(rest) = line.strip_prefix("f ") {
             let mut fields = rest.split('\t');
-            let (Some(file), Some(names), Some(types)) =
-                (fields.next(), fields.next(), fields.next())
+            let (Some(file), Some(names), Some(types), Some(impl_words)) =
+                (fields.next(), fields.next(), fields.next(), fields.next())
             else {
                 continue;
             };
             let index = out.files.len() as u32;
             out.files.push(file.to_string());
-            for name in names.split(' ').filter(|n| !n.is_empty()) {
-                out.names.entry(name.to_string()).or_default().push(index);
-            }
-            for name in types.split(' ').filter(|n| !n.is_empty()) {
-                out.types.entry(name.to_string()).or_default().push(index);
+            for (words, table) in [
+                (names, &mut out.names),
+                (types, &mut out.types),
+                (impl_words, &mut out.impl_words),
+            ] {
+                for word in words.split(' ').filter(|w| !w.is_empty()) {
+                    table.entry(word.to_string()).or_default().push(index);
+                }
             }
         }
     }
@@ -596,21 +627,36 @@ pub fn dep_methods(
     method: &str,
     has_self: bool,
 ) -> Vec<DepFn> {
-    let mut crates: Vec<&str> = vec![lib];
-    for c in locked.by_lib(lib) {
-        crates.extend(c.deps.iter().map(String::as_str));
+    let of = |c: &str| {
+        let key = (
+            key.clone(),
+            c.to_string(),
+            type_name.to_string(),
+            method.to_string(),
+        );
+        let found = project.index::<DepMethods>(&key);
+        found
+            .defs
+            .iter()
+            .filter(|d| d.has_self || !has_self)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let mut defs = of(lib);
+    // An inherent method in the library itself is the one a call reaches: the crates it
+    // depends on (a platform crate of 100 MB of sources among them) need no scan.
+    if !defs.iter().any(|d| d.trait_name.is_none()) {
+        let mut deps: Vec<&str> = locked
+            .by_lib(lib)
+            .flat_map(|c| c.deps.iter().map(String::as_str))
+            .filter(|&dep| dep != lib)
+            .collect();
+        deps.sort_unstable();
+        deps.dedup();
+        for dep in deps {
+            defs.extend(of(dep));
+        }
     }
-    crates.sort_unstable();
-    crates.dedup();
-    let defs: Vec<DepFn> = crates
-        .iter()
-        .flat_map(|c| {
-            let key = (key.clone(), c.to_string(), method.to_string());
-            project.index::<DepFns>(&key).defs.clone()
-        })
-        .filter(|d| d.self_ty.as_deref() == Some(type_name))
-        .filter(|d| d.has_self || !has_self)
-        .collect();
     if defs.iter().any(|d| d.trait_name.is_none()) {
         defs.into_iter()
             .filter(|d| d.trait_name.is_none())
@@ -633,19 +679,58 @@ impl ProjectIndex for DepFns {
     const READS_DISK_DIRECTLY: bool = true;
 
     fn build(project: &Project, (key, lib, name): &(DepKey, String, String)) -> DepFns {
-        let crates = project.index::<LockedCrates>(key);
-        let mut defs = Vec::new();
-        for c in crates.by_lib(lib) {
-            let Some(crate_key) = crates.crate_key(c) else {
-                continue;
-            };
-            let fns = project.index::<CrateFns>(&crate_key);
-            if fns.defines(name) {
-                defs.extend(resolve(project, c, &fns, name, key.cache_dir.as_deref()));
-            }
-        }
+        let defs = in_locked_crates(project, key, lib, name, |c, fns| {
+            resolve(project, c, fns, name, key.cache_dir.as_deref())
+        });
         DepFns { defs }
     }
+}
+
+/// The definitions of one type's methods of one name in the locked crates of one library
+/// name (the key: lock, library, type, method), whether inherent or of a trait impl.
+#[derive(Debug, Default)]
+pub struct DepMethods {
+    pub defs: Vec<DepFn>,
+}
+
+impl ProjectIndex for DepMethods {
+    type Key = (DepKey, String, String, String);
+    // Built from registry sources read directly (see `LockedCrates`).
+    const READS_DISK_DIRECTLY: bool = true;
+
+    fn build(
+        project: &Project,
+        (key, lib, type_name, name): &(DepKey, String, String, String),
+    ) -> DepMethods {
+        let defs = in_locked_crates(project, key, lib, name, |c, fns| {
+            let cache_dir = key.cache_dir.as_deref();
+            resolve_method(project, c, fns, type_name, name, cache_dir)
+        });
+        DepMethods { defs }
+    }
+}
+
+/// The definitions `resolve` gives in each locked crate of a library name whose name
+/// table has a function `name`.
+fn in_locked_crates(
+    project: &Project,
+    key: &DepKey,
+    lib: &str,
+    name: &str,
+    resolve: impl Fn(&LockedCrate, &CrateFns) -> Vec<DepFn>,
+) -> Vec<DepFn> {
+    let crates = project.index::<LockedCrates>(key);
+    let mut defs = Vec::new();
+    for c in crates.by_lib(lib) {
+        let Some(crate_key) = crates.crate_key(c) else {
+            continue;
+        };
+        let fns = project.index::<CrateFns>(&crate_key);
+        if fns.defines(name) {
+            defs.extend(resolve(c, &fns));
+        }
+    }
+    defs
 }
 
 /// The definitions of `name` in one crate, from the cache or parsed from the files that
@@ -661,34 +746,59 @@ fn resolve(
     let cache = crate_cache(cache_dir, dir, &c.name, &c.version)
         .filter(|_| is_identifier(name))
         .map(|crate_dir| crate_dir.join(format!("{name}.sig")));
-    let make = |self_ty: &str,
-                trait_name: &str,
-                has_self: bool,
-                is_async: bool,
-                ret: DepRet,
-                ret_text: &str,
-                send_params: Vec<usize>,
-                file: &str,
-                line: u32| DepFn {
-        krate: c.name.clone(),
-        lib: c.lib.clone(),
-        version: c.version.clone(),
-        self_ty: (!self_ty.is_empty()).then(|| self_ty.to_string()),
-        trait_name: (!trait_name.is_empty()).then(|| trait_name.to_string()),
-        has_self,
-        is_async,
-        ret,
-        ret_text: ret_text.to_string(),
-        send_params,
-        file: dir.join(file),
-        line,
-    };
-    if let Some(text) = cache
-        .as_deref()
-        .and_then(|cache| prodlint_core::read_regular_to_string(cache).ok())
-    {
-        return text
-            .lines()
+    if let Some(defs) = cache.as_deref().and_then(|cache| read_sigs(c, dir, cache)) {
+        return defs;
+    }
+    let files = fns.names.get(name).map(Vec::as_slice).unwrap_or_default();
+    let (defs, lines) = parse_sigs(project, c, dir, fns, files, name, |_| true);
+    if let Some(cache) = &cache {
+        crate::write_cache_file(cache, &lines);
+    }
+    defs
+}
+
+/// The definitions of method `name` of the type named `type_name` in one crate: from the
+/// cached signatures of every definition of the name if a run kept them, else parsed from
+/// just the files that define a function of that name and have an `impl` header naming
+/// the type. A common name (`new`, `get`) is defined in hundreds of a large crate's files,
+/// and parsing all of them for one type's method was most of a workspace's run.
+fn resolve_method(
+    project: &Project,
+    c: &LockedCrate,
+    fns: &CrateFns,
+    type_name: &str,
+    name: &str,
+    cache_dir: Option<&Path>,
+) -> Vec<DepFn> {
+    let Some(dir) = &c.dir else { return Vec::new() };
+    let of_type = |d: &DepFn| d.self_ty.as_deref() == Some(type_name);
+    let crate_dir = crate_cache(cache_dir, dir, &c.name, &c.version)
+        .filter(|_| is_identifier(name) && is_identifier(type_name));
+    if let Some(crate_dir) = &crate_dir {
+        for cache in [
+            crate_dir.join(format!("{type_name}.{name}.msig")),
+            crate_dir.join(format!("{name}.sig")),
+        ] {
+            if let Some(defs) = read_sigs(c, dir, &cache) {
+                return defs.into_iter().filter(of_type).collect();
+            }
+        }
+    }
+    let files = fns.files_defining_method(name, type_name);
+    let (defs, lines) = parse_sigs(project, c, dir, fns, &files, name, |d| {
+        d.self_ty == type_name
+    });
+    if let Some(crate_dir) = &crate_dir {
+        crate::write_cache_file(&crate_dir.join(format!("{type_name}.{name}.msig")), &lines);
+    }
+    defs
+}
+
+/// Signatures kept by an earlier run, one definition a line; `None` if there are none.
+fn read_sigs(c: &LockedCrate, dir: &Path, cache: &Path) -> Option<Vec<DepFn>> {
+    let text = prodlint_core::read_regular_to_string(cache).ok()?;
+    Some(
+        text.lines()
             .filter_map(|line| {
                 let f: Vec<&str> = line.split('\t').collect();
                 let [self_ty, trait_name, has_self, is_async, ret, ret_text, sends, file, at] =
@@ -696,32 +806,45 @@ fn resolve(
                 else {
                     return None;
                 };
-                let sends = sends
+                let send_params = sends
                     .split(',')
                     .filter(|s| !s.is_empty())
                     .map(str::parse)
                     .collect::<Result<Vec<usize>, _>>()
                     .ok()?;
-                Some(make(
-                    self_ty,
-                    trait_name,
-                    *has_self == "1",
-                    *is_async == "1",
-                    DepRet::decode(ret),
-                    ret_text,
-                    sends,
-                    file,
-                    at.parse().ok()?,
-                ))
+                let definition = Definition {
+                    self_ty: self_ty.to_string(),
+                    trait_name: trait_name.to_string(),
+                    has_self: *has_self == "1",
+                    is_async: *is_async == "1",
+                    ret: DepRet::decode(ret),
+                    ret_text: ret_text.to_string(),
+                    send_params,
+                    line: at.parse().ok()?,
+                };
+                Some(dep_fn(c, dir, file, &definition))
             })
-            .collect();
-    }
+            .collect(),
+    )
+}
+
+/// The definitions of `name` that `keep` accepts in the given files of one crate, parsed,
+/// and the lines that keep them on disk.
+fn parse_sigs(
+    project: &Project,
+    c: &LockedCrate,
+    dir: &Path,
+    fns: &CrateFns,
+    files: &[u32],
+    name: &str,
+    keep: impl Fn(&Definition) -> bool,
+) -> (Vec<DepFn>, String) {
     let mut out = Vec::new();
     let mut lines = String::new();
-    for &i in fns.names.get(name).into_iter().flatten() {
+    for &i in files {
         let relative = &fns.files[i as usize];
         let file = project.index::<FileDefinitions>(&dir.join(relative));
-        for def in file.0.get(name).into_iter().flatten() {
+        for def in file.0.get(name).into_iter().flatten().filter(|d| keep(d)) {
             let sends: Vec<String> = def.send_params.iter().map(usize::to_string).collect();
             lines.push_str(&format!(
                 "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
@@ -735,23 +858,28 @@ fn resolve(
                 relative,
                 def.line
             ));
-            out.push(make(
-                &def.self_ty,
-                &def.trait_name,
-                def.has_self,
-                def.is_async,
-                def.ret.clone(),
-                &def.ret_text,
-                def.send_params.clone(),
-                relative,
-                def.line,
-            ));
+            out.push(dep_fn(c, dir, relative, def));
         }
     }
-    if let Some(cache) = &cache {
-        crate::write_cache_file(cache, &lines);
+    (out, lines)
+}
+
+fn dep_fn(c: &LockedCrate, dir: &Path, file: &str, def: &Definition) -> DepFn {
+    let given = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    DepFn {
+        krate: c.name.clone(),
+        lib: c.lib.clone(),
+        version: c.version.clone(),
+        self_ty: given(&def.self_ty),
+        trait_name: given(&def.trait_name),
+        has_self: def.has_self,
+        is_async: def.is_async,
+        ret: def.ret.clone(),
+        ret_text: def.ret_text.clone(),
+        send_params: def.send_params.clone(),
+        file: dir.join(file),
+        line: def.line,
     }
-    out
 }
 
 /// Every function definition of one locked source file, by name, from one parse. A
@@ -1010,6 +1138,48 @@ fn type_names(text: &str) -> Vec<&str> {
     out
 }
 
+/// The identifiers of a text's `impl` headers (from the word `impl` to the `{` or `;` that
+/// ends it outside angle brackets), found without parsing: a superset of the self types
+/// whose methods the text defines (an `impl Trait` in a signature, a word in a comment
+/// count too); the parse of the files they point at decides.
+fn impl_header_words(text: &str) -> Vec<&str> {
+    const MAX_IMPL_HEADER: usize = 4096;
+    let bytes = text.as_bytes();
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices("impl") {
+        let after = at + 4;
+        if (at > 0 && ident(bytes[at - 1])) || bytes.get(after).is_some_and(|&b| ident(b)) {
+            continue;
+        }
+        // A header is short; an `impl` in prose with an unmatched `<` would otherwise run
+        // on through the file.
+        let end = bytes.len().min(after + MAX_IMPL_HEADER);
+        let (mut i, mut depth) = (after, 0usize);
+        while i < end {
+            match bytes[i] {
+                b'<' => depth += 1,
+                // `->` in `impl Fn() -> T` closes nothing.
+                b'>' if bytes[i - 1] != b'-' => depth = depth.saturating_sub(1),
+                b'{' | b';' if depth == 0 => break,
+                b if ident(b) => {
+                    let start = i;
+                    while i < end && ident(bytes[i]) {
+                        i += 1;
+                    }
+                    if !bytes[start].is_ascii_digit() {
+                        out.push(&text[start..i]);
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -1121,10 +1291,78 @@ mod tests {
         }
     }
 
+    #[test]
+    fn impl_headers_name_the_types_whose_methods_a_file_may_define() {
+        let text = "impl<T: Into<u8>> Trait<{ N }> for Wrapper<T> where T: Send {}\n\
+                    impl crate::net::Endpoint { fn connect() -> impl Fn() -> Output { todo!() } }\n\
+                    fn implement() {} // implies Nothing\n";
+        let mut words = impl_header_words(text);
+        words.sort_unstable();
+        words.dedup();
+        for word in ["Endpoint", "Wrapper", "Trait", "Fn", "Output"] {
+            assert!(words.contains(&word), "{word}: {words:?}");
+        }
+        assert!(!words.contains(&"Nothing") && !words.contains(&"implement"));
+    }
+
+    /// A library's own inherent method is the one its type's call reaches: a crate it
+    /// depends on with a type of the same name (quinn's `Endpoint` over quinn-proto's)
+    /// neither makes it ambiguous nor is scanned.
+    #[test]
+    fn a_librarys_own_inherent_method_wins_over_its_dependencies() {
+        let dir = tempfile::tempdir().unwrap();
+        let cargo_home = dir.path().join("cargo");
+        let registry = cargo_home.join("registry/src/index.crates.io-0");
+        let write = |path: &str, text: &str| {
+            let path = registry.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("net-1.0.0/Cargo.toml", "[package]\nname = \"net\"\n");
+        write(
+            "net-1.0.0/src/lib.rs",
+            "pub struct Other;\nimpl Other { pub fn connect(&self) {} }\n\
+             pub struct Endpoint;\nimpl Endpoint {\n    pub fn connect(&self) -> Result<Conn, Error> { todo!() }\n}\n",
+        );
+        write(
+            "net-proto-1.0.0/Cargo.toml",
+            "[package]\nname = \"net-proto\"\n",
+        );
+        write(
+            "net-proto-1.0.0/src/lib.rs",
+            "pub struct Endpoint;\nimpl Endpoint { pub fn connect(&mut self) -> Option<Conn> { None } }\n\
+             pub struct Only;\nimpl Only { pub fn connect(&self) -> Option<u8> { None } }\n",
+        );
+        let root = dir.path().join("app");
+        std::fs::create_dir_all(&root).unwrap();
+        let source = "source = \"registry+https://github.com/rust-lang/crates.io-index\"";
+        std::fs::write(
+            root.join("Cargo.lock"),
+            format!(
+                "[[package]]\nname = \"net\"\nversion = \"1.0.0\"\n{source}\ndependencies = [\"net-proto\"]\n\n\
+                 [[package]]\nname = \"net-proto\"\nversion = \"1.0.0\"\n{source}\n"
+            ),
+        )
+        .unwrap();
+        let project = Project::new(root.clone());
+        let key = DepKey::for_root(&project, &root, &cargo_home).unwrap();
+        let locked = project.index::<LockedCrates>(&key);
+        let found = dep_methods(&project, &key, &locked, "net", "Endpoint", "connect", true);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].krate, "net");
+        assert_eq!(found[0].ret, DepRet::Result(Some("Conn".into())));
+        assert_eq!(found[0].line, 5);
+        // A type the library does not define is looked for in what it depends on.
+        let only = dep_methods(&project, &key, &locked, "net", "Only", "connect", true);
+        assert_eq!(only.len(), 1);
+        assert_eq!(only[0].krate, "net-proto");
+        assert_eq!(only[0].ret, DepRet::Option(Some("u8".into())));
+    }
+
     /// The dependency index's cost on a real workspace, cold (no cache) then warm, for
     /// the worst case of every locked crate's name table:
     /// `PRODLINT_LOCK_ROOT=DIR cargo test -p prodlint_rust --release dep_index_time --
-    /// --ignored --nocapture`. Uses and first empties `DIR/.prodlint_cache/deps-v3`.
+    /// --ignored --nocapture`. Uses and first empties `DIR/.prodlint_cache/deps-v4`.
     #[test]
     #[ignore]
     fn dep_index_time() {
