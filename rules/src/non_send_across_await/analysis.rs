@@ -366,6 +366,7 @@ impl<'a> Analysis<'a> {
             known: self.reasoner.known,
             deps: self.reasoner.deps().cloned(),
             bindings: Vec::new(),
+            inferred: Default::default(),
         };
         if let Some(params) = f.param_list() {
             if let Some(self_param) = params.self_param() {

@@ -6,6 +6,9 @@
 //! and the locked dependencies' (read from their sources). Anything else is unknown, and
 //! unknown means silent.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use prodlint_rust::auto_traits::{DepSources, KnownTypes};
 use prodlint_rust::crate_index::{CrateIndex, FnSig, Item};
 use prodlint_rust::deps::{dep_free_fns, dep_methods, DepFn};
@@ -31,6 +34,11 @@ pub struct Env<'a> {
     /// The locked dependencies, when the workspace has a `Cargo.lock`.
     pub deps: Option<DepSources<'a>>,
     pub bindings: Vec<Binding>,
+    /// What `infer` gave each expression, with the bindings there were (they are only
+    /// appended to): a method chain's links each infer their receiver more than once
+    /// (`x.lock()` as a std lock, then as a method of its type), which without this is
+    /// exponential in the chain's length.
+    pub inferred: RefCell<HashMap<(SyntaxNode, usize), Option<Ty>>>,
 }
 
 /// What a call returns, and whether it is an `async fn` (then `.await` gives it).
@@ -149,6 +157,16 @@ impl<'a> Env<'a> {
     }
 
     pub fn infer(&self, expr: &ast::Expr) -> Option<Ty> {
+        let key = (expr.syntax().clone(), self.bindings.len());
+        if let Some(known) = self.inferred.borrow().get(&key) {
+            return known.clone();
+        }
+        let ty = self.infer_uncached(expr);
+        self.inferred.borrow_mut().insert(key, ty.clone());
+        ty
+    }
+
+    fn infer_uncached(&self, expr: &ast::Expr) -> Option<Ty> {
         match expr {
             ast::Expr::ParenExpr(e) => self.infer(&e.expr()?),
             ast::Expr::PathExpr(p) => {
