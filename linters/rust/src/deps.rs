@@ -680,7 +680,7 @@ impl ProjectIndex for DepFns {
 
     fn build(project: &Project, (key, lib, name): &(DepKey, String, String)) -> DepFns {
         let defs = in_locked_crates(project, key, lib, name, |c, fns| {
-            resolve(project, c, fns, name, key.cache_dir.as_deref())
+            resolve(project, c, fns, None, name, key.cache_dir.as_deref())
         });
         DepFns { defs }
     }
@@ -704,7 +704,7 @@ impl ProjectIndex for DepMethods {
     ) -> DepMethods {
         let defs = in_locked_crates(project, key, lib, name, |c, fns| {
             let cache_dir = key.cache_dir.as_deref();
-            resolve_method(project, c, fns, type_name, name, cache_dir)
+            resolve(project, c, fns, Some(type_name), name, cache_dir)
         });
         DepMethods { defs }
     }
@@ -733,63 +733,41 @@ fn in_locked_crates(
     defs
 }
 
-/// The definitions of `name` in one crate, from the cache or parsed from the files that
-/// the name table points at.
+/// The definitions of `name` in one crate, or with `type_name` only the methods of that
+/// type: from the signatures an earlier run kept (a type's methods are among all the
+/// definitions of the name), else parsed from the files the name table points at. For a
+/// type's method those are just the files that also have an `impl` header naming it: a
+/// common name (`new`, `get`) is defined in hundreds of a large crate's files, and
+/// parsing all of them for one type's method was most of a workspace's run.
 fn resolve(
     project: &Project,
     c: &LockedCrate,
     fns: &CrateFns,
+    type_name: Option<&str>,
     name: &str,
     cache_dir: Option<&Path>,
 ) -> Vec<DepFn> {
     let Some(dir) = &c.dir else { return Vec::new() };
-    let cache = crate_cache(cache_dir, dir, &c.name, &c.version)
-        .filter(|_| is_identifier(name))
-        .map(|crate_dir| crate_dir.join(format!("{name}.sig")));
-    if let Some(defs) = cache.as_deref().and_then(|cache| read_sigs(c, dir, cache)) {
-        return defs;
-    }
-    let files = fns.names.get(name).map(Vec::as_slice).unwrap_or_default();
-    let (defs, lines) = parse_sigs(project, c, dir, fns, files, name, |_| true);
-    if let Some(cache) = &cache {
-        crate::write_cache_file(cache, &lines);
-    }
-    defs
-}
-
-/// The definitions of method `name` of the type named `type_name` in one crate: from the
-/// cached signatures of every definition of the name if a run kept them, else parsed from
-/// just the files that define a function of that name and have an `impl` header naming
-/// the type. A common name (`new`, `get`) is defined in hundreds of a large crate's files,
-/// and parsing all of them for one type's method was most of a workspace's run.
-fn resolve_method(
-    project: &Project,
-    c: &LockedCrate,
-    fns: &CrateFns,
-    type_name: &str,
-    name: &str,
-    cache_dir: Option<&Path>,
-) -> Vec<DepFn> {
-    let Some(dir) = &c.dir else { return Vec::new() };
-    let of_type = |d: &DepFn| d.self_ty.as_deref() == Some(type_name);
+    let of_type = |self_ty: &str| type_name.is_none_or(|t| t == self_ty);
     let crate_dir = crate_cache(cache_dir, dir, &c.name, &c.version)
-        .filter(|_| is_identifier(name) && is_identifier(type_name));
-    if let Some(crate_dir) = &crate_dir {
-        for cache in [
-            crate_dir.join(format!("{type_name}.{name}.msig")),
-            crate_dir.join(format!("{name}.sig")),
-        ] {
-            if let Some(defs) = read_sigs(c, dir, &cache) {
-                return defs.into_iter().filter(of_type).collect();
-            }
+        .filter(|_| is_identifier(name) && type_name.is_none_or(is_identifier));
+    let all = crate_dir.as_ref().map(|d| d.join(format!("{name}.sig")));
+    let of_one = crate_dir.and_then(|d| type_name.map(|t| d.join(format!("{t}.{name}.msig"))));
+    for cache in of_one.iter().chain(&all) {
+        if let Some(defs) = read_sigs(c, dir, cache) {
+            return defs
+                .into_iter()
+                .filter(|d| of_type(d.self_ty.as_deref().unwrap_or_default()))
+                .collect();
         }
     }
-    let files = fns.files_defining_method(name, type_name);
-    let (defs, lines) = parse_sigs(project, c, dir, fns, &files, name, |d| {
-        d.self_ty == type_name
-    });
-    if let Some(crate_dir) = &crate_dir {
-        crate::write_cache_file(&crate_dir.join(format!("{type_name}.{name}.msig")), &lines);
+    let files = match type_name {
+        Some(t) => fns.files_defining_method(name, t),
+        None => fns.names.get(name).cloned().unwrap_or_default(),
+    };
+    let (defs, lines) = parse_sigs(project, c, dir, fns, &files, name, |d| of_type(&d.self_ty));
+    if let Some(cache) = of_one.or(all) {
+        crate::write_cache_file(&cache, &lines);
     }
     defs
 }
