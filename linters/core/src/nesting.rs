@@ -47,8 +47,12 @@ impl TooDeep {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
     Rust,
-    /// JavaScript, TypeScript, JSX (and a Vue file's blanked script text).
+    /// JavaScript, JSX, TSX (and a Vue file's blanked script text).
     Js,
+    /// TypeScript without JSX: JavaScript's lexical rules, where `<T>x` is a type
+    /// assertion. swc reads each one by first trying a generic arrow function, which is
+    /// quadratic in how many nest (`<a><a>…x`), so they count as a right-nested chain.
+    Ts,
 }
 
 /// One bracket level: the chain counters of the text directly inside it.
@@ -73,6 +77,11 @@ struct Level {
 /// count (which can only overstate), angle brackets do not (the tree check and the
 /// stack size cover them).
 pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
+    let type_assertions = dialect == Dialect::Ts;
+    let dialect = match dialect {
+        Dialect::Ts => Dialect::Js,
+        other => other,
+    };
     let bytes = text.as_bytes();
     let mut levels: Vec<Level> = vec![Level::default()];
     let mut i = 0;
@@ -210,11 +219,19 @@ pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
             operand(level, &mut prev);
         } else {
             let (len, kind) = operator(&bytes[i..], dialect);
-            if dialect == Dialect::Js && len == 1 {
+            let after = bytes.get(i + 1).copied();
+            if type_assertions
+                && b == b'<'
+                && prev != Prev::Operand
+                && after.is_some_and(is_ident_start)
+            {
+                // `<T>x` where an operand is due: a type assertion (or a generic arrow
+                // function, counted once until the next `;` or `,`).
+                level.chain += 1;
+            } else if dialect == Dialect::Js && len == 1 {
                 // `Name<Name`: type arguments (a comparison is mostly written with
                 // spaces, and its count ends at the next `;` or `,` anyway).
                 let before = i.checked_sub(1).map(|j| bytes[j]);
-                let after = bytes.get(i + 1).copied();
                 if b == b'<'
                     && before.is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_')
                     && after.is_some_and(is_ident_start)
@@ -281,7 +298,7 @@ fn ident_end(bytes: &[u8], mut i: usize) -> usize {
 
 fn is_prefix_keyword(word: &str, dialect: Dialect) -> bool {
     match dialect {
-        Dialect::Js => matches!(
+        Dialect::Js | Dialect::Ts => matches!(
             word,
             "typeof"
                 | "void"
@@ -346,7 +363,7 @@ fn operator(rest: &[u8], dialect: Dialect) -> (usize, Operator) {
         return single_byte_operator(rest[0]);
     }
     let right_nested = match dialect {
-        Dialect::Js => RIGHT_NESTED_JS,
+        Dialect::Js | Dialect::Ts => RIGHT_NESTED_JS,
         Dialect::Rust => RIGHT_NESTED_RUST,
     };
     if let Some(op) = right_nested.iter().find(|op| rest.starts_with(op)) {
@@ -610,6 +627,7 @@ mod tests {
         ];
         for text in &texts {
             assert!(depth_ok(text, Dialect::Js), "{}", &text[..20]);
+            assert!(depth_ok(text, Dialect::Ts), "{}", &text[..20]);
         }
         let rust = [
             format!("fn f() {{ match x {{ {} }} }}", "A => { b() } ".repeat(n)),
@@ -630,6 +648,26 @@ mod tests {
             &format!("x = \"a\\\n{}\";", "(".repeat(n)),
             Dialect::Js
         ));
+    }
+
+    #[test]
+    fn nested_type_assertions_are_deep_in_typescript_only() {
+        let n = MAX_NESTING as usize + 2;
+        let deep = format!("x = {}y;", "<a>".repeat(n));
+        assert!(scan(&deep, Dialect::Ts).is_some());
+        // JSX elements in `.tsx` or `.js` close, and the parser reads them in a loop.
+        assert!(depth_ok(&deep, Dialect::Js));
+        // Comparisons, generic calls and one generic arrow function per statement.
+        let flat = [
+            "if (a <b) { c = d <e; }\n".repeat(n),
+            "x = f<T>(y) + g<U>(z);\n".repeat(n),
+            "const f = <T,>(x: T) => x;\n".repeat(n),
+            "let v = <number>w;\n".repeat(n),
+            format!("x = [{}];", "<a>y, ".repeat(n)),
+        ];
+        for text in &flat {
+            assert!(depth_ok(text, Dialect::Ts), "{}", &text[..20]);
+        }
     }
 
     #[test]

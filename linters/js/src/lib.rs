@@ -174,7 +174,11 @@ fn parse_with(path: &str, text: &str, keep_comments: bool) -> Result<JsFile, Par
     } else {
         (text, syntax_for(path, None))
     };
-    if let Some(too_deep) = nesting::scan(source, Dialect::Js) {
+    let dialect = match syntax {
+        Syntax::Typescript(TsSyntax { tsx: false, .. }) => Dialect::Ts,
+        _ => Dialect::Js,
+    };
+    if let Some(too_deep) = nesting::scan(source, dialect) {
         return Err(ParseError::too_deep(too_deep));
     }
     let end = START + source.len() as u32;
