@@ -9,11 +9,9 @@ use prodlint_core::{
 use prodlint_rust::attr::Deprecation;
 use prodlint_rust::crate_index::crate_key;
 use prodlint_rust::deps::api::{
-    path_segments, use_leaves, ApiCrate, Found, Lookup, Namespace, Resolver, UseLeaf, Via,
+    path_segments, resolved, use_leaves, ApiCrate, Found, Lookup, Namespace, Resolver, UseLeaf, Via,
 };
-use prodlint_rust::deps::manifest::{
-    declarations_of, enabled_features, LockGraph, LockPackage, PackageDeps,
-};
+use prodlint_rust::deps::manifest::{LockGraph, LockPackage, PackageDeps, WorkspaceFeatures};
 use prodlint_rust::deps::{CargoHome, DepKey, LockedCrates};
 use prodlint_rust::macro_args::{macro_args, ArgExpr};
 use prodlint_rust::ra_ap_syntax::ast::{self, HasModuleItem, HasName};
@@ -198,17 +196,11 @@ impl Rule for StaleDependencyApi {
             locked: &locked,
             graph: &graph,
         };
-        let mut features: HashMap<String, Option<BTreeSet<String>>> = HashMap::new();
-        let mut features_on = |package: &LockPackage, krate: &ApiCrate| {
-            features
-                .entry(package.name.clone())
-                .or_insert_with(|| {
-                    let declarations = declarations_of(project, &root, &package.name);
-                    enabled_features(project, &graph, package, &declarations, &krate.dir)
-                })
-                .clone()
+        let features_on = |package: &LockPackage, krate: &ApiCrate| {
+            let at = (root.clone(), key.root.clone(), package.name.clone());
+            let at = (at.0, at.1, at.2, package.version.clone(), krate.dir.clone());
+            project.index::<WorkspaceFeatures>(&at).0.clone()
         };
-        let mut seen: HashMap<(String, Vec<String>, Namespace), Lookup> = HashMap::new();
         let mut reported: HashSet<(String, u32)> = HashSet::new();
         for used in uses {
             let Some(dep) = declared.deps.get(&used.segments[0]) else {
@@ -223,10 +215,7 @@ impl Rule for StaleDependencyApi {
             if let Some(prefix) = used.imported {
                 // Checked further only where the imported item itself is fine.
                 let import = &used.segments[..prefix];
-                let lookup = seen
-                    .entry((package.version.clone(), import.to_vec(), Namespace::Any))
-                    .or_insert_with(|| resolver.resolve(&krate, &import[1..], Namespace::Any))
-                    .clone();
+                let lookup = resolved(project, &key, &krate, &import[1..], Namespace::Any);
                 let Lookup::Found(alternatives) = lookup else {
                     continue;
                 };
@@ -236,10 +225,7 @@ impl Rule for StaleDependencyApi {
                     continue;
                 }
             }
-            let lookup = seen
-                .entry((package.version.clone(), used.segments.clone(), used.ns))
-                .or_insert_with(|| resolver.resolve(&krate, &used.segments[1..], used.ns))
-                .clone();
+            let lookup = resolved(project, &key, &krate, &used.segments[1..], used.ns);
             let written = used.segments.join("::");
             let at = span(used.range);
             match lookup {
@@ -288,7 +274,8 @@ impl Rule for StaleDependencyApi {
             };
             // The type, then its method: only a deprecation is reported (which method a
             // call picks through auto-deref and the traits in scope is not followed).
-            let Lookup::Found(types) = resolver.resolve(&krate, &call.ty[1..], Namespace::Item)
+            let Lookup::Found(types) =
+                resolved(project, &key, &krate, &call.ty[1..], Namespace::Item)
             else {
                 continue;
             };

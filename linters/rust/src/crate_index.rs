@@ -616,7 +616,7 @@ impl CrateIndex {
 /// A directory's `Cargo.toml`, parsed (`None` when there is none or it does not parse): an
 /// index, so that each manifest is read and parsed once per run however many files ask
 /// which crate they belong to.
-pub struct Manifest(Option<toml::Table>);
+pub struct Manifest(pub Option<toml::Table>);
 
 impl ProjectIndex for Manifest {
     type Key = PathBuf;

@@ -17,7 +17,7 @@ use ra_ap_syntax::AstNode;
 use serde::{Deserialize, Serialize};
 
 use super::manifest::{LockGraph, LockPackage};
-use super::LockedCrates;
+use super::{DepKey, LockedCrates};
 use crate::attr::{self, Cfg, Deprecation};
 use crate::RustFile;
 
@@ -829,7 +829,7 @@ impl Resolver<'_> {
     fn root(&self, krate: &ApiCrate) -> Option<Loc> {
         Some(Loc {
             krate: krate.clone(),
-            chain: vec![(lib_file(krate)?, Vec::new())],
+            chain: vec![(lib_file(self.project, krate)?, Vec::new())],
         })
     }
 
@@ -1203,7 +1203,7 @@ impl ProjectIndex for ExportedMacros {
 
     fn build(project: &Project, krate: &ApiCrate) -> ExportedMacros {
         let mut out = ExportedMacros::default();
-        let Some(root) = lib_file(krate) else {
+        let Some(root) = lib_file(project, krate) else {
             out.incomplete = true;
             return out;
         };
@@ -1249,17 +1249,65 @@ impl ProjectIndex for ExportedMacros {
     }
 }
 
+/// A path resolved from a locked crate's root, once per run however many files write it:
+/// a workspace's files import the same few paths of the same crates.
+pub struct ResolvedPath(pub Lookup);
+
+impl ProjectIndex for ResolvedPath {
+    /// The lock, the crate, the path after the crate's name, and its namespace.
+    type Key = (DepKey, ApiCrate, Vec<String>, Namespace);
+    // Registry sources, read directly (see `LockedCrates`).
+    const READS_DISK_DIRECTLY: bool = true;
+
+    fn build(project: &Project, (key, krate, path, ns): &Self::Key) -> ResolvedPath {
+        let locked = project.index::<LockedCrates>(key);
+        let graph = project.index::<LockGraph>(&key.root);
+        let resolver = Resolver {
+            project,
+            locked: &locked,
+            graph: &graph,
+        };
+        ResolvedPath(resolver.resolve(krate, path, *ns))
+    }
+}
+
+/// [`Resolver::resolve`] through the run's [`ResolvedPath`] index.
+pub fn resolved(
+    project: &Project,
+    key: &DepKey,
+    krate: &ApiCrate,
+    path: &[String],
+    ns: Namespace,
+) -> Lookup {
+    let key = (key.clone(), krate.clone(), path.to_vec(), ns);
+    project.index::<ResolvedPath>(&key).0.clone()
+}
+
 /// A crate's library root file: `[lib] path`, else `src/lib.rs`.
-fn lib_file(krate: &ApiCrate) -> Option<PathBuf> {
-    let manifest = std::fs::read_to_string(krate.dir.join("Cargo.toml")).ok()?;
-    let manifest = manifest.parse::<toml::Table>().ok()?;
-    Some(
-        manifest
-            .get("lib")
-            .and_then(|l| l.get("path"))
-            .and_then(|p| p.as_str())
-            .map_or_else(|| krate.dir.join("src/lib.rs"), |p| krate.dir.join(p)),
-    )
+fn lib_file(project: &Project, krate: &ApiCrate) -> Option<PathBuf> {
+    project.index::<LibFile>(&krate.dir).0.clone()
+}
+
+/// A locked crate's library root file, by the crate's directory: an index, because every
+/// path resolved in the crate starts there, and its manifest is read and parsed once.
+struct LibFile(Option<PathBuf>);
+
+impl ProjectIndex for LibFile {
+    type Key = PathBuf;
+    // Registry sources, read directly (see `LockedCrates`).
+    const READS_DISK_DIRECTLY: bool = true;
+
+    fn build(_: &Project, dir: &PathBuf) -> LibFile {
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).ok();
+        let manifest = manifest.and_then(|m| m.parse::<toml::Table>().ok());
+        LibFile(manifest.map(|manifest| {
+            manifest
+                .get("lib")
+                .and_then(|l| l.get("path"))
+                .and_then(|p| p.as_str())
+                .map_or_else(|| dir.join("src/lib.rs"), |p| dir.join(p))
+        }))
+    }
 }
 
 /// What a crate's sources say about one type name: its definitions and every `impl` of

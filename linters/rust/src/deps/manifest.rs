@@ -3,8 +3,11 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use prodlint_core::{Project, ProjectIndex};
+
+use crate::crate_index::Manifest;
 
 /// One `[[package]]` of `Cargo.lock`.
 #[derive(Debug, Clone)]
@@ -138,12 +141,16 @@ impl ProjectIndex for PackageDeps {
     type Key = PathBuf;
 
     fn build(project: &Project, dir: &PathBuf) -> PackageDeps {
-        let Some(manifest) = read_toml(project, &dir.join("Cargo.toml")) else {
+        let manifest = manifest_of(project, dir);
+        let Some(manifest) = &manifest.0 else {
             return PackageDeps::default();
         };
         let workspace = workspace_root(project, dir)
-            .and_then(|root| read_toml(project, &root.join("Cargo.toml")))
-            .and_then(|t| t.get("workspace")?.get("dependencies")?.as_table().cloned())
+            .and_then(|root| {
+                let manifest = manifest_of(project, &root);
+                let deps = manifest.0.as_ref()?.get("workspace")?.get("dependencies")?;
+                deps.as_table().cloned()
+            })
             .unwrap_or_default();
         let mut out = PackageDeps {
             name: manifest
@@ -202,16 +209,15 @@ impl ProjectIndex for PackageDeps {
     }
 }
 
-fn read_toml(project: &Project, path: &Path) -> Option<toml::Table> {
-    project.read(path).ok()?.parse::<toml::Table>().ok()
+/// The `Cargo.toml` of `dir`, parsed once per run.
+fn manifest_of(project: &Project, dir: &Path) -> Arc<Manifest> {
+    project.index::<Manifest>(&dir.to_path_buf())
 }
 
 /// The directory of the `[workspace]` manifest above `dir`, itself included.
 fn workspace_root(project: &Project, dir: &Path) -> Option<PathBuf> {
     dir.ancestors()
-        .find(|d| {
-            read_toml(project, &d.join("Cargo.toml")).is_some_and(|t| t.contains_key("workspace"))
-        })
+        .find(|d| (manifest_of(project, d).0.as_ref()).is_some_and(|t| t.contains_key("workspace")))
         .map(Path::to_path_buf)
 }
 
@@ -258,7 +264,8 @@ pub fn enabled_features(
     if graph.has_outside_dependents(package) || declarations.is_empty() {
         return None;
     }
-    let manifest = read_toml(project, &crate_dir.join("Cargo.toml"))?;
+    let manifest = manifest_of(project, crate_dir);
+    let manifest = manifest.0.as_ref()?;
     let table = manifest
         .get("features")
         .and_then(|f| f.as_table())
@@ -291,9 +298,27 @@ pub fn enabled_features(
     Some(on)
 }
 
+/// [`enabled_features`] of a locked package for the workspace at a root, once per run.
+pub struct WorkspaceFeatures(pub Option<BTreeSet<String>>);
+
+impl ProjectIndex for WorkspaceFeatures {
+    /// The workspace root, the directory of its `Cargo.lock`, the package's name and
+    /// version, and the directory of its sources.
+    type Key = (PathBuf, PathBuf, String, String, PathBuf);
+
+    fn build(project: &Project, key: &Self::Key) -> WorkspaceFeatures {
+        let (root, lock_root, name, version, crate_dir) = key;
+        let graph = project.index::<LockGraph>(lock_root);
+        WorkspaceFeatures(graph.package(name, version).and_then(|package| {
+            let declarations = declarations_of(project, root, name);
+            enabled_features(project, &graph, package, &declarations, crate_dir)
+        }))
+    }
+}
+
 /// Every workspace member's declarations of the package `name`.
 pub fn declarations_of(project: &Project, workspace_root: &Path, name: &str) -> Vec<DeclaredDep> {
-    let members = read_toml(project, &workspace_root.join("Cargo.toml"))
+    let members = (manifest_of(project, workspace_root).0.as_ref())
         .and_then(|t| t.get("workspace").cloned())
         .map(|w| crate::crate_index::workspace_members(project, workspace_root, &w))
         .unwrap_or_default();
