@@ -398,7 +398,7 @@ fn single_byte_operator(first: u8) -> (usize, Operator) {
     }
 }
 
-fn skip_line(bytes: &[u8], mut i: usize) -> usize {
+pub fn skip_line(bytes: &[u8], mut i: usize) -> usize {
     while i < bytes.len() && bytes[i] != b'\n' {
         i += 1;
     }
@@ -406,7 +406,7 @@ fn skip_line(bytes: &[u8], mut i: usize) -> usize {
 }
 
 /// Skips `/* … */` (nested ones too in Rust); an unclosed comment runs to the end.
-fn skip_block_comment(bytes: &[u8], mut i: usize, nests: bool) -> usize {
+pub fn skip_block_comment(bytes: &[u8], mut i: usize, nests: bool) -> usize {
     let mut depth = 0usize;
     while i < bytes.len() {
         if bytes[i..].starts_with(b"/*") && (nests || depth == 0) {
@@ -426,7 +426,7 @@ fn skip_block_comment(bytes: &[u8], mut i: usize, nests: bool) -> usize {
 }
 
 /// Skips to after the closing `quote` (backslash escapes honoured); unclosed: the end.
-fn skip_quoted(bytes: &[u8], i: usize, quote: u8) -> usize {
+pub fn skip_quoted(bytes: &[u8], i: usize, quote: u8) -> usize {
     skip_quoted_until(bytes, i, quote, false)
 }
 
@@ -449,7 +449,7 @@ fn skip_quoted_until(bytes: &[u8], mut i: usize, quote: u8, line_ends: bool) -> 
 }
 
 /// A Rust `'`: a char literal is skipped whole, a lifetime's quote alone.
-fn skip_rust_quote(bytes: &[u8], i: usize) -> usize {
+pub fn skip_rust_quote(bytes: &[u8], i: usize) -> usize {
     match bytes.get(i + 1) {
         Some(b'\\') => skip_quoted(bytes, i + 1, b'\''),
         Some(_) => {
@@ -471,7 +471,7 @@ fn skip_rust_quote(bytes: &[u8], i: usize) -> usize {
 }
 
 /// After `r` (or `br`, `cr`): a raw string `#*"…"#*`, skipped whole.
-fn skip_raw_string(bytes: &[u8], mut i: usize) -> Option<usize> {
+pub fn skip_raw_string(bytes: &[u8], mut i: usize) -> Option<usize> {
     let mut hashes = 0;
     while bytes.get(i) == Some(&b'#') {
         hashes += 1;

@@ -896,9 +896,11 @@ struct Definition {
     line: u32,
 }
 
-/// The function definitions of one file's text, each with its name, outside test code.
+/// The function definitions of one dependency file's text (items and associated functions;
+/// not those local to a function body, whose bodies are not parsed), each with its name,
+/// outside test code.
 fn definitions(text: &str) -> Vec<(String, Definition)> {
-    let parsed = RustFile::parse(text);
+    let parsed = RustFile::parse(&crate::outline::blank_fn_bodies(text));
     let tree = parsed.tree();
     let lines = api::Lines::new(text);
     let mut out = Vec::new();
@@ -1088,7 +1090,8 @@ impl ProjectIndex for FileTypes {
         let Ok(text) = prodlint_core::read_regular_to_string(file) else {
             return FileTypes::default();
         };
-        let facts = crate::crate_index::file_facts(file, info, &RustFile::parse(&text));
+        let parsed = RustFile::parse(&crate::outline::blank_fn_bodies(&text));
+        let facts = crate::crate_index::file_facts(file, info, &parsed);
         FileTypes {
             adts: facts.adts,
             aliases: facts.aliases,

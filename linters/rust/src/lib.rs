@@ -21,6 +21,7 @@ pub mod future_calls;
 pub mod log_only;
 pub mod macro_args;
 pub mod method_bodies;
+pub mod outline;
 pub mod std_api;
 pub mod test_modules;
 pub mod types;

@@ -191,7 +191,7 @@ impl ApiFile {
         let Ok(text) = prodlint_core::read_regular_to_string(file) else {
             return ApiFile::default();
         };
-        let parsed = RustFile::parse(&text);
+        let parsed = RustFile::parse(&crate::outline::blank_fn_bodies(&text));
         let tree = parsed.tree();
         let mut out = ApiFile::default();
         let mut root = ApiModule {
