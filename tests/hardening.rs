@@ -314,6 +314,55 @@ fn stale_findings(report: &Value) -> Vec<(String, u64)> {
         .collect()
 }
 
+/// stale-dependency-api on one file of the fixture's workspace, with a cache directory:
+/// the findings, and the cache, whose module facts are the files of locked crates read.
+fn stale_findings_with_cache(file: &str) -> (Vec<(String, u64)>, tempfile::TempDir) {
+    let dir = workspace_with_locked_sources();
+    let cache = tempfile::tempdir().unwrap();
+    let cache_dir = cache.path().to_str().unwrap();
+    let args = [
+        "--select",
+        "stale-dependency-api",
+        "--cache-dir",
+        cache_dir,
+        file,
+    ];
+    let (_, report, _) = json(dir.path(), &args);
+    (stale_findings(&report), cache)
+}
+
+#[test]
+fn a_module_behind_a_glob_is_read_only_when_it_could_answer() {
+    // codec's `widgets` re-exports four modules by globs; the first is written by an
+    // attribute macro, so an unknown answer is already there for any name it does not
+    // declare, and `dial.rs`, which neither has the names looked up nor re-exports
+    // anything, cannot change one.
+    let (findings, cache) = stale_findings_with_cache("app/src/widget_use.rs");
+    assert_eq!(findings, vec![("app/src/widget_use.rs".to_string(), 2)]);
+    let mut read: Vec<String> = find_named(&cache.path().join("deps-v4"), "widgets")
+        .iter()
+        .flat_map(|d| std::fs::read_dir(d).unwrap().flatten())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    read.sort();
+    assert_eq!(
+        read,
+        ["bindings.rs.json", "button.rs.json", "panel.rs.json"]
+    );
+}
+
+#[test]
+fn the_macros_modules_export_are_looked_for_only_for_a_macro_name() {
+    // Only a `macro_rules!` can be exported from a module below the root; finding the
+    // exported ones reads every module file, which a name no `macro_rules!` of the crate
+    // defines does not need.
+    let (findings, cache) = stale_findings_with_cache("app/src/root_use.rs");
+    assert_eq!(findings, vec![("app/src/root_use.rs".to_string(), 2)]);
+    let read = find_named(&cache.path().join("deps-v4"), "widgets");
+    assert!(read.is_empty(), "{read:?}");
+    assert!(!find_named(&cache.path().join("deps-v4"), "lib.rs.json").is_empty());
+}
+
 #[test]
 fn the_module_facts_of_locked_sources_are_kept_in_the_cache_dir_and_read_back() {
     let dir = workspace_with_locked_sources();

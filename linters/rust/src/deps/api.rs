@@ -989,6 +989,9 @@ impl Resolver<'_> {
             if !public && !inside {
                 continue;
             }
+            if unknown && cannot_provide(module, glob, name) {
+                continue;
+            }
             let mut full = glob.clone();
             full.extend(path.iter().cloned());
             let mut cfg = cfg.clone();
@@ -999,8 +1002,19 @@ impl Resolver<'_> {
                 Lookup::Unknown => unknown = true,
             }
         }
-        // `#[macro_export]` puts a macro at the crate's root from any module.
-        if loc.chain.len() == 1 && last && ns != Namespace::Item {
+        // `#[macro_export]` puts a macro at the crate's root from any module. Finding them
+        // reads every module file of the crate, which only a name that a `macro_rules!`
+        // defines somewhere in it needs (or a macro path, which also asks whether the walk
+        // saw everything): procedural macros are at the root, among the items above.
+        let macro_rules = || self.project.index::<MacroNames>(&loc.krate.dir);
+        if loc.chain.len() == 1
+            && last
+            && ns != Namespace::Item
+            && (ns == Namespace::Macro || {
+                let macros = macro_rules();
+                macros.generated || macros.names.contains(name)
+            })
+        {
             let exported = self.project.index::<ExportedMacros>(&loc.krate);
             let found: Vec<Found> = exported
                 .macros
@@ -1032,7 +1046,7 @@ impl Resolver<'_> {
             return Lookup::Unknown;
         }
         if loc.chain.len() == 1 {
-            let macros = self.project.index::<MacroNames>(&loc.krate.dir);
+            let macros = macro_rules();
             if macros.names.contains(name) || (ns != Namespace::Item && macros.generated) {
                 return Lookup::Unknown;
             }
@@ -1368,6 +1382,24 @@ impl ProjectIndex for TypeFacts {
         }
         out
     }
+}
+
+/// Whether the glob `use glob::*` of `module` leads to a module file that can only answer
+/// `name` with missing or unknown: one whose text does not have the word and re-exports
+/// nothing (an item of that name, or a `use` of it, would have the word; what a macro
+/// writes is unknown). Once a lookup is unknown, such a file cannot change its answer,
+/// and reading it is skipped: web-sys's feature modules are 1,700 files behind globs.
+fn cannot_provide(module: &ApiModule, glob: &[String], name: &str) -> bool {
+    let [child] = glob else { return false };
+    let file = module.items.iter().find_map(|item| match &item.kind {
+        ItemKind::Module(ModuleAt::File(Some(file))) if item.name == *child => Some(file),
+        _ => None,
+    });
+    let Some(text) = file.and_then(|f| prodlint_core::read_regular_to_string(f).ok()) else {
+        return false;
+    };
+    let reexports = ["pub use", "pub(crate) use", "pub(super) use", "pub(in "];
+    !mentions(&text, name) && !reexports.iter().any(|r| text.contains(r))
 }
 
 /// Whether `word` occurs in `text` as a whole identifier.
