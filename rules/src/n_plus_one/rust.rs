@@ -76,7 +76,8 @@ fn path_text(path: &ast::Path) -> String {
 }
 
 /// Strips references, derefs and connection-getting calls: `&mut *pool.acquire().await?`
-/// → `pool`.
+/// → `pool`; a call without arguments is judged by its name, `&mut
+/// get_async_db_conn().await?` → `get_async_db_conn`, `storage::db()` → `db`.
 fn is_conn_like(text: &str) -> bool {
     let mut text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     loop {
@@ -102,6 +103,7 @@ fn is_conn_like(text: &str) -> bool {
             ".get_conn()",
             ".conn()",
             ".connection()",
+            "()",
         ] {
             if let Some(rest) = text.strip_suffix(suffix) {
                 text = rest.to_string();
@@ -110,6 +112,10 @@ fn is_conn_like(text: &str) -> bool {
         if text.len() == before {
             break;
         }
+    }
+    // A path to a function: its name.
+    if let Some((_, name)) = text.rsplit_once("::") {
+        text = name.to_string();
     }
     if !text
         .chars()
@@ -218,7 +224,7 @@ fn may_be_conn_like(node: &SyntaxNode) -> bool {
             token.text().chars().all(|c| {
                 c.is_alphanumeric()
                     || c.is_whitespace()
-                    || matches!(c, '_' | '.' | '&' | '*' | '?' | '(' | ')')
+                    || matches!(c, '_' | '.' | ':' | '&' | '*' | '?' | '(' | ')')
             })
         })
 }
@@ -1228,9 +1234,9 @@ mod tests {
     #[test]
     fn token_tests_agree_with_the_rendered_text() {
         let arguments = arguments(
-            "fn f() { g(&[id], vec![id], &vec![f(a, b)], & [ id ], [0; 8], ids, &mut *pool.acquire().await?, self.db.get(), db /* c */, tx.conn(), &ids[..], x[0], |x| [x], { [a] }, \"[a]\", a.b::<C>()); }",
+            "fn f() { g(&[id], vec![id], &vec![f(a, b)], & [ id ], [0; 8], ids, &mut *pool.acquire().await?, self.db.get(), db /* c */, tx.conn(), &ids[..], x[0], |x| [x], { [a] }, \"[a]\", a.b::<C>(), &mut get_async_db_conn().await?, storage::db(), get_user().await?, conn.get_user()); }",
         );
-        assert_eq!(arguments.len(), 16);
+        assert_eq!(arguments.len(), 20);
         let mut conn = 0;
         let mut arrays = 0;
         for arg in &arguments {
@@ -1244,7 +1250,7 @@ mod tests {
                 assert!(may_be_conn_like(node), "{node}");
             }
         }
-        assert_eq!((arrays, conn), (4, 4));
+        assert_eq!((arrays, conn), (4, 6));
         let closure = &arguments[12];
         assert!(!may_be_array_of_one(closure.syntax()));
         assert!(!may_be_conn_like(closure.syntax()));
