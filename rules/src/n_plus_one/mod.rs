@@ -441,7 +441,8 @@ impl NPlusOne {
 /// `test_utils.rs`) runs in tests and examples (`examples/`, `example-plugins/`) are not
 /// the product: a loop of queries there costs nothing worth a warning. `prisma/seed.ts`,
 /// `src/migrations/1700-backfill.ts`, `alterations/1.3.0-update-hooks.ts`, `users.seed.ts`, `sql_migrations.rs`,
-/// `bin/backfill.js` (but not Rust's `src/bin/`, which holds the program's own binaries).
+/// `bin/backfill.js` (but not Rust's `src/bin/`, which holds the program's own binaries),
+/// a tool named for what it migrates (`cmd/migrate_device_profile_templates.rs`).
 /// Scripts in `scripts/` folders are told apart per language: see [`in_scripts_folder`]
 /// and, for TS/JS, `prodlint_js::dev_scripts`.
 fn is_one_off_script(path: &str) -> bool {
@@ -481,6 +482,8 @@ fn is_one_off_script(path: &str) -> bool {
         || split_words(stem)
             .iter()
             .any(|word| word.starts_with("migration"))
+        // A tool named for what it migrates: `migrate_device_profile_templates.rs`.
+        || stem.split(['_', '-']).next() == Some("migrate")
         || infixes
             .take_while(|part| !matches!(*part, "ts" | "js" | "mjs" | "cjs" | "mts" | "cts"))
             .any(|part| matches!(part, "seed" | "seeds" | "seeder" | "migration" | "fixture"))
@@ -1141,6 +1144,12 @@ mod tests {
         assert!(is_one_off_script(
             "packages/schemas/alterations/1.3.0-1683292832-update-hooks.ts"
         ));
+        assert!(is_one_off_script(
+            "chirpstack/src/cmd/migrate_device_profile_templates.rs"
+        ));
+        assert!(is_one_off_script("src/tools/migrate-users.ts"));
+        assert!(!is_one_off_script("src/cmd/immigrate.rs"));
+        assert!(!is_one_off_script("src/users/user-migrate.service.ts"));
         assert!(!is_one_off_script("src/alter/profile.ts"));
         assert!(!is_one_off_script("src/latest/contest.ts"));
         assert!(!is_one_off_script("src/attestation/service.ts"));
