@@ -721,6 +721,49 @@ fn is_groups(iterable: &ast::Expr) -> bool {
 }
 
 /// The database and client crates a file names (`use sea_orm::…`, `tokio_postgres::Client`).
+/// Whether the code after a statement leaves, whatever happens: see [`leaves_after`].
+#[derive(Default, Clone, Copy)]
+struct Leaves {
+    /// A `return`: the function, and every loop in it, is left.
+    returns: bool,
+    /// A `break` without a label: the innermost loop is left.
+    breaks: bool,
+}
+
+impl Leaves {
+    fn merge(&mut self, other: Leaves) {
+        self.returns |= other.returns;
+        self.breaks |= other.breaks;
+    }
+}
+
+/// What the statements of `list` after `child` (one of its statements or its tail) do
+/// without a condition: a `return` or an unlabelled `break` statement, or one as the tail.
+fn leaves_after(list: &ast::StmtList, child: &SyntaxNode) -> Leaves {
+    let mut leaves = Leaves::default();
+    let mut after = false;
+    let mut note = |expr: Option<ast::Expr>| match expr {
+        Some(ast::Expr::ReturnExpr(_)) => leaves.returns = true,
+        Some(ast::Expr::BreakExpr(brk)) if brk.lifetime().is_none() => leaves.breaks = true,
+        _ => {}
+    };
+    for stmt in list.statements() {
+        if after {
+            if let ast::Stmt::ExprStmt(expr) = &stmt {
+                note(expr.expr());
+            }
+        } else if stmt.syntax() == child {
+            after = true;
+        }
+    }
+    if let Some(tail) = list.tail_expr() {
+        if after {
+            note(Some(tail));
+        }
+    }
+    leaves
+}
+
 fn named_crates(tree: &ast::SourceFile) -> HashSet<String> {
     tree.syntax()
         .descendants()
@@ -771,9 +814,36 @@ impl Checker<'_, '_> {
     fn enclosing_loop(&self, node: &SyntaxNode, awaited: bool) -> Option<LoopSite> {
         let mut child = node.clone();
         let mut crossed_async_block = false;
+        // What the statements after the call do without condition: leave the function
+        // (every loop around runs the call once) or the innermost loop.
+        let mut leaves = Leaves::default();
         for ancestor in node.ancestors().skip(1) {
             if ast::Fn::can_cast(ancestor.kind()) {
                 return None;
+            }
+            if let Some(list) = ast::StmtList::cast(ancestor.clone()) {
+                leaves.merge(leaves_after(&list, &child));
+            }
+            let is_loop_body =
+                |body: Option<ast::BlockExpr>| body.is_some_and(|b| *b.syntax() == child);
+            let loop_body = ast::ForExpr::cast(ancestor.clone())
+                .map(|l| is_loop_body(l.loop_body()))
+                .or_else(|| {
+                    ast::WhileExpr::cast(ancestor.clone()).map(|l| is_loop_body(l.loop_body()))
+                })
+                .or_else(|| {
+                    ast::LoopExpr::cast(ancestor.clone()).map(|l| is_loop_body(l.loop_body()))
+                })
+                .unwrap_or(false);
+            if loop_body && (leaves.returns || leaves.breaks) {
+                // `let n = update.execute(conn).await?; …; return Ok(n);`: once per run of
+                // the loop, then it is left.
+                if leaves.returns {
+                    return None;
+                }
+                leaves.breaks = false;
+                child = ancestor;
+                continue;
             }
             if let Some(for_expr) = ast::ForExpr::cast(ancestor.clone()) {
                 if for_expr.loop_body().is_some_and(|b| *b.syntax() == child) {
@@ -845,6 +915,8 @@ impl Checker<'_, '_> {
                 }
             } else if let Some(block) = ast::BlockExpr::cast(ancestor.clone()) {
                 if block.async_token().is_some() {
+                    // A `return` in an async block leaves the block only.
+                    leaves = Leaves::default();
                     let parent = ancestor.parent();
                     let awaited_here = parent
                         .as_ref()
