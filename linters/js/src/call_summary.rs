@@ -417,6 +417,33 @@ pub struct FunctionSummary {
     /// it): a caller that gives nothing there (see [`ArgShape::gives_nothing_at`]) does
     /// not make that call. Only parameters the body never assigns or shadows.
     pub guards: Vec<Vec<usize>>,
+    /// The names the function binds itself other than to a function literal: its
+    /// parameters, its callbacks' parameters and its variables. A call of one of them
+    /// (see [`FunctionSummary::calls_local`]) calls whatever value it holds (a lookup
+    /// handed in as `getFactTable`), not the module's function or the import of that name.
+    pub locals: std::collections::HashSet<String>,
+}
+
+impl FunctionSummary {
+    /// Whether `chain` is a plain call of a name the function binds itself
+    /// (`getFactTable(id)` with a parameter `getFactTable`).
+    pub fn calls_local(&self, chain: &CallChain) -> bool {
+        is_call_of_local(chain, &self.locals)
+    }
+}
+
+/// Whether a declarator binds a function literal (`const load = async (id) => …`), which
+/// is summarised under its name.
+pub fn declares_function(declarator: &VarDeclarator) -> bool {
+    declarator
+        .init
+        .as_deref()
+        .is_some_and(|init| matches!(strip(init), Expr::Arrow(_) | Expr::Fn(_)))
+}
+
+/// Whether `chain` is a plain call (`load(id)`, no receiver) of one of `locals`.
+pub fn is_call_of_local(chain: &CallChain, locals: &std::collections::HashSet<String>) -> bool {
+    matches!(chain.as_slice(), [only] if only.call && locals.contains(&only.name))
 }
 
 #[derive(Debug, Clone, Default)]
@@ -776,6 +803,8 @@ struct Calls {
     /// How many functions deep inside the summarised one (callbacks): a test there may
     /// be of a name its own parameters shadow.
     nested: usize,
+    /// See [`FunctionSummary::locals`].
+    locals: std::collections::HashSet<String>,
 }
 
 impl Calls {
@@ -788,6 +817,9 @@ impl Calls {
                 .collect(),
             ..Calls::default()
         };
+        for param in &function.params {
+            calls.bind_locals(&param.pat);
+        }
         function.body.visit_with(&mut calls);
         calls.summary(name_span)
     }
@@ -823,7 +855,16 @@ impl Calls {
             name_span,
             calls: self.calls,
             guards,
+            locals: self.locals,
         }
+    }
+
+    /// Records the names `pat` binds as [`FunctionSummary::locals`].
+    fn bind_locals(&mut self, pat: &Pat) {
+        let mut bound = Vec::new();
+        crate::pattern_idents(pat, &mut bound);
+        self.locals
+            .extend(bound.into_iter().map(|ident| ident.sym.to_string()));
     }
 
     fn consider(&mut self, expr: &Expr) {
@@ -925,6 +966,11 @@ impl Visit for Calls {
         crate::pattern_idents(&declarator.name, &mut bound);
         self.rebound
             .extend(bound.into_iter().map(|ident| ident.sym.to_string()));
+        // A function literal is summarised under its name (see `Collector`): a call of
+        // it is followed there.
+        if !declares_function(declarator) {
+            self.bind_locals(&declarator.name);
+        }
         declarator.visit_children_with(self);
     }
 
@@ -959,11 +1005,17 @@ impl Visit for Calls {
     // `tested_param`), while its calls keep the tests around it.
     fn visit_function(&mut self, function: &Function) {
         self.nested += 1;
+        for param in &function.params {
+            self.bind_locals(&param.pat);
+        }
         function.visit_children_with(self);
         self.nested -= 1;
     }
 
     fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
+        for param in &arrow.params {
+            self.bind_locals(param);
+        }
         if self.nested == usize::MAX {
             // The summarised arrow itself.
             self.nested = 0;
@@ -1167,5 +1219,30 @@ mod tests {
         let calls = &s.functions["f"].calls;
         assert!(calls[0].last().unwrap().args.array_of_one);
         assert!(!calls[1].last().unwrap().args.array_of_one);
+    }
+
+    #[test]
+    fn calls_of_names_the_function_binds_are_local() {
+        let s = summaries(
+            "import { getTable } from './tables';\n\
+             async function f(body, getTable, { load }) {\n\
+               const find = makeFinder();\n\
+               const own = async (id) => db.t.findUnique({ where: { id } });\n\
+               await getTable(body.id); await load(1); await find(2); await own(3);\n\
+               await Promise.all(body.xs.map((each) => each()));\n\
+               await db.t.findMany();\n\
+             }\n\
+             async function g(body) { await getTable(body.id); }\n",
+        );
+        let f = &s.functions["f"];
+        let local: Vec<_> = f
+            .calls
+            .iter()
+            .filter(|call| f.calls_local(call))
+            .map(shown)
+            .collect();
+        assert_eq!(local, ["getTable()", "load()", "find()", "each()"]);
+        let g = &s.functions["g"];
+        assert!(!g.calls_local(&g.calls[0]));
     }
 }

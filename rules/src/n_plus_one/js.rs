@@ -8,8 +8,8 @@ use prodlint_js::span;
 use prodlint_js::visit::{Visit, VisitWith};
 
 use prodlint_js::call_summary::{
-    is_hit_that_leaves, is_sync_lookup, lookup_test, member_prop, strip, unwrap_observable,
-    CallChain, CallSummaries, LookupTest,
+    declares_function, is_call_of_local, is_hit_that_leaves, is_sync_lookup, lookup_test,
+    member_prop, strip, unwrap_observable, CallChain, CallSummaries, LookupTest,
 };
 use swc_common::Spanned;
 
@@ -197,6 +197,12 @@ struct Visitor<'a, 'c> {
     /// The file imports or syncs data (`import.service.ts`, `importer.ts`,
     /// `sync-index.ts`): its loops step over an imported list.
     imports: bool,
+    /// How many functions (and callbacks) deep the code being visited is.
+    fn_depth: usize,
+    /// The names the functions around bind other than to a function literal (their
+    /// parameters and variables): a plain call of one calls the value it holds, not the
+    /// module's function or the import of that name.
+    shadowing: HashSet<String>,
 }
 
 pub(super) fn check(rule: &NPlusOne, ctx: &JsContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -236,6 +242,8 @@ pub(super) fn check(rule: &NPlusOne, ctx: &JsContext<'_>, out: &mut Vec<Diagnost
         bound_log: Vec::new(),
         result_names: None,
         imports: super::is_import_file(&ctx.file.display),
+        fn_depth: 0,
+        shadowing: HashSet::new(),
     };
     ctx.parsed.program.visit_with(&mut visitor);
 }
@@ -900,13 +908,26 @@ impl Visitor<'_, '_> {
         calls.found
     }
 
+    /// What a call chain made here calls (see [`Reach::resolve`]); a plain call of a
+    /// name the functions around bind (`getFactTable(id)` with a parameter
+    /// `getFactTable`) is not the function of that name.
+    fn resolve_here(&self, call_chain: &CallChain) -> Resolution {
+        if is_call_of_local(call_chain, &self.shadowing) {
+            return Resolution::Unknown;
+        }
+        let class = self.classes.last().cloned().flatten();
+        self.reach
+            .resolve(self.summaries, class.as_deref(), call_chain)
+    }
+
+    /// Records the names `pat` binds in the function being visited as shadowing.
+    fn shadow_pattern(&mut self, pat: &Pat) {
+        js_items::pat_names(pat, &mut self.shadowing);
+    }
+
     fn is_round_trip_call(&self, expr: &Expr) -> bool {
         let call_chain = prodlint_js::call_summary::chain(unwrap_observable(expr));
-        let class = self.classes.last().cloned().flatten();
-        match self
-            .reach
-            .resolve(self.summaries, class.as_deref(), &call_chain)
-        {
+        match self.resolve_here(&call_chain) {
             Resolution::Target(target) => {
                 let given = call_chain.last().map(|seg| seg.args).unwrap_or_default();
                 self.reach.round_trip(&target, &given).is_some()
@@ -923,7 +944,11 @@ impl Visitor<'_, '_> {
         let returns = std::mem::replace(&mut self.returns_count, false);
         // A closure sees the locals around it; what it declares stays inside.
         let mark = self.bound_log.len();
+        let shadowing = self.shadowing.clone();
+        self.fn_depth += 1;
         f(self);
+        self.fn_depth -= 1;
+        self.shadowing = shadowing;
         self.unbind_to(mark);
         self.frames = frames;
         self.batched = batched;
@@ -943,8 +968,13 @@ impl Visitor<'_, '_> {
         }
         self.returns_count = true;
         let mark = self.bound_log.len();
+        let shadowing = self.shadowing.clone();
+        self.fn_depth += 1;
         match strip(callback) {
             Expr::Arrow(arrow) => {
+                for param in &arrow.params {
+                    self.shadow_pattern(param);
+                }
                 arrow.params.visit_with(self);
                 match &*arrow.body {
                     ArrowFunctionBody::FunctionBody(block) => block.visit_with(self),
@@ -957,11 +987,16 @@ impl Visitor<'_, '_> {
                 }
             }
             Expr::Fn(function) => {
+                for param in &function.function.params {
+                    self.shadow_pattern(&param.pat);
+                }
                 function.function.params.visit_with(self);
                 function.function.body.visit_with(self);
             }
             other => other.visit_with(self),
         }
+        self.fn_depth -= 1;
+        self.shadowing = shadowing;
         self.unbind_to(mark);
         if batched.is_some() {
             self.frames = saved_frames;
@@ -1028,10 +1063,7 @@ impl Visitor<'_, '_> {
             return;
         }
         let batched = if site.is_some() { None } else { batched };
-        let class = self.classes.last().cloned().flatten();
-        let resolution = self
-            .reach
-            .resolve(self.summaries, class.as_deref(), &call_chain);
+        let resolution = self.resolve_here(&call_chain);
         // A call of the project's own function or method: what it reaches decides. A
         // receiver of a known client type: its catalogue entry. Otherwise the names.
         let direct = match &resolution {
@@ -1169,6 +1201,7 @@ impl Visit for Visitor<'_, '_> {
         self.function_scope(|v| {
             for param in &function.params {
                 v.bind_pattern(&param.pat, Bound::Other);
+                v.shadow_pattern(&param.pat);
             }
             function.visit_children_with(v)
         });
@@ -1178,6 +1211,7 @@ impl Visit for Visitor<'_, '_> {
         self.function_scope(|v| {
             for param in &arrow.params {
                 v.bind_pattern(param, Bound::Other);
+                v.shadow_pattern(param);
             }
             arrow.visit_children_with(v)
         });
@@ -1356,6 +1390,10 @@ impl Visit for Visitor<'_, '_> {
             None => Bound::Other,
         };
         self.bind_pattern(&declarator.name, value);
+        // A function literal is summarised under its name and followed there.
+        if self.fn_depth > 0 && !declares_function(declarator) {
+            self.shadow_pattern(&declarator.name);
+        }
         if !self.frames.is_empty()
             && declarator
                 .init

@@ -415,7 +415,13 @@ impl<'a> Reach<'a> {
                 continue;
             }
             let shown = render_chain(&to_chain(call));
-            let resolution = self.resolve(summaries, target.class.as_deref(), call);
+            // `getFactTable(id)` with a parameter `getFactTable`: what the caller handed
+            // in, not the function of that name.
+            let resolution = if function.calls_local(call) {
+                Resolution::Unknown
+            } else {
+                self.resolve(summaries, target.class.as_deref(), call)
+            };
             let trip = match &resolution {
                 Resolution::Target(callee) => {
                     let (trip, was_cut) = self.round_trip_at(callee, &here.args, path);

@@ -76,7 +76,8 @@ fn path_text(path: &ast::Path) -> String {
 }
 
 /// Strips references, derefs and connection-getting calls: `&mut *pool.acquire().await?`
-/// → `pool`.
+/// → `pool`; a call without arguments is judged by its name, `&mut
+/// get_async_db_conn().await?` → `get_async_db_conn`, `storage::db()` → `db`.
 fn is_conn_like(text: &str) -> bool {
     let mut text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     loop {
@@ -102,6 +103,7 @@ fn is_conn_like(text: &str) -> bool {
             ".get_conn()",
             ".conn()",
             ".connection()",
+            "()",
         ] {
             if let Some(rest) = text.strip_suffix(suffix) {
                 text = rest.to_string();
@@ -110,6 +112,10 @@ fn is_conn_like(text: &str) -> bool {
         if text.len() == before {
             break;
         }
+    }
+    // A path to a function: its name.
+    if let Some((_, name)) = text.rsplit_once("::") {
+        text = name.to_string();
     }
     if !text
         .chars()
@@ -218,7 +224,7 @@ fn may_be_conn_like(node: &SyntaxNode) -> bool {
             token.text().chars().all(|c| {
                 c.is_alphanumeric()
                     || c.is_whitespace()
-                    || matches!(c, '_' | '.' | '&' | '*' | '?' | '(' | ')')
+                    || matches!(c, '_' | '.' | ':' | '&' | '*' | '?' | '(' | ')')
             })
         })
 }
@@ -715,6 +721,49 @@ fn is_groups(iterable: &ast::Expr) -> bool {
 }
 
 /// The database and client crates a file names (`use sea_orm::…`, `tokio_postgres::Client`).
+/// Whether the code after a statement leaves, whatever happens: see [`leaves_after`].
+#[derive(Default, Clone, Copy)]
+struct Leaves {
+    /// A `return`: the function, and every loop in it, is left.
+    returns: bool,
+    /// A `break` without a label: the innermost loop is left.
+    breaks: bool,
+}
+
+impl Leaves {
+    fn merge(&mut self, other: Leaves) {
+        self.returns |= other.returns;
+        self.breaks |= other.breaks;
+    }
+}
+
+/// What the statements of `list` after `child` (one of its statements or its tail) do
+/// without a condition: a `return` or an unlabelled `break` statement, or one as the tail.
+fn leaves_after(list: &ast::StmtList, child: &SyntaxNode) -> Leaves {
+    let mut leaves = Leaves::default();
+    let mut after = false;
+    let mut note = |expr: Option<ast::Expr>| match expr {
+        Some(ast::Expr::ReturnExpr(_)) => leaves.returns = true,
+        Some(ast::Expr::BreakExpr(brk)) if brk.lifetime().is_none() => leaves.breaks = true,
+        _ => {}
+    };
+    for stmt in list.statements() {
+        if after {
+            if let ast::Stmt::ExprStmt(expr) = &stmt {
+                note(expr.expr());
+            }
+        } else if stmt.syntax() == child {
+            after = true;
+        }
+    }
+    if let Some(tail) = list.tail_expr() {
+        if after {
+            note(Some(tail));
+        }
+    }
+    leaves
+}
+
 fn named_crates(tree: &ast::SourceFile) -> HashSet<String> {
     tree.syntax()
         .descendants()
@@ -765,9 +814,36 @@ impl Checker<'_, '_> {
     fn enclosing_loop(&self, node: &SyntaxNode, awaited: bool) -> Option<LoopSite> {
         let mut child = node.clone();
         let mut crossed_async_block = false;
+        // What the statements after the call do without condition: leave the function
+        // (every loop around runs the call once) or the innermost loop.
+        let mut leaves = Leaves::default();
         for ancestor in node.ancestors().skip(1) {
             if ast::Fn::can_cast(ancestor.kind()) {
                 return None;
+            }
+            if let Some(list) = ast::StmtList::cast(ancestor.clone()) {
+                leaves.merge(leaves_after(&list, &child));
+            }
+            let is_loop_body =
+                |body: Option<ast::BlockExpr>| body.is_some_and(|b| *b.syntax() == child);
+            let loop_body = ast::ForExpr::cast(ancestor.clone())
+                .map(|l| is_loop_body(l.loop_body()))
+                .or_else(|| {
+                    ast::WhileExpr::cast(ancestor.clone()).map(|l| is_loop_body(l.loop_body()))
+                })
+                .or_else(|| {
+                    ast::LoopExpr::cast(ancestor.clone()).map(|l| is_loop_body(l.loop_body()))
+                })
+                .unwrap_or(false);
+            if loop_body && (leaves.returns || leaves.breaks) {
+                // `let n = update.execute(conn).await?; …; return Ok(n);`: once per run of
+                // the loop, then it is left.
+                if leaves.returns {
+                    return None;
+                }
+                leaves.breaks = false;
+                child = ancestor;
+                continue;
             }
             if let Some(for_expr) = ast::ForExpr::cast(ancestor.clone()) {
                 if for_expr.loop_body().is_some_and(|b| *b.syntax() == child) {
@@ -839,6 +915,8 @@ impl Checker<'_, '_> {
                 }
             } else if let Some(block) = ast::BlockExpr::cast(ancestor.clone()) {
                 if block.async_token().is_some() {
+                    // A `return` in an async block leaves the block only.
+                    leaves = Leaves::default();
                     let parent = ancestor.parent();
                     let awaited_here = parent
                         .as_ref()
@@ -1228,9 +1306,9 @@ mod tests {
     #[test]
     fn token_tests_agree_with_the_rendered_text() {
         let arguments = arguments(
-            "fn f() { g(&[id], vec![id], &vec![f(a, b)], & [ id ], [0; 8], ids, &mut *pool.acquire().await?, self.db.get(), db /* c */, tx.conn(), &ids[..], x[0], |x| [x], { [a] }, \"[a]\", a.b::<C>()); }",
+            "fn f() { g(&[id], vec![id], &vec![f(a, b)], & [ id ], [0; 8], ids, &mut *pool.acquire().await?, self.db.get(), db /* c */, tx.conn(), &ids[..], x[0], |x| [x], { [a] }, \"[a]\", a.b::<C>(), &mut get_async_db_conn().await?, storage::db(), get_user().await?, conn.get_user()); }",
         );
-        assert_eq!(arguments.len(), 16);
+        assert_eq!(arguments.len(), 20);
         let mut conn = 0;
         let mut arrays = 0;
         for arg in &arguments {
@@ -1244,7 +1322,7 @@ mod tests {
                 assert!(may_be_conn_like(node), "{node}");
             }
         }
-        assert_eq!((arrays, conn), (4, 4));
+        assert_eq!((arrays, conn), (4, 6));
         let closure = &arguments[12];
         assert!(!may_be_array_of_one(closure.syntax()));
         assert!(!may_be_conn_like(closure.syntax()));
