@@ -41,6 +41,9 @@ prodlint_macros::declare_rule! {
     ///   given to a client or connection (`new Redis({ host })`,
     ///   `axios.create({ baseURL })`, `new ApolloClient({ uri })`, `BullModule.forRoot(…)`,
     ///   `redis::Client::open(…)`). A bare host (`"localhost"`) counts where a host is expected.
+    ///   An address is a URL of a web, database, queue or other network scheme (`http`,
+    ///   `ws`, `postgres`, `redis`, `amqp`, `mqtt`, `tcp`, `udp`: a BitTorrent tracker's
+    ///   `udp://localhost:6969` as a serde default, …) or a host and port.
     /// - **warning**: a local address as a CORS origin (`cors({ origin })`,
     ///   `Access-Control-Allow-Origin`, tower-http `allow_origin`, actix-cors
     ///   `allowed_origin`), as a client's base (`new WebSocket(…)`, `io(…)`), or as the value
@@ -66,7 +69,9 @@ prodlint_macros::declare_rule! {
     /// argument itself goes where the macro's value goes.
     ///
     /// Silent: an address whose destination is unknown (a constant with a neutral name, a
-    /// comparison, a value passed around; a public address under a name that says only
+    /// comparison, also one whose result has a name that says endpoint: `isApiRequest =
+    /// url.origin == "https://app.example.io"` names a boolean, not where the address
+    /// goes; a value passed around; a public address under a name that says only
     /// `url`, as often a link as an endpoint); the fallback of a value of the request being
     /// served (`http://${req.headers.host ?? "localhost"}${req.url}`, a placeholder to parse
     /// with), also read through a call or a constructor (`getRequestURL(event).origin ||
