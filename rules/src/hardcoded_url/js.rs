@@ -398,6 +398,14 @@ fn names_host(setting: &str) -> bool {
         })
 }
 
+/// `==`, `===`, `!=`, `!==`: a comparison, whose operands go nowhere.
+fn is_equality(op: BinaryOp) -> bool {
+    matches!(
+        op,
+        BinaryOp::EqEq | BinaryOp::EqEqEq | BinaryOp::NotEq | BinaryOp::NotEqEq
+    )
+}
+
 /// The leftmost operand of an `||` or `??` chain: `a` in `a || b || "x"`.
 fn chain_head(expr: &Expr) -> &Expr {
     match expr {
@@ -1148,6 +1156,12 @@ impl Visit for Visitor<'_, '_> {
         if bin.op == BinaryOp::LogicalAnd && non_production_test(&bin.left) == Some(true) {
             // `import.meta.env.DEV && "http://localhost:3000"`
             return bin.left.visit_with(self);
+        }
+        if is_equality(bin.op) && !matches!(self.flow, Flow::Cors) {
+            // `isApiRequest = url.origin == "https://app.acme-corp.io"`: an address compared
+            // with goes nowhere; the name and the flow are the comparison's, a boolean's. A
+            // CORS callback's comparison is the list it allows.
+            return self.with_flow(Flow::Plain, |v| bin.visit_children_with(v));
         }
         if matches!(bin.op, BinaryOp::LogicalOr | BinaryOp::NullishCoalescing) {
             // `process.env.API_URL || …` names the variable; `options.baseUrl ?? …` the value.

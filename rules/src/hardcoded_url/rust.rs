@@ -393,8 +393,17 @@ fn flow_of(
     // A name that says "endpoint" (`API_URL`, `let base_url`, `server_url: …`), used only
     // when nothing more specific is found.
     let mut named: Option<String> = field.clone().filter(|f| names_endpoint(f));
-    for (ancestor, offset, in_arg) in &site.ancestors {
+    for (at, (ancestor, offset, in_arg)) in site.ancestors.iter().enumerate() {
         let (ancestor, offset) = (ancestor.clone(), *offset);
+        // `let is_api = origin == "https://app.acme-corp.io"`: an address compared with goes
+        // nowhere, whatever the comparison's result is named; in a CORS predicate it is the
+        // origin allowed.
+        if is_equality(&ancestor) {
+            let in_cors = site.ancestors[at + 1..]
+                .iter()
+                .any(|(outer, _, _)| is_cors_call(outer));
+            return if in_cors { Flow::Cors } else { Flow::Plain };
+        }
         if let Some(function) = ast::Fn::cast(ancestor.clone()) {
             let name = function.name().map(|n| n.text().to_string());
             // `fn default_base_url() -> String { "http://localhost".into() }` named by
@@ -503,6 +512,25 @@ fn flow_of(
         Some(name) if names_endpoint(&name) => Flow::Endpoint { name },
         _ => Flow::Plain,
     }
+}
+
+/// `a == b`, `a != b`.
+fn is_equality(node: &SyntaxNode) -> bool {
+    ast::BinExpr::cast(node.clone())
+        .and_then(|bin| bin.op_kind())
+        .is_some_and(|op| matches!(op, ast::BinaryOp::CmpOp(ast::CmpOp::Eq { .. })))
+}
+
+/// A call that configures CORS origins: `.allowed_origin(…)`, `AllowOrigin::list(…)`.
+fn is_cors_call(node: &SyntaxNode) -> bool {
+    if let Some(call) = ast::MethodCallExpr::cast(node.clone()) {
+        return call
+            .name_ref()
+            .is_some_and(|name| CORS_CALLS.contains(&name.text().to_string().as_str()));
+    }
+    ast::CallExpr::cast(node.clone())
+        .and_then(|call| call.expr())
+        .is_some_and(|callee| compact_text(callee.syntax()).starts_with("AllowOrigin::"))
 }
 
 /// The variable a call of a setting reader reads, when the string at `offset` is its

@@ -26,6 +26,8 @@ const SCHEMES: &[&str] = &[
     "grpc",
     "grpcs",
     "tcp",
+    // BitTorrent trackers (BEP 15), syslog and other datagram services.
+    "udp",
     "ldap",
     "ldaps",
     "smtp",
@@ -494,6 +496,11 @@ mod tests {
         assert_eq!(host("http://localhost:3000/api"), local("localhost"));
         assert_eq!(host(" https://api.stripe.io/v1 "), public("api.stripe.io"));
         assert_eq!(host("ws://127.0.0.1:9944"), local("127.0.0.1"));
+        assert_eq!(host("udp://localhost:6969"), local("localhost"));
+        assert_eq!(
+            host("udp://tracker.acme-corp.io:1337/announce"),
+            public("tracker.acme-corp.io")
+        );
         assert_eq!(
             host("postgres://app:secret@db.internal.corp:5432/app"),
             public("db.internal.corp")
