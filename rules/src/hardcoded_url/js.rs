@@ -21,6 +21,8 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diag
     ctx.parsed.program.visit_with(&mut listened);
     let mut request_params = RequestParams::default();
     ctx.parsed.program.visit_with(&mut request_params);
+    let mut setting_fallbacks = SettingFallbacks::default();
+    ctx.parsed.program.visit_with(&mut setting_fallbacks);
     // One walk for how the file reads its bindings, three sets from it.
     let reads = BindingReads::of(&ctx.parsed.program);
     let mut visitor = Visitor {
@@ -35,6 +37,7 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diag
         listen_names: listened.names,
         listen_ports: listened.ports,
         request_names: request_params.names,
+        setting_fallbacks: setting_fallbacks.names,
         non_production_bindings: NonProductionBindings::from_reads(&reads),
         message_bindings: MessageBindings::from_reads(&reads),
         membership_bindings: MembershipBindings::from_reads(&reads),
@@ -82,6 +85,8 @@ struct Visitor<'a, 'c> {
     /// Names a handler destructures from the request it is given (`({ url, request }) =>
     /// …` in a SvelteKit `load` or a Remix `loader`).
     request_names: std::collections::BTreeSet<String>,
+    /// Names a setting falls back to, with the read of the setting.
+    setting_fallbacks: std::collections::BTreeMap<String, (Span, Option<String>)>,
     /// Names bound once and read only where the code runs outside production.
     non_production_bindings: NonProductionBindings,
     /// Names bound once and read only in log messages.
@@ -115,6 +120,25 @@ struct Visitor<'a, 'c> {
     /// address there (`ollama` on `localhost:11434`, the `.env` a setup command writes for
     /// a local install) is the user's own service, by design.
     in_command_line_program: bool,
+}
+
+/// Collects the names a setting falls back to (`process.env.API_URL ?? DEFAULT_API_URL`),
+/// with the read of the setting: the value such a name is bound to is that fallback,
+/// wherever in the file it is written.
+#[derive(Default)]
+struct SettingFallbacks {
+    names: std::collections::BTreeMap<String, (Span, Option<String>)>,
+}
+
+impl Visit for SettingFallbacks {
+    fn visit_bin_expr(&mut self, bin: &BinExpr) {
+        if matches!(bin.op, BinaryOp::LogicalOr | BinaryOp::NullishCoalescing) {
+            if let (Some(config), Expr::Ident(name)) = (config_read(&bin.left), &*bin.right) {
+                self.names.entry(name.sym.to_string()).or_insert(config);
+            }
+        }
+        bin.visit_children_with(self);
+    }
 }
 
 /// Collects the names passed as the base of `new URL(path, base)`: such a variable only
@@ -1324,6 +1348,17 @@ impl Visit for Visitor<'_, '_> {
             });
             if self.url_bases.contains(&name) && !reads_setting {
                 return self.as_link(true, |v| declarator.init.visit_with(v));
+            }
+            // `const DEFAULT_API_URL = "http://localhost:3000"` read as `process.env.API_URL
+            // ?? DEFAULT_API_URL`: the setting's fallback, whatever the constant is named.
+            if let Some(config) = self.setting_fallbacks.get(&name).cloned() {
+                let saved = self.target.replace(name);
+                let flow = Flow::Fallback {
+                    config: Some(config),
+                };
+                self.with_flow(flow, |v| declarator.init.visit_with(v));
+                self.target = saved;
+                return;
             }
         }
         // `const API_URL = "http://localhost:3000"`

@@ -213,10 +213,10 @@ prodlint_macros::declare_rule! {
     /// of 6 errors and warnings (100%) were worth fixing, from 5 of 5 before that round,
     /// which added `udp://` addresses (a tracker's announce URL as a serde default, the one
     /// fallback a `localhost` grep found unreported) and silenced addresses compared with.
-    /// Known gaps: an address reaches a fallback only as a literal, not through a constant
-    /// (`process.env.X ?? DEFAULT_X`, reported by the constant's name if it says endpoint,
-    /// otherwise not), and a setting reader without a fallback parameter
-    /// (`readString("X") ?? …`) is not taken for a read of `X`.
+    /// A constant of the same file that a setting falls back to (`process.env.X ??
+    /// DEFAULT_X`, TS/JS) is that setting's fallback, whatever it is named. Known gaps: a
+    /// constant imported from another file, and a setting reader without a fallback
+    /// parameter (`readString("X") ?? …`) is not taken for a read of `X`.
     pub static META = {
         id: "hardcoded-url",
         languages: [Rust, JavaScript],
