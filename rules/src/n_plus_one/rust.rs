@@ -721,7 +721,7 @@ fn is_groups(iterable: &ast::Expr) -> bool {
 }
 
 /// The database and client crates a file names (`use sea_orm::…`, `tokio_postgres::Client`).
-/// Whether the code after a statement leaves, whatever happens: see [`leaves_after`].
+/// Whether the code after a statement leaves, whatever happens: see [`leaves_after_each`].
 #[derive(Default, Clone, Copy)]
 struct Leaves {
     /// A `return`: the function, and every loop in it, is left.
@@ -737,31 +737,45 @@ impl Leaves {
     }
 }
 
-/// What the statements of `list` after `child` (one of its statements or its tail) do
-/// without a condition: a `return` or an unlabelled `break` statement, or one as the tail.
-fn leaves_after(list: &ast::StmtList, child: &SyntaxNode) -> Leaves {
-    let mut leaves = Leaves::default();
-    let mut after = false;
-    let mut note = |expr: Option<ast::Expr>| match expr {
-        Some(ast::Expr::ReturnExpr(_)) => leaves.returns = true,
-        Some(ast::Expr::BreakExpr(brk)) if brk.lifetime().is_none() => leaves.breaks = true,
-        _ => {}
+/// Each statement of a list, by its range in order, with what the ones after it do.
+type StmtLeaves = Vec<(TextRange, Leaves)>;
+
+/// What the statements of `list` after each of its statements do without a condition
+/// (a `return` or an unlabelled `break` statement, or one as the tail), by the
+/// statement's range in order. One pass from the end, so that the calls of a long list
+/// do not each read the statements after them.
+fn leaves_after_each(list: &ast::StmtList) -> StmtLeaves {
+    let leaves_of = |expr: Option<ast::Expr>| match expr {
+        Some(ast::Expr::ReturnExpr(_)) => Leaves {
+            returns: true,
+            breaks: false,
+        },
+        Some(ast::Expr::BreakExpr(brk)) if brk.lifetime().is_none() => Leaves {
+            returns: false,
+            breaks: true,
+        },
+        _ => Leaves::default(),
     };
-    for stmt in list.statements() {
-        if after {
-            if let ast::Stmt::ExprStmt(expr) = &stmt {
-                note(expr.expr());
-            }
-        } else if stmt.syntax() == child {
-            after = true;
-        }
-    }
+    let mut own: Vec<(TextRange, Leaves)> = list
+        .statements()
+        .map(|stmt| {
+            let leaves = match &stmt {
+                ast::Stmt::ExprStmt(expr) => leaves_of(expr.expr()),
+                _ => Leaves::default(),
+            };
+            (stmt.syntax().text_range(), leaves)
+        })
+        .collect();
     if let Some(tail) = list.tail_expr() {
-        if after {
-            note(Some(tail));
-        }
+        own.push((tail.syntax().text_range(), leaves_of(Some(tail))));
     }
-    leaves
+    let mut after = Leaves::default();
+    for (_, leaves) in own.iter_mut().rev() {
+        let mine = *leaves;
+        *leaves = after;
+        after.merge(mine);
+    }
+    own
 }
 
 fn named_crates(tree: &ast::SourceFile) -> HashSet<String> {
@@ -780,9 +794,29 @@ struct Checker<'a, 'c> {
     /// about the same body, and walking it for each made a loop's cost quadratic in its
     /// size.
     body_facts: RefCell<HashMap<TextRange, BodyFacts>>,
+    /// [`leaves_after_each`] of each statement list asked about, by its range.
+    stmt_leaves: RefCell<HashMap<TextRange, std::rc::Rc<StmtLeaves>>>,
 }
 
 impl Checker<'_, '_> {
+    /// What the statements of `list` after `child` (one of its statements or its tail)
+    /// do without a condition.
+    fn leaves_after(&self, list: &ast::StmtList, child: &SyntaxNode) -> Leaves {
+        let range = list.syntax().text_range();
+        let each = std::rc::Rc::clone(
+            self.stmt_leaves
+                .borrow_mut()
+                .entry(range)
+                .or_insert_with(|| std::rc::Rc::new(leaves_after_each(list))),
+        );
+        let child = child.text_range();
+        each.binary_search_by_key(&child.start(), |(r, _)| r.start())
+            .ok()
+            .filter(|&i| each[i].0 == child)
+            .map(|i| each[i].1)
+            .unwrap_or_default()
+    }
+
     fn text(&self, range: prodlint_rust::ra_ap_syntax::TextRange) -> &str {
         self.ctx.file.slice(span(range))
     }
@@ -822,7 +856,7 @@ impl Checker<'_, '_> {
                 return None;
             }
             if let Some(list) = ast::StmtList::cast(ancestor.clone()) {
-                leaves.merge(leaves_after(&list, &child));
+                leaves.merge(self.leaves_after(&list, &child));
             }
             let is_loop_body =
                 |body: Option<ast::BlockExpr>| body.is_some_and(|b| *b.syntax() == child);
@@ -1060,6 +1094,7 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
     let checker = Checker {
         ctx,
         body_facts: RefCell::default(),
+        stmt_leaves: RefCell::default(),
     };
     // The file's helpers and the crates it names are needed only for a call in a loop:
     // most files have none, and matching every function body against the catalogue costs
