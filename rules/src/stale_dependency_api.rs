@@ -11,7 +11,7 @@ use prodlint_rust::crate_index::crate_key;
 use prodlint_rust::deps::api::{
     path_segments, resolved, use_leaves, ApiCrate, Found, Lookup, Namespace, Resolver, UseLeaf, Via,
 };
-use prodlint_rust::deps::manifest::{LockGraph, LockPackage, PackageDeps, WorkspaceFeatures};
+use prodlint_rust::deps::manifest::{workspace_features, LockGraph, LockPackage, PackageDeps};
 use prodlint_rust::deps::{CargoHome, DepKey, LockedCrates};
 use prodlint_rust::macro_args::{macro_args, ArgExpr};
 use prodlint_rust::ra_ap_syntax::ast::{self, HasModuleItem, HasName};
@@ -197,9 +197,7 @@ impl Rule for StaleDependencyApi {
             graph: &graph,
         };
         let features_on = |package: &LockPackage, krate: &ApiCrate| {
-            let at = (root.clone(), key.root.clone(), package.name.clone());
-            let at = (at.0, at.1, at.2, package.version.clone(), krate.dir.clone());
-            project.index::<WorkspaceFeatures>(&at).0.clone()
+            workspace_features(project, &root, &key.root, package, &krate.dir)
         };
         let mut reported: HashSet<(String, u32)> = HashSet::new();
         for used in uses {

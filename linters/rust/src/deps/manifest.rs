@@ -316,6 +316,26 @@ impl ProjectIndex for WorkspaceFeatures {
     }
 }
 
+/// [`enabled_features`] of `package` (whose sources are in `crate_dir`) for the workspace
+/// at `root`, locked by the `Cargo.lock` in `lock_root`, through the run's
+/// [`WorkspaceFeatures`] index.
+pub fn workspace_features(
+    project: &Project,
+    root: &Path,
+    lock_root: &Path,
+    package: &LockPackage,
+    crate_dir: &Path,
+) -> Option<BTreeSet<String>> {
+    let key = (
+        root.to_path_buf(),
+        lock_root.to_path_buf(),
+        package.name.clone(),
+        package.version.clone(),
+        crate_dir.to_path_buf(),
+    );
+    project.index::<WorkspaceFeatures>(&key).0.clone()
+}
+
 /// Every workspace member's declarations of the package `name`.
 pub fn declarations_of(project: &Project, workspace_root: &Path, name: &str) -> Vec<DeclaredDep> {
     let members = (manifest_of(project, workspace_root).0.as_ref())
