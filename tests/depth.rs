@@ -5,13 +5,14 @@
 mod common;
 
 use common::project;
+use prodlint_core::nesting;
 use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
 
-/// prodlint_core::nesting::MAX_NESTING.
-const LIMIT: usize = 1000;
+const LIMIT: usize = nesting::MAX_NESTING as usize;
+const TRIALS_LIMIT: usize = nesting::MAX_TRIAL_NESTING as usize;
 
 const LOCAL_FALLBACK_TS: &str =
     "export const api = process.env.API_URL || 'http://localhost:3000';\n";
@@ -81,6 +82,10 @@ fn deep_files() -> Vec<(String, String)> {
         ("unary.rs", format!("fn f() {{ let x = {}a; }}\n", "!".repeat(n))),
         ("else_if.rs", format!("fn f() {{ if a {{}} {}}}\n", "else if a {} ".repeat(n))),
         ("macro.rs", format!("fn f() {{ m!{}{}; }}\n", "(".repeat(n), ")".repeat(n))),
+        // Generic arrow functions, unclosed as while typing: each level doubles the parse.
+        ("generics.ts", format!("export const f = {}<T>(v: T) => v;\n", "<T>(v = ".repeat(40))),
+        ("generics.vue", format!("<script setup lang=\"ts\">\nconst f = {}x{};\n</script>\n", "<any>(".repeat(40), ")".repeat(40))),
+        ("return_types.ts", format!("export const f = {}x;\n", "a ? (b): c => ".repeat(40))),
     ];
     // Found beyond the first line too.
     files.push((
@@ -145,50 +150,26 @@ fn within_limits() -> Vec<(String, String)> {
     let url = "process.env.A || 'http://localhost:3000'";
     let rs_url = "option_env!(\"A\").unwrap_or(\"http://localhost:3000\")";
     let chain = 3900;
+    // `times` levels of `open` around the fallback, each on its own line.
+    let wrapped = |open: &str, close: &str, times: usize| {
+        format!(
+            "export const x = {}{url}{};\n",
+            open.repeat(times),
+            close.repeat(times)
+        )
+    };
     vec![
-        (
-            "parens.ts",
-            format!(
-                "export const x = {}{url}{};\n",
-                "(\n".repeat(n),
-                ")\n".repeat(n)
-            ),
-        ),
-        (
-            "arrays.ts",
-            format!(
-                "export const x = {}{url}{};\n",
-                "[\n".repeat(n),
-                "]\n".repeat(n)
-            ),
-        ),
-        (
-            "objects.ts",
-            format!(
-                "export const x = {}{url}{};\n",
-                "{a:\n".repeat(n),
-                "}\n".repeat(n)
-            ),
-        ),
-        (
-            "closures.ts",
-            format!(
-                "export const x = {}{url}{};\n",
-                "() => (\n".repeat(n / 2),
-                ")\n".repeat(n / 2)
-            ),
-        ),
+        ("parens.ts", wrapped("(\n", ")\n", n)),
+        ("arrays.ts", wrapped("[\n", "]\n", n)),
+        ("objects.ts", wrapped("{a:\n", "}\n", n)),
+        ("closures.ts", wrapped("() => (\n", ")\n", n / 2)),
+        ("calls.ts", wrapped("f(\n", ")\n", n)),
+        ("casts.ts", wrapped("<any>(\n", ")\n", TRIALS_LIMIT)),
+        // `<T,>` in TSX, whose parser does not read it twice.
+        ("generics.tsx", wrapped("<T,>(v = \n", ") => v\n", n / 2)),
         (
             "chain.ts",
             format!("export const x = {}{url};\n", "a + \n".repeat(chain)),
-        ),
-        (
-            "calls.ts",
-            format!(
-                "export const x = {}{url}{};\n",
-                "f(\n".repeat(n),
-                ")\n".repeat(n)
-            ),
         ),
         (
             "parens.rs",

@@ -29,17 +29,45 @@ pub const MAX_TREE_DEPTH: u32 = 4 * MAX_NESTING;
 /// Only the pages a thread touches are ever committed.
 pub const STACK_SIZE: usize = 256 * 1024 * 1024;
 
-/// A file nested beyond the limits: where the limit was crossed.
+/// How deeply TypeScript's trial readings may nest in one another: what swc reads first
+/// as an arrow function and, when that fails, reads again as something else. These are
+/// the parameter lists of generic arrow functions and the type assertions that look like
+/// them (`<T>(v = <U>(…) => …)`, `<any>(<any>(x))`, `async <T>(…)`) and the bodies of
+/// arrow functions with a return type (`(x): T => …`, `c ? (x): T => … : …`). Where the
+/// first reading fails (a type assertion, a conditional, or a list left unclosed while
+/// typing) the time doubles with every level: 16 levels take a tenth of a second, 20 two
+/// seconds, 36 more than half a minute. Written code nests two or three.
+pub const MAX_TRIAL_NESTING: u32 = 12;
+
+/// A file nested beyond the limits: where the limit was crossed, and which.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TooDeep {
     pub span: Span,
+    pub limit: Limit,
+}
+
+/// The limit a [`TooDeep`] file crossed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// [`MAX_NESTING`] in the text, or [`MAX_TREE_DEPTH`] in the tree.
+    Nesting,
+    /// [`MAX_TRIAL_NESTING`].
+    Trials,
 }
 
 impl TooDeep {
     pub fn message(&self) -> String {
-        format!(
-            "nested more than {MAX_NESTING} levels deep; prodlint does not check a file this deep"
-        )
+        match self.limit {
+            Limit::Nesting => format!(
+                "nested more than {MAX_NESTING} levels deep; prodlint does not check a file this deep"
+            ),
+            Limit::Trials => format!(
+                "type assertions or arrow functions with type parameters or a return type \
+                 (`<T>(…)`, `(x): T => …`) nested more than {MAX_TRIAL_NESTING} levels deep \
+                 in one another; prodlint does not check a file like this, whose parse time \
+                 doubles with each level"
+            ),
+        }
     }
 }
 
@@ -65,8 +93,90 @@ struct Level {
     /// Unclosed type arguments since the last `;` or `,` (`Array<Array<…`, JS only): swc reads
     /// each by trying a type, then an expression, which is quadratic in their number.
     angle: u32,
+    /// TypeScript only: the trial readings around this level.
+    trials: Trials,
     /// The level was opened by `${` in a template literal: its `}` resumes the template.
     template: bool,
+}
+
+/// TypeScript only: the trial readings (see [`MAX_TRIAL_NESTING`]) that a level is inside.
+/// Only what the parser may read twice counts: the parameters of `<T>(…)`, and the body
+/// of an arrow function after a return type. A function's body otherwise is not read twice
+/// (curried `<T>(x) => <U>(y) => …` reads in linear time).
+#[derive(Default, Clone, Copy)]
+struct Trials {
+    /// Those around this level: the levels outside it, and the `(` that opened it.
+    outside: u32,
+    /// Bodies of arrow functions with a return type begun in this level since its last
+    /// `;` or `,` (or line break after an operand).
+    bodies: u32,
+    /// Unclosed `<` of a type parameter list that began where an operand was due.
+    list: u32,
+    /// Where that list began.
+    list_start: usize,
+    /// The list has just closed: a `(` next opens the function's parameters.
+    list_closed: bool,
+    /// A bracket has just closed: a `:` next may begin a return type.
+    closed: bool,
+    /// Where a return type began (a `)` followed by `:`), until the next `=>` begins the
+    /// body.
+    return_type: Option<usize>,
+}
+
+impl Trials {
+    fn count(&self) -> u32 {
+        self.outside + self.bodies
+    }
+
+    /// What the first byte of a token (`rest`, at `at`) tells about this level's trials.
+    fn next_token(&mut self, rest: &[u8], at: usize) {
+        if rest[0] != b'(' {
+            self.list_closed = false;
+        }
+        if self.closed && rest[0] == b':' && rest.get(1) != Some(&b':') {
+            self.return_type = Some(at);
+        }
+        self.closed = false;
+    }
+
+    /// The trials of a level opened by `(`, `[` or `{` inside this one.
+    fn open(&mut self, bracket: u8) -> Trials {
+        let parameters = bracket == b'(' && self.list_closed;
+        self.list_closed = false;
+        Trials {
+            outside: self.count() + u32::from(parameters),
+            ..Trials::default()
+        }
+    }
+
+    /// An operator token: `=>` after a return type begins a body read on trial; inside a
+    /// type parameter list, `<` of type arguments (`<T extends Array<U>>`) opens, `>`,
+    /// `>>` close.
+    fn operator(&mut self, token: &[u8]) -> Option<usize> {
+        if token == b"=>" {
+            let start = self.return_type.take()?;
+            self.bodies += 1;
+            return Some(start);
+        }
+        if self.list > 0 && token == b"<" {
+            self.list += 1;
+        } else if self.list > 0 && token[0] == b'>' {
+            let closing = token.iter().take_while(|&&b| b == b'>').count() as u32;
+            self.list = self.list.saturating_sub(closing);
+            self.list_closed = self.list == 0;
+        }
+        None
+    }
+
+    /// A `;`, a `,` outside a type parameter list, or a line break after an operand.
+    fn end_of_item(&mut self, statement: bool) {
+        self.bodies = 0;
+        self.return_type = None;
+        if statement || self.list == 0 {
+            self.list = 0;
+            self.list_closed = false;
+        }
+    }
 }
 
 /// The first place where `text` nests deeper than [`MAX_NESTING`], if any.
@@ -93,10 +203,14 @@ pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
         let level = levels
             .last_mut()
             .expect("the outermost level is never popped");
+        if type_assertions && starts_token(bytes, i) {
+            level.trials.next_token(&bytes[i..], i);
+        }
         match b {
             b'\n' | b'\r' => {
                 if prev == Prev::Operand {
                     level.chain = 0;
+                    level.trials.end_of_item(false);
                 }
                 i += 1;
                 continue;
@@ -147,11 +261,19 @@ pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
             b'(' | b'[' | b'{' => {
                 let depth_inside = depth + level.prefix_run + level.chain + level.angle;
                 level.prefix_run = 0;
-                levels.push(Level::default());
+                let trials = level.trials.open(b);
+                let list_start = level.trials.list_start;
+                levels.push(Level {
+                    trials,
+                    ..Level::default()
+                });
                 i += 1;
                 prev = Prev::Other;
                 if depth_inside > MAX_NESTING {
                     return Some(too_deep(start, i));
+                }
+                if trials.count() > MAX_TRIAL_NESTING {
+                    return Some(too_many_trials(list_start.min(start), i));
                 }
                 continue;
             }
@@ -161,6 +283,9 @@ pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
                     levels.pop();
                 }
                 i += 1;
+                if let Some(outer) = levels.last_mut() {
+                    outer.trials.closed = true;
+                }
                 if template && b == b'}' {
                     i = read_template(bytes, i, &mut levels);
                 }
@@ -173,6 +298,7 @@ pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
                 level.chain = 0;
                 level.prefix_run = 0;
                 level.angle = 0;
+                level.trials.end_of_item(b == b';');
                 prev = Prev::Other;
                 i += 1;
                 continue;
@@ -207,6 +333,10 @@ pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
             } else if is_prefix_keyword(word, dialect) {
                 level.prefix_run += 1;
                 prev = Prev::Other;
+            } else if type_assertions && word == "async" {
+                // `async <T>(…) => …`: a `<` after it opens type parameters.
+                level.prefix_run = 0;
+                prev = Prev::Other;
             } else {
                 operand(level, &mut prev);
             }
@@ -228,16 +358,29 @@ pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
                 // `<T>x` where an operand is due: a type assertion (or a generic arrow
                 // function, counted once until the next `;` or `,`).
                 level.chain += 1;
-            } else if dialect == Dialect::Js && len == 1 {
+                if level.trials.list == 0 {
+                    level.trials.list_start = i;
+                }
+                level.trials.list += 1;
+            } else if dialect == Dialect::Js {
+                if let Some(return_type) = type_assertions
+                    .then(|| level.trials.operator(&bytes[i..i + len]))
+                    .flatten()
+                {
+                    if level.trials.count() > MAX_TRIAL_NESTING {
+                        return Some(too_many_trials(return_type, i + len));
+                    }
+                }
                 // `Name<Name`: type arguments (a comparison is mostly written with
                 // spaces, and its count ends at the next `;` or `,` anyway).
                 let before = i.checked_sub(1).map(|j| bytes[j]);
-                if b == b'<'
+                if len == 1
+                    && b == b'<'
                     && before.is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_')
                     && after.is_some_and(is_ident_start)
                 {
                     level.angle += 1;
-                } else if b == b'>' {
+                } else if len == 1 && b == b'>' {
                     level.angle = level.angle.saturating_sub(1);
                 }
             }
@@ -260,9 +403,17 @@ pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
     None
 }
 
+fn too_many_trials(start: usize, end: usize) -> TooDeep {
+    TooDeep {
+        span: Span::new(start as u32, end as u32),
+        limit: Limit::Trials,
+    }
+}
+
 fn too_deep(start: usize, end: usize) -> TooDeep {
     TooDeep {
         span: Span::new(start as u32, end as u32),
+        limit: Limit::Nesting,
     }
 }
 
@@ -281,6 +432,15 @@ enum Prev {
 fn operand(level: &mut Level, prev: &mut Prev) {
     level.prefix_run = 0;
     *prev = Prev::Operand;
+}
+
+/// Whether a token starts at `i`: not blank space, nor a comment.
+fn starts_token(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
+        b' ' | b'\t' | b'\x0c' | b'\n' | b'\r' => false,
+        b'/' => !matches!(bytes.get(i + 1), Some(b'/' | b'*')),
+        _ => true,
+    }
 }
 
 fn is_ident_start(b: u8) -> bool {
@@ -668,6 +828,80 @@ mod tests {
         for text in &flat {
             assert!(depth_ok(text, Dialect::Ts), "{}", &text[..20]);
         }
+    }
+
+    /// `<T>(v = <T>(v = … <T>(value: T) => value;`, unclosed, with `levels` openings.
+    fn nested_generic_arrows(levels: usize) -> String {
+        format!(
+            "export const f = {}<T>(value: T) => value;",
+            "<T>(v = ".repeat(levels - 1)
+        )
+    }
+
+    #[test]
+    fn trial_readings_nested_in_one_another_have_a_low_limit() {
+        let n = MAX_TRIAL_NESTING as usize;
+        assert!(depth_ok(&nested_generic_arrows(n), Dialect::Ts));
+        let deep = nested_generic_arrows(n + 1);
+        let found = scan(&deep, Dialect::Ts).expect("one level past the limit");
+        assert_eq!(found.limit, Limit::Trials);
+        assert_eq!(found.span.start as usize, deep.rfind("<T>").unwrap());
+        assert!(found.message().contains("levels deep"));
+        let deep = [
+            // Type assertions of parenthesized expressions, closed, past brackets and
+            // separators.
+            format!(
+                "x = {}y{};",
+                "<any>(a, [b, () => { c; <T>(".repeat(n / 2 + 1),
+                ")}])".repeat(n / 2 + 1)
+            ),
+            format!("x = {}y;", "async <T>(a = ".repeat(n + 1)),
+            // Bodies of arrow functions with a return type, nested or in a chain.
+            format!("x = {}y;", "<T>(a): T => <T>(".repeat(n / 2 + 1)),
+            format!("x = {}y;", "a ? (b): c => (".repeat(n + 1)),
+            format!("x = {}y;", "a ? (b): c => ".repeat(n + 1)),
+            format!(
+                "x = {}y;",
+                "(a): Promise<Array<T>> => async (b): T => ".repeat(n / 2 + 1)
+            ),
+        ];
+        for text in &deep {
+            let found = scan(text, Dialect::Ts).map(|d| d.limit);
+            assert_eq!(found, Some(Limit::Trials), "{}", &text[..30]);
+        }
+        // Side by side, in functions' bodies, in curried functions, casting names.
+        let side_by_side = [
+            format!(
+                "const f = <T>() => {{ {} }};",
+                "let g = <U>(x: U) => <V>x;\n".repeat(n * 4)
+            ),
+            format!("call({});", "<T>(x: T) => <U>x, ".repeat(n * 4)),
+            format!("x = {};", "<A>(<B>(<C>y)) + ".repeat(n * 4)) + "1;",
+            "export const a = <T, U extends Array<T>>(x: T): U => { return x }\n".repeat(n * 4),
+            format!("x = {}y{};", "f(<any>".repeat(n * 4), ")".repeat(n * 4)),
+            format!("f = {}x;", "<T>(x: T) => ".repeat(n * 4)),
+            format!(
+                "f = {}x{};",
+                "<T>() => { return ".repeat(n * 4),
+                "}".repeat(n * 4)
+            ),
+            format!(
+                "class A {{ {} }}",
+                "m(a: T): Promise<T> { return a }\n".repeat(n * 4)
+            ),
+            format!("x = {}y;", "a ? (b) : c ? (d) : ".repeat(n * 4)),
+            format!("x = xs{};", ".map((a): B => a.b)".repeat(n * 4)),
+            format!(
+                "const f = (a): T => {{ {} }};",
+                "const g = (b): U => b;\n".repeat(n * 4)
+            ),
+            format!("interface I {{ {} }}", "m(a: T): U;\n".repeat(n * 4)),
+        ];
+        for text in &side_by_side {
+            assert!(depth_ok(text, Dialect::Ts), "{}", &text[..30]);
+        }
+        // JSX elements, which `.tsx` and `.js` files nest freely, are not type assertions.
+        assert!(depth_ok(&nested_generic_arrows(n + 1), Dialect::Js));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! program nests, measured by a walk that stops descending at the limit, so that the
 //! measuring itself stays within the stack it protects.
 
-use prodlint_core::nesting::{TooDeep, MAX_TREE_DEPTH};
+use prodlint_core::nesting::{Limit, TooDeep, MAX_TREE_DEPTH};
 use swc_ecma_ast as ast;
 use swc_ecma_visit::{Visit, VisitWith};
 
@@ -30,6 +30,7 @@ impl Measure {
         if self.depth >= MAX_TREE_DEPTH {
             self.found = Some(TooDeep {
                 span: crate::span(span),
+                limit: Limit::Nesting,
             });
             return;
         }

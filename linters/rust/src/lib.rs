@@ -482,6 +482,7 @@ fn tree_too_deep(root: &SyntaxNode) -> Option<TooDeep> {
                 if depth > MAX_TREE_DEPTH {
                     return Some(TooDeep {
                         span: span(node.text_range()),
+                        limit: nesting::Limit::Nesting,
                     });
                 }
             }

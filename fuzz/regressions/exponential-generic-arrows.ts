@@ -1,0 +1,1 @@
+export const ref = <T>(v= <T>(v= <T>(v= <T>(v= <T>(v= <T>(v= <T>(v= <T>(v= <T>(v= <T>(v= <T>(v= <T>(v= <T>(v= <T>(v= <T>(v= <T>(v= <T>(v= <T>(v= <T>(v= <T>(v= <T>(v= <T>(v= <T>(v= <T>(v= <T>(v= <T>(v= <T>(v= <T>(v= <T>(v= <T>(value: T) => (value);

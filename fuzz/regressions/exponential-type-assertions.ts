@@ -1,0 +1,1 @@
+export const x = <any>(<any>(<any>(<any>(<any>(<any>(<any>(<any>(<any>(<any>(<any>(<any>(<any>(<any>(<any>(<any>(<any>(<any>(<any>(<any>(<any>(<any>(<any>(<any>(<any>(<any>(<any>(<any>(<any>(<any>(y))))))))))))))))))))))))))))));
