@@ -19,6 +19,13 @@ const TEST_DIRS: &[&str] = &[
     // monorepo's `playground/nextjs`): an example by another name.
     "playground",
     "playgrounds",
+    // A monorepo's development server, which runs the packages on a developer's machine
+    // with sample configuration (`packages/dev-server/`): a playground by another name.
+    "dev-server",
+    // A package of test tooling (`packages/testing/`: an end-to-end test environment),
+    // and load tests.
+    "testing",
+    "load-testing",
     "testdata",
     "test-data",
     "test_data",
@@ -51,7 +58,8 @@ pub fn is_test_path(path: &str) -> bool {
     // `api_tests/`, `integration-tests/`: a suite of tests by another name (the plural
     // only: `ab-test/` may be a feature).
     // `__e2e__/`, `__test__/`: a test folder's name in Jest's `__tests__` style. A package
-    // of test helpers by its name: `test-helpers/`, `test-utils/`, `test_support/`.
+    // of test helpers by its name: `test-helpers/`, `test-utils/`, `test_support/`, also
+    // after the project's name: `medusa-test-utils/`, `acme_test_helpers/`.
     let is_test_dir = |dir: &str| {
         let bare = dir
             .strip_prefix("__")
@@ -62,6 +70,11 @@ pub fn is_test_path(path: &str) -> bool {
             || dir.ends_with("-tests")
             || dir.starts_with("test-")
             || dir.starts_with("test_")
+            || ["-test-", "_test_"].iter().any(|infix| {
+                dir.split_once(infix).is_some_and(|(_, helpers)| {
+                    matches!(helpers, "utils" | "helpers" | "support" | "kit" | "harness")
+                })
+            })
     };
     if components.any(is_test_dir) {
         return true;
@@ -225,6 +238,11 @@ mod tests {
             "src/user_mock.ts",
             "src/mock-data.ts",
             "src/api_mocks.js",
+            "packages/testing/src/create-test-environment.ts",
+            "packages/medusa-test-utils/src/database.ts",
+            "crates/acme_test_helpers/src/lib.rs",
+            "packages/dev-server/load-testing/init-load-test.ts",
+            "packages/dev-server/dev-config.ts",
         ] {
             assert!(is_test_path(path), "{path} is test code");
         }
@@ -244,6 +262,10 @@ mod tests {
             "src/unmock.ts",
             "src/mock.ts",
             "src/latest_test_run.rs",
+            "src/features/ab-testing/variant.ts",
+            "packages/api-test-runner-ui/src/app.ts",
+            "src/latest-test-results/page.ts",
+            "packages/server/src/dev-server.ts",
         ] {
             assert!(!is_test_path(path), "{path} is not test code");
         }
