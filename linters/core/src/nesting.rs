@@ -130,13 +130,20 @@ impl Trials {
 
     /// What the first byte of a token (`rest`, at `at`) tells about this level's trials.
     fn next_token(&mut self, rest: &[u8], at: usize) {
-        if rest[0] != b'(' {
+        if self.list_closed && rest[0] != b'(' {
             self.list_closed = false;
         }
-        if self.closed && rest[0] == b':' && rest.get(1) != Some(&b':') {
-            self.return_type = Some(at);
+        if self.closed {
+            self.closed = false;
+            if rest[0] == b':' && rest.get(1) != Some(&b':') {
+                self.return_type = Some(at);
+            }
         }
-        self.closed = false;
+    }
+
+    /// Whether [`Trials::operator`] has anything to do.
+    fn reads_operators(&self) -> bool {
+        self.return_type.is_some() || self.list > 0
     }
 
     /// The trials of a level opened by `(`, `[` or `{` inside this one.
@@ -198,25 +205,21 @@ pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
     let mut prev = Prev::Other;
     while i < bytes.len() {
         let b = bytes[i];
-        let start = i;
-        let depth = levels.len() as u32;
-        let level = levels
-            .last_mut()
-            .expect("the outermost level is never popped");
-        if type_assertions && starts_token(bytes, i) {
-            level.trials.next_token(&bytes[i..], i);
-        }
+        // Blank space and comments first, in loops of their own: most of a text's bytes.
         match b {
+            b' ' | b'\t' | b'\x0c' => {
+                i = skip_blanks(bytes, i + 1);
+                continue;
+            }
             b'\n' | b'\r' => {
                 if prev == Prev::Operand {
+                    let level = levels
+                        .last_mut()
+                        .expect("the outermost level is never popped");
                     level.chain = 0;
                     level.trials.end_of_item(false);
                 }
-                i += 1;
-                continue;
-            }
-            b' ' | b'\t' | b'\x0c' => {
-                i += 1;
+                i = skip_blanks(bytes, i + 1);
                 continue;
             }
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
@@ -227,6 +230,17 @@ pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
                 i = skip_block_comment(bytes, i, dialect == Dialect::Rust);
                 continue;
             }
+            _ => {}
+        }
+        let start = i;
+        let depth = levels.len() as u32;
+        let level = levels
+            .last_mut()
+            .expect("the outermost level is never popped");
+        if type_assertions {
+            level.trials.next_token(&bytes[i..], i);
+        }
+        match b {
             b'"' if dialect == Dialect::Js => {
                 i = skip_js_string(bytes, i + 1, b'"');
                 operand(level, &mut prev);
@@ -363,7 +377,7 @@ pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
                 }
                 level.trials.list += 1;
             } else if dialect == Dialect::Js {
-                if let Some(return_type) = type_assertions
+                if let Some(return_type) = (type_assertions && level.trials.reads_operators())
                     .then(|| level.trials.operator(&bytes[i..i + len]))
                     .flatten()
                 {
@@ -434,26 +448,42 @@ fn operand(level: &mut Level, prev: &mut Prev) {
     *prev = Prev::Operand;
 }
 
-/// Whether a token starts at `i`: not blank space, nor a comment.
-fn starts_token(bytes: &[u8], i: usize) -> bool {
-    match bytes[i] {
-        b' ' | b'\t' | b'\x0c' | b'\n' | b'\r' => false,
-        b'/' => !matches!(bytes.get(i + 1), Some(b'/' | b'*')),
-        _ => true,
+/// Skips spaces and tabs: indentation eight spaces at a time.
+fn skip_blanks(bytes: &[u8], mut i: usize) -> usize {
+    const EIGHT_SPACES: u64 = u64::from_ne_bytes(*b"        ");
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        if u64::from_ne_bytes(chunk.try_into().expect("eight bytes")) != EIGHT_SPACES {
+            break;
+        }
+        i += 8;
     }
+    while i < bytes.len() && matches!(bytes[i], b' ' | b'\t') {
+        i += 1;
+    }
+    i
 }
 
 fn is_ident_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_' || b == b'$'
 }
 
-fn ident_end(bytes: &[u8], mut i: usize) -> usize {
-    while i < bytes.len()
-        && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'$')
-    {
-        i += 1;
+/// The ASCII bytes that continue an identifier (or a number): letters, digits, `_`, `$`.
+const IDENT_CONTINUE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        let byte = b as u8;
+        table[b] = byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$';
+        b += 1;
     }
-    i
+    table
+};
+
+fn ident_end(bytes: &[u8], i: usize) -> usize {
+    i + bytes[i..]
+        .iter()
+        .position(|&b| !IDENT_CONTINUE[b as usize])
+        .unwrap_or(bytes.len() - i)
 }
 
 fn is_prefix_keyword(word: &str, dialect: Dialect) -> bool {
@@ -500,53 +530,44 @@ enum Operator {
     Other,
 }
 
-/// Operators whose right side nests, longest first (the one-byte `=` and `?` aside).
-const RIGHT_NESTED_JS: &[&[u8]] = &[
-    b">>>=", b"**=", b"<<=", b">>=", b"&&=", b"||=", b"??=", b"=>", b"+=", b"-=", b"*=", b"/=",
-    b"%=", b"&=", b"|=", b"^=", b"**",
-];
-const RIGHT_NESTED_RUST: &[&[u8]] = &[
-    b"<<=", b">>=", b"+=", b"-=", b"*=", b"/=", b"%=", b"&=", b"|=", b"^=",
-];
-/// The other operators of more than one byte, longest first.
-const OTHER: &[&[u8]] = &[
-    b"===", b"!==", b"==", b"!=", b"<=", b">=", b"&&", b"||", b"??", b"?.", b"::", b"->", b"..=",
-    b"...", b"..", b"=>",
-];
-
 /// The operator at the start of `rest` (longest match) and what it does to nesting.
+///
+/// Right-nested: assignments (`=`, `+=`, `<<=`, JS `>>>=`, `&&=`, `||=`, `??=`, `**=`), `?`,
+/// JS `=>` and `**`. Prefix: JS `++`, `--`, `...`; Rust `&&` (two borrows as well as a
+/// logical and). Others of more than one byte: `===`, `!==`, `==`, `!=`, `<=`, `>=`, `&&`,
+/// `||`, `??`, `?.`, `::`, `->`, `..=`, `...`, `..` and Rust `=>`. The rest are one byte.
 fn operator(rest: &[u8], dialect: Dialect) -> (usize, Operator) {
-    // Every operator of two bytes or more has one of these second bytes: any other means a
-    // one-byte operator, without trying each longer one (most punctuation is followed by a
-    // space, a name or a bracket; this is the hot path of the scan).
-    if !rest.get(1).is_some_and(|b| SECOND_BYTES.contains(b)) {
-        return single_byte_operator(rest[0]);
+    use Operator::{Other, Prefix, RightNested};
+    let at = |k: usize| rest.get(k).copied().unwrap_or(0);
+    let js = dialect != Dialect::Rust;
+    let (first, second, third) = (rest[0], at(1), at(2));
+    // The hot path of the scan: one match on the first two bytes (most punctuation is
+    // followed by a space, a name or a bracket, and falls through to one byte).
+    match (first, second) {
+        (b'>', b'>') if js && third == b'>' && at(3) == b'=' => (4, RightNested),
+        (b'>', b'>') | (b'<', b'<') if third == b'=' => (3, RightNested),
+        (b'*', b'*') | (b'&', b'&') | (b'|', b'|') | (b'?', b'?') if js && third == b'=' => {
+            (3, RightNested)
+        }
+        (b'*', b'*') if js => (2, RightNested),
+        (b'=', b'>') if js => (2, RightNested),
+        (b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|' | b'^', b'=') => (2, RightNested),
+        (b'+', b'+') | (b'-', b'-') if js => (2, Prefix(1)),
+        (b'.', b'.') if js && third == b'.' => (3, Prefix(1)),
+        (b'&', b'&') if !js => (2, Prefix(2)),
+        (b'=' | b'!', b'=') if third == b'=' => (3, Other),
+        (b'.', b'.') if third == b'=' || third == b'.' => (3, Other),
+        (b'=' | b'!' | b'<' | b'>', b'=')
+        | (b'&', b'&')
+        | (b'|', b'|')
+        | (b'?', b'?' | b'.')
+        | (b':', b':')
+        | (b'-', b'>')
+        | (b'.', b'.')
+        | (b'=', b'>') => (2, Other),
+        _ => single_byte_operator(first),
     }
-    let right_nested = match dialect {
-        Dialect::Js | Dialect::Ts => RIGHT_NESTED_JS,
-        Dialect::Rust => RIGHT_NESTED_RUST,
-    };
-    if let Some(op) = right_nested.iter().find(|op| rest.starts_with(op)) {
-        return (op.len(), Operator::RightNested);
-    }
-    if dialect == Dialect::Js && (rest.starts_with(b"++") || rest.starts_with(b"--")) {
-        return (2, Operator::Prefix(1));
-    }
-    if dialect == Dialect::Js && rest.starts_with(b"...") {
-        return (3, Operator::Prefix(1));
-    }
-    if dialect == Dialect::Rust && rest.starts_with(b"&&") {
-        // `&&x` is two borrows as well as a logical and.
-        return (2, Operator::Prefix(2));
-    }
-    if let Some(op) = OTHER.iter().find(|op| rest.starts_with(op)) {
-        return (op.len(), Operator::Other);
-    }
-    single_byte_operator(rest[0])
 }
-
-/// The second bytes of the operators longer than one byte that [`operator`] knows.
-const SECOND_BYTES: &[u8] = b">*<&|?=.:+-";
 
 fn single_byte_operator(first: u8) -> (usize, Operator) {
     match first {
@@ -558,18 +579,23 @@ fn single_byte_operator(first: u8) -> (usize, Operator) {
     }
 }
 
-pub fn skip_line(bytes: &[u8], mut i: usize) -> usize {
-    while i < bytes.len() && bytes[i] != b'\n' {
-        i += 1;
-    }
-    i
+pub fn skip_line(bytes: &[u8], i: usize) -> usize {
+    memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |at| i + at)
 }
 
 /// Skips `/* … */` (nested ones too in Rust); an unclosed comment runs to the end.
 pub fn skip_block_comment(bytes: &[u8], mut i: usize, nests: bool) -> usize {
+    if !nests {
+        return memchr::memmem::find(&bytes[i + 2..], b"*/").map_or(bytes.len(), |at| i + at + 4);
+    }
     let mut depth = 0usize;
     while i < bytes.len() {
-        if bytes[i..].starts_with(b"/*") && (nests || depth == 0) {
+        // Only a `/` or a `*` can open or close one.
+        match memchr::memchr2(b'/', b'*', &bytes[i..]) {
+            Some(at) => i += at,
+            None => return bytes.len(),
+        }
+        if bytes[i..].starts_with(b"/*") {
             depth += 1;
             i += 2;
         } else if bytes[i..].starts_with(b"*/") {
@@ -598,11 +624,24 @@ fn skip_js_string(bytes: &[u8], i: usize, quote: u8) -> usize {
 
 fn skip_quoted_until(bytes: &[u8], mut i: usize, quote: u8, line_ends: bool) -> usize {
     while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b if b == quote => return i + 1,
-            b'\n' | b'\r' if line_ends => return i,
-            _ => i += 1,
+        // The next byte that can end the literal or escape one that would.
+        let next = match line_ends {
+            true => memchr::memchr3(b'\\', quote, b'\n', &bytes[i..]),
+            false => memchr::memchr2(b'\\', quote, &bytes[i..]),
+        };
+        let end = next.map_or(bytes.len(), |at| i + at);
+        // A lone carriage return ends a line too (rare enough to look for only here).
+        if line_ends {
+            if let Some(at) = memchr::memchr(b'\r', &bytes[i..end]) {
+                return i + at;
+            }
+        }
+        i = end;
+        match bytes.get(i) {
+            None => break,
+            Some(b'\\') => i += 2,
+            Some(b) if *b == quote => return i + 1,
+            Some(_) => return i,
         }
     }
     bytes.len()
@@ -682,6 +721,10 @@ enum Template {
 /// Reads template literal text from `i` to its end or its next substitution.
 fn skip_template(bytes: &[u8], mut i: usize) -> Template {
     while i < bytes.len() {
+        match memchr::memchr3(b'\\', b'`', b'$', &bytes[i..]) {
+            Some(at) => i += at,
+            None => break,
+        }
         match bytes[i] {
             b'\\' => i += 2,
             b'`' => return Template::Closed(i + 1),
@@ -699,10 +742,17 @@ mod tests {
     #[test]
     fn every_operator_longer_than_a_byte_has_a_known_second_byte() {
         let prefix: &[&[u8]] = &[b"++", b"--", b"...", b"&&"];
-        for op in [RIGHT_NESTED_JS, RIGHT_NESTED_RUST, OTHER, prefix].concat() {
+        for op in [
+            listed::RIGHT_NESTED_JS,
+            listed::RIGHT_NESTED_RUST,
+            listed::OTHER,
+            prefix,
+        ]
+        .concat()
+        {
             assert!(op.len() >= 2, "{op:?}");
             assert!(
-                SECOND_BYTES.contains(&op[1]),
+                listed::SECOND_BYTES.contains(&op[1]),
                 "{}",
                 String::from_utf8_lossy(op)
             );
@@ -902,6 +952,201 @@ mod tests {
         }
         // JSX elements, which `.tsx` and `.js` files nest freely, are not type assertions.
         assert!(depth_ok(&nested_generic_arrows(n + 1), Dialect::Js));
+    }
+
+    /// The operators as first written: a list of each, tried in turn.
+    mod listed {
+        use super::super::{Dialect, Operator};
+        /// Operators whose right side nests, longest first (the one-byte `=` and `?` aside).
+        pub const RIGHT_NESTED_JS: &[&[u8]] = &[
+            b">>>=", b"**=", b"<<=", b">>=", b"&&=", b"||=", b"??=", b"=>", b"+=", b"-=", b"*=",
+            b"/=", b"%=", b"&=", b"|=", b"^=", b"**",
+        ];
+        pub const RIGHT_NESTED_RUST: &[&[u8]] = &[
+            b"<<=", b">>=", b"+=", b"-=", b"*=", b"/=", b"%=", b"&=", b"|=", b"^=",
+        ];
+        /// The other operators of more than one byte, longest first.
+        pub const OTHER: &[&[u8]] = &[
+            b"===", b"!==", b"==", b"!=", b"<=", b">=", b"&&", b"||", b"??", b"?.", b"::", b"->",
+            b"..=", b"...", b"..", b"=>",
+        ];
+
+        /// The operator at the start of `rest` (longest match) and what it does to nesting.
+        pub fn operator(rest: &[u8], dialect: Dialect) -> (usize, Operator) {
+            // Every operator of two bytes or more has one of these second bytes: any other means a
+            // one-byte operator, without trying each longer one (most punctuation is followed by a
+            // space, a name or a bracket; this is the hot path of the scan).
+            if !rest.get(1).is_some_and(|b| SECOND_BYTES.contains(b)) {
+                return super::super::single_byte_operator(rest[0]);
+            }
+            let right_nested = match dialect {
+                Dialect::Js | Dialect::Ts => RIGHT_NESTED_JS,
+                Dialect::Rust => RIGHT_NESTED_RUST,
+            };
+            if let Some(op) = right_nested.iter().find(|op| rest.starts_with(op)) {
+                return (op.len(), Operator::RightNested);
+            }
+            if dialect == Dialect::Js && (rest.starts_with(b"++") || rest.starts_with(b"--")) {
+                return (2, Operator::Prefix(1));
+            }
+            if dialect == Dialect::Js && rest.starts_with(b"...") {
+                return (3, Operator::Prefix(1));
+            }
+            if dialect == Dialect::Rust && rest.starts_with(b"&&") {
+                // `&&x` is two borrows as well as a logical and.
+                return (2, Operator::Prefix(2));
+            }
+            if let Some(op) = OTHER.iter().find(|op| rest.starts_with(op)) {
+                return (op.len(), Operator::Other);
+            }
+            super::super::single_byte_operator(rest[0])
+        }
+
+        /// The second bytes of the operators longer than one byte that [`operator`] knows.
+        pub const SECOND_BYTES: &[u8] = b">*<&|?=.:+-";
+    }
+
+    #[test]
+    fn operators_match_their_lists() {
+        let bytes = b"<>=*&|?!.:+-/%^~a ";
+        for dialect in [Dialect::Js, Dialect::Rust] {
+            for &a in bytes {
+                for &b in bytes {
+                    for &c in bytes {
+                        for &d in bytes {
+                            let rest = [a, b, c, d];
+                            for len in 1..=4 {
+                                let (got, want) = (
+                                    operator(&rest[..len], dialect),
+                                    listed::operator(&rest[..len], dialect),
+                                );
+                                assert_eq!(
+                                    got.0,
+                                    want.0,
+                                    "{:?} {dialect:?}",
+                                    String::from_utf8_lossy(&rest[..len])
+                                );
+                                assert_eq!(
+                                    std::mem::discriminant(&got.1),
+                                    std::mem::discriminant(&want.1),
+                                    "{:?} {dialect:?}",
+                                    String::from_utf8_lossy(&rest[..len])
+                                );
+                                if let (Operator::Prefix(x), Operator::Prefix(y)) = (got.1, want.1)
+                                {
+                                    assert_eq!(x, y);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The skips read byte by byte, as the vectorised ones must agree with.
+    mod byte_by_byte {
+        pub fn skip_line(bytes: &[u8], mut i: usize) -> usize {
+            while i < bytes.len() && bytes[i] != b'\n' {
+                i += 1;
+            }
+            i
+        }
+
+        pub fn skip_block_comment(bytes: &[u8], start: usize, nests: bool) -> usize {
+            let mut depth = 0usize;
+            let mut at = start;
+            while let Some(pair) = bytes.get(at..at + 2) {
+                at += match pair {
+                    b"/*" if nests || depth == 0 => {
+                        depth += 1;
+                        2
+                    }
+                    b"*/" => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return at + 2;
+                        }
+                        2
+                    }
+                    _ => 1,
+                };
+            }
+            bytes.len()
+        }
+
+        pub fn skip_quoted_until(bytes: &[u8], mut i: usize, quote: u8, line_ends: bool) -> usize {
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'\\' => i += 2,
+                    b if b == quote => return i + 1,
+                    b'\n' | b'\r' if line_ends => return i,
+                    _ => i += 1,
+                }
+            }
+            bytes.len()
+        }
+
+        /// After the closing backtick, or after a `${` (then `true`).
+        pub fn skip_template(bytes: &[u8], mut i: usize) -> (usize, bool) {
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'\\' => i += 2,
+                    b'`' => return (i + 1, false),
+                    b'$' if bytes.get(i + 1) == Some(&b'{') => return (i + 2, true),
+                    _ => i += 1,
+                }
+            }
+            (bytes.len(), false)
+        }
+    }
+
+    #[test]
+    fn vectorised_skips_agree_with_reading_byte_by_byte() {
+        // Texts of the bytes that matter to the skips, from a fixed seed.
+        let alphabet = b"ab/*\\\n\r\"'`${}";
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            let len = (state >> 59) as usize + 2;
+            let text: Vec<u8> = (0..len)
+                .map(|k| {
+                    let r = state.rotate_left(7 * k as u32 + 3);
+                    alphabet[(r % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            let mut comment = b"/*".to_vec();
+            comment.extend_from_slice(&text);
+            for nests in [false, true] {
+                assert_eq!(
+                    skip_block_comment(&comment, 0, nests),
+                    byte_by_byte::skip_block_comment(&comment, 0, nests),
+                    "{:?}",
+                    String::from_utf8_lossy(&comment)
+                );
+            }
+            assert_eq!(skip_line(&text, 0), byte_by_byte::skip_line(&text, 0));
+            for quote in [b'"', b'\''] {
+                for line_ends in [false, true] {
+                    assert_eq!(
+                        skip_quoted_until(&text, 0, quote, line_ends),
+                        byte_by_byte::skip_quoted_until(&text, 0, quote, line_ends),
+                        "{:?}",
+                        String::from_utf8_lossy(&text)
+                    );
+                }
+            }
+            let template = match skip_template(&text, 0) {
+                Template::Closed(end) => (end, false),
+                Template::Substitution(end) => (end, true),
+            };
+            assert_eq!(template, byte_by_byte::skip_template(&text, 0));
+            let ident = b"ab_$9 x";
+            assert_eq!(ident_end(ident, 0), 5);
+            assert_eq!(ident_end(ident, 6), 7);
+        }
     }
 
     #[test]
