@@ -438,16 +438,17 @@ impl ProjectIndex for DevScripts {
             }
         }
 
-        // Who imports each candidate. Only files whose text names a candidate can: its
-        // stem, or for an index file its folder's name (`./scripts/index` names both).
-        let markers: Vec<&str> = by_name
+        // Who imports each candidate. Only files whose text names a candidate where a
+        // specifier ends can: its stem, or for an index file its folder's name
+        // (`./scripts/index` names both).
+        let names: Vec<&str> = by_name
             .keys()
             .filter(|name| *name != "index")
             .map(|name| name.as_str())
             .collect();
         let resolvers = project.index::<Resolvers>(&());
         let mut importers: BTreeMap<&PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
-        crate::parse_project_sources(project, root, &markers, |path, parsed| {
+        crate::parse_project_sources(project, root, &names, |path, parsed| {
             if outside_application(&path) || crate::imports_test_framework(&parsed.program) {
                 return;
             }

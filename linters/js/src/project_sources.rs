@@ -256,27 +256,44 @@ pub(crate) fn parse_marked_sources(
     parse_files(project, &files, |_| true, each);
 }
 
-/// Parses the sources under `root` whose text contains one of `markers` (a cheap filter
-/// before parsing), and gives each to `each` in path order; files that cannot be read or
-/// parsed are skipped. For an index whose markers depend on the project (the names of
-/// its candidate scripts); fixed ones belong in [`Marked`], read in the shared pass.
+/// Parses the sources under `root` whose text names one of `names` as a module
+/// specifier's last segment (a cheap filter before parsing), and gives each to `each` in
+/// path order; files that cannot be read or parsed are skipped. For an index whose names
+/// depend on the project (the stems of its candidate scripts); fixed markers belong in
+/// [`Marked`], read in the shared pass.
 pub(crate) fn parse_project_sources(
     project: &Project,
     root: &Path,
-    markers: &[&str],
+    names: &[&str],
     each: impl FnMut(PathBuf, JsFile),
 ) {
     let sources = project_sources(project, root);
-    // One pass over each text for all the markers (a project's scripts may be dozens).
-    let Ok(searcher) = AhoCorasick::new(markers) else {
+    // One pass over each text for all the names (a project's scripts may be dozens).
+    let Ok(searcher) = AhoCorasick::new(names) else {
         return;
     };
     parse_files(
         project,
         &sources.files,
-        |text| searcher.is_match(text),
+        |text| names_a_specifier(&searcher, text),
         each,
     );
+}
+
+/// Whether `text` has one of the searcher's names where a specifier's last segment
+/// stands: after a `/` or a quote, before a quote, `/` or the `.` of an extension
+/// (`'./test'`, `"../scripts/test.plugin.js"`, `` `./docs/` ``). A name that is only a
+/// word of the text (`test` in `it("tests …")`) is not: stems such as `test`, `index`'s
+/// folder `docs`, `config` are words of most files, which would all be parsed again.
+fn names_a_specifier(searcher: &AhoCorasick, text: &str) -> bool {
+    let bytes = text.as_bytes();
+    searcher.find_overlapping_iter(text).any(|found| {
+        let before = found.start().checked_sub(1).map(|at| bytes[at]);
+        let after = bytes.get(found.end()).copied();
+        // `=` for a component's unquoted `<script src=widget.js>`.
+        matches!(before, Some(b'/' | b'\'' | b'"' | b'`' | b'='))
+            && matches!(after, Some(b'\'' | b'"' | b'`' | b'/' | b'.'))
+    })
 }
 
 /// Reads and parses the `files` whose text `wanted` accepts, and gives each to `each` in
@@ -344,6 +361,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn names_stand_where_a_specifier_ends() {
+        let searcher = AhoCorasick::new(["test", "docs", "widget"]).unwrap();
+        for text in [
+            "import { x } from './test';",
+            "const t = require(\"../scripts/test.plugin.js\");",
+            "await import(`./docs/`);",
+            "export * from '../test-utils/x'; import y from '../test'",
+            "<script src=\"/scripts/widget.js\"></script>",
+            "<script src=widget.js></script>",
+        ] {
+            assert!(names_a_specifier(&searcher, text), "{text}");
+        }
+        for text in [
+            "it('tests the docs', () => {});",
+            "import { test } from 'vitest'; // see docs/",
+            "const widgets = './widgets';",
+            "import x from './test-utils';",
+            "test",
+        ] {
+            assert!(!names_a_specifier(&searcher, text), "{text}");
+        }
+    }
+
+    #[test]
     fn no_marker_starts_inside_another() {
         let markers: Vec<&str> = Marked::ALL
             .iter()
@@ -389,7 +430,8 @@ mod tests {
                 0 => format!("const s{i} = new WebSocket(url);\n"),
                 1 => format!("export const e{i} = (n) => process.env[n];\n"),
                 2 => format!("app.listen(PORT); const s{i} = new WebSocket(u);\n"),
-                _ => format!("export const x{i} = {i};\n"),
+                3 => format!("import {{ y }} from './helpers';\nexport const x{i} = y;\n"),
+                _ => format!("// the helpers are elsewhere\nexport const x{i} = {i};\n"),
             };
             std::fs::write(folder.join(format!("f{i:03}.ts")), text).unwrap();
         }
@@ -480,11 +522,12 @@ mod tests {
         let servers = marked(Marked::Servers);
         assert_eq!(servers.len(), 140);
         assert_eq!(servers, containing(crate::listen_hosts::MARKERS));
-        // A set of markers of the index's own reads the same listing.
+        // An index's own names read the same listing, and only where a specifier ends.
         let mut seen = Vec::new();
-        parse_project_sources(&project, dir.path(), &["new WebSocket("], |path, _| {
+        parse_project_sources(&project, dir.path(), &["helpers"], |path, _| {
             seen.push(path)
         });
-        assert_eq!(seen, containing(&["new WebSocket("]));
+        assert_eq!(seen.len(), 140);
+        assert_eq!(seen, containing(&["'./helpers'"]));
     }
 }
