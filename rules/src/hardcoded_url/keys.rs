@@ -44,6 +44,7 @@ const PEOPLE_WORDS: &[&str] = &[
     "terms",
     "tos",
     "privacy",
+    "policy",
     "legal",
     "license",
     "licence",
