@@ -99,14 +99,23 @@ fn in_scripts_folder(root: &Path, file: &Path) -> bool {
 }
 
 /// Whether a package.json at or above `file` (up to `root`) has a script whose text names
-/// the file's name: the cheap test before the commands are read.
+/// the file's name (or, for a `.js` file, the name Node completes: `src/util/test` runs
+/// `test.js`, `src/seed` runs `seed/index.js`): the cheap test before the commands are
+/// read.
 fn named_by_a_script(project: &Project, root: &Path, file: &Path) -> bool {
     let Some(name) = file.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
-    manifests_above(project, root, file)
-        .iter()
-        .any(|manifest| manifest.text.contains(name))
+    let completed = match name.strip_suffix(".js") {
+        Some("index") => file
+            .parent()
+            .and_then(|dir| dir.file_name())
+            .and_then(|n| n.to_str()),
+        stem => stem,
+    };
+    manifests_above(project, root, file).iter().any(|manifest| {
+        manifest.text.contains(name) || completed.is_some_and(|stem| manifest.text.contains(stem))
+    })
 }
 
 /// The package.json files at or above `file`'s folder, nearest first, up to `root`.
@@ -305,6 +314,16 @@ fn files_run_by(command: &str) -> Vec<Run> {
                     watch,
                     preload: false,
                 });
+            } else if program == "node" && is_extensionless_path(word) {
+                // `node src/util/test`: Node loads `src/util/test.js`, or the folder's
+                // `index.js`.
+                for path in [format!("{word}.js"), format!("{word}/index.js")] {
+                    runs.push(Run {
+                        path,
+                        watch,
+                        preload: false,
+                    });
+                }
             }
             break;
         }
@@ -316,6 +335,17 @@ fn files_run_by(command: &str) -> Vec<Run> {
 fn is_source_path(word: &str) -> bool {
     let extension = word.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
     SOURCE_EXTENSIONS.contains(&extension) && !word.contains("://")
+}
+
+/// A relative path without an extension (`src/util/test`, `./scripts/seed`), which Node
+/// completes as it does a `require`; not a package name, a URL or a variable.
+fn is_extensionless_path(word: &str) -> bool {
+    let last = word.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    word.contains('/')
+        && !last.is_empty()
+        && !last.contains('.')
+        && !word.contains("://")
+        && !word.starts_with(['$', '@', '/'])
 }
 
 /// Build output folders whose files are compiled from `src/`.
@@ -595,6 +625,15 @@ mod tests {
         assert!(paths("node -e \"require('./x.js')\"").is_empty());
         assert!(paths("node -r ./dist/preload.js").is_empty());
         assert!(paths("nodemon src/main.ts").is_empty());
+        assert_eq!(
+            paths("node src/util/test"),
+            vec![
+                ("src/util/test.js".to_string(), false),
+                ("src/util/test/index.js".to_string(), false)
+            ]
+        );
+        assert!(paths("node --version").is_empty());
+        assert!(paths("node @scope/pkg").is_empty());
         assert!(paths("jest --config jest.config.js").is_empty());
         assert!(paths("tsx scripts/gen").is_empty());
         assert!(paths("prettier --write src/a.ts").is_empty());
