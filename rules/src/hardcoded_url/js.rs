@@ -826,6 +826,9 @@ fn is_call_to_own_port(tpl: &Tpl, listen_ports: &std::collections::BTreeSet<Stri
                 reads_port(&bin.left)
             }
             Expr::Paren(paren) => reads_port(&paren.expr),
+            // `${PORT}`: the name a server gives the port it reads for its listener, also
+            // when another module of the program reads it.
+            Expr::Ident(ident) => &*ident.sym == "PORT",
             _ => false,
         }
     }
