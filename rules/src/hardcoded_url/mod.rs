@@ -13,7 +13,7 @@ mod keys;
 mod rust;
 mod url;
 
-use url::{find_address, find_local_host, may_hold_address, UrlMatch};
+use url::{find_address, find_local_host, is_local_host_alternatives, may_hold_address, UrlMatch};
 
 prodlint_macros::declare_rule! {
     /// ## What it does

@@ -305,6 +305,29 @@ fn is_host_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')
 }
 
+/// Whether `values` are one service's address on several local hosts, the rest written
+/// the same: `["http://127.0.0.1:11434", "http://host.docker.internal:11434",
+/// "http://172.17.0.1:11434"]`. Such a list names the places a companion program on the
+/// user's machine may answer, tried in turn, not one address a deployment would set.
+pub fn is_local_host_alternatives<'a>(values: impl IntoIterator<Item = &'a str>) -> bool {
+    let mut hosts = std::collections::BTreeSet::new();
+    let mut rests = std::collections::BTreeSet::new();
+    for value in values {
+        let Some(address) = find_address(value, false) else {
+            return false;
+        };
+        if !address.local || address.is_listen_address() {
+            return false;
+        }
+        let Some(rest) = address.text.split_once(address.host.as_str()) else {
+            return false;
+        };
+        rests.insert(format!("{}\u{0}{}", rest.0, rest.1));
+        hosts.insert(address.host);
+    }
+    hosts.len() >= 2 && rests.len() == 1
+}
+
 /// Recognises `value` as a hardcoded address: the whole (trimmed) value is a URL with a
 /// written host (`http://localhost:3000/api`, `redis://cache:6379`), or a local host with a
 /// port (`127.0.0.1:8080`, `localhost:{}`). `then_placeholder` says that a template or format
