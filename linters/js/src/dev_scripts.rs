@@ -398,6 +398,23 @@ fn import_names(file: &Path) -> Vec<String> {
     names
 }
 
+/// Whether `text` names the source file `name` (a stem or an index file's folder) with
+/// its extension: `theme.js`, `theme.ts`, `widget/index.js`.
+fn names_source_file(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(at, _)| {
+        let after = &text[at + name.len()..];
+        let extension = after
+            .strip_prefix('.')
+            .or_else(|| after.strip_prefix("/index."));
+        extension.is_some_and(|rest| {
+            SOURCE_EXTENSIONS.iter().any(|ext| {
+                rest.strip_prefix(ext)
+                    .is_some_and(|tail| !tail.starts_with(|c: char| c.is_ascii_alphanumeric()))
+            })
+        })
+    })
+}
+
 /// The last segment of a specifier without its extension: `helpers` of `../helpers.js`.
 fn specifier_name(specifier: &str) -> &str {
     let last = specifier
@@ -482,11 +499,12 @@ impl ProjectIndex for DevScripts {
                 return;
             }
             // A component's markup may load a candidate with `<script src>`, which is no
-            // import: each one it names counts as imported by it.
+            // import: each one it names, with a source extension (`theme.js`, not the word
+            // `test` in its text), counts as imported by it.
             if crate::sfc::is_component(&path.to_string_lossy()) {
                 if let Ok(text) = project.read(&path) {
                     for (name, named) in &by_name {
-                        if name != "index" && text.contains(name.as_str()) {
+                        if name != "index" && names_source_file(&text, name) {
                             for target in named {
                                 if **target != path {
                                     importers.entry(target).or_default().insert(path.clone());
@@ -661,6 +679,20 @@ mod tests {
         ] {
             assert!(!starts_the_application(name), "{name}");
         }
+    }
+
+    #[test]
+    fn source_files_named_in_markup() {
+        assert!(names_source_file(
+            "<script src=\"/scripts/theme.js\"></script>",
+            "theme"
+        ));
+        assert!(names_source_file("src=\"/widget/index.mjs\"", "widget"));
+        assert!(!names_source_file(
+            "$t(\"settings.test.title\") run the test",
+            "test"
+        ));
+        assert!(!names_source_file("theme.json", "theme"));
     }
 
     #[test]
