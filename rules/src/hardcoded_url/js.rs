@@ -601,6 +601,13 @@ fn callee_object(callee: &Callee) -> Option<String> {
 /// `MessageEvent`'s.
 const ORIGIN_KEYS: &[&str] = &["origin", "origins"];
 
+/// Header names that only a request's headers have: an object with one of them is a
+/// request's headers.
+const REQUEST_HEADER_KEYS: &[&str] = &["user-agent", "referer", "cookie", "accept-language"];
+
+/// Request headers that say where the request comes from, not where it goes.
+const SENDER_HEADERS: &[&str] = &["origin", "referer"];
+
 /// Keys that name CORS origins wherever they appear.
 const CORS_KEYS: &[&str] = &[
     "cors",
@@ -1659,6 +1666,22 @@ impl Visit for Visitor<'_, '_> {
             matches!(value, Expr::Lit(Lit::Str(s)) if is_placeholder_secret(key, &atom_text(&s.value)))
         });
         // JSON-LD: identifiers and links that describe a page.
+        // `{ "user-agent": …, origin: "https://www.loom.com", referer: … }`: the headers of a
+        // request, where `origin` and `referer` say where the request claims to come from.
+        if self.flow != Flow::Cors
+            && keys
+                .iter()
+                .any(|(key, _)| REQUEST_HEADER_KEYS.contains(&key.to_ascii_lowercase().as_str()))
+        {
+            for prop in &object.props {
+                match prop {
+                    PropOrSpread::Prop(prop) if matches!(&**prop, Prop::KeyValue(kv) if prop_name(&kv.key).is_some_and(|key| SENDER_HEADERS.contains(&key.to_ascii_lowercase().as_str()))) =>
+                        {}
+                    prop => prop.visit_with(self),
+                }
+            }
+            return;
+        }
         if placeholder_secret {
             let saved = std::mem::replace(&mut self.sample, true);
             object.visit_children_with(self);
