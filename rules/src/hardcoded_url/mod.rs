@@ -162,6 +162,8 @@ prodlint_macros::declare_rule! {
     /// that says loopback (`LOOPBACK_CLIENT_ID_ORIGIN`, `loopbackRedirectUri`: local on
     /// purpose, a protocol's own address, not a deployment's); comments,
     /// log and panic messages, module specifiers, types, the base of `new URL(path, base)`,
+    /// the `origin` and `referer` of a request's headers (in an object with a `user-agent`,
+    /// `referer`, `cookie` or `accept-language` key: where the request says it comes from),
     /// RFC 2606 example domains and cloud metadata
     /// addresses. An address whose scheme separator or host is written only with escape
     /// sequences (`"http\x3a//…"`, `"\u006cocalhost"`) is not seen: a file is read for
