@@ -99,14 +99,23 @@ fn in_scripts_folder(root: &Path, file: &Path) -> bool {
 }
 
 /// Whether a package.json at or above `file` (up to `root`) has a script whose text names
-/// the file's name: the cheap test before the commands are read.
+/// the file's name (or, for a `.js` file, the name Node completes: `src/util/test` runs
+/// `test.js`, `src/seed` runs `seed/index.js`): the cheap test before the commands are
+/// read.
 fn named_by_a_script(project: &Project, root: &Path, file: &Path) -> bool {
     let Some(name) = file.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
-    manifests_above(project, root, file)
-        .iter()
-        .any(|manifest| manifest.text.contains(name))
+    let completed = match name.strip_suffix(".js") {
+        Some("index") => file
+            .parent()
+            .and_then(|dir| dir.file_name())
+            .and_then(|n| n.to_str()),
+        stem => stem,
+    };
+    manifests_above(project, root, file).iter().any(|manifest| {
+        manifest.text.contains(name) || completed.is_some_and(|stem| manifest.text.contains(stem))
+    })
 }
 
 /// The package.json files at or above `file`'s folder, nearest first, up to `root`.
@@ -305,6 +314,16 @@ fn files_run_by(command: &str) -> Vec<Run> {
                     watch,
                     preload: false,
                 });
+            } else if program == "node" && is_extensionless_path(word) {
+                // `node src/util/test`: Node loads `src/util/test.js`, or the folder's
+                // `index.js`.
+                for path in [format!("{word}.js"), format!("{word}/index.js")] {
+                    runs.push(Run {
+                        path,
+                        watch,
+                        preload: false,
+                    });
+                }
             }
             break;
         }
@@ -316,6 +335,17 @@ fn files_run_by(command: &str) -> Vec<Run> {
 fn is_source_path(word: &str) -> bool {
     let extension = word.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
     SOURCE_EXTENSIONS.contains(&extension) && !word.contains("://")
+}
+
+/// A relative path without an extension (`src/util/test`, `./scripts/seed`), which Node
+/// completes as it does a `require`; not a package name, a URL or a variable.
+fn is_extensionless_path(word: &str) -> bool {
+    let last = word.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    word.contains('/')
+        && !last.is_empty()
+        && !last.contains('.')
+        && !word.contains("://")
+        && !word.starts_with(['$', '@', '/'])
 }
 
 /// Build output folders whose files are compiled from `src/`.
@@ -366,6 +396,23 @@ fn import_names(file: &Path) -> Vec<String> {
         }
     }
     names
+}
+
+/// Whether `text` names the source file `name` (a stem or an index file's folder) with
+/// its extension: `theme.js`, `theme.ts`, `widget/index.js`.
+fn names_source_file(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(at, _)| {
+        let after = &text[at + name.len()..];
+        let extension = after
+            .strip_prefix('.')
+            .or_else(|| after.strip_prefix("/index."));
+        extension.is_some_and(|rest| {
+            SOURCE_EXTENSIONS.iter().any(|ext| {
+                rest.strip_prefix(ext)
+                    .is_some_and(|tail| !tail.starts_with(|c: char| c.is_ascii_alphanumeric()))
+            })
+        })
+    })
 }
 
 /// The last segment of a specifier without its extension: `helpers` of `../helpers.js`.
@@ -453,11 +500,12 @@ impl ProjectIndex for DevScripts {
                 return;
             }
             // A component's markup may load a candidate with `<script src>`, which is no
-            // import: each one it names counts as imported by it.
+            // import: each one it names, with a source extension (`theme.js`, not the word
+            // `test` in its text), counts as imported by it.
             if crate::sfc::is_component(&path.to_string_lossy()) {
                 if let Ok(text) = project.read(&path) {
                     for (name, named) in &by_name {
-                        if name != "index" && text.contains(name.as_str()) {
+                        if name != "index" && names_source_file(&text, name) {
                             for target in named {
                                 if **target != path {
                                     importers.entry(target).or_default().insert(path.clone());
@@ -596,6 +644,15 @@ mod tests {
         assert!(paths("node -e \"require('./x.js')\"").is_empty());
         assert!(paths("node -r ./dist/preload.js").is_empty());
         assert!(paths("nodemon src/main.ts").is_empty());
+        assert_eq!(
+            paths("node src/util/test"),
+            vec![
+                ("src/util/test.js".to_string(), false),
+                ("src/util/test/index.js".to_string(), false)
+            ]
+        );
+        assert!(paths("node --version").is_empty());
+        assert!(paths("node @scope/pkg").is_empty());
         assert!(paths("jest --config jest.config.js").is_empty());
         assert!(paths("tsx scripts/gen").is_empty());
         assert!(paths("prettier --write src/a.ts").is_empty());
@@ -623,6 +680,20 @@ mod tests {
         ] {
             assert!(!starts_the_application(name), "{name}");
         }
+    }
+
+    #[test]
+    fn source_files_named_in_markup() {
+        assert!(names_source_file(
+            "<script src=\"/scripts/theme.js\"></script>",
+            "theme"
+        ));
+        assert!(names_source_file("src=\"/widget/index.mjs\"", "widget"));
+        assert!(!names_source_file(
+            "$t(\"settings.test.title\") run the test",
+            "test"
+        ));
+        assert!(!names_source_file("theme.json", "theme"));
     }
 
     #[test]

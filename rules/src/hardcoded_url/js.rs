@@ -3,8 +3,12 @@ use prodlint_core::{Diagnostic, Span};
 use prodlint_js::ast::*;
 use prodlint_js::visit::{Visit, VisitWith};
 
-use super::keys::{is_allow_list_key, is_identifier_key, key_kind, names_endpoint, KeyKind};
-use super::{diagnostic, find_address, find_local_host, Flow, HardcodedUrl, Lang};
+use super::keys::{
+    is_allow_list_key, is_identifier_key, is_placeholder_secret, key_kind, names_endpoint, KeyKind,
+};
+use super::{
+    diagnostic, find_address, find_local_host, is_local_host_alternatives, Flow, HardcodedUrl, Lang,
+};
 use crate::JsContext;
 use prodlint_js::env_readers::EnvReaders;
 use prodlint_js::listen_hosts::ListenHosts;
@@ -31,6 +35,8 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &JsContext<'_>, out: &mut Vec<Diag
         out,
         flow: Flow::Plain,
         link: false,
+        in_data_set: false,
+        sample: false,
         key: None,
         env_spec: false,
         url_bases: bases.names,
@@ -69,6 +75,13 @@ struct Visitor<'a, 'c> {
     /// Inside content for people (a JSX `href`, an `avatar` key, a data literal) or an
     /// allow-list: the addresses there are links, pictures and permissions, not endpoints.
     link: bool,
+    /// Inside a data set written as a literal (`is_data_literal`): a registry of other
+    /// services' endpoints (oEmbed providers, a list of mirrors) is data the program looks
+    /// up, so only a local address under an endpoint key there is reported.
+    in_data_set: bool,
+    /// Inside an object with a placeholder for a credential (`apiKey: "ENTER_KEY_HERE"`):
+    /// a sample for people to copy, whatever its keys are named.
+    sample: bool,
     /// The key of the innermost property being visited: the name of a setting in an env
     /// schema (`CACHE_HOST: str({ default: "localhost" })`).
     key: Option<String>,
@@ -445,6 +458,22 @@ fn atom_text(value: &swc_atoms::Wtf8Atom) -> String {
     value.to_atom_lossy().as_str().to_string()
 }
 
+/// The elements of an array literal as written strings; an element that is not one (a
+/// spread, a hole, an expression) is an empty string, which no address matches.
+fn written_strings(array: &ArrayLit) -> Vec<String> {
+    array
+        .elems
+        .iter()
+        .map(|element| match element {
+            Some(ExprOrSpread { spread: None, expr }) => match &**expr {
+                Expr::Lit(Lit::Str(s)) => atom_text(&s.value),
+                _ => String::new(),
+            },
+            _ => String::new(),
+        })
+        .collect()
+}
+
 /// The name of a property: `a`, `"a"`, `['a']`.
 fn prop_name(name: &PropName) -> Option<String> {
     match name {
@@ -571,6 +600,13 @@ fn callee_object(callee: &Callee) -> Option<String> {
 /// Keys that name CORS origins inside a CORS configuration; elsewhere `origin` is, say, a
 /// `MessageEvent`'s.
 const ORIGIN_KEYS: &[&str] = &["origin", "origins"];
+
+/// Header names that only a request's headers have: an object with one of them is a
+/// request's headers.
+const REQUEST_HEADER_KEYS: &[&str] = &["user-agent", "referer", "cookie", "accept-language"];
+
+/// Request headers that say where the request comes from, not where it goes.
+const SENDER_HEADERS: &[&str] = &["origin", "referer"];
 
 /// Keys that name CORS origins wherever they appear.
 const CORS_KEYS: &[&str] = &[
@@ -826,6 +862,9 @@ fn is_call_to_own_port(tpl: &Tpl, listen_ports: &std::collections::BTreeSet<Stri
                 reads_port(&bin.left)
             }
             Expr::Paren(paren) => reads_port(&paren.expr),
+            // `${PORT}`: the name a server gives the port it reads for its listener, also
+            // when another module of the program reads it.
+            Expr::Ident(ident) => &*ident.sym == "PORT",
             _ => false,
         }
     }
@@ -875,7 +914,9 @@ impl Visitor<'_, '_> {
     /// Visits an array or object literal, as content when it is a data set.
     fn literal(&mut self, expr: &Expr, f: impl FnOnce(&mut Self)) {
         if !self.link && is_data_literal(expr) {
+            let saved = std::mem::replace(&mut self.in_data_set, true);
             self.as_link(true, f);
+            self.in_data_set = saved;
         } else {
             f(self);
         }
@@ -931,7 +972,7 @@ impl Visitor<'_, '_> {
     }
 
     fn report(&mut self, value: &str, then_placeholder: bool, span: swc_common::Span) {
-        if self.link || self.form_values {
+        if self.link || self.form_values || self.sample {
             return;
         }
         // A bare `localhost` is a host only where a host is expected.
@@ -951,6 +992,11 @@ impl Visitor<'_, '_> {
             return;
         };
         if address.local && self.in_command_line_program {
+            return;
+        }
+        // `endpoints: [{ url: "https://api.abraia.me/oembed" }]` in a registry of providers:
+        // another service's address, looked up, not the deployment's.
+        if self.in_data_set && !address.local && matches!(self.flow, Flow::Endpoint { .. }) {
             return;
         }
         let span = prodlint_js::span(span);
@@ -1614,7 +1660,34 @@ impl Visit for Visitor<'_, '_> {
             })
             .collect();
         let has = |name: &str| keys.iter().any(|(key, _)| key == name);
+        // `new OpenAI({ baseURL: "http://localhost:3001/v1", apiKey: "ENTER_API_KEY_HERE" })`:
+        // a sample for people to copy, which runs only once its placeholders are filled in.
+        let placeholder_secret = keys.iter().any(|(key, value)| {
+            matches!(value, Expr::Lit(Lit::Str(s)) if is_placeholder_secret(key, &atom_text(&s.value)))
+        });
         // JSON-LD: identifiers and links that describe a page.
+        // `{ "user-agent": …, origin: "https://www.loom.com", referer: … }`: the headers of a
+        // request, where `origin` and `referer` say where the request claims to come from.
+        if self.flow != Flow::Cors
+            && keys
+                .iter()
+                .any(|(key, _)| REQUEST_HEADER_KEYS.contains(&key.to_ascii_lowercase().as_str()))
+        {
+            for prop in &object.props {
+                match prop {
+                    PropOrSpread::Prop(prop) if matches!(&**prop, Prop::KeyValue(kv) if prop_name(&kv.key).is_some_and(|key| SENDER_HEADERS.contains(&key.to_ascii_lowercase().as_str()))) =>
+                        {}
+                    prop => prop.visit_with(self),
+                }
+            }
+            return;
+        }
+        if placeholder_secret {
+            let saved = std::mem::replace(&mut self.sample, true);
+            object.visit_children_with(self);
+            self.sample = saved;
+            return;
+        }
         if has("@context") {
             return self.as_link(true, |v| object.visit_children_with(v));
         }
@@ -1723,6 +1796,14 @@ impl Visit for Visitor<'_, '_> {
             return;
         }
         match expr {
+            // `OLLAMA_URLS = ["http://127.0.0.1:11434", "http://host.docker.internal:11434"]`:
+            // where a companion program may answer, tried in turn. A CORS list's origins
+            // stay origins.
+            Expr::Array(array)
+                if matches!(self.flow, Flow::Plain | Flow::Endpoint { .. })
+                    && is_local_host_alternatives(
+                        written_strings(array).iter().map(|s| s.as_str()),
+                    ) => {}
             Expr::Array(_) | Expr::Object(_) => {
                 self.literal(expr, |v| expr.visit_children_with(v));
             }

@@ -44,6 +44,7 @@ const PEOPLE_WORDS: &[&str] = &[
     "terms",
     "tos",
     "privacy",
+    "policy",
     "legal",
     "license",
     "licence",
@@ -136,6 +137,25 @@ pub fn key_kind(key: &str) -> KeyKind {
 /// Whether the key names an address the program uses (`apiUrl`, `url`, `DATABASE_URL`).
 pub fn names_endpoint(key: &str) -> bool {
     matches!(key_kind(key), KeyKind::Endpoint | KeyKind::Address)
+}
+
+/// Whether `key` names a credential and `value` is a placeholder for one, for people to
+/// replace: `apiKey: "ENTER_API_KEY_HERE"`, `token: "<your token>"`, `password:
+/// "your-password"`. A weak default (`"changeme"`, `"admin"`) is not a placeholder: it
+/// works as written.
+pub fn is_placeholder_secret(key: &str, value: &str) -> bool {
+    let secret = words(key).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "key" | "apikey" | "token" | "secret" | "password" | "passwd"
+        )
+    });
+    let value = value.trim();
+    let placeholder = (value.starts_with('<') && value.ends_with('>'))
+        || words(value)
+            .iter()
+            .any(|w| matches!(w.as_str(), "your" | "here" | "enter" | "replace"));
+    secret && placeholder
 }
 
 /// Whether the key names where an OAuth or login flow sends the user back

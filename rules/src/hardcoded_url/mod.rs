@@ -13,7 +13,7 @@ mod keys;
 mod rust;
 mod url;
 
-use url::{find_address, find_local_host, may_hold_address, UrlMatch};
+use url::{find_address, find_local_host, is_local_host_alternatives, may_hold_address, UrlMatch};
 
 prodlint_macros::declare_rule! {
     /// ## What it does
@@ -22,7 +22,8 @@ prodlint_macros::declare_rule! {
     ///
     /// Reported by default, with the severity of what breaks:
     /// - **error**: a local or private address (localhost, 127.0.0.0/8, ::1, RFC 1918,
-    ///   `*.local`, `host.docker.internal`) used as a fallback or default of a setting:
+    ///   `*.local`, `host.docker.internal` and Docker Desktop's other `*.docker.internal`
+    ///   names) used as a fallback or default of a setting:
     ///   `process.env.X || …`, `?? …`, `config.get("X", …)`, the typed readers and property
     ///   decorators of a configuration object (`@Config.string("endpoint", …)`,
     ///   `config.url("X", …)`), `env::var("X").unwrap_or(…)`,
@@ -89,9 +90,11 @@ prodlint_macros::declare_rule! {
     /// or `[...].includes(host)`, and a `new Set` of bare host names, but not such a list
     /// given to CORS); content for people (markup attribute values in
     /// JSX, Vue, Svelte and Rust `html!`/`view!`, keys naming a link, picture, placeholder,
-    /// docs, help, terms or privacy page, and what a function under such a key returns,
+    /// docs, help, terms, privacy or policy page, and what a function under such a key returns,
     /// not the statements of its body: `previewTemplate: procedure.mutation(async () => {
-    /// … })` is code; data sets written as literals, `window.open`, log
+    /// … })` is code; data sets written as literals, also their public addresses under a
+    /// key that names an endpoint (a registry of oEmbed providers' `endpoints`: other
+    /// services, looked up), not a local one; `window.open`, log
     /// lines, also a value bound once and read only in the arguments of log calls: `const
     /// adminUrl = config.PUBLIC_ORIGIN || …` given only to `logger.info`, or in Rust a `let`
     /// read only by `tracing`/`log` level macros and `println!`/`eprintln!`; the values a
@@ -109,7 +112,16 @@ prodlint_macros::declare_rule! {
     /// is the user's own service; a server calling itself on the port it listens on
     /// (`http://localhost:${process.env.PORT}`, also `${process.env.PORT ?? 3000}`, and
     /// `http://localhost:${port}` where the file passes `port` to a server's `listen`, as
-    /// the embedded server of a desktop build does); a telemetry agent on the loopback interface
+    /// the embedded server of a desktop build does, and `${PORT}`, the name a server gives
+    /// the port it reads, also when imported); one service's address on several local
+    /// hosts, with the same scheme and path and a port on more than one of them
+    /// (`["http://127.0.0.1:11434", "http://host.docker.internal:11434",
+    /// "http://172.17.0.1:11434"]`: where a companion
+    /// program on the user's machine may answer, tried in turn; not a CORS list); a sample
+    /// for people to copy, told by a placeholder for a credential in the same object or
+    /// struct literal (`new OpenAI({ baseURL: "http://localhost:3001/v1", apiKey:
+    /// "ENTER_API_KEY_HERE" })`, `"<your token>"`; not a weak default such as
+    /// `"changeme"`, which works as written); a telemetry agent on the loopback interface
     /// at its standard port (OTLP `localhost:4317`/`4318`, Jaeger 6831/6832, StatsD 8125,
     /// Datadog 8126), which runs beside the program in production too; tests, mocks, stories
     /// and example apps (`*.test.*`, `*.e2e-spec.*`, `*.mock.*`, a name with the word `mock`
@@ -150,6 +162,8 @@ prodlint_macros::declare_rule! {
     /// that says loopback (`LOOPBACK_CLIENT_ID_ORIGIN`, `loopbackRedirectUri`: local on
     /// purpose, a protocol's own address, not a deployment's); comments,
     /// log and panic messages, module specifiers, types, the base of `new URL(path, base)`,
+    /// the `origin` and `referer` of a request's headers (in an object with a `user-agent`,
+    /// `referer`, `cookie` or `accept-language` key: where the request says it comes from),
     /// RFC 2606 example domains and cloud metadata
     /// addresses. An address whose scheme separator or host is written only with escape
     /// sequences (`"http\x3a//…"`, `"\u006cocalhost"`) is not seen: a file is read for
@@ -160,7 +174,9 @@ prodlint_macros::declare_rule! {
     /// a package.json script runs directly (`"sync": "dotenv -e .env -- tsx
     /// ./src/scripts/sync.ts"`, `node -r ts-node/register src/tasks/backfill.ts`, `ts-node`,
     /// `bun run`, `deno run`, also behind `npx`/`pnpx`; the path relative to that
-    /// package.json's folder), or that lies in a `scripts/` or `script/` folder
+    /// package.json's folder, completed as Node does: `node src/util/test` runs
+    /// `src/util/test.js` or `src/util/test/index.js`), or that lies in a `scripts/` or
+    /// `script/` folder
     /// (`src/scripts/send-test-emails.ts`; not below a served or routed folder: `public/`,
     /// `static/`, `assets/`, `www/`, `pages/`, `app/`, `routes/`). "No application code
     /// loads it": every file
@@ -208,15 +224,17 @@ prodlint_macros::declare_rule! {
     /// ```
     ///
     /// ## Accuracy
-    /// On the latest three applications read in full (a NestJS API with an Angular front
-    /// end, a SvelteKit application, an axum service; docs/accuracy.md, twelfth round), 6
-    /// of 6 errors and warnings (100%) were worth fixing, from 5 of 5 before that round,
-    /// which added `udp://` addresses (a tracker's announce URL as a serde default, the one
-    /// fallback a `localhost` grep found unreported) and silenced addresses compared with.
-    /// A constant of the same file that a setting falls back to (`process.env.X ??
-    /// DEFAULT_X`, TS/JS) is that setting's fallback, whatever it is named. Known gaps: a
-    /// constant imported from another file, and a setting reader without a fallback
-    /// parameter (`readString("X") ?? …`) is not taken for a read of `X`.
+    /// On the latest four applications, not tuned on before the round (a NestJS API with
+    /// a React front end, a SvelteKit front end with its API, an axum service, a
+    /// full-stack monorepo; docs/accuracy.md, thirteenth round), 4 of 6 errors and
+    /// warnings (67%) were worth fixing, from 4 of 42 (10%) at the start: lists of one
+    /// companion program's places on several local hosts, a sample with a placeholder key
+    /// and a server calling itself on an imported `PORT` are now silent, and so are 932
+    /// infos for a registry of oEmbed providers written as a data set. The two left are
+    /// a settings screen's default for a self-hosted program (`useState(settings?.X ||
+    /// "http://localhost:8880/v1")`) and a proxy to a program of the same virtual machine.
+    /// Known gaps: a constant imported from another file, and a setting reader without a
+    /// fallback parameter (`readString("X") ?? …`) is not taken for a read of `X`.
     pub static META = {
         id: "hardcoded-url",
         languages: [Rust, JavaScript],

@@ -11,8 +11,10 @@ use prodlint_rust::ra_ap_syntax::{AstNode, AstToken, SyntaxKind, SyntaxNode, Syn
 use prodlint_rust::ra_ap_syntax::{TextRange, TextSize};
 use prodlint_rust::{attr, compact_text, is_in_non_production_code, is_in_test_code, span};
 
-use super::keys::{is_identifier_key, key_kind, names_endpoint, KeyKind};
-use super::{diagnostic, find_address, find_local_host, Flow, HardcodedUrl, Lang};
+use super::keys::{is_identifier_key, is_placeholder_secret, key_kind, names_endpoint, KeyKind};
+use super::{
+    diagnostic, find_address, find_local_host, is_local_host_alternatives, Flow, HardcodedUrl, Lang,
+};
 use crate::RustContext;
 
 /// Macros whose strings are messages for people (panics, assertions, errors), besides the
@@ -173,6 +175,17 @@ pub(super) fn check(rule: &HardcodedUrl, ctx: &RustContext<'_>, out: &mut Vec<Di
             Some(field) if is_identifier_key(&field) => continue,
             Some(field) if key_kind(&field) == KeyKind::People => continue,
             _ => {}
+        }
+        // `OLLAMA_URLS: &[&str] = &["http://127.0.0.1:11434", "http://host.docker.internal:11434"]`:
+        // where a companion program may answer, tried in turn.
+        if matches!(flow, Flow::Plain | Flow::Endpoint { .. })
+            && in_local_host_alternatives(&parent)
+        {
+            continue;
+        }
+        // `Settings { api_key: "YOUR_API_KEY".into(), base_url: … }`: a sample to copy.
+        if in_sample_record(&parent) {
+            continue;
         }
         let Some(severity) = rule.severity(&address, &flow) else {
             continue;
@@ -612,6 +625,43 @@ fn record_field(site: &Site) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether the string literal `literal` is an element of an array of string literals that
+/// are one service's address on several local hosts ([`is_local_host_alternatives`]).
+fn in_local_host_alternatives(literal: &SyntaxNode) -> bool {
+    let Some(array) = literal.parent().and_then(ast::ArrayExpr::cast) else {
+        return false;
+    };
+    let values: Vec<String> = array
+        .exprs()
+        .map(|element| match element {
+            ast::Expr::Literal(literal) => first_string(literal.syntax()).unwrap_or_default(),
+            _ => String::new(),
+        })
+        .collect();
+    is_local_host_alternatives(values.iter().map(String::as_str))
+}
+
+/// Whether `node` lies in a struct literal with a placeholder for a credential among its
+/// fields ([`is_placeholder_secret`]): a sample for people to copy.
+fn in_sample_record(node: &SyntaxNode) -> bool {
+    let Some(record) = node
+        .ancestors()
+        .take_while(|n| !ast::Item::can_cast(n.kind()))
+        .find_map(ast::RecordExpr::cast)
+    else {
+        return false;
+    };
+    let Some(fields) = record.record_expr_field_list() else {
+        return false;
+    };
+    fields.fields().any(|field| {
+        let (Some(name), Some(expr)) = (field.field_name(), field.expr()) else {
+            return false;
+        };
+        first_string(expr.syntax()).is_some_and(|value| is_placeholder_secret(name.text(), &value))
+    })
 }
 
 fn is_in_attribute(node: &SyntaxNode) -> bool {

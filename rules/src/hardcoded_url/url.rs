@@ -162,7 +162,7 @@ pub struct UrlMatch {
     pub text: String,
     pub host: String,
     /// A developer-machine or private-network host: localhost, loopback, 0.0.0.0,
-    /// RFC 1918 addresses, `*.local`, `host.docker.internal`.
+    /// RFC 1918 addresses, `*.local`, `host.docker.internal` and other `*.docker.internal`.
     pub local: bool,
 }
 
@@ -218,6 +218,8 @@ fn is_local(host: &str) -> bool {
         "localhost" | "0.0.0.0" | "::1" | "[::1]" | "::" | "[::]" | "host.docker.internal"
     ) || host.ends_with(".localhost")
         || host.ends_with(".local")
+        // Docker Desktop's names for the host and its services (`model-runner.docker.internal`).
+        || host.ends_with(".docker.internal")
         || host.starts_with("127.")
         || host.starts_with("10.")
         || host.starts_with("192.168.")
@@ -303,6 +305,42 @@ fn is_any_port(after_host: &str) -> bool {
 
 fn is_host_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')
+}
+
+/// Whether `values` are one service's address on several local hosts: the same scheme and
+/// path everywhere, a port on more than one host (`["http://127.0.0.1:11434",
+/// "http://host.docker.internal:11434", "http://172.17.0.1:11434"]`, also with the port a
+/// later version moved to beside the first). Such a list names the places a companion
+/// program on the user's machine may answer, tried in turn, not one address a deployment
+/// would set.
+pub fn is_local_host_alternatives<'a>(values: impl IntoIterator<Item = &'a str>) -> bool {
+    let mut hosts = std::collections::BTreeSet::new();
+    let mut ports = std::collections::BTreeSet::new();
+    let mut places = std::collections::BTreeSet::new();
+    let mut rests = std::collections::BTreeSet::new();
+    for value in values {
+        let Some(address) = find_address(value, false) else {
+            return false;
+        };
+        if !address.local || address.is_listen_address() {
+            return false;
+        }
+        let Some((scheme, after_host)) = address.text.split_once(address.host.as_str()) else {
+            return false;
+        };
+        let (port, path) = match after_host.strip_prefix(':') {
+            Some(rest) => rest.split_at(
+                rest.find(|c: char| !c.is_ascii_digit())
+                    .unwrap_or(rest.len()),
+            ),
+            None => ("", after_host),
+        };
+        rests.insert(format!("{scheme}\u{0}{path}"));
+        ports.insert(port.to_string());
+        places.insert((address.host.clone(), port.to_string()));
+        hosts.insert(address.host);
+    }
+    hosts.len() >= 2 && places.len() > ports.len() && rests.len() == 1
 }
 
 /// Recognises `value` as a hardcoded address: the whole (trimmed) value is a URL with a
@@ -434,6 +472,39 @@ mod tests {
 
     fn host(value: &str) -> Option<(String, bool)> {
         find_address(value, false).map(|m| (m.host, m.local))
+    }
+
+    #[test]
+    fn one_service_on_several_local_hosts() {
+        assert!(is_local_host_alternatives([
+            "http://127.0.0.1:11434",
+            "http://host.docker.internal:11434",
+        ]));
+        assert!(is_local_host_alternatives([
+            "http://localhost:8000/live",
+            "http://127.0.0.1:8000/live",
+            "http://localhost:13305/live",
+            "http://127.0.0.1:13305/live",
+        ]));
+        // One host, two hosts on two ports, two paths, a public host, a single address.
+        assert!(!is_local_host_alternatives([
+            "http://localhost:1",
+            "http://localhost:2"
+        ]));
+        assert!(!is_local_host_alternatives([
+            "http://localhost:1",
+            "http://127.0.0.1:2"
+        ]));
+        assert!(!is_local_host_alternatives([
+            "http://localhost/a",
+            "http://127.0.0.1/b"
+        ]));
+        assert!(!is_local_host_alternatives([
+            "http://localhost:1",
+            "http://acme-corp.io:1"
+        ]));
+        assert!(!is_local_host_alternatives(["http://localhost:1"]));
+        assert!(!is_local_host_alternatives(["http://localhost:1", ""]));
     }
 
     #[test]
