@@ -650,7 +650,8 @@ fn holds_groups(name: &str) -> bool {
 /// `mentions.forEach`, `for (const email of targetEmails)`) whose round trip writes a
 /// notification or an invitation (`Notification.create`,
 /// `this.notificationRepository.save`, a helper `create_notification`,
-/// `prisma.viewerInvitation.create`). On the back ends measured every one of those was
+/// `prisma.viewerInvitation.create`), or whose call delivers one (`queueEmail`,
+/// `canSendEmail`, `addToDigest`). On the back ends measured every one of those was
 /// judged cheap to leave (docs/accuracy.md): one event has a handful of recipients, and
 /// each row records a delivery of its own (often right after the e-mail it sent). A read
 /// per member stays a finding.
@@ -669,12 +670,32 @@ fn is_notification_per_recipient(file: &SourceFile, finding: &Finding) -> bool {
             (lower.contains("notification") || lower.contains("invit"))
                 && WRITES.iter().any(|w| method.starts_with(w))
         });
-    if !writes_notification {
+    // Or the loop's call delivers one by its name: `queueEmail`, `canSendEmail` (a rate
+    // limit per recipient), `addToDigest`, `notifyMentionedUsers`, `sendInviteEmail`.
+    let delivers = {
+        let method = finding
+            .call
+            .rsplit(['.', ':'])
+            .next()
+            .unwrap_or(&finding.call);
+        let words = split_words(method);
+        const VERBS: &[&str] = &["send", "queue", "enqueue", "notify", "deliver", "schedule"];
+        let acts = words.iter().any(|w| VERBS.contains(&w.as_str()))
+            || words.first().is_some_and(|w| WRITES.contains(&w.as_str()));
+        acts && words.iter().any(|w| {
+            ["notif", "invit", "email", "mail", "digest"]
+                .iter()
+                .any(|stem| w.starts_with(stem))
+        })
+    };
+    if !writes_notification && !delivers {
         return false;
     }
     const RECIPIENTS: &[&str] = &[
         "recipient",
         "recipients",
+        "user",
+        "users",
         "member",
         "members",
         "subscriber",
