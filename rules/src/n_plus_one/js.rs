@@ -310,6 +310,7 @@ fn names<N: VisitWith<Names> + ?Sized>(node: &N) -> Names {
 /// reads a variable that the body sets from an awaited result (`cursor = page.next`,
 /// `deleted = await …`, `parent = folder.parentId`, `queue.push(...found)`). Such a loop
 /// pages, drains in batches or walks a chain of rows: each query needs the previous one.
+/// So does a condition that awaits (`while (await Message.count(..))`).
 struct Dependence {
     tests: HashSet<String>,
     tainted: HashSet<String>,
@@ -412,7 +413,13 @@ impl Visit for Dependence {
 
 /// See [`Dependence`].
 fn is_result_driven(test: &Expr, body: &Stmt) -> bool {
-    let dependence = dependence(names(test).names, body);
+    let tested = names(test);
+    if tested.awaits {
+        // `while (await Message.count(..))`: the condition asks the database itself
+        // whether anything is left after the body's pass.
+        return true;
+    }
+    let dependence = dependence(tested.names, body);
     dependence.dependent || dependence.stops_on_hit
 }
 
