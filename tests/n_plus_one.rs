@@ -199,3 +199,30 @@ fn a_rust_slice_or_vec_of_one_item_per_iteration_says_to_pass_the_whole_array() 
     let plain = at(&found, 14);
     assert!(!plain["help"].as_str().unwrap().contains("whole array"));
 }
+
+/// The labels after the loop's: one per call on the way to the round trip.
+fn hops(diagnostic: &Value) -> Vec<String> {
+    labels(diagnostic)[1..]
+        .iter()
+        .map(|(path, line, message)| format!("{path}:{line}: {message}"))
+        .collect()
+}
+
+#[test]
+fn a_rust_function_of_another_module_is_followed_by_its_path_to_its_round_trip() {
+    let found = diagnostics("rust-modules", ".");
+    let message = "`device::get` makes a sqlx query (`sqlx::query_as(…)….fetch_one`, 2 calls down) on every iteration of the `for` loop: N+1 queries";
+    assert_eq!(at(&found, 15)["message"], message);
+    assert_eq!(
+        hops(at(&found, 15)),
+        [
+            "src/storage/device.rs:26: `device::get` calls `load` here",
+            "src/storage/device.rs:30: `load` calls `sqlx::query_as(…)….fetch_one` here",
+        ]
+    );
+    // Brought in by `use … as get_keys`: the label names the call as written.
+    assert_eq!(
+        hops(at(&found, 13)),
+        ["src/storage/device_keys.rs:9: `get_keys` calls `sqlx::query_as(…)….fetch_one` here"]
+    );
+}

@@ -15,6 +15,7 @@ use prodlint_core::{Project, ProjectIndex, SourceFile, Span};
 use ra_ap_syntax::ast::{self, HasName};
 use ra_ap_syntax::{AstNode, SyntaxNode, TextRange};
 
+use crate::crate_index::FnSig;
 use crate::{span, RustFile, SharedParse};
 
 /// One function of the file.
@@ -77,6 +78,22 @@ impl MethodBodies {
         self.fns
             .iter()
             .find(|f| f.self_name.as_deref() == Some(self_name) && f.name == name)
+    }
+
+    /// The function of this file a crate-index signature describes: the one of that name
+    /// whose signature holds the signature's span (its return type, or its name), so that
+    /// two functions of one name in inline modules of the file are told apart.
+    pub fn of_sig(&self, sig: &FnSig) -> Option<&FnBody> {
+        self.fns.iter().find(|f| {
+            f.name == sig.name
+                && f.name_span.start <= sig.span.start
+                && sig.span.end <= u32::from(f.body.start())
+        })
+    }
+
+    /// The file's tree, made on this thread: for the `use` items a body's paths resolve by.
+    pub fn tree(&self) -> Option<ast::SourceFile> {
+        Some(self.parse.as_ref()?.tree())
     }
 
     /// The body of a function of this file, as a node of a tree made on this thread.

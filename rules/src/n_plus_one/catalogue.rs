@@ -373,7 +373,9 @@ pub const CATALOGUE: &[EntryDef] = &[
     EntryDef {
         lang: Lang::Rust,
         library: "redis",
-        pattern: "**.{rs_redis}.{redis_op}()",
+        // Every command names a key: `redis_pool.get()` without one checks a connection
+        // out of a pool.
+        pattern: "**.{rs_redis}.{redis_op}(sql)",
         help: "send the commands in one round trip: `redis::pipe()` with one `query_async` after the loop, or `mget`",
         blocking: false,
     },

@@ -310,6 +310,7 @@ fn names<N: VisitWith<Names> + ?Sized>(node: &N) -> Names {
 /// reads a variable that the body sets from an awaited result (`cursor = page.next`,
 /// `deleted = await …`, `parent = folder.parentId`, `queue.push(...found)`). Such a loop
 /// pages, drains in batches or walks a chain of rows: each query needs the previous one.
+/// So does a condition that awaits (`while (await Message.count(..))`).
 struct Dependence {
     tests: HashSet<String>,
     tainted: HashSet<String>,
@@ -410,9 +411,49 @@ impl Visit for Dependence {
     }
 }
 
+/// A `while` body that takes a group of items off a collection each pass
+/// (`const chunk = members.splice(0, chunkSize)`): the loop steps over chunks, and the
+/// body's calls take each chunk whole. `splice(0, 1)` takes one item.
+fn takes_chunks(body: &Stmt) -> bool {
+    struct Splices(bool);
+    impl Visit for Splices {
+        fn visit_call_expr(&mut self, call: &CallExpr) {
+            if let Callee::Expr(callee) = &call.callee {
+                if let Expr::Member(member) = &**callee {
+                    let from_start = call.args.first().is_some_and(
+                        |a| matches!(strip(&a.expr), Expr::Lit(Lit::Num(n)) if n.value == 0.0),
+                    );
+                    let one = call.args.get(1).is_some_and(
+                        |a| matches!(strip(&a.expr), Expr::Lit(Lit::Num(n)) if n.value <= 1.0),
+                    );
+                    if member_prop(&member.prop).as_deref() == Some("splice")
+                        && call.args.len() == 2
+                        && from_start
+                        && !one
+                    {
+                        self.0 = true;
+                    }
+                }
+            }
+            call.visit_children_with(self);
+        }
+        fn visit_function(&mut self, _: &Function) {}
+        fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+    }
+    let mut found = Splices(false);
+    body.visit_with(&mut found);
+    found.0
+}
+
 /// See [`Dependence`].
 fn is_result_driven(test: &Expr, body: &Stmt) -> bool {
-    let dependence = dependence(names(test).names, body);
+    let tested = names(test);
+    if tested.awaits {
+        // `while (await Message.count(..))`: the condition asks the database itself
+        // whether anything is left after the body's pass.
+        return true;
+    }
+    let dependence = dependence(tested.names, body);
     dependence.dependent || dependence.stops_on_hit
 }
 
@@ -1315,7 +1356,8 @@ impl Visit for Visitor<'_, '_> {
         stmt.test.visit_with(self);
         let header = self.header(stmt.span, &stmt.body);
         let quiet = has_small_bound(&stmt.test, self.small_consts)
-            || is_result_driven(&stmt.test, &stmt.body);
+            || is_result_driven(&stmt.test, &stmt.body)
+            || takes_chunks(&stmt.body);
         let frame = self.loop_frame(
             header,
             "`while` loop",

@@ -1090,6 +1090,16 @@ pub(super) fn call_at(node: &SyntaxNode, functions: bool) -> Option<(ast::Expr, 
     }
 }
 
+/// Whether a call may reach a round trip in another function of the crate: a method of
+/// `self` or of one of its fields, or a function called by its path.
+fn may_reach(chain: &Chain) -> bool {
+    match chain.as_slice() {
+        [function] => function.call,
+        [first, ..] => first.name == "self",
+        [] => false,
+    }
+}
+
 pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagnostic>) {
     let checker = Checker {
         ctx,
@@ -1134,12 +1144,12 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
                         message: format!("`{shown}` calls `{}` here", access.call),
                     }],
                 )),
-                None if chain.first().is_some_and(|seg| seg.name == "self") => {
+                None if may_reach(&chain) => {
                     let reach = reach.get_or_init(|| {
                         let path = prodlint_core::normalize(&ctx.project.cwd, &ctx.file.path);
                         RustReach::new(rule, ctx.project, &path, ctx.tree)
                     });
-                    match reach.call(&node, &chain, awaited) {
+                    match reach.call(&node, &expr, &chain, awaited) {
                         Some((access, hops)) => Some((render_chain(&chain), access, hops)),
                         None => continue,
                     }
@@ -1166,13 +1176,13 @@ pub(super) fn check(rule: &NPlusOne, ctx: &RustContext<'_>, out: &mut Vec<Diagno
                 if find_helper(helpers, &chain, awaited).is_some() {
                     return true;
                 }
-                chain.first().is_some_and(|seg| seg.name == "self")
+                may_reach(&chain)
                     && reach
                         .get_or_init(|| {
                             let path = prodlint_core::normalize(&ctx.project.cwd, &ctx.file.path);
                             RustReach::new(rule, ctx.project, &path, ctx.tree)
                         })
-                        .call(call, &chain, awaited)
+                        .call(call, &expr, &chain, awaited)
                         .is_some()
             });
         let finding = match (matched, helper) {

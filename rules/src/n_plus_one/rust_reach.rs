@@ -5,6 +5,7 @@
 //! the method's body from [`MethodBodies`]. Computed on demand, depth first, with the
 //! methods on the current path as the cycle guard.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use prodlint_core::Project;
@@ -12,7 +13,8 @@ use prodlint_rust::crate_index::{Adt, CrateIndex, Item};
 use prodlint_rust::method_bodies::MethodBodies;
 use prodlint_rust::ra_ap_syntax::ast;
 use prodlint_rust::ra_ap_syntax::{AstNode, SyntaxNode};
-use prodlint_rust::types::{PathTy, Scope, Ty};
+use prodlint_rust::span;
+use prodlint_rust::types::{binding_pat, path_segments, PathTy, Scope, Ty};
 
 use super::reach::MAX_CALL_HOPS;
 use super::rust::{access_in, call_at, chain};
@@ -76,17 +78,142 @@ impl<'a> RustReach<'a> {
         self.adt(ty.path()?)
     }
 
-    /// The round trip a call of the loop at `node` reaches through a method of the crate,
-    /// with the calls on the way: `self.store.load(id)` or `self.load(id)`.
+    /// The round trip a call of the loop at `node` reaches through a function of the
+    /// crate, with the calls on the way: `self.store.load(id)`, `self.load(id)`, or a path
+    /// (`device_keys::get(&eui)`, `get_user(id, pool)` brought in by `use`,
+    /// `crate::storage::get(..)`, `User::find(conn, id)`).
     pub fn call(
         &self,
         node: &SyntaxNode,
+        expr: &ast::Expr,
         chain: &super::Chain,
         awaited: bool,
     ) -> Option<(Access, Vec<Hop>)> {
-        let adt = self.enclosing_adt(node)?;
         let mut path = Vec::new();
+        if let Some(callee) = path_of_call(expr) {
+            let adt = self.enclosing_adt(node);
+            let scope = with_local_uses(&self.scope, node);
+            return self.by_path(&scope, adt, node, &callee, awaited, &mut path);
+        }
+        let adt = self.enclosing_adt(node)?;
         self.through(adt, chain, awaited, &mut path)
+    }
+
+    /// A function called by its path, written at `node` in `scope` (in an impl of `adt`,
+    /// for `Self::f`).
+    fn by_path(
+        &self,
+        scope: &Scope,
+        adt: Option<&Adt>,
+        node: &SyntaxNode,
+        callee: &ast::Path,
+        awaited: bool,
+        path: &mut Vec<(String, String)>,
+    ) -> Option<(Access, Vec<Hop>)> {
+        let segments = path_segments(callee);
+        let name = segments.last()?;
+        if let [only] = segments.as_slice() {
+            if binding_pat(only, node).is_some() {
+                // A closure or a function pointer the function holds, not the item.
+                return None;
+            }
+        }
+        let (owner, sig) = match callee.qualifier() {
+            Some(qualifier) if qualifier.syntax().text() == "Self" => {
+                let owner = adt?;
+                let sig = self.index.method_candidates(&owner.path, name, false);
+                (Some(owner), *sig.first()?)
+            }
+            Some(qualifier) => match scope.path_ty(&qualifier) {
+                Ty::Path(ty) if self.adt(&ty).is_some() => {
+                    let owner = self.adt(&ty)?;
+                    let sig = self.index.method_candidates(&owner.path, name, false);
+                    (Some(owner), *sig.first()?)
+                }
+                _ => (
+                    None,
+                    self.index.free_fn(&scope.resolve(&segments))?.first()?,
+                ),
+            },
+            None => (
+                None,
+                self.index.free_fn(&scope.resolve(&segments))?.first()?,
+            ),
+        };
+        let key = (sig.path.clone(), String::new());
+        if path.contains(&key) || path.len() >= MAX_CALL_HOPS {
+            return None;
+        }
+        let bodies = self.project.index::<MethodBodies>(&sig.file);
+        let function = bodies.of_sig(sig)?;
+        if function.is_async && !awaited {
+            return None;
+        }
+        let body = bodies.body(function)?;
+        let shown = callee.syntax().text().to_string();
+        path.push(key);
+        let found = self.in_body(&bodies, &sig.file, &body, owner, &shown, path);
+        path.pop();
+        found
+    }
+
+    /// The round trip a body makes, itself or through a call in it (`self.m()` in a method
+    /// of `owner`, a function by path), with a hop at the call that leads there.
+    fn in_body(
+        &self,
+        bodies: &MethodBodies,
+        file: &std::path::Path,
+        body: &SyntaxNode,
+        owner: Option<&Adt>,
+        shown: &str,
+        path: &mut Vec<(String, String)>,
+    ) -> Option<(Access, Vec<Hop>)> {
+        if let Some(access) = access_in(self.rule, body) {
+            let hop = Hop {
+                file: Arc::clone(&bodies.file),
+                span: access.span,
+                message: format!("`{shown}` calls `{}` here", access.call),
+            };
+            return Some((access, vec![hop]));
+        }
+        if path.len() >= MAX_CALL_HOPS {
+            return None;
+        }
+        let scope = std::cell::OnceCell::new();
+        for node in body.descendants() {
+            let Some((expr, awaited)) = call_at(&node, true) else {
+                continue;
+            };
+            let found = match path_of_call(&expr) {
+                Some(callee) => {
+                    let scope = scope.get_or_init(|| match bodies.tree() {
+                        Some(tree) => self.index.file_scope(file, &tree),
+                        None => Scope::default(),
+                    });
+                    let scope = with_local_uses(scope, &node);
+                    self.by_path(&scope, owner, &node, &callee, awaited, path)
+                        .map(|(access, hops)| (access, hops, callee.syntax().text().to_string()))
+                }
+                None => {
+                    let inner = chain(&expr);
+                    owner
+                        .and_then(|owner| self.through(owner, &inner, awaited, path))
+                        .map(|(access, hops)| (access, hops, render_chain(&inner)))
+                }
+            };
+            if let Some((access, mut hops, called)) = found {
+                hops.insert(
+                    0,
+                    Hop {
+                        file: Arc::clone(&bodies.file),
+                        span: span(expr.syntax().text_range()),
+                        message: format!("`{shown}` calls `{called}` here"),
+                    },
+                );
+                return Some((access, hops));
+            }
+        }
+        None
     }
 
     /// `self.m()` or `self.field.m()` on an instance of `adt`.
@@ -136,36 +263,35 @@ impl<'a> RustReach<'a> {
         }
         let body = bodies.body(function)?;
         let shown = format!("{owner_name}::{method}");
-        if let Some(access) = access_in(self.rule, &body) {
-            let hop = Hop {
-                file: Arc::clone(&bodies.file),
-                span: access.span,
-                message: format!("`{shown}` calls `{}` here", access.call),
-            };
-            return Some((access, vec![hop]));
-        }
         path.push(key);
-        let mut found = None;
-        for node in body.descendants() {
-            let Some((expr, awaited)) = call_at(&node, false) else {
-                continue;
-            };
-            let inner = chain(&expr);
-            if let Some((access, mut hops)) = self.through(owner, &inner, awaited, path) {
-                let at = inner.last().expect("a call has a segment").at.expr;
-                hops.insert(
-                    0,
-                    Hop {
-                        file: Arc::clone(&bodies.file),
-                        span: at,
-                        message: format!("`{shown}` calls `{}` here", render_chain(&inner)),
-                    },
-                );
-                found = Some((access, hops));
-                break;
-            }
-        }
+        let found = self.in_body(&bodies, &sig_file, &body, Some(owner), &shown, path);
         path.pop();
         found
     }
+}
+
+/// The path a call names, `device_keys::get` in `device_keys::get(&eui)`; `None` for a
+/// method call or a call of something else (a closure in a field, `(f)(x)`).
+fn path_of_call(expr: &ast::Expr) -> Option<ast::Path> {
+    match expr {
+        ast::Expr::CallExpr(call) => match call.expr()? {
+            ast::Expr::PathExpr(path) => path.path(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `scope` with the `use` items of the blocks around `node` (`use super::db;` at the top
+/// of a function body).
+fn with_local_uses<'s>(scope: &'s Scope, node: &SyntaxNode) -> Cow<'s, Scope> {
+    let mut out = Cow::Borrowed(scope);
+    for block in node.ancestors().filter_map(ast::StmtList::cast) {
+        for item in block.statements() {
+            if let ast::Stmt::Item(ast::Item::Use(u)) = item {
+                out.to_mut().add_use(&u);
+            }
+        }
+    }
+    out
 }
