@@ -128,7 +128,9 @@ prodlint_macros::declare_rule! {
     /// or `mocks` between dashes or underscores: `provider-community-mock.ts`,
     /// `mock-data.ts`, `api_mocks.ts`; `mocks/`, `__mocks__/`,
     /// `*.stories.*`, `fixtures/`, `playwright/`, `playground/`, `testcontainers/`,
-    /// `__e2e__/`, `test-helpers/`, a runner's own suffixes such as `*.servertest.ts`, and a
+    /// `__e2e__/`, `test-helpers/`, `medusa-test-utils/`, `testing/` (a package of test
+    /// tooling), `load-testing/`, a monorepo's `dev-server/`, a runner's own suffixes such
+    /// as `*.servertest.ts`, and a
     /// TS/JS file that imports a test runner, assertion library or test containers:
     /// `vitest`, `@playwright/test`, `supertest`, `@testcontainers/*`); build
     /// tooling and developer scripts (`scripts/` at the top or beside a package's manifest,
