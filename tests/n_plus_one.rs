@@ -32,6 +32,11 @@ fn diagnostics(project: &str, file: &str) -> Vec<Value> {
     report["diagnostics"].as_array().unwrap().clone()
 }
 
+/// A diagnostic's message.
+fn message(diagnostic: &Value) -> &str {
+    diagnostic["message"].as_str().unwrap()
+}
+
 fn at(diagnostics: &[Value], line: u64) -> &Value {
     diagnostics
         .iter()
@@ -94,37 +99,36 @@ fn the_library_comes_from_the_receiver() {
     // `*Repository` reads as TypeORM by its name.
     let kysely = at(&found, 32);
     assert!(
-        kysely["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("`this.assetRepository.update` makes a Kysely query"),
+        message(kysely).starts_with("`this.assetRepository.update` makes a Kysely query"),
         "{kysely:#}"
     );
     assert!(kysely["help"].as_str().unwrap().contains("'in', ids"));
     // A field typed `PrismaClient`, behind a class of the project and a tsconfig alias.
     let prisma = at(&found, 29);
-    assert!(prisma["message"]
-        .as_str()
-        .unwrap()
-        .contains("makes a Prisma query"));
+    assert!(message(prisma).contains("makes a Prisma query"));
     // A field typed with Apollo's client: GraphQL, not SQL.
     let graphql = at(&found, 35);
-    assert!(graphql["message"]
-        .as_str()
-        .unwrap()
-        .contains("makes a GraphQL query"));
+    assert!(message(graphql).contains("makes a GraphQL query"));
     assert!(graphql["help"].as_str().unwrap().contains("DataLoader"));
 
     let rust = diagnostics("rust-sqlx", "src/sea_raw.rs");
     let sea = at(&rust, 6);
-    assert!(
-        sea["message"]
-            .as_str()
-            .unwrap()
-            .contains("makes a sea-orm query"),
-        "{sea:#}"
-    );
+    assert!(message(sea).contains("makes a sea-orm query"), "{sea:#}");
     assert!(sea["help"].as_str().unwrap().contains("insert_many"));
+    // `client.query(sql)` of the `clickhouse` crate, not tokio-postgres.
+    let clickhouse = diagnostics("rust-sqlx", "src/clickhouse_events.rs");
+    let query = at(&clickhouse, 9);
+    assert!(
+        message(query).contains("makes a ClickHouse query"),
+        "{query:#}"
+    );
+    assert!(query["help"].as_str().unwrap().contains("WHERE id IN ?"));
+    // One call down, named by the crates of the helper's file too.
+    let helper = at(&clickhouse, 39);
+    assert!(
+        message(helper).starts_with("`rating_of` makes a ClickHouse query"),
+        "{helper:#}"
+    );
 }
 
 #[test]

@@ -407,6 +407,8 @@ const RUST_CRATES: &[(&str, &str, &str)] = &[
     ("postgres", "tokio-postgres", "one statement for all the keys: `WHERE id = ANY($1)` with `&[&ids]` as the parameters"),
     ("deadpool_postgres", "tokio-postgres", "one statement for all the keys: `WHERE id = ANY($1)` with `&[&ids]` as the parameters"),
     ("bb8_postgres", "tokio-postgres", "one statement for all the keys: `WHERE id = ANY($1)` with `&[&ids]` as the parameters"),
+    // `client.query(sql).bind(id).fetch_one()`: a call shape of tokio-postgres's too.
+    ("clickhouse", "ClickHouse", "one query for all the keys: `WHERE id IN ?` with `.bind(&ids)` (a slice binds as an array); for writes, one `client.insert(table)` inserter for all the rows"),
 ];
 
 /// The catalogue library a crate provides (`sea_orm` → sea-orm).

@@ -42,7 +42,9 @@ prodlint_macros::declare_rule! {
     /// - Rust: sqlx (`query*(…)…fetch_one/fetch_all/fetch_optional/execute`, also the
     ///   macros), diesel and diesel-async (`load`, `first`, `get_result(s)`, `execute` on a
     ///   connection), sea-orm (`one`, `all`, `exec`, `insert`, … on a connection),
-    ///   tokio-postgres (`client.query(&stmt, &[..])`), redis. A connection is a name such
+    ///   tokio-postgres (`client.query(&stmt, &[..])`), ClickHouse (the same shape,
+    ///   `client.query(sql).bind(id).fetch_one()`, in a file that names the `clickhouse`
+    ///   crate), redis. A connection is a name such
     ///   as `conn`, `pool`, `db`, `tx` (`&mut *conn`, `pool.acquire().await?`), or a call
     ///   without arguments named so (`&mut get_async_db_conn().await?`, `storage::db()`).
     ///

@@ -451,11 +451,20 @@ pub(super) fn access_in(rule: &NPlusOne, body: &SyntaxNode) -> Option<Access> {
         };
         let chain = chain(&expr);
         if let Some((entry, len)) = rule.data_access(Lang::Rust, &chain, awaited) {
+            // Named by the crates of the file the call is in, as a call in the loop's own
+            // file is (a helper's `clickhouse_client.query(..)` is ClickHouse).
+            let crates = body
+                .ancestors()
+                .last()
+                .and_then(ast::SourceFile::cast)
+                .map(|tree| named_crates(&tree))
+                .unwrap_or_default();
+            let (library, help) = catalogue::rust_library_in_file(entry, &crates);
             return Some(Access {
                 span: chain[len - 1].at.expr,
                 call: render_chain(&chain[..len]),
-                library: entry.library.clone(),
-                help: entry.help.clone(),
+                library,
+                help,
             });
         }
     }
@@ -720,7 +729,6 @@ fn is_groups(iterable: &ast::Expr) -> bool {
     })
 }
 
-/// The database and client crates a file names (`use sea_orm::…`, `tokio_postgres::Client`).
 /// Whether the code after a statement leaves, whatever happens: see [`leaves_after_each`].
 #[derive(Default, Clone, Copy)]
 struct Leaves {
@@ -778,6 +786,7 @@ fn leaves_after_each(list: &ast::StmtList) -> StmtLeaves {
     own
 }
 
+/// The database and client crates a file names (`use sea_orm::…`, `tokio_postgres::Client`).
 fn named_crates(tree: &ast::SourceFile) -> HashSet<String> {
     tree.syntax()
         .descendants()
