@@ -86,6 +86,8 @@ fn deep_files() -> Vec<(String, String)> {
         ("generics.ts", format!("export const f = {}<T>(v: T) => v;\n", "<T>(v = ".repeat(40))),
         ("generics.vue", format!("<script setup lang=\"ts\">\nconst f = {}x{};\n</script>\n", "<any>(".repeat(40), ")".repeat(40))),
         ("return_types.ts", format!("export const f = {}x;\n", "a ? (b): c => ".repeat(40))),
+        ("return_types.tsx", format!("export const f = {}x;\n", "a ? (b): c => ".repeat(40))),
+        ("assertions.mts", format!("export const f = {}x;\n", "<T> ref = ".repeat(40))),
     ];
     // Found beyond the first line too.
     files.push((

@@ -32,8 +32,9 @@ pub const STACK_SIZE: usize = 256 * 1024 * 1024;
 /// How deeply TypeScript's trial readings may nest in one another: what swc reads first
 /// as an arrow function and, when that fails, reads again as something else. These are
 /// the parameter lists of generic arrow functions and the type assertions that look like
-/// them (`<T>(v = <U>(…) => …)`, `<any>(<any>(x))`, `async <T>(…)`) and the bodies of
-/// arrow functions with a return type (`(x): T => …`, `c ? (x): T => … : …`). Where the
+/// them (`<T>(v = <U>(…) => …)`, `<any>(<any>(x))`, `async <T>(…)`), chains of type
+/// assertions (`<T> a = <T> b = …`, `<T> a ? b : …`) and the bodies of arrow functions
+/// with a return type (`(x): T => …`, `c ? (x): T => … : …`, in `.tsx` too). Where the
 /// first reading fails (a type assertion, a conditional, or a list left unclosed while
 /// typing) the time doubles with every level: 16 levels take a tenth of a second, 20 two
 /// seconds, 36 more than half a minute. Written code nests two or three.
@@ -81,6 +82,9 @@ pub enum Dialect {
     /// assertion. swc reads each one by first trying a generic arrow function, which is
     /// quadratic in how many nest (`<a><a>…x`), so they count as a right-nested chain.
     Ts,
+    /// TypeScript with JSX: JavaScript's lexical rules (`<T>` opens an element), and the
+    /// trial readings of arrow functions with a return type (see [`MAX_TRIAL_NESTING`]).
+    Tsx,
 }
 
 /// One bracket level: the chain counters of the text directly inside it.
@@ -110,6 +114,11 @@ struct Trials {
     /// Bodies of arrow functions with a return type begun in this level since its last
     /// `;` or `,` (or line break after an operand).
     bodies: u32,
+    /// Type assertions and generic arrow functions (`<T>` where an operand is due) begun
+    /// in this level since its last `;` or `,`: swc reads what follows one on trial up
+    /// to the end of its expression, so a chain of them (`<T> a = <T> b = …`, `<T> a ? b
+    /// : <T> c ? …`) doubles the time with each. Not carried into the levels inside.
+    assertions: u32,
     /// Unclosed `<` of a type parameter list that began where an operand was due.
     list: u32,
     /// Where that list began.
@@ -118,6 +127,11 @@ struct Trials {
     list_closed: bool,
     /// A bracket has just closed: a `:` next may begin a return type.
     closed: bool,
+    /// This level was opened by the `(` of `<T>(`.
+    parameters: bool,
+    /// Such a level has just closed: `=>` next settles the reading as an arrow function,
+    /// whose body is read once.
+    after_parameters: bool,
     /// Where a return type began (a `)` followed by `:`), until the next `=>` begins the
     /// body.
     return_type: Option<usize>,
@@ -125,11 +139,17 @@ struct Trials {
 
 impl Trials {
     fn count(&self) -> u32 {
-        self.outside + self.bodies
+        self.outside + self.bodies + self.assertions
     }
 
     /// What the first byte of a token (`rest`, at `at`) tells about this level's trials.
     fn next_token(&mut self, rest: &[u8], at: usize) {
+        if self.after_parameters {
+            self.after_parameters = false;
+            if rest.starts_with(b"=>") {
+                self.assertions = self.assertions.saturating_sub(1);
+            }
+        }
         if self.list_closed && rest[0] != b'(' {
             self.list_closed = false;
         }
@@ -151,7 +171,8 @@ impl Trials {
         let parameters = bracket == b'(' && self.list_closed;
         self.list_closed = false;
         Trials {
-            outside: self.count() + u32::from(parameters),
+            outside: self.outside + self.bodies + u32::from(parameters),
+            parameters,
             ..Trials::default()
         }
     }
@@ -178,6 +199,7 @@ impl Trials {
     /// A `;`, a `,` outside a type parameter list, or a line break after an operand.
     fn end_of_item(&mut self, statement: bool) {
         self.bodies = 0;
+        self.assertions = 0;
         self.return_type = None;
         if statement || self.list == 0 {
             self.list = 0;
@@ -195,8 +217,9 @@ impl Trials {
 /// stack size cover them).
 pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
     let type_assertions = dialect == Dialect::Ts;
+    let trials = matches!(dialect, Dialect::Ts | Dialect::Tsx);
     let dialect = match dialect {
-        Dialect::Ts => Dialect::Js,
+        Dialect::Ts | Dialect::Tsx => Dialect::Js,
         other => other,
     };
     let bytes = text.as_bytes();
@@ -237,7 +260,7 @@ pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
         let level = levels
             .last_mut()
             .expect("the outermost level is never popped");
-        if type_assertions {
+        if trials {
             level.trials.next_token(&bytes[i..], i);
         }
         match b {
@@ -293,12 +316,14 @@ pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
             }
             b')' | b']' | b'}' => {
                 let template = level.template;
+                let parameters = level.trials.parameters;
                 if levels.len() > 1 {
                     levels.pop();
                 }
                 i += 1;
                 if let Some(outer) = levels.last_mut() {
                     outer.trials.closed = true;
+                    outer.trials.after_parameters = parameters;
                 }
                 if template && b == b'}' {
                     i = read_template(bytes, i, &mut levels);
@@ -374,10 +399,15 @@ pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
                 level.chain += 1;
                 if level.trials.list == 0 {
                     level.trials.list_start = i;
+                    // Read on trial up to the end of the item: `<T> a = <T> b = …`.
+                    level.trials.assertions += 1;
+                    if level.trials.count() > MAX_TRIAL_NESTING {
+                        return Some(too_many_trials(i, i + 1));
+                    }
                 }
                 level.trials.list += 1;
             } else if dialect == Dialect::Js {
-                if let Some(return_type) = (type_assertions && level.trials.reads_operators())
+                if let Some(return_type) = (trials && level.trials.reads_operators())
                     .then(|| level.trials.operator(&bytes[i..i + len]))
                     .flatten()
                 {
@@ -488,7 +518,7 @@ fn ident_end(bytes: &[u8], i: usize) -> usize {
 
 fn is_prefix_keyword(word: &str, dialect: Dialect) -> bool {
     match dialect {
-        Dialect::Js | Dialect::Ts => matches!(
+        Dialect::Js | Dialect::Ts | Dialect::Tsx => matches!(
             word,
             "typeof"
                 | "void"
@@ -914,6 +944,10 @@ mod tests {
                 "x = {}y;",
                 "(a): Promise<Array<T>> => async (b): T => ".repeat(n / 2 + 1)
             ),
+            // Chains of type assertions, each read on trial to the chain's end.
+            format!("x = {}y;", "<T> a = ".repeat(n + 1)),
+            format!("x = {}y;", "<T> a ? b : ".repeat(n + 1)),
+            format!("x = {}y;", "<T> a.b = ".repeat(n + 1)),
         ];
         for text in &deep {
             let found = scan(text, Dialect::Ts).map(|d| d.limit);
@@ -926,7 +960,8 @@ mod tests {
                 "let g = <U>(x: U) => <V>x;\n".repeat(n * 4)
             ),
             format!("call({});", "<T>(x: T) => <U>x, ".repeat(n * 4)),
-            format!("x = {};", "<A>(<B>(<C>y)) + ".repeat(n * 4)) + "1;",
+            format!("x = {};", "<A>(<B>(<C>y)) + ".repeat(n / 3)) + "1;",
+            format!("x = [{}];", "<A>(<B>(<C>y)), ".repeat(n * 4)),
             "export const a = <T, U extends Array<T>>(x: T): U => { return x }\n".repeat(n * 4),
             format!("x = {}y{};", "f(<any>".repeat(n * 4), ")".repeat(n * 4)),
             format!("f = {}x;", "<T>(x: T) => ".repeat(n * 4)),
@@ -950,8 +985,16 @@ mod tests {
         for text in &side_by_side {
             assert!(depth_ok(text, Dialect::Ts), "{}", &text[..30]);
         }
-        // JSX elements, which `.tsx` and `.js` files nest freely, are not type assertions.
+        // JSX elements, which `.tsx` and `.js` files nest freely, are not type assertions...
         assert!(depth_ok(&nested_generic_arrows(n + 1), Dialect::Js));
+        assert!(depth_ok(&nested_generic_arrows(n + 1), Dialect::Tsx));
+        // ...but TSX has return types.
+        let chain = format!("x = {}y;", "a ? (b): c => ".repeat(n + 1));
+        assert_eq!(
+            scan(&chain, Dialect::Tsx).map(|d| d.limit),
+            Some(Limit::Trials)
+        );
+        assert!(depth_ok(&chain, Dialect::Js));
     }
 
     /// The operators as first written: a list of each, tried in turn.
@@ -980,7 +1023,7 @@ mod tests {
                 return super::super::single_byte_operator(rest[0]);
             }
             let right_nested = match dialect {
-                Dialect::Js | Dialect::Ts => RIGHT_NESTED_JS,
+                Dialect::Js | Dialect::Ts | Dialect::Tsx => RIGHT_NESTED_JS,
                 Dialect::Rust => RIGHT_NESTED_RUST,
             };
             if let Some(op) = right_nested.iter().find(|op| rest.starts_with(op)) {

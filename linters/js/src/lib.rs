@@ -176,6 +176,7 @@ fn parse_with(path: &str, text: &str, keep_comments: bool) -> Result<JsFile, Par
     };
     let dialect = match syntax {
         Syntax::Typescript(TsSyntax { tsx: false, .. }) => Dialect::Ts,
+        Syntax::Typescript(TsSyntax { tsx: true, .. }) => Dialect::Tsx,
         _ => Dialect::Js,
     };
     if let Some(too_deep) = nesting::scan(source, dialect) {
