@@ -288,7 +288,7 @@ pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
             b'`' if dialect == Dialect::Js => {
                 i = read_template(bytes, i + 1, &mut levels);
                 if levels.len() as u32 > MAX_NESTING {
-                    return Some(too_deep(start, i));
+                    return Some(too_deep(start, i, Limit::Nesting));
                 }
                 if let Some(level) = levels.last_mut() {
                     operand(level, &mut prev);
@@ -307,10 +307,10 @@ pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
                 i += 1;
                 prev = Prev::Other;
                 if depth_inside > MAX_NESTING {
-                    return Some(too_deep(start, i));
+                    return Some(too_deep(start, i, Limit::Nesting));
                 }
                 if trials.count() > MAX_TRIAL_NESTING {
-                    return Some(too_many_trials(list_start.min(start), i));
+                    return Some(too_deep(list_start, i, Limit::Trials));
                 }
                 continue;
             }
@@ -402,7 +402,7 @@ pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
                     // Read on trial up to the end of the item: `<T> a = <T> b = …`.
                     level.trials.assertions += 1;
                     if level.trials.count() > MAX_TRIAL_NESTING {
-                        return Some(too_many_trials(i, i + 1));
+                        return Some(too_deep(i, i + 1, Limit::Trials));
                     }
                 }
                 level.trials.list += 1;
@@ -412,7 +412,7 @@ pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
                     .flatten()
                 {
                     if level.trials.count() > MAX_TRIAL_NESTING {
-                        return Some(too_many_trials(return_type, i + len));
+                        return Some(too_deep(return_type, i + len, Limit::Trials));
                     }
                 }
                 // `Name<Name`: type arguments (a comparison is mostly written with
@@ -441,23 +441,16 @@ pub fn scan(text: &str, dialect: Dialect) -> Option<TooDeep> {
         }
         let level = levels.last().expect("the outermost level is never popped");
         if levels.len() as u32 + level.prefix_run + level.chain + level.angle > MAX_NESTING {
-            return Some(too_deep(start, i));
+            return Some(too_deep(start, i, Limit::Nesting));
         }
     }
     None
 }
 
-fn too_many_trials(start: usize, end: usize) -> TooDeep {
+fn too_deep(start: usize, end: usize, limit: Limit) -> TooDeep {
     TooDeep {
         span: Span::new(start as u32, end as u32),
-        limit: Limit::Trials,
-    }
-}
-
-fn too_deep(start: usize, end: usize) -> TooDeep {
-    TooDeep {
-        span: Span::new(start as u32, end as u32),
-        limit: Limit::Nesting,
+        limit,
     }
 }
 

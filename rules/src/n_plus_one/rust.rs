@@ -432,8 +432,14 @@ fn within_segments(expr: &ast::Expr, limit: usize) -> bool {
     true
 }
 
-/// The data-access call a function body makes, awaited or blocking.
-pub(super) fn access_in(rule: &NPlusOne, body: &SyntaxNode) -> Option<Access> {
+/// The data-access call a function body makes, awaited or blocking. `crates`: the
+/// [`named_crates`] of the body's file, found on the first call that needs them and
+/// shared by the bodies of one file.
+pub(super) fn access_in(
+    rule: &NPlusOne,
+    body: &SyntaxNode,
+    crates: &std::cell::OnceCell<HashSet<String>>,
+) -> Option<Access> {
     for node in body.descendants() {
         let (expr, awaited) = if let Some(await_expr) = ast::AwaitExpr::cast(node.clone()) {
             match await_expr.expr() {
@@ -453,13 +459,14 @@ pub(super) fn access_in(rule: &NPlusOne, body: &SyntaxNode) -> Option<Access> {
         if let Some((entry, len)) = rule.data_access(Lang::Rust, &chain, awaited) {
             // Named by the crates of the file the call is in, as a call in the loop's own
             // file is (a helper's `clickhouse_client.query(..)` is ClickHouse).
-            let crates = body
-                .ancestors()
-                .last()
-                .and_then(ast::SourceFile::cast)
-                .map(|tree| named_crates(&tree))
-                .unwrap_or_default();
-            let (library, help) = catalogue::rust_library_in_file(entry, &crates);
+            let crates = crates.get_or_init(|| {
+                body.ancestors()
+                    .last()
+                    .and_then(ast::SourceFile::cast)
+                    .map(|tree| named_crates(&tree))
+                    .unwrap_or_default()
+            });
+            let (library, help) = catalogue::rust_library_in_file(entry, crates);
             return Some(Access {
                 span: chain[len - 1].at.expr,
                 call: render_chain(&chain[..len]),
@@ -487,13 +494,14 @@ fn helpers(rule: &NPlusOne, tree: &ast::SourceFile) -> Helpers {
     #[cfg(test)]
     HELPER_SCANS.with(|scans| scans.set(scans.get() + 1));
     let mut functions: HashMap<String, Option<(bool, Option<Access>)>> = HashMap::new();
+    let crates = std::cell::OnceCell::new();
     for function in tree.syntax().descendants().filter_map(ast::Fn::cast) {
         let Some(name) = function.name() else {
             continue;
         };
         let access = function
             .body()
-            .and_then(|body| access_in(rule, body.syntax()));
+            .and_then(|body| access_in(rule, body.syntax(), &crates));
         functions
             .entry(name.text().to_string())
             .and_modify(|slot| *slot = None)

@@ -168,7 +168,7 @@ impl<'a> RustReach<'a> {
         shown: &str,
         path: &mut Vec<(String, String)>,
     ) -> Option<(Access, Vec<Hop>)> {
-        if let Some(access) = access_in(self.rule, body) {
+        if let Some(access) = access_in(self.rule, body, &std::cell::OnceCell::new()) {
             let hop = Hop {
                 file: Arc::clone(&bodies.file),
                 span: access.span,
